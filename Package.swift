@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+// ICCSim: a deterministic discrete-event simulator of an intelligent computing center.
+// Module map and boundaries: docs/architecture.md.
+import PackageDescription
+
+let package = Package(
+    name: "ICCSim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "iccsim", targets: ["iccsim"]),
+        .library(name: "SimKernel", targets: ["SimKernel"]),
+        .library(name: "ICCSimCore", targets: ["Scenario", "Workloads", "Scheduling", "Center", "Traces"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // C libraries (system packages libgsl-dev and libhdf5-dev; see the Makefile).
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL", pkgConfig: "gsl",
+                       providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial",
+                       providers: [.apt(["libhdf5-dev"])]),
+
+        // The kernel: time, events, random streams, fluid activities. No domain knowledge.
+        .target(name: "SimKernel", dependencies: ["CGSL"]),
+        // Scenario files: units, strict YAML decoding, overrides.
+        .target(name: "Scenario", dependencies: ["SimKernel", .product(name: "Yams", package: "Yams")]),
+        // Demand: job specs drawn from the scenario's distributions or lists.
+        .target(name: "Workloads", dependencies: ["SimKernel", "Scenario"]),
+        // Scheduling compute: the accelerator pool and queue policies.
+        .target(name: "Scheduling", dependencies: ["SimKernel"]),
+        // One run wired together: demand -> scheduling -> execution -> records.
+        .target(name: "Center", dependencies: ["SimKernel", "Scenario", "Workloads", "Scheduling",
+                                              .product(name: "Histogram", package: "hdrhistogram-swift")]),
+        // Record sinks: HDF5 trace, summary.json / summary.md.
+        .target(name: "Traces", dependencies: ["CHDF5", "Center"]),
+        // The command-line tool.
+        .executableTarget(name: "iccsim", dependencies: [
+            "SimKernel", "Scenario", "Center", "Traces",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+        .testTarget(name: "CenterTests", dependencies: ["Center", "Scenario", "Workloads", "Scheduling"]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "Scenario", "CHDF5"]),
+        .testTarget(name: "CLITests", dependencies: ["iccsim"]),
+    ]
+)

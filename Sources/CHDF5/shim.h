@@ -1,0 +1,30 @@
+// Accessors for HDF5 macros and globals that Swift cannot import: the native type ids are
+// macros expanding to H5open() plus a global, and several constants are casts.
+#ifndef ICCSIM_CHDF5_SHIM_H
+#define ICCSIM_CHDF5_SHIM_H
+#include <hdf5.h>
+
+static inline hid_t iccsim_h5t_native_int8(void)   { return H5T_NATIVE_INT8; }
+static inline hid_t iccsim_h5t_native_int32(void)  { return H5T_NATIVE_INT32; }
+static inline hid_t iccsim_h5t_native_int64(void)  { return H5T_NATIVE_INT64; }
+static inline hid_t iccsim_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
+static inline hid_t iccsim_h5t_c_s1(void)          { return H5T_C_S1; }
+/// Little-endian file types, so traces are the same bytes on every platform.
+static inline hid_t iccsim_h5t_std_i8le(void)      { return H5T_STD_I8LE; }
+static inline hid_t iccsim_h5t_std_i32le(void)     { return H5T_STD_I32LE; }
+static inline hid_t iccsim_h5t_std_i64le(void)     { return H5T_STD_I64LE; }
+static inline hid_t iccsim_h5t_ieee_f64le(void)    { return H5T_IEEE_F64LE; }
+
+static inline hid_t iccsim_h5p_default(void)        { return H5P_DEFAULT; }
+static inline hid_t iccsim_h5p_file_create(void)    { return H5P_FILE_CREATE; }
+static inline hid_t iccsim_h5p_file_access(void)    { return H5P_FILE_ACCESS; }
+static inline hid_t iccsim_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline hid_t iccsim_h5p_group_create(void)   { return H5P_GROUP_CREATE; }
+static inline hid_t iccsim_h5s_all(void)            { return H5S_ALL; }
+static inline hsize_t iccsim_h5s_unlimited(void)    { return H5S_UNLIMITED; }
+static inline unsigned iccsim_h5f_acc_trunc(void)   { return H5F_ACC_TRUNC; }
+static inline unsigned iccsim_h5f_acc_rdonly(void)  { return H5F_ACC_RDONLY; }
+
+/// Silences HDF5's automatic error stack printing; ICCSim reports errors itself.
+static inline void iccsim_h5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+#endif
