@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // C libraries (system packages libgsl-dev and libhdf5-dev; see the Makefile).
@@ -26,11 +27,11 @@ let package = Package(
         // The kernel: time, events, random streams, fluid activities. No domain knowledge.
         .target(name: "SimKernel", dependencies: ["CGSL"]),
         // Scenario files: units, strict YAML decoding, overrides.
-        .target(name: "Scenario", dependencies: ["SimKernel", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Scenario", dependencies: ["SimKernel", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
         // Demand: job specs drawn from the scenario's distributions or lists.
-        .target(name: "Workloads", dependencies: ["SimKernel", "Scenario"]),
+        .target(name: "Workloads", dependencies: ["SimKernel"]),
         // Scheduling compute: the accelerator pool and queue policies.
-        .target(name: "Scheduling", dependencies: ["SimKernel"]),
+        .target(name: "Scheduling", dependencies: ["SimKernel", .product(name: "DequeModule", package: "swift-collections")]),
         // One run wired together: demand -> scheduling -> execution -> records.
         .target(name: "Center", dependencies: ["SimKernel", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),

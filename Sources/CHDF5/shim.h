@@ -25,6 +25,8 @@ static inline hsize_t iccsim_h5s_unlimited(void)    { return H5S_UNLIMITED; }
 static inline unsigned iccsim_h5f_acc_trunc(void)   { return H5F_ACC_TRUNC; }
 static inline unsigned iccsim_h5f_acc_rdonly(void)  { return H5F_ACC_RDONLY; }
 
+static inline size_t iccsim_h5t_variable(void)     { return H5T_VARIABLE; }
+
 /// Silences HDF5's automatic error stack printing; ICCSim reports errors itself.
 static inline void iccsim_h5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 #endif

@@ -1,0 +1,78 @@
+import Scenario
+import Scheduling
+import SimKernel
+import Workloads
+
+/// The outcome of one run.
+public struct RunResult: Sendable {
+    public var summary: RunSummary
+    public var stopReason: StopReason
+    /// The first few rejection messages (all are counted in the summary and listed in the trace).
+    public var rejectionMessages: [String]
+    /// Random streams whose 32-bit GSL seeds collided and were re-mixed.
+    public var seedCollisions: [String]
+}
+
+/// Runs one scenario: wires the workload, the scheduling policy and the pool to a kernel,
+/// runs it to the horizon (or until all work is done) and summarises.
+public enum CenterRun {
+    /// Runs `scenario`, sending records to `sink`. `runIndex` separates replicate runs of one seed.
+    public static func run(_ scenario: Scenario, sink: any RecordSink, kernelOptions: KernelOptions = KernelOptions(),
+                           runIndex: UInt64 = 0) -> RunResult {
+        let streams = RandomStreams(masterSeed: scenario.seed, runIndex: runIndex)
+        let horizonNs = scenario.horizon?.baseUnits ?? SimTime.never
+        let generators = scenario.workload.classes.enumerated().map { i, c in
+            JobClassGenerator(c.jobClass, source: Int32(i), streams: streams, horizonNs: horizonNs)
+        }
+        let listed = scenario.workload.jobs.enumerated().map { i, j in
+            JobSpec(submitNs: j.submit.baseUnits, accelerators: Int32(clamping: j.accelerators), durationNs: j.duration.baseUnits,
+                    source: JobSpec.listSource, sequence: Int64(i))
+        }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)
+        guard let policy = SchedulingPolicies.make(scenario.scheduling.policy) else {
+            preconditionFailure("unknown policy '\(scenario.scheduling.policy)' passed validation")
+        }
+        var model = CenterModel(capacity: scenario.cluster.totalAccelerators, policy: policy, generators: generators,
+                                listed: listed, sink: sink)
+        var options = kernelOptions
+        if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
+        let kernel = Kernel(options: options)
+        model.prime(kernel)
+        let reason = kernel.run(&model, untilNs: horizonNs)
+        let endNs = kernel.nowNs
+        model.finalize(at: endNs)
+
+        let st = model.stats
+        let endS = SimTime.seconds(endNs)
+        let capacity = scenario.cluster.totalAccelerators
+        let stopText: String
+        switch reason {
+        case .queueEmpty: stopText = "completed"
+        case .horizonReached: stopText = "horizon"
+        default: stopText = reason.description
+        }
+        let summary = RunSummary(
+            scenario: scenario.name, seed: scenario.seed, policy: scenario.scheduling.policy, accelerators: capacity,
+            jobsSubmitted: st.submitted, jobsCompleted: st.completed, jobsRejected: st.rejected,
+            jobsUnfinished: st.submitted - st.completed - st.rejected,
+            waitMeanS: st.started > 0 ? st.waitSumNs / Double(st.started) / 1e9 : 0,
+            waitP50S: st.started > 0 ? Double(st.waits.valueAtPercentile(50)) / 1e9 : 0,
+            waitP99S: st.started > 0 ? Double(st.waits.valueAtPercentile(99)) / 1e9 : 0,
+            jctMeanS: st.completed > 0 ? st.jctSumNs / Double(st.completed) / 1e9 : 0,
+            jctP50S: st.completed > 0 ? Double(st.jcts.valueAtPercentile(50)) / 1e9 : 0,
+            jctP99S: st.completed > 0 ? Double(st.jcts.valueAtPercentile(99)) / 1e9 : 0,
+            utilizationMean: endNs > 0 ? st.busyAreaNs / (Double(endNs) * Double(capacity)) : 0,
+            queueLengthMean: endNs > 0 ? st.queueAreaNs / Double(endNs) : 0,
+            arrivalRatePerS: endS > 0 ? Double(st.submitted) / endS : 0,
+            makespanS: endS, eventsProcessed: kernel.eventsProcessed, stopReason: stopText)
+        return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,
+                         seedCollisions: streams.collisions)
+    }
+}
+
+extension JobClassSpec {
+    /// The workload model's view of this class, in base units.
+    public var jobClass: JobClass {
+        JobClass(name: name, maxJobs: jobs, startNs: start.baseUnits, interarrivalNs: interarrival.distribution,
+                 accelerators: accelerators.distribution, durationNs: duration.distribution)
+    }
+}

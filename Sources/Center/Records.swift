@@ -1,0 +1,106 @@
+import SimKernel
+
+/// What became of a job by the end of the run. Codes are stored in traces; their names are
+/// in the trace's dictionary tables.
+public enum JobState: Int8, Sendable, CaseIterable {
+    /// Ran to completion.
+    case completed = 0
+    /// Refused at submission (see ``RejectReason``).
+    case rejected = 1
+    /// Still running when the horizon was reached.
+    case running = 2
+    /// Still waiting when the horizon was reached (or when nothing could ever start it).
+    case queued = 3
+
+    public var name: String {
+        switch self {
+        case .completed: return "completed"
+        case .rejected: return "rejected"
+        case .running: return "running"
+        case .queued: return "queued"
+        }
+    }
+}
+
+/// Why a job was rejected at submission.
+public enum RejectReason: Int8, Sendable, CaseIterable {
+    case none = 0
+    /// It asks for more accelerators than the whole cluster has.
+    case largerThanCluster = 1
+
+    public var name: String {
+        switch self {
+        case .none: return "none"
+        case .largerThanCluster: return "larger_than_cluster"
+        }
+    }
+}
+
+/// One row of `/jobs`: a job's life. Times not reached are -1.
+public struct JobRecord: Sendable, Equatable {
+    public var id: Int64
+    /// The job class index in the scenario, or -1 for listed jobs.
+    public var jobClass: Int32
+    public var submitNs: SimTimeNs
+    public var startNs: SimTimeNs
+    public var endNs: SimTimeNs
+    public var accelerators: Int32
+    public var state: JobState
+    public var rejectReason: RejectReason
+
+    /// Time from submission to start, or -1 if it never started.
+    public var waitNs: SimTimeNs { startNs >= 0 ? startNs - submitNs : -1 }
+
+    public init(id: Int64, jobClass: Int32, submitNs: SimTimeNs, startNs: SimTimeNs, endNs: SimTimeNs,
+                accelerators: Int32, state: JobState, rejectReason: RejectReason = .none) {
+        self.id = id
+        self.jobClass = jobClass
+        self.submitNs = submitNs
+        self.startNs = startNs
+        self.endNs = endNs
+        self.accelerators = accelerators
+        self.state = state
+        self.rejectReason = rejectReason
+    }
+}
+
+/// One row of `/utilization`, written at the end of every instant at which a value changed.
+public struct UtilizationSample: Sendable, Equatable {
+    public var timeNs: SimTimeNs
+    /// Accelerators allocated to running jobs.
+    public var busyAccelerators: Int32
+    /// Jobs waiting in the scheduler's queue.
+    public var queuedJobs: Int32
+    /// Jobs running.
+    public var runningJobs: Int32
+
+    public init(timeNs: SimTimeNs, busyAccelerators: Int32, queuedJobs: Int32, runningJobs: Int32) {
+        self.timeNs = timeNs
+        self.busyAccelerators = busyAccelerators
+        self.queuedJobs = queuedJobs
+        self.runningJobs = runningJobs
+    }
+}
+
+/// Where a run's records go (the HDF5 trace writer, a test's collector). Records arrive in a
+/// deterministic order: jobs at their end (in id order within an instant), samples in time order.
+public protocol RecordSink: AnyObject {
+    func record(job: JobRecord)
+    func record(utilization: UtilizationSample)
+}
+
+/// A sink that drops everything (for benchmarks and validation sweeps).
+public final class NullSink: RecordSink {
+    public init() {}
+    public func record(job: JobRecord) {}
+    public func record(utilization: UtilizationSample) {}
+}
+
+/// A sink that keeps every record in memory (for tests).
+public final class CollectingSink: RecordSink {
+    public private(set) var jobs: [JobRecord] = []
+    public private(set) var samples: [UtilizationSample] = []
+    public init() {}
+    public func record(job: JobRecord) { jobs.append(job) }
+    public func record(utilization: UtilizationSample) { samples.append(utilization) }
+}

@@ -1,0 +1,91 @@
+import Histogram
+import SimKernel
+
+/// Streaming statistics of a run: exact counts, sums and time integrals, and bounded-memory
+/// percentiles (HDR histograms, 3 significant digits).
+struct RunStatistics {
+    var submitted: Int64 = 0
+    var completed: Int64 = 0
+    var rejected: Int64 = 0
+    var started: Int64 = 0
+    var waitSumNs: Double = 0
+    var jctSumNs: Double = 0
+    var waits = Histogram<UInt64>(highestTrackableValue: 1 << 62, numberOfSignificantValueDigits: .three)
+    var jcts = Histogram<UInt64>(highestTrackableValue: 1 << 62, numberOfSignificantValueDigits: .three)
+    /// ∫ busy accelerators dt and ∫ queue length dt, in accelerator·ns and job·ns.
+    var busyAreaNs: Double = 0
+    var queueAreaNs: Double = 0
+    var lastChangeNs: SimTimeNs = 0
+    var lastCompletionNs: SimTimeNs = 0
+
+    mutating func advance(to nowNs: SimTimeNs, busy: Int, queued: Int) {
+        let dt = Double(nowNs - lastChangeNs)
+        busyAreaNs += dt * Double(busy)
+        queueAreaNs += dt * Double(queued)
+        lastChangeNs = nowNs
+    }
+
+    mutating func jobStarted(waitNs: SimTimeNs) {
+        started += 1
+        waitSumNs += Double(waitNs)
+        _ = waits.record(UInt64(waitNs))
+    }
+
+    mutating func jobCompleted(jctNs: SimTimeNs, at nowNs: SimTimeNs) {
+        completed += 1
+        jctSumNs += Double(jctNs)
+        _ = jcts.record(UInt64(jctNs))
+        lastCompletionNs = nowNs
+    }
+}
+
+/// The figures of one run that go to `summary.json`. Deterministic: no wall-clock values.
+public struct RunSummary: Sendable, Equatable {
+    public var scenario: String
+    public var seed: UInt64
+    public var policy: String
+    public var accelerators: Int
+    public var jobsSubmitted: Int64
+    public var jobsCompleted: Int64
+    public var jobsRejected: Int64
+    /// Jobs still running or waiting at the end.
+    public var jobsUnfinished: Int64
+    public var waitMeanS: Double
+    public var waitP50S: Double
+    public var waitP99S: Double
+    public var jctMeanS: Double
+    public var jctP50S: Double
+    public var jctP99S: Double
+    /// Time-average of busy / total accelerators over [0, makespan].
+    public var utilizationMean: Double
+    /// Time-average queue length over [0, makespan].
+    public var queueLengthMean: Double
+    /// Submitted jobs per second of makespan.
+    public var arrivalRatePerS: Double
+    /// Simulated time the run covered: the last event, or the horizon.
+    public var makespanS: Double
+    public var eventsProcessed: Int64
+    /// How the run ended (`completed`, `horizon`, or a watchdog message).
+    public var stopReason: String
+
+    /// Ordered (key, value) pairs: the `summary.json` contract. Keys are stable snake_case with units.
+    public var fields: [(String, SummaryValue)] {
+        [("scenario", .text(scenario)), ("seed", .unsigned(seed)), ("policy", .text(policy)),
+         ("accelerators", .integer(Int64(accelerators))),
+         ("jobs_submitted", .integer(jobsSubmitted)), ("jobs_completed", .integer(jobsCompleted)),
+         ("jobs_rejected", .integer(jobsRejected)), ("jobs_unfinished", .integer(jobsUnfinished)),
+         ("wait_mean_s", .real(waitMeanS)), ("wait_p50_s", .real(waitP50S)), ("wait_p99_s", .real(waitP99S)),
+         ("jct_mean_s", .real(jctMeanS)), ("jct_p50_s", .real(jctP50S)), ("jct_p99_s", .real(jctP99S)),
+         ("utilization_mean", .real(utilizationMean)), ("queue_length_mean", .real(queueLengthMean)),
+         ("arrival_rate_per_s", .real(arrivalRatePerS)), ("makespan_s", .real(makespanS)),
+         ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason))]
+    }
+}
+
+/// A value in a summary.
+public enum SummaryValue: Sendable, Equatable {
+    case integer(Int64)
+    case unsigned(UInt64)
+    case real(Double)
+    case text(String)
+}

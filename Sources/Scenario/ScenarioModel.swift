@@ -1,0 +1,166 @@
+import Scheduling
+
+/// A whole scenario file: the center, its demand, how it is scheduled, and for how long.
+/// Every key is documented in `docs/scenario-reference.md`.
+public struct Scenario: Codable, Sendable, Equatable {
+    /// Run name, used for the default output directory. Defaults to the file's name.
+    public var name: String
+    /// Master seed of every random stream (`--seed` overrides it).
+    public var seed: UInt64
+    /// Simulated time at which the run stops; nil runs until every job has finished.
+    public var horizon: TimeQuantity?
+    public var cluster: ClusterSpec
+    public var workload: WorkloadSpec
+    public var scheduling: SchedulingSpec
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, seed, horizon, cluster, workload, scheduling
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name, default: "") { n in
+            n.isEmpty || n.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) })
+                ? nil : "must use only letters, digits, '.', '_' and '-'"
+        }
+        seed = try c.decode(UInt64.self, forKey: .seed, default: 1)
+        horizon = try c.decodeIfPresent(TimeQuantity.self, forKey: .horizon)
+        if let h = horizon, h.baseUnits <= 0 {
+            throw try c.superDecoder(forKey: .horizon).scenarioError("horizon must be positive, got '\(h)'")
+        }
+        cluster = try c.decode(ClusterSpec.self, forKey: .cluster)
+        workload = try c.decode(WorkloadSpec.self, forKey: .workload)
+        scheduling = try c.decode(SchedulingSpec.self, forKey: .scheduling, default: SchedulingSpec())
+        if horizon == nil, let open = workload.classes.first(where: { $0.jobs == nil }) {
+            throw try c.superDecoder(forKey: .workload).scenarioError(
+                "job class '\(open.name)' would generate jobs forever: give it 'jobs' (a count) or give the scenario a 'horizon'")
+        }
+    }
+}
+
+/// The center's hardware: groups of identical servers.
+public struct ClusterSpec: Codable, Sendable, Equatable {
+    public var servers: [ServerGroupSpec]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case servers }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        servers = try c.decode([ServerGroupSpec].self, forKey: .servers) { $0.isEmpty ? "must list at least one server group" : nil }
+    }
+
+    /// Accelerators in the whole cluster.
+    public var totalAccelerators: Int { servers.reduce(0) { $0 + $1.count * $1.acceleratorsPerServer } }
+}
+
+/// A group of identical servers.
+public struct ServerGroupSpec: Codable, Sendable, Equatable {
+    public var name: String
+    /// Number of servers in the group.
+    public var count: Int
+    /// Accelerators in each server.
+    public var acceleratorsPerServer: Int
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, count, acceleratorsPerServer }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name, default: "servers")
+        count = try c.decode(Int.self, forKey: .count) { $0 < 1 ? "must be at least 1" : ($0 > 10_000_000 ? "must be at most 10000000" : nil) }
+        acceleratorsPerServer = try c.decode(Int.self, forKey: .acceleratorsPerServer) {
+            $0 < 1 ? "must be at least 1" : ($0 > 1024 ? "must be at most 1024" : nil)
+        }
+    }
+}
+
+/// The demand: synthetic job classes and/or explicitly listed jobs.
+public struct WorkloadSpec: Codable, Sendable, Equatable {
+    public var classes: [JobClassSpec]
+    public var jobs: [ListedJobSpec]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case classes, jobs }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        classes = try c.decode([JobClassSpec].self, forKey: .classes, default: [])
+        jobs = try c.decode([ListedJobSpec].self, forKey: .jobs, default: [])
+        if classes.isEmpty && jobs.isEmpty {
+            throw decoder.scenarioError("the workload has no jobs: give workload.classes or workload.jobs")
+        }
+        var seen: Set<String> = []
+        for (i, k) in classes.enumerated() where !seen.insert(k.name).inserted {
+            var u = try c.nestedUnkeyedContainer(forKey: .classes)
+            for _ in 0..<i { _ = try u.superDecoder() }
+            throw try u.superDecoder().scenarioError("duplicate job class name '\(k.name)' (names seed the random streams and must be unique)")
+        }
+    }
+}
+
+/// A synthetic job class: arrivals and job shapes drawn from distributions.
+public struct JobClassSpec: Codable, Sendable, Equatable {
+    /// Unique name; it names the class's random streams (`arrivals/NAME`, ...).
+    public var name: String
+    /// How many jobs the class submits (nil: until the horizon).
+    public var jobs: Int?
+    /// No job of the class arrives before this time.
+    public var start: TimeQuantity
+    /// Time between consecutive submissions.
+    public var interarrival: DistributionSpec<TimeUnit>
+    /// Accelerators per job (rounded to an integer, at least 1).
+    public var accelerators: DistributionSpec<CountUnit>
+    /// Run time of each job.
+    public var duration: DistributionSpec<TimeUnit>
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, jobs, start, interarrival, accelerators, duration }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name) { n in
+            n.isEmpty || !n.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) })
+                ? "must be a non-empty name of letters, digits, '.', '_' and '-'" : nil
+        }
+        jobs = try c.decodeIfPresent(Int.self, forKey: .jobs)
+        if let j = jobs, j < 1 { throw try c.superDecoder(forKey: .jobs).scenarioError("\(decoder.scenarioPath).jobs must be at least 1, got \(j)") }
+        start = try c.decode(TimeQuantity.self, forKey: .start, default: TimeQuantity(baseUnits: 0))
+        interarrival = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .interarrival)
+        accelerators = try c.decode(DistributionSpec<CountUnit>.self, forKey: .accelerators)
+        duration = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .duration)
+    }
+}
+
+/// One explicitly listed job.
+public struct ListedJobSpec: Codable, Sendable, Equatable {
+    public var submit: TimeQuantity
+    public var accelerators: Int
+    public var duration: TimeQuantity
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case submit, accelerators, duration }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        submit = try c.decode(TimeQuantity.self, forKey: .submit)
+        accelerators = try c.decode(Int.self, forKey: .accelerators) { $0 < 1 ? "must be at least 1" : nil }
+        duration = try c.decode(TimeQuantity.self, forKey: .duration)
+    }
+}
+
+/// How jobs are ordered and started.
+public struct SchedulingSpec: Codable, Sendable, Equatable {
+    /// Policy name; see ``SchedulingPolicies``.
+    public var policy: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case policy }
+
+    public init(policy: String = "fifo") { self.policy = policy }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        policy = try c.decode(String.self, forKey: .policy, default: "fifo")
+        if SchedulingPolicies.make(policy) == nil {
+            let names = SchedulingPolicies.names
+            let hint = suggestion(for: policy, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            throw try c.superDecoder(forKey: .policy).scenarioError(
+                "unknown scheduling policy '\(policy)'\(hint); expected one of \(names.joined(separator: ", "))")
+        }
+    }
+}

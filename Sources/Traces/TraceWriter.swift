@@ -1,0 +1,148 @@
+import CHDF5
+import Center
+import Foundation
+
+/// What goes into a trace's root attributes.
+public struct TraceMetadata: Sendable {
+    public var softwareVersion: String
+    public var scenarioName: String
+    public var seed: UInt64
+    public var runIndex: UInt64
+    public var policy: String
+    public var scenarioYAML: String
+
+    public init(softwareVersion: String, scenarioName: String, seed: UInt64, runIndex: UInt64, policy: String, scenarioYAML: String) {
+        self.softwareVersion = softwareVersion
+        self.scenarioName = scenarioName
+        self.seed = seed
+        self.runIndex = runIndex
+        self.policy = policy
+        self.scenarioYAML = scenarioYAML
+    }
+}
+
+/// Streams a run's records into an HDF5 trace (`trace.h5`), laid out as `docs/trace-schema.md`
+/// describes: one group per table, one chunked, compressed column per field.
+///
+/// Records are buffered a chunk at a time, so memory is bounded whatever the run's length.
+/// A write error is kept and reported by ``close()``; later records are dropped.
+public final class TraceWriter: RecordSink {
+    /// The schema this writer produces.
+    public static let schemaName = "iccsim-trace"
+    public static let schemaVersion = "1.0.0"
+
+    private let file: hid_t
+    private var groups: [hid_t] = []
+    private var columns: [any AnyTraceColumn] = []
+    private var firstError: (any Error)?
+    private var closed = false
+
+    // /jobs
+    private let jobID, jobSubmit, jobStart, jobEnd, jobWait: TraceColumn<Int64>
+    private let jobClass, jobAccelerators: TraceColumn<Int32>
+    private let jobState, jobReject: TraceColumn<Int8>
+    // /utilization
+    private let utilTime: TraceColumn<Int64>
+    private let utilBusy, utilQueued, utilRunning: TraceColumn<Int32>
+
+    /// Creates the file at `path` (replacing any file there).
+    public init(path: String, metadata: TraceMetadata, chunkRows: Int = 65_536, deflateLevel: UInt32 = 4) throws {
+        iccsim_h5_silence_errors()
+        let fcpl = try H5.untimedPlist(iccsim_h5p_file_create())
+        defer { H5Pclose(fcpl) }
+        file = try H5.check(id: H5Fcreate(path, iccsim_h5f_acc_trunc(), fcpl, iccsim_h5p_default()), "create '\(path)'")
+        do {
+            try H5.setAttribute(file, "schema_name", Self.schemaName)
+            try H5.setAttribute(file, "schema_version", Self.schemaVersion)
+            try H5.setAttribute(file, "software_version", metadata.softwareVersion)
+            try H5.setAttribute(file, "scenario_name", metadata.scenarioName)
+            try H5.setAttribute(file, "seed", Int64(bitPattern: metadata.seed))
+            try H5.setAttribute(file, "run_index", Int64(bitPattern: metadata.runIndex))
+            try H5.setAttribute(file, "policy", metadata.policy)
+            try H5.setAttribute(file, "scenario_yaml", metadata.scenarioYAML)
+
+            let jobs = try H5.createGroup(file, "jobs")
+            let util = try H5.createGroup(file, "utilization")
+            let dict = try H5.createGroup(file, "dictionaries")
+            groups = [jobs, util, dict]
+            try H5.setAttribute(jobs, "long_name", "one row per submitted job, written when it ends (or at the end of the run)")
+            try H5.setAttribute(util, "long_name", "cluster state at the end of every instant at which it changed")
+            func col<T: ColumnElement>(_ g: hid_t, _ name: String, _ units: String, _ long: String) throws -> TraceColumn<T> {
+                try TraceColumn<T>(in: g, ColumnInfo(name: name, units: units, longName: long), chunk: chunkRows, deflateLevel: deflateLevel)
+            }
+            jobID = try col(jobs, "id", "1", "job id, in submission order")
+            jobClass = try col(jobs, "job_class", "1", "index of the job class in the scenario's workload.classes; -1 for listed jobs")
+            jobSubmit = try col(jobs, "submit_ns", "ns", "submission time")
+            jobStart = try col(jobs, "start_ns", "ns", "start time; -1 if it never started")
+            jobEnd = try col(jobs, "end_ns", "ns", "end time; -1 if it did not end")
+            jobWait = try col(jobs, "wait_ns", "ns", "start minus submission; -1 if it never started")
+            jobAccelerators = try col(jobs, "accelerators", "1", "accelerators allocated at once (gang)")
+            jobState = try col(jobs, "state", "1", "final state, decoded by /dictionaries/job_state")
+            jobReject = try col(jobs, "reject_reason", "1", "why it was rejected, decoded by /dictionaries/reject_reason")
+            utilTime = try col(util, "time_ns", "ns", "time of the sample")
+            utilBusy = try col(util, "busy_accelerators", "1", "accelerators allocated to running jobs")
+            utilQueued = try col(util, "queued_jobs", "1", "jobs waiting in the scheduler's queue")
+            utilRunning = try col(util, "running_jobs", "1", "jobs running")
+            columns = [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject,
+                       utilTime, utilBusy, utilQueued, utilRunning]
+            try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
+            try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
+        } catch {
+            for g in groups { H5Gclose(g) }
+            H5Fclose(file)
+            throw error
+        }
+    }
+
+    private func writeDictionary(_ parent: hid_t, _ name: String, _ entries: [(Int64, String)]) throws {
+        let g = try H5.createGroup(parent, name)
+        defer { H5Gclose(g) }
+        try H5.setAttribute(g, "long_name", "code -> name for \(name) columns")
+        let codes = try TraceColumn<Int8>(in: g, ColumnInfo(name: "code", units: "1", longName: "code stored in the data"),
+                                          chunk: max(1, entries.count), deflateLevel: 0)
+        for (c, _) in entries { try codes.append(Int8(c)) }
+        try codes.flush()
+        codes.close()
+        try H5.writeStrings(g, "name", entries.map(\.1))
+    }
+
+    public func record(job r: JobRecord) {
+        guard firstError == nil else { return }
+        do {
+            try jobID.append(r.id)
+            try jobClass.append(r.jobClass)
+            try jobSubmit.append(r.submitNs)
+            try jobStart.append(r.startNs)
+            try jobEnd.append(r.endNs)
+            try jobWait.append(r.waitNs)
+            try jobAccelerators.append(r.accelerators)
+            try jobState.append(r.state.rawValue)
+            try jobReject.append(r.rejectReason.rawValue)
+        } catch { firstError = error }
+    }
+
+    public func record(utilization s: UtilizationSample) {
+        guard firstError == nil else { return }
+        do {
+            try utilTime.append(s.timeNs)
+            try utilBusy.append(s.busyAccelerators)
+            try utilQueued.append(s.queuedJobs)
+            try utilRunning.append(s.runningJobs)
+        } catch { firstError = error }
+    }
+
+    /// Flushes every column and closes the file; throws the first error met while writing.
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
+        if firstError == nil {
+            do { for c in columns { try c.flush() } } catch { firstError = error }
+        }
+        for c in columns { c.close() }
+        for g in groups { H5Gclose(g) }
+        if H5Fclose(file) < 0 && firstError == nil { firstError = TraceError("HDF5 failed to close the trace") }
+        if let e = firstError { throw e }
+    }
+
+    deinit { try? close() }
+}

@@ -1,0 +1,67 @@
+import SimKernel
+
+/// A synthetic job class: jobs arrive with random inter-arrival times and draw their size and
+/// duration from distributions. Values are in base units (ns for times, a count for accelerators).
+public struct JobClass: Sendable, Equatable {
+    public var name: String
+    /// At most this many jobs (nil: until the horizon).
+    public var maxJobs: Int?
+    /// Time before which no job of this class arrives (the first arrives one inter-arrival later).
+    public var startNs: SimTimeNs
+    public var interarrivalNs: Distribution
+    public var accelerators: Distribution
+    public var durationNs: Distribution
+
+    public init(name: String, maxJobs: Int?, startNs: SimTimeNs, interarrivalNs: Distribution,
+                accelerators: Distribution, durationNs: Distribution) {
+        self.name = name
+        self.maxJobs = maxJobs
+        self.startNs = startNs
+        self.interarrivalNs = interarrivalNs
+        self.accelerators = accelerators
+        self.durationNs = durationNs
+    }
+}
+
+/// Emits a job class's jobs one at a time, lazily, so memory does not grow with the run.
+///
+/// Draws come from three named streams per class — `arrivals/NAME`, `accelerators/NAME`,
+/// `durations/NAME` — so changing one distribution leaves the other draws unchanged (common
+/// random numbers across what-if runs). Accelerator draws are rounded to the nearest integer,
+/// at least 1; duration draws below zero become zero.
+public final class JobClassGenerator {
+    public let jobClass: JobClass
+    public let source: Int32
+    private let horizonNs: SimTimeNs
+    private let arrivalStream, sizeStream, durationStream: RandomStream
+    private let interarrival, size, duration: DistributionSampler
+    private var lastSubmitNs: SimTimeNs
+    private var emitted: Int64 = 0
+
+    public init(_ jobClass: JobClass, source: Int32, streams: RandomStreams, horizonNs: SimTimeNs) {
+        self.jobClass = jobClass
+        self.source = source
+        self.horizonNs = horizonNs
+        arrivalStream = streams.stream("arrivals/\(jobClass.name)")
+        sizeStream = streams.stream("accelerators/\(jobClass.name)")
+        durationStream = streams.stream("durations/\(jobClass.name)")
+        interarrival = DistributionSampler(jobClass.interarrivalNs)
+        size = DistributionSampler(jobClass.accelerators)
+        duration = DistributionSampler(jobClass.durationNs)
+        lastSubmitNs = jobClass.startNs
+    }
+
+    /// The next job, or nil when the class is exhausted (its job count or the horizon).
+    public func next() -> JobSpec? {
+        if let cap = jobClass.maxJobs, emitted >= cap { return nil }
+        let gap = SimTime.durationNs(work: max(0, interarrival.sample(arrivalStream)), ratePerNs: 1)
+        let submit = lastSubmitNs &+ gap
+        guard submit <= horizonNs, submit >= lastSubmitNs else { return nil }
+        lastSubmitNs = submit
+        let n = max(1, size.sample(sizeStream).rounded())
+        let accelerators = Int32(min(n, Double(Int32.max)))
+        let d = SimTime.durationNs(work: max(0, duration.sample(durationStream)), ratePerNs: 1)
+        defer { emitted += 1 }
+        return JobSpec(submitNs: submit, accelerators: accelerators, durationNs: d, source: source, sequence: emitted)
+    }
+}

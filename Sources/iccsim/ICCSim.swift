@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Scenario
+
+/// The `iccsim` command: simulate an intelligent computing center.
+@main
+struct ICCSim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iccsim",
+        abstract: "ICCSim: a deterministic discrete-event simulator of an intelligent computing center.",
+        discussion: """
+        Exit codes: 0 success; 1 the run failed (for example, the output could not be written); \
+        2 bad input (scenario, flags, files), with the error on stderr.
+        """,
+        version: ICCSimVersion.current,
+        subcommands: [RunCommand.self, ValidateCommand.self, BenchCommand.self]
+    )
+
+    /// Exit code for bad input.
+    static let badInput: Int32 = 2
+    /// Exit code for a run that failed.
+    static let failure: Int32 = 1
+
+    /// Parses and runs, mapping errors to the documented exit codes.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let e as ScenarioError {
+            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            Foundation.exit(badInput)
+        } catch let e as RunFailure {
+            FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
+            Foundation.exit(failure)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            // Usage errors are bad input.
+            Foundation.exit(code == .validationFailure ? badInput : code.rawValue)
+        }
+    }
+}
+
+/// A run that failed after its input was accepted (exit code 1).
+struct RunFailure: Error {
+    var message: String
+}
+
+/// The software version recorded in traces and run-info.json.
+enum ICCSimVersion {
+    static let current = "0.1.0"
+}
+
+/// Writes a line to standard error.
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Monotonic wall-clock seconds, for timing only (never reaches a result).
+func wallSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
