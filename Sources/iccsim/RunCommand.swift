@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Test mode: permute same-time events to expose order-dependent models.")
     var permuteTies = false
 
-    @Flag(help: "Do not print the summary on stdout.")
+    @Flag(name: [.customShort("q"), .long], help: "Do not print the summary on stdout.")
     var quiet = false
 
     func run() throws {

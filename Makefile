@@ -1,0 +1,62 @@
+# ICCSim: `make run` and `make test` set up a fresh Debian machine (system libraries), build,
+# and run the default scenario or the whole test suite.
+SWIFT ?= swift
+SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
+PYTHON ?= python3
+
+.PHONY: all deps build release run test test-examples bench bench-kernel clean
+
+all: build
+
+# Install the C libraries ICCSim links (GSL, HDF5) when they are missing.
+deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  if command -v dpkg >/dev/null 2>&1; then dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; fi; \
+	done; \
+	if ! command -v dpkg >/dev/null 2>&1; then \
+	  pkg-config --exists gsl hdf5-serial 2>/dev/null || pkg-config --exists gsl hdf5 2>/dev/null || { \
+	    echo "ICCSim needs GSL and HDF5 (serial) development files and pkg-config; install them with your package manager." >&2; exit 1; }; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "ICCSim needs these Debian packages:$$missing" >&2; \
+	    echo "Install them with: sudo apt-get install$$missing   (then run make again)" >&2; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Build and run the built-in default scenario; results go to Results/default-seed1/.
+run: release
+	.build/release/iccsim run
+
+# The whole test suite: Swift unit, validation and CLI tests, then the h5py/pandas example.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory test-examples
+
+# Reads a trace the documented way (h5py + pandas), installing them from PyPI when missing.
+test-examples: build
+	@$(PYTHON) -c 'import h5py, pandas' 2>/dev/null || $(PYTHON) -m pip install -q h5py pandas
+	rm -rf .build/example-run
+	.build/debug/iccsim run --quiet --out .build/example-run
+	$(PYTHON) docs/examples/read_trace.py .build/example-run/trace.h5
+
+bench-kernel: release
+	.build/release/iccsim bench kernel
+
+# Kernel and end-to-end benchmarks (ordo-one/benchmark), see docs/performance.md.
+bench: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+clean:
+	rm -rf .build Benchmarks/.build
