@@ -30,9 +30,11 @@ public final class NodeDecoder: Decoder {
     /// Where this node came from.
     public var location: SourceLocation { location(of: node) }
 
-    func location(of n: Node) -> SourceLocation {
+    /// Where `n` came from; `key` names it when it is a key node (for overrides, which have no marks).
+    func location(of n: Node, key: String? = nil) -> SourceLocation {
         if let m = n.mark { return SourceLocation(file: file, line: m.line, column: m.column) }
-        return SourceLocation(file: "--set \(dottedPath)")
+        let path = [dottedPath, key ?? ""].filter { !$0.isEmpty }.joined(separator: ".")
+        return SourceLocation(file: "--set \(path)")
     }
 
     /// An error located at this node.
@@ -72,7 +74,7 @@ public final class NodeDecoder: Decoder {
                 if !known.contains(name) {
                     let hint = suggestion(for: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
                     let place = codingPath.isEmpty ? "at the top level" : "in \(dottedPath)"
-                    throw ScenarioError("unknown key '\(name)' \(place)\(hint)", at: location(of: k))
+                    throw ScenarioError("unknown key '\(name)' \(place)\(hint)", at: location(of: k, key: name))
                 }
             }
         }
@@ -96,7 +98,7 @@ public final class NodeDecoder: Decoder {
             let name = k.scalar?.string ?? ""
             if !allowed.contains(name) {
                 let hint = suggestion(for: name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
-                throw ScenarioError("unknown key '\(name)' in \(dottedPath) for \(what); expected one of \(allowed.joined(separator: ", "))\(hint)", at: location(of: k))
+                throw ScenarioError("unknown key '\(name)' in \(dottedPath) for \(what); expected one of \(allowed.joined(separator: ", "))\(hint)", at: location(of: k, key: name))
             }
         }
     }
