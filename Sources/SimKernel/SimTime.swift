@@ -16,14 +16,15 @@ public enum SimTime {
     public static let never: SimTimeNs = .max
 
     /// Time to do `work` units at `ratePerNs` units per nanosecond, rounded up to whole nanoseconds.
-    /// A relative slack of 1e-12 absorbs floating-point noise so that exact integers stay exact.
+    /// A result within a relative 1e-12 of an integer is taken as that integer, so that
+    /// floating-point noise never adds a nanosecond to an exact duration.
     @inlinable
     public static func durationNs(work: Double, ratePerNs: Double) -> SimTimeNs {
         precondition(ratePerNs > 0, "durationNs needs a positive rate")
         if work <= 0 { return 0 }
         let exact = work / ratePerNs
-        let slack = exact * 1e-12
-        let rounded = (exact - slack).rounded(.up)
+        let nearest = exact.rounded()
+        let rounded = abs(exact - nearest) <= exact * 1e-12 ? nearest : exact.rounded(.up)
         return rounded >= Double(Int64.max / 2) ? never : Int64(rounded)
     }
 

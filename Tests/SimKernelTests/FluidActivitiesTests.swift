@@ -31,3 +31,12 @@ import Testing
         #expect(SimTime.ns(seconds: -2) == 0)
     }
 }
+
+@Suite struct DurationRoundingTests {
+    @Test func largeExactDurationsStayExact() {
+        // Two hours of work at rate 1 is exactly 7.2e12 ns; after a rate change and back it still is.
+        #expect(SimTime.durationNs(work: 7.2e12, ratePerNs: 1) == 7_200_000_000_000)
+        #expect(SimTime.durationNs(work: 30 * 86_400e9, ratePerNs: 1) == 2_592_000_000_000_000)
+        #expect(SimTime.durationNs(work: 7.2e12 + 0.5, ratePerNs: 1) == 7_200_000_000_001)
+    }
+}
