@@ -31,9 +31,37 @@ public struct Scenario: Codable, Sendable, Equatable {
         cluster = try c.decode(ClusterSpec.self, forKey: .cluster)
         workload = try c.decode(WorkloadSpec.self, forKey: .workload)
         scheduling = try c.decode(SchedulingSpec.self, forKey: .scheduling, default: SchedulingSpec())
+        try Scenario.checkJobsFit(cluster.totalAccelerators, workload, c)
         if horizon == nil, let open = workload.classes.first(where: { $0.jobs == nil }) {
             throw try c.superDecoder(forKey: .workload).scenarioError(
                 "job class '\(open.name)' would generate jobs forever: give it 'jobs' (a count) or give the scenario a 'horizon'")
+        }
+    }
+}
+
+extension Scenario {
+    /// Jobs that can never fit are bad input when the scenario itself says so: a listed job larger
+    /// than the cluster, or a job class whose every possible size is. (A class that only sometimes
+    /// draws too large a job is valid; those jobs are rejected at submission with a reason.)
+    static func checkJobsFit(_ capacity: Int, _ workload: WorkloadSpec, _ c: KeyedDecodingContainer<CodingKeys>) throws {
+        let w = try c.nestedContainer(keyedBy: WorkloadSpec.CodingKeys.self, forKey: .workload)
+        if let i = workload.jobs.firstIndex(where: { $0.accelerators > capacity }) {
+            var list = try w.nestedUnkeyedContainer(forKey: .jobs)
+            for _ in 0..<i { _ = try list.superDecoder() }
+            let job = try list.superDecoder().container(keyedBy: ListedJobSpec.CodingKeys.self)
+            throw try job.superDecoder(forKey: .accelerators).scenarioError(
+                "listed job \(i) asks for \(workload.jobs[i].accelerators) accelerators but the cluster has \(capacity); it could never run")
+        }
+        for (i, k) in workload.classes.enumerated() {
+            guard let smallest = k.accelerators.distribution.smallestValue else { continue }
+            let size = max(1, smallest.rounded())
+            if size > Double(capacity) {
+                var list = try w.nestedUnkeyedContainer(forKey: .classes)
+                for _ in 0..<i { _ = try list.superDecoder() }
+                let cls = try list.superDecoder().container(keyedBy: JobClassSpec.CodingKeys.self)
+                throw try cls.superDecoder(forKey: .accelerators).scenarioError(
+                    "every job of class '\(k.name)' asks for at least \(Int(size)) accelerators but the cluster has \(capacity); none could ever run")
+            }
         }
     }
 }

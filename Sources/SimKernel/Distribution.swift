@@ -29,6 +29,19 @@ public enum Distribution: Sendable, Equatable {
     /// rising from 0 to 1 (as ns-3's EmpiricalRandomVariable with interpolation).
     case empirical(values: [Double], cdf: [Double])
 
+    /// The smallest value a draw can take, where the distribution is bounded below by a known
+    /// positive value (constant, uniform, discrete, empirical, Pareto); nil otherwise.
+    public var smallestValue: Double? {
+        switch self {
+        case .constant(let v): return v
+        case .uniform(let a, _): return a
+        case .pareto(_, let xm): return xm
+        case .discrete(let v, let w): return zip(v, w).filter { $0.1 > 0 }.map(\.0).min()
+        case .empirical(let v, _): return v.first
+        default: return nil
+        }
+    }
+
     /// The distribution's mean, where it is finite.
     public var mean: Double {
         switch self {

@@ -5,8 +5,8 @@ import Testing
 
 @Suite struct CenterBehaviourTests {
     /// Reference: the schedule worked by hand in Scenarios/examples/listed-jobs.yaml (40 accelerators,
-    /// strict FIFO, gang): job 0 runs 0–2h; jobs 1–3 wait behind job 1 until 2h; job 4 (64) is
-    /// rejected; job 5 (40) starts when everything else has ended at 3h.
+    /// strict FIFO, gang): job 0 runs 0–2h; jobs 1–3 wait behind job 1 until 2h; job 4 (40)
+    /// starts when everything else has ended at 3h.
     @Test func fifoGangScheduleMatchesHandComputation() throws {
         let s = try shippedScenario("Scenarios/examples/listed-jobs.yaml")
         let sink = CollectingSink()
@@ -17,10 +17,8 @@ import Testing
         #expect(byID[1]?.startNs == 2 * h && byID[1]?.endNs == 2 * h + h / 2)
         #expect(byID[2]?.startNs == 2 * h, "FIFO: job 2 fits earlier but does not overtake job 1")
         #expect(byID[3]?.startNs == 2 * h)
-        #expect(byID[4]?.state == .rejected && byID[4]?.rejectReason == .largerThanCluster && byID[4]?.startNs == -1)
-        #expect(byID[5]?.startNs == 3 * h && byID[5]?.endNs == 4 * h + h / 2)
-        #expect(r.summary.jobsRejected == 1 && r.summary.jobsCompleted == 5)
-        #expect(r.rejectionMessages == ["job 4 asks for 64 accelerators but the cluster has 40"])
+        #expect(byID[4]?.startNs == 3 * h && byID[4]?.endNs == 4 * h + h / 2)
+        #expect(r.summary.jobsRejected == 0 && r.summary.jobsCompleted == 5)
         #expect(r.summary.makespanS == 16_200)
     }
 
@@ -43,7 +41,9 @@ import Testing
         #expect(Int64(sink.jobs.count) == r.jobsSubmitted)
         #expect(sink.jobs.map(\.id).sorted() == Array(0..<Int64(sink.jobs.count)))
         #expect(r.jobsCompleted + r.jobsRejected + r.jobsUnfinished == r.jobsSubmitted)
-        #expect(r.jobsRejected == Int64(sink.jobs.filter { $0.accelerators > 32 }.count))
+        let tooBig = sink.jobs.filter { $0.accelerators > 32 }
+        #expect(r.jobsRejected == Int64(tooBig.count) && r.jobsRejected > 0)
+        #expect(tooBig.allSatisfy { $0.state == .rejected && $0.rejectReason == .largerThanCluster && $0.startNs == -1 })
         #expect(r.jobsUnfinished > 0, "the overloaded center must leave work at the horizon")
         // Sweep line over allocations: never above capacity.
         var deltas: [(Int64, Int)] = []

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// Every class of bad input: exit code 2, a located message on stderr, and no output directory.
+@Suite struct BadInputTests {
+    static let good = """
+    cluster:
+      servers:
+        - {name: a, count: 2, acceleratorsPerServer: 4}
+    workload:
+      jobs:
+        - {submit: 0s, accelerators: 4, duration: 1h}
+    """
+
+    static let cases: [(name: String, yaml: String, expected: String)] = [
+        ("unknown key", "cluster:\n  servrs: 4\n", "bad.yaml:2:3: unknown key 'servrs' in cluster (did you mean 'servers'?)"),
+        ("wrong type", good.replacingOccurrences(of: "count: 2", with: "count: [2]"), "bad.yaml:3:24: expected an integer for 'cluster.servers.count', found a list"),
+        ("bad unit", good.replacingOccurrences(of: "duration: 1h", with: "duration: 1hr"), "bad.yaml:6:47: bad unit 'hr' in '1hr' for workload.jobs.duration"),
+        ("zero capacity", good.replacingOccurrences(of: "count: 2", with: "count: 0"), "bad.yaml:3:24: cluster.servers.count must be at least 1, got 0"),
+        ("negative capacity", good.replacingOccurrences(of: "acceleratorsPerServer: 4", with: "acceleratorsPerServer: -4"),
+         "cluster.servers.acceleratorsPerServer must be at least 1, got -4"),
+        ("job larger than cluster", good.replacingOccurrences(of: "accelerators: 4,", with: "accelerators: 9,"),
+         "bad.yaml:6:34: listed job 0 asks for 9 accelerators but the cluster has 8; it could never run"),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func badScenarioExitsTwoWithLocationAndLeavesNothing(_ index: Int) throws {
+        let c = Self.cases[index]
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let file = tmp.appendingPathComponent("bad.yaml")
+        try c.yaml.write(to: file, atomically: true, encoding: .utf8)
+        let out = tmp.appendingPathComponent("out")
+        let r = try iccsim(["run", file.path, "--out", out.path])
+        #expect(r.status == 2, "\(c.name): exit \(r.status)")
+        #expect(r.stderr.contains(c.expected), "\(c.name): \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path), "\(c.name): output directory left behind")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path) == ["bad.yaml"], "\(c.name): stray files")
+        let v = try iccsim(["validate", file.path])
+        #expect(v.status == 2 && v.stderr.contains(c.expected), "validate, \(c.name)")
+    }
+
+    @Test func missingFileExitsTwo() throws {
+        let r = try iccsim(["run", "/nonexistent/missing.yaml", "--out", "/tmp/iccsim-never-written"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("scenario file '/nonexistent/missing.yaml' does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/iccsim-never-written"))
+    }
+
+    @Test func badFlagsExitTwo() throws {
+        #expect(try iccsim(["run", "--seed", "seven"]).status == 2)
+        #expect(try iccsim(["run", "--frobnicate"]).status == 2)
+        let s = try iccsim(["run", "--set", "cluster.servers.0.count", "--out", "/tmp/iccsim-never-written"])
+        #expect(s.status == 2 && s.stderr.contains("--set expects KEY=VALUE"))
+        #expect(try iccsim(["bench", "kernel", "--pending", "ten"]).status == 2)
+    }
+
+    @Test func validateAcceptsShippedScenarios() throws {
+        for f in ["Scenarios/default.yaml", "Scenarios/validation/mmc.yaml", "Scenarios/examples/listed-jobs.yaml", "Scenarios/bench/million-jobs.yaml"] {
+            let r = try iccsim(["validate", f])
+            #expect(r.status == 0 && r.stdout.contains("OK"), "\(f): \(r.stderr)")
+        }
+    }
+}

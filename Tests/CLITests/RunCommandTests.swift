@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct RunCommandTests {
+    @Test func defaultRunIsDeterministicAndSeedSensitive() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let a = tmp.appendingPathComponent("a"), b = tmp.appendingPathComponent("b")
+        let c = tmp.appendingPathComponent("c"), p = tmp.appendingPathComponent("p")
+        let ra = try iccsim(["run", "--seed", "7", "--out", a.path])
+        #expect(ra.status == 0, "\(ra.stderr)")
+        #expect(ra.stdout.contains("# ICCSim run: default (seed 7)"))
+        #expect(ra.stderr.contains("events in"))
+        #expect(try iccsim(["run", "--seed", "7", "--out", b.path, "--quiet"]).status == 0)
+        #expect(try iccsim(["run", "--seed", "8", "--out", c.path, "--quiet"]).status == 0)
+        #expect(try iccsim(["run", "--seed", "7", "--out", p.path, "--quiet", "--permute-ties"]).status == 0)
+        for name in ["trace.h5", "summary.json"] {
+            let fa = fileData(a.appendingPathComponent(name))
+            #expect(fa != nil && fa == fileData(b.appendingPathComponent(name)), "same seed, same \(name)")
+            #expect(fa == fileData(p.appendingPathComponent(name)), "permuted ties, same \(name)")
+        }
+        #expect(fileData(a.appendingPathComponent("trace.h5")) != fileData(c.appendingPathComponent("trace.h5")))
+        let summary = try JSONSerialization.jsonObject(with: fileData(a.appendingPathComponent("summary.json"))!) as! [String: Any]
+        for key in ["jobs_submitted", "jobs_completed", "jobs_rejected", "wait_mean_s", "wait_p50_s", "wait_p99_s", "jct_mean_s",
+                    "jct_p50_s", "jct_p99_s", "utilization_mean", "makespan_s", "events_processed"] {
+            #expect(summary[key] != nil, "summary.json lacks \(key)")
+        }
+        #expect(summary["jobs_submitted"] as? Int == 8000)
+        let info = try JSONSerialization.jsonObject(with: fileData(a.appendingPathComponent("run-info.json"))!) as! [String: Any]
+        #expect(info["wall_s"] != nil && info["events_per_s"] != nil)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "temporary directories left behind: \(leftovers)")
+    }
+
+    @Test func shippedScenariosRunWithPermutedTiesToTheSameSummary() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        for scenario in ["Scenarios/default.yaml", "Scenarios/examples/listed-jobs.yaml"] {
+            let x = tmp.appendingPathComponent("x"), y = tmp.appendingPathComponent("y")
+            #expect(try iccsim(["run", scenario, "--out", x.path, "--quiet"]).status == 0)
+            #expect(try iccsim(["run", scenario, "--out", y.path, "--quiet", "--permute-ties"]).status == 0)
+            #expect(fileData(x.appendingPathComponent("summary.json")) == fileData(y.appendingPathComponent("summary.json")), "\(scenario)")
+            try FileManager.default.removeItem(at: x)
+            try FileManager.default.removeItem(at: y)
+        }
+    }
+
+    @Test func setOverridesWhatIf() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let r = try iccsim(["run", "--set", "cluster.servers.0.count=128", "--out", tmp.appendingPathComponent("o").path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let s = try JSONSerialization.jsonObject(with: fileData(tmp.appendingPathComponent("o/summary.json"))!) as! [String: Any]
+        #expect(s["accelerators"] as? Int == 1024)
+    }
+
+    @Test func builtInDefaultEqualsTheShippedFile() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        #expect(try iccsim(["run", "--out", tmp.appendingPathComponent("a").path, "--quiet"]).status == 0)
+        #expect(try iccsim(["run", "Scenarios/default.yaml", "--out", tmp.appendingPathComponent("b").path, "--quiet"]).status == 0)
+        #expect(fileData(tmp.appendingPathComponent("a/trace.h5")) == fileData(tmp.appendingPathComponent("b/trace.h5")))
+    }
+
+    @Test func benchKernelJSON() throws {
+        let r = try iccsim(["bench", "kernel", "--json", "--pending", "100,1000", "--events", "20000", "--repeats", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        #expect(rows.map { $0["pending"] as? Int } == [100, 1000])
+        #expect(rows.allSatisfy { ($0["events_per_s"] as? Double ?? 0) > 0 && $0["ns_per_event"] != nil && $0["events"] as? Int == 20000 })
+    }
+}

@@ -1,0 +1,84 @@
+import CHDF5
+import Center
+import Foundation
+import Testing
+@testable import Traces
+
+/// Reads a 1-D int64 column back with the HDF5 C API (independently of the writer's code).
+func readInt64(_ path: String, _ dataset: String) -> [Int64] {
+    let f = H5Fopen(path, iccsim_h5f_acc_rdonly(), iccsim_h5p_default())
+    defer { H5Fclose(f) }
+    let d = H5Dopen2(f, dataset, iccsim_h5p_default())
+    defer { H5Dclose(d) }
+    let space = H5Dget_space(d)
+    defer { H5Sclose(space) }
+    var n: hsize_t = 0
+    H5Sget_simple_extent_dims(space, &n, nil)
+    var out = [Int64](repeating: 0, count: Int(n))
+    _ = out.withUnsafeMutableBytes { H5Dread(d, iccsim_h5t_native_int64(), iccsim_h5s_all(), iccsim_h5s_all(), iccsim_h5p_default(), $0.baseAddress) }
+    return out
+}
+
+/// Reads a string attribute of an object.
+func readStringAttribute(_ path: String, _ object: String, _ name: String) -> String? {
+    let f = H5Fopen(path, iccsim_h5f_acc_rdonly(), iccsim_h5p_default())
+    defer { H5Fclose(f) }
+    let a = H5Aopen_by_name(f, object, name, iccsim_h5p_default(), iccsim_h5p_default())
+    guard a >= 0 else { return nil }
+    defer { H5Aclose(a) }
+    let t = H5Aget_type(a)
+    defer { H5Tclose(t) }
+    var p: UnsafeMutablePointer<CChar>? = nil
+    guard H5Aread(a, t, &p) >= 0, let s = p else { return nil }
+    defer { free(s) }
+    return String(cString: s)
+}
+
+func tempPath(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("iccsim-\(getpid())-\(name)").path
+}
+
+let metadata = TraceMetadata(softwareVersion: "test", scenarioName: "t", seed: 5, runIndex: 0, policy: "fifo",
+                             scenarioYAML: "name: t\nseed: 5\n# 中文 UTF-8\n")
+
+func writeSample(_ path: String, jobs: Int) throws {
+    let w = try TraceWriter(path: path, metadata: metadata, chunkRows: 7)
+    for i in 0..<jobs {
+        w.record(job: JobRecord(id: Int64(i), jobClass: 0, submitNs: Int64(i) * 10, startNs: Int64(i) * 10 + 3,
+                                endNs: Int64(i) * 10 + 8, accelerators: 2, state: .completed))
+        w.record(utilization: UtilizationSample(timeNs: Int64(i) * 10, busyAccelerators: 2, queuedJobs: 0, runningJobs: 1))
+    }
+    try w.close()
+}
+
+@Suite struct TraceWriterTests {
+    @Test func columnsRoundTripAcrossChunkBoundaries() throws {
+        let path = tempPath("a.h5")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try writeSample(path, jobs: 20)  // 2 full chunks of 7 and a partial one
+        #expect(readInt64(path, "/jobs/id") == (0..<20).map(Int64.init))
+        #expect(readInt64(path, "/jobs/wait_ns") == [Int64](repeating: 3, count: 20))
+        #expect(readInt64(path, "/utilization/time_ns").count == 20)
+        #expect(readStringAttribute(path, "/jobs/submit_ns", "units") == "ns")
+        #expect(readStringAttribute(path, "/", "schema_name") == "iccsim-trace")
+        #expect(readStringAttribute(path, "/", "scenario_yaml") == metadata.scenarioYAML)
+    }
+
+    @Test func identicalRecordsGiveIdenticalBytes() throws {
+        let a = tempPath("b1.h5"), b = tempPath("b2.h5")
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        try writeSample(a, jobs: 50)
+        Thread.sleep(forTimeInterval: 1.1)  // a time stamp, if one were written, would now differ
+        try writeSample(b, jobs: 50)
+        #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))
+    }
+
+    @Test func summaryJSONIsStableAndEscaped() {
+        let text = SummaryWriter.json([("a_s", .real(0.5)), ("n", .integer(3)), ("name", .text("x\"y\n")), ("bad", .real(.nan))])
+        #expect(text == "{\n  \"a_s\": 0.5,\n  \"n\": 3,\n  \"name\": \"x\\\"y\\n\",\n  \"bad\": null\n}\n")
+    }
+
+    @Test func unwritablePathIsAnError() {
+        #expect(throws: TraceError.self) { try TraceWriter(path: "/nonexistent-dir/x/trace.h5", metadata: metadata) }
+    }
+}
