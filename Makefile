@@ -38,11 +38,11 @@ release: deps
 run: release
 	.build/release/iccsim run
 
-# The whole test suite: Swift unit, validation and CLI tests, then the h5py/pandas example.
+# The whole test suite: the h5py/pandas example, then the Swift unit, validation and CLI tests.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory test-examples
+	$(SWIFT) test --skip-build
 
 # Reads a trace the documented way (h5py + pandas), installing them from PyPI when missing.
 test-examples: build

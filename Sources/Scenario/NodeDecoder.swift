@@ -282,6 +282,13 @@ extension Decoder {
 }
 
 extension KeyedDecodingContainer {
+    /// A decoder for item `index` of the list at `key`, to report an error at that item.
+    public func superDecoder(forKey key: Key, item index: Int) throws -> any Decoder {
+        var list = try nestedUnkeyedContainer(forKey: key)
+        for _ in 0..<index { _ = try list.superDecoder() }
+        return try list.superDecoder()
+    }
+
     /// Decodes `key` (or returns `defaultValue` when absent) and checks it; `check` returns a
     /// problem description such as "must be at least 1", reported at the value's position.
     public func decode<T: Decodable>(_ type: T.Type, forKey key: Key, default defaultValue: T? = nil,

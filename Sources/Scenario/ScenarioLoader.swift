@@ -36,14 +36,15 @@ public enum ScenarioLoader {
         }
         for o in overrides { root = try Override(parsing: o).apply(to: root) }
         var scenario = try Scenario(from: NodeDecoder(node: root, file: file))
-        if scenario.name.isEmpty { scenario.name = defaultName.isEmpty ? "scenario" : sanitize(defaultName) }
+        if scenario.name.isEmpty { scenario.name = isPlainName(defaultName) ? defaultName : sanitize(defaultName) }
         if let s = seed { scenario.seed = s }
         let resolved = try YAMLEncoder().encode(scenario)
         return LoadedScenario(scenario: scenario, source: file, resolvedYAML: resolved)
     }
 
     private static func sanitize(_ name: String) -> String {
-        String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
+        let cleaned = String(name.map { isPlainName(String($0)) ? $0 : "_" })
+        return cleaned.isEmpty ? "scenario" : cleaned
     }
 
     static func yamlSyntaxError(_ e: YamlError, file: String) -> ScenarioError {

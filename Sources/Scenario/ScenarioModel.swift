@@ -20,8 +20,7 @@ public struct Scenario: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name, default: "") { n in
-            n.isEmpty || n.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) })
-                ? nil : "must use only letters, digits, '.', '_' and '-'"
+            n.isEmpty || isPlainName(n) ? nil : "must use only letters, digits, '.', '_' and '-'"
         }
         seed = try c.decode(UInt64.self, forKey: .seed, default: 1)
         horizon = try c.decodeIfPresent(TimeQuantity.self, forKey: .horizon)
@@ -46,9 +45,7 @@ extension Scenario {
     static func checkJobsFit(_ capacity: Int, _ workload: WorkloadSpec, _ c: KeyedDecodingContainer<CodingKeys>) throws {
         let w = try c.nestedContainer(keyedBy: WorkloadSpec.CodingKeys.self, forKey: .workload)
         if let i = workload.jobs.firstIndex(where: { $0.accelerators > capacity }) {
-            var list = try w.nestedUnkeyedContainer(forKey: .jobs)
-            for _ in 0..<i { _ = try list.superDecoder() }
-            let job = try list.superDecoder().container(keyedBy: ListedJobSpec.CodingKeys.self)
+            let job = try w.superDecoder(forKey: .jobs, item: i).container(keyedBy: ListedJobSpec.CodingKeys.self)
             throw try job.superDecoder(forKey: .accelerators).scenarioError(
                 "listed job \(i) asks for \(workload.jobs[i].accelerators) accelerators but the cluster has \(capacity); it could never run")
         }
@@ -56,14 +53,17 @@ extension Scenario {
             guard let smallest = k.accelerators.distribution.smallestValue else { continue }
             let size = max(1, smallest.rounded())
             if size > Double(capacity) {
-                var list = try w.nestedUnkeyedContainer(forKey: .classes)
-                for _ in 0..<i { _ = try list.superDecoder() }
-                let cls = try list.superDecoder().container(keyedBy: JobClassSpec.CodingKeys.self)
+                let cls = try w.superDecoder(forKey: .classes, item: i).container(keyedBy: JobClassSpec.CodingKeys.self)
                 throw try cls.superDecoder(forKey: .accelerators).scenarioError(
                     "every job of class '\(k.name)' asks for at least \(Int(size)) accelerators but the cluster has \(capacity); none could ever run")
             }
         }
     }
+}
+
+/// Whether `name` is usable in file names and stream names: non-empty letters, digits, `.`, `_`, `-`.
+func isPlainName(_ name: String) -> Bool {
+    !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }
 }
 
 /// The center's hardware: groups of identical servers.
@@ -117,9 +117,7 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         }
         var seen: Set<String> = []
         for (i, k) in classes.enumerated() where !seen.insert(k.name).inserted {
-            var u = try c.nestedUnkeyedContainer(forKey: .classes)
-            for _ in 0..<i { _ = try u.superDecoder() }
-            throw try u.superDecoder().scenarioError("duplicate job class name '\(k.name)' (names seed the random streams and must be unique)")
+            throw try c.superDecoder(forKey: .classes, item: i).scenarioError("duplicate job class name '\(k.name)' (names seed the random streams and must be unique)")
         }
     }
 }
@@ -144,8 +142,7 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name) { n in
-            n.isEmpty || !n.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) })
-                ? "must be a non-empty name of letters, digits, '.', '_' and '-'" : nil
+            isPlainName(n) ? nil : "must be a non-empty name of letters, digits, '.', '_' and '-'"
         }
         jobs = try c.decodeIfPresent(Int.self, forKey: .jobs)
         if let j = jobs, j < 1 { throw try c.superDecoder(forKey: .jobs).scenarioError("\(decoder.scenarioPath).jobs must be at least 1, got \(j)") }
