@@ -22,15 +22,14 @@ struct CenterModel: EventHandler {
     let sink: any RecordSink
     var stats = RunStatistics()
 
-    // Jobs alive (queued or running), by slot.
+    // Jobs alive (queued or running). A job's slot is the id of its fluid activity, which
+    // `activities` allocates and recycles; these arrays hold the rest of its state by slot.
+    var activities = FluidActivities()
     var slotID: [Int64] = []
     var slotSource: [Int32] = []
     var slotSubmit: [SimTimeNs] = []
     var slotStart: [SimTimeNs] = []
     var slotAccelerators: [Int32] = []
-    var slotActivity: [FluidActivityID] = []
-    var freeSlots: [Int32] = []
-    var activities = FluidActivities()
     var running = 0
 
     // This instant's buffered effects.
@@ -87,7 +86,7 @@ struct CenterModel: EventHandler {
             requestPass(kernel)
         case .jobEnd:
             let slot = Int(event.subject)
-            guard activities.isCurrent(slotActivity[slot], generation: UInt32(truncatingIfNeeded: event.tag)) else { return }
+            guard activities.isCurrent(FluidActivityID(raw: event.subject), generation: UInt32(truncatingIfNeeded: event.tag)) else { return }
             finish(slot: slot, now: kernel.nowNs)
             requestPass(kernel)
         case .schedulingPass:
@@ -107,12 +106,11 @@ struct CenterModel: EventHandler {
         stats.advance(to: now, busy: pool.busy, queued: policy.waiting)
         let acc = slotAccelerators[slot]
         pool.release(Int(acc))
-        activities.finish(slotActivity[slot])
+        activities.finish(FluidActivityID(raw: Int32(slot)))
         running -= 1
-        stats.jobCompleted(jctNs: now - slotSubmit[slot], at: now)
+        stats.jobCompleted(jctNs: now - slotSubmit[slot])
         finishedNow.append(JobRecord(id: slotID[slot], jobClass: classIndex(slotSource[slot]), submitNs: slotSubmit[slot],
                                      startNs: slotStart[slot], endNs: now, accelerators: acc, state: .completed))
-        freeSlots.append(Int32(slot))
     }
 
     func classIndex(_ source: Int32) -> Int32 { source == JobSpec.listSource ? -1 : source }
@@ -120,6 +118,16 @@ struct CenterModel: EventHandler {
     mutating func schedulingPass(_ kernel: Kernel) {
         let now = kernel.nowNs
         stats.advance(to: now, busy: pool.busy, queued: policy.waiting)
+        settleInstant()
+        policy.dispatch(pool: &pool, started: &startedNow)
+        for job in startedNow { start(job, kernel: kernel) }
+        startedNow.removeAll(keepingCapacity: true)
+        sample(at: now)
+    }
+
+    /// Applies this instant's buffered effects in the documented order: arrivals get ids in
+    /// submission order, finished jobs are written in id order.
+    mutating func settleInstant() {
         if !arrivalsNow.isEmpty {
             if arrivalsNow.count > 1 { arrivalsNow.sort(by: JobSpec.submissionOrder) }
             for spec in arrivalsNow { submit(spec) }
@@ -130,10 +138,6 @@ struct CenterModel: EventHandler {
             for r in finishedNow { sink.record(job: r) }
             finishedNow.removeAll(keepingCapacity: true)
         }
-        policy.dispatch(pool: &pool, started: &startedNow)
-        for job in startedNow { start(job, kernel: kernel) }
-        startedNow.removeAll(keepingCapacity: true)
-        sample(at: now)
     }
 
     mutating func submit(_ spec: JobSpec) {
@@ -149,22 +153,17 @@ struct CenterModel: EventHandler {
                                        accelerators: spec.accelerators, state: .rejected, rejectReason: .largerThanCluster))
             return
         }
-        let slot: Int
-        if let s = freeSlots.popLast() {
-            slot = Int(s)
-        } else {
-            slot = slotID.count
-            slotID.append(0); slotSource.append(0); slotSubmit.append(0); slotStart.append(-1)
-            slotAccelerators.append(0); slotActivity.append(FluidActivityID(raw: -1))
+        // The job's work is its duration at rate 1 (one ns of work per ns); it waits at rate 0.
+        let (activity, _) = activities.start(work: Double(spec.durationNs), ratePerNs: 0, nowNs: spec.submitNs)
+        let slot = Int(activity.raw)
+        if slot == slotID.count {
+            slotID.append(0); slotSource.append(0); slotSubmit.append(0); slotStart.append(-1); slotAccelerators.append(0)
         }
         slotID[slot] = id
         slotSource[slot] = spec.source
         slotSubmit[slot] = spec.submitNs
         slotStart[slot] = -1
         slotAccelerators[slot] = spec.accelerators
-        // The job's work is its duration at rate 1 (one ns of work per ns); later models change the rate.
-        let (activity, _) = activities.start(work: Double(spec.durationNs), ratePerNs: 0, nowNs: spec.submitNs)
-        slotActivity[slot] = activity
         policy.enqueue(QueuedJob(slot: Int32(slot), id: id, accelerators: spec.accelerators, submitNs: spec.submitNs))
     }
 
@@ -174,16 +173,16 @@ struct CenterModel: EventHandler {
         slotStart[slot] = now
         running += 1
         stats.jobStarted(waitNs: now - job.submitNs)
-        let end = activities.setRate(slotActivity[slot], ratePerNs: 1, nowNs: now)
-        let gen = Int64(activities.generation(slotActivity[slot]))
+        let activity = FluidActivityID(raw: job.slot)
+        let end = activities.setRate(activity, ratePerNs: 1, nowNs: now)
+        let gen = Int64(activities.generation(activity))
         kernel.schedule(Event(kind: Kind.jobEnd.rawValue, subject: job.slot, tag: gen), atNs: end)
     }
 
     mutating func sample(at now: SimTimeNs) {
         let s = UtilizationSample(timeNs: now, busyAccelerators: Int32(pool.busy), queuedJobs: Int32(policy.waiting),
                                   runningJobs: Int32(running))
-        if s.busyAccelerators != lastSample.busyAccelerators || s.queuedJobs != lastSample.queuedJobs
-            || s.runningJobs != lastSample.runningJobs {
+        if (s.busyAccelerators, s.queuedJobs, s.runningJobs) != (lastSample.busyAccelerators, lastSample.queuedJobs, lastSample.runningJobs) {
             sink.record(utilization: s)
             lastSample = s
         }
@@ -191,13 +190,7 @@ struct CenterModel: EventHandler {
 
     /// Records every job still alive at the end of the run, in id order.
     mutating func finalize(at endNs: SimTimeNs) {
-        // Effects buffered by a run that stopped mid-instant.
-        arrivalsNow.sort(by: JobSpec.submissionOrder)
-        for spec in arrivalsNow { submit(spec) }
-        finishedNow.sort { $0.id < $1.id }
-        for r in finishedNow { sink.record(job: r) }
-        arrivalsNow.removeAll()
-        finishedNow.removeAll()
+        settleInstant()  // effects buffered by a run that stopped mid-instant
         stats.advance(to: endNs, busy: pool.busy, queued: policy.waiting)
         var alive: [JobRecord] = []
         for q in policy.waitingJobs() {
@@ -205,7 +198,7 @@ struct CenterModel: EventHandler {
             alive.append(JobRecord(id: q.id, jobClass: classIndex(slotSource[s]), submitNs: q.submitNs, startNs: -1, endNs: -1,
                                    accelerators: q.accelerators, state: .queued))
         }
-        for s in 0..<slotID.count where slotStart[s] >= 0 && activities.isCurrent(slotActivity[s], generation: activities.generation(slotActivity[s])) {
+        for s in 0..<slotID.count where slotStart[s] >= 0 && activities.isLive(FluidActivityID(raw: Int32(s))) {
             alive.append(JobRecord(id: slotID[s], jobClass: classIndex(slotSource[s]), submitNs: slotSubmit[s], startNs: slotStart[s],
                                    endNs: -1, accelerators: slotAccelerators[s], state: .running))
         }

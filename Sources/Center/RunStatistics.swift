@@ -16,7 +16,6 @@ struct RunStatistics {
     var busyAreaNs: Double = 0
     var queueAreaNs: Double = 0
     var lastChangeNs: SimTimeNs = 0
-    var lastCompletionNs: SimTimeNs = 0
 
     mutating func advance(to nowNs: SimTimeNs, busy: Int, queued: Int) {
         let dt = Double(nowNs - lastChangeNs)
@@ -31,11 +30,10 @@ struct RunStatistics {
         _ = waits.record(UInt64(waitNs))
     }
 
-    mutating func jobCompleted(jctNs: SimTimeNs, at nowNs: SimTimeNs) {
+    mutating func jobCompleted(jctNs: SimTimeNs) {
         completed += 1
         jctSumNs += Double(jctNs)
         _ = jcts.record(UInt64(jctNs))
-        lastCompletionNs = nowNs
     }
 }
 

@@ -25,7 +25,8 @@ public struct FluidActivities: Sendable {
     public private(set) var liveCount: Int = 0
 
     /// Starts `work` units at `ratePerNs` units per nanosecond. Returns the handle and its
-    /// completion time (``SimTime/never`` while the rate is zero).
+    /// completion time (``SimTime/never`` while the rate is zero). Handles are dense small
+    /// integers (freed ones are reused first), so owners can index their own arrays by them.
     public mutating func start(work: Double, ratePerNs: Double, nowNs: SimTimeNs) -> (FluidActivityID, completionNs: SimTimeNs) {
         precondition(work >= 0 && ratePerNs >= 0, "fluid activity needs non-negative work and rate")
         let slot: Int
@@ -57,10 +58,15 @@ public struct FluidActivities: Sendable {
     /// The generation stamped on the activity's current completion event.
     public func generation(_ id: FluidActivityID) -> UInt32 { generations[Int(id.raw)] }
 
+    /// Whether the activity has started and not yet finished.
+    public func isLive(_ id: FluidActivityID) -> Bool {
+        let i = Int(id.raw)
+        return i >= 0 && i < live.count && live[i]
+    }
+
     /// Whether a completion event carrying `generation` is still the activity's current one.
     public func isCurrent(_ id: FluidActivityID, generation: UInt32) -> Bool {
-        let i = Int(id.raw)
-        return i < live.count && live[i] && generations[i] == generation
+        isLive(id) && generations[Int(id.raw)] == generation
     }
 
     /// When the activity completes at its current rate.

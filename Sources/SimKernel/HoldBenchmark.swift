@@ -33,4 +33,18 @@ public struct HoldModel: EventHandler {
         }
         return (kernel, HoldModel(stream: stream, events: events))
     }
+
+    /// A kernel at the hold model's steady state: primed with `pending` events, then run for
+    /// `pending` events so the pending times have the stationary distribution.
+    public static func steadyState(pending: Int, seed: UInt64 = 1) -> (Kernel, HoldModel) {
+        var (kernel, model) = prime(pending: pending, events: Int64(pending), seed: seed)
+        _ = kernel.run(&model)
+        return (kernel, model)
+    }
+
+    /// Handles the next `events` events (the last one schedules no successor).
+    public mutating func run(events: Int64, on kernel: Kernel) {
+        remaining = events
+        _ = kernel.run(&self)
+    }
 }

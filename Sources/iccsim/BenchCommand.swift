@@ -40,13 +40,9 @@ struct KernelBench: ParsableCommand {
             let n = events ?? max(10_000_000, 4 * Int64(p))
             var best = Double.infinity
             for _ in 0..<repeats {
-                // Warm up to the steady state (P events), then time n events.
-                var (kernel, model) = HoldModel.prime(pending: p, events: Int64(p) + n)
-                model.remaining = Int64(p)
-                _ = kernel.run(&model)
-                model.remaining = n + 1
+                var (kernel, model) = HoldModel.steadyState(pending: p)
                 let t0 = wallSeconds()
-                _ = kernel.run(&model)
+                model.run(events: n, on: kernel)
                 best = min(best, wallSeconds() - t0)
             }
             let ns = best * 1e9 / Double(n)

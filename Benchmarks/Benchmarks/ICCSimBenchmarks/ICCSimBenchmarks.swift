@@ -11,12 +11,9 @@ let benchmarks: @Sendable () -> Void = {
 
     for pending in [1_000, 100_000, 1_000_000] {
         Benchmark("hold model, \(pending) pending (1M events)") { benchmark in
-            var (kernel, model) = HoldModel.prime(pending: pending, events: 1)
-            model.remaining = Int64(pending)
-            _ = kernel.run(&model)  // warm up to the steady state
-            model.remaining = 1_000_000 + 1
+            var (kernel, model) = HoldModel.steadyState(pending: pending)
             benchmark.startMeasurement()
-            _ = kernel.run(&model)
+            model.run(events: 1_000_000, on: kernel)
             benchmark.stopMeasurement()
         }
     }
