@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Scenario", "Workloads", "Scheduling", "Center", "Traces"]),
+        .library(name: "ICCSimCore", targets: ["Production", "Scenario", "Workloads", "Scheduling", "Center", "Traces"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,14 +26,16 @@ let package = Package(
 
         // The kernel: time, events, random streams, fluid activities. No domain knowledge.
         .target(name: "SimKernel", dependencies: ["CGSL"]),
+        // Producing compute: the accelerator and server catalog, how work becomes time on a device.
+        .target(name: "Production", dependencies: ["SimKernel"]),
         // Scenario files: units, strict YAML decoding, overrides.
-        .target(name: "Scenario", dependencies: ["SimKernel", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Scenario", dependencies: ["SimKernel", "Production", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
         // Demand: job specs drawn from the scenario's distributions or lists.
-        .target(name: "Workloads", dependencies: ["SimKernel"]),
+        .target(name: "Workloads", dependencies: ["SimKernel", "Production"]),
         // Scheduling compute: the accelerator pool and queue policies.
-        .target(name: "Scheduling", dependencies: ["SimKernel", .product(name: "DequeModule", package: "swift-collections")]),
+        .target(name: "Scheduling", dependencies: ["SimKernel", "Production", .product(name: "DequeModule", package: "swift-collections")]),
         // One run wired together: demand -> scheduling -> execution -> records.
-        .target(name: "Center", dependencies: ["SimKernel", "Scenario", "Workloads", "Scheduling",
+        .target(name: "Center", dependencies: ["SimKernel", "Production", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
         .target(name: "Traces", dependencies: ["CHDF5", "Center"]),
@@ -44,6 +46,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+        .testTarget(name: "ProductionTests", dependencies: ["Production"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "CenterTests", dependencies: ["Center", "Scenario", "Workloads", "Scheduling"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "Scenario", "CHDF5"]),
