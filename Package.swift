@@ -38,10 +38,10 @@ let package = Package(
         .target(name: "Center", dependencies: ["SimKernel", "Production", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
-        .target(name: "Traces", dependencies: ["CHDF5", "Center"]),
+        .target(name: "Traces", dependencies: ["CHDF5", "Center", "Workloads"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Scenario", "Center", "Traces",
+            "SimKernel", "Production", "Scenario", "Center", "Traces",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -5,12 +5,14 @@
 #include <hdf5.h>
 
 static inline hid_t iccsim_h5t_native_int8(void)   { return H5T_NATIVE_INT8; }
+static inline hid_t iccsim_h5t_native_int16(void)  { return H5T_NATIVE_INT16; }
 static inline hid_t iccsim_h5t_native_int32(void)  { return H5T_NATIVE_INT32; }
 static inline hid_t iccsim_h5t_native_int64(void)  { return H5T_NATIVE_INT64; }
 static inline hid_t iccsim_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t iccsim_h5t_c_s1(void)          { return H5T_C_S1; }
 /// Little-endian file types, so traces are the same bytes on every platform.
 static inline hid_t iccsim_h5t_std_i8le(void)      { return H5T_STD_I8LE; }
+static inline hid_t iccsim_h5t_std_i16le(void)  { return H5T_STD_I16LE; }
 static inline hid_t iccsim_h5t_std_i32le(void)     { return H5T_STD_I32LE; }
 static inline hid_t iccsim_h5t_std_i64le(void)     { return H5T_STD_I64LE; }
 static inline hid_t iccsim_h5t_ieee_f64le(void)    { return H5T_IEEE_F64LE; }

@@ -11,6 +11,8 @@ public struct RunResult: Sendable {
     public var rejectionMessages: [String]
     /// Random streams whose 32-bit GSL seeds collided and were re-mixed.
     public var seedCollisions: [String]
+    /// Names behind the indices in the records.
+    public var names: DemandNames
 }
 
 /// Runs one scenario: wires the workload, the scheduling policy and the pool to a kernel,
@@ -21,18 +23,15 @@ public enum CenterRun {
                            runIndex: UInt64 = 0) -> RunResult {
         let streams = RandomStreams(masterSeed: scenario.seed, runIndex: runIndex)
         let horizonNs = scenario.horizon?.baseUnits ?? SimTime.never
-        let generators = scenario.workload.classes.enumerated().map { i, c in
-            JobClassGenerator(c.jobClass, source: Int32(i), streams: streams, horizonNs: horizonNs)
-        }
-        let listed = scenario.workload.jobs.enumerated().map { i, j in
-            JobSpec(submitNs: j.submit.baseUnits, accelerators: Int32(clamping: j.accelerators), durationNs: j.duration.baseUnits,
-                    source: JobSpec.listSource, sequence: Int64(i))
-        }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)
-        guard let policy = SchedulingPolicies.make(scenario.scheduling.policy) else {
+        let demand = DemandPlan(scenario, streams: streams, horizonNs: horizonNs)
+        guard SchedulingPolicies.make(scenario.scheduling.policy) != nil else {
             preconditionFailure("unknown policy '\(scenario.scheduling.policy)' passed validation")
         }
-        var model = CenterModel(capacity: scenario.cluster.totalAccelerators, policy: policy, generators: generators,
-                                listed: listed, sink: sink)
+        let policyName = scenario.scheduling.policy
+        var model = CenterModel(poolCapacities: demand.pools.map(\.capacity), poolNames: demand.pools.map(\.name),
+                                policy: { SchedulingPolicies.make(policyName)! }, sources: demand.sources, listed: demand.listed,
+                                names: demand.names, sink: sink)
+        if let names = sink as? DemandNamesReceiver { names.receive(demand.names) }
         var options = kernelOptions
         if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
         let kernel = Kernel(options: options)
@@ -50,7 +49,7 @@ public enum CenterRun {
         case .horizonReached: stopText = "horizon"
         default: stopText = reason.description
         }
-        let summary = RunSummary(
+        var summary = RunSummary(
             scenario: scenario.name, seed: scenario.seed, policy: scenario.scheduling.policy, accelerators: capacity,
             jobsSubmitted: st.submitted, jobsCompleted: st.completed, jobsRejected: st.rejected,
             jobsUnfinished: st.submitted - st.completed - st.rejected,
@@ -64,9 +63,16 @@ public enum CenterRun {
             queueLengthMean: endNs > 0 ? st.queueAreaNs / Double(endNs) : 0,
             arrivalRatePerS: endS > 0 ? Double(st.submitted) / endS : 0,
             makespanS: endS, eventsProcessed: kernel.eventsProcessed, stopReason: stopText)
+        SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs)
         return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,
-                         seedCollisions: streams.collisions)
+                         seedCollisions: streams.collisions, names: demand.names)
     }
+}
+
+/// A sink that wants the names behind a run's indices (applications, tenants, models, pools)
+/// before the first record, to write them as dictionaries.
+public protocol DemandNamesReceiver: AnyObject {
+    func receive(_ names: DemandNames)
 }
 
 extension JobClassSpec {

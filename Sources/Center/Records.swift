@@ -1,4 +1,5 @@
 import SimKernel
+import Workloads
 
 /// What became of a job by the end of the run. Codes are stored in traces; their names are
 /// in the trace's dictionary tables.
@@ -25,13 +26,13 @@ public enum JobState: Int8, Sendable, CaseIterable {
 /// Why a job was rejected at submission.
 public enum RejectReason: Int8, Sendable, CaseIterable {
     case none = 0
-    /// It asks for more accelerators than the whole cluster has.
-    case largerThanCluster = 1
+    /// It asks for more accelerators than its pool has.
+    case largerThanPool = 1
 
     public var name: String {
         switch self {
         case .none: return "none"
-        case .largerThanCluster: return "larger_than_cluster"
+        case .largerThanPool: return "larger_than_pool"
         }
     }
 }
@@ -39,7 +40,7 @@ public enum RejectReason: Int8, Sendable, CaseIterable {
 /// One row of `/jobs`: a job's life. Times not reached are -1.
 public struct JobRecord: Sendable, Equatable {
     public var id: Int64
-    /// The job class index in the scenario, or -1 for listed jobs.
+    /// The job class index in the scenario, or -1 for jobs not from a class.
     public var jobClass: Int32
     public var submitNs: SimTimeNs
     public var startNs: SimTimeNs
@@ -47,6 +48,15 @@ public struct JobRecord: Sendable, Equatable {
     public var accelerators: Int32
     public var state: JobState
     public var rejectReason: RejectReason
+    /// Application, tenant, model and pool indices into the run's ``DemandNames`` (-1: none).
+    public var application: Int16 = -1
+    public var tenant: Int16 = -1
+    public var model: Int16 = -1
+    public var pool: Int16 = 0
+    public var kind: JobKind = .generic
+    /// FLOPs the job delivered: all of its work if it completed, the part done if it was still
+    /// running at the end, 0 otherwise.
+    public var flops: Double = 0
 
     /// Time from submission to start, or -1 if it never started.
     public var waitNs: SimTimeNs { startNs >= 0 ? startNs - submitNs : -1 }
@@ -61,6 +71,15 @@ public struct JobRecord: Sendable, Equatable {
         self.accelerators = accelerators
         self.state = state
         self.rejectReason = rejectReason
+    }
+
+    /// Copies the demand labels (application, tenant, model, pool, kind) of `spec`.
+    public mutating func label(with spec: JobSpec) {
+        application = spec.application
+        tenant = spec.tenant
+        model = spec.model
+        pool = spec.pool
+        kind = spec.kind
     }
 }
 

@@ -1,4 +1,5 @@
 import Histogram
+import Scheduling
 import SimKernel
 
 /// Streaming statistics of a run: exact counts, sums and time integrals, and bounded-memory
@@ -15,12 +16,16 @@ struct RunStatistics {
     /// ∫ busy accelerators dt and ∫ queue length dt, in accelerator·ns and job·ns.
     var busyAreaNs: Double = 0
     var queueAreaNs: Double = 0
+    /// ∫ busy accelerators dt per pool.
+    var poolBusyAreaNs: [Double] = []
     var lastChangeNs: SimTimeNs = 0
 
-    mutating func advance(to nowNs: SimTimeNs, busy: Int, queued: Int) {
+    mutating func advance(to nowNs: SimTimeNs, busy: Int, queued: Int, pools: [AcceleratorPool]) {
         let dt = Double(nowNs - lastChangeNs)
+        guard dt > 0 else { return }
         busyAreaNs += dt * Double(busy)
         queueAreaNs += dt * Double(queued)
+        for p in pools.indices { poolBusyAreaNs[p] += dt * Double(pools[p].busy) }
         lastChangeNs = nowNs
     }
 
@@ -65,6 +70,12 @@ public struct RunSummary: Sendable, Equatable {
     public var eventsProcessed: Int64
     /// How the run ended (`completed`, `horizon`, or a watchdog message).
     public var stopReason: String
+    /// Delivered compute: FLOPs and accelerator-hours by kind of work (`delivered`).
+    public var delivered: [(String, SummaryValue)] = []
+    /// Per-pool, per-application and per-tenant figures (`pools`, `applications`, `tenants`).
+    public var pools: [(String, SummaryValue)] = []
+    public var applications: [(String, SummaryValue)] = []
+    public var tenants: [(String, SummaryValue)] = []
 
     /// Ordered (key, value) pairs: the `summary.json` contract. Keys are stable snake_case with units.
     public var fields: [(String, SummaryValue)] {
@@ -76,7 +87,13 @@ public struct RunSummary: Sendable, Equatable {
          ("jct_mean_s", .real(jctMeanS)), ("jct_p50_s", .real(jctP50S)), ("jct_p99_s", .real(jctP99S)),
          ("utilization_mean", .real(utilizationMean)), ("queue_length_mean", .real(queueLengthMean)),
          ("arrival_rate_per_s", .real(arrivalRatePerS)), ("makespan_s", .real(makespanS)),
-         ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason))]
+         ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason)),
+         ("delivered", .object(delivered)), ("pools", .object(pools)), ("applications", .object(applications)),
+         ("tenants", .object(tenants))]
+    }
+
+    public static func == (a: RunSummary, b: RunSummary) -> Bool {
+        a.fields.map(\.0) == b.fields.map(\.0) && a.fields.map(\.1) == b.fields.map(\.1)
     }
 }
 
@@ -86,4 +103,17 @@ public enum SummaryValue: Sendable, Equatable {
     case unsigned(UInt64)
     case real(Double)
     case text(String)
+    /// Nested figures, in a fixed key order.
+    case object([(String, SummaryValue)])
+
+    public static func == (a: SummaryValue, b: SummaryValue) -> Bool {
+        switch (a, b) {
+        case let (.integer(x), .integer(y)): return x == y
+        case let (.unsigned(x), .unsigned(y)): return x == y
+        case let (.real(x), .real(y)): return x == y || (x.isNaN && y.isNaN)
+        case let (.text(x), .text(y)): return x == y
+        case let (.object(x), .object(y)): return x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
+        default: return false
+        }
+    }
 }

@@ -1,10 +1,10 @@
 /// What an accelerator is built as (the guide's GPU / FPGA / ASIC / NPU).
-public enum AcceleratorKind: String, Sendable, CaseIterable, Codable {
+public enum AcceleratorKind: String, Sendable, CaseIterable {
     case gpu, fpga, asic, npu
 }
 
 /// Numeric precision of tensor work; a device's peak throughput depends on it.
-public enum Precision: String, Sendable, CaseIterable, Codable, Comparable {
+public enum Precision: String, Sendable, CaseIterable, Comparable {
     case fp32, tf32, fp16, bf16, fp8, int8
 
     public static func < (a: Precision, b: Precision) -> Bool { a.index < b.index }

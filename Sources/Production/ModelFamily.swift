@@ -1,6 +1,6 @@
 /// Families of AI models, which set the default efficiency (model FLOPs utilisation) a device
 /// reaches on them and how their training FLOPs are counted.
-public enum ModelFamily: String, Sendable, CaseIterable, Codable {
+public enum ModelFamily: String, Sendable, CaseIterable {
     /// Dense transformer language models (training FLOPs 6·N per token).
     case llm
     /// Vision transformers.

@@ -1,10 +1,10 @@
 /// What a server is for (the guide's training servers, inference servers, and general ones).
-public enum ServerRole: String, Sendable, CaseIterable, Codable {
+public enum ServerRole: String, Sendable, CaseIterable {
     case training, inference, general
 }
 
 /// How the accelerators inside one server reach each other.
-public enum IntraServerFabric: String, Sendable, CaseIterable, Codable {
+public enum IntraServerFabric: String, Sendable, CaseIterable {
     /// NVLink through NVSwitch chips: every GPU reaches every other at full NVLink bandwidth.
     case nvswitch
     /// Direct NVLink bridges or meshes.

@@ -11,12 +11,19 @@ import Yams
 public final class NodeDecoder: Decoder {
     let node: Node
     let file: String
+    /// Files of included subtrees, by their full path (`workload.applications.3`).
+    let fileByPath: [String: String]
     public let codingPath: [any CodingKey]
     public var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    public init(node: Node, file: String, codingPath: [any CodingKey] = []) {
+    public convenience init(node: Node, file: String, codingPath: [any CodingKey] = []) {
+        self.init(node: node, file: file, fileByPath: [:], codingPath: codingPath)
+    }
+
+    init(node: Node, file: String, fileByPath: [String: String], codingPath: [any CodingKey]) {
         self.node = node
         self.file = file
+        self.fileByPath = fileByPath
         self.codingPath = codingPath
     }
 
@@ -41,7 +48,12 @@ public final class NodeDecoder: Decoder {
     public func error(_ message: String) -> ScenarioError { ScenarioError(message, at: location) }
 
     func child(_ n: Node, key: any CodingKey) -> NodeDecoder {
-        NodeDecoder(node: n, file: file, codingPath: codingPath + [key])
+        let path = codingPath + [key]
+        var f = file
+        if !fileByPath.isEmpty, let included = fileByPath[path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")] {
+            f = included
+        }
+        return NodeDecoder(node: n, file: f, fileByPath: fileByPath, codingPath: path)
     }
 
     var kindName: String {

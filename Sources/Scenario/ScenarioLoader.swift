@@ -27,15 +27,17 @@ public enum ScenarioLoader {
 
     /// Loads scenario text; `file` is the name used in error messages.
     public static func load(text: String, file: String, defaultName: String, overrides: [String] = [],
-                            seed: UInt64? = nil) throws -> LoadedScenario {
+                            seed: UInt64? = nil, includes: IncludeReader = .fileSystem) throws -> LoadedScenario {
         var root: Node
         do {
             root = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([]))
         } catch let e as YamlError {
             throw yamlSyntaxError(e, file: file)
         }
+        let expanded = try IncludeExpansion.expand(root, file: file, reader: includes)
+        root = expanded.root
         for o in overrides { root = try Override(parsing: o).apply(to: root) }
-        var scenario = try Scenario(from: NodeDecoder(node: root, file: file))
+        var scenario = try Scenario(from: NodeDecoder(node: root, file: file, fileByPath: expanded.fileByPath, codingPath: []))
         if scenario.name.isEmpty { scenario.name = isPlainName(defaultName) ? defaultName : sanitize(defaultName) }
         if let s = seed { scenario.seed = s }
         let resolved = try YAMLEncoder().encode(scenario)

@@ -9,12 +9,16 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var seed: UInt64
     /// Simulated time at which the run stops; nil runs until every job has finished.
     public var horizon: TimeQuantity?
+    /// Additions and overrides to the built-in accelerator catalog.
+    public var catalog: CatalogSpec
     public var cluster: ClusterSpec
+    /// How jobs' network and storage time is priced.
+    public var io: IOSpec
     public var workload: WorkloadSpec
     public var scheduling: SchedulingSpec
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, seed, horizon, cluster, workload, scheduling
+        case name, seed, horizon, catalog, cluster, io, workload, scheduling
     }
 
     public init(from decoder: any Decoder) throws {
@@ -27,13 +31,60 @@ public struct Scenario: Codable, Sendable, Equatable {
         if let h = horizon, h.baseUnits <= 0 {
             throw try c.superDecoder(forKey: .horizon).scenarioError("horizon must be positive, got '\(h)'")
         }
+        catalog = try c.decode(CatalogSpec.self, forKey: .catalog, default: CatalogSpec())
         cluster = try c.decode(ClusterSpec.self, forKey: .cluster)
+        io = try c.decode(IOSpec.self, forKey: .io, default: IOSpec())
         workload = try c.decode(WorkloadSpec.self, forKey: .workload)
         scheduling = try c.decode(SchedulingSpec.self, forKey: .scheduling, default: SchedulingSpec())
-        try Scenario.checkJobsFit(cluster.totalAccelerators, workload, c)
+        try checkCluster(c)
+        try checkApplications(c)
+        try Scenario.checkJobsFit(cluster.capacity(ofPool: cluster.poolNames[0]), workload, c)
         if horizon == nil, let open = workload.classes.first(where: { $0.jobs == nil }) {
             throw try c.superDecoder(forKey: .workload).scenarioError(
                 "job class '\(open.name)' would generate jobs forever: give it 'jobs' (a count) or give the scenario a 'horizon'")
+        }
+        if horizon == nil, let app = workload.applications.first {
+            throw try c.superDecoder(forKey: .workload).scenarioError(
+                "application '\(app.name)' generates jobs and services until the horizon: give the scenario a 'horizon'")
+        }
+    }
+
+    /// Every server group's accelerator is in the catalog, and each pool has one accelerator model.
+    func checkCluster(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        let names = catalog.resolved.map(\.name)
+        let cl = try c.nestedContainer(keyedBy: ClusterSpec.CodingKeys.self, forKey: .cluster)
+        for (i, g) in cluster.servers.enumerated() {
+            let item = try cl.superDecoder(forKey: .servers, item: i).container(keyedBy: ServerGroupSpec.CodingKeys.self)
+            if !names.contains(g.accelerator) {
+                let hint = suggestion(for: g.accelerator, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                throw try item.superDecoder(forKey: .accelerator).scenarioError(
+                    "unknown accelerator '\(g.accelerator)'\(hint); the catalog has \(names.joined(separator: ", ")) (add others under catalog.accelerators)")
+            }
+            if let first = cluster.servers.first(where: { $0.pool == g.pool }), first.accelerator != g.accelerator {
+                throw try item.superDecoder(forKey: .pool).scenarioError(
+                    "pool '\(g.pool)' mixes \(first.accelerator) (group '\(first.name)') and \(g.accelerator) (group '\(g.name)'); give the groups different 'pool' names")
+            }
+        }
+    }
+
+    /// Applications have unique names, pinned pools exist, and services run until a horizon.
+    func checkApplications(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        let w = try c.nestedContainer(keyedBy: WorkloadSpec.CodingKeys.self, forKey: .workload)
+        try requireUnique(workload.applications.map(\.name), w, .applications, what: "application")
+        let pools = cluster.poolNames
+        func checkPool(_ p: String?, _ d: @autoclosure () throws -> any Decoder) throws {
+            guard let p, !pools.contains(p) else { return }
+            let hint = suggestion(for: p, among: pools).map { " (did you mean '\($0)'?)" } ?? ""
+            throw try d().scenarioError("unknown pool '\(p)'\(hint); the cluster's pools are \(pools.joined(separator: ", "))")
+        }
+        for (a, app) in workload.applications.enumerated() {
+            let item = try w.superDecoder(forKey: .applications, item: a).container(keyedBy: ApplicationSpec.CodingKeys.self)
+            for (i, j) in app.jobs.enumerated() {
+                try checkPool(j.pool, try item.superDecoder(forKey: .jobs, item: i).container(keyedBy: JobMixSpec.CodingKeys.self).superDecoder(forKey: .pool))
+            }
+            for (i, s) in app.services.enumerated() {
+                try checkPool(s.pool, try item.superDecoder(forKey: .services, item: i).container(keyedBy: ServiceSpec.CodingKeys.self).superDecoder(forKey: .pool))
+            }
         }
     }
 }
@@ -66,54 +117,22 @@ func isPlainName(_ name: String) -> Bool {
     !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }
 }
 
-/// The center's hardware: groups of identical servers.
-public struct ClusterSpec: Codable, Sendable, Equatable {
-    public var servers: [ServerGroupSpec]
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case servers }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        servers = try c.decode([ServerGroupSpec].self, forKey: .servers) { $0.isEmpty ? "must list at least one server group" : nil }
-    }
-
-    /// Accelerators in the whole cluster.
-    public var totalAccelerators: Int { servers.reduce(0) { $0 + $1.count * $1.acceleratorsPerServer } }
-}
-
-/// A group of identical servers.
-public struct ServerGroupSpec: Codable, Sendable, Equatable {
-    public var name: String
-    /// Number of servers in the group.
-    public var count: Int
-    /// Accelerators in each server.
-    public var acceleratorsPerServer: Int
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, count, acceleratorsPerServer }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name, default: "servers")
-        count = try c.decode(Int.self, forKey: .count) { $0 < 1 ? "must be at least 1" : ($0 > 10_000_000 ? "must be at most 10000000" : nil) }
-        acceleratorsPerServer = try c.decode(Int.self, forKey: .acceleratorsPerServer) {
-            $0 < 1 ? "must be at least 1" : ($0 > 1024 ? "must be at most 1024" : nil)
-        }
-    }
-}
-
-/// The demand: synthetic job classes and/or explicitly listed jobs.
+/// The demand: application scenarios, synthetic job classes and/or explicitly listed jobs.
 public struct WorkloadSpec: Codable, Sendable, Equatable {
+    /// The guide's application scenarios (inline, or `include:`d from other scenario files).
+    public var applications: [ApplicationSpec]
     public var classes: [JobClassSpec]
     public var jobs: [ListedJobSpec]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case classes, jobs }
+    enum CodingKeys: String, CodingKey, CaseIterable { case applications, classes, jobs }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        applications = try c.decode([ApplicationSpec].self, forKey: .applications, default: [])
         classes = try c.decode([JobClassSpec].self, forKey: .classes, default: [])
         jobs = try c.decode([ListedJobSpec].self, forKey: .jobs, default: [])
-        if classes.isEmpty && jobs.isEmpty {
-            throw decoder.scenarioError("the workload has no jobs: give workload.classes or workload.jobs")
+        if applications.isEmpty && classes.isEmpty && jobs.isEmpty {
+            throw decoder.scenarioError("the workload has no jobs: give workload.applications, workload.classes or workload.jobs")
         }
         var seen: Set<String> = []
         for (i, k) in classes.enumerated() where !seen.insert(k.name).inserted {

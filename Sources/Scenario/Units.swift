@@ -81,7 +81,7 @@ public enum Quantities {
         guard seenDigit, let value = Double(numberText), value.isFinite else {
             return .failure(.notANumber)
         }
-        if suffix.isEmpty { return .failure(.missingUnit) }
+        if suffix.isEmpty && !U.units.contains(where: { $0.suffix.isEmpty }) { return .failure(.missingUnit) }
         guard let u = U.units.first(where: { $0.suffix == suffix }) else { return .failure(.badUnit(suffix)) }
         return .success(value * u.factor)
     }
@@ -117,3 +117,29 @@ public enum CountUnit: UnitDimension {
     public static let baseUnit = ""
     public static let units: [(suffix: String, factor: Double)] = []
 }
+
+/// Large counts (parameters, tokens, samples): a plain number or one with a decimal suffix
+/// `K`, `M`, `B` (billion) or `T` (`175B`, `300B`, `1.2M`).
+public enum ScaleUnit: UnitDimension {
+    public static let what = "a count"
+    public static let example = "175B"
+    public static let baseUnit = ""
+    public static let units: [(suffix: String, factor: Double)] = [
+        ("T", 1e12), ("B", 1e9), ("G", 1e9), ("M", 1e6), ("K", 1e3), ("k", 1e3), ("", 1),
+    ]
+}
+
+/// An amount of computation; base unit one floating-point operation.
+public enum FlopUnit: UnitDimension {
+    public static let what = "an amount of computation"
+    public static let example = "495GFLOP"
+    public static let baseUnit = "FLOP"
+    public static let units: [(suffix: String, factor: Double)] = [
+        ("EFLOP", 1e18), ("PFLOP", 1e15), ("TFLOP", 1e12), ("GFLOP", 1e9), ("MFLOP", 1e6), ("kFLOP", 1e3), ("FLOP", 1),
+    ]
+}
+
+/// A large count in base units (see ``ScaleUnit``).
+public typealias CountQuantity = Quantity<ScaleUnit>
+/// An amount of computation in FLOP.
+public typealias FlopQuantity = Quantity<FlopUnit>

@@ -6,15 +6,22 @@ import Foundation
 public enum SummaryWriter {
     /// JSON text of ordered fields, one per line, ending in a newline.
     public static func json(_ fields: [(String, SummaryValue)]) -> String {
-        var out = "{\n"
-        for (i, (k, v)) in fields.enumerated() {
-            out += "  \(jsonString(k)): \(jsonValue(v))\(i + 1 < fields.count ? "," : "")\n"
-        }
-        return out + "}\n"
+        jsonObject(fields, indent: "") + "\n"
     }
 
-    static func jsonValue(_ v: SummaryValue) -> String {
+    static func jsonObject(_ fields: [(String, SummaryValue)], indent: String) -> String {
+        if fields.isEmpty { return "{}" }
+        let inner = indent + "  "
+        var out = "{\n"
+        for (i, (k, v)) in fields.enumerated() {
+            out += "\(inner)\(jsonString(k)): \(jsonValue(v, indent: inner))\(i + 1 < fields.count ? "," : "")\n"
+        }
+        return out + indent + "}"
+    }
+
+    static func jsonValue(_ v: SummaryValue, indent: String = "") -> String {
         switch v {
+        case .object(let fields): return jsonObject(fields, indent: indent)
         case .integer(let i): return "\(i)"
         case .unsigned(let u): return "\(u)"
         case .real(let d): return d.isFinite ? "\(d)" : "null"
@@ -62,6 +69,41 @@ public enum SummaryWriter {
         Mean accelerator utilisation \(f(s.utilizationMean * 100))%, mean queue length \(f(s.queueLengthMean)) jobs, \
         arrival rate \(String(format: "%.6g", s.arrivalRatePerS)) jobs/s.
 
-        """
+        """ + breakdownTables(s)
+    }
+
+    /// Tables of the nested figures: delivered compute, pools, applications, tenants.
+    static func breakdownTables(_ s: RunSummary) -> String {
+        func num(_ v: SummaryValue?) -> String {
+            switch v {
+            case .integer(let i)?: return "\(i)"
+            case .unsigned(let u)?: return "\(u)"
+            case .real(let d)?: return abs(d) >= 1e6 ? String(format: "%.3e", d) : String(format: "%.3f", d)
+            case .text(let t)?: return t
+            default: return ""
+            }
+        }
+        func lookup(_ fields: [(String, SummaryValue)], _ key: String) -> SummaryValue? { fields.first { $0.0 == key }?.1 }
+        func table(_ title: String, _ rows: [(String, SummaryValue)], _ columns: [String]) -> String {
+            guard !rows.isEmpty else { return "" }
+            var out = "\n## \(title)\n\n| name | " + columns.joined(separator: " | ") + " |\n|---|"
+            out += String(repeating: "---:|", count: columns.count) + "\n"
+            for (name, value) in rows {
+                guard case .object(let f) = value else { continue }
+                out += "| \(name) | " + columns.map { num(lookup(f, $0)) }.joined(separator: " | ") + " |\n"
+            }
+            return out
+        }
+        var out = ""
+        if case .object(let hours)? = lookup(s.delivered, "accelerator_hours_by_kind"),
+           case .object(let flops)? = lookup(s.delivered, "flop_by_kind") {
+            out += "\n## Delivered compute\n\n| kind | accelerator-hours | FLOP |\n|---|---:|---:|\n"
+            for (k, h) in hours { out += "| \(k) | \(num(h)) | \(num(lookup(flops, k))) |\n" }
+        }
+        let columns = ["jobs_submitted", "jobs_completed", "wait_mean_s", "jct_mean_s", "accelerator_hours", "flop"]
+        out += table("Pools", s.pools, ["accelerator", "accelerators", "utilization_mean"] + columns)
+        out += table("Applications", s.applications, columns)
+        out += table("Tenants", s.tenants, ["type"] + columns)
+        return out
     }
 }

@@ -10,6 +10,10 @@ extension Int8: ColumnElement {
     static var memoryType: hid_t { iccsim_h5t_native_int8() }
     static var fileType: hid_t { iccsim_h5t_std_i8le() }
 }
+extension Int16: ColumnElement {
+    static var memoryType: hid_t { iccsim_h5t_native_int16() }
+    static var fileType: hid_t { iccsim_h5t_std_i16le() }
+}
 extension Int32: ColumnElement {
     static var memoryType: hid_t { iccsim_h5t_native_int32() }
     static var fileType: hid_t { iccsim_h5t_std_i32le() }

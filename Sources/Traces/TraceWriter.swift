@@ -1,6 +1,7 @@
 import CHDF5
 import Center
 import Foundation
+import Workloads
 
 /// What goes into a trace's root attributes.
 public struct TraceMetadata: Sendable {
@@ -26,7 +27,7 @@ public struct TraceMetadata: Sendable {
 ///
 /// Records are buffered a chunk at a time, so memory is bounded whatever the run's length.
 /// A write error is kept and reported by ``close()``; later records are dropped.
-public final class TraceWriter: RecordSink {
+public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// The schema this writer produces.
     public static let schemaName = "iccsim-trace"
     public static let schemaVersion = "1.0.0"
@@ -40,7 +41,12 @@ public final class TraceWriter: RecordSink {
     // /jobs
     private let jobID, jobSubmit, jobStart, jobEnd, jobWait: TraceColumn<Int64>
     private let jobClass, jobAccelerators: TraceColumn<Int32>
-    private let jobState, jobReject: TraceColumn<Int8>
+    private let jobState, jobReject, jobKind: TraceColumn<Int8>
+    private let jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType: TraceColumn<Int16>
+    private let jobFlops: TraceColumn<Double>
+    private let dictionaries: hid_t
+    /// Accelerator-type code of each pool (set when the run's names arrive).
+    private var poolAcceleratorType: [Int16] = []
     // /utilization
     private let utilTime: TraceColumn<Int64>
     private let utilBusy, utilQueued, utilRunning: TraceColumn<Int32>
@@ -65,6 +71,7 @@ public final class TraceWriter: RecordSink {
             let util = try H5.createGroup(file, "utilization")
             let dict = try H5.createGroup(file, "dictionaries")
             groups = [jobs, util, dict]
+            dictionaries = dict
             try H5.setAttribute(jobs, "long_name", "one row per submitted job, written when it ends (or at the end of the run)")
             try H5.setAttribute(util, "long_name", "cluster state at the end of every instant at which it changed")
             func col<T: ColumnElement>(_ g: hid_t, _ name: String, _ units: String, _ long: String) throws -> TraceColumn<T> {
@@ -79,14 +86,22 @@ public final class TraceWriter: RecordSink {
             jobAccelerators = try col(jobs, "accelerators", "1", "accelerators allocated at once (gang)")
             jobState = try col(jobs, "state", "1", "final state, decoded by /dictionaries/job_state")
             jobReject = try col(jobs, "reject_reason", "1", "why it was rejected, decoded by /dictionaries/reject_reason")
+            jobKind = try col(jobs, "kind", "1", "kind of work, decoded by /dictionaries/job_kind")
+            jobApplication = try col(jobs, "application", "1", "application scenario, decoded by /dictionaries/application; -1 for none")
+            jobTenant = try col(jobs, "tenant", "1", "tenant, decoded by /dictionaries/tenant; -1 for none")
+            jobModel = try col(jobs, "model", "1", "model trained or served, decoded by /dictionaries/model; -1 for none")
+            jobPool = try col(jobs, "pool", "1", "pool of servers it ran in, decoded by /dictionaries/pool")
+            jobAcceleratorType = try col(jobs, "accelerator_type", "1", "accelerator model of its pool, decoded by /dictionaries/accelerator_type")
+            jobFlops = try col(jobs, "flops", "FLOP", "useful FLOPs delivered (all of them if completed, the part done if still running)")
             utilTime = try col(util, "time_ns", "ns", "time of the sample")
             utilBusy = try col(util, "busy_accelerators", "1", "accelerators allocated to running jobs")
             utilQueued = try col(util, "queued_jobs", "1", "jobs waiting in the scheduler's queue")
             utilRunning = try col(util, "running_jobs", "1", "jobs running")
-            columns = [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject,
-                       utilTime, utilBusy, utilQueued, utilRunning]
+            columns = [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind,
+                       jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobFlops, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
+            try writeDictionary(dict, "job_kind", JobKind.allCases.map { (Int64($0.rawValue), $0.name) })
         } catch {
             for g in groups { H5Gclose(g) }
             H5Fclose(file)
@@ -98,12 +113,30 @@ public final class TraceWriter: RecordSink {
         let g = try H5.createGroup(parent, name)
         defer { H5Gclose(g) }
         try H5.setAttribute(g, "long_name", "code -> name for \(name) columns")
-        let codes = try TraceColumn<Int8>(in: g, ColumnInfo(name: "code", units: "1", longName: "code stored in the data"),
-                                          chunk: max(1, entries.count), deflateLevel: 0)
-        for (c, _) in entries { try codes.append(Int8(c)) }
+        let codes = try TraceColumn<Int16>(in: g, ColumnInfo(name: "code", units: "1", longName: "code stored in the data"),
+                                           chunk: max(1, entries.count), deflateLevel: 0)
+        for (c, _) in entries { try codes.append(Int16(c)) }
         try codes.flush()
         codes.close()
         try H5.writeStrings(g, "name", entries.map(\.1))
+    }
+
+    /// Writes the run's name dictionaries (application, tenant, model, pool, accelerator_type).
+    public func receive(_ names: DemandNames) {
+        guard firstError == nil else { return }
+        var types: [String] = []
+        poolAcceleratorType = names.poolAccelerators.map { DemandNames.intern($0, in: &types) }
+        do {
+            func list(_ name: String, _ values: [String]) throws {
+                try writeDictionary(dictionaries, name, values.enumerated().map { (Int64($0.offset), $0.element) })
+            }
+            try list("application", names.applications)
+            try list("tenant", names.tenants)
+            try list("tenant_type", names.tenantTypes.map(\.rawValue))
+            try list("model", names.models)
+            try list("pool", names.pools)
+            try list("accelerator_type", types)
+        } catch { firstError = error }
     }
 
     public func record(job r: JobRecord) {
@@ -118,6 +151,13 @@ public final class TraceWriter: RecordSink {
             try jobAccelerators.append(r.accelerators)
             try jobState.append(r.state.rawValue)
             try jobReject.append(r.rejectReason.rawValue)
+            try jobKind.append(Int8(r.kind.rawValue))
+            try jobApplication.append(r.application)
+            try jobTenant.append(r.tenant)
+            try jobModel.append(r.model)
+            try jobPool.append(r.pool)
+            try jobAcceleratorType.append(Int(r.pool) < poolAcceleratorType.count ? poolAcceleratorType[Int(r.pool)] : -1)
+            try jobFlops.append(r.flops)
         } catch { firstError = error }
     }
 

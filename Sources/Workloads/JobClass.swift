@@ -29,7 +29,7 @@ public struct JobClass: Sendable, Equatable {
 /// `durations/NAME` — so changing one distribution leaves the other draws unchanged (common
 /// random numbers across what-if runs). Accelerator draws are rounded to the nearest integer,
 /// at least 1; duration draws below zero become zero.
-public final class JobClassGenerator {
+public final class JobClassGenerator: JobSource {
     public let jobClass: JobClass
     public let source: Int32
     private let horizonNs: SimTimeNs

@@ -1,7 +1,8 @@
 import SimKernel
 
 /// One job's demand, as a workload emits it: when it is submitted, how many accelerators it
-/// needs at once (gang), and how long it runs on them.
+/// needs at once (gang), how long it runs on them, and what it is (application, tenant, kind,
+/// model, pool, FLOPs).
 public struct JobSpec: Sendable, Equatable {
     /// Submission time.
     public var submitNs: SimTimeNs
@@ -9,26 +10,73 @@ public struct JobSpec: Sendable, Equatable {
     public var accelerators: Int32
     /// Run time once started.
     public var durationNs: SimTimeNs
-    /// Which source emitted it: a job class's index, or ``JobSpec/listSource`` for listed jobs.
+    /// Which source emitted it (see ``JobSource``), or ``JobSpec/listSource`` for listed jobs.
     public var source: Int32
     /// Position within its source, so simultaneous submissions have a fixed order.
     public var sequence: Int64
+    /// Index of its application scenario in the run's ``DemandNames``, or -1.
+    public var application: Int16
+    /// Index of its tenant in the run's ``DemandNames``, or -1.
+    public var tenant: Int16
+    /// Index of its model in the run's ``DemandNames``, or -1.
+    public var model: Int16
+    /// Index of the pool (group of servers) it runs in.
+    public var pool: Int16
+    public var kind: JobKind
+    /// Useful FLOPs the job delivers if it runs to completion (0 when unknown).
+    public var flops: Double
 
-    /// The source index used for explicitly listed jobs (after every class).
+    /// The source index used for explicitly listed jobs (after every other source).
     public static let listSource: Int32 = .max
 
-    public init(submitNs: SimTimeNs, accelerators: Int32, durationNs: SimTimeNs, source: Int32, sequence: Int64) {
+    public init(submitNs: SimTimeNs, accelerators: Int32, durationNs: SimTimeNs, source: Int32, sequence: Int64,
+                application: Int16 = -1, tenant: Int16 = -1, model: Int16 = -1, pool: Int16 = 0,
+                kind: JobKind = .generic, flops: Double = 0) {
         self.submitNs = submitNs
         self.accelerators = accelerators
         self.durationNs = durationNs
         self.source = source
         self.sequence = sequence
+        self.application = application
+        self.tenant = tenant
+        self.model = model
+        self.pool = pool
+        self.kind = kind
+        self.flops = flops
     }
 
     /// The documented tie rule for jobs submitted at the same instant: by source (classes in
-    /// scenario order, then the listed jobs), then by position within the source.
+    /// scenario order, then application job mixes, then services, then the listed jobs), then
+    /// by position within the source.
     @inlinable
     public static func submissionOrder(_ a: JobSpec, _ b: JobSpec) -> Bool {
         (a.submitNs, a.source, a.sequence) < (b.submitNs, b.source, b.sequence)
+    }
+}
+
+/// Anything that emits a stream of jobs in non-decreasing submission time, lazily.
+public protocol JobSource: AnyObject {
+    /// The next job, or nil when the source is exhausted.
+    func next() -> JobSpec?
+}
+
+/// Names behind the indices a ``JobSpec`` carries, for traces and summaries.
+public struct DemandNames: Sendable, Equatable {
+    public var applications: [String] = []
+    public var tenants: [String] = []
+    /// Each tenant's type, parallel to `tenants`.
+    public var tenantTypes: [TenantType] = []
+    public var models: [String] = []
+    public var pools: [String] = []
+    /// Each pool's accelerator (catalog name), parallel to `pools`.
+    public var poolAccelerators: [String] = []
+
+    public init() {}
+
+    /// The index of `name` in `list`, appending it when new.
+    public static func intern(_ name: String, in list: inout [String]) -> Int16 {
+        if let i = list.firstIndex(of: name) { return Int16(i) }
+        list.append(name)
+        return Int16(list.count - 1)
     }
 }

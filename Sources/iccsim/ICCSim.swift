@@ -13,7 +13,7 @@ struct ICCSim: ParsableCommand {
         2 bad input (scenario, flags, files), with the error on stderr.
         """,
         version: ICCSimVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, CatalogCommand.self, BenchCommand.self]
     )
 
     /// Exit code for bad input.

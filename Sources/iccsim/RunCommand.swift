@@ -31,13 +31,7 @@ struct RunCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let loaded: LoadedScenario
-        if let path = scenario {
-            loaded = try ScenarioLoader.load(path: path, overrides: overrides, seed: seed)
-        } else {
-            loaded = try ScenarioLoader.load(text: DefaultScenario.yaml, file: "built-in:default", defaultName: DefaultScenario.name,
-                                             overrides: overrides, seed: seed)
-        }
+        let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: seed)
         let s = loaded.scenario
         let outPath = out ?? "Results/\(s.name)-seed\(s.seed)"
         let summary = try RunCommand.execute(loaded, outPath: outPath, permuteTies: permuteTies)

@@ -7,16 +7,25 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check a scenario file (keys, types, units, ranges) without running it.")
 
-    @Argument(help: "The scenario file.")
-    var scenario: String
+    @Argument(help: "The scenario file (default: the built-in city-center scenario).")
+    var scenario: String?
 
     @Option(name: .customLong("set"), help: "Override a key: --set path.to.key=value (repeatable).")
     var overrides: [String] = []
 
+    @Flag(help: "Print the fully resolved scenario (includes inlined, defaults and overrides applied) as YAML.")
+    var resolved = false
+
     func run() throws {
-        let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
+        let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
+        if resolved {
+            print(loaded.resolvedYAML, terminator: "")
+            return
+        }
         let s = loaded.scenario
-        print("\(scenario): OK: '\(s.name)', \(s.cluster.totalAccelerators) accelerators in \(s.cluster.servers.count) server group(s), "
-              + "\(s.workload.classes.count) job class(es), \(s.workload.jobs.count) listed job(s), policy \(s.scheduling.policy)")
+        let pools = s.cluster.poolNames.map { "\($0) (\(s.cluster.capacity(ofPool: $0)))" }.joined(separator: ", ")
+        print("\(scenario ?? loaded.source): OK: '\(s.name)', \(s.cluster.totalAccelerators) accelerators in \(s.cluster.servers.count) server group(s), "
+              + "pools \(pools); \(s.workload.applications.count) application(s), "
+              + "\(s.workload.classes.count) job class(es), \(s.workload.jobs.count) listed job(s); policy \(s.scheduling.policy)")
     }
 }

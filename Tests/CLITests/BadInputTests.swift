@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func validateAcceptsShippedScenarios() throws {
-        for f in ["Scenarios/default.yaml", "Scenarios/validation/mmc.yaml", "Scenarios/examples/listed-jobs.yaml", "Scenarios/bench/million-jobs.yaml"] {
+        for f in ["Scenarios/examples/two-classes.yaml", "Scenarios/validation/mmc.yaml", "Scenarios/examples/listed-jobs.yaml", "Scenarios/bench/million-jobs.yaml"] {
             let r = try iccsim(["validate", f])
             #expect(r.status == 0 && r.stdout.contains("OK"), "\(f): \(r.stderr)")
         }

@@ -7,13 +7,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: tmp) }
         let a = tmp.appendingPathComponent("a"), b = tmp.appendingPathComponent("b")
         let c = tmp.appendingPathComponent("c"), p = tmp.appendingPathComponent("p")
-        let ra = try iccsim(["run", "--seed", "7", "--out", a.path])
+        // The default is the 30-day city center; two days keep the test short.
+        let short = ["--set", "horizon=2d"]
+        let ra = try iccsim(["run", "--seed", "7", "--out", a.path] + short)
         #expect(ra.status == 0, "\(ra.stderr)")
-        #expect(ra.stdout.contains("# ICCSim run: default (seed 7)"))
+        #expect(ra.stdout.contains("# ICCSim run: city-center (seed 7)"))
         #expect(ra.stderr.contains("events in"))
-        #expect(try iccsim(["run", "--seed", "7", "--out", b.path, "--quiet"]).status == 0)
-        #expect(try iccsim(["run", "--seed", "8", "--out", c.path, "--quiet"]).status == 0)
-        #expect(try iccsim(["run", "--seed", "7", "--out", p.path, "--quiet", "--permute-ties"]).status == 0)
+        #expect(try iccsim(["run", "--seed", "7", "--out", b.path, "--quiet"] + short).status == 0)
+        #expect(try iccsim(["run", "--seed", "8", "--out", c.path, "--quiet"] + short).status == 0)
+        #expect(try iccsim(["run", "--seed", "7", "--out", p.path, "--quiet", "--permute-ties"] + short).status == 0)
         for name in ["trace.h5", "summary.json"] {
             let fa = fileData(a.appendingPathComponent(name))
             #expect(fa != nil && fa == fileData(b.appendingPathComponent(name)), "same seed, same \(name)")
@@ -25,7 +27,11 @@ import Testing
                     "jct_p50_s", "jct_p99_s", "utilization_mean", "makespan_s", "events_processed"] {
             #expect(summary[key] != nil, "summary.json lacks \(key)")
         }
-        #expect(summary["jobs_submitted"] as? Int == 8000)
+        // Every job belongs to one of the eleven applications.
+        let apps = try #require(summary["applications"] as? [String: [String: Any]])
+        #expect(apps.count == 11)
+        let perApp = apps.values.map { $0["jobs_submitted"] as? Int ?? 0 }.reduce(0, +)
+        #expect(perApp > 10_000 && perApp == summary["jobs_submitted"] as? Int)
         let info = try JSONSerialization.jsonObject(with: fileData(a.appendingPathComponent("run-info.json"))!) as! [String: Any]
         #expect(info["wall_s"] != nil && info["events_per_s"] != nil)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix(".") }
@@ -35,7 +41,7 @@ import Testing
     @Test func shippedScenariosRunWithPermutedTiesToTheSameSummary() throws {
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
-        for scenario in ["Scenarios/default.yaml", "Scenarios/examples/listed-jobs.yaml"] {
+        for scenario in ["Scenarios/examples/two-classes.yaml", "Scenarios/examples/listed-jobs.yaml"] {
             let x = tmp.appendingPathComponent("x"), y = tmp.appendingPathComponent("y")
             #expect(try iccsim(["run", scenario, "--out", x.path, "--quiet"]).status == 0)
             #expect(try iccsim(["run", scenario, "--out", y.path, "--quiet", "--permute-ties"]).status == 0)
@@ -48,18 +54,23 @@ import Testing
     @Test func setOverridesWhatIf() throws {
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let r = try iccsim(["run", "--set", "cluster.servers.0.count=128", "--out", tmp.appendingPathComponent("o").path, "--quiet"])
+        // What if the city center had 512 more H100 servers (4,096 accelerators)?
+        let r = try iccsim(["run", "--set", "horizon=1d", "--set", "cluster.servers.0.count=832", "--out", tmp.appendingPathComponent("o").path, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         let s = try JSONSerialization.jsonObject(with: fileData(tmp.appendingPathComponent("o/summary.json"))!) as! [String: Any]
-        #expect(s["accelerators"] as? Int == 1024)
+        #expect(s["accelerators"] as? Int == 9_024 + 4_096)
+        let pools = try #require(s["pools"] as? [String: [String: Any]])
+        #expect(pools["training-h100"]?["accelerators"] as? Int == 832 * 8)
     }
 
+    /// The built-in default embeds Scenarios/city-center.yaml and the files it includes
+    /// (scripts/embed-default-scenario.sh); both resolve to the same scenario.
     @Test func builtInDefaultEqualsTheShippedFile() throws {
-        let tmp = scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: tmp) }
-        #expect(try iccsim(["run", "--out", tmp.appendingPathComponent("a").path, "--quiet"]).status == 0)
-        #expect(try iccsim(["run", "Scenarios/default.yaml", "--out", tmp.appendingPathComponent("b").path, "--quiet"]).status == 0)
-        #expect(fileData(tmp.appendingPathComponent("a/trace.h5")) == fileData(tmp.appendingPathComponent("b/trace.h5")))
+        let builtIn = try iccsim(["validate", "--resolved"])
+        let shipped = try iccsim(["validate", "--resolved", "Scenarios/city-center.yaml"])
+        #expect(builtIn.status == 0 && shipped.status == 0, "\(builtIn.stderr)")
+        #expect(!shipped.stdout.isEmpty && builtIn.stdout == shipped.stdout,
+                "the built-in default differs from Scenarios/city-center.yaml: run scripts/embed-default-scenario.sh")
     }
 
     @Test func benchKernelJSON() throws {

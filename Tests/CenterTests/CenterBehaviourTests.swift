@@ -43,7 +43,7 @@ import Testing
         #expect(r.jobsCompleted + r.jobsRejected + r.jobsUnfinished == r.jobsSubmitted)
         let tooBig = sink.jobs.filter { $0.accelerators > 32 }
         #expect(r.jobsRejected == Int64(tooBig.count) && r.jobsRejected > 0)
-        #expect(tooBig.allSatisfy { $0.state == .rejected && $0.rejectReason == .largerThanCluster && $0.startNs == -1 })
+        #expect(tooBig.allSatisfy { $0.state == .rejected && $0.rejectReason == .largerThanPool && $0.startNs == -1 })
         #expect(r.jobsUnfinished > 0, "the overloaded center must leave work at the horizon")
         // Sweep line over allocations: never above capacity.
         var deltas: [(Int64, Int)] = []
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func sameSeedSameResultOtherSeedOtherResult() throws {
-        let s = try shippedScenario("Scenarios/default.yaml")
+        let s = try shippedScenario("Scenarios/examples/two-classes.yaml")
         let a = CenterRun.run(s, sink: NullSink()).summary
         let b = CenterRun.run(s, sink: NullSink()).summary
         var other = s

@@ -44,7 +44,7 @@ let tQuantile975: [Int: Double] = [9: 2.262, 19: 2.093]
     /// waits (Lq·T = λT·Wq), and the integral of busy accelerators equals the accelerator-time
     /// the jobs used. Exact up to floating-point rounding when every job has finished.
     @Test func littlesLawHoldsExactly() throws {
-        let s = try shippedScenario("Scenarios/default.yaml")
+        let s = try shippedScenario("Scenarios/examples/two-classes.yaml")
         let sink = CollectingSink()
         let r = CenterRun.run(s, sink: sink).summary
         #expect(r.jobsCompleted == r.jobsSubmitted)

@@ -1,0 +1,126 @@
+import Production
+import Scenario
+import SimKernel
+import Workloads
+
+/// A scenario's demand and pools, ready for a run: the pools (groups of servers sharing an
+/// accelerator model), the job sources in tie-rule order (job classes, then each application's
+/// job-mix lines, then each application's services), the listed jobs, and the names behind
+/// the indices jobs carry.
+public struct DemandPlan {
+    public var pools: [PoolView]
+    public var sources: [any JobSource]
+    public var listed: [JobSpec]
+    public var names: DemandNames
+    /// The applications as the workload model sees them.
+    public var applicationProfiles: [ApplicationProfile]
+
+    /// Roles a job kind prefers, most preferred first.
+    static func rolePreference(_ kind: JobKind) -> [ServerRole] {
+        switch kind {
+        case .inference: return [.inference, .general, .training]
+        case .dataProcessing: return [.general, .training, .inference]
+        default: return [.training, .general, .inference]
+        }
+    }
+
+    public init(_ scenario: Scenario, streams: RandomStreams, horizonNs: SimTimeNs) {
+        let catalog = scenario.catalog.resolved
+        var names = DemandNames()
+        pools = scenario.cluster.poolNames.map { name in
+            let group = scenario.cluster.servers.first { $0.pool == name }!
+            let device = catalog.first { $0.name == group.accelerator }!
+            return PoolView(name: name, role: group.role, accelerator: device, server: group.serverModel,
+                            capacity: scenario.cluster.capacity(ofPool: name))
+        }
+        names.pools = pools.map(\.name)
+        names.poolAccelerators = pools.map(\.accelerator.name)
+        let pools = self.pools
+
+        /// Pools a job of `kind` may go to (the pinned one, or all of the most preferred role
+        /// present), weighted by their compute: capacity × peak at the model's precision × the device
+        /// kind's efficiency (capacity
+        /// alone for data processing), so faster pools take proportionally more work.
+        func candidates(_ kind: JobKind, pinned: String?, precision: Precision?) -> ([Int16], [Double]) {
+            if let p = pinned, let i = pools.firstIndex(where: { $0.name == p }) { return ([Int16(i)], [1]) }
+            for role in Self.rolePreference(kind) {
+                let idx = pools.indices.filter { pools[$0].role == role }
+                if !idx.isEmpty {
+                    return (idx.map { Int16($0) }, idx.map { i in
+                        let a = pools[i].accelerator
+                        let speed = precision.map { a.peakFlopsPerS(a.effectivePrecision($0)) / 1e12 * a.kind.efficiencyFactor } ?? 1
+                        return Double(pools[i].capacity) * speed
+                    })
+                }
+            }
+            return ([0], [1])
+        }
+
+        var sources: [any JobSource] = scenario.workload.classes.enumerated().map { i, c in
+            JobClassGenerator(c.jobClass, source: Int32(i), streams: streams, horizonNs: horizonNs)
+        }
+        var profiles: [ApplicationProfile] = []
+        for app in scenario.workload.applications {
+            let appIndex = DemandNames.intern(app.name, in: &names.applications)
+            var tenantIndex: [String: Int16] = [:]
+            for t in app.tenants {
+                let before = names.tenants.count
+                let i = DemandNames.intern(t.name, in: &names.tenants)
+                if names.tenants.count > before { names.tenantTypes.append(t.type) }
+                tenantIndex[t.name] = i
+            }
+            var modelIndex: [String: Int16] = [:]
+            for m in app.models { modelIndex[m.name] = DemandNames.intern(m.name, in: &names.models) }
+            let dayNs = 86_400e9
+            let mix: [JobMixEntry] = app.jobs.map { j in
+                let kind = j.kind.jobKind
+                let chosen = j.tenants ?? app.tenants.map(\.name)
+                let (p, pw) = candidates(kind, pinned: j.pool, precision: j.model.flatMap { app.model(named: $0)?.precision })
+                var trials: SuccessiveHalving? = nil
+                if kind == .automl { trials = SuccessiveHalving(trials: j.trials ?? 27, eta: j.eta ?? 3, rungs: j.rungs ?? 3) }
+                return JobMixEntry(
+                    kind: kind, modelIndex: j.model.flatMap { modelIndex[$0] } ?? -1, model: j.model.flatMap { app.model(named: $0)?.profile },
+                    ratePerNs: j.perDay * app.scale / dayNs,
+                    tenants: chosen.map { tenantIndex[$0]! },
+                    tenantWeights: chosen.map { n in app.tenants.first { $0.name == n }!.share },
+                    pools: p, poolWeights: pw, accelerators: j.accelerators.distribution,
+                    samples: j.samples?.distribution ?? .constant(1), epochs: j.epochs?.distribution ?? .constant(1),
+                    search: trials, compression: j.method, studentFraction: j.studentFraction ?? 0.25,
+                    bytes: j.bytes?.distribution ?? .constant(0),
+                    bytesPerSecondPerAccelerator: j.throughputPerAccelerator.map { Double($0.baseUnits) / 8 } ?? 2e9)
+            }
+            let cycle = app.cycle.arrivalCycle
+            let services: [ServiceProfile] = app.services.map { s in
+                let model = app.model(named: s.model)!
+                var profile = ServiceProfile(name: s.name, modelIndex: modelIndex[s.model]!, tenant: tenantIndex[s.tenant ?? app.tenants[0].name]!,
+                                             pool: 0, startNs: s.start.baseUnits, requestsPerSecond: s.requestsPerSecond * app.scale,
+                                             work: s.work(for: model), maxBatch: s.maxBatch, latencyTargetS: Double(s.latencyTarget.baseUnits) / 1e9,
+                                             acceleratorsPerReplica: s.acceleratorsPerReplica)
+                // Deploy where the service's peak load costs the least power (first pool on ties).
+                let (p, _) = candidates(.inference, pinned: s.pool, precision: nil)
+                let powerW = p.map { i in profile.acceleratorsNeeded(on: pools[Int(i)], peakMultiplier: cycle.peak) * pools[Int(i)].accelerator.maxPowerW }
+                profile.pool = p[powerW.indices.min { powerW[$0] < powerW[$1] }!]
+                return profile
+            }
+            profiles.append(ApplicationProfile(name: app.name, index: appIndex, cycle: app.cycle.arrivalCycle, jobMix: mix,
+                                               services: app.services.isEmpty || app.scale == 0 ? [] : services))
+        }
+        let io = scenario.io.ioModel
+        for profile in profiles {
+            for (line, entry) in profile.jobMix.enumerated() {
+                sources.append(JobMixGenerator(entry, application: profile, line: line, source: Int32(sources.count), pools: pools,
+                                               io: io, streams: streams, horizonNs: horizonNs))
+            }
+        }
+        for profile in profiles where !profile.services.isEmpty {
+            sources.append(ServiceDeployments(profile, source: Int32(sources.count), pools: pools, horizonNs: horizonNs))
+        }
+        self.sources = sources
+        self.applicationProfiles = profiles
+        self.names = names
+        listed = scenario.workload.jobs.enumerated().map { i, j in
+            JobSpec(submitNs: j.submit.baseUnits, accelerators: Int32(clamping: j.accelerators), durationNs: j.duration.baseUnits,
+                    source: JobSpec.listSource, sequence: Int64(i))
+        }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)
+    }
+}

@@ -1,0 +1,40 @@
+import SimKernel
+import Workloads
+
+/// Fills a summary's nested figures: delivered compute by kind of work, and per-pool,
+/// per-application and per-tenant breakdowns. Keys appear in the order the scenario names
+/// them, so summaries are deterministic and comparable.
+enum SummaryBreakdowns {
+    static func group(_ g: GroupFigures) -> [(String, SummaryValue)] {
+        [("jobs_submitted", .integer(g.submitted)), ("jobs_completed", .integer(g.completed)),
+         ("wait_mean_s", .real(g.waitMeanS)), ("jct_mean_s", .real(g.jctMeanS)),
+         ("accelerator_hours", .real(g.acceleratorHours)), ("flop", .real(g.flops))]
+    }
+
+    static func fill(_ s: inout RunSummary, breakdown b: Breakdown, stats: RunStatistics, demand: DemandPlan, endNs: SimTimeNs) {
+        // Delivered compute by category (data_processing, training, inference, generic).
+        var categories: [String] = []
+        var hours: [String: Double] = [:], flops: [String: Double] = [:]
+        for k in JobKind.allCases {
+            let c = k.category
+            if !categories.contains(c) { categories.append(c) }
+            hours[c, default: 0] += b.kinds[Int(k.rawValue)].acceleratorHours
+            flops[c, default: 0] += b.kinds[Int(k.rawValue)].flops
+        }
+        s.delivered = [("flop", .real(b.kinds.reduce(0) { $0 + $1.flops })),
+                       ("accelerator_hours", .real(b.kinds.reduce(0) { $0 + $1.acceleratorHours })),
+                       ("accelerator_hours_by_kind", .object(categories.map { ($0, .real(hours[$0]!)) })),
+                       ("flop_by_kind", .object(categories.map { ($0, .real(flops[$0]!)) })),
+                       ("jobs_by_kind", .object(JobKind.allCases.map { ($0.name, .integer(b.kinds[Int($0.rawValue)].submitted)) }))]
+        s.pools = demand.pools.enumerated().map { i, p in
+            let util = endNs > 0 ? stats.poolBusyAreaNs[i] / (Double(endNs) * Double(p.capacity)) : 0
+            return (p.name, .object([("accelerator", .text(p.accelerator.name)), ("role", .text(p.role.rawValue)),
+                                     ("accelerators", .integer(Int64(p.capacity))), ("utilization_mean", .real(util))]
+                                    + group(b.pools[i])))
+        }
+        s.applications = demand.names.applications.enumerated().map { i, name in (name, .object(group(b.applications[i + 1]))) }
+        s.tenants = demand.names.tenants.enumerated().map { i, name in
+            (name, .object([("type", .text(demand.names.tenantTypes[i].rawValue))] + group(b.tenants[i + 1])))
+        }
+    }
+}

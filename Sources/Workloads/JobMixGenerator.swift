@@ -1,0 +1,148 @@
+import Production
+import SimKernel
+
+/// Emits one job-mix line's jobs lazily: cycled Poisson arrivals, then per job a tenant, a pool,
+/// a size and a dataset, and a duration that follows from the work model on the pool's device.
+///
+/// Streams are named `KIND/APPLICATION/LINE` (`arrivals/medical-imaging/0`, `samples/...`), so
+/// changing one line or one distribution leaves every other draw unchanged.
+public final class JobMixGenerator: JobSource {
+    public let entry: JobMixEntry
+    public let application: Int16
+    public let source: Int32
+    private let cycle: CycledPoissonArrivals
+    private let pools: [PoolView]
+    private let io: any JobIOModel
+    private let horizonNs: SimTimeNs
+    private let arrivalStream, tenantStream, poolStream, sizeStream, samplesStream, epochsStream, bytesStream: RandomStream
+    private let tenantSampler, poolSampler, sizeSampler, samplesSampler, epochsSampler, bytesSampler: DistributionSampler
+    private var lastSubmitNs: SimTimeNs = 0
+    private var emitted: Int64 = 0
+    /// AutoML trials of the current search still to emit (same submission time).
+    private var pendingTrials: [JobSpec] = []
+
+    public init(_ entry: JobMixEntry, application: ApplicationProfile, line: Int, source: Int32, pools: [PoolView],
+                io: any JobIOModel, streams: RandomStreams, horizonNs: SimTimeNs) {
+        self.entry = entry
+        self.application = application.index
+        self.source = source
+        self.pools = pools
+        self.io = io
+        self.horizonNs = horizonNs
+        cycle = CycledPoissonArrivals(baseRatePerNs: entry.ratePerNs, cycle: application.cycle)
+        func stream(_ what: String) -> RandomStream { streams.stream("\(what)/\(application.name)/\(line)") }
+        arrivalStream = stream("arrivals")
+        tenantStream = stream("tenants")
+        poolStream = stream("pools")
+        sizeStream = stream("accelerators")
+        samplesStream = stream("samples")
+        epochsStream = stream("epochs")
+        bytesStream = stream("bytes")
+        tenantSampler = DistributionSampler(.discrete(values: entry.tenants.indices.map(Double.init), weights: entry.tenantWeights))
+        poolSampler = DistributionSampler(.discrete(values: entry.pools.indices.map(Double.init), weights: entry.poolWeights))
+        sizeSampler = DistributionSampler(entry.accelerators)
+        samplesSampler = DistributionSampler(entry.samples)
+        epochsSampler = DistributionSampler(entry.epochs)
+        bytesSampler = DistributionSampler(entry.bytes)
+    }
+
+    public func next() -> JobSpec? {
+        if !pendingTrials.isEmpty { return pendingTrials.removeFirst() }
+        guard let t = cycle.next(after: lastSubmitNs, horizonNs: horizonNs, stream: arrivalStream) else { return nil }
+        lastSubmitNs = t
+        let tenant = entry.tenants[Int(tenantSampler.sample(tenantStream))]
+        let poolSlot = Int(poolSampler.sample(poolStream))
+        let pool = pools[Int(entry.pools[poolSlot])]
+        let n = Int(min(max(1, sizeSampler.sample(sizeStream).rounded()), Double(Int32.max)))
+        var job = JobSpec(submitNs: t, accelerators: Int32(n), durationNs: 0, source: source, sequence: 0,
+                          application: application, tenant: tenant, model: entry.modelIndex, pool: entry.pools[poolSlot],
+                          kind: entry.kind)
+        switch entry.kind {
+        case .dataProcessing:
+            let work = DataProcessingWork(bytes: max(0, bytesSampler.sample(bytesStream)),
+                                          bytesPerSecondPerAccelerator: entry.bytesPerSecondPerAccelerator)
+            return emit(job, work.duration(accelerators: n))
+        case .automl:
+            let base = training(n, pool: pool).duration(on: pool.accelerator, server: pool.server, io: io)
+            for fraction in (entry.search ?? SuccessiveHalving(trials: 1)).budgetFractions {
+                let d = WorkDuration(computeSeconds: base.computeSeconds * fraction, totalSeconds: base.totalSeconds * fraction,
+                                     flops: base.flops * fraction)
+                pendingTrials.append(emit(job, d))
+            }
+            return pendingTrials.removeFirst()
+        default:
+            let d = training(n, pool: pool).duration(on: pool.accelerator, server: pool.server, io: io)
+            job.kind = entry.kind
+            return emit(job, d)
+        }
+    }
+
+    /// The training-like work of a job on `n` accelerators of `pool`, by kind.
+    func training(_ n: Int, pool: PoolView) -> TrainingWork {
+        let m = entry.model!
+        let samples = max(1, samplesSampler.sample(samplesStream))
+        var epochs = max(0, epochsSampler.sample(epochsStream))
+        var flopsPerSample = m.trainFlopsPerSample
+        switch entry.compression {
+        case .quantization?:
+            flopsPerSample = m.trainFlopsPerSample / 3   // forward passes only
+            epochs = 1
+        case .distillation?:
+            flopsPerSample = m.trainFlopsPerSample / 3 + m.trainFlopsPerSample * entry.studentFraction
+        case .pruning?, nil:
+            break
+        }
+        let bigModel = m.family == .llm && m.parameters >= 10e9
+        let plan = Parallelism.forAccelerators(n, maxTensor: bigModel ? pool.server.acceleratorsPerServer : 1)
+        return TrainingWork(family: m.family, parameters: m.parameters, flopsPerSample: flopsPerSample, samplesPerEpoch: samples,
+                            epochs: max(epochs, 1e-9), globalBatch: m.globalBatch, parallelism: plan, precision: m.precision,
+                            mfu: m.mfu, bytesPerSample: m.sampleBytes, checkpointIntervalS: 3_600)
+    }
+
+    private func emit(_ job: JobSpec, _ d: WorkDuration) -> JobSpec {
+        var j = job
+        j.durationNs = jobDurationNs(d.totalSeconds)
+        j.flops = d.flops
+        j.sequence = emitted
+        emitted += 1
+        return j
+    }
+}
+
+/// A work duration in whole nanoseconds (rounded up, at least 1 ns, at most about 100 years).
+func jobDurationNs(_ seconds: Double) -> SimTimeNs {
+    guard seconds.isFinite, seconds > 0 else { return 1 }
+    return SimTime.durationNs(work: min(seconds, 3.15e9) * 1e9, ratePerNs: 1)
+}
+
+/// Deploys an application's online services: at each service's start, one job per replica,
+/// sized by the roofline for the service's peak load and running to the horizon.
+public final class ServiceDeployments: JobSource {
+    public let source: Int32
+    private var pending: [JobSpec] = []
+
+    public init(_ application: ApplicationProfile, source: Int32, pools: [PoolView], horizonNs: SimTimeNs) {
+        self.source = source
+        var jobs: [JobSpec] = []
+        for s in application.services where s.startNs < horizonNs {
+            let pool = pools[Int(s.pool)]
+            let peakRate = s.requestsPerSecond * application.cycle.peak
+            let replicas = s.work.replicasNeeded(requestRatePerS: peakRate, maxBatch: s.maxBatch, latencyTargetS: s.latencyTargetS,
+                                                 on: pool.accelerator, accelerators: s.acceleratorsPerReplica)
+            let seconds = Double(horizonNs - s.startNs) / 1e9
+            let flopsPerReplica = s.requestsPerSecond * s.work.flopsPerRequest * seconds / Double(replicas)
+            for _ in 0..<replicas {
+                jobs.append(JobSpec(submitNs: s.startNs, accelerators: Int32(s.acceleratorsPerReplica), durationNs: horizonNs - s.startNs,
+                                    source: source, sequence: 0, application: application.index, tenant: s.tenant, model: s.modelIndex,
+                                    pool: s.pool, kind: .inference, flops: flopsPerReplica))
+            }
+        }
+        // By start time, then service order (the sequence still holds the creation order).
+        for i in jobs.indices { jobs[i].sequence = Int64(i) }
+        jobs.sort { ($0.submitNs, $0.sequence) < ($1.submitNs, $1.sequence) }
+        for i in jobs.indices { jobs[i].sequence = Int64(i) }
+        pending = jobs.reversed()
+    }
+
+    public func next() -> JobSpec? { pending.popLast() }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Production
+import Scenario
+
+/// `iccsim catalog [SCENARIO]`: the accelerators and server presets a scenario can use, with
+/// their figures and sources.
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "List the accelerator catalog (with a scenario's overrides) and the server presets.")
+
+    @Argument(help: "A scenario whose catalog.accelerators overrides to apply (default: none).")
+    var scenario: String?
+
+    @Flag(help: "Also print each entry's source.")
+    var sources = false
+
+    func run() throws {
+        let devices = try scenario.map { try ScenarioLoader.load(path: $0).scenario.catalog.resolved } ?? AcceleratorCatalog.builtIn
+        func t(_ v: Double) -> String { v > 0 ? String(format: "%.1f", v / 1e12) : "-" }
+        print("| accelerator | kind | FP32 | TF32 | FP16 | BF16 | FP8 | INT8 | memory GB | memory TB/s | interconnect | GB/s | idle W | max W |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+        for d in devices {
+            let peaks = Precision.allCases.map { t(d.peakFlopsPerS($0)) }.joined(separator: " | ")
+            print("| \(d.name) | \(d.kind.rawValue) | \(peaks) | \(String(format: "%.0f", d.memoryBytes / 1e9)) | "
+                  + "\(String(format: "%.2f", d.memoryBandwidthBytesPerS / 1e12)) | \(d.interconnect) | "
+                  + "\(String(format: "%.0f", d.interconnectBandwidthBytesPerS / 1e9)) | \(Int(d.idlePowerW)) | \(Int(d.maxPowerW)) |")
+        }
+        print("\nPeak dense TFLOP/s (TOP/s for INT8), no sparsity.\n")
+        print("| server preset | accelerator | per server | role | fabric | fabric GB/s | NICs | CPU cores | memory GiB |")
+        print("|---|---|---:|---|---|---:|---|---:|---:|")
+        for s in ServerCatalog.builtIn {
+            print("| \(s.name) | \(s.accelerator) | \(s.acceleratorsPerServer) | \(s.role.rawValue) | \(s.fabric.rawValue) | "
+                  + "\(String(format: "%.0f", s.fabricBandwidthBytesPerS / 1e9)) | \(s.nicCount) x \(Int(s.nicBandwidthBitsPerS / 1e9))G | "
+                  + "\(s.cpuCores) | \(Int(s.memoryBytes / 1_073_741_824)) |")
+        }
+        if sources {
+            print("\nSources:\n")
+            for d in devices { print("- \(d.name): \(d.source)") }
+            for s in ServerCatalog.builtIn { print("- \(s.name): \(s.source)") }
+        }
+    }
+}
