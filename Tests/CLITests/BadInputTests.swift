@@ -55,10 +55,57 @@ import Testing
         #expect(try iccsim(["bench", "kernel", "--pending", "ten"]).status == 2)
     }
 
-    @Test func validateAcceptsShippedScenarios() throws {
-        for f in ["Scenarios/examples/two-classes.yaml", "Scenarios/validation/mmc.yaml", "Scenarios/examples/listed-jobs.yaml", "Scenarios/bench/million-jobs.yaml"] {
-            let r = try iccsim(["validate", f])
+    /// Every YAML file under Scenarios/ is a valid scenario (the eleven applications included).
+    @Test func validateAcceptsEveryShippedScenario() throws {
+        let files = FileManager.default.enumerator(atPath: "Scenarios")!.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 16, "\(files)")
+        #expect(files.filter { $0.hasPrefix("applications/") }.count == 11)
+        for f in files {
+            let r = try iccsim(["validate", "Scenarios/\(f)"])
             #expect(r.status == 0 && r.stdout.contains("OK"), "\(f): \(r.stderr)")
         }
+    }
+
+    @Test func catalogListsDevicesAndPresets() throws {
+        let r = try iccsim(["catalog", "--sources"])
+        #expect(r.status == 0)
+        for name in ["V100", "A100-40GB", "A100-80GB", "H100-SXM", "H100-PCIe", "H200", "B200", "MI300X", "Ascend-910B", "T4", "A10", "L4",
+                     "Alveo-U250", "Atlas-300I-Pro", "hgx-h100-8", "datasheet"] {
+            #expect(r.stdout.contains(name), "catalog lacks \(name)")
+        }
+    }
+
+    /// Bad application input is reported at its line in the file that holds it, even when the
+    /// file is included by another.
+    @Test func errorsInIncludedFilesNameThatFile() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let app = """
+        name: app
+        horizon: 1d
+        cluster: {servers: [{preset: hgx-a100-8, count: 2}]}
+        workload:
+          applications:
+            - name: app
+              tenants: [{name: t, type: goverment}]
+              jobs: [{kind: data_processing, perDay: 10, accelerators: 1, bytes: 1GB}]
+        """
+        try app.write(to: tmp.appendingPathComponent("app.yaml"), atomically: true, encoding: .utf8)
+        let main = """
+        horizon: 1d
+        cluster: {servers: [{preset: hgx-a100-8, count: 2}]}
+        workload:
+          applications:
+            - {include: app.yaml, scale: 2}
+        """
+        try main.write(to: tmp.appendingPathComponent("main.yaml"), atomically: true, encoding: .utf8)
+        let r = try iccsim(["validate", tmp.appendingPathComponent("main.yaml").path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("app.yaml:7:"), "\(r.stderr)")
+        #expect(r.stderr.contains("unknown value 'goverment'") && r.stderr.contains("did you mean 'government'"), "\(r.stderr)")
+        let missing = "horizon: 1d\ncluster: {servers: [{preset: hgx-a100-8, count: 2}]}\nworkload:\n  applications:\n    - {include: nowhere.yaml}\n"
+        try missing.write(to: tmp.appendingPathComponent("missing.yaml"), atomically: true, encoding: .utf8)
+        let m = try iccsim(["validate", tmp.appendingPathComponent("missing.yaml").path])
+        #expect(m.status == 2 && m.stderr.contains("missing.yaml:5:") && m.stderr.contains("cannot read included scenario 'nowhere.yaml'"), "\(m.stderr)")
     }
 }
