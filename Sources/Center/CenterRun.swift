@@ -13,6 +13,8 @@ public struct RunResult: Sendable {
     public var seedCollisions: [String]
     /// Names behind the indices in the records.
     public var names: DemandNames
+    /// What each replayed trace's import found.
+    public var traceReports: [(name: String, report: TraceImportReport)]
 }
 
 /// Runs one scenario: wires the workload, the scheduling policy and the pool to a kernel,
@@ -20,10 +22,10 @@ public struct RunResult: Sendable {
 public enum CenterRun {
     /// Runs `scenario`, sending records to `sink`. `runIndex` separates replicate runs of one seed.
     public static func run(_ scenario: Scenario, sink: any RecordSink, kernelOptions: KernelOptions = KernelOptions(),
-                           runIndex: UInt64 = 0) -> RunResult {
+                           runIndex: UInt64 = 0) throws -> RunResult {
         let streams = RandomStreams(masterSeed: scenario.seed, runIndex: runIndex)
         let horizonNs = scenario.horizon?.baseUnits ?? SimTime.never
-        let demand = DemandPlan(scenario, streams: streams, horizonNs: horizonNs)
+        let demand = try DemandPlan(scenario, streams: streams, horizonNs: horizonNs)
         guard SchedulingPolicies.make(scenario.scheduling.policy) != nil else {
             preconditionFailure("unknown policy '\(scenario.scheduling.policy)' passed validation")
         }
@@ -65,7 +67,7 @@ public enum CenterRun {
             makespanS: endS, eventsProcessed: kernel.eventsProcessed, stopReason: stopText)
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs)
         return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,
-                         seedCollisions: streams.collisions, names: demand.names)
+                         seedCollisions: streams.collisions, names: demand.names, traceReports: demand.traceReports)
     }
 }
 

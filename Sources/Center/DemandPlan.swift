@@ -24,7 +24,10 @@ public struct DemandPlan {
         }
     }
 
-    public init(_ scenario: Scenario, streams: RandomStreams, horizonNs: SimTimeNs) {
+    /// What each trace import found, in scenario order (for the user).
+    public var traceReports: [(name: String, report: TraceImportReport)] = []
+
+    public init(_ scenario: Scenario, streams: RandomStreams, horizonNs: SimTimeNs) throws {
         let catalog = scenario.catalog.resolved
         var names = DemandNames()
         pools = scenario.cluster.poolNames.map { name in
@@ -115,6 +118,20 @@ public struct DemandPlan {
         for profile in profiles where !profile.services.isEmpty {
             sources.append(ServiceDeployments(profile, source: Int32(sources.count), pools: pools, horizonNs: horizonNs))
         }
+        for trace in scenario.workload.traces {
+            let poolIndex = trace.pool.flatMap { p in pools.firstIndex { $0.name == p } } ?? 0
+            let (imported, report) = try trace.jobs(pool: pools[poolIndex], io: io)
+            traceReports.append((trace.name, report))
+            var jobs = imported.enumerated().map { i, j in
+                JobSpec(submitNs: j.submitNs, accelerators: j.accelerators, durationNs: j.durationNs, source: Int32(sources.count),
+                        sequence: Int64(i), tenant: j.tenant.map { DemandNames.intern($0, in: &names.tenants) } ?? -1,
+                        model: j.model.map { DemandNames.intern($0, in: &names.models) } ?? -1, pool: Int16(poolIndex), kind: j.kind, flops: j.flops)
+            }.filter { $0.submitNs <= horizonNs }
+            jobs.sort(by: JobSpec.submissionOrder)
+            sources.append(ListedJobs(jobs))
+        }
+        // Tenants named only by traces have no type; they count as enterprises.
+        while names.tenantTypes.count < names.tenants.count { names.tenantTypes.append(.enterprise) }
         self.sources = sources
         self.applicationProfiles = profiles
         self.names = names

@@ -8,6 +8,8 @@ import SimKernel
 public struct DistributionSpec<U: UnitDimension>: Sendable, Equatable {
     /// The distribution over base units of `U`.
     public var distribution: Distribution
+    /// For `dist: trace`, the file column the empirical distribution was read from.
+    public var origin: TraceColumnSource?
 
     public init(_ distribution: Distribution) { self.distribution = distribution }
 
@@ -16,7 +18,8 @@ public struct DistributionSpec<U: UnitDimension>: Sendable, Equatable {
         [("constant", ["value"]), ("exponential", ["mean"]), ("gamma", ["shape", "scale", "mean"]),
          ("lognormal", ["median", "mean", "sigma"]), ("weibull", ["shape", "scale"]),
          ("pareto", ["shape", "scale"]), ("normal", ["mean", "stddev"]), ("uniform", ["min", "max"]),
-         ("poisson", ["mean"]), ("discrete", ["values", "weights"]), ("empirical", ["values", "cdf"])]
+         ("poisson", ["mean"]), ("discrete", ["values", "weights"]), ("empirical", ["values", "cdf"]),
+         ("trace", ["file", "column", "unit"])]
     }
 }
 
@@ -106,6 +109,23 @@ extension DistributionSpec: Codable {
             distribution = .uniform(min: lo, max: hi)
         case "poisson":
             distribution = .poisson(mean: try number("mean"))
+        case "trace":
+            let source = try TraceColumnSource(c.superDecoder(forKey: NameKey("file")), file: c.decode(String.self, forKey: NameKey("file")),
+                                               column: c.decode(String.self, forKey: NameKey("column")),
+                                               unit: c.decodeIfPresent(String.self, forKey: NameKey("unit")))
+            var factor = 1.0
+            if U.units.isEmpty {
+                if source.unit != nil { throw try c.superDecoder(forKey: NameKey("unit")).scenarioError("\(path) is \(U.what); 'unit' does not apply") }
+            } else {
+                guard let u = source.unit else { throw decoder.scenarioError("dist: trace for \(path) needs 'unit' (\(Quantities.unitList(U.self)))") }
+                guard let f = U.units.first(where: { $0.suffix == u && !$0.suffix.isEmpty }) else {
+                    throw try c.superDecoder(forKey: NameKey("unit")).scenarioError("bad unit '\(u)' for \(path): expected one of \(Quantities.unitList(U.self))")
+                }
+                factor = f.factor
+            }
+            let values = try source.read(from: c.superDecoder(forKey: NameKey("file"))).map { max(0, $0 * factor) }.sorted()
+            distribution = .empirical(values: values, cdf: (0..<values.count).map { values.count > 1 ? Double($0) / Double(values.count - 1) : 1 })
+            origin = source
         case "discrete":
             let values = try list("values") { try decodeQuantityValue(U.self, from: $0) }
             var weights = [Double](repeating: 1, count: values.count)
@@ -136,6 +156,12 @@ extension DistributionSpec: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: NameKey.self)
+        if let o = origin {
+            try c.encode("trace", forKey: NameKey("dist")); try c.encode(o.file, forKey: NameKey("file"))
+            try c.encode(o.column, forKey: NameKey("column"))
+            if let u = o.unit { try c.encode(u, forKey: NameKey("unit")) }
+            return
+        }
         func q(_ v: Double) -> String {
             U.units.isEmpty ? "\(v)" : Quantities.format(v.rounded(), as: U.self)
         }

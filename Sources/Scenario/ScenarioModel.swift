@@ -77,6 +77,9 @@ public struct Scenario: Codable, Sendable, Equatable {
             let hint = suggestion(for: p, among: pools).map { " (did you mean '\($0)'?)" } ?? ""
             throw try d().scenarioError("unknown pool '\(p)'\(hint); the cluster's pools are \(pools.joined(separator: ", "))")
         }
+        for (i, t) in workload.traces.enumerated() {
+            try checkPool(t.pool, try w.superDecoder(forKey: .traces, item: i).container(keyedBy: TraceSpec.CodingKeys.self).superDecoder(forKey: .pool))
+        }
         for (a, app) in workload.applications.enumerated() {
             let item = try w.superDecoder(forKey: .applications, item: a).container(keyedBy: ApplicationSpec.CodingKeys.self)
             for (i, j) in app.jobs.enumerated() {
@@ -123,17 +126,21 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
     public var applications: [ApplicationSpec]
     public var classes: [JobClassSpec]
     public var jobs: [ListedJobSpec]
+    /// Real job traces replayed as demand.
+    public var traces: [TraceSpec]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case applications, classes, jobs }
+    enum CodingKeys: String, CodingKey, CaseIterable { case applications, classes, jobs, traces }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         applications = try c.decode([ApplicationSpec].self, forKey: .applications, default: [])
         classes = try c.decode([JobClassSpec].self, forKey: .classes, default: [])
         jobs = try c.decode([ListedJobSpec].self, forKey: .jobs, default: [])
-        if applications.isEmpty && classes.isEmpty && jobs.isEmpty {
-            throw decoder.scenarioError("the workload has no jobs: give workload.applications, workload.classes or workload.jobs")
+        traces = try c.decode([TraceSpec].self, forKey: .traces, default: [])
+        if applications.isEmpty && classes.isEmpty && jobs.isEmpty && traces.isEmpty {
+            throw decoder.scenarioError("the workload has no jobs: give workload.applications, workload.classes, workload.jobs or workload.traces")
         }
+        try requireUnique(traces.map(\.name), c, .traces, what: "trace")
         var seen: Set<String> = []
         for (i, k) in classes.enumerated() where !seen.insert(k.name).inserted {
             throw try c.superDecoder(forKey: .classes, item: i).scenarioError("duplicate job class name '\(k.name)' (names seed the random streams and must be unique)")

@@ -80,3 +80,17 @@ public struct DemandNames: Sendable, Equatable {
         return Int16(list.count - 1)
     }
 }
+
+/// A source of jobs given in advance (a replayed trace), in submission order.
+public final class ListedJobs: JobSource {
+    private var jobs: [JobSpec]
+    private var position = 0
+
+    public init(_ jobs: [JobSpec]) { self.jobs = jobs }
+
+    public func next() -> JobSpec? {
+        guard position < jobs.count else { return nil }
+        defer { position += 1 }
+        return jobs[position]
+    }
+}

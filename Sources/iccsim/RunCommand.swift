@@ -48,10 +48,17 @@ struct RunCommand: ParsableCommand {
                 softwareVersion: ICCSimVersion.current, scenarioName: s.name, seed: s.seed, runIndex: 0,
                 policy: s.scheduling.policy, scenarioYAML: loaded.resolvedYAML))
             let t0 = wallSeconds()
-            let result = CenterRun.run(s, sink: writer, kernelOptions: KernelOptions(permuteTies: permuteTies))
+            let result = try CenterRun.run(s, sink: writer, kernelOptions: KernelOptions(permuteTies: permuteTies))
             try writer.close()
             let wall = wallSeconds() - t0
             for m in result.rejectionMessages { note("warning: rejected at submission: \(m)") }
+            for (name, r) in result.traceReports {
+                var parts: [String] = []
+                if r.fractionalRequests > 0 { parts.append("\(r.fractionalRequests) ask for a fraction of a GPU (each takes a whole one)") }
+                if r.withoutAccelerators > 0 { parts.append("\(r.withoutAccelerators) ask for no accelerator (run without waiting)") }
+                if r.neverScheduled > 0 { parts.append("\(r.neverScheduled) never started in the trace (replayed with their lifetime as run time)") }
+                if !parts.isEmpty { note("trace \(name): \(r.rows) rows; " + parts.joined(separator: "; ")) }
+            }
             if result.summary.jobsRejected > Int64(result.rejectionMessages.count) {
                 note("warning: \(result.summary.jobsRejected) jobs rejected in all (see /jobs state and reject_reason)")
             }

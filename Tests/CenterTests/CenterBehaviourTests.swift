@@ -10,7 +10,7 @@ import Testing
     @Test func fifoGangScheduleMatchesHandComputation() throws {
         let s = try shippedScenario("Scenarios/examples/listed-jobs.yaml")
         let sink = CollectingSink()
-        let r = CenterRun.run(s, sink: sink)
+        let r = try CenterRun.run(s, sink: sink)
         let byID = Dictionary(uniqueKeysWithValues: sink.jobs.map { ($0.id, $0) })
         let h: Int64 = 3_600_000_000_000
         #expect(byID[0]?.startNs == 0 && byID[0]?.endNs == 2 * h)
@@ -36,7 +36,7 @@ import Testing
             - {name: small, interarrival: {dist: exponential, mean: 5min}, accelerators: {dist: uniform, min: 1, max: 4}, duration: {dist: weibull, shape: 0.7, scale: 30min}}
         """)
         let sink = CollectingSink()
-        let r = CenterRun.run(s, sink: sink).summary
+        let r = try CenterRun.run(s, sink: sink).summary
         #expect(r.stopReason == "horizon")
         #expect(Int64(sink.jobs.count) == r.jobsSubmitted)
         #expect(sink.jobs.map(\.id).sorted() == Array(0..<Int64(sink.jobs.count)))
@@ -74,11 +74,11 @@ import Testing
             - {submit: 20min, accelerators: 5, duration: 10min}
         """)
         let plain = CollectingSink(), permuted = CollectingSink(), permuted2 = CollectingSink()
-        let a = CenterRun.run(s, sink: plain)
-        let b = CenterRun.run(s, sink: permuted, kernelOptions: KernelOptions(permuteTies: true))
+        let a = try CenterRun.run(s, sink: plain)
+        let b = try CenterRun.run(s, sink: permuted, kernelOptions: KernelOptions(permuteTies: true))
         var s2 = s
         s2.seed = 99
-        _ = CenterRun.run(s2, sink: permuted2, kernelOptions: KernelOptions(permuteTies: true))
+        _ = try CenterRun.run(s2, sink: permuted2, kernelOptions: KernelOptions(permuteTies: true))
         #expect(plain.jobs == permuted.jobs)
         #expect(plain.samples == permuted.samples)
         #expect(a.summary == b.summary)
@@ -87,11 +87,11 @@ import Testing
 
     @Test func sameSeedSameResultOtherSeedOtherResult() throws {
         let s = try shippedScenario("Scenarios/examples/two-classes.yaml")
-        let a = CenterRun.run(s, sink: NullSink()).summary
-        let b = CenterRun.run(s, sink: NullSink()).summary
+        let a = try CenterRun.run(s, sink: NullSink()).summary
+        let b = try CenterRun.run(s, sink: NullSink()).summary
         var other = s
         other.seed = 2
-        let c = CenterRun.run(other, sink: NullSink()).summary
+        let c = try CenterRun.run(other, sink: NullSink()).summary
         #expect(a == b)
         #expect(a.waitMeanS != c.waitMeanS)
     }

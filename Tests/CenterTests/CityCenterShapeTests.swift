@@ -36,7 +36,7 @@ import Workloads
         #expect(clusters.count == 9)
         let s = try shippedScenario("Scenarios/city-center.yaml", ["horizon=7d"])
         let sink = CollectingSink()
-        let result = CenterRun.run(s, sink: sink)
+        let result = try CenterRun.run(s, sink: sink)
         let training = sink.jobs.filter { $0.kind != .inference && $0.state == .completed }
         #expect(training.count > 100_000)
         let runs = training.map { Double($0.endNs - $0.startNs) / 1e9 }.sorted()

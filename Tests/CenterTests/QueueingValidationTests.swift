@@ -31,7 +31,7 @@ let tQuantile975: [Int: Double] = [9: 2.262, 19: 2.093]
         let wq = erlangC(servers: c, offeredLoad: lambda / mu) / (Double(c) * mu - lambda)
         #expect(abs(wq - 1029.70) < 0.01, "Erlang C for the shipped scenario, as its comment states")
         let reps = 10
-        let means = (0..<reps).map { r in CenterRun.run(s, sink: NullSink(), runIndex: UInt64(r)).summary.waitMeanS }
+        let means = try (0..<reps).map { r in try CenterRun.run(s, sink: NullSink(), runIndex: UInt64(r)).summary.waitMeanS }
         let mean = means.reduce(0, +) / Double(reps)
         let sd = (means.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(reps - 1)).squareRoot()
         let half = tQuantile975[reps - 1]! * sd / Double(reps).squareRoot()
@@ -46,7 +46,7 @@ let tQuantile975: [Int: Double] = [9: 2.262, 19: 2.093]
     @Test func littlesLawHoldsExactly() throws {
         let s = try shippedScenario("Scenarios/examples/two-classes.yaml")
         let sink = CollectingSink()
-        let r = CenterRun.run(s, sink: sink).summary
+        let r = try CenterRun.run(s, sink: sink).summary
         #expect(r.jobsCompleted == r.jobsSubmitted)
         let lqT = r.queueLengthMean * r.makespanS
         let lambdaTWq = Double(r.jobsSubmitted) * r.waitMeanS

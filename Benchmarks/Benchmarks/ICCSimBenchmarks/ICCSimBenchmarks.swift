@@ -24,7 +24,7 @@ let benchmarks: @Sendable () -> Void = {
             .deletingLastPathComponent().deletingLastPathComponent()
         let s = try ScenarioLoader.load(path: root.appendingPathComponent("Scenarios/bench/million-jobs.yaml").path).scenario
         benchmark.startMeasurement()
-        let r = CenterRun.run(s, sink: NullSink())
+        let r = try CenterRun.run(s, sink: NullSink())
         benchmark.stopMeasurement()
         blackHole(r.summary.jobsCompleted)
     }

@@ -1,0 +1,87 @@
+import Center
+import Foundation
+import Production
+import Scenario
+import Testing
+import Workloads
+
+@Suite struct TraceReplayTests {
+    /// Alibaba cluster-trace-gpu-v2023 (data/traces/): every one of the 8,152 pods is accounted
+    /// for, and with no waiting the mean utilisation equals the trace's own
+    /// Σ num_gpu × (deletion − start) / (6,212 GPUs × makespan), computed here from the CSV.
+    @Test func alibaba2023ReplaysToCompletion() throws {
+        let s = try shippedScenario("Scenarios/traces/alibaba-gpu-2023.yaml")
+        #expect(s.cluster.totalAccelerators == 6_212)   // the node list's GPUs
+        let sink = CollectingSink()
+        let r = try CenterRun.run(s, sink: sink).summary
+        #expect(r.jobsSubmitted == 8_152 && sink.jobs.count == 8_152)
+        #expect(r.jobsCompleted + r.jobsRejected + r.jobsUnfinished == r.jobsSubmitted)
+        #expect(Set(sink.jobs.map(\.id)).count == 8_152)
+
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("data/traces/v2023_openb_pod_list_default.csv"), encoding: .utf8)
+        let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        var gpuSeconds = 0.0, end = 0.0
+        for f in rows {
+            let start = Double(f[10].isEmpty ? f[8] : f[10])!, deleted = Double(f[9])!
+            gpuSeconds += Double(f[3])! * (deleted - start)
+            end = max(end, deleted)
+        }
+        #expect(r.waitMeanS == 0)
+        #expect(abs(r.utilizationMean - gpuSeconds / (6_212 * end)) < 1e-12)
+        #expect(r.makespanS == end)
+    }
+
+    /// Pollux workload-6: 160 jobs, each as long as its application's work model says on a T4.
+    @Test func polluxWorkloadRunsWithWorkModelDurations() throws {
+        let s = try shippedScenario("Scenarios/traces/pollux-workload-6.yaml")
+        let sink = CollectingSink()
+        let r = try CenterRun.run(s, sink: sink).summary
+        #expect(r.jobsSubmitted == 160 && r.jobsCompleted == 160)
+        let t4 = AcceleratorCatalog.builtIn(named: "T4")!
+        let a = TraceImport.polluxApplications["imagenet"]!
+        // The first imagenet job of the file: find it by model, check its run time.
+        let names = try CenterRun.run(s, sink: NullSink()).names
+        let imagenet = try #require(sink.jobs.first { $0.model >= 0 && names.models[Int($0.model)] == "imagenet" })
+        let work = TrainingWork(family: a.family, parameters: a.parameters, flopsPerSample: a.flopsPerSample, samplesPerEpoch: a.samples,
+                                epochs: a.epochs, globalBatch: 1, parallelism: Parallelism(data: Int(imagenet.accelerators)))
+        let computeS = a.flopsPerSample * a.samples * a.epochs / (Double(imagenet.accelerators) * t4.peakFlopsPerS(.fp16) * 0.35)
+        let runS = Double(imagenet.endNs - imagenet.startNs) / 1e9
+        #expect(runS >= computeS * 0.999, "\(runS) s vs compute alone \(computeS) s")
+        #expect(work.totalFlops == imagenet.flops)
+    }
+
+    /// `dist: trace` samples the Philly run times (83,154 values; median 1,186 s, mean
+    /// 14,613 s per data/SOURCES.md): 20,000 draws land within 5% of the median and 10% of the mean.
+    @Test func empiricalDistributionFromATraceFile() throws {
+        let s = try shippedScenario("Scenarios/examples/philly-runtimes.yaml")
+        let sink = CollectingSink()
+        _ = try CenterRun.run(s, sink: sink)
+        let runs = sink.jobs.filter { $0.state == .completed }.map { Double($0.endNs - $0.startNs) / 1e9 }.sorted()
+        #expect(runs.count == 20_000)
+        let median = runs[runs.count / 2], mean = runs.reduce(0, +) / Double(runs.count)
+        #expect(abs(median / 1_186 - 1) < 0.05, "median \(median)")
+        #expect(abs(mean / 14_613 - 1) < 0.10, "mean \(mean)")
+    }
+
+    /// A bad row is reported with the trace file and its line.
+    @Test func badRowsNameFileAndLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iccsim-trace-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = "submit_s,accelerators,duration_s,tenant\n0,1,60,a\n\n5,two,60,b\n"
+        try csv.write(to: dir.appendingPathComponent("jobs.csv"), atomically: true, encoding: .utf8)
+        let yaml = "cluster: {servers: [{count: 1, acceleratorsPerServer: 8}]}\nworkload:\n  traces: [{name: t, format: csv, file: jobs.csv}]\n"
+        let path = dir.appendingPathComponent("s.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try ScenarioLoader.load(path: path)
+            Issue.record("a bad row was accepted")
+        } catch let e as ScenarioError {
+            #expect(e.description == "\(dir.path)/jobs.csv:4:1: column 'accelerators' is 'two'; expected a number")
+        }
+        try "submit_s,accelerators,duration_s,tenant\n0,1,60,a\n5,2,30,b\n".write(to: dir.appendingPathComponent("jobs.csv"), atomically: true, encoding: .utf8)
+        let sink = CollectingSink()
+        let run = try CenterRun.run(try ScenarioLoader.load(path: path).scenario, sink: sink)
+        #expect(run.summary.jobsCompleted == 2 && run.names.tenants == ["a", "b"])
+    }
+}
