@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-examples bench bench-kernel clean
+.PHONY: all deps build release run test test-examples bench bench-kernel default-scenario clean
 
 all: build
 
@@ -48,7 +48,7 @@ test: deps
 test-examples: build
 	@$(PYTHON) -c 'import h5py, pandas' 2>/dev/null || $(PYTHON) -m pip install -q h5py pandas
 	rm -rf .build/example-run
-	.build/debug/iccsim run --quiet --out .build/example-run
+	.build/debug/iccsim run --quiet --set horizon=2d --out .build/example-run
 	$(PYTHON) docs/examples/read_trace.py .build/example-run/trace.h5
 
 bench-kernel: release
@@ -60,3 +60,7 @@ bench: deps
 
 clean:
 	rm -rf .build Benchmarks/.build
+
+# Re-embed Scenarios/city-center.yaml and its applications as the built-in default scenario.
+default-scenario:
+	scripts/embed-default-scenario.sh

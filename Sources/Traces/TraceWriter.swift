@@ -30,7 +30,7 @@ public struct TraceMetadata: Sendable {
 public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// The schema this writer produces.
     public static let schemaName = "iccsim-trace"
-    public static let schemaVersion = "1.0.0"
+    public static let schemaVersion = "1.1.0"
 
     private let file: hid_t
     private var groups: [hid_t] = []

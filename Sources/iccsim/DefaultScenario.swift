@@ -217,8 +217,8 @@ workload:
 # 43.7 M parameters, 165.2 GFLOPs at 640 px (Ultralytics model table); ResNet-50 25.6 M,
 # 4.1 GMACs = 8.2 GFLOPs at 224 px (He et al. 2016); ViT-L/16 304 M, 61.6 GMACs (Dosovitskiy
 # et al. 2021; timm); PP-OCRv4 server ~10 M (PaddleOCR). Training FLOPs = 3 x forward (forward
-# plus backward). Dataset sizes: COCO 118 k images, ImageNet-1k 1.28 M; city datasets assumed
-# 1-30 M images (surveillance corpora). Rates, tenant shares and service loads are ICCSim assumptions for a
+# plus backward). Dataset sizes: COCO 118 k images, ImageNet-1k 1.28 M; city corpora assumed
+# of 1-100 M images (surveillance video frames). Rates, tenant shares and service loads are ICCSim assumptions for a
 # mid-sized city center (perDay is demand at scale 1 in Scenarios/city-center.yaml).
 name: recognition-detection
 seed: 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Read an ICCSim trace (trace.h5) with h5py into pandas DataFrames.
 
-Usage: python3 docs/examples/read_trace.py Results/default-seed1/trace.h5
+Usage: python3 docs/examples/read_trace.py Results/city-center-seed1/trace.h5
 
 Each table is an HDF5 group with one 1-D dataset per column; coded columns are decoded with the
 tables under /dictionaries. See docs/trace-schema.md.
@@ -30,7 +30,9 @@ def main(path):
         print(f"schema {f.attrs['schema_name']} {f.attrs['schema_version']}, "
               f"scenario {f.attrs['scenario_name']}, seed {f.attrs['seed']}")
         jobs = read_table(f, "jobs")
-        jobs["state"] = jobs["state"].map(dictionary(f, "job_state"))
+        for column, d in [("state", "job_state"), ("kind", "job_kind"), ("application", "application"),
+                          ("tenant", "tenant"), ("pool", "pool")]:
+            jobs[column] = jobs[column].map(dictionary(f, d))
         util = read_table(f, "utilization")
         units = {c: f["jobs"][c].attrs["units"] for c in f["jobs"].keys()}
 
@@ -39,6 +41,11 @@ def main(path):
     done = jobs[jobs["state"] == "completed"]
     wait_s = done["wait_ns"] / 1e9
     print(f"wait: mean {wait_s.mean():.3f} s, p50 {wait_s.quantile(0.5):.3f} s, p99 {wait_s.quantile(0.99):.3f} s")
+
+    # Delivered compute per application and kind of work (FLOPs and accelerator-hours).
+    jobs["accelerator_hours"] = (jobs["end_ns"].where(jobs["end_ns"] >= 0) - jobs["start_ns"]) / 3.6e12 * jobs["accelerators"]
+    print(jobs.groupby("application")[["flops", "accelerator_hours"]].sum().to_string())
+    print(jobs.groupby("kind").size().to_string())
 
     # Utilisation is a step function: each sample holds until the next one.
     t = util["time_ns"].to_numpy()
@@ -55,4 +62,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "Results/default-seed1/trace.h5")
+    main(sys.argv[1] if len(sys.argv) > 1 else "Results/city-center-seed1/trace.h5")

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Prints the per-application tables of docs/scenarios.md from Scenarios/applications/*.yaml.
+
+Run from the repository root after editing an application file and paste the output over the
+"The eleven applications" part of docs/scenarios.md (needs PyYAML).
+"""
+import yaml, glob, os, re
+order = ["recognition-detection","voice-interaction","chip-design","autonomous-driving","robotics","smart-manufacturing",
+         "medical-imaging","unmanned-stores","smart-customer-service","smart-logistics","smart-agriculture-forestry"]
+cn = {"recognition-detection":"识别与检测","voice-interaction":"语音交互","chip-design":"AI芯片设计","autonomous-driving":"自动驾驶",
+      "robotics":"机器人","smart-manufacturing":"智能制造","medical-imaging":"医学影像","unmanned-stores":"无人零售",
+      "smart-customer-service":"智能客服","smart-logistics":"智慧物流","smart-agriculture-forestry":"智慧农林"}
+out=[]
+for name in order:
+    path=f"Scenarios/applications/{name}.yaml"
+    text=open(path).read()
+    header=[l[2:] if l.startswith("# ") else l[1:] for l in text.splitlines() if l.startswith("#")]
+    d=yaml.safe_load(text)
+    app=d["workload"]["applications"][0]
+    out.append(f"## {name} ({cn[name]})\n")
+    out.append(" ".join(header).replace("  "," ").strip()+"\n")
+    out.append(f"File: `{path}`. Cycle: diurnal `{app['cycle']['diurnal'] if isinstance(app['cycle']['diurnal'],str) else 'custom'}`, weekly `{app['cycle']['weekly'] if isinstance(app['cycle']['weekly'],str) else 'custom'}`. "
+               f"Standalone cluster: " + ", ".join(f"{g['count']} x `{g['preset']}`" for g in d['cluster']['servers']) + f", horizon {d['horizon']}.\n")
+    out.append("| tenant | type | share |\n|---|---|---:|")
+    for t in app["tenants"]: out.append(f"| {t['name']} | {t['type']} | {t.get('share',1)} |")
+    out.append("\n| model | family | parameters | train FLOP/sample | batch |\n|---|---|---:|---:|---:|")
+    for m in app["models"]:
+        out.append(f"| {m['name']} | {m['family']} | {m['parameters']} | {m.get('trainFlopsPerSample','6 x N per token')} | {m.get('batch','default')} |")
+    out.append("\n| job kind | model | per day | accelerators | dataset |\n|---|---|---:|---|---|")
+    def dist(v):
+        if isinstance(v,dict):
+            if v.get('dist')=='discrete': return "{"+", ".join(f"{a}: {b}" for a,b in zip(v['values'],v['weights']))+"}"
+            return f"{v['dist']}(" + ", ".join(f"{k}={x}" for k,x in v.items() if k!='dist') + ")"
+        return str(v)
+    for j in app["jobs"]:
+        data = f"bytes {dist(j['bytes'])}" if j['kind']=='data_processing' else f"samples {dist(j['samples'])} x epochs {dist(j.get('epochs',1))}"
+        kind = j['kind'] + (f" ({j['method']})" if 'method' in j else "") + (f" ({j.get('trials',27)} trials)" if j['kind']=='automl' else "")
+        out.append(f"| {kind} | {j.get('model','-')} | {j['perDay']} | {dist(j['accelerators'])} | {data} |")
+    out.append("\n| service | model | requests/s | tokens/request | latency target | max batch |\n|---|---|---:|---:|---:|---:|")
+    for s in app.get("services",[]):
+        out.append(f"| {s['name']} | {s['model']} | {s['requestsPerSecond']} | {s.get('tokensPerRequest',1)} | {s['latencyTarget']} | {s.get('maxBatch',16)} |")
+    out.append("")
+print("\n".join(out))
