@@ -21,15 +21,24 @@ enum SummaryBreakdowns {
             hours[c, default: 0] += b.kinds[Int(k.rawValue)].acceleratorHours
             flops[c, default: 0] += b.kinds[Int(k.rawValue)].flops
         }
+        // Accelerator energy: idle power for every device all the time, plus (max − idle) for
+        // busy device-time (the catalog's linear power model; hosts, network and cooling excluded).
+        let energyKWh = demand.pools.indices.map { i -> Double in
+            let a = demand.pools[i].accelerator
+            let idleJ = a.idlePowerW * Double(demand.pools[i].capacity) * Double(endNs) / 1e9
+            return (idleJ + (a.maxPowerW - a.idlePowerW) * stats.poolBusyAreaNs[i] / 1e9) / 3.6e6
+        }
         s.delivered = [("flop", .real(b.kinds.reduce(0) { $0 + $1.flops })),
                        ("accelerator_hours", .real(b.kinds.reduce(0) { $0 + $1.acceleratorHours })),
                        ("accelerator_hours_by_kind", .object(categories.map { ($0, .real(hours[$0]!)) })),
                        ("flop_by_kind", .object(categories.map { ($0, .real(flops[$0]!)) })),
-                       ("jobs_by_kind", .object(JobKind.allCases.map { ($0.name, .integer(b.kinds[Int($0.rawValue)].submitted)) }))]
+                       ("jobs_by_kind", .object(JobKind.allCases.map { ($0.name, .integer(b.kinds[Int($0.rawValue)].submitted)) })),
+                       ("accelerator_energy_kwh", .real(energyKWh.reduce(0, +)))]
         s.pools = demand.pools.enumerated().map { i, p in
             let util = endNs > 0 ? stats.poolBusyAreaNs[i] / (Double(endNs) * Double(p.capacity)) : 0
             return (p.name, .object([("accelerator", .text(p.accelerator.name)), ("role", .text(p.role.rawValue)),
-                                     ("accelerators", .integer(Int64(p.capacity))), ("utilization_mean", .real(util))]
+                                     ("accelerators", .integer(Int64(p.capacity))), ("utilization_mean", .real(util)),
+                                     ("accelerator_energy_kwh", .real(energyKWh[i]))]
                                     + group(b.pools[i])))
         }
         s.applications = demand.names.applications.enumerated().map { i, name in (name, .object(group(b.applications[i + 1]))) }

@@ -37,7 +37,7 @@ public struct ApplicationSpec: Codable, Sendable, Equatable {
         try requireUnique(services.map(\.name), c, .services, what: "service")
         let modelNames = models.map(\.name), tenantNames = tenants.map(\.name)
         func unknown(_ value: String, _ names: [String], _ what: String, _ d: any Decoder) -> any Error {
-            let hint = suggestion(for: value, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(value, among: names)
             return d.scenarioError("unknown \(what) '\(value)' in application '\(name)'\(hint); it defines \(names.isEmpty ? "none" : names.joined(separator: ", "))")
         }
         for (i, j) in jobs.enumerated() {
@@ -107,7 +107,7 @@ public struct CycleSpec: Codable, Sendable, Equatable {
         if let nd = d as? NodeDecoder, let text = nd.scalarText {
             guard let p = presets.first(where: { $0.name == text }) else {
                 let names = presets.map(\.name)
-                let hint = suggestion(for: text, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(text, among: names)
                 throw d.scenarioError("unknown \(key.stringValue) preset '\(text)'\(hint); expected one of \(names.joined(separator: ", ")) or a list of \(count) numbers")
             }
             return p.values

@@ -86,7 +86,7 @@ public struct AcceleratorSpec: Codable, Sendable, Equatable {
         var base = AcceleratorCatalog.builtIn(named: baseName ?? name)
         if let b = baseName, base == nil {
             let names = AcceleratorCatalog.builtIn.map(\.name)
-            let hint = suggestion(for: b, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(b, among: names)
             throw try c.superDecoder(forKey: .base).scenarioError("unknown built-in accelerator '\(b)'\(hint); expected one of \(names.joined(separator: ", "))")
         }
         if base == nil {

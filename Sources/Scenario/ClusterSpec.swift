@@ -61,7 +61,7 @@ public struct ServerGroupSpec: Codable, Sendable, Equatable {
         if let p = preset {
             guard let s = ServerCatalog.builtIn(named: p) else {
                 let names = ServerCatalog.builtIn.map(\.name)
-                let hint = suggestion(for: p, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(p, among: names)
                 throw try c.superDecoder(forKey: .preset).scenarioError(
                     "unknown server preset '\(p)'\(hint); expected one of \(names.joined(separator: ", "))")
             }

@@ -43,7 +43,7 @@ extension DistributionSpec: Codable {
         let name = try c.decode(String.self, forKey: NameKey("dist"))
         guard let kind = Self.kinds.first(where: { $0.name == name }) else {
             let names = Self.kinds.map(\.name)
-            let hint = suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(name, among: names)
             throw try c.superDecoder(forKey: NameKey("dist")).scenarioError(
                 "unknown distribution '\(name)' for \(path)\(hint); expected one of \(names.joined(separator: ", "))")
         }

@@ -84,7 +84,7 @@ public final class NodeDecoder: Decoder {
             for (k, _) in mapping {
                 let name = k.scalar?.string ?? ""
                 if !known.contains(name) {
-                    let hint = suggestion(for: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+                    let hint = didYouMean(name, among: known)
                     let place = codingPath.isEmpty ? "at the top level" : "in \(dottedPath)"
                     throw ScenarioError("unknown key '\(name)' \(place)\(hint)", at: location(of: k, key: name))
                 }
@@ -109,7 +109,7 @@ public final class NodeDecoder: Decoder {
         for (k, _) in mapping {
             let name = k.scalar?.string ?? ""
             if !allowed.contains(name) {
-                let hint = suggestion(for: name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(name, among: allowed)
                 throw ScenarioError("unknown key '\(name)' in \(dottedPath) for \(what); expected one of \(allowed.joined(separator: ", "))\(hint)", at: location(of: k, key: name))
             }
         }

@@ -7,7 +7,7 @@ extension ScenarioEnum {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let v = Self(rawValue: text) else {
             let names = Self.allCases.map(\.rawValue)
-            let hint = suggestion(for: text, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(text, among: names)
             throw decoder.scenarioError("unknown value '\(text)' for \(decoder.scenarioPath)\(hint); expected one of \(names.joined(separator: ", "))")
         }
         self = v

@@ -52,6 +52,11 @@ func levenshtein(_ a: String, _ b: String) -> Int {
 }
 
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
+/// ` (did you mean 'X'?)` for the candidate closest to `word`, or an empty string.
+func didYouMean(_ word: String, among candidates: [String]) -> String {
+    suggestion(for: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+}
+
 func suggestion(for word: String, among candidates: [String]) -> String? {
     let scored = candidates.map { ($0, levenshtein(word, $0)) }
     guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) else { return nil }

@@ -56,7 +56,7 @@ public struct Scenario: Codable, Sendable, Equatable {
         for (i, g) in cluster.servers.enumerated() {
             let item = try cl.superDecoder(forKey: .servers, item: i).container(keyedBy: ServerGroupSpec.CodingKeys.self)
             if !names.contains(g.accelerator) {
-                let hint = suggestion(for: g.accelerator, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = didYouMean(g.accelerator, among: names)
                 throw try item.superDecoder(forKey: .accelerator).scenarioError(
                     "unknown accelerator '\(g.accelerator)'\(hint); the catalog has \(names.joined(separator: ", ")) (add others under catalog.accelerators)")
             }
@@ -74,7 +74,7 @@ public struct Scenario: Codable, Sendable, Equatable {
         let pools = cluster.poolNames
         func checkPool(_ p: String?, _ d: @autoclosure () throws -> any Decoder) throws {
             guard let p, !pools.contains(p) else { return }
-            let hint = suggestion(for: p, among: pools).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(p, among: pools)
             throw try d().scenarioError("unknown pool '\(p)'\(hint); the cluster's pools are \(pools.joined(separator: ", "))")
         }
         for (i, t) in workload.traces.enumerated() {
@@ -209,7 +209,7 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
         policy = try c.decode(String.self, forKey: .policy, default: "fifo")
         if SchedulingPolicies.make(policy) == nil {
             let names = SchedulingPolicies.names
-            let hint = suggestion(for: policy, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(policy, among: names)
             throw try c.superDecoder(forKey: .policy).scenarioError(
                 "unknown scheduling policy '\(policy)'\(hint); expected one of \(names.joined(separator: ", "))")
         }

@@ -20,6 +20,16 @@ import Testing
         #expect(byID[4]?.startNs == 3 * h && byID[4]?.endNs == 4 * h + h / 2)
         #expect(r.summary.jobsRejected == 0 && r.summary.jobsCompleted == 5)
         #expect(r.summary.makespanS == 16_200)
+
+        // Energy by hand: the jobs' accelerator-hours (32×2 + 16×0.5 + 8×1 + 4×1 + 40×1.5 = 144)
+        // at (max − idle) = 345 W on the default A100-80GB, plus 55 W idle for 40 devices over 4.5 h.
+        guard case .object(let pool)? = r.summary.pools.first?.1, case .real(let kwh)? = pool.first(where: { $0.0 == "accelerator_energy_kwh" })?.1,
+              case .real(let hours)? = pool.first(where: { $0.0 == "accelerator_hours" })?.1 else {
+            Issue.record("no pool energy")
+            return
+        }
+        #expect(hours == 144)
+        #expect(abs(kwh - (144 * 345 + 40 * 4.5 * 55) / 1_000) < 1e-9, "\(kwh) kWh")
     }
 
     /// Invariants under load with a horizon: every job accounted for exactly once, ids dense,

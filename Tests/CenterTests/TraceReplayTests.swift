@@ -11,7 +11,16 @@ import Workloads
     /// Σ num_gpu × (deletion − start) / (6,212 GPUs × makespan), computed here from the CSV.
     @Test func alibaba2023ReplaysToCompletion() throws {
         let s = try shippedScenario("Scenarios/traces/alibaba-gpu-2023.yaml")
-        #expect(s.cluster.totalAccelerators == 6_212)   // the node list's GPUs
+        // The scenario's server groups are the node list's, counted by (GPUs per node, model).
+        let nodes = try String(contentsOf: repositoryRoot.appendingPathComponent("data/traces/v2023_openb_node_list_gpu_node.csv"), encoding: .utf8)
+        var groups: [String: Int] = [:]
+        for line in nodes.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            groups["\(f[4].lowercased())-\(f[3])", default: 0] += 1
+        }
+        #expect(groups == Dictionary(uniqueKeysWithValues: s.cluster.servers.map { ($0.name, $0.count) }))
+        #expect(s.cluster.servers.allSatisfy { $0.name.hasSuffix("-\($0.acceleratorsPerServer)") })
+        #expect(s.cluster.totalAccelerators == 6_212)
         let sink = CollectingSink()
         let r = try CenterRun.run(s, sink: sink).summary
         #expect(r.jobsSubmitted == 8_152 && sink.jobs.count == 8_152)

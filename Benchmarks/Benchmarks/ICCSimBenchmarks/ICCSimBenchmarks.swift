@@ -4,7 +4,7 @@ import Foundation
 import Scenario
 import SimKernel
 
-/// Kernel hold model at three queue sizes, and the one-million-job end-to-end run.
+/// Kernel hold model at three queue sizes, and end-to-end runs (one million jobs; a city-center month).
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .peakMemoryResident, .mallocCountTotal],
                                            scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 5)
@@ -18,14 +18,20 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("center, 1M jobs on 10,000 accelerators",
-              configuration: .init(metrics: [.wallClock, .peakMemoryResident], scalingFactor: .one, maxIterations: 2)) { benchmark in
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let s = try ScenarioLoader.load(path: root.appendingPathComponent("Scenarios/bench/million-jobs.yaml").path).scenario
-        benchmark.startMeasurement()
-        let r = try CenterRun.run(s, sink: NullSink())
-        benchmark.stopMeasurement()
-        blackHole(r.summary.jobsCompleted)
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    let endToEnd: [(name: String, file: String, overrides: [String])] = [
+        ("center, 1M jobs on 10,000 accelerators", "Scenarios/bench/million-jobs.yaml", []),
+        // Generating the eleven applications' jobs from their work models, and simulating them.
+        ("city center, 30 days on 10,000 accelerators", "Scenarios/city-center.yaml", ["cluster.servers.3.count=154"]),
+    ]
+    for run in endToEnd {
+        Benchmark(run.name, configuration: .init(metrics: [.wallClock, .peakMemoryResident], scalingFactor: .one, maxIterations: 2)) { benchmark in
+            let s = try ScenarioLoader.load(path: root.appendingPathComponent(run.file).path, overrides: run.overrides).scenario
+            benchmark.startMeasurement()
+            let r = try CenterRun.run(s, sink: NullSink())
+            benchmark.stopMeasurement()
+            blackHole(r.summary.jobsCompleted)
+        }
     }
 }
