@@ -33,7 +33,8 @@ let package = Package(
         // Demand: job specs drawn from the scenario's distributions or lists.
         .target(name: "Workloads", dependencies: ["SimKernel", "Production"]),
         // Scheduling compute: the accelerator pool and queue policies.
-        .target(name: "Scheduling", dependencies: ["SimKernel", "Production", .product(name: "DequeModule", package: "swift-collections")]),
+        .target(name: "Scheduling", dependencies: ["SimKernel", "Production", .product(name: "DequeModule", package: "swift-collections"),
+                                                  .product(name: "HeapModule", package: "swift-collections")]),
         // One run wired together: demand -> scheduling -> execution -> records.
         .target(name: "Center", dependencies: ["SimKernel", "Production", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "Traces", dependencies: ["CHDF5", "Center", "Workloads"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Production", "Scenario", "Center", "Traces",
+            "SimKernel", "Production", "Scenario", "Scheduling", "Center", "Traces",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

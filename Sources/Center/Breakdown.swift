@@ -8,6 +8,8 @@ struct GroupFigures {
     var started: Int64 = 0
     var waitSumNs: Double = 0
     var jctSumNs: Double = 0
+    /// Σ (completion time / run time) over completed jobs.
+    var slowdownSum: Double = 0
     /// Accelerator·ns of run time (completed jobs, and running jobs up to the end).
     var acceleratorNs: Double = 0
     /// FLOPs delivered.
@@ -15,6 +17,7 @@ struct GroupFigures {
 
     var waitMeanS: Double { started > 0 ? waitSumNs / Double(started) / 1e9 : 0 }
     var jctMeanS: Double { completed > 0 ? jctSumNs / Double(completed) / 1e9 : 0 }
+    var slowdownMean: Double { completed > 0 ? slowdownSum / Double(completed) : 0 }
     var acceleratorHours: Double { acceleratorNs / 3.6e12 }
 }
 

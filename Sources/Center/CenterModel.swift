@@ -2,17 +2,25 @@ import Scheduling
 import SimKernel
 import Workloads
 
+/// How preemption costs: a preempted job keeps its accelerators while it saves a checkpoint,
+/// and needs `restoreNs` more work when it restarts.
+struct PreemptionCost {
+    var saveNs: SimTimeNs = 0
+    var restoreNs: SimTimeNs = 0
+}
+
 /// The center as a kernel model: jobs are submitted to their pool, queue under that pool's
-/// scheduling policy, run on its accelerators as fluid activities, and release them.
+/// scheduling policy, run on its accelerators as fluid activities (paused when preempted), and
+/// release them.
 ///
 /// Order rule: arrivals and completions at one instant only buffer their effect; one scheduling
-/// pass at the end of the instant (priority 255) assigns job ids in submission order
-/// (``JobSpec/submissionOrder(_:_:)``), rejects jobs that can never fit, writes finished jobs in
-/// id order, dispatches every pool's queue in pool order and samples utilisation. Results
-/// therefore never depend on the order of same-time events (checked by the kernel's
-/// tie-permutation mode).
+/// pass at the end of the instant (priority 255) settles finished jobs in id order, assigns job
+/// ids to arrivals in submission order (``JobSpec/submissionOrder(_:_:)``), rejects jobs that can
+/// never fit, lets every pool's policy dispatch in pool order (again after preemptions that free
+/// accelerators at once) and samples utilisation. Results therefore never depend on the order of
+/// same-time events (checked by the kernel's tie-permutation mode).
 struct CenterModel: EventHandler {
-    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass }
+    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass, wakeUp, checkpointSaved }
     static let passPriority: UInt8 = 255
 
     var pools: [AcceleratorPool]
@@ -23,40 +31,61 @@ struct CenterModel: EventHandler {
     let sink: any RecordSink
     var stats = RunStatistics()
     var breakdown: Breakdown
+    let preemptionCost: PreemptionCost
+    /// Whether policies see true run times or history estimates.
+    let trueDurations: Bool
+    var estimator = DurationEstimator()
 
-    // Jobs alive (queued or running). A job's slot is the id of its fluid activity, which
-    // `activities` allocates and recycles; these arrays hold the rest of its state by slot.
+    // Jobs alive (queued, running, or saving a checkpoint). A job's slot is the id of its fluid
+    // activity, which `activities` allocates and recycles; these arrays hold the rest by slot.
     var activities = FluidActivities()
     var slotSpec: [JobSpec] = []
     var slotID: [Int64] = []
-    var slotStart: [SimTimeNs] = []
+    /// Start of the current run, or -1 when not running.
+    var slotRunStart: [SimTimeNs] = []
+    /// First start, or -1 if it never started.
+    var slotFirstStart: [SimTimeNs] = []
+    var slotAttained: [Double] = []
+    var slotServedNs: [SimTimeNs] = []
+    var slotPreemptions: [Int32] = []
+    /// Slots saving a checkpoint after preemption (neither waiting nor running).
+    var saving: [Int32] = []
     var running = 0
     var waiting = 0
     var busy = 0
+    var preemptionsTotal: Int64 = 0
 
     // This instant's buffered effects.
     var arrivalsNow: [JobSpec] = []
     /// Slots of jobs whose completion event fired at this instant.
     var endedNow: [Int32] = []
-    var startedNow: [QueuedJob] = []
+    var savedNow: [Int32] = []
     var passScheduled = false
     var nextJobID: Int64 = 0
+    /// The wake-up already scheduled per pool (SimTime.never: none).
+    var wakeAtNs: [SimTimeNs]
     var lastSample = UtilizationSample(timeNs: -1, busyAccelerators: -1, queuedJobs: -1, runningJobs: -1)
 
     /// The first rejection messages, for the user.
     var rejectionMessages: [String] = []
     let poolNames: [String]
+    let tenantPriorities: [Int8]
 
     init(poolCapacities: [Int], poolNames: [String], policy make: () -> any SchedulingPolicy, sources: [any JobSource],
-         listed: [JobSpec], names: DemandNames, sink: any RecordSink) {
+         listed: [JobSpec], names: DemandNames, sink: any RecordSink, preemptionCost: PreemptionCost = PreemptionCost(),
+         trueDurations: Bool = true) {
         pools = poolCapacities.map { AcceleratorPool(capacity: $0) }
         policies = poolCapacities.map { _ in make() }
         self.poolNames = poolNames
         self.sources = sources
         self.listed = listed
         self.sink = sink
+        self.preemptionCost = preemptionCost
+        self.trueDurations = trueDurations
+        tenantPriorities = names.tenantPriorities
         breakdown = Breakdown(names: names)
         stats.poolBusyAreaNs = Array(repeating: 0, count: poolCapacities.count)
+        wakeAtNs = Array(repeating: SimTime.never, count: poolCapacities.count)
         nextOfSource = Array(repeating: nil, count: sources.count)
     }
 
@@ -102,6 +131,13 @@ struct CenterModel: EventHandler {
         case .schedulingPass:
             passScheduled = false
             schedulingPass(kernel)
+        case .wakeUp:
+            let p = Int(event.subject)
+            if wakeAtNs[p] == kernel.nowNs { wakeAtNs[p] = SimTime.never }
+            requestPass(kernel)
+        case .checkpointSaved:
+            savedNow.append(event.subject)
+            requestPass(kernel)
         }
     }
 
@@ -116,25 +152,31 @@ struct CenterModel: EventHandler {
         stats.advance(to: now, busy: busy, queued: waiting, pools: pools)
     }
 
+    /// The job in `slot` completed at `now`.
     mutating func finish(slot: Int, now: SimTimeNs) {
         let spec = slotSpec[slot]
-        pools[Int(spec.pool)].release(Int(spec.accelerators))
+        let p = Int(spec.pool)
+        pools[p].release(Int(spec.accelerators))
+        policies[p].finished(slot: Int32(slot), nowNs: now)
         busy -= Int(spec.accelerators)
         activities.finish(FluidActivityID(raw: Int32(slot)))
         running -= 1
         let jct = now - spec.submitNs
-        stats.jobCompleted(jctNs: jct)
-        let runNs = Double(now - slotStart[slot]) * Double(spec.accelerators)
+        stats.jobCompleted(jctNs: jct, workNs: spec.durationNs)
+        estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
+        let acceleratorNs = Double(now - slotRunStart[slot]) * Double(spec.accelerators)
         breakdown.update(spec) { g in
             g.completed += 1
             g.jctSumNs += Double(jct)
-            g.acceleratorNs += runNs
+            g.slowdownSum += spec.durationNs > 0 ? Double(jct) / Double(spec.durationNs) : 1
+            g.acceleratorNs += acceleratorNs
             g.flops += spec.flops
         }
-        var r = JobRecord(id: slotID[slot], jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: slotStart[slot], endNs: now,
+        var r = JobRecord(id: slotID[slot], jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: slotFirstStart[slot], endNs: now,
                           accelerators: spec.accelerators, state: .completed)
         r.label(with: spec)
         r.flops = spec.flops
+        r.preemptions = slotPreemptions[slot]
         sink.record(job: r)
     }
 
@@ -145,22 +187,91 @@ struct CenterModel: EventHandler {
         let now = kernel.nowNs
         advanceStatistics(to: now)
         settleInstant(now: now)
-        for p in policies.indices {
-            policies[p].dispatch(pool: &pools[p], started: &startedNow)
-            for job in startedNow { start(job, kernel: kernel) }
-            startedNow.removeAll(keepingCapacity: true)
-        }
+        for p in policies.indices { dispatch(pool: p, kernel: kernel) }
         sample(at: now)
+    }
+
+    /// Lets pool `p`'s policy start and preempt jobs; runs it again after preemptions whose
+    /// accelerators come back at once.
+    mutating func dispatch(pool p: Int, kernel: Kernel) {
+        let now = kernel.nowNs
+        for _ in 0..<8 {
+            var context = SchedulingContext(nowNs: now, pool: pools[p])
+            pools[p] = AcceleratorPool.placeholder   // keep the context's copy unique (no copy on write)
+            policies[p].dispatch(&context)
+            pools[p] = context.pool
+            for job in context.started { start(job, kernel: kernel) }
+            if context.wakeUpNs != SimTime.never, context.wakeUpNs > now, context.wakeUpNs < wakeAtNs[p] || wakeAtNs[p] <= now {
+                wakeAtNs[p] = context.wakeUpNs
+                kernel.schedule(Event(kind: Kind.wakeUp.rawValue, subject: Int32(p)), atNs: context.wakeUpNs)
+            }
+            guard !context.preempted.isEmpty else { return }
+            for slot in context.preempted { preempt(slot: Int(slot), kernel: kernel) }
+            if preemptionCost.saveNs > 0 { return }
+        }
+    }
+
+    /// Pauses a running job: its work so far is kept, it saves a checkpoint (holding its
+    /// accelerators) and then waits again with the restore added to its remaining work.
+    mutating func preempt(slot: Int, kernel: Kernel) {
+        let now = kernel.nowNs
+        let spec = slotSpec[slot]
+        let activity = FluidActivityID(raw: Int32(slot))
+        _ = activities.setRate(activity, ratePerNs: 0, nowNs: now)
+        if preemptionCost.restoreNs > 0 { _ = activities.addWork(activity, work: Double(preemptionCost.restoreNs), nowNs: now) }
+        let ranNs = now - slotRunStart[slot]
+        slotAttained[slot] += Double(ranNs) * Double(spec.accelerators)
+        slotServedNs[slot] += ranNs
+        let acceleratorNs = Double(ranNs) * Double(spec.accelerators)
+        breakdown.update(spec) { $0.acceleratorNs += acceleratorNs }
+        slotRunStart[slot] = -1
+        slotPreemptions[slot] += 1
+        preemptionsTotal += 1
+        running -= 1
+        if preemptionCost.saveNs > 0 {
+            saving.append(Int32(slot))
+            kernel.schedule(Event(kind: Kind.checkpointSaved.rawValue, subject: Int32(slot)), atNs: now + preemptionCost.saveNs)
+        } else {
+            releaseAndRequeue(slot: slot, now: now)
+        }
+    }
+
+    /// A preempted job gives its accelerators back and waits again.
+    mutating func releaseAndRequeue(slot: Int, now: SimTimeNs) {
+        let spec = slotSpec[slot]
+        pools[Int(spec.pool)].release(Int(spec.accelerators))
+        busy -= Int(spec.accelerators)
+        waiting += 1
+        policies[Int(spec.pool)].enqueue(queuedJob(slot: slot, now: now), nowNs: now)
+    }
+
+    /// The scheduler's view of the job in `slot`.
+    func queuedJob(slot: Int, now: SimTimeNs) -> QueuedJob {
+        let spec = slotSpec[slot]
+        let remaining = SimTimeNs(activities.remainingWork(FluidActivityID(raw: Int32(slot)), nowNs: now).rounded(.up))
+        let estimate = trueDurations ? remaining : max(1_000_000_000, estimator.estimate(tenant: spec.tenant) - slotServedNs[slot])
+        return QueuedJob(slot: Int32(slot), id: slotID[slot], accelerators: spec.accelerators, submitNs: spec.submitNs, tenant: spec.tenant,
+                         priority: spec.priority, remainingNs: remaining, estimatedRemainingNs: estimate,
+                         attainedServiceNs: slotAttained[slot], preemptions: slotPreemptions[slot])
     }
 
     /// Applies this instant's buffered effects in the documented order: finished jobs release
     /// their accelerators, are counted and written in id order (so floating-point sums never
-    /// depend on event order); then arrivals get ids in submission order.
+    /// depend on event order); checkpoints saved release theirs; then arrivals get ids in
+    /// submission order.
     mutating func settleInstant(now: SimTimeNs) {
         if !endedNow.isEmpty {
             if endedNow.count > 1 { endedNow.sort { slotID[Int($0)] < slotID[Int($1)] } }
             for slot in endedNow { finish(slot: Int(slot), now: now) }
             endedNow.removeAll(keepingCapacity: true)
+        }
+        if !savedNow.isEmpty {
+            if savedNow.count > 1 { savedNow.sort { slotID[Int($0)] < slotID[Int($1)] } }
+            for slot in savedNow {
+                saving.removeAll { $0 == slot }
+                releaseAndRequeue(slot: Int(slot), now: now)
+            }
+            savedNow.removeAll(keepingCapacity: true)
         }
         if !arrivalsNow.isEmpty {
             if arrivalsNow.count > 1 { arrivalsNow.sort(by: JobSpec.submissionOrder) }
@@ -169,7 +280,9 @@ struct CenterModel: EventHandler {
         }
     }
 
-    mutating func submit(_ spec: JobSpec) {
+    mutating func submit(_ arrival: JobSpec) {
+        var spec = arrival
+        if spec.priority == 0, spec.tenant >= 0, Int(spec.tenant) < tenantPriorities.count { spec.priority = tenantPriorities[Int(spec.tenant)] }
         let id = nextJobID
         nextJobID += 1
         stats.submitted += 1
@@ -190,27 +303,35 @@ struct CenterModel: EventHandler {
         let (activity, _) = activities.start(work: Double(spec.durationNs), ratePerNs: 0, nowNs: spec.submitNs)
         let slot = Int(activity.raw)
         if slot == slotID.count {
-            slotID.append(0); slotSpec.append(spec); slotStart.append(-1)
+            slotID.append(0); slotSpec.append(spec); slotRunStart.append(-1); slotFirstStart.append(-1)
+            slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0)
         }
         slotID[slot] = id
         slotSpec[slot] = spec
-        slotStart[slot] = -1
+        slotRunStart[slot] = -1
+        slotFirstStart[slot] = -1
+        slotAttained[slot] = 0
+        slotServedNs[slot] = 0
+        slotPreemptions[slot] = 0
         waiting += 1
-        policies[p].enqueue(QueuedJob(slot: Int32(slot), id: id, accelerators: spec.accelerators, submitNs: spec.submitNs))
+        policies[p].enqueue(queuedJob(slot: slot, now: spec.submitNs), nowNs: spec.submitNs)
     }
 
     mutating func start(_ job: QueuedJob, kernel: Kernel) {
         let slot = Int(job.slot)
         let now = kernel.nowNs
-        slotStart[slot] = now
+        slotRunStart[slot] = now
         running += 1
         waiting -= 1
         busy += Int(job.accelerators)
-        let wait = now - job.submitNs
-        stats.jobStarted(waitNs: wait)
-        breakdown.update(slotSpec[slot]) { g in
-            g.started += 1
-            g.waitSumNs += Double(wait)
+        if slotFirstStart[slot] < 0 {
+            slotFirstStart[slot] = now
+            let wait = now - job.submitNs
+            stats.jobStarted(waitNs: wait)
+            breakdown.update(slotSpec[slot]) { g in
+                g.started += 1
+                g.waitSumNs += Double(wait)
+            }
         }
         let activity = FluidActivityID(raw: job.slot)
         let end = activities.setRate(activity, ratePerNs: 1, nowNs: now)
@@ -232,29 +353,38 @@ struct CenterModel: EventHandler {
         advanceStatistics(to: endNs)
         settleInstant(now: endNs)  // effects buffered by a run that stopped mid-instant
         var alive: [JobRecord] = []
-        for policy in policies {
-            for q in policy.waitingJobs() {
-                let spec = slotSpec[Int(q.slot)]
-                var r = JobRecord(id: q.id, jobClass: classIndex(spec), submitNs: q.submitNs, startNs: -1, endNs: -1,
-                                  accelerators: q.accelerators, state: .queued)
-                r.label(with: spec)
-                alive.append(r)
-            }
+        func queued(_ s: Int) {
+            let spec = slotSpec[s]
+            var r = JobRecord(id: slotID[s], jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: slotFirstStart[s], endNs: -1,
+                              accelerators: spec.accelerators, state: .queued)
+            r.label(with: spec)
+            r.preemptions = slotPreemptions[s]
+            let partial = spec.flops * min(1, Double(slotServedNs[s]) / Double(max(1, spec.durationNs)))
+            breakdown.update(spec) { $0.flops += partial }
+            r.flops = partial
+            alive.append(r)
         }
+        for policy in policies {
+            for q in policy.waitingJobs() { queued(Int(q.slot)) }
+        }
+        for s in saving { queued(Int(s)) }
         // Running jobs in id order (slot order depends on which slots were freed first).
-        let runningSlots = (0..<slotID.count).filter { slotStart[$0] >= 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
+        let runningSlots = (0..<slotID.count).filter { slotRunStart[$0] >= 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
         for s in runningSlots.sorted(by: { slotID[$0] < slotID[$1] }) {
             let spec = slotSpec[s]
-            let doneNs = Double(endNs - slotStart[s])
-            let done = spec.durationNs > 0 ? min(1, doneNs / Double(spec.durationNs)) : 1
+            let ranNs = endNs - slotRunStart[s]
+            let servedNs = slotServedNs[s] + ranNs
+            let done = spec.durationNs > 0 ? min(1, Double(servedNs) / Double(spec.durationNs)) : 1
+            let acceleratorNs = Double(ranNs) * Double(spec.accelerators)
             breakdown.update(spec) { g in
-                g.acceleratorNs += doneNs * Double(spec.accelerators)
+                g.acceleratorNs += acceleratorNs
                 g.flops += spec.flops * done
             }
-            var r = JobRecord(id: slotID[s], jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: slotStart[s],
+            var r = JobRecord(id: slotID[s], jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: slotFirstStart[s],
                               endNs: -1, accelerators: spec.accelerators, state: .running)
             r.label(with: spec)
             r.flops = spec.flops * done
+            r.preemptions = slotPreemptions[s]
             alive.append(r)
         }
         alive.sort { $0.id < $1.id }

@@ -29,10 +29,13 @@ public enum CenterRun {
         guard SchedulingPolicies.make(scenario.scheduling.policy) != nil else {
             preconditionFailure("unknown policy '\(scenario.scheduling.policy)' passed validation")
         }
-        let policyName = scenario.scheduling.policy
+        let spec = scenario.scheduling
+        let policyOptions = spec.options(tenants: demand.names.tenants)
         var model = CenterModel(poolCapacities: demand.pools.map(\.capacity), poolNames: demand.pools.map(\.name),
-                                policy: { SchedulingPolicies.make(policyName)! }, sources: demand.sources, listed: demand.listed,
-                                names: demand.names, sink: sink)
+                                policy: { SchedulingPolicies.make(spec.policy, options: policyOptions)! }, sources: demand.sources,
+                                listed: demand.listed, names: demand.names, sink: sink,
+                                preemptionCost: PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits),
+                                trueDurations: spec.durations == .true)
         if let names = sink as? DemandNamesReceiver { names.receive(demand.names) }
         var options = kernelOptions
         if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
@@ -65,6 +68,8 @@ public enum CenterRun {
             queueLengthMean: endNs > 0 ? st.queueAreaNs / Double(endNs) : 0,
             arrivalRatePerS: endS > 0 ? Double(st.submitted) / endS : 0,
             makespanS: endS, eventsProcessed: kernel.eventsProcessed, stopReason: stopText)
+        summary.slowdownMean = st.completed > 0 ? st.slowdownSum / Double(st.completed) : 0
+        summary.preemptions = model.preemptionsTotal
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs)
         return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,
                          seedCollisions: streams.collisions, names: demand.names, traceReports: demand.traceReports)
@@ -80,7 +85,9 @@ public protocol DemandNamesReceiver: AnyObject {
 extension JobClassSpec {
     /// The workload model's view of this class, in base units.
     public var jobClass: JobClass {
-        JobClass(name: name, maxJobs: jobs, startNs: start.baseUnits, interarrivalNs: interarrival.distribution,
-                 accelerators: accelerators.distribution, durationNs: duration.distribution)
+        var c = JobClass(name: name, maxJobs: jobs, startNs: start.baseUnits, interarrivalNs: interarrival.distribution,
+                         accelerators: accelerators.distribution, durationNs: duration.distribution)
+        c.priority = priority
+        return c
     }
 }

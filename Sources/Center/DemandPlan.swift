@@ -69,7 +69,10 @@ public struct DemandPlan {
             for t in app.tenants {
                 let before = names.tenants.count
                 let i = DemandNames.intern(t.name, in: &names.tenants)
-                if names.tenants.count > before { names.tenantTypes.append(t.type) }
+                if names.tenants.count > before {
+                    names.tenantTypes.append(t.type)
+                    names.tenantPriorities.append(t.priority)
+                }
                 tenantIndex[t.name] = i
             }
             var modelIndex: [String: Int16] = [:]
@@ -131,7 +134,10 @@ public struct DemandPlan {
             sources.append(ListedJobs(jobs))
         }
         // Tenants named only by traces have no type; they count as enterprises.
-        while names.tenantTypes.count < names.tenants.count { names.tenantTypes.append(.enterprise) }
+        while names.tenantTypes.count < names.tenants.count {
+            names.tenantTypes.append(.enterprise)
+            names.tenantPriorities.append(0)
+        }
         self.sources = sources
         self.applicationProfiles = profiles
         self.names = names

@@ -54,6 +54,8 @@ public struct JobRecord: Sendable, Equatable {
     public var model: Int16 = -1
     public var pool: Int16 = 0
     public var kind: JobKind = .generic
+    /// Times it was preempted.
+    public var preemptions: Int32 = 0
     /// FLOPs the job delivered: all of its work if it completed, the part done if it was still
     /// running at the end, 0 otherwise.
     public var flops: Double = 0

@@ -35,9 +35,13 @@ struct RunStatistics {
         _ = waits.record(UInt64(waitNs))
     }
 
-    mutating func jobCompleted(jctNs: SimTimeNs) {
+    /// Σ (completion time / run time) over completed jobs.
+    var slowdownSum: Double = 0
+
+    mutating func jobCompleted(jctNs: SimTimeNs, workNs: SimTimeNs) {
         completed += 1
         jctSumNs += Double(jctNs)
+        slowdownSum += workNs > 0 ? Double(jctNs) / Double(workNs) : 1
         _ = jcts.record(UInt64(jctNs))
     }
 }
@@ -70,6 +74,12 @@ public struct RunSummary: Sendable, Equatable {
     public var eventsProcessed: Int64
     /// How the run ended (`completed`, `horizon`, or a watchdog message).
     public var stopReason: String
+    /// Mean of completion time / run time over completed jobs.
+    public var slowdownMean: Double = 0
+    /// Preemptions over the run.
+    public var preemptions: Int64 = 0
+    /// Jain's fairness index of the tenants' mean slowdowns (1: all equal; 1/n: one tenant takes all the delay).
+    public var fairnessJain: Double = 1
     /// Delivered compute: FLOPs and accelerator-hours by kind of work (`delivered`).
     public var delivered: [(String, SummaryValue)] = []
     /// Per-pool, per-application and per-tenant figures (`pools`, `applications`, `tenants`).
@@ -85,6 +95,7 @@ public struct RunSummary: Sendable, Equatable {
          ("jobs_rejected", .integer(jobsRejected)), ("jobs_unfinished", .integer(jobsUnfinished)),
          ("wait_mean_s", .real(waitMeanS)), ("wait_p50_s", .real(waitP50S)), ("wait_p99_s", .real(waitP99S)),
          ("jct_mean_s", .real(jctMeanS)), ("jct_p50_s", .real(jctP50S)), ("jct_p99_s", .real(jctP99S)),
+         ("slowdown_mean", .real(slowdownMean)), ("preemptions", .integer(preemptions)), ("fairness_jain", .real(fairnessJain)),
          ("utilization_mean", .real(utilizationMean)), ("queue_length_mean", .real(queueLengthMean)),
          ("arrival_rate_per_s", .real(arrivalRatePerS)), ("makespan_s", .real(makespanS)),
          ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason)),

@@ -7,7 +7,7 @@ import Workloads
 enum SummaryBreakdowns {
     static func group(_ g: GroupFigures) -> [(String, SummaryValue)] {
         [("jobs_submitted", .integer(g.submitted)), ("jobs_completed", .integer(g.completed)),
-         ("wait_mean_s", .real(g.waitMeanS)), ("jct_mean_s", .real(g.jctMeanS)),
+         ("wait_mean_s", .real(g.waitMeanS)), ("jct_mean_s", .real(g.jctMeanS)), ("slowdown_mean", .real(g.slowdownMean)),
          ("accelerator_hours", .real(g.acceleratorHours)), ("flop", .real(g.flops))]
     }
 
@@ -42,6 +42,10 @@ enum SummaryBreakdowns {
                                     + group(b.pools[i])))
         }
         s.applications = demand.names.applications.enumerated().map { i, name in (name, .object(group(b.applications[i + 1]))) }
+        // Jain's index over the tenants' mean slowdowns (tenants with completed jobs).
+        let x = demand.names.tenants.indices.map { b.tenants[$0 + 1] }.filter { $0.completed > 0 }.map(\.slowdownMean)
+        let sumSquares = x.reduce(0) { $0 + $1 * $1 }
+        s.fairnessJain = x.isEmpty || sumSquares == 0 ? 1 : x.reduce(0, +) * x.reduce(0, +) / (Double(x.count) * sumSquares)
         s.tenants = demand.names.tenants.enumerated().map { i, name in
             (name, .object([("type", .text(demand.names.tenantTypes[i].rawValue))] + group(b.tenants[i + 1])))
         }

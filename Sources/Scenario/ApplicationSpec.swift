@@ -132,14 +132,17 @@ public struct TenantSpec: Codable, Sendable, Equatable {
     public var type: TenantType
     /// Relative share of the application's jobs.
     public var share: Double
+    /// Strict priority of its jobs under the `priority` policy (higher first).
+    public var priority: Int8
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, type, share }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, type, share, priority }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name) { isPlainName($0) ? nil : "must be a plain name" }
         type = try c.decode(TenantType.self, forKey: .type)
         share = try c.decode(Double.self, forKey: .share, default: 1) { $0 <= 0 ? "must be positive" : nil }
+        priority = try c.decode(Int8.self, forKey: .priority, default: 0)
     }
 }
 

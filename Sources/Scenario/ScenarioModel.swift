@@ -162,8 +162,10 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
     public var accelerators: DistributionSpec<CountUnit>
     /// Run time of each job.
     public var duration: DistributionSpec<TimeUnit>
+    /// Strict priority of its jobs under the `priority` policy (higher first).
+    public var priority: Int8
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, jobs, start, interarrival, accelerators, duration }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, jobs, start, interarrival, accelerators, duration, priority }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -176,6 +178,7 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
         interarrival = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .interarrival)
         accelerators = try c.decode(DistributionSpec<CountUnit>.self, forKey: .accelerators)
         duration = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .duration)
+        priority = try c.decode(Int8.self, forKey: .priority, default: 0)
     }
 }
 
@@ -192,26 +195,5 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
         submit = try c.decode(TimeQuantity.self, forKey: .submit)
         accelerators = try c.decode(Int.self, forKey: .accelerators) { $0 < 1 ? "must be at least 1" : nil }
         duration = try c.decode(TimeQuantity.self, forKey: .duration)
-    }
-}
-
-/// How jobs are ordered and started.
-public struct SchedulingSpec: Codable, Sendable, Equatable {
-    /// Policy name; see ``SchedulingPolicies``.
-    public var policy: String
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case policy }
-
-    public init(policy: String = "fifo") { self.policy = policy }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        policy = try c.decode(String.self, forKey: .policy, default: "fifo")
-        if SchedulingPolicies.make(policy) == nil {
-            let names = SchedulingPolicies.names
-            let hint = didYouMean(policy, among: names)
-            throw try c.superDecoder(forKey: .policy).scenarioError(
-                "unknown scheduling policy '\(policy)'\(hint); expected one of \(names.joined(separator: ", "))")
-        }
     }
 }

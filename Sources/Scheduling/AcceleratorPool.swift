@@ -15,6 +15,15 @@ public struct AcceleratorPool: Sendable {
         self.free = capacity
     }
 
+    /// A stand-in with no accelerators, held in a pool's place while a scheduling context
+    /// owns it (so the context's copy is unique and is not copied on write).
+    public static let placeholder = AcceleratorPool(unchecked: 0)
+
+    private init(unchecked capacity: Int) {
+        self.capacity = capacity
+        free = capacity
+    }
+
     /// Accelerators allocated.
     public var busy: Int { capacity - free }
 

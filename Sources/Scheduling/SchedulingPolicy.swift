@@ -1,50 +1,100 @@
-/// A job waiting in the scheduler's queue.
-public struct QueuedJob: Sendable, Equatable {
-    /// The center's handle for the job (its slot).
-    public var slot: Int32
-    /// Job id, unique in the run, assigned in submission order.
-    public var id: Int64
-    public var accelerators: Int32
-    public var submitNs: Int64
+import SimKernel
 
-    public init(slot: Int32, id: Int64, accelerators: Int32, submitNs: Int64) {
-        self.slot = slot
-        self.id = id
-        self.accelerators = accelerators
-        self.submitNs = submitNs
+/// What a policy works with in one scheduling pass, and what it decides.
+public struct SchedulingContext {
+    public let nowNs: SimTimeNs
+    /// The pool's accelerators; allocating from it is how a policy starts a job.
+    public var pool: AcceleratorPool
+    /// Jobs to start now (their accelerators already allocated from `pool`).
+    public var started: [QueuedJob] = []
+    /// Slots of running jobs to preempt. Their accelerators come back after the checkpoint is
+    /// saved (at once when saving is free); the center then re-queues them with their remaining
+    /// work and runs another pass.
+    public var preempted: [Int32] = []
+    /// The earliest time the policy wants another pass even if nothing arrives or ends
+    /// (LAS demotions); `.max` for none.
+    public var wakeUpNs: SimTimeNs = .max
+
+    public init(nowNs: SimTimeNs, pool: AcceleratorPool) {
+        self.nowNs = nowNs
+        self.pool = pool
+    }
+
+    /// Starts `job` if its accelerators are free; returns whether it did.
+    public mutating func start(_ job: QueuedJob) -> Bool {
+        guard pool.allocate(Int(job.accelerators)) else { return false }
+        started.append(job)
+        return true
     }
 }
 
-/// A scheduling policy: it holds the waiting jobs and decides which start when capacity frees.
+/// A scheduling policy: it holds the waiting jobs and decides which start (and which running
+/// ones are preempted) whenever the pool's state changes.
 ///
 /// Jobs are enqueued in submission order (time, then the workload's documented tie rule), so a
-/// policy never sees an order that depends on event ties.
+/// policy never sees an order that depends on event ties. A preempted job is enqueued again.
 public protocol SchedulingPolicy {
-    /// The name used in scenarios (`scheduling.policy`).
+    /// The name used in scenarios (`scheduling.policy`) and on the command line (`--policy`).
     static var name: String { get }
+    /// One line for `docs/policies.md` and `--help`.
+    static var summary: String { get }
     /// Jobs waiting.
     var waiting: Int { get }
-    /// Adds a submitted job.
-    mutating func enqueue(_ job: QueuedJob)
-    /// Chooses jobs to start now: allocates each one's accelerators from `pool`, removes it from
-    /// the queue and appends it to `started`.
-    mutating func dispatch(pool: inout AcceleratorPool, started: inout [QueuedJob])
+    /// Adds a submitted or preempted job.
+    mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs)
+    /// A job the policy started has finished.
+    mutating func finished(slot: Int32, nowNs: SimTimeNs)
+    /// Chooses jobs to start (allocating their accelerators from `context.pool`) and jobs to preempt.
+    mutating func dispatch(_ context: inout SchedulingContext)
     /// Every waiting job, in queue order (for end-of-run accounting).
     func waitingJobs() -> [QueuedJob]
+}
+
+extension SchedulingPolicy {
+    public mutating func finished(slot: Int32, nowNs: SimTimeNs) {}
+}
+
+/// How a policy is configured from the scenario (`scheduling`).
+public struct PolicyOptions: Sendable, Equatable {
+    /// LAS: attained-service thresholds (accelerator·ns) between queues, ascending.
+    public var lasThresholdsNs: [Double]
+    /// Backfilling: how deep into the queue to look for jobs to backfill.
+    public var backfillDepth: Int
+    /// Fair share: weight per tenant index (missing: 1).
+    public var tenantWeights: [Double]
+    /// Priority: whether a higher-priority job may preempt lower-priority running ones.
+    public var preemptLowerPriority: Bool
+
+    public init(lasThresholdsNs: [Double] = PolicyOptions.defaultLASThresholdsNs, backfillDepth: Int = 1_000,
+                tenantWeights: [Double] = [], preemptLowerPriority: Bool = false) {
+        self.lasThresholdsNs = lasThresholdsNs
+        self.backfillDepth = backfillDepth
+        self.tenantWeights = tenantWeights
+        self.preemptLowerPriority = preemptLowerPriority
+    }
+
+    /// Tiresias-style geometric thresholds: 1 accelerator-hour, then ×4 per queue (4 levels).
+    public static let defaultLASThresholdsNs: [Double] = [3_600e9, 14_400e9, 57_600e9]
 }
 
 /// The policies selectable by name. Adding a policy is adding its file and one line here.
 public enum SchedulingPolicies {
     /// Constructors by name, in documentation order.
-    public static let all: [(name: String, make: @Sendable () -> any SchedulingPolicy)] = [
-        (FIFOPolicy.name, { FIFOPolicy() }),
+    public static let all: [(name: String, summary: String, make: @Sendable (PolicyOptions) -> any SchedulingPolicy)] = [
+        (FIFOPolicy.name, FIFOPolicy.summary, { _ in FIFOPolicy() }),
+        (ShortestJobFirstPolicy.name, ShortestJobFirstPolicy.summary, { _ in ShortestJobFirstPolicy() }),
+        (ShortestRemainingTimeFirstPolicy.name, ShortestRemainingTimeFirstPolicy.summary, { _ in ShortestRemainingTimeFirstPolicy() }),
+        (BackfillPolicy.name, BackfillPolicy.summary, { o in BackfillPolicy(depth: o.backfillDepth) }),
+        (LeastAttainedServicePolicy.name, LeastAttainedServicePolicy.summary, { o in LeastAttainedServicePolicy(thresholdsNs: o.lasThresholdsNs) }),
+        (FairSharePolicy.name, FairSharePolicy.summary, { o in FairSharePolicy(weights: o.tenantWeights) }),
+        (PriorityPolicy.name, PriorityPolicy.summary, { o in PriorityPolicy(preemptive: o.preemptLowerPriority) }),
     ]
 
     /// The known policy names.
     public static var names: [String] { all.map(\.name) }
 
     /// A fresh policy called `name`, or nil.
-    public static func make(_ name: String) -> (any SchedulingPolicy)? {
-        all.first { $0.name == name }?.make()
+    public static func make(_ name: String, options: PolicyOptions = PolicyOptions()) -> (any SchedulingPolicy)? {
+        all.first { $0.name == name }?.make(options)
     }
 }

@@ -89,6 +89,17 @@ public struct FluidActivities: Sendable {
         return completionNs(id)
     }
 
+    /// Adds `work` to the activity's remaining work (a restore after preemption); returns the new
+    /// completion time and bumps the generation like ``setRate(_:ratePerNs:nowNs:)``.
+    public mutating func addWork(_ id: FluidActivityID, work: Double, nowNs: SimTimeNs) -> SimTimeNs {
+        precondition(work >= 0, "added work must be non-negative")
+        let i = Int(id.raw)
+        remaining[i] = remainingWork(id, nowNs: nowNs) + work
+        updatedAtNs[i] = nowNs
+        generations[i] &+= 1
+        return completionNs(id)
+    }
+
     /// Ends the activity and frees its slot.
     public mutating func finish(_ id: FluidActivityID) {
         let i = Int(id.raw)

@@ -11,6 +11,8 @@ public struct JobClass: Sendable, Equatable {
     public var interarrivalNs: Distribution
     public var accelerators: Distribution
     public var durationNs: Distribution
+    /// Strict priority of its jobs.
+    public var priority: Int8 = 0
 
     public init(name: String, maxJobs: Int?, startNs: SimTimeNs, interarrivalNs: Distribution,
                 accelerators: Distribution, durationNs: Distribution) {
@@ -62,6 +64,8 @@ public final class JobClassGenerator: JobSource {
         let accelerators = Int32(min(n, Double(Int32.max)))
         let d = SimTime.durationNs(work: max(0, duration.sample(durationStream)), ratePerNs: 1)
         defer { emitted += 1 }
-        return JobSpec(submitNs: submit, accelerators: accelerators, durationNs: d, source: source, sequence: emitted)
+        var job = JobSpec(submitNs: submit, accelerators: accelerators, durationNs: d, source: source, sequence: emitted)
+        job.priority = jobClass.priority
+        return job
     }
 }

@@ -23,6 +23,8 @@ public struct JobSpec: Sendable, Equatable {
     /// Index of the pool (group of servers) it runs in.
     public var pool: Int16
     public var kind: JobKind
+    /// Strict priority (higher first under the `priority` policy).
+    public var priority: Int8 = 0
     /// Useful FLOPs the job delivers if it runs to completion (0 when unknown).
     public var flops: Double
 
@@ -66,6 +68,8 @@ public struct DemandNames: Sendable, Equatable {
     public var tenants: [String] = []
     /// Each tenant's type, parallel to `tenants`.
     public var tenantTypes: [TenantType] = []
+    /// Each tenant's strict priority, parallel to `tenants`.
+    public var tenantPriorities: [Int8] = []
     public var models: [String] = []
     public var pools: [String] = []
     /// Each pool's accelerator (catalog name), parallel to `pools`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Center
 import Foundation
 import Scenario
+import Scheduling
 import SimKernel
 import Traces
 
@@ -24,6 +25,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output directory (default: Results/<scenario>-seed<N>).")
     var out: String?
 
+    @Option(help: ArgumentHelp("Scheduling policy, replacing the scenario's (\(SchedulingPolicies.names.joined(separator: ", "))).",
+                               valueName: "name"))
+    var policy: String?
+
     @Flag(help: "Test mode: permute same-time events to expose order-dependent models.")
     var permuteTies = false
 
@@ -31,7 +36,14 @@ struct RunCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: seed)
+        var all = overrides
+        if let p = policy {
+            guard SchedulingPolicies.make(p) != nil else {
+                throw ScenarioError("--policy: unknown scheduling policy '\(p)'; expected one of \(SchedulingPolicies.names.joined(separator: ", "))")
+            }
+            all.append("scheduling.policy=\(p)")
+        }
+        let loaded = try DefaultScenario.load(scenario, overrides: all, seed: seed)
         let s = loaded.scenario
         let outPath = out ?? "Results/\(s.name)-seed\(s.seed)"
         let summary = try RunCommand.execute(loaded, outPath: outPath, permuteTies: permuteTies)

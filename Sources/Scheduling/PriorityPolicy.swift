@@ -1,0 +1,39 @@
+import SimKernel
+
+/// Strict priorities: the highest-priority waiting job first (FIFO within a priority); it
+/// blocks lower ones until it fits. Preemptive when configured (`scheduling.preempt: true`): a
+/// waiting job preempts running jobs of lower priority, the lowest and most recently started
+/// first, when that frees enough accelerators.
+public struct PriorityPolicy: SchedulingPolicy {
+    public static let name = "priority"
+    public static let summary = "strict priorities (tenant or class `priority`), FIFO within one; optionally preemptive"
+    public let preemptive: Bool
+    private var queue = KeyedQueue()
+    private var running = RunningSet()
+
+    public init(preemptive: Bool = false) { self.preemptive = preemptive }
+
+    public var waiting: Int { queue.count }
+
+    public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.insert(job, key: -Double(job.priority)) }
+
+    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { running.remove(slot: slot) }
+
+    public mutating func dispatch(_ context: inout SchedulingContext) {
+        while let head = queue.first {
+            if context.start(head) {
+                queue.removeFirst()
+                running.insert(head, at: context.nowNs)
+                continue
+            }
+            if preemptive {
+                let victims = running.jobs.filter { $0.job.priority < head.priority }
+                    .sorted { ($0.job.priority, -$0.startNs, -$0.job.id) < ($1.job.priority, -$1.startNs, -$1.job.id) }
+                _ = context.preempt(toFree: Int(head.accelerators), from: victims, running: &running)
+            }
+            return
+        }
+    }
+
+    public func waitingJobs() -> [QueuedJob] { queue.ordered() }
+}

@@ -1,0 +1,58 @@
+import SimKernel
+
+/// Shortest job first: the queue is ordered by the scheduler's estimate of each job's run time
+/// (the truth, or a history estimate: `scheduling.durations`); the shortest waiting job starts
+/// when its accelerators are free and blocks the rest until then. Never preempts.
+public struct ShortestJobFirstPolicy: SchedulingPolicy {
+    public static let name = "sjf"
+    public static let summary = "shortest (estimated) job first, non-preemptive; the shortest waiting job blocks the rest until it fits"
+    private var queue = KeyedQueue()
+
+    public init() {}
+
+    public var waiting: Int { queue.count }
+
+    public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.insert(job, key: Double(job.estimatedRemainingNs)) }
+
+    public mutating func dispatch(_ context: inout SchedulingContext) {
+        while let head = queue.first, context.start(head) { queue.removeFirst() }
+    }
+
+    public func waitingJobs() -> [QueuedJob] { queue.ordered() }
+}
+
+/// Shortest remaining time first: like SJF by remaining run time, but a waiting job preempts
+/// running jobs with longer remaining time when that frees enough accelerators for it.
+public struct ShortestRemainingTimeFirstPolicy: SchedulingPolicy {
+    public static let name = "srtf"
+    public static let summary = "shortest (estimated) remaining time first; preempts running jobs with longer remaining time"
+    private var queue = KeyedQueue()
+    private var running = RunningSet()
+
+    public init() {}
+
+    public var waiting: Int { queue.count }
+
+    public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.insert(job, key: Double(job.estimatedRemainingNs)) }
+
+    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { running.remove(slot: slot) }
+
+    public mutating func dispatch(_ context: inout SchedulingContext) {
+        let now = context.nowNs
+        while let head = queue.first {
+            if context.start(head) {
+                queue.removeFirst()
+                running.insert(head, at: now)
+                continue
+            }
+            // Preempt the running jobs with the longest remaining time, if they are longer than the head.
+            let remaining = { (r: RunningJob) in max(0, r.estimatedEndNs - now) }
+            let victims = running.jobs.filter { remaining($0) > head.estimatedRemainingNs }
+                .sorted { (remaining($0), $0.job.id) > (remaining($1), $1.job.id) }
+            _ = context.preempt(toFree: Int(head.accelerators), from: victims, running: &running)
+            return
+        }
+    }
+
+    public func waitingJobs() -> [QueuedJob] { queue.ordered() }
+}
