@@ -1,4 +1,5 @@
 import Center
+import Scheduling
 import Scenario
 import SimKernel
 import Testing
@@ -32,17 +33,19 @@ import Testing
         #expect(abs(kwh - (144 * 345 + 40 * 4.5 * 55) / 1_000) < 1e-9, "\(kwh) kWh")
     }
 
-    /// Invariants under load with a horizon: every job accounted for exactly once, ids dense,
-    /// never more accelerators in use than exist, and utilisation samples consistent with the jobs.
-    @Test(arguments: [1, 2, 3] as [UInt64])
-    func invariantsHoldUnderOverload(seed: UInt64) throws {
+    /// Invariants under load with a horizon, for every policy: every job accounted for exactly
+    /// once, ids dense, never more accelerators in use than exist, and utilisation samples
+    /// consistent with the jobs.
+    @Test(arguments: SchedulingPolicies.names, [1, 2, 3] as [UInt64])
+    func invariantsHoldUnderOverload(policy: String, seed: UInt64) throws {
         let s = try scenario("""
         seed: \(seed)
         horizon: 3d
+        scheduling: {policy: \(policy), preempt: true, lasThresholds: [10min, 1h]}
         cluster: {servers: [{count: 4, acceleratorsPerServer: 8}]}
         workload:
           classes:
-            - {name: big, interarrival: {dist: exponential, mean: 20min}, accelerators: {dist: discrete, values: [8, 16, 32, 48]}, duration: {dist: exponential, mean: 2h}}
+            - {name: big, priority: 1, interarrival: {dist: exponential, mean: 20min}, accelerators: {dist: discrete, values: [8, 16, 32, 48]}, duration: {dist: exponential, mean: 2h}}
             - {name: small, interarrival: {dist: exponential, mean: 5min}, accelerators: {dist: uniform, min: 1, max: 4}, duration: {dist: weibull, shape: 0.7, scale: 30min}}
         """)
         let sink = CollectingSink()
@@ -55,9 +58,10 @@ import Testing
         #expect(r.jobsRejected == Int64(tooBig.count) && r.jobsRejected > 0)
         #expect(tooBig.allSatisfy { $0.state == .rejected && $0.rejectReason == .largerThanPool && $0.startNs == -1 })
         #expect(r.jobsUnfinished > 0, "the overloaded center must leave work at the horizon")
-        // Sweep line over allocations: never above capacity.
+        // Sweep line over allocations of jobs never preempted (a preempted job runs in several
+        // pieces; the samples below cover those): never above capacity.
         var deltas: [(Int64, Int)] = []
-        for j in sink.jobs where j.startNs >= 0 {
+        for j in sink.jobs where j.startNs >= 0 && j.preemptions == 0 {
             deltas.append((j.startNs, Int(j.accelerators)))
             if j.endNs >= 0 { deltas.append((j.endNs, -Int(j.accelerators))) }
         }
@@ -67,12 +71,19 @@ import Testing
         #expect(sink.samples.allSatisfy { $0.busyAccelerators >= 0 && $0.busyAccelerators <= 32 && $0.queuedJobs >= 0 })
         #expect(zip(sink.samples, sink.samples.dropFirst()).allSatisfy { $0.timeNs < $1.timeNs })
         #expect(r.utilizationMean > 0 && r.utilizationMean <= 1)
+        #expect(sink.jobs.allSatisfy { $0.state != .completed || $0.endNs >= $0.startNs })
+        let preemptive = ["srtf", "las", "priority"].contains(policy)
+        #expect(preemptive || r.preemptions == 0, "\(policy) must not preempt")
+        #expect(!preemptive || r.preemptions > 0, "\(policy) should preempt under this load")
+        #expect(Int64(sink.jobs.reduce(0) { $0 + Int($1.preemptions) }) == r.preemptions)
     }
 
     /// Simultaneous submissions (constant inter-arrivals in two classes and listed jobs at the same
     /// instants) give the same records whether same-time events run in order or permuted.
-    @Test func permutedTiesChangeNothing() throws {
+    @Test(arguments: SchedulingPolicies.names)
+    func permutedTiesChangeNothing(policy: String) throws {
         let s = try scenario("""
+        scheduling: {policy: \(policy), preempt: true, lasThresholds: [10min, 1h]}
         cluster: {servers: [{count: 2, acceleratorsPerServer: 4}]}
         workload:
           classes:
