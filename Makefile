@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-examples bench bench-kernel default-scenario clean
+.PHONY: all deps build release run test test-examples regress baselines bench bench-kernel default-scenario clean
 
 all: build
 
@@ -42,7 +42,16 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory test-examples
+	$(MAKE) --no-print-directory regress
 	$(SWIFT) test --skip-build
+
+# Reruns the committed baselines (Results/baselines/) and fails on a regression (docs/ci.md).
+regress: build
+	scripts/regress.sh
+
+# Rewrites the baselines on purpose; commit them with a note saying why.
+baselines: build
+	scripts/regress.sh --update
 
 # Reads a trace the documented way (h5py + pandas), installing them from PyPI when missing.
 test-examples: build

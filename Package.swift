@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Production", "Scenario", "Workloads", "Scheduling", "Center", "Traces"]),
+        .library(name: "ICCSimCore", targets: ["Production", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,9 +40,11 @@ let package = Package(
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
         .target(name: "Traces", dependencies: ["CHDF5", "Center", "Workloads"]),
+        // Comparison of summaries (regression gates), reports.
+        .target(name: "Reports", dependencies: ["Scenario"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Production", "Scenario", "Scheduling", "Center", "Traces",
+            "SimKernel", "Production", "Scenario", "Scheduling", "Center", "Traces", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "CenterTests", dependencies: ["Center", "Scenario", "Workloads", "Scheduling"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "Scenario", "CHDF5"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scenario"]),
         .testTarget(name: "CLITests", dependencies: ["iccsim"]),
     ]
 )

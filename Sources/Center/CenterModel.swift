@@ -162,7 +162,7 @@ struct CenterModel: EventHandler {
         activities.finish(FluidActivityID(raw: Int32(slot)))
         running -= 1
         let jct = now - spec.submitNs
-        stats.jobCompleted(jctNs: jct, workNs: spec.durationNs)
+        stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: slotServedNs[slot] + (now - slotRunStart[slot]))
         estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
         let acceleratorNs = Double(now - slotRunStart[slot]) * Double(spec.accelerators)
         breakdown.update(spec) { g in

@@ -69,6 +69,7 @@ public enum CenterRun {
             arrivalRatePerS: endS > 0 ? Double(st.submitted) / endS : 0,
             makespanS: endS, eventsProcessed: kernel.eventsProcessed, stopReason: stopText)
         summary.slowdownMean = st.completed > 0 ? st.slowdownSum / Double(st.completed) : 0
+        summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
         summary.preemptions = model.preemptionsTotal
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs)
         return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,

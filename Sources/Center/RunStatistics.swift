@@ -37,10 +37,13 @@ struct RunStatistics {
 
     /// Σ (completion time / run time) over completed jobs.
     var slowdownSum: Double = 0
+    /// Σ time spent queued (before the first start and after preemptions) over completed jobs.
+    var queueingDelaySumNs: Double = 0
 
-    mutating func jobCompleted(jctNs: SimTimeNs, workNs: SimTimeNs) {
+    mutating func jobCompleted(jctNs: SimTimeNs, workNs: SimTimeNs, runNs: SimTimeNs) {
         completed += 1
         jctSumNs += Double(jctNs)
+        queueingDelaySumNs += Double(max(0, jctNs - runNs))
         slowdownSum += workNs > 0 ? Double(jctNs) / Double(workNs) : 1
         _ = jcts.record(UInt64(jctNs))
     }
@@ -76,6 +79,9 @@ public struct RunSummary: Sendable, Equatable {
     public var stopReason: String
     /// Mean of completion time / run time over completed jobs.
     public var slowdownMean: Double = 0
+    /// Mean time completed jobs spent queued, before their first start and after preemptions
+    /// (equal to their wait under non-preemptive policies).
+    public var queueingDelayMeanS: Double = 0
     /// Preemptions over the run.
     public var preemptions: Int64 = 0
     /// Jain's fairness index of the tenants' mean slowdowns (1: all equal; 1/n: one tenant takes all the delay).
@@ -95,7 +101,7 @@ public struct RunSummary: Sendable, Equatable {
          ("jobs_rejected", .integer(jobsRejected)), ("jobs_unfinished", .integer(jobsUnfinished)),
          ("wait_mean_s", .real(waitMeanS)), ("wait_p50_s", .real(waitP50S)), ("wait_p99_s", .real(waitP99S)),
          ("jct_mean_s", .real(jctMeanS)), ("jct_p50_s", .real(jctP50S)), ("jct_p99_s", .real(jctP99S)),
-         ("slowdown_mean", .real(slowdownMean)), ("preemptions", .integer(preemptions)), ("fairness_jain", .real(fairnessJain)),
+         ("queueing_delay_mean_s", .real(queueingDelayMeanS)), ("slowdown_mean", .real(slowdownMean)), ("preemptions", .integer(preemptions)), ("fairness_jain", .real(fairnessJain)),
          ("utilization_mean", .real(utilizationMean)), ("queue_length_mean", .real(queueLengthMean)),
          ("arrival_rate_per_s", .real(arrivalRatePerS)), ("makespan_s", .real(makespanS)),
          ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason)),

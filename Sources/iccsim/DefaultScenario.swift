@@ -80,7 +80,7 @@ workload:
       tenants:
         - {name: carmaker-adas, type: enterprise, share: 0.45}
         - {name: robotaxi-operator, type: enterprise, share: 0.3}
-        - {name: test-zone-authority, type: government, share: 0.1}
+        - {name: test-zone-authority, type: government, share: 0.1, priority: 1}
         - {name: driving-startups, type: startup, share: 0.15}
       models:
         - {name: bevformer-base, family: bev, parameters: 69M, trainFlopsPerSample: 3.9TFLOP, sampleBytes: 6MB, batch: 64}
@@ -182,8 +182,8 @@ workload:
       scale: 1.0
       cycle: {diurnal: office, weekly: weekdays}
       tenants:
-        - {name: hospitals, type: government, share: 0.4}
-        - {name: health-commission, type: government, share: 0.1}
+        - {name: hospitals, type: government, share: 0.4, priority: 1}
+        - {name: health-commission, type: government, share: 0.1, priority: 1}
         - {name: medical-ai-companies, type: enterprise, share: 0.3}
         - {name: medical-research, type: research, share: 0.2}
       models:
@@ -234,8 +234,8 @@ workload:
       scale: 1.0
       cycle: {diurnal: office, weekly: weekdays}
       tenants:
-        - {name: city-public-security, type: government, share: 0.35}
-        - {name: traffic-bureau, type: government, share: 0.15}
+        - {name: city-public-security, type: government, share: 0.35, priority: 1}
+        - {name: traffic-bureau, type: government, share: 0.15, priority: 1}
         - {name: vision-enterprises, type: enterprise, share: 0.35}
         - {name: vision-startups, type: startup, share: 0.15}
       models:
@@ -339,8 +339,8 @@ workload:
       scale: 1.0
       cycle: {diurnal: office, weekly: weekdays}
       tenants:
-        - {name: forestry-bureau, type: government, share: 0.3}
-        - {name: agriculture-bureau, type: government, share: 0.2}
+        - {name: forestry-bureau, type: government, share: 0.3, priority: 1}
+        - {name: agriculture-bureau, type: government, share: 0.2, priority: 1}
         - {name: agritech-firms, type: enterprise, share: 0.3}
         - {name: agri-academy, type: research, share: 0.2}
       models:
@@ -393,7 +393,7 @@ workload:
       tenants:
         - {name: banks, type: enterprise, share: 0.3}
         - {name: telecoms, type: enterprise, share: 0.3}
-        - {name: government-hotline, type: government, share: 0.2}
+        - {name: government-hotline, type: government, share: 0.2, priority: 1}
         - {name: llm-startups, type: startup, share: 0.2}
       models:
         - {name: llama2-7b, family: llm, parameters: 7B, batch: 4M}
@@ -450,7 +450,7 @@ workload:
       cycle: {diurnal: evening, weekly: flat}
       tenants:
         - {name: carriers, type: enterprise, share: 0.5}
-        - {name: port-authority, type: government, share: 0.2}
+        - {name: port-authority, type: government, share: 0.2, priority: 1}
         - {name: logistics-startups, type: startup, share: 0.3}
       models:
         - {name: parcel-ocr, family: cnn, parameters: 10M, trainFlopsPerSample: 30GFLOP, sampleBytes: 60KB, batch: 512}
@@ -497,7 +497,7 @@ workload:
       cycle: {diurnal: shifts, weekly: [1.05, 1.05, 1.05, 1.05, 1.05, 0.95, 0.8]}
       tenants:
         - {name: manufacturers, type: enterprise, share: 0.55}
-        - {name: industrial-internet-platform, type: government, share: 0.2}
+        - {name: industrial-internet-platform, type: government, share: 0.2, priority: 1}
         - {name: manufacturing-institute, type: research, share: 0.1}
         - {name: inspection-startups, type: startup, share: 0.15}
       models:
@@ -548,7 +548,7 @@ workload:
       tenants:
         - {name: retail-chains, type: enterprise, share: 0.6}
         - {name: store-tech-startups, type: startup, share: 0.3}
-        - {name: commerce-bureau, type: government, share: 0.1}
+        - {name: commerce-bureau, type: government, share: 0.1, priority: 1}
       models:
         - {name: product-effnet, family: cnn, parameters: 12M, trainFlopsPerSample: 5.4GFLOP, sampleBytes: 80KB, batch: 512}
         - {name: tracking-yolo, family: cnn, parameters: 25.9M, trainFlopsPerSample: 237GFLOP, sampleBytes: 300KB, batch: 128}

@@ -9,11 +9,11 @@ struct ICCSim: ParsableCommand {
         commandName: "iccsim",
         abstract: "ICCSim: a deterministic discrete-event simulator of an intelligent computing center.",
         discussion: """
-        Exit codes: 0 success; 1 the run failed (for example, the output could not be written); \
-        2 bad input (scenario, flags, files), with the error on stderr.
+        Exit codes: 0 success; 1 the run failed (for example, the output could not be written) or \
+        `compare` found a regression; 2 bad input (scenario, flags, files), with the error on stderr.
         """,
         version: ICCSimVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, CatalogCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, CompareCommand.self, PoliciesCommand.self, CatalogCommand.self, BenchCommand.self]
     )
 
     /// Exit code for bad input.
@@ -32,6 +32,8 @@ struct ICCSim: ParsableCommand {
         } catch let e as RunFailure {
             FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
             Foundation.exit(failure)
+        } catch is CheckFailed {
+            Foundation.exit(failure)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -49,6 +51,9 @@ struct ICCSim: ParsableCommand {
 struct RunFailure: Error {
     var message: String
 }
+
+/// A check that did not hold, already reported on stdout (exit code 1): `compare` found a regression.
+struct CheckFailed: Error {}
 
 /// The software version recorded in traces and run-info.json.
 enum ICCSimVersion {

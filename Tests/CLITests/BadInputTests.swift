@@ -109,3 +109,46 @@ import Testing
         #expect(m.status == 2 && m.stderr.contains("missing.yaml:5:") && m.stderr.contains("cannot read included scenario 'nowhere.yaml'"), "\(m.stderr)")
     }
 }
+
+/// `iccsim compare` as a CI gate.
+@Suite(.serialized) struct CompareCommandTests {
+    /// Exit 0 on an unchanged policy, 1 on a deliberately worsened one (a policy that delays every
+    /// job: the heavy-tail workload under FIFO compared against SJF as its baseline), 2 on bad input.
+    @Test func compareGatesRegressions() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let scenario = "Scenarios/validation/heavy-tail-policies.yaml"
+        for (name, policy) in [("base", "sjf"), ("same", "sjf"), ("worse", "fifo")] {
+            let r = try iccsim(["run", scenario, "--policy", policy, "--set", "workload.classes.0.jobs=2000", "--out", tmp.appendingPathComponent(name).path, "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let base = tmp.appendingPathComponent("base/summary.json").path
+        let same = try iccsim(["compare", base, tmp.appendingPathComponent("same/summary.json").path])
+        #expect(same.status == 0 && same.stdout.contains("no regression"), "\(same.stdout)")
+        // The worsened candidate: only the policy name is ignored, so the gate judges the figures.
+        let tolerances = tmp.appendingPathComponent("tol.yaml")
+        try "default: {relative: 0.05}\nmetrics:\n  - {metric: policy, ignore: true}\n".write(to: tolerances, atomically: true, encoding: .utf8)
+        let worse = try iccsim(["compare", base, tmp.appendingPathComponent("worse/summary.json").path, "--tolerances", tolerances.path])
+        #expect(worse.status == 1, "\(worse.stdout)")
+        #expect(worse.stdout.contains("wait_mean_s") && worse.stdout.contains("REGRESSED"))
+        // Directories: file by file.
+        let dirs = try iccsim(["compare", tmp.appendingPathComponent("base").path, tmp.appendingPathComponent("same").path])
+        #expect(dirs.status == 0, "\(dirs.stdout)\(dirs.stderr)")
+        // Bad input.
+        try "default: {relative: -1}\n".write(to: tolerances, atomically: true, encoding: .utf8)
+        let bad = try iccsim(["compare", base, base, "--tolerances", tolerances.path])
+        #expect(bad.status == 2 && bad.stderr.contains("tol.yaml:1:21:") && bad.stderr.contains("relative must not be negative"), "\(bad.stderr)")
+        #expect(try iccsim(["compare", base, tmp.path]).status == 2)
+        #expect(try iccsim(["compare", base, tmp.appendingPathComponent("nothing.json").path]).status == 2)
+    }
+
+    /// The committed baselines reproduce exactly (what `make regress` checks, here for one of them).
+    @Test func committedBaselineReproduces() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        #expect(try iccsim(["run", "Scenarios/validation/mg1.yaml", "--policy", "las", "--out", tmp.path, "--quiet"]).status == 0)
+        let r = try iccsim(["compare", "Results/baselines/mg1-las/summary.json", tmp.appendingPathComponent("summary.json").path])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(fileData(tmp.appendingPathComponent("summary.json")) == fileData(URL(fileURLWithPath: "Results/baselines/mg1-las/summary.json")))
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Scenario
+
+/// How one metric compares.
+public enum ComparisonStatus: String, Sendable {
+    case ok
+    case improved
+    /// Worse than the tolerance allows (or a text value changed, or the metric disappeared).
+    case regressed
+    /// Only in the candidate.
+    case new
+    case ignored
+}
+
+/// One metric of a baseline and a candidate summary.
+public struct MetricComparison: Sendable, Equatable {
+    public var metric: String
+    public var baseline: OrderedJSON?
+    public var candidate: OrderedJSON?
+    /// The largest worsening allowed, in the metric's units (nil for text values).
+    public var allowed: Double?
+    public var better: MetricDirection
+    public var status: ComparisonStatus
+}
+
+/// Compares summaries metric by metric with tolerances (`iccsim compare`).
+public enum SummaryComparison {
+    /// Which way a metric improves, from its name, when the tolerance file does not say.
+    public static func direction(of metric: String) -> MetricDirection {
+        let leaf = metric.split(separator: ".").last.map(String.init) ?? metric
+        let lower = ["wait", "jct", "slowdown", "queue_length", "rejected", "unfinished", "preemptions", "makespan", "energy", "fragment"]
+        let higher = ["utilization", "completed", "fairness", "flop", "accelerator_hours", "slo", "throughput", "goodput"]
+        if lower.contains(where: leaf.contains) { return .lower }
+        if higher.contains(where: leaf.contains) { return .higher }
+        return .either
+    }
+
+    /// Compares two parsed summaries.
+    public static func compare(baseline: OrderedJSON, candidate: OrderedJSON, tolerances: ToleranceFile) -> [MetricComparison] {
+        let base = baseline.flattened(), cand = candidate.flattened()
+        let candByKey = Dictionary(cand, uniquingKeysWith: { a, _ in a })
+        let baseKeys = Set(base.map(\.0))
+        var out: [MetricComparison] = []
+        for (key, b) in base {
+            let rule = tolerances.rule(for: key)
+            let better = rule.better ?? direction(of: key)
+            let c = candByKey[key]
+            var row = MetricComparison(metric: key, baseline: b, candidate: c, allowed: nil, better: better, status: .ok)
+            if rule.ignore {
+                row.status = .ignored
+            } else if case .number(let x)? = Optional(b), case .number(let y)? = c {
+                let allowed = max(rule.absolute ?? tolerances.default.absolute ?? 0,
+                                  (rule.relative ?? tolerances.default.relative ?? 0) * abs(x))
+                row.allowed = allowed
+                let worse: Double, gain: Double
+                switch better {
+                case .lower: worse = y - x; gain = x - y
+                case .higher: worse = x - y; gain = y - x
+                case .either: worse = abs(y - x); gain = 0
+                }
+                row.status = worse > allowed ? .regressed : (gain > allowed ? .improved : .ok)
+            } else if c == nil {
+                row.status = .regressed
+            } else if b != c! {
+                row.status = .regressed
+            }
+            out.append(row)
+        }
+        for (key, c) in cand where !baseKeys.contains(key) {
+            out.append(MetricComparison(metric: key, baseline: nil, candidate: c, allowed: nil, better: direction(of: key), status: .new))
+        }
+        return out
+    }
+
+    /// A text table of the rows (all rows, or only those not `ok`/`ignored`).
+    public static func table(_ rows: [MetricComparison], all: Bool) -> String {
+        func text(_ v: OrderedJSON?) -> String {
+            switch v {
+            case .number(let d)?: return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(format: "%.6g", d)
+            case .string(let s)?: return s
+            case .bool(let b)?: return b ? "true" : "false"
+            case .null?: return "null"
+            case nil: return "-"
+            default: return "…"
+            }
+        }
+        func change(_ r: MetricComparison) -> String {
+            guard case .number(let x)? = r.baseline, case .number(let y)? = r.candidate else { return "" }
+            if x == 0 { return y == 0 ? "0" : String(format: "%+.6g", y - x) }
+            return String(format: "%+.2f%%", (y - x) / abs(x) * 100)
+        }
+        let shown = rows.filter { all || ($0.status != .ok && $0.status != .ignored) }
+        var lines = [["metric", "baseline", "candidate", "change", "allowed", "better", "status"]]
+        for r in shown {
+            lines.append([r.metric, text(r.baseline), text(r.candidate), change(r), r.allowed.map { String(format: "%.6g", $0) } ?? "",
+                          r.better.rawValue, r.status == .regressed ? "REGRESSED" : r.status.rawValue])
+        }
+        let widths = (0..<7).map { c in lines.map { $0[c].count }.max()! }
+        return lines.map { row in
+            row.enumerated().map { c, v in c == 0 ? v.padding(toLength: widths[c], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[c] - v.count) + v }
+                .joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Reports
+import Scenario
+
+/// `iccsim compare BASELINE CANDIDATE`: compares two summaries (or two directories of them)
+/// metric by metric and fails (exit 1) when one is worse than its tolerance allows.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare summary.json files (or directories of them) against a baseline; exit 1 on a regression.",
+        discussion: """
+        Each metric may worsen by at most max(absolute, relative × |baseline|) from the tolerance \
+        file (default: 2% relative). Which way is worse comes from the metric's name (waits and \
+        completion times: lower is better; utilisation and completed jobs: higher) unless the file \
+        says otherwise. Text values must be equal. Directories are compared file by file \
+        (every *.json but run-info.json, matched by relative path). See docs/ci.md.
+        """)
+
+    @Argument(help: "The baseline summary.json, or a directory of them.")
+    var baseline: String
+
+    @Argument(help: "The candidate summary.json, or a directory of them.")
+    var candidate: String
+
+    @Option(help: "A tolerance file (YAML, see docs/ci.md).")
+    var tolerances: String?
+
+    @Flag(help: "Show every metric, not only those that changed beyond their tolerance.")
+    var all = false
+
+    func run() throws {
+        let rules = try tolerances.map { try ToleranceFile.load(path: $0) } ?? .standard
+        let pairs = try Self.pairs(baseline, candidate)
+        var regressions = 0
+        for (b, c) in pairs {
+            let rows = SummaryComparison.compare(baseline: try Self.read(b), candidate: try Self.read(c), tolerances: rules)
+            let bad = rows.filter { $0.status == .regressed }.count
+            regressions += bad
+            let improved = rows.filter { $0.status == .improved }.count
+            print("\(b) -> \(c): \(rows.count) metrics, \(bad) regressed, \(improved) improved")
+            if all || rows.contains(where: { $0.status != .ok && $0.status != .ignored }) {
+                print(SummaryComparison.table(rows, all: all))
+            }
+        }
+        if regressions > 0 {
+            print("compare: \(regressions) regression(s) beyond tolerance")
+            throw CheckFailed()
+        }
+        print("compare: no regression in \(pairs.count) summar\(pairs.count == 1 ? "y" : "ies")")
+    }
+
+    /// The (baseline, candidate) files to compare.
+    static func pairs(_ baseline: String, _ candidate: String) throws -> [(String, String)] {
+        let fm = FileManager.default
+        var bDir: ObjCBool = false, cDir: ObjCBool = false
+        guard fm.fileExists(atPath: baseline, isDirectory: &bDir) else { throw ScenarioError("baseline '\(baseline)' does not exist") }
+        guard fm.fileExists(atPath: candidate, isDirectory: &cDir) else { throw ScenarioError("candidate '\(candidate)' does not exist") }
+        switch (bDir.boolValue, cDir.boolValue) {
+        case (false, false): return [(baseline, candidate)]
+        case (true, true):
+            let files = summaries(in: baseline)
+            guard !files.isEmpty else { throw ScenarioError("baseline directory '\(baseline)' holds no summary JSON files") }
+            let candidates = Set(summaries(in: candidate))
+            if let missing = files.first(where: { !candidates.contains($0) }) {
+                throw RunFailure(message: "candidate '\(candidate)' lacks \(missing), which the baseline has")
+            }
+            return files.map { ("\(baseline)/\($0)", "\(candidate)/\($0)") }
+        default:
+            throw ScenarioError("compare two files or two directories; got '\(baseline)' and '\(candidate)'")
+        }
+    }
+
+    /// Relative paths of the JSON summaries under `dir`, sorted.
+    static func summaries(in dir: String) -> [String] {
+        (FileManager.default.enumerator(atPath: dir)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".json") && !$0.hasSuffix("run-info.json") && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
+            .sorted()
+    }
+
+    static func read(_ path: String) throws -> OrderedJSON {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError("cannot read '\(path)'")
+        }
+        do { return try OrderedJSON.parse(text) } catch {
+            throw ScenarioError("not JSON: \(error.message)", at: SourceLocation(file: path, line: error.line, column: error.column))
+        }
+    }
+}

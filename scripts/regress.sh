@@ -1,0 +1,42 @@
+#!/bin/sh
+# Reruns the committed baselines (Results/baselines/<name>/summary.json) and compares them with
+# `iccsim compare` under Results/baselines/tolerances.yaml; exits 1 on a regression.
+#   scripts/regress.sh            compare (what `make regress` and CI run)
+#   scripts/regress.sh --update   rewrite the baselines on purpose (then commit them)
+# ICCSIM names the binary (default .build/debug/iccsim; results do not depend on the build).
+set -eu
+cd "$(dirname "$0")/.."
+ICCSIM=${ICCSIM:-.build/debug/iccsim}
+out=.build/regress
+update=${1:-}
+rm -rf "$out"
+mkdir -p "$out"
+
+# name | scenario | extra arguments
+runs() {
+  for p in fifo sjf srtf backfill las fairshare priority; do
+    echo "city-center-3d-$p|Scenarios/city-center.yaml|--set horizon=3d --policy $p"
+    echo "heavy-tail-$p|Scenarios/validation/heavy-tail-policies.yaml|--policy $p"
+  done
+  echo "mg1-las|Scenarios/validation/mg1.yaml|--policy las"
+  echo "two-classes-fifo|Scenarios/examples/two-classes.yaml|"
+  echo "alibaba-gpu-2023-fifo|Scenarios/traces/alibaba-gpu-2023.yaml|"
+  echo "pollux-workload-6-fifo|Scenarios/traces/pollux-workload-6.yaml|"
+}
+
+runs | while IFS='|' read -r name scenario args; do
+  # shellcheck disable=SC2086
+  "$ICCSIM" run "$scenario" $args --out "$out/$name" --quiet 2>/dev/null
+  rm -f "$out/$name/trace.h5" "$out/$name/summary.md" "$out/$name/run-info.json"
+done
+
+if [ "$update" = "--update" ]; then
+  for d in "$out"/*/; do
+    name=$(basename "$d")
+    mkdir -p "Results/baselines/$name"
+    cp "$d/summary.json" "Results/baselines/$name/summary.json"
+  done
+  echo "baselines updated in Results/baselines/ (commit them with a note saying why)"
+  exit 0
+fi
+exec "$ICCSIM" compare Results/baselines "$out" --tolerances Results/baselines/tolerances.yaml
