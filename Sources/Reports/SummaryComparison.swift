@@ -28,7 +28,7 @@ public enum SummaryComparison {
     /// Which way a metric improves, from its name, when the tolerance file does not say.
     public static func direction(of metric: String) -> MetricDirection {
         let leaf = metric.split(separator: ".").last.map(String.init) ?? metric
-        let lower = ["wait", "jct", "slowdown", "queue_length", "rejected", "unfinished", "preemptions", "makespan", "energy", "fragment"]
+        let lower = ["wait", "jct", "slowdown", "queue_length", "delay", "rejected", "unfinished", "preemptions", "makespan", "energy", "fragment"]
         let higher = ["utilization", "completed", "fairness", "flop", "accelerator_hours", "slo", "throughput", "goodput"]
         if lower.contains(where: leaf.contains) { return .lower }
         if higher.contains(where: leaf.contains) { return .higher }

@@ -7,50 +7,36 @@ import SimKernel
 public struct BackfillPolicy: SchedulingPolicy {
     public static let name = "backfill"
     public static let summary = "FIFO with EASY backfilling: later jobs start early if they do not delay the head's reservation"
+    /// Waiting jobs in FIFO order; started ones become tombstones (slot -1) until compaction.
     private var queue: [QueuedJob] = []
     private var headIndex = 0
-    /// Running jobs by estimated end (then id), for the head's reservation.
-    private var byEnd: [(endNs: SimTimeNs, id: Int64, accelerators: Int32, slot: Int32)] = []
+    private var waitingCount = 0
+    /// Running jobs by estimated end, for the head's reservation.
+    private var byEnd = RunningByEnd()
     /// How many queued jobs after the head are considered for backfilling in one pass.
     public let depth: Int
 
     public init(depth: Int = 1_000) { self.depth = max(1, depth) }
 
-    public var waiting: Int { queue.count - headIndex }
+    public var waiting: Int { waitingCount }
 
-    public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.append(job) }
-
-    /// The (estimated end, id) each running slot was filed under.
-    private var keyBySlot: [(endNs: SimTimeNs, id: Int64)] = []
-
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) {
-        let key = keyBySlot[Int(slot)]
-        let i = position(key)
-        if i < byEnd.count, byEnd[i].slot == slot { byEnd.remove(at: i) }
+    public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) {
+        queue.append(job)
+        waitingCount += 1
     }
 
-    /// Where `key` is, or would be inserted, in `byEnd` (binary search).
-    private func position(_ key: (endNs: SimTimeNs, id: Int64)) -> Int {
-        var lo = 0, hi = byEnd.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if (byEnd[mid].endNs, byEnd[mid].id) < (key.endNs, key.id) { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { byEnd.remove(slot: slot) }
 
-    private mutating func started(_ job: QueuedJob, at nowNs: SimTimeNs) {
-        let key = (endNs: nowNs &+ job.estimatedRemainingNs, id: job.id)
-        let s = Int(job.slot)
-        if s >= keyBySlot.count { keyBySlot.append(contentsOf: repeatElement((endNs: SimTimeNs(0), id: Int64(-1)), count: s - keyBySlot.count + 1)) }
-        keyBySlot[s] = key
-        byEnd.insert((endNs: key.endNs, id: key.id, accelerators: job.accelerators, slot: job.slot), at: position(key))
-    }
+    private mutating func started(_ job: QueuedJob, at nowNs: SimTimeNs) { byEnd.insert(job, at: nowNs) }
 
     public mutating func dispatch(_ context: inout SchedulingContext) {
         let now = context.nowNs
-        while headIndex < queue.count, context.start(queue[headIndex]) {
+        while true {
+            while headIndex < queue.count, queue[headIndex].slot < 0 { headIndex += 1 }
+            guard headIndex < queue.count, context.start(queue[headIndex]) else { break }
             started(queue[headIndex], at: now)
+            queue[headIndex].slot = -1
+            waitingCount -= 1
             headIndex += 1
         }
         compact()
@@ -59,7 +45,7 @@ public struct BackfillPolicy: SchedulingPolicy {
         // The head's reservation: when enough running jobs have ended (estimates; overdue ones end "now").
         var free = context.pool.free
         var shadowNs = SimTime.never
-        for r in byEnd {
+        for r in byEnd.entries {
             free += Int(r.accelerators)
             if free >= Int(head.accelerators) {
                 shadowNs = max(now, r.endNs)
@@ -67,31 +53,32 @@ public struct BackfillPolicy: SchedulingPolicy {
             }
         }
         var extra = shadowNs == SimTime.never ? 0 : free - Int(head.accelerators)
-        var startedAny = false
-        let last = min(queue.count, headIndex + 1 + depth)
+        var looked = 0
         var i = headIndex + 1
-        while i < last, context.pool.free > 0 {
+        while i < queue.count, looked < depth, context.pool.free > 0 {
             let job = queue[i]
+            i += 1
+            guard job.slot >= 0 else { continue }
+            looked += 1
             let n = Int(job.accelerators)
             let endsInTime = now &+ job.estimatedRemainingNs <= shadowNs
             if n <= context.pool.free, endsInTime || n <= extra, context.start(job) {
                 if !endsInTime { extra -= n }
                 started(job, at: now)
-                queue[i].slot = -1   // started: removed below
-                startedAny = true
+                queue[i - 1].slot = -1   // started: a tombstone until compaction
+                waitingCount -= 1
             }
-            i += 1
         }
-        if startedAny { queue.removeAll { $0.slot < 0 } }
     }
 
-    /// Drops the started prefix now and then, so the array does not grow without bound.
+    /// Drops the started prefix and tombstones now and then, so the array stays proportional to
+    /// the waiting jobs.
     private mutating func compact() {
-        if headIndex > 4_096 && headIndex * 2 > queue.count {
-            queue.removeFirst(headIndex)
+        if queue.count > 4_096 && queue.count > 2 * waitingCount {
+            queue.removeAll { $0.slot < 0 }
             headIndex = 0
         }
     }
 
-    public func waitingJobs() -> [QueuedJob] { Array(queue[headIndex...]) }
+    public func waitingJobs() -> [QueuedJob] { queue[headIndex...].filter { $0.slot >= 0 } }
 }

@@ -14,6 +14,8 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
     public let thresholdsNs: [Double]
     private var queues: [Deque<QueuedJob>]
     private var running = RunningSet()
+    /// Running jobs by their current queue (the preemption candidates of each level).
+    private var runningByLevel: [RunningSet]
     /// Running jobs by the time they cross their next threshold (lazily invalidated).
     private var crossings = Heap<Crossing>()
     private var waitingCount = 0
@@ -29,6 +31,7 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
     public init(thresholdsNs: [Double] = PolicyOptions.defaultLASThresholdsNs) {
         self.thresholdsNs = thresholdsNs.sorted()
         queues = Array(repeating: Deque<QueuedJob>(), count: thresholdsNs.count + 1)
+        runningByLevel = Array(repeating: RunningSet(), count: thresholdsNs.count + 1)
     }
 
     public var waiting: Int { waitingCount }
@@ -45,28 +48,20 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
         waitingCount += 1
     }
 
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { running.remove(slot: slot) }
+    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { stop(slot: slot) }
+
+    /// Takes a job out of the running sets.
+    private mutating func stop(slot: Int32) {
+        guard running.remove(slot: slot) != nil else { return }
+        for l in runningByLevel.indices where runningByLevel[l].contains(slot: slot) {
+            runningByLevel[l].remove(slot: slot)
+            break
+        }
+    }
 
     public mutating func dispatch(_ context: inout SchedulingContext) {
         let now = context.nowNs
-        outer: for l in queues.indices {
-            while let head = queues[l].first {
-                if context.start(head) {
-                    queues[l].removeFirst()
-                    waitingCount -= 1
-                    running.insert(head, at: now)
-                    scheduleCrossing(for: head, startNs: now)
-                    continue
-                }
-                // Preempt running jobs of lower-priority queues, the least-priority (most served) first.
-                let victims = running.jobs.map { ($0, level($0.attainedServiceNs(at: now))) }.filter { $0.1 > l }
-                    .sorted { ($0.1, $0.0.startNs, $0.0.job.id) > ($1.1, $1.0.startNs, $1.0.job.id) }.map(\.0)
-                _ = context.preempt(toFree: Int(head.accelerators), from: victims, running: &running)
-                break outer
-            }
-        }
-        // Wake up at the next threshold crossing of a running job; drop entries of jobs that
-        // ended or were preempted, and move passed ones on to the job's next threshold.
+        // Demote running jobs whose attained service crossed a threshold; drop stale entries.
         while let c = crossings.min {
             guard let r = running.job(slot: c.slot), r.job.id == c.id, r.startNs == c.startNs else {
                 crossings.removeMin()
@@ -74,7 +69,43 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
             }
             if c.timeNs > now { break }
             crossings.removeMin()
-            scheduleCrossing(for: r.job, startNs: r.startNs, attainedNow: r.attainedServiceNs(at: now), nowNs: now)
+            let attained = r.attainedServiceNs(at: now)
+            for l in runningByLevel.indices where runningByLevel[l].contains(slot: c.slot) {
+                runningByLevel[l].remove(slot: c.slot)
+                break
+            }
+            runningByLevel[level(attained)].insert(r.job, at: r.startNs)
+            scheduleCrossing(for: r.job, startNs: r.startNs, attainedNow: attained, nowNs: now)
+        }
+        outer: for l in queues.indices {
+            while let head = queues[l].first {
+                if context.start(head) {
+                    queues[l].removeFirst()
+                    waitingCount -= 1
+                    running.insert(head, at: now)
+                    runningByLevel[level(head.attainedServiceNs)].insert(head, at: now)
+                    scheduleCrossing(for: head, startNs: now)
+                    continue
+                }
+                // Preempt running jobs of lower-priority queues, the most served queue first
+                // (and the latest started within it), if that frees enough for the head.
+                let needed = Int(head.accelerators)
+                var free = context.pool.free
+                var victims: [Int32] = []
+                search: for v in stride(from: runningByLevel.count - 1, to: l, by: -1) {
+                    // Within a queue, the latest started first (ties: higher id).
+                    for r in runningByLevel[v].jobs.sorted(by: { ($0.startNs, $0.job.id) > ($1.startNs, $1.job.id) }) {
+                        if free >= needed { break search }
+                        free += Int(r.job.accelerators)
+                        victims.append(r.job.slot)
+                    }
+                }
+                if free >= needed, !victims.isEmpty {
+                    for slot in victims { stop(slot: slot) }
+                    context.preempted.append(contentsOf: victims)
+                }
+                break outer
+            }
         }
         if let c = crossings.min { context.wakeUpNs = c.timeNs }
     }

@@ -27,7 +27,8 @@ public struct ShortestRemainingTimeFirstPolicy: SchedulingPolicy {
     public static let name = "srtf"
     public static let summary = "shortest (estimated) remaining time first; preempts running jobs with longer remaining time"
     private var queue = KeyedQueue()
-    private var running = RunningSet()
+    /// Running jobs by estimated end (then id): the longest remaining time is at the back.
+    private var running = RunningByEnd()
 
     public init() {}
 
@@ -45,11 +46,18 @@ public struct ShortestRemainingTimeFirstPolicy: SchedulingPolicy {
                 running.insert(head, at: now)
                 continue
             }
-            // Preempt the running jobs with the longest remaining time, if they are longer than the head.
-            let remaining = { (r: RunningJob) in max(0, r.estimatedEndNs - now) }
-            let victims = running.jobs.filter { remaining($0) > head.estimatedRemainingNs }
-                .sorted { (remaining($0), $0.job.id) > (remaining($1), $1.job.id) }
-            _ = context.preempt(toFree: Int(head.accelerators), from: victims, running: &running)
+            // Preempt the running jobs with the longest remaining time, if they are longer than the
+            // head and freeing them makes room for it.
+            let needed = Int(head.accelerators)
+            var free = context.pool.free
+            var victims = 0
+            for entry in running.entries.reversed() {
+                guard free < needed, entry.endNs - now > head.estimatedRemainingNs else { break }
+                free += Int(entry.accelerators)
+                victims += 1
+            }
+            guard free >= needed, victims > 0 else { return }
+            for _ in 0..<victims { context.preempted.append(running.removeLast().slot) }
             return
         }
     }

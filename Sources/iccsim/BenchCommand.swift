@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import Scheduling
 import SimKernel
 
 /// `iccsim bench`: performance benchmarks.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Performance benchmarks.", subcommands: [KernelBench.self])
+        commandName: "bench", abstract: "Performance benchmarks.", subcommands: [KernelBench.self, SchedulerBench.self])
 }
 
 /// `iccsim bench kernel`: the hold model at several pending-event counts.
@@ -51,6 +52,48 @@ struct KernelBench: ParsableCommand {
                 rows.append(String(format: "{\"pending\": %d, \"events\": %lld, \"ns_per_event\": %.1f, \"events_per_s\": %.0f}", p, n, ns, eps))
             } else {
                 print(String(format: "%7d %11lld %10.1f %10.0f", p, n, ns, eps))
+            }
+        }
+        if json { print("[\n  " + rows.joined(separator: ",\n  ") + "\n]") }
+    }
+}
+
+/// `iccsim bench scheduler`: the cost of one scheduling decision per policy at a fixed queue length.
+struct SchedulerBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler",
+        abstract: "Time one scheduling decision (a job ends, the policy dispatches, new jobs refill the queue) per policy.")
+
+    @Option(help: "Jobs kept waiting in the queue.")
+    var queued: Int = 10_000
+
+    @Option(help: "Timed decisions per policy.")
+    var decisions: Int = 200_000
+
+    @Option(help: "Policies, comma-separated (default: all).")
+    var policies: String?
+
+    @Flag(help: "Print a JSON array (keys policy, queued, decisions, ns_per_decision).")
+    var json = false
+
+    func run() throws {
+        guard queued >= 1, decisions >= 1 else { throw ValidationError("--queued and --decisions must be at least 1") }
+        let names = policies.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? SchedulingPolicies.names
+        for n in names where SchedulingPolicies.make(n) == nil {
+            throw ValidationError("unknown policy '\(n)'; expected one of \(SchedulingPolicies.names.joined(separator: ", "))")
+        }
+        var rows: [String] = []
+        if !json { print("policy      queued  decisions  ns/decision") }
+        for name in names {
+            var bench = SchedulerBenchmark(policy: name, queued: queued)
+            bench.run(decisions: decisions / 10)   // warm-up
+            let t0 = wallSeconds()
+            bench.run(decisions: decisions)
+            let ns = (wallSeconds() - t0) * 1e9 / Double(decisions)
+            if json {
+                rows.append(String(format: "{\"policy\": \"%@\", \"queued\": %d, \"decisions\": %d, \"ns_per_decision\": %.1f}", name, bench.waiting, decisions, ns))
+            } else {
+                print(name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: " %7d %10d %12.1f", bench.waiting, decisions, ns))
             }
         }
         if json { print("[\n  " + rows.joined(separator: ",\n  ") + "\n]") }

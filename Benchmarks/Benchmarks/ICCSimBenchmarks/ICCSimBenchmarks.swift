@@ -2,6 +2,7 @@ import Benchmark
 import Center
 import Foundation
 import Scenario
+import Scheduling
 import SimKernel
 
 /// Kernel hold model at three queue sizes, and end-to-end runs (one million jobs; a city-center month).
@@ -15,6 +16,20 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             model.run(events: 1_000_000, on: kernel)
             benchmark.stopMeasurement()
+        }
+    }
+
+    // One scheduling decision (a job ends, the policy dispatches, the queue is refilled) with
+    // 10,000 jobs waiting; the target is under 5 µs per decision.
+    for policy in SchedulingPolicies.names {
+        Benchmark("scheduler decision, \(policy), 10,000 queued (100k decisions)",
+                  configuration: .init(metrics: [.wallClock, .mallocCountTotal], scalingFactor: .kilo, maxIterations: 5)) { benchmark in
+            var bench = SchedulerBenchmark(policy: policy, queued: 10_000)
+            bench.run(decisions: 10_000)
+            benchmark.startMeasurement()
+            bench.run(decisions: 100_000)
+            benchmark.stopMeasurement()
+            blackHole(bench.waiting)
         }
     }
 
