@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "CenterTests", dependencies: ["Center", "Scenario", "Workloads", "Scheduling"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "Scenario", "CHDF5"]),

@@ -52,7 +52,9 @@ struct CenterModel: EventHandler {
     var saving: [Int32] = []
     var running = 0
     var waiting = 0
-    var busy = 0
+    /// Accelerators allocated, in thousandths (a job on half a device counts 500).
+    var busyMilli: Int64 = 0
+    var poolBusyMilli: [Int64]
     var preemptionsTotal: Int64 = 0
 
     // This instant's buffered effects.
@@ -61,6 +63,8 @@ struct CenterModel: EventHandler {
     var endedNow: [Int32] = []
     var savedNow: [Int32] = []
     var passScheduled = false
+    /// Completion events to schedule after rate changes (slot, time, generation).
+    var pendingEnds: [(Int32, SimTimeNs, Int64)] = []
     var nextJobID: Int64 = 0
     /// The wake-up already scheduled per pool (SimTime.never: none).
     var wakeAtNs: [SimTimeNs]
@@ -71,10 +75,15 @@ struct CenterModel: EventHandler {
     let poolNames: [String]
     let tenantPriorities: [Int8]
 
-    init(poolCapacities: [Int], poolNames: [String], policy make: () -> any SchedulingPolicy, sources: [any JobSource],
+    /// Servers and leaves each slot's job spans (at its latest start).
+    var slotServers: [Int32] = []
+    var slotLeaves: [Int32] = []
+
+    init(pools: [AcceleratorPool], poolNames: [String], policy make: () -> any SchedulingPolicy, sources: [any JobSource],
          listed: [JobSpec], names: DemandNames, sink: any RecordSink, preemptionCost: PreemptionCost = PreemptionCost(),
          trueDurations: Bool = true) {
-        pools = poolCapacities.map { AcceleratorPool(capacity: $0) }
+        let poolCapacities = pools.map(\.capacity)
+        self.pools = pools
         policies = poolCapacities.map { _ in make() }
         self.poolNames = poolNames
         self.sources = sources
@@ -85,6 +94,9 @@ struct CenterModel: EventHandler {
         tenantPriorities = names.tenantPriorities
         breakdown = Breakdown(names: names)
         stats.poolBusyAreaNs = Array(repeating: 0, count: poolCapacities.count)
+        poolBusyMilli = Array(repeating: 0, count: poolCapacities.count)
+        stats.poolPartialAreaNs = Array(repeating: 0, count: poolCapacities.count)
+        stats.poolStrandedMilliAreaNs = Array(repeating: 0, count: poolCapacities.count)
         wakeAtNs = Array(repeating: SimTime.never, count: poolCapacities.count)
         nextOfSource = Array(repeating: nil, count: sources.count)
     }
@@ -149,22 +161,24 @@ struct CenterModel: EventHandler {
     }
 
     mutating func advanceStatistics(to now: SimTimeNs) {
-        stats.advance(to: now, busy: busy, queued: waiting, pools: pools)
+        stats.advance(to: now, busyAccelerators: Double(busyMilli) / 1000, queued: waiting, poolBusyMilli: poolBusyMilli, pools: pools)
     }
 
     /// The job in `slot` completed at `now`.
     mutating func finish(slot: Int, now: SimTimeNs) {
         let spec = slotSpec[slot]
         let p = Int(spec.pool)
-        pools[p].release(Int(spec.accelerators))
+        let sharers = pools[p].coRunners(slot: Int32(slot))
+        pools[p].release(slot: Int32(slot))
         policies[p].finished(slot: Int32(slot), nowNs: now)
-        busy -= Int(spec.accelerators)
+        busyMilli -= Int64(spec.accelerators) * Int64(spec.milli)
+        poolBusyMilli[Int(spec.pool)] -= Int64(spec.accelerators) * Int64(spec.milli)
         activities.finish(FluidActivityID(raw: Int32(slot)))
         running -= 1
         let jct = now - spec.submitNs
         stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: slotServedNs[slot] + (now - slotRunStart[slot]))
         estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
-        let acceleratorNs = Double(now - slotRunStart[slot]) * Double(spec.accelerators)
+        let acceleratorNs = Double(now - slotRunStart[slot]) * spec.acceleratorShare
         breakdown.update(spec) { g in
             g.completed += 1
             g.jctSumNs += Double(jct)
@@ -177,7 +191,37 @@ struct CenterModel: EventHandler {
         r.label(with: spec)
         r.flops = spec.flops
         r.preemptions = slotPreemptions[slot]
+        r.serversSpanned = slotServers[slot]
+        r.leavesSpanned = slotLeaves[slot]
         sink.record(job: r)
+        for other in sharers { refreshRate(slot: Int(other), now: now) }
+    }
+
+    /// Sets a running job's speed from the jobs sharing its devices: 1 / (1 + Σ slowdowns).
+    mutating func refreshRate(slot: Int, now: SimTimeNs) {
+        guard slotRunStart[slot] >= 0 else { return }
+        let spec = slotSpec[slot]
+        let pool = pools[Int(spec.pool)]
+        var slowdown = 0.0
+        for other in pool.coRunners(slot: Int32(slot)) {
+            slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(slotSpec[Int(other)].kind))
+        }
+        let activity = FluidActivityID(raw: Int32(slot))
+        let rate = 1 / (1 + slowdown)
+        guard rate != activities.rate(activity) else { return }
+        let end = activities.setRate(activity, ratePerNs: rate, nowNs: now)
+        pendingEnds.append((Int32(slot), end, Int64(activities.generation(activity))))
+    }
+
+    /// Interference class of a job kind: 0 generic, 1 training (every model-building kind),
+    /// 2 data processing, 3 inference.
+    static func interferenceClass(_ kind: JobKind) -> Int {
+        switch kind.category {
+        case "training": return 1
+        case "data_processing": return 2
+        case "inference": return 3
+        default: return 0
+        }
     }
 
     /// The job class index of a job, or -1 when it did not come from a job class.
@@ -188,7 +232,16 @@ struct CenterModel: EventHandler {
         advanceStatistics(to: now)
         settleInstant(now: now)
         for p in policies.indices { dispatch(pool: p, kernel: kernel) }
+        flushPendingEnds(kernel)
         sample(at: now)
+    }
+
+    /// Schedules the completion events of jobs whose speed changed this pass.
+    mutating func flushPendingEnds(_ kernel: Kernel) {
+        for (slot, end, generation) in pendingEnds where end != SimTime.never {
+            kernel.schedule(Event(kind: Kind.jobEnd.rawValue, subject: slot, tag: generation), atNs: end)
+        }
+        pendingEnds.removeAll(keepingCapacity: true)
     }
 
     /// Lets pool `p`'s policy start and preempt jobs; runs it again after preemptions whose
@@ -200,7 +253,12 @@ struct CenterModel: EventHandler {
             pools[p] = AcceleratorPool.placeholder   // keep the context's copy unique (no copy on write)
             policies[p].dispatch(&context)
             pools[p] = context.pool
+            context.pool = .placeholder   // the pool's state has one owner again
             for job in context.started { start(job, kernel: kernel) }
+            for job in context.started where job.milli < 1000 {
+                for other in pools[p].coRunners(slot: job.slot) { refreshRate(slot: Int(other), now: now) }
+                refreshRate(slot: Int(job.slot), now: now)
+            }
             if context.wakeUpNs != SimTime.never, context.wakeUpNs > now, context.wakeUpNs < wakeAtNs[p] || wakeAtNs[p] <= now {
                 wakeAtNs[p] = context.wakeUpNs
                 kernel.schedule(Event(kind: Kind.wakeUp.rawValue, subject: Int32(p)), atNs: context.wakeUpNs)
@@ -222,7 +280,7 @@ struct CenterModel: EventHandler {
         let ranNs = now - slotRunStart[slot]
         slotAttained[slot] += Double(ranNs) * Double(spec.accelerators)
         slotServedNs[slot] += ranNs
-        let acceleratorNs = Double(ranNs) * Double(spec.accelerators)
+        let acceleratorNs = Double(ranNs) * spec.acceleratorShare
         breakdown.update(spec) { $0.acceleratorNs += acceleratorNs }
         slotRunStart[slot] = -1
         slotPreemptions[slot] += 1
@@ -239,8 +297,11 @@ struct CenterModel: EventHandler {
     /// A preempted job gives its accelerators back and waits again.
     mutating func releaseAndRequeue(slot: Int, now: SimTimeNs) {
         let spec = slotSpec[slot]
-        pools[Int(spec.pool)].release(Int(spec.accelerators))
-        busy -= Int(spec.accelerators)
+        let sharers = pools[Int(spec.pool)].coRunners(slot: Int32(slot))
+        pools[Int(spec.pool)].release(slot: Int32(slot))
+        for other in sharers { refreshRate(slot: Int(other), now: now) }
+        busyMilli -= Int64(spec.accelerators) * Int64(spec.milli)
+        poolBusyMilli[Int(spec.pool)] -= Int64(spec.accelerators) * Int64(spec.milli)
         waiting += 1
         policies[Int(spec.pool)].enqueue(queuedJob(slot: slot, now: now), nowNs: now)
     }
@@ -250,9 +311,11 @@ struct CenterModel: EventHandler {
         let spec = slotSpec[slot]
         let remaining = SimTimeNs(activities.remainingWork(FluidActivityID(raw: Int32(slot)), nowNs: now).rounded(.up))
         let estimate = trueDurations ? remaining : max(1_000_000_000, estimator.estimate(tenant: spec.tenant) - slotServedNs[slot])
-        return QueuedJob(slot: Int32(slot), id: slotID[slot], accelerators: spec.accelerators, submitNs: spec.submitNs, tenant: spec.tenant,
-                         priority: spec.priority, remainingNs: remaining, estimatedRemainingNs: estimate,
-                         attainedServiceNs: slotAttained[slot], preemptions: slotPreemptions[slot])
+        var job = QueuedJob(slot: Int32(slot), id: slotID[slot], accelerators: spec.accelerators, submitNs: spec.submitNs, tenant: spec.tenant,
+                            priority: spec.priority, remainingNs: remaining, estimatedRemainingNs: estimate,
+                            attainedServiceNs: slotAttained[slot], preemptions: slotPreemptions[slot])
+        job.milli = spec.milli
+        return job
     }
 
     /// Applies this instant's buffered effects in the documented order: finished jobs release
@@ -304,7 +367,7 @@ struct CenterModel: EventHandler {
         let slot = Int(activity.raw)
         if slot == slotID.count {
             slotID.append(0); slotSpec.append(spec); slotRunStart.append(-1); slotFirstStart.append(-1)
-            slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0)
+            slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0); slotServers.append(0); slotLeaves.append(0)
         }
         slotID[slot] = id
         slotSpec[slot] = spec
@@ -323,7 +386,11 @@ struct CenterModel: EventHandler {
         slotRunStart[slot] = now
         running += 1
         waiting -= 1
-        busy += Int(job.accelerators)
+        busyMilli += Int64(job.accelerators) * Int64(job.milli)
+        poolBusyMilli[Int(slotSpec[slot].pool)] += Int64(job.accelerators) * Int64(job.milli)
+        let span = pools[Int(slotSpec[slot].pool)].span(slot: job.slot)
+        slotServers[slot] = Int32(span.servers)
+        slotLeaves[slot] = Int32(span.leaves)
         if slotFirstStart[slot] < 0 {
             slotFirstStart[slot] = now
             let wait = now - job.submitNs
@@ -340,7 +407,8 @@ struct CenterModel: EventHandler {
     }
 
     mutating func sample(at now: SimTimeNs) {
-        let s = UtilizationSample(timeNs: now, busyAccelerators: Int32(busy), queuedJobs: Int32(waiting), runningJobs: Int32(running))
+        let devicesInUse = pools.reduce(0) { $0 + $1.busy }
+        let s = UtilizationSample(timeNs: now, busyAccelerators: Int32(devicesInUse), queuedJobs: Int32(waiting), runningJobs: Int32(running))
         if (s.busyAccelerators, s.queuedJobs, s.runningJobs) != (lastSample.busyAccelerators, lastSample.queuedJobs, lastSample.runningJobs) {
             sink.record(utilization: s)
             lastSample = s
@@ -373,9 +441,9 @@ struct CenterModel: EventHandler {
         for s in runningSlots.sorted(by: { slotID[$0] < slotID[$1] }) {
             let spec = slotSpec[s]
             let ranNs = endNs - slotRunStart[s]
-            let servedNs = slotServedNs[s] + ranNs
-            let done = spec.durationNs > 0 ? min(1, Double(servedNs) / Double(spec.durationNs)) : 1
-            let acceleratorNs = Double(ranNs) * Double(spec.accelerators)
+            let left = activities.remainingWork(FluidActivityID(raw: Int32(s)), nowNs: endNs)
+            let done = spec.durationNs > 0 ? min(1, max(0, 1 - left / Double(spec.durationNs))) : 1
+            let acceleratorNs = Double(ranNs) * spec.acceleratorShare
             breakdown.update(spec) { g in
                 g.acceleratorNs += acceleratorNs
                 g.flops += spec.flops * done
@@ -385,6 +453,8 @@ struct CenterModel: EventHandler {
             r.label(with: spec)
             r.flops = spec.flops * done
             r.preemptions = slotPreemptions[s]
+            r.serversSpanned = slotServers[s]
+            r.leavesSpanned = slotLeaves[s]
             alive.append(r)
         }
         alive.sort { $0.id < $1.id }

@@ -31,7 +31,9 @@ public enum CenterRun {
         }
         let spec = scenario.scheduling
         let policyOptions = spec.options(tenants: demand.names.tenants)
-        var model = CenterModel(poolCapacities: demand.pools.map(\.capacity), poolNames: demand.pools.map(\.name),
+        let sharing = spec.sharing.options
+        let pools = demand.layouts.map { AcceleratorPool(layout: $0, placement: spec.placement, sharing: sharing) }
+        var model = CenterModel(pools: pools, poolNames: demand.pools.map(\.name),
                                 policy: { SchedulingPolicies.make(spec.policy, options: policyOptions)! }, sources: demand.sources,
                                 listed: demand.listed, names: demand.names, sink: sink,
                                 preemptionCost: PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits),
@@ -71,7 +73,8 @@ public enum CenterRun {
         summary.slowdownMean = st.completed > 0 ? st.slowdownSum / Double(st.completed) : 0
         summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
         summary.preemptions = model.preemptionsTotal
-        SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs)
+        SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs,
+                               sharingCapacity: sharing.oversubscription)
         return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,
                          seedCollisions: streams.collisions, names: demand.names, traceReports: demand.traceReports)
     }

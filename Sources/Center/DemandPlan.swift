@@ -1,5 +1,6 @@
 import Production
 import Scenario
+import Scheduling
 import SimKernel
 import Workloads
 
@@ -9,6 +10,8 @@ import Workloads
 /// the indices jobs carry.
 public struct DemandPlan {
     public var pools: [PoolView]
+    /// Servers and leaves of each pool, in server-group order (`cluster.serversPerLeaf` to a leaf).
+    public var layouts: [PoolLayout]
     public var sources: [any JobSource]
     public var listed: [JobSpec]
     public var names: DemandNames
@@ -35,6 +38,12 @@ public struct DemandPlan {
             let device = catalog.first { $0.name == group.accelerator }!
             return PoolView(name: name, role: group.role, accelerator: device, server: group.serverModel,
                             capacity: scenario.cluster.capacity(ofPool: name))
+        }
+        layouts = scenario.cluster.poolNames.map { name in
+            let devices = scenario.cluster.servers.filter { $0.pool == name }
+                .flatMap { repeatElement(Int32($0.acceleratorsPerServer), count: $0.count) }
+            let perLeaf = scenario.cluster.serversPerLeaf
+            return PoolLayout(devicesPerServer: devices, leafOfServer: devices.indices.map { Int32($0 / perLeaf) })
         }
         names.pools = pools.map(\.name)
         names.poolAccelerators = pools.map(\.accelerator.name)
@@ -129,6 +138,7 @@ public struct DemandPlan {
                 JobSpec(submitNs: j.submitNs, accelerators: j.accelerators, durationNs: j.durationNs, source: Int32(sources.count),
                         sequence: Int64(i), tenant: j.tenant.map { DemandNames.intern($0, in: &names.tenants) } ?? -1,
                         model: j.model.map { DemandNames.intern($0, in: &names.models) } ?? -1, pool: Int16(poolIndex), kind: j.kind, flops: j.flops)
+                    .withMilli(j.milli)
             }.filter { $0.submitNs <= horizonNs }
             jobs.sort(by: JobSpec.submissionOrder)
             sources.append(ListedJobs(jobs))

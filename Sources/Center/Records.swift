@@ -56,6 +56,11 @@ public struct JobRecord: Sendable, Equatable {
     public var kind: JobKind = .generic
     /// Times it was preempted.
     public var preemptions: Int32 = 0
+    /// Servers and leaf switches its accelerators spanned (at its latest start; 0 if it never started).
+    public var serversSpanned: Int32 = 0
+    public var leavesSpanned: Int32 = 0
+    /// Share of each accelerator, in thousandths (1000: whole devices).
+    public var milli: Int32 = 1000
     /// FLOPs the job delivered: all of its work if it completed, the part done if it was still
     /// running at the end, 0 otherwise.
     public var flops: Double = 0
@@ -77,6 +82,7 @@ public struct JobRecord: Sendable, Equatable {
 
     /// Copies the demand labels (application, tenant, model, pool, kind) of `spec`.
     public mutating func label(with spec: JobSpec) {
+        milli = spec.milli
         application = spec.application
         tenant = spec.tenant
         model = spec.model

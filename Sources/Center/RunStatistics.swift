@@ -18,14 +18,23 @@ struct RunStatistics {
     var queueAreaNs: Double = 0
     /// ∫ busy accelerators dt per pool.
     var poolBusyAreaNs: [Double] = []
+    /// ∫ partly booked devices dt and ∫ stranded capacity (milli-units on them no whole job can use) dt, per pool.
+    var poolPartialAreaNs: [Double] = []
+    var poolStrandedMilliAreaNs: [Double] = []
     var lastChangeNs: SimTimeNs = 0
 
-    mutating func advance(to nowNs: SimTimeNs, busy: Int, queued: Int, pools: [AcceleratorPool]) {
+    mutating func advance(to nowNs: SimTimeNs, busyAccelerators: Double, queued: Int, poolBusyMilli: [Int64], pools: [AcceleratorPool]) {
         let dt = Double(nowNs - lastChangeNs)
         guard dt > 0 else { return }
-        busyAreaNs += dt * Double(busy)
+        busyAreaNs += dt * busyAccelerators
         queueAreaNs += dt * Double(queued)
-        for p in pools.indices { poolBusyAreaNs[p] += dt * Double(pools[p].busy) }
+        for p in pools.indices {
+            poolBusyAreaNs[p] += dt * Double(poolBusyMilli[p]) / 1000
+            if pools[p].partialDevices > 0 {
+                poolPartialAreaNs[p] += dt * Double(pools[p].partialDevices)
+                poolStrandedMilliAreaNs[p] += dt * Double(pools[p].strandedMilli)
+            }
+        }
         lastChangeNs = nowNs
     }
 
@@ -86,6 +95,8 @@ public struct RunSummary: Sendable, Equatable {
     public var preemptions: Int64 = 0
     /// Jain's fairness index of the tenants' mean slowdowns (1: all equal; 1/n: one tenant takes all the delay).
     public var fairnessJain: Double = 1
+    /// Time-average share of all accelerators' capacity stranded on partly booked devices.
+    public var strandedCapacityMean: Double = 0
     /// Delivered compute: FLOPs and accelerator-hours by kind of work (`delivered`).
     public var delivered: [(String, SummaryValue)] = []
     /// Per-pool, per-application and per-tenant figures (`pools`, `applications`, `tenants`).
@@ -102,6 +113,7 @@ public struct RunSummary: Sendable, Equatable {
          ("wait_mean_s", .real(waitMeanS)), ("wait_p50_s", .real(waitP50S)), ("wait_p99_s", .real(waitP99S)),
          ("jct_mean_s", .real(jctMeanS)), ("jct_p50_s", .real(jctP50S)), ("jct_p99_s", .real(jctP99S)),
          ("queueing_delay_mean_s", .real(queueingDelayMeanS)), ("slowdown_mean", .real(slowdownMean)), ("preemptions", .integer(preemptions)), ("fairness_jain", .real(fairnessJain)),
+         ("fragmentation_stranded_mean", .real(strandedCapacityMean)),
          ("utilization_mean", .real(utilizationMean)), ("queue_length_mean", .real(queueLengthMean)),
          ("arrival_rate_per_s", .real(arrivalRatePerS)), ("makespan_s", .real(makespanS)),
          ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason)),

@@ -11,7 +11,8 @@ enum SummaryBreakdowns {
          ("accelerator_hours", .real(g.acceleratorHours)), ("flop", .real(g.flops))]
     }
 
-    static func fill(_ s: inout RunSummary, breakdown b: Breakdown, stats: RunStatistics, demand: DemandPlan, endNs: SimTimeNs) {
+    static func fill(_ s: inout RunSummary, breakdown b: Breakdown, stats: RunStatistics, demand: DemandPlan, endNs: SimTimeNs,
+                     sharingCapacity: Double) {
         // Delivered compute by category (data_processing, training, inference, generic).
         var categories: [String] = []
         var hours: [String: Double] = [:], flops: [String: Double] = [:]
@@ -34,12 +35,18 @@ enum SummaryBreakdowns {
                        ("flop_by_kind", .object(categories.map { ($0, .real(flops[$0]!)) })),
                        ("jobs_by_kind", .object(JobKind.allCases.map { ($0.name, .integer(b.kinds[Int($0.rawValue)].submitted)) })),
                        ("accelerator_energy_kwh", .real(energyKWh.reduce(0, +)))]
+        let end = Double(max(1, endNs))
+        let capacityMilli = demand.pools.map { Double($0.capacity) * 1000 * sharingCapacity }
+        s.strandedCapacityMean = endNs > 0 ? stats.poolStrandedMilliAreaNs.reduce(0, +) / (end * capacityMilli.reduce(0, +)) : 0
         s.pools = demand.pools.enumerated().map { i, p in
             let util = endNs > 0 ? stats.poolBusyAreaNs[i] / (Double(endNs) * Double(p.capacity)) : 0
+            let fragmentation: [(String, SummaryValue)] = [
+                ("fragmented_devices_mean", .real(stats.poolPartialAreaNs[i] / end)),
+                ("fragmentation_stranded_mean", .real(endNs > 0 ? stats.poolStrandedMilliAreaNs[i] / (end * capacityMilli[i]) : 0))]
             return (p.name, .object([("accelerator", .text(p.accelerator.name)), ("role", .text(p.role.rawValue)),
                                      ("accelerators", .integer(Int64(p.capacity))), ("utilization_mean", .real(util)),
                                      ("accelerator_energy_kwh", .real(energyKWh[i]))]
-                                    + group(b.pools[i])))
+                                    + fragmentation + group(b.pools[i])))
         }
         s.applications = demand.names.applications.enumerated().map { i, name in (name, .object(group(b.applications[i + 1]))) }
         // Jain's index over the tenants' mean slowdowns (tenants with completed jobs).

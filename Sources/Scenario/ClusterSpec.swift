@@ -4,12 +4,15 @@ import Production
 /// pool of accelerators that the scheduler shares out.
 public struct ClusterSpec: Codable, Sendable, Equatable {
     public var servers: [ServerGroupSpec]
+    /// Servers under one leaf (top-of-rack) switch, in the order the groups list them.
+    public var serversPerLeaf: Int
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case servers }
+    enum CodingKeys: String, CodingKey, CaseIterable { case servers, serversPerLeaf }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         servers = try c.decode([ServerGroupSpec].self, forKey: .servers) { $0.isEmpty ? "must list at least one server group" : nil }
+        serversPerLeaf = try c.decode(Int.self, forKey: .serversPerLeaf, default: 32) { $0 < 1 || $0 > 100_000 ? "must be between 1 and 100000" : nil }
     }
 
     /// Accelerators in the whole cluster.

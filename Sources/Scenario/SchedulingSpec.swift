@@ -18,12 +18,18 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
     public var weights: [TenantWeight]
     /// Checkpoint costs of a preemption.
     public var preemption: PreemptionSpec
+    /// Where jobs' accelerators go: `pack`, `spread` or `topology`.
+    public var placement: PlacementPolicy
+    /// Sharing of devices by jobs asking for fractions.
+    public var sharing: SharingSpec
 
     public enum DurationKnowledge: String, Sendable, CaseIterable, ScenarioEnum {
         case `true`, estimated
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case policy, durations, preempt, lasThresholds, backfillDepth, weights, preemption }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case policy, durations, preempt, lasThresholds, backfillDepth, weights, preemption, placement, sharing
+    }
 
     public init(policy: String = "fifo") {
         self.policy = policy
@@ -33,6 +39,8 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
         backfillDepth = 1_000
         weights = []
         preemption = PreemptionSpec()
+        placement = .pack
+        sharing = SharingSpec()
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,6 +60,8 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
         backfillDepth = try c.decode(Int.self, forKey: .backfillDepth, default: d.backfillDepth) { $0 < 1 ? "must be at least 1" : nil }
         weights = try c.decode([TenantWeight].self, forKey: .weights, default: [])
         preemption = try c.decode(PreemptionSpec.self, forKey: .preemption, default: d.preemption)
+        placement = try c.decode(PlacementPolicy.self, forKey: .placement, default: d.placement)
+        sharing = try c.decode(SharingSpec.self, forKey: .sharing, default: d.sharing)
     }
 
     /// The policy options for a run whose tenants are `tenants` (by index).
@@ -92,5 +102,64 @@ public struct PreemptionSpec: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         saveTime = try c.decode(TimeQuantity.self, forKey: .saveTime, default: TimeQuantity(baseUnits: 0))
         restoreTime = try c.decode(TimeQuantity.self, forKey: .restoreTime, default: TimeQuantity(baseUnits: 0))
+    }
+}
+
+extension PlacementPolicy: ScenarioEnum {}
+
+/// Kinds of jobs for interference between co-located jobs.
+public enum InterferenceClass: String, Sendable, CaseIterable, ScenarioEnum {
+    case generic, training, data_processing, inference
+
+    var index: Int { InterferenceClass.allCases.firstIndex(of: self)! }
+}
+
+/// How devices are shared by jobs asking for fractions of one (`scheduling.sharing`).
+public struct SharingSpec: Codable, Sendable, Equatable {
+    /// Sharable capacity of a device (1.5: fractional jobs may book 150% of it).
+    public var oversubscription: Double
+    /// Slowdown per co-located job when no pair rule applies.
+    public var slowdown: Double
+    /// Slowdowns for particular pairs of job classes (symmetric).
+    public var interference: [InterferenceRule]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case oversubscription, slowdown, interference }
+
+    public init() {
+        oversubscription = 1
+        slowdown = 0
+        interference = []
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        oversubscription = try c.decode(Double.self, forKey: .oversubscription, default: 1) { $0 < 1 || $0 > 16 ? "must be between 1 and 16" : nil }
+        slowdown = try c.decode(Double.self, forKey: .slowdown, default: 0) { $0 < 0 ? "must not be negative" : nil }
+        interference = try c.decode([InterferenceRule].self, forKey: .interference, default: [])
+    }
+
+    /// The scheduler's sharing options.
+    public var options: SharingOptions {
+        let n = InterferenceClass.allCases.count
+        var table = Array(repeating: Array(repeating: slowdown, count: n), count: n)
+        for r in interference {
+            table[r.between[0].index][r.between[1].index] = r.slowdown
+            table[r.between[1].index][r.between[0].index] = r.slowdown
+        }
+        return SharingOptions(oversubscription: oversubscription, interference: table)
+    }
+}
+
+/// The slowdown two classes of co-located jobs inflict on each other.
+public struct InterferenceRule: Codable, Sendable, Equatable {
+    public var between: [InterferenceClass]
+    public var slowdown: Double
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case between, slowdown }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        between = try c.decode([InterferenceClass].self, forKey: .between) { $0.count != 2 ? "must name two job classes" : nil }
+        slowdown = try c.decode(Double.self, forKey: .slowdown) { $0 < 0 ? "must not be negative" : nil }
     }
 }

@@ -1,45 +1,372 @@
-/// The pooled accelerators of the center (the guide's 池化): how many there are and how many
-/// are free. Gang allocation takes all of a job's accelerators at once or none.
+/// The pooled accelerators of the center (the guide's 池化): servers of devices under leaf
+/// switches. Gang allocation places all of a job's accelerators at once or none, by the pool's
+/// placement policy; jobs asking for a fraction of a device (`milli` < 1000, the `gpu_milli` of
+/// the Alibaba trace) share devices up to the oversubscription limit.
 ///
-/// Placement onto particular servers and slices comes with topology-aware scheduling; this pool
-/// counts whole devices.
+/// `free` counts whole unused devices: what a whole-device job can take.
 public struct AcceleratorPool: Sendable {
     /// All accelerators in the pool.
     public let capacity: Int
-    /// Accelerators not allocated.
-    public private(set) var free: Int
+    public let placement: PlacementPolicy
+    public let sharing: SharingOptions
 
+    private var storage: PoolStorage
+
+    /// Whole devices not allocated to anyone.
+    public var free: Int { storage.free }
+    /// Σ free milli on partly booked devices: capacity no whole-device job can use.
+    public var strandedMilli: Int { storage.strandedMilli }
+    /// Partly booked devices.
+    public var partialDevices: Int { storage.partial.count }
+
+    /// Copies the state before the first change when another pool value shares it.
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    /// A pool of `capacity` accelerators in servers of 8 (or fewer), one leaf: the layout when
+    /// placement does not matter.
     public init(capacity: Int) {
         precondition(capacity > 0, "a pool needs at least one accelerator")
+        let full = capacity / 8, rest = capacity % 8
+        var devices = Array(repeating: Int32(8), count: full)
+        if rest > 0 { devices.append(Int32(rest)) }
+        self.init(layout: PoolLayout(devicesPerServer: devices, leafOfServer: Array(repeating: 0, count: devices.count)))
+    }
+
+    public init(layout: PoolLayout, placement: PlacementPolicy = .pack, sharing: SharingOptions = SharingOptions()) {
+        self.placement = placement
+        self.sharing = sharing
+        storage = PoolStorage()
+        var first: Int32 = 0
+        for (s, n) in layout.devicesPerServer.enumerated() {
+            storage.serverFirstDevice.append(first)
+            storage.serverDevices.append(n)
+            storage.serverLeaf.append(layout.leafOfServer[s])
+            storage.deviceServer.append(contentsOf: repeatElement(Int32(s), count: Int(n)))
+            first += n
+        }
+        capacity = Int(first)
+        storage.free = capacity
+        storage.maxServerDevices = layout.devicesPerServer.max()!
+        storage.leafFree = Array(repeating: 0, count: Int(layout.leafOfServer.max()!) + 1)
+        for (s, n) in layout.devicesPerServer.enumerated() { storage.leafFree[Int(layout.leafOfServer[s])] += n }
+        storage.deviceUsed = Array(repeating: 0, count: capacity)
+        storage.deviceJobs = Array(repeating: [], count: capacity)
+        storage.partialPosition = Array(repeating: -1, count: capacity)
+        storage.serverFree = layout.devicesPerServer
+        storage.buckets = Array(repeating: [], count: Int(storage.maxServerDevices) + 1)
+        storage.bucketPosition = Array(repeating: 0, count: storage.serverFree.count)
+        for s in storage.serverFree.indices { bucketInsert(Int32(s)) }
+    }
+
+    private init(unchecked capacity: Int) {
         self.capacity = capacity
-        self.free = capacity
+        storage = PoolStorage()
+        storage.free = capacity
+        placement = .pack
+        sharing = SharingOptions()
     }
 
     /// A stand-in with no accelerators, held in a pool's place while a scheduling context
     /// owns it (so the context's copy is unique and is not copied on write).
     public static let placeholder = AcceleratorPool(unchecked: 0)
 
-    private init(unchecked capacity: Int) {
-        self.capacity = capacity
-        free = capacity
-    }
-
-    /// Accelerators allocated.
-    public var busy: Int { capacity - free }
+    /// Accelerators allocated (whole, or partly to shared jobs).
+    public var busy: Int { capacity - storage.free }
 
     /// Whether a job of `count` accelerators could ever run here.
     public func canEverFit(_ count: Int) -> Bool { count <= capacity }
 
-    /// Takes `count` accelerators if they are all free (gang); returns whether it did.
-    public mutating func allocate(_ count: Int) -> Bool {
-        guard count <= free else { return false }
-        free -= count
+    // MARK: Buckets
+
+    private mutating func bucketInsert(_ s: Int32) {
+        let k = Int(storage.serverFree[Int(s)])
+        storage.bucketPosition[Int(s)] = Int32(storage.buckets[k].count)
+        storage.buckets[k].append(s)
+    }
+
+    private mutating func bucketRemove(_ s: Int32) {
+        let k = Int(storage.serverFree[Int(s)])
+        let i = Int(storage.bucketPosition[Int(s)])
+        let last = storage.buckets[k].removeLast()
+        if i < storage.buckets[k].count {
+            storage.buckets[k][i] = last
+            storage.bucketPosition[Int(last)] = Int32(i)
+        }
+    }
+
+    /// Changes server `s`'s whole-free count by `delta`, keeping buckets, leaves and `free` in step.
+    private mutating func adjustServerFree(_ s: Int32, by delta: Int32) {
+        bucketRemove(s)
+        storage.serverFree[Int(s)] += delta
+        bucketInsert(s)
+        storage.leafFree[Int(storage.serverLeaf[Int(s)])] += delta
+        storage.free += Int(delta)
+    }
+
+    // MARK: Allocation
+
+    /// Places a job of `count` accelerators (each `milli`/1000 of a device; 1000 = whole) for
+    /// `slot`; returns whether it could.
+    public mutating func allocate(slot: Int32, count: Int, milli: Int32 = 1000) -> Bool {
+        makeUnique()
+        guard count > 0 else { return record(slot: slot, devices: [], milli: 0) }
+        if milli >= 1000 {
+            guard count <= storage.free else { return false }
+            return record(slot: slot, devices: wholeDevices(count), milli: sharing.deviceCapacityMilli)
+        }
+        var devices: [Int32] = []
+        for _ in 0..<count {
+            guard let d = sharedDevice(milli, excluding: devices) else {
+                for d in devices { book(d, -milli) }
+                return false
+            }
+            book(d, milli)
+            devices.append(d)
+        }
+        for d in devices { book(d, -milli) }   // booked for real below, once all fit
+        return record(slot: slot, devices: devices, milli: milli)
+    }
+
+    private mutating func record(slot: Int32, devices: [Int32], milli: Int32) -> Bool {
+        for d in devices { book(d, milli) }
+        guard slot >= 0 else { return true }
+        let s = Int(slot)
+        if s >= storage.slotDevices.count {
+            storage.slotDevices.append(contentsOf: repeatElement([], count: s - storage.slotDevices.count + 1))
+            storage.slotMilli.append(contentsOf: repeatElement(0, count: s - storage.slotMilli.count + 1))
+        }
+        storage.slotDevices[s] = devices
+        storage.slotMilli[s] = milli
+        if milli < sharing.deviceCapacityMilli { for d in devices { storage.deviceJobs[Int(d)].append(slot) } }
         return true
     }
 
-    /// Returns `count` accelerators.
-    public mutating func release(_ count: Int) {
-        precondition(free + count <= capacity, "released more accelerators than were allocated")
-        free += count
+    /// Books (or, negative, unbooks) `milli` on device `d`, keeping the free counts and the
+    /// partial set in step.
+    private mutating func book(_ d: Int32, _ milli: Int32) {
+        let i = Int(d)
+        let cap = sharing.deviceCapacityMilli
+        let before = storage.deviceUsed[i]
+        let after = before + milli
+        storage.deviceUsed[i] = after
+        if before == 0 && after > 0 { adjustServerFree(storage.deviceServer[i], by: -1) }
+        if before > 0 && after == 0 { adjustServerFree(storage.deviceServer[i], by: 1) }
+        let wasPartial = before > 0 && before < cap, isPartial = after > 0 && after < cap
+        if wasPartial { storage.strandedMilli -= Int(cap - before) }
+        if isPartial { storage.strandedMilli += Int(cap - after) }
+        if isPartial && !wasPartial {
+            storage.partialPosition[i] = Int32(storage.partial.count)
+            storage.partial.append(d)
+        } else if wasPartial && !isPartial {
+            let p = Int(storage.partialPosition[i])
+            let last = storage.partial.removeLast()
+            if p < storage.partial.count {
+                storage.partial[p] = last
+                storage.partialPosition[Int(last)] = Int32(p)
+            }
+            storage.partialPosition[i] = -1
+        }
+    }
+
+    /// `count` unused devices, chosen by the placement policy (caller checked `count <= free`).
+    private func wholeDevices(_ count: Int) -> [Int32] {
+        var out: [Int32] = []
+        out.reserveCapacity(count)
+        func take(_ s: Int32, _ n: Int) {
+            var left = n
+            let first = Int(storage.serverFirstDevice[Int(s)])
+            for d in first..<first + Int(storage.serverDevices[Int(s)]) where left > 0 && storage.deviceUsed[d] == 0 && !out.contains(Int32(d)) {
+                out.append(Int32(d))
+                left -= 1
+            }
+        }
+        /// Greedy over servers with the most free devices first (few servers per gang).
+        func greedy(_ servers: [Int32]) {
+            var left = count - out.count
+            for s in servers.sorted(by: { (storage.serverFree[Int($0)], -$0) > (storage.serverFree[Int($1)], -$1) }) where left > 0 {
+                let n = min(left, Int(storage.serverFree[Int(s)]))
+                if n > 0 { take(s, n); left -= n }
+            }
+        }
+        switch placement {
+        case .spread where count == 1:
+            if let k = (1...Int(storage.maxServerDevices)).last(where: { !storage.buckets[$0].isEmpty }) { take(storage.buckets[k].last!, 1) }
+        case .topology:
+            // The fullest leaf that can hold the whole job, then the best-fitting servers in it.
+            var bestLeaf = -1
+            for (l, f) in storage.leafFree.enumerated() where Int(f) >= count && (bestLeaf < 0 || f < storage.leafFree[bestLeaf]) { bestLeaf = l }
+            if bestLeaf >= 0 {
+                let servers = storage.serverLeaf.indices.filter { Int(storage.serverLeaf[$0]) == bestLeaf && storage.serverFree[$0] > 0 }.map { Int32($0) }
+                if let fit = servers.filter({ Int(storage.serverFree[Int($0)]) >= count }).min(by: { (storage.serverFree[Int($0)], $0) < (storage.serverFree[Int($1)], $1) }) {
+                    take(fit, count)
+                } else {
+                    greedy(servers)
+                }
+            } else {
+                greedy(fullServers())
+            }
+        default:
+            // Pack: the server whose storage.free count fits most tightly; a gang larger than any
+            // server's storage.free count takes the emptiest servers first.
+            if count <= Int(storage.maxServerDevices), let k = (count...Int(storage.maxServerDevices)).first(where: { !storage.buckets[$0].isEmpty }) {
+                take(storage.buckets[k].last!, count)
+            } else {
+                greedy(fullServers())
+            }
+        }
+        return out
+    }
+
+    /// Servers with at least one free device, from the buckets (highest first, stable order).
+    private func fullServers() -> [Int32] {
+        var out: [Int32] = []
+        for k in stride(from: Int(storage.maxServerDevices), through: 1, by: -1) { out.append(contentsOf: storage.buckets[k]) }
+        return out
+    }
+
+    /// A device with room for `milli` more, by the placement policy; nil if none.
+    private func sharedDevice(_ milli: Int32, excluding: [Int32]) -> Int32? {
+        let cap = sharing.deviceCapacityMilli
+        var best: Int32? = nil
+        var bestRoom = Int32.max
+        func unused(mostFree: Bool) -> Int32? {
+            let ks = mostFree ? Array(stride(from: Int(storage.maxServerDevices), through: 1, by: -1)) : Array(1...Int(storage.maxServerDevices))
+            for k in ks {
+                for s in storage.buckets[k].reversed() {
+                    let first = Int(storage.serverFirstDevice[Int(s)])
+                    for d in first..<first + Int(storage.serverDevices[Int(s)]) where storage.deviceUsed[d] == 0 && !excluding.contains(Int32(d)) { return Int32(d) }
+                }
+            }
+            return nil
+        }
+        switch placement {
+        case .spread:
+            if let d = unused(mostFree: true) { return d }
+            for d in storage.partial where !excluding.contains(d) {
+                let room = cap - storage.deviceUsed[Int(d)]
+                if room >= milli, best == nil || room > cap - storage.deviceUsed[Int(best!)] || (room == cap - storage.deviceUsed[Int(best!)] && d < best!) { best = d }
+            }
+            return best
+        default:
+            // Best fit among shared devices, else an unused device on the fullest server.
+            for d in storage.partial where !excluding.contains(d) {
+                let room = cap - storage.deviceUsed[Int(d)]
+                if room >= milli, room < bestRoom || (room == bestRoom && d < best!) { best = d; bestRoom = room }
+            }
+            return best ?? unused(mostFree: false)
+        }
+    }
+
+    /// Returns the accelerators of `slot`'s job.
+    public mutating func release(slot: Int32) {
+        makeUnique()
+        let s = Int(slot)
+        let milli = storage.slotMilli[s]
+        // Take the list out first, so the outer array stays uniquely referenced (no copy on write).
+        let devices = storage.slotDevices[s]
+        storage.slotDevices[s] = []
+        for d in devices {
+            book(d, -milli)
+            if milli < sharing.deviceCapacityMilli { storage.deviceJobs[Int(d)].removeAll { $0 == slot } }
+        }
+    }
+
+    // MARK: Views
+
+    /// Checks the pool's bookkeeping: no device booked beyond its sharing limit, whole-free counts,
+    /// buckets, leaves, the partial set and the stranded capacity all agree. Returns the first
+    /// inconsistency, or nil (for property tests).
+    public func inconsistency() -> String? {
+        let cap = sharing.deviceCapacityMilli
+        var freeCount = 0, stranded = 0, partialCount = 0
+        var leaf = Array(repeating: Int32(0), count: storage.leafFree.count)
+        for s in storage.serverDevices.indices {
+            var whole: Int32 = 0
+            let first = Int(storage.serverFirstDevice[s])
+            for d in first..<first + Int(storage.serverDevices[s]) {
+                let u = storage.deviceUsed[d]
+                if u < 0 || u > cap { return "device \(d) booked \(u) of \(cap) milli" }
+                if u == 0 { whole += 1 }
+                if u > 0 && u < cap { partialCount += 1; stranded += Int(cap - u) }
+            }
+            if whole != storage.serverFree[s] { return "server \(s) counts \(storage.serverFree[s]) storage.free devices, has \(whole)" }
+            if storage.buckets[Int(whole)][Int(storage.bucketPosition[s])] != Int32(s) { return "server \(s) is not in bucket \(whole)" }
+            leaf[Int(storage.serverLeaf[s])] += whole
+            freeCount += Int(whole)
+        }
+        if freeCount != storage.free { return "storage.free is \(storage.free), devices say \(freeCount)" }
+        if leaf != storage.leafFree { return "leaf free counts disagree" }
+        if partialCount != storage.partial.count { return "\(storage.partial.count) storage.partial devices listed, \(partialCount) found" }
+        if stranded != storage.strandedMilli { return "stranded \(storage.strandedMilli), devices say \(stranded)" }
+        return nil
+    }
+
+    /// Servers and leaves the job in `slot` spans.
+    public func span(slot: Int32) -> (servers: Int, leaves: Int) {
+        let devices = Int(slot) < storage.slotDevices.count ? storage.slotDevices[Int(slot)] : []
+        var servers: [Int32] = [], leaves: [Int32] = []
+        for d in devices {
+            let s = storage.deviceServer[Int(d)]
+            if !servers.contains(s) { servers.append(s) }
+            if !leaves.contains(storage.serverLeaf[Int(s)]) { leaves.append(storage.serverLeaf[Int(s)]) }
+        }
+        return (servers.count, leaves.count)
+    }
+
+    /// The other jobs sharing a device with `slot`'s job.
+    public func coRunners(slot: Int32) -> [Int32] {
+        guard Int(slot) < storage.slotDevices.count else { return [] }
+        var out: [Int32] = []
+        for d in storage.slotDevices[Int(slot)] {
+            for j in storage.deviceJobs[Int(d)] where j != slot && !out.contains(j) { out.append(j) }
+        }
+        return out
+    }
+}
+
+/// The pool's state, shared copy-on-write: copying an `AcceleratorPool` (into a scheduling
+/// context and back) costs one reference count, not one per array.
+final class PoolStorage: @unchecked Sendable {
+    @exclusivity(unchecked) var free: Int = 0
+    // Layout.
+    @exclusivity(unchecked) var serverFirstDevice: [Int32] = []
+    @exclusivity(unchecked) var serverDevices: [Int32] = []
+    @exclusivity(unchecked) var serverLeaf: [Int32] = []
+    @exclusivity(unchecked) var deviceServer: [Int32] = []
+    @exclusivity(unchecked) var leafFree: [Int32] = []
+    @exclusivity(unchecked) var maxServerDevices: Int32 = 0
+
+    // State.
+    /// Milli-units booked on each device (0: unused; the device capacity when held whole).
+    @exclusivity(unchecked) var deviceUsed: [Int32] = []
+    /// Whole unused devices per server, and servers bucketed by that count.
+    @exclusivity(unchecked) var serverFree: [Int32] = []
+    @exclusivity(unchecked) var buckets: [[Int32]] = []
+    @exclusivity(unchecked) var bucketPosition: [Int32] = []
+    /// Devices booked partly (by fractional jobs), as a set with positions.
+    @exclusivity(unchecked) var partial: [Int32] = []
+    @exclusivity(unchecked) var partialPosition: [Int32] = []
+    /// Jobs on each shared device (for interference), and each job's devices and milli by slot.
+    @exclusivity(unchecked) var deviceJobs: [[Int32]] = []
+    @exclusivity(unchecked) var slotDevices: [[Int32]] = []
+    @exclusivity(unchecked) var slotMilli: [Int32] = []
+
+    /// Σ free milli on partly booked devices: capacity no whole-device job can use.
+    @exclusivity(unchecked) var strandedMilli: Int = 0
+
+
+    init() {}
+
+    func copy() -> PoolStorage {
+        let c = PoolStorage()
+        c.free = free
+        c.serverFirstDevice = serverFirstDevice; c.serverDevices = serverDevices; c.serverLeaf = serverLeaf
+        c.deviceServer = deviceServer; c.leafFree = leafFree; c.maxServerDevices = maxServerDevices
+        c.deviceUsed = deviceUsed; c.serverFree = serverFree; c.buckets = buckets; c.bucketPosition = bucketPosition
+        c.partial = partial; c.partialPosition = partialPosition; c.deviceJobs = deviceJobs
+        c.slotDevices = slotDevices; c.slotMilli = slotMilli; c.strandedMilli = strandedMilli
+        return c
     }
 }

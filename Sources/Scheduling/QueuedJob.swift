@@ -7,6 +7,8 @@ public struct QueuedJob: Sendable, Equatable {
     /// Job id, unique in the run, assigned in submission order.
     public var id: Int64
     public var accelerators: Int32
+    /// Share of each accelerator in thousandths (1000: whole devices; less: shared devices).
+    public var milli: Int32 = 1000
     public var submitNs: SimTimeNs
     /// Tenant index (-1: none).
     public var tenant: Int16

@@ -47,11 +47,12 @@ public struct SchedulerBenchmark {
         pool = .placeholder
         policy.dispatch(&context)
         pool = context.pool
+        context.pool = .placeholder
         running.append(contentsOf: context.started)
         for slot in context.preempted {
             if let i = running.firstIndex(where: { $0.slot == slot }) {
                 let job = running.remove(at: i)
-                pool.release(Int(job.accelerators))
+                pool.release(slot: job.slot)
                 policy.enqueue(job, nowNs: nowNs)
             }
         }
@@ -63,7 +64,7 @@ public struct SchedulerBenchmark {
         for _ in 0..<decisions {
             nowNs += 1_000_000_000
             if let done = running.popFirst() {
-                pool.release(Int(done.accelerators))
+                pool.release(slot: done.slot)
                 policy.finished(slot: done.slot, nowNs: nowNs)
                 freeSlots.append(done.slot)
             }

@@ -20,9 +20,9 @@ public struct SchedulingContext {
         self.pool = pool
     }
 
-    /// Starts `job` if its accelerators are free; returns whether it did.
+    /// Starts `job` if its accelerators can be placed now; returns whether it did.
     public mutating func start(_ job: QueuedJob) -> Bool {
-        guard pool.allocate(Int(job.accelerators)) else { return false }
+        guard pool.allocate(slot: job.slot, count: Int(job.accelerators), milli: job.milli) else { return false }
         started.append(job)
         return true
     }

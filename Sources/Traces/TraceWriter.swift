@@ -43,7 +43,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private let jobClass, jobAccelerators: TraceColumn<Int32>
     private let jobState, jobReject, jobKind: TraceColumn<Int8>
     private let jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType: TraceColumn<Int16>
-    private let jobPreemptions: TraceColumn<Int32>
+    private let jobPreemptions, jobServers, jobLeaves, jobMilli: TraceColumn<Int32>
     private let jobFlops: TraceColumn<Double>
     private let dictionaries: hid_t
     /// Accelerator-type code of each pool (set when the run's names arrive).
@@ -94,13 +94,16 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             jobPool = try col(jobs, "pool", "1", "pool of servers it ran in, decoded by /dictionaries/pool")
             jobAcceleratorType = try col(jobs, "accelerator_type", "1", "accelerator model of its pool, decoded by /dictionaries/accelerator_type")
             jobPreemptions = try col(jobs, "preemptions", "1", "times the job was preempted")
+            jobServers = try col(jobs, "servers_spanned", "1", "servers its accelerators spanned at its latest start; 0 if it never started")
+            jobLeaves = try col(jobs, "leaves_spanned", "1", "leaf switches its accelerators spanned at its latest start; 0 if it never started")
+            jobMilli = try col(jobs, "gpu_milli", "1/1000", "share of each accelerator it asked for, in thousandths (1000: whole devices)")
             jobFlops = try col(jobs, "flops", "FLOP", "useful FLOPs delivered (all of them if completed, the part done if still running)")
             utilTime = try col(util, "time_ns", "ns", "time of the sample")
             utilBusy = try col(util, "busy_accelerators", "1", "accelerators allocated to running jobs")
             utilQueued = try col(util, "queued_jobs", "1", "jobs waiting in the scheduler's queue")
             utilRunning = try col(util, "running_jobs", "1", "jobs running")
             columns = [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind,
-                       jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobFlops, utilTime, utilBusy, utilQueued, utilRunning]
+                       jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "job_kind", JobKind.allCases.map { (Int64($0.rawValue), $0.name) })
@@ -160,6 +163,9 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try jobPool.append(r.pool)
             try jobAcceleratorType.append(Int(r.pool) < poolAcceleratorType.count ? poolAcceleratorType[Int(r.pool)] : -1)
             try jobPreemptions.append(r.preemptions)
+            try jobServers.append(r.serversSpanned)
+            try jobLeaves.append(r.leavesSpanned)
+            try jobMilli.append(r.milli)
             try jobFlops.append(r.flops)
         } catch { firstError = error }
     }

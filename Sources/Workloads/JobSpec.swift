@@ -25,6 +25,9 @@ public struct JobSpec: Sendable, Equatable {
     public var kind: JobKind
     /// Strict priority (higher first under the `priority` policy).
     public var priority: Int8 = 0
+    /// Share of each accelerator in thousandths: 1000 for whole devices, less for a slice of a
+    /// shared device (the Alibaba trace's `gpu_milli`).
+    public var milli: Int32 = 1000
     /// Useful FLOPs the job delivers if it runs to completion (0 when unknown).
     public var flops: Double
 
@@ -45,6 +48,16 @@ public struct JobSpec: Sendable, Equatable {
         self.pool = pool
         self.kind = kind
         self.flops = flops
+    }
+
+    /// Accelerators it holds, counting shared devices by their share (2 at 500 milli: 1.0).
+    public var acceleratorShare: Double { Double(accelerators) * Double(milli) / 1000 }
+
+    /// The same job asking for `milli` thousandths of each accelerator.
+    public func withMilli(_ milli: Int32) -> JobSpec {
+        var j = self
+        j.milli = milli
+        return j
     }
 
     /// The documented tie rule for jobs submitted at the same instant: by source (classes in

@@ -10,7 +10,7 @@ public enum TraceFormat: String, Sendable, CaseIterable {
     case alibabaGPU2023 = "alibaba-gpu-2023"
     /// Pollux (OSDI'21) workload files (`name, time, application, num_replicas, batch_size`).
     case pollux
-    /// ICCSim's own job CSV: `submit_s, accelerators, duration_s`, optionally `tenant`, `model`, `kind`.
+    /// ICCSim's own job CSV: `submit_s, accelerators, duration_s`, optionally `tenant`, `model`, `kind`, `gpu_milli`.
     case csv
 }
 
@@ -34,12 +34,14 @@ public struct ImportedJob: Sendable, Equatable {
     public var model: String?
     public var kind: JobKind
     public var flops: Double
+    /// Share of each accelerator in thousandths (1000: whole devices).
+    public var milli: Int32 = 1000
 }
 
 /// What an import found besides its jobs, for the user.
 public struct TraceImportReport: Sendable, Equatable {
     public var rows = 0
-    /// Alibaba: pods asking for a fraction of a GPU (each takes a whole device until sharing is modelled).
+    /// Alibaba: pods asking for a fraction of a GPU (they share devices; `scheduling.sharing`).
     public var fractionalRequests = 0
     /// Alibaba: pods that never started in the trace (replayed with their lifetime as run time).
     public var neverScheduled = 0
@@ -120,8 +122,11 @@ public enum TraceImport {
             if gpus > 0 && milli < 1000 { report.fractionalRequests += 1 }
             if gpus == 0 { report.withoutAccelerators += 1 }
             if scheduled == nil { report.neverScheduled += 1 }
-            jobs.append(ImportedJob(submitNs: seconds(created), accelerators: Int32(gpus), durationNs: seconds(deleted - (scheduled ?? created)),
-                                    tenant: nil, model: nil, kind: .generic, flops: 0))
+            guard milli >= 1 || gpus == 0 else { throw TraceRowError(line: row.line, "gpu_milli is 0 for a pod asking for \(Int(gpus)) GPU(s); expected 1 to 1000") }
+            var job = ImportedJob(submitNs: seconds(created), accelerators: Int32(gpus), durationNs: seconds(deleted - (scheduled ?? created)),
+                                  tenant: nil, model: nil, kind: .generic, flops: 0)
+            job.milli = gpus > 0 ? Int32(milli) : 1000
+            jobs.append(job)
         }
         report.rows = t.rows.count
         return (jobs, report)
@@ -173,9 +178,14 @@ public enum TraceImport {
                 kind = parsed
             }
             func optional(_ name: String) -> String? { t.column(name).map { row.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
-            jobs.append(ImportedJob(submitNs: seconds(try t.number(row, "submit_s")!), accelerators: Int32(n),
-                                    durationNs: seconds(try t.number(row, "duration_s")!), tenant: optional("tenant"), model: optional("model"),
-                                    kind: kind, flops: 0))
+            var job = ImportedJob(submitNs: seconds(try t.number(row, "submit_s")!), accelerators: Int32(n),
+                                  durationNs: seconds(try t.number(row, "duration_s")!), tenant: optional("tenant"), model: optional("model"),
+                                  kind: kind, flops: 0)
+            if t.column("gpu_milli") != nil, let m = try t.number(row, "gpu_milli", min: 1, allowEmpty: true) {
+                guard m <= 1000, m == m.rounded() else { throw TraceRowError(line: row.line, "gpu_milli is \(m); expected a whole number from 1 to 1000") }
+                job.milli = Int32(m)
+            }
+            jobs.append(job)
         }
         return (jobs, report)
     }

@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
             for m in result.rejectionMessages { note("warning: rejected at submission: \(m)") }
             for (name, r) in result.traceReports {
                 var parts: [String] = []
-                if r.fractionalRequests > 0 { parts.append("\(r.fractionalRequests) ask for a fraction of a GPU (each takes a whole one)") }
+                if r.fractionalRequests > 0 { parts.append("\(r.fractionalRequests) ask for a fraction of a GPU (they share devices)") }
                 if r.withoutAccelerators > 0 { parts.append("\(r.withoutAccelerators) ask for no accelerator (run without waiting)") }
                 if r.neverScheduled > 0 { parts.append("\(r.neverScheduled) never started in the trace (replayed with their lifetime as run time)") }
                 if !parts.isEmpty { note("trace \(name): \(r.rows) rows; " + parts.joined(separator: "; ")) }

@@ -8,7 +8,7 @@ import Workloads
 @Suite struct TraceReplayTests {
     /// Alibaba cluster-trace-gpu-v2023 (data/traces/): every one of the 8,152 pods is accounted
     /// for, and with no waiting the mean utilisation equals the trace's own
-    /// Σ num_gpu × (deletion − start) / (6,212 GPUs × makespan), computed here from the CSV.
+    /// Σ num_gpu × gpu_milli/1000 × (deletion − start) / (6,212 GPUs × makespan), computed here from the CSV.
     @Test func alibaba2023ReplaysToCompletion() throws {
         let s = try shippedScenario("Scenarios/traces/alibaba-gpu-2023.yaml")
         // The scenario's server groups are the node list's, counted by (GPUs per node, model).
@@ -32,12 +32,32 @@ import Workloads
         var gpuSeconds = 0.0, end = 0.0
         for f in rows {
             let start = Double(f[10].isEmpty ? f[8] : f[10])!, deleted = Double(f[9])!
-            gpuSeconds += Double(f[3])! * (deleted - start)
+            gpuSeconds += Double(f[3])! * Double(f[4])! / 1000 * (deleted - start)
             end = max(end, deleted)
         }
         #expect(r.waitMeanS == 0)
         #expect(abs(r.utilizationMean - gpuSeconds / (6_212 * end)) < 1e-12)
         #expect(r.makespanS == end)
+    }
+
+    /// "Beware of Fragmentation" (Weng et al., ATC'23) on the same trace: packing fractional
+    /// requests onto shared GPUs (best fit) leaves less capacity stranded on partly used GPUs, and
+    /// fewer partly used GPUs, than spreading them (an unused GPU first).
+    @Test func packingFragmentsLessThanSpreading() throws {
+        func run(_ placement: String) throws -> (stranded: Double, partial: Double) {
+            let s = try shippedScenario("Scenarios/traces/alibaba-gpu-2023.yaml", ["scheduling.placement=\(placement)"])
+            let r = try CenterRun.run(s, sink: NullSink()).summary
+            guard case .object(let pool)? = r.pools.first?.1, case .real(let partial)? = pool.first(where: { $0.0 == "fragmented_devices_mean" })?.1 else {
+                Issue.record("no pool fragmentation figures")
+                return (0, 0)
+            }
+            #expect(r.jobsCompleted == 8_152)
+            return (r.strandedCapacityMean, partial)
+        }
+        let pack = try run("pack"), spread = try run("spread")
+        print("Alibaba 2023 fragmentation: stranded capacity pack \(pack.stranded) vs spread \(spread.stranded); partly used GPUs \(pack.partial) vs \(spread.partial)")
+        #expect(pack.stranded > 0 && pack.stranded < spread.stranded)
+        #expect(pack.partial < spread.partial)
     }
 
     /// Pollux workload-6: 160 jobs, each as long as its application's work model says on a T4.
