@@ -1,4 +1,5 @@
 import Production
+import Workloads
 
 /// The center's hardware: groups of identical servers. Groups with the same `pool` form one
 /// pool of accelerators that the scheduler shares out.
@@ -7,12 +8,21 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
     /// Servers under one leaf (top-of-rack) switch, in the order the groups list them.
     public var serversPerLeaf: Int
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case servers, serversPerLeaf }
+    enum CodingKeys: String, CodingKey, CaseIterable { case servers, nodeLists, serversPerLeaf }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        servers = try c.decode([ServerGroupSpec].self, forKey: .servers) { $0.isEmpty ? "must list at least one server group" : nil }
+        servers = try c.decode([ServerGroupSpec].self, forKey: .servers, default: [])
+        for list in try c.decode([NodeListSpec].self, forKey: .nodeLists, default: []) { servers += list.groups }
+        if servers.isEmpty { throw decoder.scenarioError("the cluster has no servers: give cluster.servers or cluster.nodeLists") }
         serversPerLeaf = try c.decode(Int.self, forKey: .serversPerLeaf, default: 32) { $0 < 1 || $0 > 100_000 ? "must be between 1 and 100000" : nil }
+    }
+
+    /// Node lists are stored expanded into `servers`, so the resolved scenario is self-contained.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(servers, forKey: .servers)
+        try c.encode(serversPerLeaf, forKey: .serversPerLeaf)
     }
 
     /// Accelerators in the whole cluster.
@@ -55,6 +65,23 @@ public struct ServerGroupSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, preset, count, accelerator, acceleratorsPerServer, role, pool, cpuCores, memory, nics, fabric, fabricBandwidth
+    }
+
+    /// A group of `count` generic servers of `accelerators` each (from a node list).
+    init(name: String, count: Int, accelerators: Int, accelerator: String, role: ServerRole, pool: String) {
+        let base = ServerCatalog.builtIn(named: "generic-8")!
+        self.name = name
+        preset = nil
+        self.count = count
+        self.accelerator = accelerator
+        acceleratorsPerServer = accelerators
+        self.role = role
+        self.pool = pool
+        cpuCores = base.cpuCores
+        memory = ByteQuantity(baseUnits: Int64(base.memoryBytes))
+        nics = NICSpec(count: base.nicCount, speed: BandwidthQuantity(baseUnits: Int64(base.nicBandwidthBitsPerS)))
+        fabric = base.fabric
+        fabricBandwidth = BandwidthQuantity(baseUnits: Int64(base.fabricBandwidthBytesPerS * 8))
     }
 
     public init(from decoder: any Decoder) throws {
@@ -125,3 +152,51 @@ extension IntraServerFabric: ScenarioEnum {}
 extension AcceleratorKind: ScenarioEnum {}
 extension Precision: ScenarioEnum {}
 extension ModelFamily: ScenarioEnum {}
+
+/// Servers read from a trace's node list (`cluster.nodeLists`): one server group per (GPUs per
+/// node, model), in order of first appearance; nodes without GPUs are left out.
+public struct NodeListSpec: Codable, Sendable, Equatable {
+    /// The node list (Alibaba cluster-trace-gpu-v2023 `sn, cpu_milli, memory_mib, gpu, model`).
+    public var file: String
+    /// The catalog accelerator every node's GPUs stand for.
+    public var accelerator: String
+    public var role: ServerRole
+    public var pool: String
+    /// The groups read from the file.
+    public var groups: [ServerGroupSpec]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case file, accelerator, role, pool }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let fileDecoder = try c.superDecoder(forKey: .file)
+        file = resolvePath(try c.decode(String.self, forKey: .file), relativeTo: (fileDecoder as? NodeDecoder)?.file)
+        accelerator = try c.decode(String.self, forKey: .accelerator, default: "A100-80GB")
+        role = try c.decode(ServerRole.self, forKey: .role, default: .general)
+        pool = try c.decode(String.self, forKey: .pool, default: role.rawValue) { isPlainName($0) ? nil : "must be a plain name" }
+        let text = try readTraceFile(file, at: fileDecoder)
+        let nodes: [(gpus: Int, model: String)]
+        do { nodes = try TraceImport.nodeList(text) } catch {
+            throw ScenarioError(error.message, at: SourceLocation(file: file, line: error.line, column: 1))
+        }
+        var order: [String] = []
+        var counts: [String: (gpus: Int, count: Int)] = [:]
+        for n in nodes where n.gpus > 0 {
+            let key = "\(n.model.lowercased())-\(n.gpus)"
+            if counts[key] == nil { order.append(key); counts[key] = (n.gpus, 0) }
+            counts[key]!.count += 1
+        }
+        let (accel, r, p) = (accelerator, role, pool)
+        groups = order.map { key in
+            ServerGroupSpec(name: String(key.map { isPlainName(String($0)) ? $0 : "_" }),
+                            count: counts[key]!.count, accelerators: counts[key]!.gpus, accelerator: accel, role: r, pool: p)
+        }
+        if groups.isEmpty { throw fileDecoder.scenarioError("node list '\(file)' has no node with GPUs") }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file); try c.encode(accelerator, forKey: .accelerator)
+        try c.encode(role, forKey: .role); try c.encode(pool, forKey: .pool)
+    }
+}

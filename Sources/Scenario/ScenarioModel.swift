@@ -53,15 +53,20 @@ public struct Scenario: Codable, Sendable, Equatable {
     func checkCluster(_ c: KeyedDecodingContainer<CodingKeys>) throws {
         let names = catalog.resolved.map(\.name)
         let cl = try c.nestedContainer(keyedBy: ClusterSpec.CodingKeys.self, forKey: .cluster)
+        let listed = cl.contains(.servers) ? (try cl.nestedUnkeyedContainer(forKey: .servers).count ?? 0) : 0
         for (i, g) in cluster.servers.enumerated() {
-            let item = try cl.superDecoder(forKey: .servers, item: i).container(keyedBy: ServerGroupSpec.CodingKeys.self)
+            // Groups listed in the file are reported at their keys; groups from node lists at `nodeLists`.
+            func at(_ key: ServerGroupSpec.CodingKeys) throws -> any Decoder {
+                guard i < listed else { return try cl.superDecoder(forKey: .nodeLists) }
+                return try cl.superDecoder(forKey: .servers, item: i).container(keyedBy: ServerGroupSpec.CodingKeys.self).superDecoder(forKey: key)
+            }
             if !names.contains(g.accelerator) {
                 let hint = didYouMean(g.accelerator, among: names)
-                throw try item.superDecoder(forKey: .accelerator).scenarioError(
+                throw try at(.accelerator).scenarioError(
                     "unknown accelerator '\(g.accelerator)'\(hint); the catalog has \(names.joined(separator: ", ")) (add others under catalog.accelerators)")
             }
             if let first = cluster.servers.first(where: { $0.pool == g.pool }), first.accelerator != g.accelerator {
-                throw try item.superDecoder(forKey: .pool).scenarioError(
+                throw try at(.pool).scenarioError(
                     "pool '\(g.pool)' mixes \(first.accelerator) (group '\(first.name)') and \(g.accelerator) (group '\(g.name)'); give the groups different 'pool' names")
             }
         }

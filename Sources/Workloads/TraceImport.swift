@@ -190,6 +190,18 @@ public enum TraceImport {
         return (jobs, report)
     }
 
+    /// Nodes of an Alibaba cluster-trace-gpu-v2023 node list (`sn, cpu_milli, memory_mib, gpu, model`).
+    public static func nodeList(_ text: String) throws(TraceRowError) -> [(gpus: Int, model: String)] {
+        let t = try CSVTable(text: text, required: ["sn", "gpu", "model"])
+        var out: [(gpus: Int, model: String)] = []
+        for row in t.rows {
+            let g = try t.number(row, "gpu")!
+            guard g == g.rounded(), g <= 1024 else { throw TraceRowError(line: row.line, "gpu is \(g); expected a whole number of GPUs up to 1024") }
+            out.append((Int(g), row.fields[t.column("model")!]))
+        }
+        return out
+    }
+
     /// The values of column `name` of a CSV file with a header (for empirical distributions).
     public static func column(_ text: String, _ name: String) throws(TraceRowError) -> [Double] {
         let t = try CSVTable(text: text, required: [name])
