@@ -14,6 +14,8 @@ struct GroupFigures {
     var acceleratorNs: Double = 0
     /// FLOPs delivered.
     var flops: Double = 0
+    /// Accelerator·ns run on capacity lent beyond the tenant's guarantee (`quota` policy).
+    var borrowedAcceleratorNs: Double = 0
 
     var waitMeanS: Double { started > 0 ? waitSumNs / Double(started) / 1e9 : 0 }
     var jctMeanS: Double { completed > 0 ? jctSumNs / Double(completed) / 1e9 : 0 }

@@ -78,6 +78,8 @@ struct CenterModel: EventHandler {
     /// Servers and leaves each slot's job spans (at its latest start).
     var slotServers: [Int32] = []
     var slotLeaves: [Int32] = []
+    /// Whether each slot's current run is on borrowed capacity.
+    var slotBorrowed: [Bool] = []
 
     init(pools: [AcceleratorPool], poolNames: [String], policy make: () -> any SchedulingPolicy, sources: [any JobSource],
          listed: [JobSpec], names: DemandNames, sink: any RecordSink, preemptionCost: PreemptionCost = PreemptionCost(),
@@ -179,7 +181,9 @@ struct CenterModel: EventHandler {
         stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: slotServedNs[slot] + (now - slotRunStart[slot]))
         estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
         let acceleratorNs = Double(now - slotRunStart[slot]) * spec.acceleratorShare
+        let borrowedNs = slotBorrowed[slot] ? acceleratorNs : 0
         breakdown.update(spec) { g in
+            g.borrowedAcceleratorNs += borrowedNs
             g.completed += 1
             g.jctSumNs += Double(jct)
             g.slowdownSum += spec.durationNs > 0 ? Double(jct) / Double(spec.durationNs) : 1
@@ -281,7 +285,11 @@ struct CenterModel: EventHandler {
         slotAttained[slot] += Double(ranNs) * Double(spec.accelerators)
         slotServedNs[slot] += ranNs
         let acceleratorNs = Double(ranNs) * spec.acceleratorShare
-        breakdown.update(spec) { $0.acceleratorNs += acceleratorNs }
+        let borrowedNs = slotBorrowed[slot] ? acceleratorNs : 0
+        breakdown.update(spec) { g in
+            g.acceleratorNs += acceleratorNs
+            g.borrowedAcceleratorNs += borrowedNs
+        }
         slotRunStart[slot] = -1
         slotPreemptions[slot] += 1
         preemptionsTotal += 1
@@ -367,7 +375,7 @@ struct CenterModel: EventHandler {
         let slot = Int(activity.raw)
         if slot == slotID.count {
             slotID.append(0); slotSpec.append(spec); slotRunStart.append(-1); slotFirstStart.append(-1)
-            slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0); slotServers.append(0); slotLeaves.append(0)
+            slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0); slotServers.append(0); slotLeaves.append(0); slotBorrowed.append(false)
         }
         slotID[slot] = id
         slotSpec[slot] = spec
@@ -388,6 +396,7 @@ struct CenterModel: EventHandler {
         waiting -= 1
         busyMilli += Int64(job.accelerators) * Int64(job.milli)
         poolBusyMilli[Int(slotSpec[slot].pool)] += Int64(job.accelerators) * Int64(job.milli)
+        slotBorrowed[slot] = job.borrowed
         let span = pools[Int(slotSpec[slot].pool)].span(slot: job.slot)
         slotServers[slot] = Int32(span.servers)
         slotLeaves[slot] = Int32(span.leaves)
@@ -444,7 +453,9 @@ struct CenterModel: EventHandler {
             let left = activities.remainingWork(FluidActivityID(raw: Int32(s)), nowNs: endNs)
             let done = spec.durationNs > 0 ? min(1, max(0, 1 - left / Double(spec.durationNs))) : 1
             let acceleratorNs = Double(ranNs) * spec.acceleratorShare
+            let borrowedNs = slotBorrowed[s] ? acceleratorNs : 0
             breakdown.update(spec) { g in
+                g.borrowedAcceleratorNs += borrowedNs
                 g.acceleratorNs += acceleratorNs
                 g.flops += spec.flops * done
             }

@@ -30,7 +30,7 @@ public enum CenterRun {
             preconditionFailure("unknown policy '\(scenario.scheduling.policy)' passed validation")
         }
         let spec = scenario.scheduling
-        let policyOptions = spec.options(tenants: demand.names.tenants)
+        let policyOptions = spec.options(tenants: demand.names.tenants, types: demand.names.tenantTypes)
         let sharing = spec.sharing.options
         let pools = demand.layouts.map { AcceleratorPool(layout: $0, placement: spec.placement, sharing: sharing) }
         var model = CenterModel(pools: pools, poolNames: demand.pools.map(\.name),

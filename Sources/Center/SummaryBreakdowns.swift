@@ -8,7 +8,8 @@ enum SummaryBreakdowns {
     static func group(_ g: GroupFigures) -> [(String, SummaryValue)] {
         [("jobs_submitted", .integer(g.submitted)), ("jobs_completed", .integer(g.completed)),
          ("wait_mean_s", .real(g.waitMeanS)), ("jct_mean_s", .real(g.jctMeanS)), ("slowdown_mean", .real(g.slowdownMean)),
-         ("accelerator_hours", .real(g.acceleratorHours)), ("flop", .real(g.flops))]
+         ("accelerator_hours", .real(g.acceleratorHours)), ("borrowed_accelerator_hours", .real(g.borrowedAcceleratorNs / 3.6e12)),
+         ("flop", .real(g.flops))]
     }
 
     static func fill(_ s: inout RunSummary, breakdown b: Breakdown, stats: RunStatistics, demand: DemandPlan, endNs: SimTimeNs,

@@ -1,4 +1,5 @@
 import Scheduling
+import Workloads
 
 /// How jobs are ordered, started and preempted (`scheduling`).
 public struct SchedulingSpec: Codable, Sendable, Equatable {
@@ -22,13 +23,17 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
     public var placement: PlacementPolicy
     /// Sharing of devices by jobs asking for fractions.
     public var sharing: SharingSpec
+    /// `quota`: guaranteed shares per tenant or tenant type.
+    public var quotas: [QuotaSpec]
+    /// `quota`: whether idle guaranteed capacity is lent to other tenants.
+    public var borrowing: Bool
 
     public enum DurationKnowledge: String, Sendable, CaseIterable, ScenarioEnum {
         case `true`, estimated
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case policy, durations, preempt, lasThresholds, backfillDepth, weights, preemption, placement, sharing
+        case policy, durations, preempt, lasThresholds, backfillDepth, weights, preemption, placement, sharing, quotas, borrowing
     }
 
     public init(policy: String = "fifo") {
@@ -41,6 +46,8 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
         preemption = PreemptionSpec()
         placement = .pack
         sharing = SharingSpec()
+        quotas = []
+        borrowing = true
     }
 
     public init(from decoder: any Decoder) throws {
@@ -62,12 +69,21 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
         preemption = try c.decode(PreemptionSpec.self, forKey: .preemption, default: d.preemption)
         placement = try c.decode(PlacementPolicy.self, forKey: .placement, default: d.placement)
         sharing = try c.decode(SharingSpec.self, forKey: .sharing, default: d.sharing)
+        quotas = try c.decode([QuotaSpec].self, forKey: .quotas, default: [])
+        borrowing = try c.decode(Bool.self, forKey: .borrowing, default: true)
+        let total = quotas.reduce(0) { $0 + $1.share }
+        if total > 1 + 1e-9 { throw try c.superDecoder(forKey: .quotas).scenarioError("quota shares add up to \(total); they must not exceed 1") }
     }
 
-    /// The policy options for a run whose tenants are `tenants` (by index).
-    public func options(tenants: [String]) -> PolicyOptions {
-        PolicyOptions(lasThresholdsNs: lasThresholds.map { Double($0.baseUnits) }, backfillDepth: backfillDepth,
-                      tenantWeights: tenants.map { t in weights.first { $0.tenant == t }?.weight ?? 1 }, preemptLowerPriority: preempt)
+    /// The policy options for a run whose tenants are `tenants` (by index), of types `types`.
+    public func options(tenants: [String], types: [TenantType]) -> PolicyOptions {
+        var o = PolicyOptions(lasThresholdsNs: lasThresholds.map { Double($0.baseUnits) }, backfillDepth: backfillDepth,
+                              tenantWeights: tenants.map { t in weights.first { $0.tenant == t }?.weight ?? 1 }, preemptLowerPriority: preempt)
+        o.tenantQuotaShares = tenants.map { t in quotas.first { $0.tenant == t }?.share ?? 0 }
+        o.groupQuotaShares = TenantType.allCases.map { type in quotas.first { $0.type == type }?.share ?? 0 }
+        o.tenantGroups = tenants.indices.map { i in i < types.count ? TenantType.allCases.firstIndex(of: types[i])! : -1 }
+        o.borrowing = borrowing
+        return o
     }
 }
 
@@ -161,5 +177,23 @@ public struct InterferenceRule: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         between = try c.decode([InterferenceClass].self, forKey: .between) { $0.count != 2 ? "must name two job classes" : nil }
         slowdown = try c.decode(Double.self, forKey: .slowdown) { $0 < 0 ? "must not be negative" : nil }
+    }
+}
+
+/// A guaranteed share of every pool, for one tenant or for all tenants of one type together.
+public struct QuotaSpec: Codable, Sendable, Equatable {
+    public var tenant: String?
+    public var type: TenantType?
+    /// Fraction of each pool's accelerators, in (0, 1].
+    public var share: Double
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case tenant, type, share }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
+        type = try c.decodeIfPresent(TenantType.self, forKey: .type)
+        if (tenant == nil) == (type == nil) { throw decoder.scenarioError("a quota names exactly one of 'tenant' or 'type'") }
+        share = try c.decode(Double.self, forKey: .share) { $0 <= 0 || $0 > 1 ? "must be in (0, 1]" : nil }
     }
 }

@@ -64,6 +64,13 @@ public struct PolicyOptions: Sendable, Equatable {
     public var tenantWeights: [Double]
     /// Priority: whether a higher-priority job may preempt lower-priority running ones.
     public var preemptLowerPriority: Bool
+    /// Quota: guaranteed share of the pool per tenant index (0: none).
+    public var tenantQuotaShares: [Double] = []
+    /// Quota: the group of each tenant index (-1: none), and each group's guaranteed share.
+    public var tenantGroups: [Int] = []
+    public var groupQuotaShares: [Double] = []
+    /// Quota: whether idle guaranteed capacity is lent to others.
+    public var borrowing: Bool = true
 
     public init(lasThresholdsNs: [Double] = PolicyOptions.defaultLASThresholdsNs, backfillDepth: Int = 1_000,
                 tenantWeights: [Double] = [], preemptLowerPriority: Bool = false) {
@@ -88,6 +95,7 @@ public enum SchedulingPolicies {
         (LeastAttainedServicePolicy.name, LeastAttainedServicePolicy.summary, { o in LeastAttainedServicePolicy(thresholdsNs: o.lasThresholdsNs) }),
         (FairSharePolicy.name, FairSharePolicy.summary, { o in FairSharePolicy(weights: o.tenantWeights) }),
         (PriorityPolicy.name, PriorityPolicy.summary, { o in PriorityPolicy(preemptive: o.preemptLowerPriority) }),
+        (QuotaPolicy.name, QuotaPolicy.summary, { o in QuotaPolicy(options: o) }),
     ]
 
     /// The known policy names.

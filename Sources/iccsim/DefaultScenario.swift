@@ -52,5 +52,10 @@ workload:
 
 scheduling:
   policy: fifo
+  # Used by the quota policy (--policy quota): public services and research are guaranteed
+  # shares of every pool; idle guaranteed capacity is lent to others and reclaimed on demand.
+  quotas:
+    - {type: government, share: 0.3}
+    - {type: research, share: 0.2}
 """#
 }
