@@ -55,6 +55,10 @@ struct CenterModel: EventHandler {
     /// Accelerators allocated, in thousandths (a job on half a device counts 500).
     var busyMilli: Int64 = 0
     var poolBusyMilli: [Int64]
+    /// Per pool and per tenant (index + 1): waiting and running jobs, accelerators held (milli),
+    /// and the last sample written.
+    var poolWaiting: [Int32], poolRunning: [Int32], poolLast: [GroupSample]
+    var tenantBusyMilli: [Int64], tenantWaiting: [Int32], tenantRunning: [Int32], tenantLast: [GroupSample]
     var preemptionsTotal: Int64 = 0
 
     // This instant's buffered effects.
@@ -97,6 +101,14 @@ struct CenterModel: EventHandler {
         breakdown = Breakdown(names: names)
         stats.poolBusyAreaNs = Array(repeating: 0, count: poolCapacities.count)
         poolBusyMilli = Array(repeating: 0, count: poolCapacities.count)
+        poolWaiting = Array(repeating: 0, count: poolCapacities.count)
+        poolRunning = Array(repeating: 0, count: poolCapacities.count)
+        poolLast = (0..<poolCapacities.count).map { GroupSample(timeNs: -1, group: Int16($0), busyAccelerators: 0, queuedJobs: 0, runningJobs: 0) }
+        let tenants = names.tenants.count + 1
+        tenantBusyMilli = Array(repeating: 0, count: tenants)
+        tenantWaiting = Array(repeating: 0, count: tenants)
+        tenantRunning = Array(repeating: 0, count: tenants)
+        tenantLast = (0..<tenants).map { GroupSample(timeNs: -1, group: Int16($0 - 1), busyAccelerators: 0, queuedJobs: 0, runningJobs: 0) }
         stats.poolPartialAreaNs = Array(repeating: 0, count: poolCapacities.count)
         stats.poolStrandedMilliAreaNs = Array(repeating: 0, count: poolCapacities.count)
         wakeAtNs = Array(repeating: SimTime.never, count: poolCapacities.count)
@@ -173,10 +185,8 @@ struct CenterModel: EventHandler {
         let sharers = pools[p].coRunners(slot: Int32(slot))
         pools[p].release(slot: Int32(slot))
         policies[p].finished(slot: Int32(slot), nowNs: now)
-        busyMilli -= Int64(spec.accelerators) * Int64(spec.milli)
-        poolBusyMilli[Int(spec.pool)] -= Int64(spec.accelerators) * Int64(spec.milli)
+        count(spec, waiting: 0, running: -1, busyMilli: -spec.milliHeld)
         activities.finish(FluidActivityID(raw: Int32(slot)))
-        running -= 1
         let jct = now - spec.submitNs
         stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: slotServedNs[slot] + (now - slotRunStart[slot]))
         estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
@@ -293,7 +303,7 @@ struct CenterModel: EventHandler {
         slotRunStart[slot] = -1
         slotPreemptions[slot] += 1
         preemptionsTotal += 1
-        running -= 1
+        count(spec, waiting: 0, running: -1, busyMilli: 0)
         if preemptionCost.saveNs > 0 {
             saving.append(Int32(slot))
             kernel.schedule(Event(kind: Kind.checkpointSaved.rawValue, subject: Int32(slot)), atNs: now + preemptionCost.saveNs)
@@ -308,9 +318,7 @@ struct CenterModel: EventHandler {
         let sharers = pools[Int(spec.pool)].coRunners(slot: Int32(slot))
         pools[Int(spec.pool)].release(slot: Int32(slot))
         for other in sharers { refreshRate(slot: Int(other), now: now) }
-        busyMilli -= Int64(spec.accelerators) * Int64(spec.milli)
-        poolBusyMilli[Int(spec.pool)] -= Int64(spec.accelerators) * Int64(spec.milli)
-        waiting += 1
+        count(spec, waiting: 1, running: 0, busyMilli: -spec.milliHeld)
         policies[Int(spec.pool)].enqueue(queuedJob(slot: slot, now: now), nowNs: now)
     }
 
@@ -384,7 +392,7 @@ struct CenterModel: EventHandler {
         slotAttained[slot] = 0
         slotServedNs[slot] = 0
         slotPreemptions[slot] = 0
-        waiting += 1
+        count(spec, waiting: 1, running: 0, busyMilli: 0)
         policies[p].enqueue(queuedJob(slot: slot, now: spec.submitNs), nowNs: spec.submitNs)
     }
 
@@ -392,10 +400,7 @@ struct CenterModel: EventHandler {
         let slot = Int(job.slot)
         let now = kernel.nowNs
         slotRunStart[slot] = now
-        running += 1
-        waiting -= 1
-        busyMilli += Int64(job.accelerators) * Int64(job.milli)
-        poolBusyMilli[Int(slotSpec[slot].pool)] += Int64(job.accelerators) * Int64(job.milli)
+        count(slotSpec[slot], waiting: -1, running: 1, busyMilli: slotSpec[slot].milliHeld)
         slotBorrowed[slot] = job.borrowed
         let span = pools[Int(slotSpec[slot].pool)].span(slot: job.slot)
         slotServers[slot] = Int32(span.servers)
@@ -415,12 +420,39 @@ struct CenterModel: EventHandler {
         kernel.schedule(Event(kind: Kind.jobEnd.rawValue, subject: job.slot, tag: gen), atNs: end)
     }
 
+    /// Changes the waiting and running counts and the accelerators held, for the center, the
+    /// job's pool and its tenant together.
+    mutating func count(_ spec: JobSpec, waiting dw: Int32, running dr: Int32, busyMilli db: Int64) {
+        waiting += Int(dw)
+        running += Int(dr)
+        busyMilli += db
+        let p = Int(spec.pool), t = Int(spec.tenant) + 1
+        poolWaiting[p] += dw; poolRunning[p] += dr; poolBusyMilli[p] += db
+        tenantWaiting[t] += dw; tenantRunning[t] += dr; tenantBusyMilli[t] += db
+    }
+
     mutating func sample(at now: SimTimeNs) {
         let devicesInUse = pools.reduce(0) { $0 + $1.busy }
         let s = UtilizationSample(timeNs: now, busyAccelerators: Int32(devicesInUse), queuedJobs: Int32(waiting), runningJobs: Int32(running))
         if (s.busyAccelerators, s.queuedJobs, s.runningJobs) != (lastSample.busyAccelerators, lastSample.queuedJobs, lastSample.runningJobs) {
             sink.record(utilization: s)
             lastSample = s
+        }
+        for p in poolLast.indices {
+            let g = GroupSample(timeNs: now, group: Int16(p), busyAccelerators: Double(poolBusyMilli[p]) / 1000,
+                                queuedJobs: poolWaiting[p], runningJobs: poolRunning[p])
+            if (g.busyAccelerators, g.queuedJobs, g.runningJobs) != (poolLast[p].busyAccelerators, poolLast[p].queuedJobs, poolLast[p].runningJobs) {
+                sink.record(pool: g)
+                poolLast[p] = g
+            }
+        }
+        for t in tenantLast.indices {
+            let g = GroupSample(timeNs: now, group: Int16(t - 1), busyAccelerators: Double(tenantBusyMilli[t]) / 1000,
+                                queuedJobs: tenantWaiting[t], runningJobs: tenantRunning[t])
+            if (g.busyAccelerators, g.queuedJobs, g.runningJobs) != (tenantLast[t].busyAccelerators, tenantLast[t].queuedJobs, tenantLast[t].runningJobs) {
+                sink.record(tenant: g)
+                tenantLast[t] = g
+            }
         }
     }
 

@@ -109,11 +109,39 @@ public struct UtilizationSample: Sendable, Equatable {
     }
 }
 
+/// One row of `/utilization_pools` or `/utilization_tenants`: one pool's or tenant's state,
+/// written at the end of every instant at which it changed.
+public struct GroupSample: Sendable, Equatable {
+    public var timeNs: SimTimeNs
+    /// Pool or tenant index (tenant -1: jobs without a tenant).
+    public var group: Int16
+    /// Accelerators held by its running jobs (a share of a device counts as that share).
+    public var busyAccelerators: Double
+    public var queuedJobs: Int32
+    public var runningJobs: Int32
+
+    public init(timeNs: SimTimeNs, group: Int16, busyAccelerators: Double, queuedJobs: Int32, runningJobs: Int32) {
+        self.timeNs = timeNs
+        self.group = group
+        self.busyAccelerators = busyAccelerators
+        self.queuedJobs = queuedJobs
+        self.runningJobs = runningJobs
+    }
+}
+
 /// Where a run's records go (the HDF5 trace writer, a test's collector). Records arrive in a
-/// deterministic order: jobs at their end (in id order within an instant), samples in time order.
+/// deterministic order: jobs at their end (in id order within an instant), samples in time order
+/// (pools and tenants in index order within an instant).
 public protocol RecordSink: AnyObject {
     func record(job: JobRecord)
     func record(utilization: UtilizationSample)
+    func record(pool: GroupSample)
+    func record(tenant: GroupSample)
+}
+
+extension RecordSink {
+    public func record(pool: GroupSample) {}
+    public func record(tenant: GroupSample) {}
 }
 
 /// A sink that drops everything (for benchmarks and validation sweeps).
@@ -127,7 +155,11 @@ public final class NullSink: RecordSink {
 public final class CollectingSink: RecordSink {
     public private(set) var jobs: [JobRecord] = []
     public private(set) var samples: [UtilizationSample] = []
+    public private(set) var poolSamples: [GroupSample] = []
+    public private(set) var tenantSamples: [GroupSample] = []
     public init() {}
     public func record(job: JobRecord) { jobs.append(job) }
     public func record(utilization: UtilizationSample) { samples.append(utilization) }
+    public func record(pool: GroupSample) { poolSamples.append(pool) }
+    public func record(tenant: GroupSample) { tenantSamples.append(tenant) }
 }

@@ -51,6 +51,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     // /utilization
     private let utilTime: TraceColumn<Int64>
     private let utilBusy, utilQueued, utilRunning: TraceColumn<Int32>
+    // /utilization_pools and /utilization_tenants
+    private let poolSeries, tenantSeries: GroupSeriesColumns
 
     /// Creates the file at `path` (replacing any file there).
     public init(path: String, metadata: TraceMetadata, chunkRows: Int = 65_536, deflateLevel: UInt32 = 4) throws {
@@ -71,7 +73,11 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             let jobs = try H5.createGroup(file, "jobs")
             let util = try H5.createGroup(file, "utilization")
             let dict = try H5.createGroup(file, "dictionaries")
-            groups = [jobs, util, dict]
+            let utilPools = try H5.createGroup(file, "utilization_pools")
+            let utilTenants = try H5.createGroup(file, "utilization_tenants")
+            groups = [jobs, util, dict, utilPools, utilTenants]
+            try H5.setAttribute(utilPools, "long_name", "each pool's state at the end of every instant at which it changed")
+            try H5.setAttribute(utilTenants, "long_name", "each tenant's state at the end of every instant at which it changed")
             dictionaries = dict
             try H5.setAttribute(jobs, "long_name", "one row per submitted job, written when it ends (or at the end of the run)")
             try H5.setAttribute(util, "long_name", "cluster state at the end of every instant at which it changed")
@@ -102,7 +108,10 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             utilBusy = try col(util, "busy_accelerators", "1", "accelerators allocated to running jobs")
             utilQueued = try col(util, "queued_jobs", "1", "jobs waiting in the scheduler's queue")
             utilRunning = try col(util, "running_jobs", "1", "jobs running")
-            columns = [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind,
+            poolSeries = try GroupSeriesColumns(utilPools, key: "pool", keyMeaning: "pool, decoded by /dictionaries/pool", make: col, col)
+            tenantSeries = try GroupSeriesColumns(utilTenants, key: "tenant", keyMeaning: "tenant, decoded by /dictionaries/tenant; -1 for jobs without one",
+                                                  make: col, col)
+            columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind,
                        jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
@@ -180,6 +189,16 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         } catch { firstError = error }
     }
 
+    public func record(pool s: GroupSample) {
+        guard firstError == nil else { return }
+        do { try poolSeries.append(s) } catch { firstError = error }
+    }
+
+    public func record(tenant s: GroupSample) {
+        guard firstError == nil else { return }
+        do { try tenantSeries.append(s) } catch { firstError = error }
+    }
+
     /// Flushes every column and closes the file; throws the first error met while writing.
     public func close() throws {
         guard !closed else { return }
@@ -194,4 +213,34 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     }
 
     deinit { try? close() }
+}
+
+/// The columns of a per-pool or per-tenant utilisation table.
+struct GroupSeriesColumns {
+    let time: TraceColumn<Int64>
+    let key: TraceColumn<Int16>
+    let busy: TraceColumn<Double>
+    let queued, running: TraceColumn<Int32>
+
+    init(_ g: hid_t, key name: String, keyMeaning: String,
+         make: (hid_t, String, String, String) throws -> TraceColumn<Int64>,
+         _ col: (hid_t, String, String, String) throws -> TraceColumn<Int16>) throws {
+        time = try make(g, "time_ns", "ns", "time of the sample")
+        key = try col(g, name, "1", keyMeaning)
+        busy = try TraceColumn<Double>(in: g, ColumnInfo(name: "busy_accelerators", units: "1",
+                                                          longName: "accelerators held by running jobs (a share of a device counts as that share)"),
+                                       chunk: 65_536, deflateLevel: 4)
+        queued = try TraceColumn<Int32>(in: g, ColumnInfo(name: "queued_jobs", units: "1", longName: "jobs waiting"), chunk: 65_536, deflateLevel: 4)
+        running = try TraceColumn<Int32>(in: g, ColumnInfo(name: "running_jobs", units: "1", longName: "jobs running"), chunk: 65_536, deflateLevel: 4)
+    }
+
+    var all: [any AnyTraceColumn] { [time, key, busy, queued, running] }
+
+    func append(_ s: GroupSample) throws {
+        try time.append(s.timeNs)
+        try key.append(s.group)
+        try busy.append(s.busyAccelerators)
+        try queued.append(s.queuedJobs)
+        try running.append(s.runningJobs)
+    }
 }

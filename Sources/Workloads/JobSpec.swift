@@ -50,6 +50,9 @@ public struct JobSpec: Sendable, Equatable {
         self.flops = flops
     }
 
+    /// Accelerators it holds, in thousandths (2 at 500 milli: 1000).
+    public var milliHeld: Int64 { Int64(accelerators) * Int64(milli) }
+
     /// Accelerators it holds, counting shared devices by their share (2 at 500 milli: 1.0).
     public var acceleratorShare: Double { Double(accelerators) * Double(milli) / 1000 }
 

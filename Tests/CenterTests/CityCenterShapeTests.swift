@@ -68,3 +68,31 @@ import Workloads
         #expect(abs(total / delivered - 1) < 1e-9)
     }
 }
+
+/// The per-pool and per-tenant utilisation series add up to the center's.
+@Suite struct GroupSeriesTests {
+    @Test func poolAndTenantSeriesSumToTheTotals() throws {
+        let s = try shippedScenario("Scenarios/city-center.yaml", ["horizon=12h"])
+        let sink = CollectingSink()
+        _ = try CenterRun.run(s, sink: sink)
+        #expect(!sink.poolSamples.isEmpty && !sink.tenantSamples.isEmpty)
+        /// Replays a step-function series and checks its sums against every total sample.
+        func check(_ series: [GroupSample], _ what: String) {
+            var latest: [Int16: GroupSample] = [:]
+            var i = 0
+            // Several total samples can share an instant (the initial one at 0); compare the last.
+            let totals = sink.samples.enumerated().filter { k, t in k + 1 == sink.samples.count || sink.samples[k + 1].timeNs > t.timeNs }.map(\.1)
+            for total in totals {
+                while i < series.count, series[i].timeNs <= total.timeNs { latest[series[i].group] = series[i]; i += 1 }
+                let running = latest.values.reduce(0) { $0 + Int($1.runningJobs) }
+                let queued = latest.values.reduce(0) { $0 + Int($1.queuedJobs) }
+                let busy = latest.values.reduce(0.0) { $0 + $1.busyAccelerators }
+                #expect(running == Int(total.runningJobs) && queued == Int(total.queuedJobs), "\(what) at \(total.timeNs)")
+                #expect(abs(busy - Double(total.busyAccelerators)) < 1e-6, "\(what) busy at \(total.timeNs)")   // whole devices only here
+            }
+        }
+        check(sink.poolSamples, "pools")
+        check(sink.tenantSamples, "tenants")
+        #expect(zip(sink.poolSamples, sink.poolSamples.dropFirst()).allSatisfy { $0.timeNs < $1.timeNs || ($0.timeNs == $1.timeNs && $0.group < $1.group) })
+    }
+}

@@ -47,6 +47,12 @@ def main(path):
     print(jobs.groupby("application")[["flops", "accelerator_hours"]].sum().to_string())
     print(jobs.groupby("kind").size().to_string())
 
+    # Per-pool series: each pool's last sample holds until its next one.
+    with h5py.File(path, "r") as f:
+        pools = read_table(f, "utilization_pools")
+        pools["pool"] = pools["pool"].map(dictionary(f, "pool"))
+    print(pools.groupby("pool").busy_accelerators.max().to_string())
+
     # Utilisation is a step function: each sample holds until the next one.
     t = util["time_ns"].to_numpy()
     busy = util["busy_accelerators"].to_numpy()
