@@ -59,6 +59,8 @@ struct CenterModel: EventHandler {
     /// and the last sample written.
     var poolWaiting: [Int32], poolRunning: [Int32], poolLast: [GroupSample]
     var tenantBusyMilli: [Int64], tenantWaiting: [Int32], tenantRunning: [Int32], tenantLast: [GroupSample]
+    /// Tenants whose counts changed since the last sample (so a sample looks at those only).
+    var tenantDirty: [Bool], dirtyTenants: [Int] = []
     var preemptionsTotal: Int64 = 0
 
     // This instant's buffered effects.
@@ -108,6 +110,7 @@ struct CenterModel: EventHandler {
         tenantBusyMilli = Array(repeating: 0, count: tenants)
         tenantWaiting = Array(repeating: 0, count: tenants)
         tenantRunning = Array(repeating: 0, count: tenants)
+        tenantDirty = Array(repeating: false, count: tenants)
         tenantLast = (0..<tenants).map { GroupSample(timeNs: -1, group: Int16($0 - 1), busyAccelerators: 0, queuedJobs: 0, runningJobs: 0) }
         stats.poolPartialAreaNs = Array(repeating: 0, count: poolCapacities.count)
         stats.poolStrandedMilliAreaNs = Array(repeating: 0, count: poolCapacities.count)
@@ -429,6 +432,10 @@ struct CenterModel: EventHandler {
         let p = Int(spec.pool), t = Int(spec.tenant) + 1
         poolWaiting[p] += dw; poolRunning[p] += dr; poolBusyMilli[p] += db
         tenantWaiting[t] += dw; tenantRunning[t] += dr; tenantBusyMilli[t] += db
+        if !tenantDirty[t] {
+            tenantDirty[t] = true
+            dirtyTenants.append(t)
+        }
     }
 
     mutating func sample(at now: SimTimeNs) {
@@ -446,7 +453,9 @@ struct CenterModel: EventHandler {
                 poolLast[p] = g
             }
         }
-        for t in tenantLast.indices {
+        if dirtyTenants.count > 1 { dirtyTenants.sort() }
+        for t in dirtyTenants {
+            tenantDirty[t] = false
             let g = GroupSample(timeNs: now, group: Int16(t - 1), busyAccelerators: Double(tenantBusyMilli[t]) / 1000,
                                 queuedJobs: tenantWaiting[t], runningJobs: tenantRunning[t])
             if (g.busyAccelerators, g.queuedJobs, g.runningJobs) != (tenantLast[t].busyAccelerators, tenantLast[t].queuedJobs, tenantLast[t].runningJobs) {
@@ -454,6 +463,7 @@ struct CenterModel: EventHandler {
                 tenantLast[t] = g
             }
         }
+        dirtyTenants.removeAll(keepingCapacity: true)
     }
 
     /// Records every job still alive at the end of the run, in id order; running jobs are
