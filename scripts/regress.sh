@@ -14,7 +14,7 @@ mkdir -p "$out"
 
 # name | scenario | extra arguments
 runs() {
-  for p in fifo sjf srtf backfill las fairshare priority quota; do
+  for p in fifo sjf srtf backfill las fairshare drf priority quota; do
     echo "city-center-3d-$p|Scenarios/city-center.yaml|--set horizon=3d --policy $p"
     echo "heavy-tail-$p|Scenarios/validation/heavy-tail-policies.yaml|--policy $p"
   done

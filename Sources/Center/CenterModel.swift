@@ -334,6 +334,8 @@ struct CenterModel: EventHandler {
                             priority: spec.priority, remainingNs: remaining, estimatedRemainingNs: estimate,
                             attainedServiceNs: slotAttained[slot], preemptions: slotPreemptions[slot])
         job.milli = spec.milli
+        job.cpuMilli = spec.cpuMilli
+        job.memoryMiB = spec.memoryMiB
         return job
     }
 

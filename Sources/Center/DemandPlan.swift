@@ -40,10 +40,13 @@ public struct DemandPlan {
                             capacity: scenario.cluster.capacity(ofPool: name))
         }
         layouts = scenario.cluster.poolNames.map { name in
-            let devices = scenario.cluster.servers.filter { $0.pool == name }
-                .flatMap { repeatElement(Int32($0.acceleratorsPerServer), count: $0.count) }
+            let groups = scenario.cluster.servers.filter { $0.pool == name }
+            let devices = groups.flatMap { repeatElement(Int32($0.acceleratorsPerServer), count: $0.count) }
             let perLeaf = scenario.cluster.serversPerLeaf
-            return PoolLayout(devicesPerServer: devices, leafOfServer: devices.indices.map { Int32($0 / perLeaf) })
+            var layout = PoolLayout(devicesPerServer: devices, leafOfServer: devices.indices.map { Int32($0 / perLeaf) })
+            layout.cpuMilli = groups.reduce(0) { $0 + Int64($1.count) * Int64($1.cpuCores) * 1000 }
+            layout.memoryMiB = groups.reduce(0) { $0 + Int64($1.count) * $1.memory.baseUnits / 1_048_576 }
+            return layout
         }
         names.pools = pools.map(\.name)
         names.poolAccelerators = pools.map(\.accelerator.name)
@@ -138,22 +141,23 @@ public struct DemandPlan {
                 JobSpec(submitNs: j.submitNs, accelerators: j.accelerators, durationNs: j.durationNs, source: Int32(sources.count),
                         sequence: Int64(i), tenant: j.tenant.map { DemandNames.intern($0, in: &names.tenants) } ?? -1,
                         model: j.model.map { DemandNames.intern($0, in: &names.models) } ?? -1, pool: Int16(poolIndex), kind: j.kind, flops: j.flops)
-                    .withMilli(j.milli)
+                    .withMilli(j.milli).withHost(cpuMilli: j.cpuMilli, memoryMiB: j.memoryMiB)
             }.filter { $0.submitNs <= horizonNs }
             jobs.sort(by: JobSpec.submissionOrder)
             sources.append(ListedJobs(jobs))
         }
-        // Tenants named only by traces have no type; they count as enterprises.
+        self.sources = sources
+        self.applicationProfiles = profiles
+        listed = scenario.workload.jobs.enumerated().map { i, j in
+            JobSpec(submitNs: j.submit.baseUnits, accelerators: Int32(clamping: j.accelerators), durationNs: j.duration.baseUnits,
+                    source: JobSpec.listSource, sequence: Int64(i), tenant: j.tenant.map { DemandNames.intern($0, in: &names.tenants) } ?? -1)
+                .withHost(cpuMilli: j.cpu.map { Int64(($0 * 1000).rounded()) } ?? 0, memoryMiB: j.memory.map { $0.baseUnits / 1_048_576 } ?? 0)
+        }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)
+        // Tenants named only by traces or listed jobs have no type; they count as enterprises.
         while names.tenantTypes.count < names.tenants.count {
             names.tenantTypes.append(.enterprise)
             names.tenantPriorities.append(0)
         }
-        self.sources = sources
-        self.applicationProfiles = profiles
         self.names = names
-        listed = scenario.workload.jobs.enumerated().map { i, j in
-            JobSpec(submitNs: j.submit.baseUnits, accelerators: Int32(clamping: j.accelerators), durationNs: j.duration.baseUnits,
-                    source: JobSpec.listSource, sequence: Int64(i))
-        }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)
     }
 }

@@ -169,8 +169,11 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
     public var duration: DistributionSpec<TimeUnit>
     /// Strict priority of its jobs under the `priority` policy (higher first).
     public var priority: Int8
+    /// Host CPU cores and memory each job needs (for `drf`; absent: in proportion to its accelerators).
+    public var cpu: Double?
+    public var memory: ByteQuantity?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, jobs, start, interarrival, accelerators, duration, priority }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -184,6 +187,9 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
         accelerators = try c.decode(DistributionSpec<CountUnit>.self, forKey: .accelerators)
         duration = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .duration)
         priority = try c.decode(Int8.self, forKey: .priority, default: 0)
+        cpu = try c.decodeIfPresent(Double.self, forKey: .cpu)
+        if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
+        memory = try c.decodeIfPresent(ByteQuantity.self, forKey: .memory)
     }
 }
 
@@ -192,13 +198,22 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
     public var submit: TimeQuantity
     public var accelerators: Int
     public var duration: TimeQuantity
+    /// Tenant name (for fair-share, DRF and quota policies); absent: none.
+    public var tenant: String?
+    /// Host CPU cores and memory it needs (for `drf`).
+    public var cpu: Double?
+    public var memory: ByteQuantity?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case submit, accelerators, duration }
+    enum CodingKeys: String, CodingKey, CaseIterable { case submit, accelerators, duration, tenant, cpu, memory }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         submit = try c.decode(TimeQuantity.self, forKey: .submit)
-        accelerators = try c.decode(Int.self, forKey: .accelerators) { $0 < 1 ? "must be at least 1" : nil }
+        accelerators = try c.decode(Int.self, forKey: .accelerators) { $0 < 0 ? "must not be negative" : nil }
         duration = try c.decode(TimeQuantity.self, forKey: .duration)
+        tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
+        cpu = try c.decodeIfPresent(Double.self, forKey: .cpu)
+        if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
+        memory = try c.decodeIfPresent(ByteQuantity.self, forKey: .memory)
     }
 }

@@ -9,6 +9,9 @@ public struct AcceleratorPool: Sendable {
     public let capacity: Int
     public let placement: PlacementPolicy
     public let sharing: SharingOptions
+    /// Host CPU (thousandths of a core) and memory (MiB) of the pool's servers (0: unknown).
+    public let cpuMilliCapacity: Int64
+    public let memoryMiBCapacity: Int64
 
     private var storage: PoolStorage
 
@@ -37,6 +40,8 @@ public struct AcceleratorPool: Sendable {
     public init(layout: PoolLayout, placement: PlacementPolicy = .pack, sharing: SharingOptions = SharingOptions()) {
         self.placement = placement
         self.sharing = sharing
+        cpuMilliCapacity = layout.cpuMilli
+        memoryMiBCapacity = layout.memoryMiB
         storage = PoolStorage()
         var first: Int32 = 0
         for (s, n) in layout.devicesPerServer.enumerated() {
@@ -66,6 +71,8 @@ public struct AcceleratorPool: Sendable {
         storage.free = capacity
         placement = .pack
         sharing = SharingOptions()
+        cpuMilliCapacity = 0
+        memoryMiBCapacity = 0
     }
 
     /// A stand-in with no accelerators, held in a pool's place while a scheduling context

@@ -17,6 +17,9 @@ public struct PoolLayout: Sendable, Equatable {
     public var devicesPerServer: [Int32]
     /// Leaf switch of each server.
     public var leafOfServer: [Int32]
+    /// Host CPU (thousandths of a core) and memory (MiB) of all the pool's servers (0: unknown).
+    public var cpuMilli: Int64 = 0
+    public var memoryMiB: Int64 = 0
 
     public init(devicesPerServer: [Int32], leafOfServer: [Int32]) {
         precondition(devicesPerServer.count == leafOfServer.count && !devicesPerServer.isEmpty && devicesPerServer.allSatisfy { $0 > 0 })

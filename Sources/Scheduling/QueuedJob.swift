@@ -25,6 +25,9 @@ public struct QueuedJob: Sendable, Equatable {
     public var preemptions: Int32
     /// Set by quota policies on a job started on capacity lent beyond its tenant's guarantee.
     public var borrowed: Bool = false
+    /// Host CPU (thousandths of a core) and memory (MiB) it needs (0: not given).
+    public var cpuMilli: Int64 = 0
+    public var memoryMiB: Int64 = 0
 
     public init(slot: Int32, id: Int64, accelerators: Int32, submitNs: SimTimeNs, tenant: Int16 = -1, priority: Int8 = 0,
                 remainingNs: SimTimeNs = 0, estimatedRemainingNs: SimTimeNs = 0, attainedServiceNs: Double = 0, preemptions: Int32 = 0) {

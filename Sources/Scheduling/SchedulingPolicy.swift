@@ -94,6 +94,7 @@ public enum SchedulingPolicies {
         (BackfillPolicy.name, BackfillPolicy.summary, { o in BackfillPolicy(depth: o.backfillDepth) }),
         (LeastAttainedServicePolicy.name, LeastAttainedServicePolicy.summary, { o in LeastAttainedServicePolicy(thresholdsNs: o.lasThresholdsNs) }),
         (FairSharePolicy.name, FairSharePolicy.summary, { o in FairSharePolicy(weights: o.tenantWeights) }),
+        (DominantResourceFairnessPolicy.name, DominantResourceFairnessPolicy.summary, { o in DominantResourceFairnessPolicy(weights: o.tenantWeights) }),
         (PriorityPolicy.name, PriorityPolicy.summary, { o in PriorityPolicy(preemptive: o.preemptLowerPriority) }),
         (QuotaPolicy.name, QuotaPolicy.summary, { o in QuotaPolicy(options: o) }),
     ]

@@ -13,6 +13,9 @@ public struct JobClass: Sendable, Equatable {
     public var durationNs: Distribution
     /// Strict priority of its jobs.
     public var priority: Int8 = 0
+    /// Host CPU (thousandths of a core) and memory (MiB) each job needs (0: not given).
+    public var cpuMilli: Int64 = 0
+    public var memoryMiB: Int64 = 0
 
     public init(name: String, maxJobs: Int?, startNs: SimTimeNs, interarrivalNs: Distribution,
                 accelerators: Distribution, durationNs: Distribution) {
@@ -66,6 +69,8 @@ public final class JobClassGenerator: JobSource {
         defer { emitted += 1 }
         var job = JobSpec(submitNs: submit, accelerators: accelerators, durationNs: d, source: source, sequence: emitted)
         job.priority = jobClass.priority
+        job.cpuMilli = jobClass.cpuMilli
+        job.memoryMiB = jobClass.memoryMiB
         return job
     }
 }

@@ -28,6 +28,10 @@ public struct JobSpec: Sendable, Equatable {
     /// Share of each accelerator in thousandths: 1000 for whole devices, less for a slice of a
     /// shared device (the Alibaba trace's `gpu_milli`).
     public var milli: Int32 = 1000
+    /// Host CPU (thousandths of a core) and memory (MiB) it needs; 0 when not given (counted
+    /// in proportion to its accelerators by dominant-resource fairness).
+    public var cpuMilli: Int64 = 0
+    public var memoryMiB: Int64 = 0
     /// Useful FLOPs the job delivers if it runs to completion (0 when unknown).
     public var flops: Double
 
@@ -60,6 +64,14 @@ public struct JobSpec: Sendable, Equatable {
     public func withMilli(_ milli: Int32) -> JobSpec {
         var j = self
         j.milli = milli
+        return j
+    }
+
+    /// The same job needing `cpuMilli` thousandths of a core and `memoryMiB` of host memory.
+    public func withHost(cpuMilli: Int64, memoryMiB: Int64) -> JobSpec {
+        var j = self
+        j.cpuMilli = cpuMilli
+        j.memoryMiB = memoryMiB
         return j
     }
 

@@ -36,6 +36,9 @@ public struct ImportedJob: Sendable, Equatable {
     public var flops: Double
     /// Share of each accelerator in thousandths (1000: whole devices).
     public var milli: Int32 = 1000
+    /// Host CPU (thousandths of a core) and memory (MiB), when the trace gives them.
+    public var cpuMilli: Int64 = 0
+    public var memoryMiB: Int64 = 0
 }
 
 /// What an import found besides its jobs, for the user.
@@ -126,6 +129,8 @@ public enum TraceImport {
             var job = ImportedJob(submitNs: seconds(created), accelerators: Int32(gpus), durationNs: seconds(deleted - (scheduled ?? created)),
                                   tenant: nil, model: nil, kind: .generic, flops: 0)
             job.milli = gpus > 0 ? Int32(milli) : 1000
+            if t.column("cpu_milli") != nil { job.cpuMilli = Int64(try t.number(row, "cpu_milli", allowEmpty: true) ?? 0) }
+            if t.column("memory_mib") != nil { job.memoryMiB = Int64(try t.number(row, "memory_mib", allowEmpty: true) ?? 0) }
             jobs.append(job)
         }
         report.rows = t.rows.count
