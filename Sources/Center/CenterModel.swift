@@ -69,6 +69,9 @@ struct CenterModel: EventHandler {
     var endedNow: [Int32] = []
     var savedNow: [Int32] = []
     var passScheduled = false
+    /// Time of the last arrival, completion or checkpoint (stale completion events and wake-ups
+    /// that find nothing to do do not count): the end of a run that drains.
+    var lastActivityNs: SimTimeNs = 0
     /// Completion events to schedule after rate changes (slot, time, generation).
     var pendingEnds: [(Int32, SimTimeNs, Int64)] = []
     var nextJobID: Int64 = 0
@@ -86,6 +89,12 @@ struct CenterModel: EventHandler {
     var slotLeaves: [Int32] = []
     /// Whether each slot's current run is on borrowed capacity.
     var slotBorrowed: [Bool] = []
+    /// Accelerators each slot's job holds now (elastic jobs: between their minimum and maximum).
+    var slotHeld: [Int32] = []
+    /// When the job's current allocation began (its start, or its latest resize).
+    var slotSegmentStart: [SimTimeNs] = []
+    /// Running elastic jobs per pool.
+    var elasticRunning: [[Int32]]
 
     init(pools: [AcceleratorPool], poolNames: [String], policy make: () -> any SchedulingPolicy, sources: [any JobSource],
          listed: [JobSpec], names: DemandNames, sink: any RecordSink, preemptionCost: PreemptionCost = PreemptionCost(),
@@ -115,6 +124,7 @@ struct CenterModel: EventHandler {
         stats.poolPartialAreaNs = Array(repeating: 0, count: poolCapacities.count)
         stats.poolStrandedMilliAreaNs = Array(repeating: 0, count: poolCapacities.count)
         wakeAtNs = Array(repeating: SimTime.never, count: poolCapacities.count)
+        elasticRunning = Array(repeating: [], count: poolCapacities.count)
         nextOfSource = Array(repeating: nil, count: sources.count)
     }
 
@@ -135,6 +145,7 @@ struct CenterModel: EventHandler {
     mutating func handle(_ event: Event, kernel: Kernel) {
         switch Kind(rawValue: event.kind)! {
         case .sourceArrival:
+            lastActivityNs = kernel.nowNs
             // Every job of this source at this instant arrives together.
             let i = Int(event.subject)
             let now = kernel.nowNs
@@ -145,6 +156,7 @@ struct CenterModel: EventHandler {
             if let j = nextOfSource[i] { kernel.schedule(event, atNs: j.submitNs) }
             requestPass(kernel)
         case .listArrival:
+            lastActivityNs = kernel.nowNs
             var i = Int(event.subject)
             let now = kernel.nowNs
             while i < listed.count, listed[i].submitNs == now {
@@ -155,6 +167,7 @@ struct CenterModel: EventHandler {
             requestPass(kernel)
         case .jobEnd:
             guard activities.isCurrent(FluidActivityID(raw: event.subject), generation: UInt32(truncatingIfNeeded: event.tag)) else { return }
+            lastActivityNs = kernel.nowNs
             endedNow.append(event.subject)
             requestPass(kernel)
         case .schedulingPass:
@@ -165,6 +178,7 @@ struct CenterModel: EventHandler {
             if wakeAtNs[p] == kernel.nowNs { wakeAtNs[p] = SimTime.never }
             requestPass(kernel)
         case .checkpointSaved:
+            lastActivityNs = kernel.nowNs
             savedNow.append(event.subject)
             requestPass(kernel)
         }
@@ -188,12 +202,13 @@ struct CenterModel: EventHandler {
         let sharers = pools[p].coRunners(slot: Int32(slot))
         pools[p].release(slot: Int32(slot))
         policies[p].finished(slot: Int32(slot), nowNs: now)
-        count(spec, waiting: 0, running: -1, busyMilli: -spec.milliHeld)
+        count(spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
+        if spec.isElastic { elasticRunning[p].removeAll { $0 == Int32(slot) } }
         activities.finish(FluidActivityID(raw: Int32(slot)))
         let jct = now - spec.submitNs
         stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: slotServedNs[slot] + (now - slotRunStart[slot]))
         estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
-        let acceleratorNs = Double(now - slotRunStart[slot]) * spec.acceleratorShare
+        let acceleratorNs = Double(now - slotSegmentStart[slot]) * heldShare(slot)
         let borrowedNs = slotBorrowed[slot] ? acceleratorNs : 0
         breakdown.update(spec) { g in
             g.borrowedAcceleratorNs += borrowedNs
@@ -224,7 +239,7 @@ struct CenterModel: EventHandler {
             slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(slotSpec[Int(other)].kind))
         }
         let activity = FluidActivityID(raw: Int32(slot))
-        let rate = 1 / (1 + slowdown)
+        let rate = elasticScale(slot) / (1 + slowdown)
         guard rate != activities.rate(activity) else { return }
         let end = activities.setRate(activity, ratePerNs: rate, nowNs: now)
         pendingEnds.append((Int32(slot), end, Int64(activities.generation(activity))))
@@ -261,9 +276,21 @@ struct CenterModel: EventHandler {
         pendingEnds.removeAll(keepingCapacity: true)
     }
 
+    /// Lets pool `p`'s policy start and preempt jobs, then resizes elastic jobs: they shrink
+    /// towards their minimum while jobs wait (and the policy runs again), and grow towards their
+    /// maximum into accelerators nobody waits for.
+    mutating func dispatch(pool p: Int, kernel: Kernel) {
+        dispatchPolicy(pool: p, kernel: kernel)
+        guard !elasticRunning[p].isEmpty else { return }
+        if policies[p].waiting > 0 {
+            if shrinkElastic(pool: p, now: kernel.nowNs) { dispatchPolicy(pool: p, kernel: kernel) }
+        }
+        if policies[p].waiting == 0 { growElastic(pool: p, now: kernel.nowNs) }
+    }
+
     /// Lets pool `p`'s policy start and preempt jobs; runs it again after preemptions whose
     /// accelerators come back at once.
-    mutating func dispatch(pool p: Int, kernel: Kernel) {
+    mutating func dispatchPolicy(pool p: Int, kernel: Kernel) {
         let now = kernel.nowNs
         for _ in 0..<8 {
             var context = SchedulingContext(nowNs: now, pool: pools[p])
@@ -297,7 +324,8 @@ struct CenterModel: EventHandler {
         let ranNs = now - slotRunStart[slot]
         slotAttained[slot] += Double(ranNs) * Double(spec.accelerators)
         slotServedNs[slot] += ranNs
-        let acceleratorNs = Double(ranNs) * spec.acceleratorShare
+        if spec.isElastic { elasticRunning[Int(spec.pool)].removeAll { $0 == Int32(slot) } }
+        let acceleratorNs = Double(now - slotSegmentStart[slot]) * heldShare(slot)
         let borrowedNs = slotBorrowed[slot] ? acceleratorNs : 0
         breakdown.update(spec) { g in
             g.acceleratorNs += acceleratorNs
@@ -321,7 +349,7 @@ struct CenterModel: EventHandler {
         let sharers = pools[Int(spec.pool)].coRunners(slot: Int32(slot))
         pools[Int(spec.pool)].release(slot: Int32(slot))
         for other in sharers { refreshRate(slot: Int(other), now: now) }
-        count(spec, waiting: 1, running: 0, busyMilli: -spec.milliHeld)
+        count(spec, waiting: 1, running: 0, busyMilli: -heldMilli(slot))
         policies[Int(spec.pool)].enqueue(queuedJob(slot: slot, now: now), nowNs: now)
     }
 
@@ -388,7 +416,7 @@ struct CenterModel: EventHandler {
         let slot = Int(activity.raw)
         if slot == slotID.count {
             slotID.append(0); slotSpec.append(spec); slotRunStart.append(-1); slotFirstStart.append(-1)
-            slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0); slotServers.append(0); slotLeaves.append(0); slotBorrowed.append(false)
+            slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0); slotServers.append(0); slotLeaves.append(0); slotBorrowed.append(false); slotHeld.append(0); slotSegmentStart.append(0)
         }
         slotID[slot] = id
         slotSpec[slot] = spec
@@ -407,6 +435,9 @@ struct CenterModel: EventHandler {
         slotRunStart[slot] = now
         count(slotSpec[slot], waiting: -1, running: 1, busyMilli: slotSpec[slot].milliHeld)
         slotBorrowed[slot] = job.borrowed
+        slotHeld[slot] = job.accelerators
+        slotSegmentStart[slot] = now
+        if slotSpec[slot].isElastic { elasticRunning[Int(slotSpec[slot].pool)].append(job.slot) }
         let span = pools[Int(slotSpec[slot].pool)].span(slot: job.slot)
         slotServers[slot] = Int32(span.servers)
         slotLeaves[slot] = Int32(span.leaves)
@@ -496,7 +527,7 @@ struct CenterModel: EventHandler {
             let ranNs = endNs - slotRunStart[s]
             let left = activities.remainingWork(FluidActivityID(raw: Int32(s)), nowNs: endNs)
             let done = spec.durationNs > 0 ? min(1, max(0, 1 - left / Double(spec.durationNs))) : 1
-            let acceleratorNs = Double(ranNs) * spec.acceleratorShare
+            let acceleratorNs = Double(endNs - slotSegmentStart[s]) * heldShare(s)
             let borrowedNs = slotBorrowed[s] ? acceleratorNs : 0
             breakdown.update(spec) { g in
                 g.borrowedAcceleratorNs += borrowedNs

@@ -44,7 +44,9 @@ public enum CenterRun {
         let kernel = Kernel(options: options)
         model.prime(kernel)
         let reason = kernel.run(&model, untilNs: horizonNs)
-        let endNs = kernel.nowNs
+        // A run that drains ends at its last real event, not at a stale completion event of a
+        // job whose speed changed (or a wake-up that found nothing to do).
+        let endNs = reason == .queueEmpty ? model.lastActivityNs : kernel.nowNs
         model.finalize(at: endNs)
 
         let st = model.stats
@@ -94,6 +96,10 @@ extension JobClassSpec {
         c.priority = priority
         c.cpuMilli = cpu.map { Int64(($0 * 1000).rounded()) } ?? 0
         c.memoryMiB = memory.map { $0.baseUnits / 1_048_576 } ?? 0
+        if let e = elastic {
+            c.minAccelerators = Int32(e.min)
+            c.maxAccelerators = Int32(e.max)
+        }
         return c
     }
 }

@@ -152,6 +152,7 @@ public struct DemandPlan {
             JobSpec(submitNs: j.submit.baseUnits, accelerators: Int32(clamping: j.accelerators), durationNs: j.duration.baseUnits,
                     source: JobSpec.listSource, sequence: Int64(i), tenant: j.tenant.map { DemandNames.intern($0, in: &names.tenants) } ?? -1)
                 .withHost(cpuMilli: j.cpu.map { Int64(($0 * 1000).rounded()) } ?? 0, memoryMiB: j.memory.map { $0.baseUnits / 1_048_576 } ?? 0)
+                .withElastic(min: j.elastic?.min ?? 0, max: j.elastic?.max ?? 0)
         }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)
         // Tenants named only by traces or listed jobs have no type; they count as enterprises.
         while names.tenantTypes.count < names.tenants.count {

@@ -172,8 +172,10 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
     /// Host CPU cores and memory each job needs (for `drf`; absent: in proportion to its accelerators).
     public var cpu: Double?
     public var memory: ByteQuantity?
+    /// Elastic jobs: they may run on `min` to `max` accelerators (their run time is for `accelerators`).
+    public var elastic: ElasticSpec?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory, elastic }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -190,6 +192,7 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
         cpu = try c.decodeIfPresent(Double.self, forKey: .cpu)
         if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
         memory = try c.decodeIfPresent(ByteQuantity.self, forKey: .memory)
+        elastic = try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic)
     }
 }
 
@@ -203,8 +206,10 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
     /// Host CPU cores and memory it needs (for `drf`).
     public var cpu: Double?
     public var memory: ByteQuantity?
+    /// Elastic: it may run on `min` to `max` accelerators (its duration is for `accelerators`).
+    public var elastic: ElasticSpec?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case submit, accelerators, duration, tenant, cpu, memory }
+    enum CodingKeys: String, CodingKey, CaseIterable { case submit, accelerators, duration, tenant, cpu, memory, elastic }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -215,5 +220,23 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
         cpu = try c.decodeIfPresent(Double.self, forKey: .cpu)
         if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
         memory = try c.decodeIfPresent(ByteQuantity.self, forKey: .memory)
+        elastic = try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic)
+        if let e = elastic, !(e.min <= accelerators && accelerators <= e.max) {
+            throw try c.superDecoder(forKey: .elastic).scenarioError("elastic range \(e.min)...\(e.max) must contain the job's \(accelerators) accelerators")
+        }
+    }
+}
+
+/// The accelerators an elastic training job may run on.
+public struct ElasticSpec: Codable, Sendable, Equatable {
+    public var min: Int
+    public var max: Int
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case min, max }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        min = try c.decode(Int.self, forKey: .min) { $0 < 1 ? "must be at least 1" : nil }
+        max = try c.decode(Int.self, forKey: .max) { [min] in $0 < min ? "must be at least min (\(min))" : nil }
     }
 }

@@ -16,6 +16,9 @@ public struct JobClass: Sendable, Equatable {
     /// Host CPU (thousandths of a core) and memory (MiB) each job needs (0: not given).
     public var cpuMilli: Int64 = 0
     public var memoryMiB: Int64 = 0
+    /// Elastic range of its jobs (0, 0: not elastic); each job's drawn size is clamped into it.
+    public var minAccelerators: Int32 = 0
+    public var maxAccelerators: Int32 = 0
 
     public init(name: String, maxJobs: Int?, startNs: SimTimeNs, interarrivalNs: Distribution,
                 accelerators: Distribution, durationNs: Distribution) {
@@ -71,6 +74,11 @@ public final class JobClassGenerator: JobSource {
         job.priority = jobClass.priority
         job.cpuMilli = jobClass.cpuMilli
         job.memoryMiB = jobClass.memoryMiB
+        if jobClass.maxAccelerators > 0 {
+            job.minAccelerators = jobClass.minAccelerators
+            job.maxAccelerators = jobClass.maxAccelerators
+            job.accelerators = Swift.min(Swift.max(job.accelerators, job.minAccelerators), job.maxAccelerators)
+        }
         return job
     }
 }

@@ -32,6 +32,11 @@ public struct JobSpec: Sendable, Equatable {
     /// in proportion to its accelerators by dominant-resource fairness).
     public var cpuMilli: Int64 = 0
     public var memoryMiB: Int64 = 0
+    /// Elastic training: the job may run on anything from `minAccelerators` to
+    /// `maxAccelerators` (0: not elastic), its speed proportional to what it holds
+    /// (`durationNs` is its run time on `accelerators`).
+    public var minAccelerators: Int32 = 0
+    public var maxAccelerators: Int32 = 0
     /// Useful FLOPs the job delivers if it runs to completion (0 when unknown).
     public var flops: Double
 
@@ -54,6 +59,9 @@ public struct JobSpec: Sendable, Equatable {
         self.flops = flops
     }
 
+    /// Whether it can grow and shrink while it runs.
+    public var isElastic: Bool { maxAccelerators > minAccelerators && minAccelerators > 0 }
+
     /// Accelerators it holds, in thousandths (2 at 500 milli: 1000).
     public var milliHeld: Int64 { Int64(accelerators) * Int64(milli) }
 
@@ -72,6 +80,14 @@ public struct JobSpec: Sendable, Equatable {
         var j = self
         j.cpuMilli = cpuMilli
         j.memoryMiB = memoryMiB
+        return j
+    }
+
+    /// The same job, elastic between `min` and `max` accelerators (0, 0: not elastic).
+    public func withElastic(min: Int, max: Int) -> JobSpec {
+        var j = self
+        j.minAccelerators = Int32(min)
+        j.maxAccelerators = Int32(max)
         return j
     }
 
