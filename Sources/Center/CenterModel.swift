@@ -83,6 +83,10 @@ struct CenterModel: EventHandler {
     var rejectionMessages: [String] = []
     let poolNames: [String]
     let tenantPriorities: [Int8]
+    /// Pools (and speed factors) jobs with an acceptance set may run in.
+    let acceptance: [[AcceptedPool]]
+    /// Accelerators asked for by waiting jobs, per pool (to steer jobs that accept several).
+    var poolQueuedDemand: [Int64]
 
     /// Servers and leaves each slot's job spans (at its latest start).
     var slotServers: [Int32] = []
@@ -109,6 +113,8 @@ struct CenterModel: EventHandler {
         self.preemptionCost = preemptionCost
         self.trueDurations = trueDurations
         tenantPriorities = names.tenantPriorities
+        acceptance = names.acceptance
+        poolQueuedDemand = Array(repeating: 0, count: poolCapacities.count)
         breakdown = Breakdown(names: names)
         stats.poolBusyAreaNs = Array(repeating: 0, count: poolCapacities.count)
         poolBusyMilli = Array(repeating: 0, count: poolCapacities.count)
@@ -395,6 +401,7 @@ struct CenterModel: EventHandler {
     mutating func submit(_ arrival: JobSpec) {
         var spec = arrival
         if spec.priority == 0, spec.tenant >= 0, Int(spec.tenant) < tenantPriorities.count { spec.priority = tenantPriorities[Int(spec.tenant)] }
+        if spec.acceptance >= 0 { chooseAcceptedPool(&spec) }
         let id = nextJobID
         nextJobID += 1
         stats.submitted += 1
@@ -456,9 +463,31 @@ struct CenterModel: EventHandler {
         kernel.schedule(Event(kind: Kind.jobEnd.rawValue, subject: job.slot, tag: gen), atNs: end)
     }
 
+    /// Sends a job that accepts several accelerator kinds to one pool: the fastest where it can
+    /// start now, else the one with the least queued demand per capacity and speed (ties: lower
+    /// pool index). Its run time becomes its stated run time over that pool's speed factor.
+    mutating func chooseAcceptedPool(_ spec: inout JobSpec) {
+        let options = acceptance[Int(spec.acceptance)].filter { pools[Int($0.pool)].canEverFit(Int(spec.accelerators)) }
+        guard !options.isEmpty else { return }
+        let n = Int(spec.accelerators)
+        let startable = options.filter { poolQueuedDemand[Int($0.pool)] == 0 && pools[Int($0.pool)].free >= n }
+        let chosen: AcceptedPool
+        if let best = startable.max(by: { ($0.speed, -$0.pool) < ($1.speed, -$1.pool) }) {
+            chosen = best
+        } else {
+            func load(_ a: AcceptedPool) -> Double {
+                Double(poolQueuedDemand[Int(a.pool)] + Int64(n)) / Double(pools[Int(a.pool)].capacity) / a.speed
+            }
+            chosen = options.min { (load($0), $0.pool) < (load($1), $1.pool) }!
+        }
+        spec.pool = chosen.pool
+        spec.durationNs = SimTime.durationNs(work: Double(spec.durationNs), ratePerNs: chosen.speed)
+    }
+
     /// Changes the waiting and running counts and the accelerators held, for the center, the
     /// job's pool and its tenant together.
     mutating func count(_ spec: JobSpec, waiting dw: Int32, running dr: Int32, busyMilli db: Int64) {
+        poolQueuedDemand[Int(spec.pool)] += Int64(dw) * Int64(spec.accelerators)
         waiting += Int(dw)
         running += Int(dr)
         busyMilli += db

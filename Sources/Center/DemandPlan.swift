@@ -71,8 +71,17 @@ public struct DemandPlan {
             return ([0], [1])
         }
 
+        /// The acceptance set of `accepts`: every pool of each named accelerator, at its speed.
+        func acceptance(_ accepts: [AcceptedAcceleratorSpec]?) -> Int16 {
+            guard let accepts else { return -1 }
+            let set = accepts.flatMap { a in pools.indices.filter { pools[$0].accelerator.name == a.accelerator }.map { AcceptedPool(pool: Int16($0), speed: a.speed) } }
+            names.acceptance.append(set)
+            return Int16(names.acceptance.count - 1)
+        }
         var sources: [any JobSource] = scenario.workload.classes.enumerated().map { i, c in
-            JobClassGenerator(c.jobClass, source: Int32(i), streams: streams, horizonNs: horizonNs)
+            var jobClass = c.jobClass
+            jobClass.acceptance = acceptance(c.accepts)
+            return JobClassGenerator(jobClass, source: Int32(i), streams: streams, horizonNs: horizonNs)
         }
         var profiles: [ApplicationProfile] = []
         for app in scenario.workload.applications {
@@ -153,6 +162,7 @@ public struct DemandPlan {
                     source: JobSpec.listSource, sequence: Int64(i), tenant: j.tenant.map { DemandNames.intern($0, in: &names.tenants) } ?? -1)
                 .withHost(cpuMilli: j.cpu.map { Int64(($0 * 1000).rounded()) } ?? 0, memoryMiB: j.memory.map { $0.baseUnits / 1_048_576 } ?? 0)
                 .withElastic(min: j.elastic?.min ?? 0, max: j.elastic?.max ?? 0)
+                .withAcceptance(acceptance(j.accepts))
         }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)
         // Tenants named only by traces or listed jobs have no type; they count as enterprises.
         while names.tenantTypes.count < names.tenants.count {

@@ -38,6 +38,7 @@ public struct Scenario: Codable, Sendable, Equatable {
         scheduling = try c.decode(SchedulingSpec.self, forKey: .scheduling, default: SchedulingSpec())
         try checkCluster(c)
         try checkApplications(c)
+        try checkAccepts(c)
         try Scenario.checkJobsFit(cluster.capacity(ofPool: cluster.poolNames[0]), workload, c)
         if horizon == nil, let open = workload.classes.first(where: { $0.jobs == nil }) {
             throw try c.superDecoder(forKey: .workload).scenarioError(
@@ -72,6 +73,23 @@ public struct Scenario: Codable, Sendable, Equatable {
         }
     }
 
+    /// Every accelerator a job class or listed job accepts is in some pool.
+    func checkAccepts(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        let present = cluster.servers.map(\.accelerator)
+        let w = try c.nestedContainer(keyedBy: WorkloadSpec.CodingKeys.self, forKey: .workload)
+        func check(_ accepts: [AcceptedAcceleratorSpec]?, _ item: () throws -> any Decoder) throws {
+            for a in accepts ?? [] where !present.contains(a.accelerator) {
+                throw try item().scenarioError("accepts '\(a.accelerator)'\(didYouMean(a.accelerator, among: present)) but no pool has it; the cluster has \(Array(Set(present)).sorted().joined(separator: ", "))")
+            }
+        }
+        for (i, k) in workload.classes.enumerated() {
+            try check(k.accepts) { try w.superDecoder(forKey: .classes, item: i).container(keyedBy: JobClassSpec.CodingKeys.self).superDecoder(forKey: .accepts) }
+        }
+        for (i, j) in workload.jobs.enumerated() {
+            try check(j.accepts) { try w.superDecoder(forKey: .jobs, item: i).container(keyedBy: ListedJobSpec.CodingKeys.self).superDecoder(forKey: .accepts) }
+        }
+    }
+
     /// Applications have unique names, pinned pools exist, and services run until a horizon.
     func checkApplications(_ c: KeyedDecodingContainer<CodingKeys>) throws {
         let w = try c.nestedContainer(keyedBy: WorkloadSpec.CodingKeys.self, forKey: .workload)
@@ -103,12 +121,12 @@ extension Scenario {
     /// draws too large a job is valid; those jobs are rejected at submission with a reason.)
     static func checkJobsFit(_ capacity: Int, _ workload: WorkloadSpec, _ c: KeyedDecodingContainer<CodingKeys>) throws {
         let w = try c.nestedContainer(keyedBy: WorkloadSpec.CodingKeys.self, forKey: .workload)
-        if let i = workload.jobs.firstIndex(where: { $0.accelerators > capacity }) {
+        if let i = workload.jobs.firstIndex(where: { $0.accelerators > capacity && $0.accepts == nil }) {
             let job = try w.superDecoder(forKey: .jobs, item: i).container(keyedBy: ListedJobSpec.CodingKeys.self)
             throw try job.superDecoder(forKey: .accelerators).scenarioError(
                 "listed job \(i) asks for \(workload.jobs[i].accelerators) accelerators but the cluster has \(capacity); it could never run")
         }
-        for (i, k) in workload.classes.enumerated() {
+        for (i, k) in workload.classes.enumerated() where k.accepts == nil {
             guard let smallest = k.accelerators.distribution.smallestValue else { continue }
             let size = max(1, smallest.rounded())
             if size > Double(capacity) {
@@ -174,8 +192,12 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
     public var memory: ByteQuantity?
     /// Elastic jobs: they may run on `min` to `max` accelerators (their run time is for `accelerators`).
     public var elastic: ElasticSpec?
+    /// Accelerator kinds its jobs accept, with speed factors (absent: the first pool only).
+    public var accepts: [AcceptedAcceleratorSpec]?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory, elastic }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory, elastic, accepts
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -193,6 +215,8 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
         if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
         memory = try c.decodeIfPresent(ByteQuantity.self, forKey: .memory)
         elastic = try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic)
+        accepts = try c.decodeIfPresent([AcceptedAcceleratorSpec].self, forKey: .accepts)
+        if accepts?.isEmpty == true { throw try c.superDecoder(forKey: .accepts).scenarioError("accepts must not be empty (leave it out for the first pool)") }
     }
 }
 
@@ -208,8 +232,10 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
     public var memory: ByteQuantity?
     /// Elastic: it may run on `min` to `max` accelerators (its duration is for `accelerators`).
     public var elastic: ElasticSpec?
+    /// Accelerator kinds it accepts, with speed factors (absent: the first pool only).
+    public var accepts: [AcceptedAcceleratorSpec]?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case submit, accelerators, duration, tenant, cpu, memory, elastic }
+    enum CodingKeys: String, CodingKey, CaseIterable { case submit, accelerators, duration, tenant, cpu, memory, elastic, accepts }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -221,6 +247,8 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
         if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
         memory = try c.decodeIfPresent(ByteQuantity.self, forKey: .memory)
         elastic = try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic)
+        accepts = try c.decodeIfPresent([AcceptedAcceleratorSpec].self, forKey: .accepts)
+        if accepts?.isEmpty == true { throw try c.superDecoder(forKey: .accepts).scenarioError("accepts must not be empty (leave it out for the first pool)") }
         if let e = elastic, !(e.min <= accelerators && accelerators <= e.max) {
             throw try c.superDecoder(forKey: .elastic).scenarioError("elastic range \(e.min)...\(e.max) must contain the job's \(accelerators) accelerators")
         }
@@ -238,5 +266,20 @@ public struct ElasticSpec: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         min = try c.decode(Int.self, forKey: .min) { $0 < 1 ? "must be at least 1" : nil }
         max = try c.decode(Int.self, forKey: .max) { [min] in $0 < min ? "must be at least min (\(min))" : nil }
+    }
+}
+
+/// An accelerator kind a job accepts: every pool of that accelerator, at `speed` times the
+/// speed its `duration` is stated for.
+public struct AcceptedAcceleratorSpec: Codable, Sendable, Equatable {
+    public var accelerator: String
+    public var speed: Double
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case accelerator, speed }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        accelerator = try c.decode(String.self, forKey: .accelerator)
+        speed = try c.decode(Double.self, forKey: .speed, default: 1) { $0 <= 0 || $0 > 1000 ? "must be in (0, 1000]" : nil }
     }
 }

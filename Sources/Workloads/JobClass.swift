@@ -19,6 +19,8 @@ public struct JobClass: Sendable, Equatable {
     /// Elastic range of its jobs (0, 0: not elastic); each job's drawn size is clamped into it.
     public var minAccelerators: Int32 = 0
     public var maxAccelerators: Int32 = 0
+    /// Acceptance set of its jobs (``JobSpec/acceptance``; -1: none).
+    public var acceptance: Int16 = -1
 
     public init(name: String, maxJobs: Int?, startNs: SimTimeNs, interarrivalNs: Distribution,
                 accelerators: Distribution, durationNs: Distribution) {
@@ -72,6 +74,7 @@ public final class JobClassGenerator: JobSource {
         defer { emitted += 1 }
         var job = JobSpec(submitNs: submit, accelerators: accelerators, durationNs: d, source: source, sequence: emitted)
         job.priority = jobClass.priority
+        job.acceptance = jobClass.acceptance
         job.cpuMilli = jobClass.cpuMilli
         job.memoryMiB = jobClass.memoryMiB
         if jobClass.maxAccelerators > 0 {

@@ -37,6 +37,9 @@ public struct JobSpec: Sendable, Equatable {
     /// (`durationNs` is its run time on `accelerators`).
     public var minAccelerators: Int32 = 0
     public var maxAccelerators: Int32 = 0
+    /// Index of the set of accelerator kinds it accepts, with speed factors (see
+    /// ``DemandNames/acceptance``); -1: it runs in `pool` only.
+    public var acceptance: Int16 = -1
     /// Useful FLOPs the job delivers if it runs to completion (0 when unknown).
     public var flops: Double
 
@@ -91,6 +94,13 @@ public struct JobSpec: Sendable, Equatable {
         return j
     }
 
+    /// The same job accepting the pools of acceptance set `index` (-1: its own pool only).
+    public func withAcceptance(_ index: Int16) -> JobSpec {
+        var j = self
+        j.acceptance = index
+        return j
+    }
+
     /// The documented tie rule for jobs submitted at the same instant: by source (classes in
     /// scenario order, then application job mixes, then services, then the listed jobs), then
     /// by position within the source.
@@ -114,6 +124,8 @@ public struct DemandNames: Sendable, Equatable {
     public var tenantTypes: [TenantType] = []
     /// Each tenant's strict priority, parallel to `tenants`.
     public var tenantPriorities: [Int8] = []
+    /// Sets of pools a job may run in, with speed factors, referenced by ``JobSpec/acceptance``.
+    public var acceptance: [[AcceptedPool]] = []
     public var models: [String] = []
     public var pools: [String] = []
     /// Each pool's accelerator (catalog name), parallel to `pools`.
@@ -140,5 +152,17 @@ public final class ListedJobs: JobSource {
         guard position < jobs.count else { return nil }
         defer { position += 1 }
         return jobs[position]
+    }
+}
+
+/// A pool a job accepts and how fast it runs there relative to its stated run time.
+public struct AcceptedPool: Sendable, Equatable {
+    public var pool: Int16
+    /// Run time there = stated run time / speed.
+    public var speed: Double
+
+    public init(pool: Int16, speed: Double) {
+        self.pool = pool
+        self.speed = speed
     }
 }
