@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Center", dependencies: ["SimKernel", "Production", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
-        .target(name: "Traces", dependencies: ["CHDF5", "Center", "Workloads"]),
+        .target(name: "Traces", dependencies: ["CHDF5", "Center", "Workloads", "Scheduling"]),
         // Comparison of summaries (regression gates), reports.
         .target(name: "Reports", dependencies: ["Scenario"]),
         // The command-line tool.

@@ -31,8 +31,9 @@ public enum CenterRun {
         }
         let spec = scenario.scheduling
         let policyOptions = spec.options(tenants: demand.names.tenants, types: demand.names.tenantTypes)
-        let sharing = spec.sharing.options
-        let pools = demand.layouts.map { AcceleratorPool(layout: $0, placement: spec.placement, sharing: sharing) }
+        let pools = demand.layouts.indices.map { i in
+            AcceleratorPool(layout: demand.layouts[i], placement: spec.placement, sharing: spec.sharing.options(pool: demand.pools[i].name))
+        }
         var model = CenterModel(pools: pools, poolNames: demand.pools.map(\.name),
                                 policy: { SchedulingPolicies.make(spec.policy, options: policyOptions)! }, sources: demand.sources,
                                 listed: demand.listed, names: demand.names, sink: sink,
@@ -76,7 +77,7 @@ public enum CenterRun {
         summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
         summary.preemptions = model.preemptionsTotal
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs,
-                               sharingCapacity: sharing.oversubscription)
+                               sharingCapacities: pools.map(\.sharing.oversubscription), quotas: spec.quotas)
         return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,
                          seedCollisions: streams.collisions, names: demand.names, traceReports: demand.traceReports)
     }

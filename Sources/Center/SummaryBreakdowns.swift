@@ -1,3 +1,4 @@
+import Scenario
 import SimKernel
 import Workloads
 
@@ -13,7 +14,7 @@ enum SummaryBreakdowns {
     }
 
     static func fill(_ s: inout RunSummary, breakdown b: Breakdown, stats: RunStatistics, demand: DemandPlan, endNs: SimTimeNs,
-                     sharingCapacity: Double) {
+                     sharingCapacities: [Double], quotas: [QuotaSpec]) {
         // Delivered compute by category (data_processing, training, inference, generic).
         var categories: [String] = []
         var hours: [String: Double] = [:], flops: [String: Double] = [:]
@@ -37,7 +38,7 @@ enum SummaryBreakdowns {
                        ("jobs_by_kind", .object(JobKind.allCases.map { ($0.name, .integer(b.kinds[Int($0.rawValue)].submitted)) })),
                        ("accelerator_energy_kwh", .real(energyKWh.reduce(0, +)))]
         let end = Double(max(1, endNs))
-        let capacityMilli = demand.pools.map { Double($0.capacity) * 1000 * sharingCapacity }
+        let capacityMilli = demand.pools.indices.map { Double(demand.pools[$0].capacity) * 1000 * sharingCapacities[$0] }
         s.strandedCapacityMean = endNs > 0 ? stats.poolStrandedMilliAreaNs.reduce(0, +) / (end * capacityMilli.reduce(0, +)) : 0
         s.pools = demand.pools.enumerated().map { i, p in
             let util = endNs > 0 ? stats.poolBusyAreaNs[i] / (Double(endNs) * Double(p.capacity)) : 0
@@ -55,7 +56,10 @@ enum SummaryBreakdowns {
         let sumSquares = x.reduce(0) { $0 + $1 * $1 }
         s.fairnessJain = x.isEmpty || sumSquares == 0 ? 1 : x.reduce(0, +) * x.reduce(0, +) / (Double(x.count) * sumSquares)
         s.tenants = demand.names.tenants.enumerated().map { i, name in
-            (name, .object([("type", .text(demand.names.tenantTypes[i].rawValue))] + group(b.tenants[i + 1])))
+            // Its guaranteed share of every pool: its own quota, else its type's (shared with the type's other tenants).
+            let type = demand.names.tenantTypes[i]
+            let share = quotas.first { $0.tenant == name }?.share ?? quotas.first { $0.type == type }?.share ?? 0
+            return (name, .object([("type", .text(type.rawValue)), ("quota_share", .real(share))] + group(b.tenants[i + 1])))
         }
     }
 }

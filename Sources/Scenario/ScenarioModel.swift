@@ -73,8 +73,17 @@ public struct Scenario: Codable, Sendable, Equatable {
         }
     }
 
-    /// Every accelerator a job class or listed job accepts is in some pool.
+    /// Every accelerator a job class or listed job accepts is in some pool, and pools named by
+    /// the scheduling section exist.
     func checkAccepts(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        let poolNames = cluster.poolNames
+        if let bad = scheduling.sharing.pools.firstIndex(where: { !poolNames.contains($0.pool) }) {
+            let name = scheduling.sharing.pools[bad].pool
+            let sharing = try c.nestedContainer(keyedBy: SchedulingSpec.CodingKeys.self, forKey: .scheduling)
+                .nestedContainer(keyedBy: SharingSpec.CodingKeys.self, forKey: .sharing)
+            throw try sharing.superDecoder(forKey: .pools, item: bad).scenarioError(
+                "unknown pool '\(name)'\(didYouMean(name, among: poolNames)); the cluster's pools are \(poolNames.joined(separator: ", "))")
+        }
         let present = cluster.servers.map(\.accelerator)
         let w = try c.nestedContainer(keyedBy: WorkloadSpec.CodingKeys.self, forKey: .workload)
         func check(_ accepts: [AcceptedAcceleratorSpec]?, _ item: () throws -> any Decoder) throws {

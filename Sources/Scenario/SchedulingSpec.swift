@@ -138,13 +138,16 @@ public struct SharingSpec: Codable, Sendable, Equatable {
     public var slowdown: Double
     /// Slowdowns for particular pairs of job classes (symmetric).
     public var interference: [InterferenceRule]
+    /// Oversubscription of particular pools (others use `oversubscription`).
+    public var pools: [PoolOversubscription]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case oversubscription, slowdown, interference }
+    enum CodingKeys: String, CodingKey, CaseIterable { case oversubscription, slowdown, interference, pools }
 
     public init() {
         oversubscription = 1
         slowdown = 0
         interference = []
+        pools = []
     }
 
     public init(from decoder: any Decoder) throws {
@@ -152,9 +155,17 @@ public struct SharingSpec: Codable, Sendable, Equatable {
         oversubscription = try c.decode(Double.self, forKey: .oversubscription, default: 1) { $0 < 1 || $0 > 16 ? "must be between 1 and 16" : nil }
         slowdown = try c.decode(Double.self, forKey: .slowdown, default: 0) { $0 < 0 ? "must not be negative" : nil }
         interference = try c.decode([InterferenceRule].self, forKey: .interference, default: [])
+        pools = try c.decode([PoolOversubscription].self, forKey: .pools, default: [])
     }
 
-    /// The scheduler's sharing options.
+    /// The scheduler's sharing options for pool `pool`.
+    public func options(pool: String) -> SharingOptions {
+        var o = options
+        if let p = pools.first(where: { $0.pool == pool }) { o.oversubscription = p.oversubscription }
+        return o
+    }
+
+    /// The scheduler's sharing options (before per-pool ratios).
     public var options: SharingOptions {
         let n = InterferenceClass.allCases.count
         var table = Array(repeating: Array(repeating: slowdown, count: n), count: n)
@@ -195,5 +206,19 @@ public struct QuotaSpec: Codable, Sendable, Equatable {
         type = try c.decodeIfPresent(TenantType.self, forKey: .type)
         if (tenant == nil) == (type == nil) { throw decoder.scenarioError("a quota names exactly one of 'tenant' or 'type'") }
         share = try c.decode(Double.self, forKey: .share) { $0 <= 0 || $0 > 1 ? "must be in (0, 1]" : nil }
+    }
+}
+
+/// One pool's oversubscription ratio (`scheduling.sharing.pools`).
+public struct PoolOversubscription: Codable, Sendable, Equatable {
+    public var pool: String
+    public var oversubscription: Double
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case pool, oversubscription }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pool = try c.decode(String.self, forKey: .pool)
+        oversubscription = try c.decode(Double.self, forKey: .oversubscription) { $0 < 1 || $0 > 16 ? "must be between 1 and 16" : nil }
     }
 }

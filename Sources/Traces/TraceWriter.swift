@@ -1,6 +1,7 @@
 import CHDF5
 import Center
 import Foundation
+import Scheduling
 import Workloads
 
 /// What goes into a trace's root attributes.
@@ -41,7 +42,9 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     // /jobs
     private let jobID, jobSubmit, jobStart, jobEnd, jobWait: TraceColumn<Int64>
     private let jobClass, jobAccelerators: TraceColumn<Int32>
-    private let jobState, jobReject, jobKind: TraceColumn<Int8>
+    private let jobState, jobReject, jobKind, jobPolicy: TraceColumn<Int8>
+    /// The run's policy code (``SchedulingPolicies/names`` index).
+    private let policyCode: Int8
     private let jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType: TraceColumn<Int16>
     private let jobPreemptions, jobServers, jobLeaves, jobMilli: TraceColumn<Int32>
     private let jobFlops: TraceColumn<Double>
@@ -57,6 +60,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// Creates the file at `path` (replacing any file there).
     public init(path: String, metadata: TraceMetadata, chunkRows: Int = 65_536, deflateLevel: UInt32 = 4) throws {
         iccsim_h5_silence_errors()
+        policyCode = Int8(SchedulingPolicies.names.firstIndex(of: metadata.policy) ?? -1)
         let fcpl = try H5.untimedPlist(iccsim_h5p_file_create())
         defer { H5Pclose(fcpl) }
         file = try H5.check(id: H5Fcreate(path, iccsim_h5f_acc_trunc(), fcpl, iccsim_h5p_default()), "create '\(path)'")
@@ -94,6 +98,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             jobState = try col(jobs, "state", "1", "final state, decoded by /dictionaries/job_state")
             jobReject = try col(jobs, "reject_reason", "1", "why it was rejected, decoded by /dictionaries/reject_reason")
             jobKind = try col(jobs, "kind", "1", "kind of work, decoded by /dictionaries/job_kind")
+            jobPolicy = try col(jobs, "policy", "1", "scheduling policy of its pool, decoded by /dictionaries/policy")
             jobApplication = try col(jobs, "application", "1", "application scenario, decoded by /dictionaries/application; -1 for none")
             jobTenant = try col(jobs, "tenant", "1", "tenant, decoded by /dictionaries/tenant; -1 for none")
             jobModel = try col(jobs, "model", "1", "model trained or served, decoded by /dictionaries/model; -1 for none")
@@ -111,11 +116,12 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             poolSeries = try GroupSeriesColumns(utilPools, key: "pool", keyMeaning: "pool, decoded by /dictionaries/pool", make: col, col)
             tenantSeries = try GroupSeriesColumns(utilTenants, key: "tenant", keyMeaning: "tenant, decoded by /dictionaries/tenant; -1 for jobs without one",
                                                   make: col, col)
-            columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind,
+            columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
                        jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "job_kind", JobKind.allCases.map { (Int64($0.rawValue), $0.name) })
+            try writeDictionary(dict, "policy", SchedulingPolicies.names.enumerated().map { (Int64($0.offset), $0.element) })
         } catch {
             for g in groups { H5Gclose(g) }
             H5Fclose(file)
@@ -166,6 +172,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try jobState.append(r.state.rawValue)
             try jobReject.append(r.rejectReason.rawValue)
             try jobKind.append(Int8(r.kind.rawValue))
+            try jobPolicy.append(policyCode)
             try jobApplication.append(r.application)
             try jobTenant.append(r.tenant)
             try jobModel.append(r.model)

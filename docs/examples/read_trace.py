@@ -31,8 +31,9 @@ def main(path):
               f"scenario {f.attrs['scenario_name']}, seed {f.attrs['seed']}")
         jobs = read_table(f, "jobs")
         for column, d in [("state", "job_state"), ("kind", "job_kind"), ("application", "application"),
-                          ("tenant", "tenant"), ("pool", "pool")]:
+                          ("tenant", "tenant"), ("pool", "pool"), ("policy", "policy")]:
             jobs[column] = jobs[column].map(dictionary(f, d))
+        assert (jobs["policy"] == f.attrs["policy"]).all()
         util = read_table(f, "utilization")
         units = {c: f["jobs"][c].attrs["units"] for c in f["jobs"].keys()}
 
