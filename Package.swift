@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Production", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
+        .library(name: "ICCSimCore", targets: ["Production", "Aggregation", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "SimKernel", dependencies: ["CGSL"]),
         // Producing compute: the accelerator and server catalog, how work becomes time on a device.
         .target(name: "Production", dependencies: ["SimKernel"]),
+        // Aggregating compute: fabrics, max-min link sharing, collectives.
+        .target(name: "Aggregation", dependencies: ["SimKernel", "Production"]),
         // Scenario files: units, strict YAML decoding, overrides.
         .target(name: "Scenario", dependencies: ["SimKernel", "Production", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
         // Demand: job specs drawn from the scenario's distributions or lists.
@@ -44,12 +46,13 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Scenario"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Production", "Scenario", "Scheduling", "Center", "Traces", "Reports",
+            "SimKernel", "Production", "Aggregation", "Scenario", "Scheduling", "Center", "Traces", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production"]),
+        .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),

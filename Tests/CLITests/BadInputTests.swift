@@ -152,3 +152,18 @@ import Testing
         #expect(fileData(tmp.appendingPathComponent("summary.json")) == fileData(URL(fileURLWithPath: "Results/baselines/mg1-las/summary.json")))
     }
 }
+
+/// `iccsim collective` prints nccl-tests rows and JSON with the documented keys.
+@Suite struct CollectiveCommandTests {
+    @Test func jsonRowsAndBadInput() throws {
+        let r = try iccsim(["collective", "--preset", "hgx-h100-400g-rail", "--ranks", "8", "--min-bytes", "1G", "--max-bytes", "4G", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Double]]
+        #expect(rows.count == 3 && rows.allSatisfy { Set($0.keys) == ["bytes", "time_us", "algbw_gbps", "busbw_gbps"] })
+        #expect(abs(rows.last!["busbw_gbps"]! / 370 - 1) < 0.05)
+        let table = try iccsim(["collective", "--ranks", "16", "--min-bytes", "8", "--max-bytes", "64"])
+        #expect(table.status == 0 && table.stdout.contains("#       size         count      type   redop    root     time   algbw   busbw"))
+        #expect(try iccsim(["collective", "--preset", "nope"]).status == 2)
+        #expect(try iccsim(["collective", "--max-bytes", "lots"]).status == 2)
+    }
+}

@@ -1,0 +1,130 @@
+import Aggregation
+import ArgumentParser
+import Foundation
+
+/// `iccsim collective`: a collective's time, algbw and busbw over a range of sizes, in the
+/// layout of NVIDIA's nccl-tests, priced by the α–β model over the fabric's max-min shares.
+struct CollectiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collective",
+        abstract: "Time a collective (all-reduce, ...) on a fabric preset, printed like nccl-tests.",
+        discussion: """
+        The ring's bandwidth per rank is its max-min fair share of every link it crosses (NVLink \
+        inside a server, NICs, leaf uplinks), with any background transfers; time = \
+        2(p-1)α + 2(p-1)/p·n/B for a ring all-reduce (other operations and algorithms by their \
+        α–β formulas). algbw = size/time and busbw = algbw × factor exactly as nccl-tests defines \
+        them (factor 2(p-1)/p for all-reduce, (p-1)/p for reduce-scatter, all-gather and \
+        all-to-all, 1 for broadcast). Presets: \(FabricPreset.builtIn.map { $0.name }.joined(separator: ", ")).
+        Try: iccsim collective --preset hgx-h100-400g-rail --ranks 16 --min-bytes 8 --max-bytes 8G
+        """)
+
+    @Option(help: "Fabric preset.")
+    var preset: String = "hgx-h100-400g-rail"
+
+    @Option(help: "Ranks (accelerators) in the collective.")
+    var ranks: Int = 8
+
+    @Option(help: "Operation: allreduce, reducescatter, allgather, broadcast, alltoall.")
+    var op: String = "allreduce"
+
+    @Option(help: "Algorithm: ring, halving-doubling, tree.")
+    var algo: String = "ring"
+
+    @Option(help: "Smallest size per rank (bytes; K, M, G suffixes are powers of 1024).")
+    var minBytes: String = "8"
+
+    @Option(help: "Largest size per rank.")
+    var maxBytes: String = "8G"
+
+    @Option(help: "Multiply the size by this factor per row.")
+    var stepFactor: Int = 2
+
+    @Option(help: "Servers in the fabric (default: just enough for the ranks).")
+    var servers: Int?
+
+    @Option(help: "Where the ranks sit: packed, spread, shuffled.")
+    var placement: String = "packed"
+
+    @Option(help: "Leaf oversubscription ratio (overrides the preset's).")
+    var oversubscription: Double?
+
+    @Option(help: "Background transfers between random pairs of servers sharing the fabric.")
+    var background: Int = 0
+
+    @Flag(help: "Print JSON rows (keys bytes, time_us, algbw_gbps, busbw_gbps; GB/s as nccl-tests).")
+    var json = false
+
+    static func parseBytes(_ text: String, _ flag: String) throws -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("G", 1_073_741_824), ("M", 1_048_576), ("K", 1024), ("", 1)]
+        for (suffix, factor) in units where suffix.isEmpty || t.uppercased().hasSuffix(suffix) {
+            if let v = Double(t.dropLast(suffix.count)), v >= 1 { return v * factor }
+        }
+        throw ValidationError("\(flag) expects a size such as 8, 64K, 1M or 8G, got '\(text)'")
+    }
+
+    func run() throws {
+        guard var fabric = FabricPreset.named(preset) else {
+            throw ValidationError("unknown preset '\(preset)'; expected one of \(FabricPreset.builtIn.map(\.name).joined(separator: ", "))")
+        }
+        guard let operation = CollectiveOp(rawValue: op) else {
+            throw ValidationError("unknown --op '\(op)'; expected one of \(CollectiveOp.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let algorithm = CollectiveAlgorithm(rawValue: algo) else {
+            throw ValidationError("unknown --algo '\(algo)'; expected one of \(CollectiveAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let layout = RankPlacement(rawValue: placement) else {
+            throw ValidationError("unknown --placement '\(placement)'; expected one of \(RankPlacement.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard ranks >= 2 else { throw ValidationError("--ranks must be at least 2") }
+        guard stepFactor >= 2 else { throw ValidationError("--step-factor must be at least 2") }
+        if let o = oversubscription {
+            guard o >= 1 else { throw ValidationError("--oversubscription must be at least 1") }
+            fabric.oversubscription = o
+        }
+        let lo = try Self.parseBytes(minBytes, "--min-bytes"), hi = try Self.parseBytes(maxBytes, "--max-bytes")
+        guard lo <= hi else { throw ValidationError("--min-bytes must not exceed --max-bytes") }
+        let perServer = fabric.acceleratorsPerServer
+        let serverCount = servers ?? (ranks + perServer - 1) / perServer
+        guard serverCount * perServer >= ranks else { throw ValidationError("--servers \(serverCount) hold only \(serverCount * perServer) accelerators") }
+        let links = FabricLinks(preset: fabric, servers: serverCount)
+        let (ring, alpha) = links.ring(layout.ranks(ranks, servers: serverCount, perServer: perServer))
+        var flows = [ring]
+        // Background: streams between random accelerators of different servers (a fixed LCG, so
+        // the same flags give the same table).
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func draw(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<background where serverCount > 1 {
+            let a = draw(serverCount), b = (a + 1 + draw(serverCount - 1)) % serverCount
+            flows.append(links.transfer(from: a * perServer + draw(perServer), to: b * perServer + draw(perServer)))
+        }
+        let bandwidth = MaxMinFairShare(capacities: links.capacities).solve(flows)[0]
+        var rows: [(bytes: Double, timeUs: Double, algbw: Double, busbw: Double)] = []
+        var n = lo
+        while n <= hi {
+            let t = CollectiveCost(ranks: ranks, bytes: n, alphaS: alpha, bandwidthBytesPerS: bandwidth).seconds(operation, algorithm)
+            let algbw = n / t / 1e9
+            rows.append((n, t * 1e6, algbw, algbw * operation.busFactor(ranks: ranks)))
+            n *= Double(stepFactor)
+        }
+        if json {
+            let items = rows.map { String(format: "{\"bytes\": %.0f, \"time_us\": %.3f, \"algbw_gbps\": %.3f, \"busbw_gbps\": %.3f}", $0.bytes, $0.timeUs, $0.algbw, $0.busbw) }
+            print("[\n  " + items.joined(separator: ",\n  ") + "\n]")
+            return
+        }
+        let redop = [.allreduce, .reducescatter].contains(operation) ? "sum" : "none"
+        let root = operation == .broadcast ? 0 : -1
+        print("# iccsim collective: \(operation.rawValue) (\(algorithm.rawValue)), \(ranks) ranks on \(serverCount) server(s) of \(fabric.name), \(layout.rawValue) placement")
+        print(String(format: "# ring bandwidth per rank %.2f GB/s (max-min share), latency %.1f us per step", bandwidth / 1e9, alpha * 1e6))
+        print("#")
+        print("#       size         count      type   redop    root     time   algbw   busbw")
+        print("#        (B)    (elements)                               (us)  (GB/s)  (GB/s)")
+        for r in rows {
+            print(String(format: "%12.0f  %12.0f     float  %6@  %6d  %7.2f  %6.2f  %6.2f", r.bytes, r.bytes / 4, redop, root, r.timeUs, r.algbw, r.busbw))
+        }
+        print(String(format: "# Avg bus bandwidth    : %.4f", rows.map(\.busbw).reduce(0, +) / Double(rows.count)))
+    }
+}

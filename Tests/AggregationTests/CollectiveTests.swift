@@ -1,0 +1,89 @@
+import Testing
+@testable import Aggregation
+
+@Suite struct MaxMinTests {
+    /// Textbook max-min examples (Bertsekas and Gallager, Data Networks §6.5).
+    @Test func sharedBottleneckAndParkingLot() {
+        // Two flows on one link of 10: 5 each.
+        #expect(MaxMinFairShare(capacities: [10]).solve([.init(links: [0]), .init(links: [0])]) == [5, 5])
+        // Parking lot: A crosses links 0 and 1 (capacity 1 each), B only 0, C only 1: 1/2 each.
+        let lot = MaxMinFairShare(capacities: [1, 1]).solve([.init(links: [0, 1]), .init(links: [0]), .init(links: [1])])
+        #expect(lot.allSatisfy { abs($0 - 0.5) < 1e-12 })
+        // A and B share link 0 (10); B also crosses link 1 (4): B gets 4, A the rest, 6.
+        let two = MaxMinFairShare(capacities: [10, 4]).solve([.init(links: [0]), .init(links: [0, 1])])
+        #expect(abs(two[0] - 6) < 1e-12 && abs(two[1] - 4) < 1e-12)
+        // A flow's own limit freezes it early and leaves the rest to others.
+        let limited = MaxMinFairShare(capacities: [10]).solve([.init(links: [0], limit: 2), .init(links: [0])])
+        #expect(abs(limited[0] - 2) < 1e-12 && abs(limited[1] - 8) < 1e-12)
+        // A flow crossing a link twice counts twice there.
+        let twice = MaxMinFairShare(capacities: [12]).solve([.init(links: [0], uses: [2]), .init(links: [0])])
+        #expect(abs(twice[0] - 4) < 1e-12 && abs(twice[1] - 4) < 1e-12)
+    }
+
+    /// Two identical rings over the same NICs each get half of the bottleneck.
+    @Test func twoRingsShareABottleneckEqually() {
+        let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: 2)
+        let ranks = Array(0..<16)
+        let ring = links.ring(ranks).flow
+        let alone = MaxMinFairShare(capacities: links.capacities).solve([ring])[0]
+        let both = MaxMinFairShare(capacities: links.capacities).solve([ring, ring])
+        #expect(abs(alone - 48.5e9) < 1)
+        #expect(abs(both[0] - alone / 2) < 1 && abs(both[1] - alone / 2) < 1)
+    }
+}
+
+@Suite struct CollectiveCostTests {
+    /// Exactness: an uncontended ring all-reduce on the model equals the α–β formula
+    /// 2(p−1)α + 2(p−1)/p·n/B for several p and n (to the nanosecond).
+    @Test(arguments: [(8, 1_048_576.0), (16, 1_073_741_824.0), (64, 8.0), (1_024, 134_217_728.0)])
+    func uncontendedRingMatchesAlphaBeta(ranks: Int, bytes: Double) {
+        let preset = FabricPreset.named("hgx-h100-400g-rail")!
+        let links = FabricLinks(preset: preset, servers: (ranks + 7) / 8)
+        let (flow, alpha) = links.ring(Array(0..<ranks))
+        let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0]
+        let t = CollectiveCost(ranks: ranks, bytes: bytes, alphaS: alpha, bandwidthBytesPerS: b).seconds(.allreduce, .ring)
+        let p = Double(ranks)
+        let expectedB = ranks <= 8 ? 370.8e9 : 48.5e9, expectedAlpha = ranks <= 8 ? 5e-6 : 10e-6
+        let formula = 2 * (p - 1) * expectedAlpha + 2 * (p - 1) / p * bytes / expectedB
+        #expect(abs(t - formula) < 1e-9, "\(t) s vs \(formula) s")
+    }
+
+    /// REFERENCES.md §2: 8×H100 SXM ring all-reduce busbw ≈ 370 GB/s (nccl-tests issue 212);
+    /// across servers 46–48 GB/s per 400G NIC (issue 290). Large messages, tolerance 5%.
+    @Test func presetsReproducePublishedBusBandwidth() {
+        func busbw(ranks: Int, bytes: Double) -> Double {
+            let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: (ranks + 7) / 8)
+            let (flow, alpha) = links.ring(Array(0..<ranks))
+            let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0]
+            let t = CollectiveCost(ranks: ranks, bytes: bytes, alphaS: alpha, bandwidthBytesPerS: b).seconds(.allreduce, .ring)
+            return bytes / t * CollectiveOp.allreduce.busFactor(ranks: ranks) / 1e9
+        }
+        let intra = busbw(ranks: 8, bytes: 4_294_967_296)
+        #expect(abs(intra / 370 - 1) < 0.05, "8xH100 busbw \(intra) GB/s vs 370")
+        let inter = busbw(ranks: 16, bytes: 8_589_934_592)
+        #expect(abs(inter / 47 - 1) < 0.05, "2x8 H100 over 400G busbw \(inter) GB/s vs 46-48")
+        // busbw factors as nccl-tests defines them.
+        #expect(CollectiveOp.allreduce.busFactor(ranks: 8) == 2.0 * 7 / 8)
+        #expect(CollectiveOp.allgather.busFactor(ranks: 8) == 7.0 / 8 && CollectiveOp.broadcast.busFactor(ranks: 8) == 1)
+    }
+
+    /// A 32-rank ring packed under one leaf versus spread over four leaves of a 2:1 oversubscribed
+    /// fabric whose other leaves exchange heavy traffic: the packed ring keeps its NICs' speed,
+    /// the spread one shares the saturated leaf uplinks and slows down.
+    @Test func spreadRingsAreSlowerUnderContention() {
+        var preset = FabricPreset.named("hgx-h100-100g-2to1")!
+        preset.serversPerLeaf = 4
+        let servers = 16
+        let links = FabricLinks(preset: preset, servers: servers)
+        var background: [MaxMinFairShare.Flow] = []
+        // Every NIC of servers 4-15 (leaves 1-3) streams to the same NIC one leaf further on.
+        for s in 4..<servers {
+            for i in 0..<8 { background.append(links.transfer(from: s * 8 + i, to: (4 + (s - 4 + 4) % 12) * 8 + i)) }
+        }
+        func rate(_ placement: RankPlacement) -> Double {
+            let ring = links.ring(placement.ranks(32, servers: servers, perServer: 8)).flow
+            return MaxMinFairShare(capacities: links.capacities).solve([ring] + background)[0]
+        }
+        #expect(rate(.spread) < rate(.packed), "spread \(rate(.spread)) vs packed \(rate(.packed))")
+    }
+}
