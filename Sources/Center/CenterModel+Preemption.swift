@@ -1,0 +1,60 @@
+import Scheduling
+import SimKernel
+import Workloads
+
+/// Preemption: pausing a running job (its work kept), its checkpoint, and its return to the queue.
+extension CenterModel {
+    /// Pauses a running job: its work so far is kept, it saves a checkpoint (holding its
+    /// accelerators) and then waits again with the restore added to its remaining work.
+    mutating func preempt(slot: Int, kernel: Kernel) {
+        let now = kernel.nowNs
+        let spec = slotSpec[slot]
+        let activity = FluidActivityID(raw: Int32(slot))
+        _ = activities.setRate(activity, ratePerNs: 0, nowNs: now)
+        if preemptionCost.restoreNs > 0 { _ = activities.addWork(activity, work: Double(preemptionCost.restoreNs), nowNs: now) }
+        let ranNs = now - slotRunStart[slot]
+        slotAttained[slot] += Double(ranNs) * Double(spec.accelerators)
+        slotServedNs[slot] += ranNs
+        if spec.isElastic { elasticRunning[Int(spec.pool)].removeAll { $0 == Int32(slot) } }
+        let acceleratorNs = Double(now - slotSegmentStart[slot]) * heldShare(slot)
+        let borrowedNs = slotBorrowed[slot] ? acceleratorNs : 0
+        breakdown.update(spec) { g in
+            g.acceleratorNs += acceleratorNs
+            g.borrowedAcceleratorNs += borrowedNs
+        }
+        slotRunStart[slot] = -1
+        slotPreemptions[slot] += 1
+        preemptionsTotal += 1
+        count(spec, waiting: 0, running: -1, busyMilli: 0)
+        if preemptionCost.saveNs > 0 {
+            saving.append(Int32(slot))
+            kernel.schedule(Event(kind: Kind.checkpointSaved.rawValue, subject: Int32(slot)), atNs: now + preemptionCost.saveNs)
+        } else {
+            releaseAndRequeue(slot: slot, now: now)
+        }
+    }
+
+    /// A preempted job gives its accelerators back and waits again.
+    mutating func releaseAndRequeue(slot: Int, now: SimTimeNs) {
+        let spec = slotSpec[slot]
+        let sharers = pools[Int(spec.pool)].coRunners(slot: Int32(slot))
+        pools[Int(spec.pool)].release(slot: Int32(slot))
+        for other in sharers { refreshRate(slot: Int(other), now: now) }
+        count(spec, waiting: 1, running: 0, busyMilli: -heldMilli(slot))
+        policies[Int(spec.pool)].enqueue(queuedJob(slot: slot, now: now), nowNs: now)
+    }
+
+    /// The scheduler's view of the job in `slot`.
+    func queuedJob(slot: Int, now: SimTimeNs) -> QueuedJob {
+        let spec = slotSpec[slot]
+        let remaining = SimTimeNs(activities.remainingWork(FluidActivityID(raw: Int32(slot)), nowNs: now).rounded(.up))
+        let estimate = trueDurations ? remaining : max(1_000_000_000, estimator.estimate(tenant: spec.tenant) - slotServedNs[slot])
+        var job = QueuedJob(slot: Int32(slot), id: slotID[slot], accelerators: spec.accelerators, submitNs: spec.submitNs, tenant: spec.tenant,
+                            priority: spec.priority, remainingNs: remaining, estimatedRemainingNs: estimate,
+                            attainedServiceNs: slotAttained[slot], preemptions: slotPreemptions[slot])
+        job.milli = spec.milli
+        job.cpuMilli = spec.cpuMilli
+        job.memoryMiB = spec.memoryMiB
+        return job
+    }
+}
