@@ -51,6 +51,9 @@ struct CollectiveCommand: ParsableCommand {
     @Option(help: "Background transfers between random pairs of servers sharing the fabric.")
     var background: Int = 0
 
+    @Option(help: "A table of achieved bandwidth fractions by size and servers (e.g. data/calibration/nic_ratio.csv, SimAI's) applied to the ring's bandwidth.")
+    var efficiency: String?
+
     @Flag(help: "Print JSON rows (keys bytes, time_us, algbw_gbps, busbw_gbps; GB/s as nccl-tests).")
     var json = false
 
@@ -102,10 +105,21 @@ struct CollectiveCommand: ParsableCommand {
             flows.append(links.transfer(from: a * perServer + draw(perServer), to: b * perServer + draw(perServer)))
         }
         let bandwidth = MaxMinFairShare(capacities: links.capacities).solve(flows)[0]
+        var curve: EfficiencyCurve? = nil
+        if let path = efficiency {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("cannot read efficiency table '\(path)'")
+            }
+            do { curve = try EfficiencyCurve.parse(text) } catch let e as EfficiencyCurve.CurveError {
+                throw ValidationError("\(path):\(e.line): \(e.message)")
+            }
+        }
+        let spanned = Set(layout.ranks(ranks, servers: serverCount, perServer: perServer).map { $0 / perServer }).count
         var rows: [(bytes: Double, timeUs: Double, algbw: Double, busbw: Double)] = []
         var n = lo
         while n <= hi {
-            let t = CollectiveCost(ranks: ranks, bytes: n, alphaS: alpha, bandwidthBytesPerS: bandwidth).seconds(operation, algorithm)
+            let b = bandwidth * (curve?.at(bytes: n, servers: spanned) ?? 1)
+            let t = CollectiveCost(ranks: ranks, bytes: n, alphaS: alpha, bandwidthBytesPerS: b).seconds(operation, algorithm)
             let algbw = n / t / 1e9
             rows.append((n, t * 1e6, algbw, algbw * operation.busFactor(ranks: ranks)))
             n *= Double(stepFactor)

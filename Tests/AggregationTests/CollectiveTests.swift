@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Aggregation
 
@@ -85,5 +86,23 @@ import Testing
             return MaxMinFairShare(capacities: links.capacities).solve([ring] + background)[0]
         }
         #expect(rate(.spread) < rate(.packed), "spread \(rate(.spread)) vs packed \(rate(.packed))")
+    }
+}
+
+@Suite struct EfficiencyCurveTests {
+    /// SimAI's measured ratios (data/calibration/nic_ratio.csv; REFERENCES.md §2: "16 MiB on 128
+    /// nodes: 0.9%"): read back exactly at table points, interpolated in log size between them.
+    @Test func simaiTableReadsBack() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("data/calibration/nic_ratio.csv")
+        let curve = try EfficiencyCurve.parse(String(contentsOf: url, encoding: .utf8))
+        #expect(curve.servers == [1, 2, 4, 8, 16, 32, 64, 128])
+        #expect(abs(curve.at(bytes: 16_777_216, servers: 128) - 0.0087) < 1e-12)
+        #expect(abs(curve.at(bytes: 17_179_869_184, servers: 2) - 0.96) < 1e-12)
+        // Halfway (in log size) between 16 MiB (0.32) and 32 MiB (0.47) on 2 servers.
+        #expect(abs(curve.at(bytes: 16_777_216 * 2.0.squareRoot(), servers: 2) - 0.395) < 1e-9)
+        // Clamped outside the table.
+        #expect(curve.at(bytes: 8, servers: 2) == curve.at(bytes: 16_777_216, servers: 2))
+        #expect(throws: EfficiencyCurve.CurveError.self) { try EfficiencyCurve.parse("Size,1 Node\n16,2.0\n") }
     }
 }
