@@ -28,9 +28,26 @@ public struct FabricLinks: Sendable {
     func leafDown(_ l: Int) -> Int { leafUp(l) + 1 }
     func leaf(of server: Int) -> Int { server / preset.serversPerLeaf }
 
+    /// The rings a collective over `ranks` runs as, as NCCL does: inside one server a single
+    /// ring; across servers one channel per NIC rail, each sending across servers on its rail
+    /// (NIC c out of one server, NIC c into the next) while every accelerator forwards on
+    /// NVLink in every channel. The per-rank bandwidth is the sum of the channels' max-min rates.
+    public func channels(_ ranks: [Int]) -> (flows: [MaxMinFairShare.Flow], latencyS: Double) {
+        let d = preset.acceleratorsPerServer
+        let spansServers = Set(ranks.map { $0 / d }).count > 1
+        guard spansServers else {
+            let r = ring(ranks)
+            return ([r.flow], r.latencyS)
+        }
+        let rings = (0..<preset.nicsPerServer).map { ring(ranks, rail: $0) }
+        return (rings.map(\.flow), rings.map(\.latencyS).max() ?? 0)
+    }
+
     /// A ring through `ranks` (global accelerator indices: server × accelerators per server +
-    /// local index), in ring order, as one coupled flow; and its per-message latency (the slowest hop's).
-    public func ring(_ ranks: [Int]) -> (flow: MaxMinFairShare.Flow, latencyS: Double) {
+    /// local index), in ring order, as one coupled flow; and its per-message latency (the slowest
+    /// hop's). Cross-server hops leave on the sender's NIC `rail` (default: the sending
+    /// accelerator's own rail) and arrive on the receiver's NIC of the same rail.
+    public func ring(_ ranks: [Int], rail: Int? = nil) -> (flow: MaxMinFairShare.Flow, latencyS: Double) {
         var uses: [Int: Double] = [:]
         var latency = 0.0
         let d = preset.acceleratorsPerServer
@@ -41,9 +58,10 @@ public struct FabricLinks: Sendable {
                 uses[intraLink(server: s, accelerator: a), default: 0] += 1
                 latency = max(latency, preset.intraLatencyS)
             } else {
-                // Rail-optimised: accelerator a sends on NIC a (mod the NIC count); the receiver takes it on its NIC b.
-                uses[nicUp(server: s, nic: a % preset.nicsPerServer), default: 0] += 1
-                uses[nicDown(server: t, nic: b % preset.nicsPerServer), default: 0] += 1
+                // Rail-optimised: the hop leaves on the sender's rail NIC and arrives on the same rail.
+                let out = rail ?? a % preset.nicsPerServer, into = rail ?? b % preset.nicsPerServer
+                uses[nicUp(server: s, nic: out), default: 0] += 1
+                uses[nicDown(server: t, nic: into), default: 0] += 1
                 if leaf(of: s) != leaf(of: t) {
                     uses[leafUp(leaf(of: s)), default: 0] += 1
                     uses[leafDown(leaf(of: t)), default: 0] += 1
