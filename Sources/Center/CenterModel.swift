@@ -272,11 +272,7 @@ struct CenterModel: EventHandler {
     mutating func dispatchPolicy(pool p: Int, kernel: Kernel) {
         let now = kernel.nowNs
         for _ in 0..<8 {
-            var context = SchedulingContext(nowNs: now, pool: pools[p])
-            pools[p] = AcceleratorPool.placeholder   // keep the context's copy unique (no copy on write)
-            policies[p].dispatch(&context)
-            pools[p] = context.pool
-            context.pool = .placeholder   // the pool's state has one owner again
+            let context = SchedulingContext.dispatch(&policies[p], pool: &pools[p], nowNs: now)
             for job in context.started { start(job, kernel: kernel) }
             for job in context.started where job.milli < 1000 {
                 for other in pools[p].coRunners(slot: job.slot) { refreshRate(slot: Int(other), now: now) }

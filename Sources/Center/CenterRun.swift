@@ -95,8 +95,8 @@ extension JobClassSpec {
         var c = JobClass(name: name, maxJobs: jobs, startNs: start.baseUnits, interarrivalNs: interarrival.distribution,
                          accelerators: accelerators.distribution, durationNs: duration.distribution)
         c.priority = priority
-        c.cpuMilli = cpu.map { Int64(($0 * 1000).rounded()) } ?? 0
-        c.memoryMiB = memory.map { $0.baseUnits / 1_048_576 } ?? 0
+        c.cpuMilli = cpuMilli
+        c.memoryMiB = memoryMiB
         if let e = elastic {
             c.minAccelerators = Int32(e.min)
             c.maxAccelerators = Int32(e.max)

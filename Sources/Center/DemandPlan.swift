@@ -160,7 +160,7 @@ public struct DemandPlan {
         listed = scenario.workload.jobs.enumerated().map { i, j in
             JobSpec(submitNs: j.submit.baseUnits, accelerators: Int32(clamping: j.accelerators), durationNs: j.duration.baseUnits,
                     source: JobSpec.listSource, sequence: Int64(i), tenant: j.tenant.map { DemandNames.intern($0, in: &names.tenants) } ?? -1)
-                .withHost(cpuMilli: j.cpu.map { Int64(($0 * 1000).rounded()) } ?? 0, memoryMiB: j.memory.map { $0.baseUnits / 1_048_576 } ?? 0)
+                .withHost(cpuMilli: j.cpuMilli, memoryMiB: j.memoryMiB)
                 .withElastic(min: j.elastic?.min ?? 0, max: j.elastic?.max ?? 0)
                 .withAcceptance(acceptance(j.accepts))
         }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)

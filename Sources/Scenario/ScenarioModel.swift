@@ -204,7 +204,7 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
     /// Accelerator kinds its jobs accept, with speed factors (absent: the first pool only).
     public var accepts: [AcceptedAcceleratorSpec]?
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey, CaseIterable, JobNeedsKeys {
         case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory, elastic, accepts
     }
 
@@ -220,12 +220,7 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
         accelerators = try c.decode(DistributionSpec<CountUnit>.self, forKey: .accelerators)
         duration = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .duration)
         priority = try c.decode(Int8.self, forKey: .priority, default: 0)
-        cpu = try c.decodeIfPresent(Double.self, forKey: .cpu)
-        if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
-        memory = try c.decodeIfPresent(ByteQuantity.self, forKey: .memory)
-        elastic = try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic)
-        accepts = try c.decodeIfPresent([AcceptedAcceleratorSpec].self, forKey: .accepts)
-        if accepts?.isEmpty == true { throw try c.superDecoder(forKey: .accepts).scenarioError("accepts must not be empty (leave it out for the first pool)") }
+        (cpu, memory, elastic, accepts) = try decodeJobNeeds(c)
     }
 }
 
@@ -244,7 +239,7 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
     /// Accelerator kinds it accepts, with speed factors (absent: the first pool only).
     public var accepts: [AcceptedAcceleratorSpec]?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case submit, accelerators, duration, tenant, cpu, memory, elastic, accepts }
+    enum CodingKeys: String, CodingKey, CaseIterable, JobNeedsKeys { case submit, accelerators, duration, tenant, cpu, memory, elastic, accepts }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -252,17 +247,47 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
         accelerators = try c.decode(Int.self, forKey: .accelerators) { $0 < 0 ? "must not be negative" : nil }
         duration = try c.decode(TimeQuantity.self, forKey: .duration)
         tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
-        cpu = try c.decodeIfPresent(Double.self, forKey: .cpu)
-        if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
-        memory = try c.decodeIfPresent(ByteQuantity.self, forKey: .memory)
-        elastic = try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic)
-        accepts = try c.decodeIfPresent([AcceptedAcceleratorSpec].self, forKey: .accepts)
-        if accepts?.isEmpty == true { throw try c.superDecoder(forKey: .accepts).scenarioError("accepts must not be empty (leave it out for the first pool)") }
+        (cpu, memory, elastic, accepts) = try decodeJobNeeds(c)
         if let e = elastic, !(e.min <= accelerators && accelerators <= e.max) {
             throw try c.superDecoder(forKey: .elastic).scenarioError("elastic range \(e.min)...\(e.max) must contain the job's \(accelerators) accelerators")
         }
     }
 }
+
+/// Coding keys of a spec with host needs, elasticity and accepted accelerators (job classes
+/// and listed jobs share these keys and their decoding).
+protocol JobNeedsKeys: CodingKey {
+    static var cpu: Self { get }
+    static var memory: Self { get }
+    static var elastic: Self { get }
+    static var accepts: Self { get }
+}
+
+/// Decodes `cpu`, `memory`, `elastic` and `accepts`, with their checks.
+func decodeJobNeeds<K: JobNeedsKeys>(_ c: KeyedDecodingContainer<K>) throws
+    -> (cpu: Double?, memory: ByteQuantity?, elastic: ElasticSpec?, accepts: [AcceptedAcceleratorSpec]?) {
+    let cpu = try c.decodeIfPresent(Double.self, forKey: .cpu)
+    if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
+    let accepts = try c.decodeIfPresent([AcceptedAcceleratorSpec].self, forKey: .accepts)
+    if accepts?.isEmpty == true { throw try c.superDecoder(forKey: .accepts).scenarioError("accepts must not be empty (leave it out for the first pool)") }
+    return (cpu, try c.decodeIfPresent(ByteQuantity.self, forKey: .memory), try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic), accepts)
+}
+
+/// Host needs in the units jobs carry.
+public protocol HostNeedsSpec {
+    var cpu: Double? { get }
+    var memory: ByteQuantity? { get }
+}
+
+extension HostNeedsSpec {
+    /// Thousandths of a core (0: not given).
+    public var cpuMilli: Int64 { cpu.map { Int64(($0 * 1000).rounded()) } ?? 0 }
+    /// MiB (0: not given).
+    public var memoryMiB: Int64 { memory.map { $0.baseUnits / 1_048_576 } ?? 0 }
+}
+
+extension JobClassSpec: HostNeedsSpec {}
+extension ListedJobSpec: HostNeedsSpec {}
 
 /// The accelerators an elastic training job may run on.
 public struct ElasticSpec: Codable, Sendable, Equatable {

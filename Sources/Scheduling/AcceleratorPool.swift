@@ -1,3 +1,4 @@
+import SimKernel
 /// The pooled accelerators of the center (the guide's 池化): servers of devices under leaf
 /// switches. Gang allocation places all of a job's accelerators at once or none, by the pool's
 /// placement policy; jobs asking for a fraction of a device (`milli` < 1000, the `gpu_milli` of
@@ -140,10 +141,8 @@ public struct AcceleratorPool: Sendable {
         for d in devices { book(d, milli) }
         guard slot >= 0 else { return true }
         let s = Int(slot)
-        if s >= storage.slotDevices.count {
-            storage.slotDevices.append(contentsOf: repeatElement([], count: s - storage.slotDevices.count + 1))
-            storage.slotMilli.append(contentsOf: repeatElement(0, count: s - storage.slotMilli.count + 1))
-        }
+        storage.slotDevices.growToInclude(s, with: [])
+        storage.slotMilli.growToInclude(s, with: 0)
         storage.slotDevices[s] = devices
         storage.slotMilli[s] = milli
         if milli < sharing.deviceCapacityMilli { for d in devices { storage.deviceJobs[Int(d)].append(slot) } }

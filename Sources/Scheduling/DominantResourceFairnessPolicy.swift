@@ -94,7 +94,7 @@ public struct DominantResourceFairnessPolicy: SchedulingPolicy {
             usedCPU += need.cpu
             usedMemory += need.memory
             let s = Int(head.slot)
-            if s >= hostNeeds.count { hostNeeds.append(contentsOf: repeatElement((cpu: 0.0, memory: 0.0), count: s - hostNeeds.count + 1)) }
+            hostNeeds.growToInclude(s, with: (cpu: 0, memory: 0))
             hostNeeds[s] = need
             running.insert(head, at: context.nowNs)
         }

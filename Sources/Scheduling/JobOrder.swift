@@ -31,21 +31,22 @@ struct KeyedQueue {
 }
 
 extension SchedulingContext {
-    /// Preempts running jobs chosen by `victims` (already in preemption order) until `needed`
-    /// accelerators would be free, but only if that many can be freed; returns whether it did.
-    /// Preempted jobs are removed from `running` and listed in `preempted`.
-    mutating func preempt(toFree needed: Int, from victims: [RunningJob], running: inout RunningSet) -> Bool {
+    /// Preemption for a job that needs `needed` accelerators: takes running jobs from
+    /// `candidates` (slot and accelerators, already in preemption order) until their release
+    /// would leave enough free, lists them in `preempted` and returns their slots — or, when even
+    /// all candidates would not be enough, preempts nothing and returns nil. Reads candidates
+    /// only as far as it needs (lazy sequences stay cheap).
+    mutating func preemptEnough<S: Sequence>(for needed: Int, from candidates: S) -> [Int32]?
+        where S.Element == (slot: Int32, accelerators: Int32) {
         var free = pool.free
-        var chosen: [RunningJob] = []
-        for v in victims where free < needed {
-            chosen.append(v)
-            free += Int(v.job.accelerators)
+        var chosen: [Int32] = []
+        for c in candidates {
+            if free >= needed { break }
+            chosen.append(c.slot)
+            free += Int(c.accelerators)
         }
-        guard free >= needed, !chosen.isEmpty else { return false }
-        for v in chosen {
-            running.remove(slot: v.job.slot)
-            preempted.append(v.job.slot)
-        }
-        return true
+        guard free >= needed, !chosen.isEmpty else { return nil }
+        preempted.append(contentsOf: chosen)
+        return chosen
     }
 }

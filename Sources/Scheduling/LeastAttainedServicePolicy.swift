@@ -89,21 +89,16 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
                 }
                 // Preempt running jobs of lower-priority queues, the most served queue first
                 // (and the latest started within it), if that frees enough for the head.
-                let needed = Int(head.accelerators)
-                var free = context.pool.free
-                var victims: [Int32] = []
-                search: for v in stride(from: runningByLevel.count - 1, to: l, by: -1) {
-                    // Within a queue, the latest started first (ties: higher id).
-                    for r in runningByLevel[v].jobs.sorted(by: { ($0.startNs, $0.job.id) > ($1.startNs, $1.job.id) }) {
-                        if free >= needed { break search }
-                        free += Int(r.job.accelerators)
-                        victims.append(r.job.slot)
-                    }
+                // Within a queue, the latest started first (ties: higher id); a queue is sorted only when reached.
+                let chosen: [Int32]?
+                do {   // the view of the queues ends before `stop` changes them (no copy on write)
+                    let levels = runningByLevel
+                    let victims = stride(from: levels.count - 1, to: l, by: -1).lazy.flatMap { v in
+                        levels[v].jobs.sorted { ($0.startNs, $0.job.id) > ($1.startNs, $1.job.id) }
+                    }.map { (slot: $0.job.slot, accelerators: $0.job.accelerators) }
+                    chosen = context.preemptEnough(for: Int(head.accelerators), from: victims)
                 }
-                if free >= needed, !victims.isEmpty {
-                    for slot in victims { stop(slot: slot) }
-                    context.preempted.append(contentsOf: victims)
-                }
+                for slot in chosen ?? [] { stop(slot: slot) }
                 break outer
             }
         }

@@ -29,7 +29,8 @@ public struct PriorityPolicy: SchedulingPolicy {
             if preemptive {
                 let victims = running.jobs.filter { $0.job.priority < head.priority }
                     .sorted { ($0.job.priority, -$0.startNs, -$0.job.id) < ($1.job.priority, -$1.startNs, -$1.job.id) }
-                _ = context.preempt(toFree: Int(head.accelerators), from: victims, running: &running)
+                    .map { (slot: $0.job.slot, accelerators: $0.job.accelerators) }
+                for slot in context.preemptEnough(for: Int(head.accelerators), from: victims) ?? [] { running.remove(slot: slot) }
             }
             return
         }

@@ -72,7 +72,7 @@ public struct RunningSet: Sendable {
 
     public mutating func insert(_ job: QueuedJob, at nowNs: SimTimeNs) {
         let s = Int(job.slot)
-        if s >= indexBySlot.count { indexBySlot.append(contentsOf: repeatElement(-1, count: s - indexBySlot.count + 1)) }
+        indexBySlot.growToInclude(s, with: -1)
         indexBySlot[s] = Int32(jobs.count)
         jobs.append(RunningJob(job: job, startNs: nowNs))
     }

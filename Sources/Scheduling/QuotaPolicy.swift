@@ -85,7 +85,7 @@ public struct QuotaPolicy: SchedulingPolicy {
         if let g = group(i) { groupUsage[g] += Int(job.accelerators) }
         running.insert(j, at: context.nowNs)
         let s = Int(job.slot)
-        if s >= borrowed.count { borrowed.append(contentsOf: repeatElement(false, count: s - borrowed.count + 1)) }
+        borrowed.growToInclude(s, with: false)
         borrowed[s] = lent
         queues[i].removeFirst()
         waitingCount -= 1
@@ -108,15 +108,9 @@ public struct QuotaPolicy: SchedulingPolicy {
                 }
                 // Reclaim: preempt borrowers, the latest started first, if that frees enough.
                 let victims = running.jobs.filter { borrowed[Int($0.job.slot)] }.sorted { ($0.startNs, $0.job.id) > ($1.startNs, $1.job.id) }
-                var free = context.pool.free
-                var chosen: [Int32] = []
-                for v in victims where free < Int(head.accelerators) {
-                    free += Int(v.job.accelerators)
-                    chosen.append(v.job.slot)
-                }
-                if free >= Int(head.accelerators), !chosen.isEmpty {
+                    .map { (slot: $0.job.slot, accelerators: $0.job.accelerators) }
+                if let chosen = context.preemptEnough(for: Int(head.accelerators), from: victims) {
                     for s in chosen { stop(slot: s) }
-                    context.preempted.append(contentsOf: chosen)
                     return   // the center releases them and calls again
                 }
             }

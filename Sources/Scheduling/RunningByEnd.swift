@@ -32,7 +32,7 @@ public struct RunningByEnd: Sendable {
     public mutating func insert(_ job: QueuedJob, at nowNs: SimTimeNs) {
         let end = nowNs &+ job.estimatedRemainingNs
         let s = Int(job.slot)
-        if s >= keyBySlot.count { keyBySlot.append(contentsOf: repeatElement((endNs: SimTimeNs(0), id: Int64(-1)), count: s - keyBySlot.count + 1)) }
+        keyBySlot.growToInclude(s, with: (endNs: 0, id: -1))
         keyBySlot[s] = (end, job.id)
         entries.insert(Entry(endNs: end, id: job.id, accelerators: job.accelerators, slot: job.slot), at: position(end, job.id))
     }

@@ -43,11 +43,7 @@ public struct SchedulerBenchmark {
     }
 
     private mutating func dispatch() {
-        var context = SchedulingContext(nowNs: nowNs, pool: pool)
-        pool = .placeholder
-        policy.dispatch(&context)
-        pool = context.pool
-        context.pool = .placeholder
+        let context = SchedulingContext.dispatch(&policy, pool: &pool, nowNs: nowNs)
         running.append(contentsOf: context.started)
         for slot in context.preempted {
             if let i = running.firstIndex(where: { $0.slot == slot }) {

@@ -20,6 +20,18 @@ public struct SchedulingContext {
         self.pool = pool
     }
 
+    /// Runs one dispatch of `policy` on `pool`. The pool is moved into the context and back, so
+    /// its state has one owner throughout (allocations never copy it) and again afterwards
+    /// (releases by the caller never copy it either).
+    public static func dispatch(_ policy: inout any SchedulingPolicy, pool: inout AcceleratorPool, nowNs: SimTimeNs) -> SchedulingContext {
+        var context = SchedulingContext(nowNs: nowNs, pool: pool)
+        pool = .placeholder
+        policy.dispatch(&context)
+        pool = context.pool
+        context.pool = .placeholder
+        return context
+    }
+
     /// Starts `job` if its accelerators can be placed now; returns whether it did.
     public mutating func start(_ job: QueuedJob) -> Bool {
         guard pool.allocate(slot: job.slot, count: Int(job.accelerators), milli: job.milli) else { return false }

@@ -48,16 +48,9 @@ public struct ShortestRemainingTimeFirstPolicy: SchedulingPolicy {
             }
             // Preempt the running jobs with the longest remaining time, if they are longer than the
             // head and freeing them makes room for it.
-            let needed = Int(head.accelerators)
-            var free = context.pool.free
-            var victims = 0
-            for entry in running.entries.reversed() {
-                guard free < needed, entry.endNs - now > head.estimatedRemainingNs else { break }
-                free += Int(entry.accelerators)
-                victims += 1
-            }
-            guard free >= needed, victims > 0 else { return }
-            for _ in 0..<victims { context.preempted.append(running.removeLast().slot) }
+            let longer = running.entries.reversed().lazy.prefix { $0.endNs - now > head.estimatedRemainingNs }
+                .map { (slot: $0.slot, accelerators: $0.accelerators) }
+            for slot in context.preemptEnough(for: Int(head.accelerators), from: longer) ?? [] { running.remove(slot: slot) }
             return
         }
     }

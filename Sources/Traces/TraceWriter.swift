@@ -113,9 +113,10 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             utilBusy = try col(util, "busy_accelerators", "1", "accelerators allocated to running jobs")
             utilQueued = try col(util, "queued_jobs", "1", "jobs waiting in the scheduler's queue")
             utilRunning = try col(util, "running_jobs", "1", "jobs running")
-            poolSeries = try GroupSeriesColumns(utilPools, key: "pool", keyMeaning: "pool, decoded by /dictionaries/pool", make: col, col)
+            poolSeries = try GroupSeriesColumns(utilPools, key: "pool", keyMeaning: "pool, decoded by /dictionaries/pool",
+                                                chunk: chunkRows, deflate: deflateLevel)
             tenantSeries = try GroupSeriesColumns(utilTenants, key: "tenant", keyMeaning: "tenant, decoded by /dictionaries/tenant; -1 for jobs without one",
-                                                  make: col, col)
+                                                  chunk: chunkRows, deflate: deflateLevel)
             columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
                        jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
@@ -229,16 +230,15 @@ struct GroupSeriesColumns {
     let busy: TraceColumn<Double>
     let queued, running: TraceColumn<Int32>
 
-    init(_ g: hid_t, key name: String, keyMeaning: String,
-         make: (hid_t, String, String, String) throws -> TraceColumn<Int64>,
-         _ col: (hid_t, String, String, String) throws -> TraceColumn<Int16>) throws {
-        time = try make(g, "time_ns", "ns", "time of the sample")
-        key = try col(g, name, "1", keyMeaning)
-        busy = try TraceColumn<Double>(in: g, ColumnInfo(name: "busy_accelerators", units: "1",
-                                                          longName: "accelerators held by running jobs (a share of a device counts as that share)"),
-                                       chunk: 65_536, deflateLevel: 4)
-        queued = try TraceColumn<Int32>(in: g, ColumnInfo(name: "queued_jobs", units: "1", longName: "jobs waiting"), chunk: 65_536, deflateLevel: 4)
-        running = try TraceColumn<Int32>(in: g, ColumnInfo(name: "running_jobs", units: "1", longName: "jobs running"), chunk: 65_536, deflateLevel: 4)
+    init(_ g: hid_t, key name: String, keyMeaning: String, chunk: Int, deflate: UInt32) throws {
+        func col<T: ColumnElement>(_ column: String, _ units: String, _ long: String) throws -> TraceColumn<T> {
+            try TraceColumn<T>(in: g, ColumnInfo(name: column, units: units, longName: long), chunk: chunk, deflateLevel: deflate)
+        }
+        time = try col("time_ns", "ns", "time of the sample")
+        key = try col(name, "1", keyMeaning)
+        busy = try col("busy_accelerators", "1", "accelerators held by running jobs (a share of a device counts as that share)")
+        queued = try col("queued_jobs", "1", "jobs waiting")
+        running = try col("running_jobs", "1", "jobs running")
     }
 
     var all: [any AnyTraceColumn] { [time, key, busy, queued, running] }
