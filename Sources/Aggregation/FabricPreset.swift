@@ -15,6 +15,8 @@ public struct FabricPreset: Sendable, Equatable {
     public var serversPerLeaf: Int
     /// Leaf downlink capacity over leaf uplink capacity (1: non-blocking).
     public var oversubscription: Double
+    /// Spine switches each leaf connects to (1: the spine layer as one aggregate switch).
+    public var spines: Int = 1
     public var source: String
 
     public init(name: String, acceleratorsPerServer: Int, intraBandwidthBytesPerS: Double, intraLatencyS: Double, nicsPerServer: Int,

@@ -4,6 +4,9 @@
 /// (`uses`: a ring crossing one spine link twice needs twice its rate there), which is how a
 /// whole ring all-reduce is one coupled flow (SimGrid's parallel-task model): one solve prices
 /// a 1,024-rank ring, not 2,046.
+///
+/// The solve touches only the links the given flows cross, so pricing a few flows on a fabric
+/// of a hundred thousand links costs what those flows cost.
 public struct MaxMinFairShare: Sendable {
     /// Capacity of each link (any unit; rates come out in the same unit).
     public var capacities: [Double]
@@ -12,6 +15,7 @@ public struct MaxMinFairShare: Sendable {
 
     /// A flow: the links it crosses, with how many times (its rate counts that many times on the link).
     public struct Flow: Sendable, Equatable {
+        /// Links, ascending and distinct.
         public var links: [Int]
         public var uses: [Double]
         /// An upper bound on its rate (e.g. a NIC's own speed); infinity for none.
@@ -22,35 +26,65 @@ public struct MaxMinFairShare: Sendable {
             self.uses = uses ?? Array(repeating: 1, count: links.count)
             self.limit = limit
         }
+
+        /// The flow crossing each link in `hops` once per occurrence (or `weights[i]` times for
+        /// the i-th hop).
+        public init(counting hops: [Int], weights: [Double]? = nil, limit: Double = .infinity) {
+            let order = hops.indices.sorted { (hops[$0], $0) < (hops[$1], $1) }
+            var links: [Int] = [], uses: [Double] = []
+            links.reserveCapacity(hops.count)
+            for i in order {
+                let w = weights?[i] ?? 1
+                if links.last == hops[i] { uses[uses.count - 1] += w } else { links.append(hops[i]); uses.append(w) }
+            }
+            self.init(links: links, uses: uses, limit: limit)
+        }
     }
 
     /// The max-min fair rate of each flow.
     public func solve(_ flows: [Flow]) -> [Double] {
-        var rate = Array(repeating: 0.0, count: flows.count)
-        var frozen = Array(repeating: false, count: flows.count)
-        var remaining = capacities
+        // The links these flows cross, in ascending order, and each flow's links as local indices.
+        var used: [Int] = []
+        for f in flows { used.append(contentsOf: f.links) }
+        used.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(used.count)
+        for l in used where unique.last != l { unique.append(l) }
+        func local(_ l: Int) -> Int {
+            var lo = 0, hi = unique.count
+            while lo < hi { let m = (lo + hi) / 2; if unique[m] < l { lo = m + 1 } else { hi = m } }
+            return lo
+        }
+        let flowLinks = flows.map { $0.links.map(local) }
+        var remaining = unique.map { capacities[$0] }
+        let capacity = remaining
         // Σ uses of the unfrozen flows on each link.
-        var weight = Array(repeating: 0.0, count: capacities.count)
-        for f in flows { for (l, u) in zip(f.links, f.uses) { weight[l] += u } }
-        var active = flows.indices.filter { !flows[$0].links.isEmpty || flows[$0].limit.isFinite }
-        for i in flows.indices where flows[i].links.isEmpty && !flows[i].limit.isFinite { rate[i] = .infinity; frozen[i] = true }
+        var weight = Array(repeating: 0.0, count: unique.count)
+        for (i, f) in flows.enumerated() { for (l, u) in zip(flowLinks[i], f.uses) { weight[l] += u } }
+        var rate = Array(repeating: 0.0, count: flows.count)
+        var active: [Int] = []
+        for i in flows.indices {
+            if flows[i].links.isEmpty && !flows[i].limit.isFinite { rate[i] = .infinity } else { active.append(i) }
+        }
+        var full = Array(repeating: false, count: unique.count)
+        let eps = 1e-12
         while !active.isEmpty {
             // The largest common increment before a link fills or a flow hits its limit.
             var step = Double.infinity
-            for l in capacities.indices where weight[l] > 0 { step = min(step, remaining[l] / weight[l]) }
+            for l in unique.indices where weight[l] > 0 { step = min(step, remaining[l] / weight[l]) }
             for i in active { step = min(step, flows[i].limit - rate[i]) }
             guard step.isFinite else { break }
             for i in active { rate[i] += step }
-            for l in capacities.indices where weight[l] > 0 { remaining[l] -= step * weight[l] }
+            for l in unique.indices where weight[l] > 0 {
+                remaining[l] -= step * weight[l]
+                if remaining[l] <= eps * max(1, capacity[l]) { full[l] = true }
+            }
             // Freeze flows on full links or at their limit.
-            let eps = 1e-12
             var still: [Int] = []
             for i in active {
                 let f = flows[i]
-                let saturated = f.links.contains { remaining[$0] <= eps * max(1, capacities[$0]) } || rate[i] >= f.limit - eps * max(1, f.limit)
-                if saturated {
-                    frozen[i] = true
-                    for (l, u) in zip(f.links, f.uses) { weight[l] -= u }
+                if flowLinks[i].contains(where: { full[$0] }) || rate[i] >= f.limit - eps * max(1, f.limit) {
+                    for (l, u) in zip(flowLinks[i], f.uses) { weight[l] -= u }
                 } else {
                     still.append(i)
                 }

@@ -53,6 +53,7 @@ extension CenterModel {
     mutating func finalize(at endNs: SimTimeNs) {
         advanceStatistics(to: endNs)
         settleInstant(now: endNs)  // effects buffered by a run that stopped mid-instant
+        network?.finalize(at: endNs)
         var alive: [JobRecord] = []
         func queued(_ s: Int) {
             let spec = slotSpec[s]
@@ -90,6 +91,7 @@ extension CenterModel {
             r.preemptions = slotPreemptions[s]
             r.serversSpanned = slotServers[s]
             r.leavesSpanned = slotLeaves[s]
+            r.communicationShare = network?.communicationShare(slot: s) ?? 0
             alive.append(r)
         }
         alive.sort { $0.id < $1.id }

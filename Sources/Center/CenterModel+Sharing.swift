@@ -5,7 +5,8 @@ import Workloads
 /// Shared devices and heterogeneous pools: job speeds under interference, and the pool a job
 /// that accepts several accelerator kinds is sent to.
 extension CenterModel {
-    /// Sets a running job's speed from the jobs sharing its devices: 1 / (1 + Σ slowdowns).
+    /// Sets a running job's speed from the jobs sharing its devices, 1 / (1 + Σ slowdowns), its
+    /// elastic size and its all-reduce on the shared fabric.
     mutating func refreshRate(slot: Int, now: SimTimeNs) {
         guard slotRunStart[slot] >= 0 else { return }
         let spec = slotSpec[slot]
@@ -15,7 +16,7 @@ extension CenterModel {
             slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(slotSpec[Int(other)].kind))
         }
         let activity = FluidActivityID(raw: Int32(slot))
-        let rate = elasticScale(slot) / (1 + slowdown)
+        let rate = elasticScale(slot) / (1 + slowdown) * (network?.speed(slot: slot) ?? 1)
         guard rate != activities.rate(activity) else { return }
         let end = activities.setRate(activity, ratePerNs: rate, nowNs: now)
         pendingEnds.append((Int32(slot), end, Int64(activities.generation(activity))))

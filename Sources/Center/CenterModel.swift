@@ -99,6 +99,8 @@ struct CenterModel: EventHandler {
     var slotSegmentStart: [SimTimeNs] = []
     /// Running elastic jobs per pool.
     var elasticRunning: [[Int32]]
+    /// The shared fabric pricing jobs' all-reduces (`io.model: fabric`); nil otherwise.
+    var network: NetworkModel?
 
     init(pools: [AcceleratorPool], poolNames: [String], policy make: () -> any SchedulingPolicy, sources: [any JobSource],
          listed: [JobSpec], names: DemandNames, sink: any RecordSink, preemptionCost: PreemptionCost = PreemptionCost(),
@@ -206,6 +208,7 @@ struct CenterModel: EventHandler {
         let spec = slotSpec[slot]
         let p = Int(spec.pool)
         let sharers = pools[p].coRunners(slot: Int32(slot))
+        network?.stop(slot: slot, nowNs: now)
         pools[p].release(slot: Int32(slot))
         policies[p].finished(slot: Int32(slot), nowNs: now)
         count(spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
@@ -231,6 +234,7 @@ struct CenterModel: EventHandler {
         r.preemptions = slotPreemptions[slot]
         r.serversSpanned = slotServers[slot]
         r.leavesSpanned = slotLeaves[slot]
+        r.communicationShare = network?.communicationShare(slot: slot) ?? 0
         sink.record(job: r)
         for other in sharers { refreshRate(slot: Int(other), now: now) }
     }
@@ -243,6 +247,7 @@ struct CenterModel: EventHandler {
         advanceStatistics(to: now)
         settleInstant(now: now)
         for p in policies.indices { dispatch(pool: p, kernel: kernel) }
+        if network != nil { for slot in network!.settle(nowNs: now) { refreshRate(slot: slot, now: now) } }
         flushPendingEnds(kernel)
         sample(at: now)
     }
@@ -372,6 +377,12 @@ struct CenterModel: EventHandler {
                 g.waitSumNs += Double(wait)
             }
         }
+        // A job whose all-reduce goes on the fabric waits (rate 0) for the instant's settle to price it.
+        let communicates = network != nil && !slotSpec[slot].isElastic
+            && network!.start(slot: slot, job: slotID[slot], pool: Int(slotSpec[slot].pool),
+                              devices: pools[Int(slotSpec[slot].pool)].devices(slot: job.slot),
+                              demand: slotSpec[slot].communication, nowNs: now)
+        guard !communicates else { return }
         let activity = FluidActivityID(raw: job.slot)
         let end = activities.setRate(activity, ratePerNs: 1, nowNs: now)
         let gen = Int64(activities.generation(activity))

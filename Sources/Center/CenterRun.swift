@@ -39,6 +39,7 @@ public enum CenterRun {
                                 listed: demand.listed, names: demand.names, sink: sink,
                                 preemptionCost: PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits),
                                 trueDurations: spec.durations == .true)
+        model.network = FabricPlan.network(scenario, sink: sink)
         if let names = sink as? DemandNamesReceiver { names.receive(demand.names) }
         var options = kernelOptions
         if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
@@ -76,6 +77,7 @@ public enum CenterRun {
         summary.slowdownMean = st.completed > 0 ? st.slowdownSum / Double(st.completed) : 0
         summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
         summary.preemptions = model.preemptionsTotal
+        summary.network = model.network?.summary ?? [("model", .text(scenario.io.model.rawValue))]
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs,
                                sharingCapacities: pools.map(\.sharing.oversubscription), quotas: spec.quotas)
         return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,

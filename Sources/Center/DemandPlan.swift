@@ -81,6 +81,7 @@ public struct DemandPlan {
         var sources: [any JobSource] = scenario.workload.classes.enumerated().map { i, c in
             var jobClass = c.jobClass
             jobClass.acceptance = acceptance(c.accepts)
+            jobClass.allReduce = c.allreduce?.template(defaultOverlap: scenario.io.allreduceOverlap)
             return JobClassGenerator(jobClass, source: Int32(i), streams: streams, horizonNs: horizonNs)
         }
         var profiles: [ApplicationProfile] = []
@@ -163,6 +164,7 @@ public struct DemandPlan {
                 .withHost(cpuMilli: j.cpuMilli, memoryMiB: j.memoryMiB)
                 .withElastic(min: j.elastic?.min ?? 0, max: j.elastic?.max ?? 0)
                 .withAcceptance(acceptance(j.accepts))
+                .withCommunication(j.allreduce?.template(defaultOverlap: scenario.io.allreduceOverlap).demand(accelerators: j.accelerators))
         }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)
         // Tenants named only by traces or listed jobs have no type; they count as enterprises.
         while names.tenantTypes.count < names.tenants.count {

@@ -64,6 +64,9 @@ public struct JobRecord: Sendable, Equatable {
     /// FLOPs the job delivered: all of its work if it completed, the part done if it was still
     /// running at the end, 0 otherwise.
     public var flops: Double = 0
+    /// Share of its run time spent in gradient communication not hidden behind compute (with
+    /// `io.model: fabric`; 0 otherwise or when it does not communicate).
+    public var communicationShare: Double = 0
 
     /// Time from submission to start, or -1 if it never started.
     public var waitNs: SimTimeNs { startNs >= 0 ? startNs - submitNs : -1 }
@@ -137,11 +140,58 @@ public protocol RecordSink: AnyObject {
     func record(utilization: UtilizationSample)
     func record(pool: GroupSample)
     func record(tenant: GroupSample)
+    func record(collective: CollectiveRecord)
+    /// The `/links` series, once at the end of the run: link names and their samples.
+    func record(links names: [String], samples: [LinkSample])
 }
 
 extension RecordSink {
     public func record(pool: GroupSample) {}
     public func record(tenant: GroupSample) {}
+    public func record(collective: CollectiveRecord) {}
+    public func record(links names: [String], samples: [LinkSample]) {}
+}
+
+/// One row of `/collectives`: a stretch of a job's run over which its gradient all-reduce
+/// went at one speed (steady state between two changes of contention on its links).
+public struct CollectiveRecord: Sendable, Equatable {
+    public var job: Int64
+    public var pool: Int16
+    /// Ranks in each data-parallel ring, and the parallel rings (one per tensor/pipeline rank).
+    public var ranks: Int32
+    public var rings: Int32
+    /// Bytes each rank all-reduces per iteration.
+    public var bytes: Double
+    public var startNs: SimTimeNs
+    public var endNs: SimTimeNs
+    /// Iterations run over the stretch (fractional at its ends).
+    public var iterations: Double
+    /// nccl-tests' algorithm and bus bandwidth of one all-reduce (GB/s, 1e9 bytes/s).
+    public var algbwGBps: Double
+    public var busbwGBps: Double
+    /// Share of each iteration spent in communication not hidden behind compute.
+    public var exposedShare: Double
+
+    public init(job: Int64, pool: Int16, ranks: Int32, rings: Int32, bytes: Double, startNs: SimTimeNs, endNs: SimTimeNs,
+                iterations: Double, algbwGBps: Double, busbwGBps: Double, exposedShare: Double) {
+        self.job = job; self.pool = pool; self.ranks = ranks; self.rings = rings; self.bytes = bytes
+        self.startNs = startNs; self.endNs = endNs; self.iterations = iterations
+        self.algbwGBps = algbwGBps; self.busbwGBps = busbwGBps; self.exposedShare = exposedShare
+    }
+}
+
+/// One point of `/links`: a leaf-spine link's mean utilisation over one sample interval.
+public struct LinkSample: Sendable, Equatable {
+    public var timeNs: SimTimeNs
+    /// Index into the link names.
+    public var link: Int32
+    public var utilization: Double
+
+    public init(timeNs: SimTimeNs, link: Int32, utilization: Double) {
+        self.timeNs = timeNs
+        self.link = link
+        self.utilization = utilization
+    }
 }
 
 /// A sink that drops everything (for benchmarks and validation sweeps).
@@ -157,7 +207,12 @@ public final class CollectingSink: RecordSink {
     public private(set) var samples: [UtilizationSample] = []
     public private(set) var poolSamples: [GroupSample] = []
     public private(set) var tenantSamples: [GroupSample] = []
+    public private(set) var collectives: [CollectiveRecord] = []
+    public private(set) var linkNames: [String] = []
+    public private(set) var linkSamples: [LinkSample] = []
     public init() {}
+    public func record(collective: CollectiveRecord) { collectives.append(collective) }
+    public func record(links names: [String], samples: [LinkSample]) { linkNames = names; linkSamples = samples }
     public func record(job: JobRecord) { jobs.append(job) }
     public func record(utilization: UtilizationSample) { samples.append(utilization) }
     public func record(pool: GroupSample) { poolSamples.append(pool) }

@@ -103,6 +103,9 @@ public struct RunSummary: Sendable, Equatable {
     public var pools: [(String, SummaryValue)] = []
     public var applications: [(String, SummaryValue)] = []
     public var tenants: [(String, SummaryValue)] = []
+    /// The fabric's figures (`network`): all-reduce bus bandwidth, exposed communication,
+    /// leaf-spine link utilisation (with `io.model: fabric`; the model's name otherwise).
+    public var network: [(String, SummaryValue)] = []
 
     /// Ordered (key, value) pairs: the `summary.json` contract. Keys are stable snake_case with units.
     public var fields: [(String, SummaryValue)] {
@@ -118,7 +121,7 @@ public struct RunSummary: Sendable, Equatable {
          ("arrival_rate_per_s", .real(arrivalRatePerS)), ("makespan_s", .real(makespanS)),
          ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason)),
          ("delivered", .object(delivered)), ("pools", .object(pools)), ("applications", .object(applications)),
-         ("tenants", .object(tenants))]
+         ("tenants", .object(tenants)), ("network", .object(network))]
     }
 
     public static func == (a: RunSummary, b: RunSummary) -> Bool {

@@ -47,6 +47,13 @@ public protocol JobIOModel: Sendable {
     func exposedSecondsPerIteration(_ demand: JobIODemand, placement: JobPlacementView) -> Double
     /// Seconds the job's I/O adds once over the job (dataset ingest, checkpoints).
     func exposedSecondsPerJob(_ demand: JobIODemand, placement: JobPlacementView) -> Double
+    /// When per-iteration communication is priced later, where the job runs (``FabricIO``):
+    /// the fraction of it hidden behind compute; nil otherwise.
+    var deferredOverlap: Double? { get }
+}
+
+extension JobIOModel {
+    public var deferredOverlap: Double? { nil }
 }
 
 /// I/O that costs nothing: the efficiency figure already includes communication, as a measured
@@ -90,5 +97,88 @@ public struct NoContentionIO: JobIOModel {
 
     public func exposedSecondsPerJob(_ demand: JobIODemand, placement: JobPlacementView) -> Double {
         (demand.datasetBytes + demand.checkpointBytes * Double(demand.checkpoints)) / storageBandwidthBytesPerS
+    }
+}
+
+/// Per-iteration communication left to the run: the job's duration holds its compute (and
+/// storage time), and the aggregation model slows it by the all-reduce it exposes where it is
+/// placed, under the contention it meets (``CommunicationDemand``).
+public struct FabricIO: JobIOModel {
+    public var overlap: Double
+    public var storageBandwidthBytesPerS: Double
+
+    public init(overlap: Double = 0.8, storageBandwidthBytesPerS: Double = 10e9) {
+        self.overlap = overlap
+        self.storageBandwidthBytesPerS = storageBandwidthBytesPerS
+    }
+
+    public var deferredOverlap: Double? { overlap }
+
+    public func exposedSecondsPerIteration(_ demand: JobIODemand, placement: JobPlacementView) -> Double { 0 }
+
+    public func exposedSecondsPerJob(_ demand: JobIODemand, placement: JobPlacementView) -> Double {
+        NoContentionIO(overlap: overlap, storageBandwidthBytesPerS: storageBandwidthBytesPerS).exposedSecondsPerJob(demand, placement: placement)
+    }
+}
+
+/// What a training job communicates every iteration, for the run to price on the fabric:
+/// each of its data-parallel rings all-reduces `bytesPerIteration` over `dataParallel` ranks,
+/// `overlap` of it hidden behind `computeSPerIteration` of compute.
+public struct CommunicationDemand: Sendable, Equatable {
+    public var bytesPerIteration: Double
+    public var dataParallel: Int32
+    public var computeSPerIteration: Double
+    public var overlap: Double
+
+    public init(bytesPerIteration: Double, dataParallel: Int32, computeSPerIteration: Double, overlap: Double) {
+        self.bytesPerIteration = bytesPerIteration
+        self.dataParallel = dataParallel
+        self.computeSPerIteration = computeSPerIteration
+        self.overlap = overlap
+    }
+
+    /// Seconds of one ring all-reduce at `bandwidthBytesPerS` per rank with `latencyS` per step:
+    /// 2(p−1)·α + 2(p−1)/p · n / B.
+    public func allReduceSeconds(bandwidthBytesPerS: Double, latencyS: Double) -> Double {
+        let p = Double(dataParallel)
+        guard p > 1, bytesPerIteration > 0 else { return 0 }
+        return 2 * (p - 1) * latencyS + 2 * (p - 1) / p * bytesPerIteration / bandwidthBytesPerS
+    }
+
+    /// Exposed seconds per iteration: the part of the all-reduce not hidden behind compute.
+    public func exposedSeconds(bandwidthBytesPerS: Double, latencyS: Double) -> Double {
+        allReduceSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS) * (1 - overlap)
+    }
+
+    /// The job's speed relative to compute alone: C / (C + exposed).
+    public func speed(bandwidthBytesPerS: Double, latencyS: Double) -> Double {
+        let c = computeSPerIteration
+        guard c > 0 else { return 1 }
+        return c / (c + exposedSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS))
+    }
+}
+
+/// A job's all-reduce as a scenario states it: bytes per iteration per rank, compute per
+/// iteration, the overlap, and the ranks of each replica (tensor × pipeline parallel); the
+/// data-parallel degree follows from the job's accelerators.
+public struct AllReduceTemplate: Sendable, Equatable {
+    public var bytesPerIteration: Double
+    public var computeSPerIteration: Double
+    public var overlap: Double
+    public var ranksPerReplica: Int
+
+    public init(bytesPerIteration: Double, computeSPerIteration: Double, overlap: Double, ranksPerReplica: Int) {
+        self.bytesPerIteration = bytesPerIteration
+        self.computeSPerIteration = computeSPerIteration
+        self.overlap = overlap
+        self.ranksPerReplica = max(1, ranksPerReplica)
+    }
+
+    /// The demand of a job on `accelerators` devices (nil when it has one replica).
+    public func demand(accelerators: Int) -> CommunicationDemand? {
+        let dp = accelerators / ranksPerReplica
+        guard dp > 1 else { return nil }
+        return CommunicationDemand(bytesPerIteration: bytesPerIteration, dataParallel: Int32(dp),
+                                   computeSPerIteration: computeSPerIteration, overlap: overlap)
     }
 }

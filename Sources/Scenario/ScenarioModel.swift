@@ -1,3 +1,4 @@
+import Production
 import Scheduling
 
 /// A whole scenario file: the center, its demand, how it is scheduled, and for how long.
@@ -37,6 +38,13 @@ public struct Scenario: Codable, Sendable, Equatable {
         workload = try c.decode(WorkloadSpec.self, forKey: .workload)
         scheduling = try c.decode(SchedulingSpec.self, forKey: .scheduling, default: SchedulingSpec())
         try checkCluster(c)
+        if io.model != .fabric {
+            let classes = workload.classes.enumerated().filter { $0.element.allreduce != nil }.map { "workload.classes[\($0.offset)].allreduce" }
+            let jobs = workload.jobs.enumerated().filter { $0.element.allreduce != nil }.map { "workload.jobs[\($0.offset)].allreduce" }
+            if let first = (classes + jobs).first {
+                throw try c.superDecoder(forKey: .workload).scenarioError("\(first) is priced on the shared fabric: set io.model: fabric (it is '\(io.model.rawValue)')")
+            }
+        }
         try checkApplications(c)
         try checkAccepts(c)
         try Scenario.checkJobsFit(cluster.capacity(ofPool: cluster.poolNames[0]), workload, c)
@@ -203,9 +211,11 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
     public var elastic: ElasticSpec?
     /// Accelerator kinds its jobs accept, with speed factors (absent: the first pool only).
     public var accepts: [AcceptedAcceleratorSpec]?
+    /// Each job's gradient all-reduce on the fabric (`io.model: fabric`); `duration` is then compute alone.
+    public var allreduce: AllReduceSpec?
 
     enum CodingKeys: String, CodingKey, CaseIterable, JobNeedsKeys {
-        case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory, elastic, accepts
+        case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory, elastic, accepts, allreduce
     }
 
     public init(from decoder: any Decoder) throws {
@@ -220,7 +230,7 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
         accelerators = try c.decode(DistributionSpec<CountUnit>.self, forKey: .accelerators)
         duration = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .duration)
         priority = try c.decode(Int8.self, forKey: .priority, default: 0)
-        (cpu, memory, elastic, accepts) = try decodeJobNeeds(c)
+        (cpu, memory, elastic, accepts, allreduce) = try decodeJobNeeds(c)
     }
 }
 
@@ -238,8 +248,10 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
     public var elastic: ElasticSpec?
     /// Accelerator kinds it accepts, with speed factors (absent: the first pool only).
     public var accepts: [AcceptedAcceleratorSpec]?
+    /// Its gradient all-reduce on the fabric (`io.model: fabric`); `duration` is then compute alone.
+    public var allreduce: AllReduceSpec?
 
-    enum CodingKeys: String, CodingKey, CaseIterable, JobNeedsKeys { case submit, accelerators, duration, tenant, cpu, memory, elastic, accepts }
+    enum CodingKeys: String, CodingKey, CaseIterable, JobNeedsKeys { case submit, accelerators, duration, tenant, cpu, memory, elastic, accepts, allreduce }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -247,7 +259,7 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
         accelerators = try c.decode(Int.self, forKey: .accelerators) { $0 < 0 ? "must not be negative" : nil }
         duration = try c.decode(TimeQuantity.self, forKey: .duration)
         tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
-        (cpu, memory, elastic, accepts) = try decodeJobNeeds(c)
+        (cpu, memory, elastic, accepts, allreduce) = try decodeJobNeeds(c)
         if let e = elastic, !(e.min <= accelerators && accelerators <= e.max) {
             throw try c.superDecoder(forKey: .elastic).scenarioError("elastic range \(e.min)...\(e.max) must contain the job's \(accelerators) accelerators")
         }
@@ -261,16 +273,49 @@ protocol JobNeedsKeys: CodingKey {
     static var memory: Self { get }
     static var elastic: Self { get }
     static var accepts: Self { get }
+    static var allreduce: Self { get }
 }
 
-/// Decodes `cpu`, `memory`, `elastic` and `accepts`, with their checks.
+/// Decodes `cpu`, `memory`, `elastic`, `accepts` and `allreduce`, with their checks.
 func decodeJobNeeds<K: JobNeedsKeys>(_ c: KeyedDecodingContainer<K>) throws
-    -> (cpu: Double?, memory: ByteQuantity?, elastic: ElasticSpec?, accepts: [AcceptedAcceleratorSpec]?) {
+    -> (cpu: Double?, memory: ByteQuantity?, elastic: ElasticSpec?, accepts: [AcceptedAcceleratorSpec]?, allreduce: AllReduceSpec?) {
     let cpu = try c.decodeIfPresent(Double.self, forKey: .cpu)
     if let v = cpu, v < 0 { throw try c.superDecoder(forKey: .cpu).scenarioError("cpu must not be negative, got \(v)") }
     let accepts = try c.decodeIfPresent([AcceptedAcceleratorSpec].self, forKey: .accepts)
     if accepts?.isEmpty == true { throw try c.superDecoder(forKey: .accepts).scenarioError("accepts must not be empty (leave it out for the first pool)") }
-    return (cpu, try c.decodeIfPresent(ByteQuantity.self, forKey: .memory), try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic), accepts)
+    let allreduce = try c.decodeIfPresent(AllReduceSpec.self, forKey: .allreduce)
+    if allreduce != nil, try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic) != nil {
+        throw try c.superDecoder(forKey: .allreduce).scenarioError("allreduce is not supported for elastic jobs (their rings change size)")
+    }
+    return (cpu, try c.decodeIfPresent(ByteQuantity.self, forKey: .memory), try c.decodeIfPresent(ElasticSpec.self, forKey: .elastic), accepts, allreduce)
+}
+
+/// A job's gradient all-reduce (`allreduce:` of a job class or listed job): every iteration
+/// each data-parallel rank all-reduces `bytes` after `iteration` of compute, `overlap` of it
+/// hidden (default `io.allreduceOverlap`); `tensorParallel` ranks form one replica (one ring
+/// per replica rank), so the data-parallel degree is accelerators / tensorParallel.
+public struct AllReduceSpec: Codable, Sendable, Equatable {
+    public var bytes: ByteQuantity
+    public var iteration: TimeQuantity
+    public var overlap: Double?
+    public var tensorParallel: Int
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case bytes, iteration, overlap, tensorParallel }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bytes = try c.decode(ByteQuantity.self, forKey: .bytes) { $0.baseUnits <= 0 ? "must be positive" : nil }
+        iteration = try c.decode(TimeQuantity.self, forKey: .iteration) { $0.baseUnits <= 0 ? "must be positive" : nil }
+        overlap = try c.decodeIfPresent(Double.self, forKey: .overlap)
+        if let o = overlap, !(0...1).contains(o) { throw try c.superDecoder(forKey: .overlap).scenarioError("overlap must be between 0 and 1, got \(o)") }
+        tensorParallel = try c.decode(Int.self, forKey: .tensorParallel, default: 1) { $0 < 1 ? "must be at least 1" : nil }
+    }
+
+    /// The workload model's template, with the scenario's default overlap.
+    public func template(defaultOverlap: Double) -> AllReduceTemplate {
+        AllReduceTemplate(bytesPerIteration: Double(bytes.baseUnits), computeSPerIteration: Double(iteration.baseUnits) / 1e9,
+                          overlap: overlap ?? defaultOverlap, ranksPerReplica: tensorParallel)
+    }
 }
 
 /// Host needs in the units jobs carry.

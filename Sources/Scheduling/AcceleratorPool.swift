@@ -197,8 +197,26 @@ public struct AcceleratorPool: Sendable {
             }
         }
         switch placement {
-        case .spread where count == 1:
-            if let k = (1...Int(storage.maxServerDevices)).last(where: { !storage.buckets[$0].isEmpty }) { take(storage.buckets[k].last!, 1) }
+        case .spread:
+            // Balance load: the emptiest server when it holds the job; else the emptiest server
+            // of each leaf in turn (then the second emptiest of each, ...), so a gang spreads
+            // over servers and leaves alike.
+            if let k = (1...Int(storage.maxServerDevices)).last(where: { !storage.buckets[$0].isEmpty }), k >= count {
+                take(storage.buckets[k].last!, count)
+            } else {
+                var rankInLeaf = Array(repeating: 0, count: storage.leafFree.count)
+                let servers = fullServers().map { s -> (Int32, Int) in
+                    let leaf = Int(storage.serverLeaf[Int(s)])
+                    defer { rankInLeaf[leaf] += 1 }
+                    return (s, rankInLeaf[leaf])
+                }
+                var left = count
+                for (s, _) in servers.sorted(by: { ($0.1, storage.serverLeaf[Int($0.0)]) < ($1.1, storage.serverLeaf[Int($1.0)]) }) where left > 0 {
+                    let n = min(left, Int(storage.serverFree[Int(s)]))
+                    take(s, n)
+                    left -= n
+                }
+            }
         case .topology:
             // The fullest leaf that can hold the whole job, then the best-fitting servers in it.
             var bestLeaf = -1
@@ -307,6 +325,11 @@ public struct AcceleratorPool: Sendable {
         if partialCount != storage.partial.count { return "\(storage.partial.count) storage.partial devices listed, \(partialCount) found" }
         if stranded != storage.strandedMilli { return "stranded \(storage.strandedMilli), devices say \(stranded)" }
         return nil
+    }
+
+    /// The devices (pool-local indices, numbered server by server) the job in `slot` holds.
+    public func devices(slot: Int32) -> [Int32] {
+        Int(slot) < storage.slotDevices.count ? storage.slotDevices[Int(slot)] : []
     }
 
     /// Servers and leaves the job in `slot` spans.

@@ -31,7 +31,7 @@ public struct TraceMetadata: Sendable {
 public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// The schema this writer produces.
     public static let schemaName = "iccsim-trace"
-    public static let schemaVersion = "1.1.0"
+    public static let schemaVersion = "1.2.0"
 
     private let file: hid_t
     private var groups: [hid_t] = []
@@ -47,7 +47,16 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private let policyCode: Int8
     private let jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType: TraceColumn<Int16>
     private let jobPreemptions, jobServers, jobLeaves, jobMilli: TraceColumn<Int32>
-    private let jobFlops: TraceColumn<Double>
+    private let jobFlops, jobCommunication: TraceColumn<Double>
+    // /collectives
+    private let collJob, collStart, collEnd: TraceColumn<Int64>
+    private let collPool: TraceColumn<Int16>
+    private let collRanks, collRings: TraceColumn<Int32>
+    private let collBytes, collIterations, collAlgbw, collBusbw, collExposed: TraceColumn<Double>
+    // /links
+    private let linkTime: TraceColumn<Int64>
+    private let linkIndex: TraceColumn<Int32>
+    private let linkUtilization: TraceColumn<Double>
     private let dictionaries: hid_t
     /// Accelerator-type code of each pool (set when the run's names arrive).
     private var poolAcceleratorType: [Int16] = []
@@ -79,7 +88,11 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             let dict = try H5.createGroup(file, "dictionaries")
             let utilPools = try H5.createGroup(file, "utilization_pools")
             let utilTenants = try H5.createGroup(file, "utilization_tenants")
-            groups = [jobs, util, dict, utilPools, utilTenants]
+            let coll = try H5.createGroup(file, "collectives")
+            let links = try H5.createGroup(file, "links")
+            groups = [jobs, util, dict, utilPools, utilTenants, coll, links]
+            try H5.setAttribute(coll, "long_name", "one row per stretch of a job's run at one all-reduce speed (io.model: fabric)")
+            try H5.setAttribute(links, "long_name", "mean utilisation of the busiest leaf-spine links per sample interval (io.model: fabric)")
             try H5.setAttribute(utilPools, "long_name", "each pool's state at the end of every instant at which it changed")
             try H5.setAttribute(utilTenants, "long_name", "each tenant's state at the end of every instant at which it changed")
             dictionaries = dict
@@ -109,6 +122,21 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             jobLeaves = try col(jobs, "leaves_spanned", "1", "leaf switches its accelerators spanned at its latest start; 0 if it never started")
             jobMilli = try col(jobs, "gpu_milli", "1/1000", "share of each accelerator it asked for, in thousandths (1000: whole devices)")
             jobFlops = try col(jobs, "flops", "FLOP", "useful FLOPs delivered (all of them if completed, the part done if still running)")
+            jobCommunication = try col(jobs, "communication_share", "1", "share of its run spent in all-reduce not hidden behind compute (io.model: fabric)")
+            collJob = try col(coll, "job", "1", "job id (/jobs/id)")
+            collPool = try col(coll, "pool", "1", "pool, decoded by /dictionaries/pool")
+            collRanks = try col(coll, "ranks", "1", "ranks in each data-parallel ring")
+            collRings = try col(coll, "rings", "1", "parallel rings (one per tensor or pipeline rank)")
+            collBytes = try col(coll, "bytes", "B", "bytes each rank all-reduces per iteration")
+            collStart = try col(coll, "start_ns", "ns", "start of the stretch")
+            collEnd = try col(coll, "end_ns", "ns", "end of the stretch")
+            collIterations = try col(coll, "iterations", "1", "training iterations over the stretch")
+            collAlgbw = try col(coll, "algbw_gbps", "GB/s", "algorithm bandwidth of one all-reduce: bytes / time (nccl-tests)")
+            collBusbw = try col(coll, "busbw_gbps", "GB/s", "bus bandwidth: algbw x 2(p-1)/p (nccl-tests)")
+            collExposed = try col(coll, "exposed_share", "1", "share of each iteration spent in all-reduce not hidden behind compute")
+            linkTime = try col(links, "time_ns", "ns", "start of the sample interval")
+            linkIndex = try col(links, "link", "1", "link, decoded by /dictionaries/link")
+            linkUtilization = try col(links, "utilization", "1", "mean load / capacity over the interval")
             utilTime = try col(util, "time_ns", "ns", "time of the sample")
             utilBusy = try col(util, "busy_accelerators", "1", "accelerators allocated to running jobs")
             utilQueued = try col(util, "queued_jobs", "1", "jobs waiting in the scheduler's queue")
@@ -118,7 +146,9 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             tenantSeries = try GroupSeriesColumns(utilTenants, key: "tenant", keyMeaning: "tenant, decoded by /dictionaries/tenant; -1 for jobs without one",
                                                   chunk: chunkRows, deflate: deflateLevel)
             columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
-                       jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, utilTime, utilBusy, utilQueued, utilRunning]
+                       jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobCommunication,
+                       collJob, collPool, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed,
+                       linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "job_kind", JobKind.allCases.map { (Int64($0.rawValue), $0.name) })
@@ -184,6 +214,36 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try jobLeaves.append(r.leavesSpanned)
             try jobMilli.append(r.milli)
             try jobFlops.append(r.flops)
+            try jobCommunication.append(r.communicationShare)
+        } catch { firstError = error }
+    }
+
+    public func record(collective c: CollectiveRecord) {
+        guard firstError == nil else { return }
+        do {
+            try collJob.append(c.job)
+            try collPool.append(c.pool)
+            try collRanks.append(c.ranks)
+            try collRings.append(c.rings)
+            try collBytes.append(c.bytes)
+            try collStart.append(c.startNs)
+            try collEnd.append(c.endNs)
+            try collIterations.append(c.iterations)
+            try collAlgbw.append(c.algbwGBps)
+            try collBusbw.append(c.busbwGBps)
+            try collExposed.append(c.exposedShare)
+        } catch { firstError = error }
+    }
+
+    public func record(links names: [String], samples: [LinkSample]) {
+        guard firstError == nil else { return }
+        do {
+            try writeDictionary(dictionaries, "link", names.enumerated().map { (Int64($0.offset), $0.element) })
+            for x in samples {
+                try linkTime.append(x.timeNs)
+                try linkIndex.append(x.link)
+                try linkUtilization.append(x.utilization)
+            }
         } catch { firstError = error }
     }
 

@@ -1,3 +1,4 @@
+import Production
 import SimKernel
 
 /// A synthetic job class: jobs arrive with random inter-arrival times and draw their size and
@@ -21,6 +22,8 @@ public struct JobClass: Sendable, Equatable {
     public var maxAccelerators: Int32 = 0
     /// Acceptance set of its jobs (``JobSpec/acceptance``; -1: none).
     public var acceptance: Int16 = -1
+    /// Each job's gradient all-reduce, priced on the fabric (nil: none).
+    public var allReduce: AllReduceTemplate?
 
     public init(name: String, maxJobs: Int?, startNs: SimTimeNs, interarrivalNs: Distribution,
                 accelerators: Distribution, durationNs: Distribution) {
@@ -77,6 +80,7 @@ public final class JobClassGenerator: JobSource {
         job.acceptance = jobClass.acceptance
         job.cpuMilli = jobClass.cpuMilli
         job.memoryMiB = jobClass.memoryMiB
+        job.communication = jobClass.allReduce?.demand(accelerators: Int(accelerators))
         if jobClass.maxAccelerators > 0 {
             job.minAccelerators = jobClass.minAccelerators
             job.maxAccelerators = jobClass.maxAccelerators

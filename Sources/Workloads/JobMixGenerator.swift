@@ -63,7 +63,9 @@ public final class JobMixGenerator: JobSource {
                                           bytesPerSecondPerAccelerator: entry.bytesPerSecondPerAccelerator)
             return emit(job, work.duration(accelerators: n))
         case .automl:
-            let base = training(n, pool: pool).duration(on: pool.accelerator, server: pool.server, io: io)
+            let work = training(n, pool: pool)
+            let base = work.duration(on: pool.accelerator, server: pool.server, io: io)
+            job.communication = communication(work, on: pool)
             for fraction in (entry.search ?? SuccessiveHalving(trials: 1)).budgetFractions {
                 let d = WorkDuration(computeSeconds: base.computeSeconds * fraction, totalSeconds: base.totalSeconds * fraction,
                                      flops: base.flops * fraction)
@@ -71,10 +73,21 @@ public final class JobMixGenerator: JobSource {
             }
             return pendingTrials.removeFirst()
         default:
-            let d = training(n, pool: pool).duration(on: pool.accelerator, server: pool.server, io: io)
+            let work = training(n, pool: pool)
+            let d = work.duration(on: pool.accelerator, server: pool.server, io: io)
             job.kind = entry.kind
+            job.communication = communication(work, on: pool)
             return emit(job, d)
         }
+    }
+
+    /// The all-reduce the run prices on the fabric, when the I/O model defers it and the job
+    /// has more than one data-parallel rank.
+    func communication(_ work: TrainingWork, on pool: PoolView) -> CommunicationDemand? {
+        guard let overlap = io.deferredOverlap, work.parallelism.data > 1 else { return nil }
+        let demand = work.ioDemand(on: pool.accelerator)
+        return CommunicationDemand(bytesPerIteration: demand.allReduceBytesPerIteration, dataParallel: Int32(work.parallelism.data),
+                                   computeSPerIteration: work.computeSecondsPerIteration(on: pool.accelerator), overlap: overlap)
     }
 
     /// The training-like work of a job on `n` accelerators of `pool`, by kind.

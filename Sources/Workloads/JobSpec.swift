@@ -1,3 +1,4 @@
+import Production
 import SimKernel
 
 /// One job's demand, as a workload emits it: when it is submitted, how many accelerators it
@@ -42,6 +43,9 @@ public struct JobSpec: Sendable, Equatable {
     public var acceptance: Int16 = -1
     /// Useful FLOPs the job delivers if it runs to completion (0 when unknown).
     public var flops: Double
+    /// Per-iteration gradient all-reduce left for the run to price on the fabric (`io.model:
+    /// fabric`); nil when the duration already includes communication or there is none.
+    public var communication: CommunicationDemand?
 
     /// The source index used for explicitly listed jobs (after every other source).
     public static let listSource: Int32 = .max
@@ -63,6 +67,13 @@ public struct JobSpec: Sendable, Equatable {
     }
 
     /// Whether it can grow and shrink while it runs.
+    /// This job with the given all-reduce.
+    public func withCommunication(_ demand: CommunicationDemand?) -> JobSpec {
+        var j = self
+        j.communication = demand
+        return j
+    }
+
     public var isElastic: Bool { maxAccelerators > minAccelerators && minAccelerators > 0 }
 
     /// Accelerators it holds, in thousandths (2 at 500 milli: 1000).

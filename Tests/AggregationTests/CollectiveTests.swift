@@ -25,7 +25,7 @@ import Testing
     @Test func twoRingsShareABottleneckEqually() {
         let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: 2)
         let ranks = Array(0..<16)
-        let ring = links.ring(ranks).flow
+        let ring = MaxMinFairShare.Flow(counting: links.ring(ranks).hops)
         let alone = MaxMinFairShare(capacities: links.capacities).solve([ring])[0]
         let both = MaxMinFairShare(capacities: links.capacities).solve([ring, ring])
         #expect(abs(alone - 48.5e9) < 1)
@@ -40,12 +40,12 @@ import Testing
     func uncontendedRingMatchesAlphaBeta(ranks: Int, bytes: Double) {
         let preset = FabricPreset.named("hgx-h100-400g-rail")!
         let links = FabricLinks(preset: preset, servers: (ranks + 7) / 8)
-        let (flows, alpha) = links.channels(Array(0..<ranks))
-        let b = MaxMinFairShare(capacities: links.capacities).solve(flows).reduce(0, +)
+        let (flow, alpha) = links.collectiveFlow(Array(0..<ranks))
+        let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0]
         let t = CollectiveCost(ranks: ranks, bytes: bytes, alphaS: alpha, bandwidthBytesPerS: b).seconds(.allreduce, .ring)
         let p = Double(ranks)
-        // One server: one ring at NVLink speed. Across servers: 8 rail channels, each at
-        // min(NVLink / 8, NIC) = 46.35 GB/s, together NVLink's 370.8 GB/s.
+        // One server: one ring at NVLink speed. Across servers: 8 rail channels with an eighth
+        // of the data each; NVLink (370.8 GB/s) binds before the 8 NICs (8 x 48.5 GB/s).
         let expectedB = 370.8e9, expectedAlpha = ranks <= 8 ? 5e-6 : 10e-6
         let formula = 2 * (p - 1) * expectedAlpha + 2 * (p - 1) / p * bytes / expectedB
         #expect(abs(t - formula) < 1e-9, "\(t) s vs \(formula) s")
@@ -57,8 +57,8 @@ import Testing
     @Test func presetsReproducePublishedBusBandwidth() {
         func busbw(ranks: Int, bytes: Double) -> Double {
             let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: (ranks + 7) / 8)
-            let (flows, alpha) = links.channels(Array(0..<ranks))
-            let b = MaxMinFairShare(capacities: links.capacities).solve(flows).reduce(0, +)
+            let (flow, alpha) = links.collectiveFlow(Array(0..<ranks))
+            let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0]
             let t = CollectiveCost(ranks: ranks, bytes: bytes, alphaS: alpha, bandwidthBytesPerS: b).seconds(.allreduce, .ring)
             return bytes / t * CollectiveOp.allreduce.busFactor(ranks: ranks) / 1e9
         }
@@ -85,7 +85,7 @@ import Testing
             for i in 0..<8 { background.append(links.transfer(from: s * 8 + i, to: (4 + (s - 4 + 4) % 12) * 8 + i)) }
         }
         func rate(_ placement: RankPlacement) -> Double {
-            let ring = links.ring(placement.ranks(32, servers: servers, perServer: 8)).flow
+            let ring = MaxMinFairShare.Flow(counting: links.ring(placement.ranks(32, servers: servers, perServer: 8)).hops)
             return MaxMinFairShare(capacities: links.capacities).solve([ring] + background)[0]
         }
         #expect(rate(.spread) < rate(.packed), "spread \(rate(.spread)) vs packed \(rate(.packed))")

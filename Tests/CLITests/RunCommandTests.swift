@@ -41,11 +41,13 @@ import Testing
     @Test func shippedScenariosRunWithPermutedTiesToTheSameSummary() throws {
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
-        for scenario in ["Scenarios/examples/two-classes.yaml", "Scenarios/examples/listed-jobs.yaml"] {
+        for scenario in ["Scenarios/examples/two-classes.yaml", "Scenarios/examples/listed-jobs.yaml", "Scenarios/examples/fabric-contention.yaml"] {
             let x = tmp.appendingPathComponent("x"), y = tmp.appendingPathComponent("y")
             #expect(try iccsim(["run", scenario, "--out", x.path, "--quiet"]).status == 0)
             #expect(try iccsim(["run", scenario, "--out", y.path, "--quiet", "--permute-ties"]).status == 0)
-            #expect(fileData(x.appendingPathComponent("summary.json")) == fileData(y.appendingPathComponent("summary.json")), "\(scenario)")
+            for name in ["summary.json", "trace.h5"] {
+                #expect(fileData(x.appendingPathComponent(name)) == fileData(y.appendingPathComponent(name)), "\(scenario): \(name)")
+            }
             try FileManager.default.removeItem(at: x)
             try FileManager.default.removeItem(at: y)
         }

@@ -1,0 +1,212 @@
+/// One server as the fabric sees it: its accelerators' link into the intra-server fabric
+/// (NVLink, NVSwitch, OAM, PCIe) and its RDMA NICs, with effective (achieved) bandwidths.
+public struct ServerPorts: Sendable, Equatable {
+    public var accelerators: Int
+    /// Ring bandwidth per accelerator inside the server (bytes/s, one direction).
+    public var intraBandwidthBytesPerS: Double
+    public var intraLatencyS: Double
+    public var nics: Int
+    /// Effective bandwidth of one NIC (bytes/s, one direction).
+    public var nicBandwidthBytesPerS: Double
+    public var interLatencyS: Double
+
+    public init(accelerators: Int, intraBandwidthBytesPerS: Double, intraLatencyS: Double, nics: Int, nicBandwidthBytesPerS: Double,
+                interLatencyS: Double) {
+        precondition(accelerators > 0 && nics > 0)
+        self.accelerators = accelerators
+        self.intraBandwidthBytesPerS = intraBandwidthBytesPerS
+        self.intraLatencyS = intraLatencyS
+        self.nics = nics
+        self.nicBandwidthBytesPerS = nicBandwidthBytesPerS
+        self.interLatencyS = interLatencyS
+    }
+}
+
+/// The links of a two-tier leaf-spine (Clos) fabric and rings priced over them. Links, in
+/// index order: per accelerator an intra-server send link; per NIC an up link (server → leaf)
+/// and a down link (leaf → server); per leaf and spine an up link (leaf → spine) and a down
+/// link (spine → leaf), each of capacity (the leaf's servers' NIC bandwidth / oversubscription)
+/// / spines. A hop between leaves takes one spine, chosen by a deterministic ECMP hash of
+/// (sending server, receiving server, rail). Accelerators are numbered server by server
+/// (the global index of accelerator `a` of server `s` is the servers' counts before `s` + `a`).
+///
+/// A ring is one coupled flow: its rate r (bytes/s per rank) counts once on every link for
+/// every hop that crosses it.
+public struct FabricLinks: Sendable {
+    public let servers: [ServerPorts]
+    public let leafOfServer: [Int32]
+    public let leaves: Int
+    public let spines: Int
+    public let oversubscription: Double
+    public private(set) var capacities: [Double] = []
+    /// First global accelerator of each server, and the server of each accelerator.
+    let firstAccelerator: [Int32]
+    let serverOfAccelerator: [Int32]
+    /// First NIC link of each server.
+    let firstNICLink: [Int32]
+    let firstLeafLink: Int
+
+    /// A fabric of `servers` under leaves (`leafOfServer`), leaf uplinks `oversubscription`:1
+    /// and `spines` spine switches.
+    public init(servers: [ServerPorts], leafOfServer: [Int32], oversubscription: Double = 1, spines: Int = 1) {
+        precondition(servers.count == leafOfServer.count && !servers.isEmpty && oversubscription >= 1 && spines >= 1)
+        self.servers = servers
+        self.leafOfServer = leafOfServer
+        self.oversubscription = oversubscription
+        self.spines = spines
+        leaves = Int(leafOfServer.max()!) + 1
+        var first: [Int32] = [], owner: [Int32] = [], nicLink: [Int32] = []
+        var accelerators = 0
+        for (s, p) in servers.enumerated() {
+            first.append(Int32(accelerators))
+            owner.append(contentsOf: repeatElement(Int32(s), count: p.accelerators))
+            accelerators += p.accelerators
+        }
+        capacities = servers.flatMap { repeatElement($0.intraBandwidthBytesPerS, count: $0.accelerators) }
+        for p in servers {
+            nicLink.append(Int32(capacities.count))
+            capacities += repeatElement(p.nicBandwidthBytesPerS, count: 2 * p.nics)
+        }
+        firstAccelerator = first
+        serverOfAccelerator = owner
+        firstNICLink = nicLink
+        firstLeafLink = capacities.count
+        var leafNIC = Array(repeating: 0.0, count: leaves)
+        for (s, p) in servers.enumerated() { leafNIC[Int(leafOfServer[s])] += Double(p.nics) * p.nicBandwidthBytesPerS }
+        for l in 0..<leaves { capacities += repeatElement(leafNIC[l] / oversubscription / Double(spines), count: 2 * spines) }
+    }
+
+    /// `servers` servers of `preset`, `preset.serversPerLeaf` to a leaf.
+    public init(preset: FabricPreset, servers count: Int) {
+        let ports = ServerPorts(accelerators: preset.acceleratorsPerServer, intraBandwidthBytesPerS: preset.intraBandwidthBytesPerS,
+                                intraLatencyS: preset.intraLatencyS, nics: preset.nicsPerServer,
+                                nicBandwidthBytesPerS: preset.nicBandwidthBytesPerS, interLatencyS: preset.interLatencyS)
+        self.init(servers: Array(repeating: ports, count: count),
+                  leafOfServer: (0..<count).map { Int32($0 / max(1, preset.serversPerLeaf)) },
+                  oversubscription: preset.oversubscription, spines: preset.spines)
+    }
+
+    /// Accelerators in the fabric.
+    public var acceleratorCount: Int { serverOfAccelerator.count }
+
+    public func server(ofAccelerator g: Int) -> Int { Int(serverOfAccelerator[g]) }
+    func nicUp(server s: Int, nic i: Int) -> Int { Int(firstNICLink[s]) + 2 * i }
+    func nicDown(server s: Int, nic i: Int) -> Int { nicUp(server: s, nic: i) + 1 }
+    func leafUp(_ l: Int, spine: Int) -> Int { firstLeafLink + 2 * (l * spines + spine) }
+    func leafDown(_ l: Int, spine: Int) -> Int { leafUp(l, spine: spine) + 1 }
+    func leaf(of server: Int) -> Int { Int(leafOfServer[server]) }
+
+    /// Whether link `l` connects a leaf to the spine layer (where oversubscription bites).
+    public func isSpineLink(_ l: Int) -> Bool { l >= firstLeafLink }
+
+    /// A readable name of link `l`: `acc12/nvlink`, `srv3/nic2/up`, `leaf1/spine0/down`.
+    public func linkName(_ l: Int) -> String {
+        if l >= firstLeafLink {
+            let k = (l - firstLeafLink) / 2
+            return "leaf\(k / spines)/spine\(k % spines)/\((l - firstLeafLink) % 2 == 0 ? "up" : "down")"
+        }
+        if l < serverOfAccelerator.count { return "acc\(l)/intra" }
+        let s = firstNICLink.lastIndex { Int($0) <= l }!
+        let k = l - Int(firstNICLink[s])
+        return "srv\(s)/nic\(k / 2)/\(k % 2 == 0 ? "up" : "down")"
+    }
+
+    /// The spine a hop from server `s` to server `t` on `rail` takes (ECMP: a fixed hash).
+    func spine(from s: Int, to t: Int, rail: Int) -> Int {
+        guard spines > 1 else { return 0 }
+        var z = UInt64(s) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(t) &* 0xC2B2_AE3D_27D4_EB4F ^ UInt64(rail) &* 0x1656_67B1_9E37_79F9
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(spines))
+    }
+
+    /// The all-reduce of a job on `ranks` (global accelerator indices) as one coupled flow whose
+    /// rate is the bandwidth per rank, and its per-step latency (the slowest hop's).
+    ///
+    /// With `ringsPerReplica` 1 (pure data parallel) the ring runs as NCCL runs it: inside one
+    /// server a single ring; across servers one channel per NIC rail (NIC c out of one server,
+    /// NIC c into the next), each channel carrying an equal part of the data, so a channel hop
+    /// uses 1/channels of the rate. With `ringsPerReplica` r > 1 (tensor or pipeline ranks in
+    /// each replica) there are r rings, ring t through the t-th rank of every replica on that
+    /// rank's own rail, each carrying all the bytes at the common rate. Either way the slowest
+    /// channel or ring sets the pace, as it does for NCCL, and one max-min solve prices it.
+    public func collectiveFlow(_ ranks: [Int], ringsPerReplica: Int = 1) -> (flow: MaxMinFairShare.Flow, latencyS: Double) {
+        var hops: [Int] = [], weights: [Double] = []
+        var latency = 0.0
+        if ringsPerReplica > 1 {
+            for t in 0..<ringsPerReplica {
+                let ring = ring(stride(from: t, to: ranks.count, by: ringsPerReplica).map { ranks[$0] })
+                hops.append(contentsOf: ring.hops); weights.append(contentsOf: repeatElement(1, count: ring.hops.count))
+                latency = max(latency, ring.latencyS)
+            }
+        } else {
+            let first = server(ofAccelerator: ranks[0])
+            let spans = ranks.contains { server(ofAccelerator: $0) != first }
+            let rails = spans ? ranks.map { servers[server(ofAccelerator: $0)].nics }.min()! : 1
+            for c in 0..<rails {
+                let ring = ring(ranks, rail: spans ? c : nil)
+                hops.append(contentsOf: ring.hops); weights.append(contentsOf: repeatElement(1 / Double(rails), count: ring.hops.count))
+                latency = max(latency, ring.latencyS)
+            }
+        }
+        return (MaxMinFairShare.Flow(counting: hops, weights: weights), latency)
+    }
+
+    /// A ring through `ranks` (global accelerator indices, in ring order): the link of every
+    /// hop, once per crossing, and its per-step latency (the slowest hop's). Cross-server hops
+    /// leave on the sender's NIC `rail` (default: the sending accelerator's own rail) and arrive
+    /// on the receiver's NIC of the same rail.
+    public func ring(_ ranks: [Int], rail: Int? = nil) -> (hops: [Int], latencyS: Double) {
+        var hops: [Int] = []
+        hops.reserveCapacity(ranks.count * 4)
+        var latency = 0.0
+        for (i, r) in ranks.enumerated() {
+            let next = ranks[(i + 1) % ranks.count]
+            let s = server(ofAccelerator: r), t = server(ofAccelerator: next)
+            if s == t {
+                hops.append(r)
+                latency = max(latency, servers[s].intraLatencyS)
+            } else {
+                let a = r - Int(firstAccelerator[s]), b = next - Int(firstAccelerator[t])
+                let out = rail.map { $0 % servers[s].nics } ?? a % servers[s].nics
+                let into = rail.map { $0 % servers[t].nics } ?? b % servers[t].nics
+                hops.append(nicUp(server: s, nic: out))
+                hops.append(nicDown(server: t, nic: into))
+                if leaf(of: s) != leaf(of: t) {
+                    let k = spine(from: s, to: t, rail: out)
+                    hops.append(leafUp(leaf(of: s), spine: k))
+                    hops.append(leafDown(leaf(of: t), spine: k))
+                }
+                latency = max(latency, max(servers[s].interLatencyS, servers[t].interLatencyS))
+            }
+        }
+        return (hops, latency)
+    }
+
+    /// A point-to-point stream between two accelerators (background traffic), both directions.
+    public func transfer(from r: Int, to q: Int) -> MaxMinFairShare.Flow {
+        MaxMinFairShare.Flow(counting: ring([r, q]).hops)
+    }
+}
+
+/// Ranks laid out on a fabric: packed (fill servers in order) or spread (round-robin over
+/// servers, one leaf after another), or shuffled deterministically.
+public enum RankPlacement: String, Sendable, CaseIterable {
+    case packed, spread, shuffled
+
+    /// Global accelerator indices of `ranks` ranks on `servers` servers of `perServer`.
+    public func ranks(_ count: Int, servers: Int, perServer: Int, seed: UInt64 = 1) -> [Int] {
+        switch self {
+        case .packed: return Array(0..<count)
+        case .spread: return (0..<count).map { i in (i % servers) * perServer + i / servers }
+        case .shuffled:
+            var all = Array(0..<(servers * perServer))
+            var state = seed
+            for i in stride(from: all.count - 1, to: 0, by: -1) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                all.swapAt(i, Int((state >> 33) % UInt64(i + 1)))
+            }
+            return Array(all.prefix(count))
+        }
+    }
+}

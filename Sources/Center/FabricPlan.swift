@@ -1,0 +1,39 @@
+import Aggregation
+import Scenario
+
+/// Builds each pool's leaf-spine fabric from the scenario: its servers in group order, each
+/// with its server model's NICs and intra-server fabric at the achieved fractions
+/// (`io.fabric.nicEfficiency`, `intraEfficiency`), `cluster.serversPerLeaf` to a leaf (the
+/// same leaves the scheduler's placement sees), leaf uplinks oversubscribed as
+/// `io.fabric.oversubscription` says.
+enum FabricPlan {
+    static func links(_ scenario: Scenario) -> [FabricLinks] {
+        let f = scenario.io.fabric
+        let perLeaf = max(1, scenario.cluster.serversPerLeaf)
+        return scenario.cluster.poolNames.map { name in
+            var servers: [ServerPorts] = []
+            for group in scenario.cluster.servers where group.pool == name {
+                let model = group.serverModel
+                let ports = ServerPorts(accelerators: group.acceleratorsPerServer,
+                                        intraBandwidthBytesPerS: model.fabricBandwidthBytesPerS / 2 * f.intraEfficiency,
+                                        intraLatencyS: Double(f.intraLatency.baseUnits) / 1e9,
+                                        nics: max(1, model.nicCount),
+                                        nicBandwidthBytesPerS: model.nicBandwidthBitsPerS / 8 * f.nicEfficiency,
+                                        interLatencyS: Double(f.interLatency.baseUnits) / 1e9)
+                servers.append(contentsOf: repeatElement(ports, count: group.count))
+            }
+            return FabricLinks(servers: servers, leafOfServer: servers.indices.map { Int32($0 / perLeaf) },
+                               oversubscription: f.oversubscription, spines: f.spines)
+        }
+    }
+
+    /// The run's network model, when the scenario prices communication on the fabric.
+    static func network(_ scenario: Scenario, sink: any RecordSink) -> NetworkModel? {
+        guard scenario.io.model == .fabric else { return nil }
+        var model = NetworkModel(fabrics: links(scenario), poolNames: scenario.cluster.poolNames,
+                                 sampleIntervalNs: scenario.io.fabric.linkSampleInterval.baseUnits,
+                                 busiestLinks: scenario.io.fabric.busiestLinks)
+        model.sink = sink
+        return model
+    }
+}

@@ -1,0 +1,237 @@
+import Aggregation
+import Production
+import Scheduling
+import SimKernel
+
+/// The fabric under a run (`io.model: fabric`): every running job with a data-parallel
+/// all-reduce puts its rings on its pool's shared leaf-spine fabric where the scheduler placed
+/// its accelerators; its speed is compute / (compute + exposed all-reduce) at its max-min
+/// share, recomputed only when a job joining or leaving its links changes that share
+/// (steady-state fast-forward: a month of training is a handful of events per job).
+///
+/// It writes one `/collectives` row per stretch of steady speed and, at the end, the
+/// utilisation series of the busiest leaf-spine links (`/links`).
+struct NetworkModel {
+    /// One shared fabric per pool.
+    var fabrics: [SharedFabric]
+    let poolNames: [String]
+    let sampleIntervalNs: SimTimeNs
+    let busiestLinks: Int
+
+    // Per slot (the center's job slots).
+    var slotDemand: [CommunicationDemand?] = []
+    var slotPool: [Int16] = []
+    var slotJob: [Int64] = []
+    var slotRings: [Int32] = []
+    var slotLatencyS: [Double] = []
+    var slotBandwidth: [Double] = []
+    var slotSpeed: [Double] = []
+    var slotSegmentStart: [SimTimeNs] = []
+    /// Exposed communication and run time over the job's stretches (ns).
+    var slotExposedNs: [Double] = []
+    var slotRunNs: [Double] = []
+
+    // Run totals.
+    var busbwByTime: [(busbwGBps: Double, ns: Double)] = []
+    var exposedNs = 0.0, communicatingRunNs = 0.0
+    var collectives: Int64 = 0
+    var communicatingJobs: Int64 = 0
+
+    // Leaf-spine link utilisation: per pool, its spine links' load integrated per interval.
+    let spineLinks: [[Int]]
+    var linkArea: [[Double]]
+    var linkLastNs: [SimTimeNs]
+
+    init(fabrics: [FabricLinks], poolNames: [String], sampleIntervalNs: SimTimeNs, busiestLinks: Int) {
+        self.fabrics = fabrics.map { SharedFabric(links: $0) }
+        self.poolNames = poolNames
+        self.sampleIntervalNs = sampleIntervalNs
+        self.busiestLinks = busiestLinks
+        spineLinks = fabrics.map { f in f.capacities.indices.filter { f.isSpineLink($0) } }
+        linkArea = spineLinks.map { _ in [] }
+        linkLastNs = fabrics.map { _ in 0 }
+    }
+
+    /// The job's speed relative to compute alone (1 when it does not communicate; 0 while its
+    /// all-reduce waits for the instant's settle).
+    func speed(slot: Int) -> Double { slot < slotSpeed.count && slotDemand[slot] != nil ? slotSpeed[slot] : 1 }
+    /// Solves and flows priced over all pools (for benchmarks).
+    var solves: Int { fabrics.reduce(0) { $0 + $1.solves } }
+    var flowsPriced: Int { fabrics.reduce(0) { $0 + $1.flowsPriced } }
+
+    /// A job starts on `devices` of `pool`: its all-reduce joins the fabric, priced at the next
+    /// ``settle(nowNs:)``. Returns whether it communicates (and so waits for that price).
+    mutating func start(slot: Int, job: Int64, pool: Int, devices: [Int32], demand: CommunicationDemand?, nowNs: SimTimeNs) -> Bool {
+        slotDemand.growToInclude(slot, with: nil)
+        slotDemand[slot] = nil
+        guard let demand, demand.dataParallel > 1, devices.count >= Int(demand.dataParallel) else { return false }
+        slotPool.growToInclude(slot, with: 0); slotJob.growToInclude(slot, with: 0); slotRings.growToInclude(slot, with: 0)
+        slotLatencyS.growToInclude(slot, with: 0); slotBandwidth.growToInclude(slot, with: 0); slotSpeed.growToInclude(slot, with: 1)
+        slotSegmentStart.growToInclude(slot, with: 0); slotExposedNs.growToInclude(slot, with: 0); slotRunNs.growToInclude(slot, with: 0)
+        advanceLinks(pool: pool, to: nowNs)
+        let ranks = devices.map(Int.init).sorted()
+        let perReplica = max(1, ranks.count / Int(demand.dataParallel))
+        let (flow, latency) = fabrics[pool].links.collectiveFlow(ranks, ringsPerReplica: perReplica)
+        slotDemand[slot] = demand
+        slotPool[slot] = Int16(pool)
+        slotJob[slot] = job
+        slotRings[slot] = Int32(perReplica)
+        slotLatencyS[slot] = latency
+        slotBandwidth[slot] = 0
+        slotSpeed[slot] = 0
+        slotSegmentStart[slot] = nowNs
+        slotExposedNs[slot] = 0
+        slotRunNs[slot] = 0
+        communicatingJobs += 1
+        fabrics[pool].attach(slot, flow: flow)
+        dirtyPools.append(pool)
+        return true
+    }
+
+    /// A job stops (completes or is preempted): its all-reduce leaves the fabric; the others
+    /// are re-priced at the next ``settle(nowNs:)``.
+    mutating func stop(slot: Int, nowNs: SimTimeNs) {
+        guard slot < slotDemand.count, slotDemand[slot] != nil else { return }
+        let pool = Int(slotPool[slot])
+        advanceLinks(pool: pool, to: nowNs)
+        closeStretch(slot: slot, nowNs: nowNs)
+        slotDemand[slot] = nil
+        fabrics[pool].detach(slot)
+        dirtyPools.append(pool)
+    }
+
+    /// Pools with changes since the last settle.
+    var dirtyPools: [Int] = []
+
+    /// Prices this instant's changes: one max-min solve per pool that changed, over the flows
+    /// coupled to the changes. Returns the slots whose speed changed (pool order, then slot).
+    mutating func settle(nowNs: SimTimeNs) -> [Int] {
+        guard !dirtyPools.isEmpty else { return [] }
+        dirtyPools.sort()
+        var changed: [Int] = []
+        var last = -1
+        for p in dirtyPools where p != last {
+            last = p
+            advanceLinks(pool: p, to: nowNs)
+            for s in fabrics[p].settle() {
+                guard let demand = slotDemand[s] else { continue }
+                let b = fabrics[p].bandwidth(s)
+                guard abs(b - slotBandwidth[s]) > 1e-9 * max(b, slotBandwidth[s]) else { continue }
+                closeStretch(slot: s, nowNs: nowNs)
+                slotBandwidth[s] = b
+                slotSpeed[s] = demand.speed(bandwidthBytesPerS: b, latencyS: slotLatencyS[s])
+                changed.append(s)
+            }
+        }
+        dirtyPools.removeAll(keepingCapacity: true)
+        return changed
+    }
+
+    /// Share of the job's run so far spent in exposed communication.
+    func communicationShare(slot: Int) -> Double {
+        guard slot < slotRunNs.count, slotRunNs[slot] > 0 else { return 0 }
+        return slotExposedNs[slot] / slotRunNs[slot]
+    }
+
+    /// Ends the job's current stretch at `nowNs` (a `/collectives` row when it lasted).
+    mutating func closeStretch(slot s: Int, nowNs: SimTimeNs) {
+        defer { slotSegmentStart[s] = nowNs }
+        guard let demand = slotDemand[s], slotBandwidth[s] > 0, nowNs > slotSegmentStart[s] else { return }
+        let ns = Double(nowNs - slotSegmentStart[s])
+        let allReduceS = demand.allReduceSeconds(bandwidthBytesPerS: slotBandwidth[s], latencyS: slotLatencyS[s])
+        let exposedS = allReduceS * (1 - demand.overlap)
+        let iterationS = demand.computeSPerIteration + exposedS
+        let exposedShare = iterationS > 0 ? exposedS / iterationS : 0
+        let p = Double(demand.dataParallel)
+        let algbw = allReduceS > 0 ? demand.bytesPerIteration / allReduceS / 1e9 : 0
+        let busbw = algbw * 2 * (p - 1) / p
+        sink?.record(collective: CollectiveRecord(
+            job: slotJob[s], pool: slotPool[s], ranks: demand.dataParallel, rings: slotRings[s], bytes: demand.bytesPerIteration,
+            startNs: slotSegmentStart[s], endNs: nowNs, iterations: iterationS > 0 ? ns / 1e9 / iterationS : 0,
+            algbwGBps: algbw, busbwGBps: busbw, exposedShare: exposedShare))
+        collectives += 1
+        busbwByTime.append((busbw, ns))
+        slotExposedNs[s] += ns * exposedShare
+        slotRunNs[s] += ns
+        exposedNs += ns * exposedShare
+        communicatingRunNs += ns
+    }
+
+    /// Where `/collectives` rows go.
+    var sink: (any RecordSink)?
+
+    /// Integrates pool `p`'s spine-link loads up to `nowNs`, one bucket per sample interval.
+    mutating func advanceLinks(pool p: Int, to nowNs: SimTimeNs) {
+        let links = spineLinks[p]
+        guard !links.isEmpty else { return }
+        var t = linkLastNs[p]
+        while t < nowNs {
+            let bucket = Int(t / sampleIntervalNs)
+            let until = min(nowNs, SimTimeNs(bucket + 1) * sampleIntervalNs)
+            let needed = (bucket + 1) * links.count
+            if linkArea[p].count < needed { linkArea[p].append(contentsOf: repeatElement(0, count: needed - linkArea[p].count)) }
+            let dt = Double(until - t)
+            for (k, l) in links.enumerated() where fabrics[p].load[l] > 0 {
+                linkArea[p][bucket * links.count + k] += fabrics[p].load[l] * dt
+            }
+            t = until
+        }
+        linkLastNs[p] = max(linkLastNs[p], nowNs)
+    }
+
+    /// Closes every running job's stretch and writes `/links`: the `busiestLinks` leaf-spine
+    /// links by mean utilisation (ties: pool, then link order), one point per interval.
+    mutating func finalize(at endNs: SimTimeNs) {
+        for s in slotDemand.indices where slotDemand[s] != nil { closeStretch(slot: s, nowNs: endNs) }
+        for p in fabrics.indices { advanceLinks(pool: p, to: endNs) }
+        let buckets = endNs > 0 ? Int((endNs - 1) / sampleIntervalNs) + 1 : 0
+        var ranked: [(mean: Double, pool: Int, k: Int)] = []
+        for p in fabrics.indices {
+            for (k, l) in spineLinks[p].enumerated() {
+                let cap = fabrics[p].links.capacities[l]
+                var area = 0.0
+                for b in 0..<buckets where b * spineLinks[p].count + k < linkArea[p].count { area += linkArea[p][b * spineLinks[p].count + k] }
+                ranked.append((endNs > 0 ? area / (Double(endNs) * cap) : 0, p, k))
+            }
+        }
+        linkMeans = ranked.map(\.mean)
+        ranked.sort { ($0.mean, -$0.pool, -$0.k) > ($1.mean, -$1.pool, -$1.k) }
+        var names: [String] = [], samples: [LinkSample] = []
+        for (i, r) in ranked.prefix(busiestLinks).enumerated() {
+            let l = spineLinks[r.pool][r.k], cap = fabrics[r.pool].links.capacities[l]
+            names.append("\(poolNames[r.pool])/\(fabrics[r.pool].links.linkName(l))")
+            for b in 0..<buckets {
+                let start = SimTimeNs(b) * sampleIntervalNs
+                let width = Double(min(endNs, start + sampleIntervalNs) - start)
+                let idx = b * spineLinks[r.pool].count + r.k
+                let area = idx < linkArea[r.pool].count ? linkArea[r.pool][idx] : 0
+                let u = area / (width * cap)
+                peakLinkUtilization = max(peakLinkUtilization, u)
+                samples.append(LinkSample(timeNs: start, link: Int32(i), utilization: u))
+            }
+        }
+        sink?.record(links: names, samples: samples)
+    }
+
+    /// Mean utilisation of every leaf-spine link (set by ``finalize(at:)``), and the highest
+    /// interval utilisation among the busiest.
+    var linkMeans: [Double] = []
+    var peakLinkUtilization = 0.0
+
+    /// The `network` figures of the summary.
+    var summary: [(String, SummaryValue)] {
+        let sorted = busbwByTime.sorted { ($0.busbwGBps, $0.ns) < ($1.busbwGBps, $1.ns) }
+        let total = sorted.reduce(0) { $0 + $1.ns }
+        var median = 0.0, acc = 0.0, weighted = 0.0
+        for x in sorted {
+            acc += x.ns
+            weighted += x.busbwGBps * x.ns
+            if median == 0, acc >= total / 2 { median = x.busbwGBps }
+        }
+        return [("model", .text("fabric")), ("communicating_jobs", .integer(communicatingJobs)), ("collective_stretches", .integer(collectives)),
+                ("allreduce_busbw_gbps_p50", .real(median)), ("allreduce_busbw_gbps_mean", .real(total > 0 ? weighted / total : 0)),
+                ("exposed_communication_fraction", .real(communicatingRunNs > 0 ? exposedNs / communicatingRunNs : 0)),
+                ("spine_link_utilization_mean", .real(linkMeans.isEmpty ? 0 : linkMeans.reduce(0, +) / Double(linkMeans.count))),
+                ("spine_link_utilization_peak", .real(peakLinkUtilization))]
+    }
+}

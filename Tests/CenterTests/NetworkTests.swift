@@ -1,0 +1,111 @@
+import Center
+import Foundation
+import Scenario
+import Testing
+
+/// Training jobs on the shared fabric (`io.model: fabric`), end to end through a run.
+@Suite struct NetworkTests {
+    /// Reference: the α–β ring formula. A 16-rank job packed on two HGX H100 servers alone on the
+    /// fabric runs each 1 s iteration plus its exposed all-reduce, 2(p−1)·α + 2(p−1)/p·n/B with
+    /// B = NVLink's one-way 450 GB/s × 0.824 (the 8 NIC rails' 8 × 48.5 GB/s are more) and
+    /// α = the 10 µs inter-server latency; its completion time equals 1000 such iterations
+    /// to the nanosecond (rounded up).
+    @Test func aloneOnTheFabricTheRingMatchesAlphaBeta() throws {
+        let s = try scenario("""
+            cluster: {servers: [{name: h100, preset: hgx-h100-8, count: 4}]}
+            io: {model: fabric, allreduceOverlap: 0.25}
+            workload: {jobs: [{submit: 0s, accelerators: 16, duration: 1000s, allreduce: {bytes: 1GiB, iteration: 1s}}]}
+            """)
+        let sink = CollectingSink()
+        _ = try CenterRun.run(s, sink: sink)
+        let p = 16.0, n = 1_073_741_824.0
+        let allReduceS = 2 * (p - 1) * 10e-6 + 2 * (p - 1) / p * n / (450e9 * 0.824)
+        let expectedNs = (1000 * (1 + allReduceS * 0.75) * 1e9).rounded(.up)
+        let job = try #require(sink.jobs.first)
+        #expect(abs(Double(job.endNs) - expectedNs) <= 1, "\(job.endNs) ns vs \(expectedNs) ns")
+        let c = try #require(sink.collectives.first)
+        #expect(sink.collectives.count == 1 && c.ranks == 16 && abs(c.iterations - 1000) < 1e-6)
+        #expect(abs(c.busbwGBps - n / allReduceS * 2 * (p - 1) / p / 1e9) < 1e-6)
+        #expect(abs(job.communicationShare - allReduceS * 0.75 / (1 + allReduceS * 0.75)) < 1e-12)
+    }
+
+    /// Reference: max-min fairness on one bottleneck. Two 12-rank jobs on three servers share
+    /// the middle server (4 accelerators each), so both send through its NICs: each gets half of
+    /// its 8 × 48.5 GB/s (194 GB/s), where alone it would get NVLink's 370.8 GB/s.
+    @Test func twoRingsThroughOneServerShareItsNICsEqually() throws {
+        let s = try scenario("""
+            cluster: {servers: [{name: h100, preset: hgx-h100-8, count: 3}]}
+            io: {model: fabric}
+            workload:
+              jobs:
+                - {submit: 0s, accelerators: 12, duration: 100s, allreduce: {bytes: 1GiB, iteration: 1s}}
+                - {submit: 0s, accelerators: 12, duration: 100s, allreduce: {bytes: 1GiB, iteration: 1s}}
+            """)
+        let sink = CollectingSink()
+        _ = try CenterRun.run(s, sink: sink)
+        let p = 12.0, n = 1_073_741_824.0
+        func bandwidth(_ c: CollectiveRecord) -> Double {
+            let t = n / (c.algbwGBps * 1e9)
+            return 2 * (p - 1) / p * n / (t - 2 * (p - 1) * 10e-6)
+        }
+        let first = sink.collectives.filter { $0.startNs == 0 }
+        #expect(first.count == 2)
+        for c in first { #expect(abs(bandwidth(c) / 194e9 - 1) < 1e-9, "\(bandwidth(c)) B/s") }
+    }
+
+    /// Reference: proportionality. Eight 64-rank jobs spread one server per leaf over all eight
+    /// leaves load every leaf uplink with eight rings; at 1:1 the uplinks and the NICs bind
+    /// together (97 GB/s per rank), at 2:1 and 4:1 the uplinks alone, so the all-reduce takes 2×
+    /// and 4× as long (within 0.1%).
+    @Test func oversubscriptionSlowsSpineBoundAllReduceInProportion() throws {
+        var jobs = ""
+        for _ in 0..<8 { jobs += "    - {submit: 0s, accelerators: 64, duration: 600s, allreduce: {bytes: 4GiB, iteration: 1s}}\n" }
+        func allReduceSeconds(_ oversubscription: Int) throws -> Double {
+            let s = try scenario("""
+                cluster:
+                  serversPerLeaf: 8
+                  servers: [{name: h100, preset: hgx-h100-8, count: 64, nics: {count: 8, speed: 100Gbps}}]
+                io: {model: fabric, fabric: {oversubscription: \(oversubscription)}}
+                scheduling: {placement: spread}
+                workload:
+                  jobs:
+                \(jobs)
+                """)
+            let sink = CollectingSink()
+            _ = try CenterRun.run(s, sink: sink)
+            let first = sink.collectives.filter { $0.startNs == 0 }
+            #expect(first.count == 8)
+            #expect(sink.jobs.allSatisfy { $0.leavesSpanned == 8 && $0.serversSpanned == 8 })
+            return 4_294_967_296.0 / (first[0].algbwGBps * 1e9)
+        }
+        let one = try allReduceSeconds(1), two = try allReduceSeconds(2), four = try allReduceSeconds(4)
+        let latency = 2 * 63 * 10e-6
+        #expect(abs((two - latency) / (one - latency) - 2) < 0.002, "2:1 \(two) s vs 1:1 \(one) s")
+        #expect(abs((four - latency) / (one - latency) - 4) < 0.004, "4:1 \(four) s vs 1:1 \(one) s")
+    }
+
+    /// Contention matters: in the shipped fabric-contention scenario, rings spread across
+    /// leaves (`spread`) run measurably slower than rings kept under one leaf (`topology`).
+    @Test func spreadPlacementIsSlowerThanTopologyAware() throws {
+        func run(_ placement: String) throws -> RunSummary {
+            try CenterRun.run(shippedScenario("Scenarios/examples/fabric-contention.yaml", ["scheduling.placement=\(placement)"]), sink: NullSink()).summary
+        }
+        let spread = try run("spread"), topology = try run("topology")
+        func busbw(_ s: RunSummary) -> Double {
+            if case .real(let v)? = s.network.first(where: { $0.0 == "allreduce_busbw_gbps_p50" })?.1 { return v }
+            return .nan
+        }
+        #expect(spread.jctMeanS > topology.jctMeanS * 1.05, "spread \(spread.jctMeanS) s vs topology \(topology.jctMeanS) s")
+        #expect(busbw(spread) < busbw(topology) * 0.8)
+    }
+
+    /// A scenario that prices an all-reduce without the fabric model is bad input, located.
+    @Test func allReduceNeedsTheFabricModel() {
+        #expect(throws: ScenarioError.self) {
+            try scenario("""
+                cluster: {servers: [{name: h100, preset: hgx-h100-8, count: 2}]}
+                workload: {jobs: [{submit: 0s, accelerators: 16, duration: 10s, allreduce: {bytes: 1GiB, iteration: 1s}}]}
+                """)
+        }
+    }
+}
