@@ -23,6 +23,46 @@ public enum CollectiveAlgorithm: String, Sendable, CaseIterable {
     case halvingDoubling = "halving-doubling"
     /// Binomial tree (broadcast), or reduce + broadcast along a tree (all-reduce).
     case tree
+    /// Two-level ring all-reduce: reduce-scatter inside each server, all-reduce of each
+    /// server's 1/d share across servers (one ring per local rank, on its own NIC rail), then
+    /// all-gather inside each server (``HierarchicalRingCost``).
+    case hierarchical
+}
+
+/// The hierarchical ring all-reduce over `servers` servers of `localRanks` ranks each:
+/// intra-server reduce-scatter (d−1)·α_i + (d−1)/d·n/B_i, inter-server ring all-reduce of n/d
+/// bytes 2(s−1)·α_e + 2(s−1)/s·(n/d)/B_e, and intra-server all-gather (d−1)·α_i + (d−1)/d·n/B_i
+/// (Jia et al. 2018; NCCL's tree/ring hybrids), plus the reduction γ over n·(p−1)/p bytes.
+public struct HierarchicalRingCost: Sendable, Equatable {
+    public var localRanks: Int
+    public var servers: Int
+    public var bytes: Double
+    public var intraAlphaS: Double
+    public var intraBandwidthBytesPerS: Double
+    public var interAlphaS: Double
+    /// Bandwidth of each inter-server ring (one per local rank).
+    public var interBandwidthBytesPerS: Double
+    public var gammaSPerByte: Double
+
+    public init(localRanks: Int, servers: Int, bytes: Double, intraAlphaS: Double, intraBandwidthBytesPerS: Double,
+                interAlphaS: Double, interBandwidthBytesPerS: Double, gammaSPerByte: Double = 0) {
+        self.localRanks = localRanks
+        self.servers = servers
+        self.bytes = bytes
+        self.intraAlphaS = intraAlphaS
+        self.intraBandwidthBytesPerS = intraBandwidthBytesPerS
+        self.interAlphaS = interAlphaS
+        self.interBandwidthBytesPerS = interBandwidthBytesPerS
+        self.gammaSPerByte = gammaSPerByte
+    }
+
+    /// Seconds of the all-reduce.
+    public var seconds: Double {
+        let d = Double(localRanks), s = Double(servers), n = bytes, p = d * s
+        let intra = d > 1 ? (d - 1) * intraAlphaS + (d - 1) / d * n / intraBandwidthBytesPerS : 0
+        let inter = s > 1 ? 2 * (s - 1) * interAlphaS + 2 * (s - 1) / s * (n / d) / interBandwidthBytesPerS : 0
+        return 2 * intra + inter + (p - 1) / p * n * gammaSPerByte
+    }
 }
 
 /// Hockney α–β–γ costs (Thakur, Rabenseifner and Gropp 2005; Patarasuk and Yuan 2009):
@@ -43,13 +83,14 @@ public struct CollectiveCost: Sendable, Equatable {
         self.gammaSPerByte = gammaSPerByte
     }
 
-    /// Seconds for `op` by `algorithm`.
+    /// Seconds for `op` by `algorithm` (a hierarchical all-reduce needs two levels: see
+    /// ``HierarchicalRingCost``; here it is priced as one flat ring).
     public func seconds(_ op: CollectiveOp, _ algorithm: CollectiveAlgorithm) -> Double {
         let p = Double(ranks), n = bytes, a = alphaS, beta = 1 / bandwidthBytesPerS, g = gammaSPerByte
         guard ranks > 1 else { return 0 }
         let lg = log2(p).rounded(.up)
         switch (op, algorithm) {
-        case (.allreduce, .ring): return 2 * (p - 1) * a + 2 * (p - 1) / p * n * beta + (p - 1) / p * n * g
+        case (.allreduce, .ring), (.allreduce, .hierarchical): return 2 * (p - 1) * a + 2 * (p - 1) / p * n * beta + (p - 1) / p * n * g
         case (.allreduce, .halvingDoubling): return 2 * lg * a + 2 * (p - 1) / p * n * beta + (p - 1) / p * n * g
         case (.allreduce, .tree): return 2 * lg * (a + n * beta) + lg * n * g
         case (.reducescatter, _): return (p - 1) * a + (p - 1) / p * n * beta + (p - 1) / p * n * g

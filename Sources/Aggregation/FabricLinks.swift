@@ -120,36 +120,41 @@ public struct FabricLinks: Sendable {
         return Int((z ^ (z >> 31)) % UInt64(spines))
     }
 
-    /// The all-reduce of a job on `ranks` (global accelerator indices) as one coupled flow whose
-    /// rate is the bandwidth per rank, and its per-step latency (the slowest hop's).
+    /// The all-reduce of a job on `ranks` (global accelerator indices) as one coupled flow, the
+    /// number of parallel streams whose rates add up to its bandwidth per rank, and its
+    /// per-step latency (the slowest hop's).
     ///
-    /// With `ringsPerReplica` 1 (pure data parallel) the ring runs as NCCL runs it: inside one
-    /// server a single ring; across servers one channel per NIC rail (NIC c out of one server,
-    /// NIC c into the next), each channel carrying an equal part of the data, so a channel hop
-    /// uses 1/channels of the rate. With `ringsPerReplica` r > 1 (tensor or pipeline ranks in
-    /// each replica) there are r rings, ring t through the t-th rank of every replica on that
-    /// rank's own rail, each carrying all the bytes at the common rate. Either way the slowest
-    /// channel or ring sets the pace, as it does for NCCL, and one max-min solve prices it.
-    public func collectiveFlow(_ ranks: [Int], ringsPerReplica: Int = 1) -> (flow: MaxMinFairShare.Flow, latencyS: Double) {
-        var hops: [Int] = [], weights: [Double] = []
+    /// The flow's rate is that of one stream (one hop of one ring), so max-min sharing is fair
+    /// per stream on every link, as RDMA queue pairs share a link, whether the other stream
+    /// belongs to a ring or to a point-to-point transfer. With `ringsPerReplica` 1 (pure data
+    /// parallel) the ring runs as NCCL runs it: inside one server a single ring; across servers
+    /// one channel per NIC rail (NIC c out of one server, NIC c into the next), each channel
+    /// carrying an equal part of the data, so the bandwidth per rank is channels × the stream
+    /// rate. With `ringsPerReplica` r > 1 (tensor or pipeline ranks in each replica) there are r
+    /// rings, ring t through the t-th rank of every replica on that rank's own rail, each
+    /// carrying all the bytes at the stream rate. Either way every channel or ring goes at the
+    /// pace of the slowest, as NCCL's do, and one max-min solve prices the whole collective.
+    public func collectiveFlow(_ ranks: [Int], ringsPerReplica: Int = 1) -> (flow: MaxMinFairShare.Flow, streams: Int, latencyS: Double) {
+        var hops: [Int] = []
         var latency = 0.0
+        var streams = 1
         if ringsPerReplica > 1 {
             for t in 0..<ringsPerReplica {
                 let ring = ring(stride(from: t, to: ranks.count, by: ringsPerReplica).map { ranks[$0] })
-                hops.append(contentsOf: ring.hops); weights.append(contentsOf: repeatElement(1, count: ring.hops.count))
+                hops.append(contentsOf: ring.hops)
                 latency = max(latency, ring.latencyS)
             }
         } else {
             let first = server(ofAccelerator: ranks[0])
             let spans = ranks.contains { server(ofAccelerator: $0) != first }
-            let rails = spans ? ranks.map { servers[server(ofAccelerator: $0)].nics }.min()! : 1
-            for c in 0..<rails {
+            streams = spans ? ranks.map { servers[server(ofAccelerator: $0)].nics }.min()! : 1
+            for c in 0..<streams {
                 let ring = ring(ranks, rail: spans ? c : nil)
-                hops.append(contentsOf: ring.hops); weights.append(contentsOf: repeatElement(1 / Double(rails), count: ring.hops.count))
+                hops.append(contentsOf: ring.hops)
                 latency = max(latency, ring.latencyS)
             }
         }
-        return (MaxMinFairShare.Flow(counting: hops, weights: weights), latency)
+        return (MaxMinFairShare.Flow(counting: hops), streams, latency)
     }
 
     /// A ring through `ranks` (global accelerator indices, in ring order): the link of every

@@ -15,8 +15,9 @@ import SimKernel
 public struct SharedFabric: Sendable {
     public let links: FabricLinks
 
-    /// Each owner's flow (no links: not attached), standalone bound and rate.
+    /// Each owner's flow (no links: not attached), its streams, standalone bound and rate.
     var flows: [MaxMinFairShare.Flow] = []
+    var streams: [Double] = []
     var attached: [Bool] = []
     var flowBound: [Double] = []
     var rates: [Double] = []
@@ -52,16 +53,20 @@ public struct SharedFabric: Sendable {
     /// Whether `owner` has a flow on the fabric.
     public func isAttached(_ owner: Int) -> Bool { owner < attached.count && attached[owner] }
 
-    /// The bandwidth per rank `owner` gets (bytes/s) as of the last ``settle()``; 0 when not attached.
-    public func bandwidth(_ owner: Int) -> Double { isAttached(owner) ? rates[owner] : 0 }
+    /// The bandwidth per rank `owner` gets (bytes/s: streams × stream rate) as of the last
+    /// ``settle()``; 0 when not attached.
+    public func bandwidth(_ owner: Int) -> Double { isAttached(owner) ? rates[owner] * streams[owner] : 0 }
 
     func isCoupling(_ l: Int) -> Bool { boundSum[l] > links.capacities[l] * (1 + 1e-12) }
 
-    /// Puts `owner`'s flow on the fabric (priced at the next ``settle()``).
-    public mutating func attach(_ owner: Int, flow f: MaxMinFairShare.Flow) {
+    /// Puts `owner`'s flow of `streams` parallel streams on the fabric (priced at the next
+    /// ``settle()``).
+    public mutating func attach(_ owner: Int, flow f: MaxMinFairShare.Flow, streams count: Int = 1) {
         precondition(!isAttached(owner), "owner \(owner) is already attached")
         flows.growToInclude(owner, with: MaxMinFairShare.Flow(links: []))
         attached.growToInclude(owner, with: false)
+        streams.growToInclude(owner, with: 1)
+        streams[owner] = Double(count)
         flowBound.growToInclude(owner, with: 0)
         rates.growToInclude(owner, with: 0)
         flowStamp.growToInclude(owner, with: 0)

@@ -6,8 +6,8 @@ import Scenario
 /// (`io.fabric.nicEfficiency`, `intraEfficiency`), `cluster.serversPerLeaf` to a leaf (the
 /// same leaves the scheduler's placement sees), leaf uplinks oversubscribed as
 /// `io.fabric.oversubscription` says.
-enum FabricPlan {
-    static func links(_ scenario: Scenario) -> [FabricLinks] {
+public enum FabricPlan {
+    public static func links(_ scenario: Scenario) -> [FabricLinks] {
         let f = scenario.io.fabric
         let perLeaf = max(1, scenario.cluster.serversPerLeaf)
         return scenario.cluster.poolNames.map { name in

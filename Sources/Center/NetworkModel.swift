@@ -71,7 +71,7 @@ struct NetworkModel {
         advanceLinks(pool: pool, to: nowNs)
         let ranks = devices.map(Int.init).sorted()
         let perReplica = max(1, ranks.count / Int(demand.dataParallel))
-        let (flow, latency) = fabrics[pool].links.collectiveFlow(ranks, ringsPerReplica: perReplica)
+        let (flow, streams, latency) = fabrics[pool].links.collectiveFlow(ranks, ringsPerReplica: perReplica)
         slotDemand[slot] = demand
         slotPool[slot] = Int16(pool)
         slotJob[slot] = job
@@ -83,7 +83,7 @@ struct NetworkModel {
         slotExposedNs[slot] = 0
         slotRunNs[slot] = 0
         communicatingJobs += 1
-        fabrics[pool].attach(slot, flow: flow)
+        fabrics[pool].attach(slot, flow: flow, streams: streams)
         dirtyPools.append(pool)
         return true
     }

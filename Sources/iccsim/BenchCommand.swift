@@ -1,3 +1,4 @@
+import Aggregation
 import ArgumentParser
 import Foundation
 import Scheduling
@@ -6,7 +7,7 @@ import SimKernel
 /// `iccsim bench`: performance benchmarks.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Performance benchmarks.", subcommands: [KernelBench.self, SchedulerBench.self])
+        commandName: "bench", abstract: "Performance benchmarks.", subcommands: [KernelBench.self, SchedulerBench.self, CollectiveBench.self])
 }
 
 /// `iccsim bench kernel`: the hold model at several pending-event counts.
@@ -97,5 +98,44 @@ struct SchedulerBench: ParsableCommand {
             }
         }
         if json { print("[\n  " + rows.joined(separator: ",\n  ") + "\n]") }
+    }
+}
+
+/// `iccsim bench collective`: the wall time to price one large all-reduce on a contended fabric.
+struct CollectiveBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collective",
+        abstract: "Time pricing one ring all-reduce (1 GiB over 1,024 shuffled accelerators on a 2:1 leaf-spine with background streams).")
+
+    @Option(help: "Ranks (accelerators) in the ring.")
+    var ranks: Int = 1_024
+
+    @Option(help: "Background point-to-point streams sharing the fabric.")
+    var background: Int = 256
+
+    @Option(help: "Repetitions; the best and the median are reported.")
+    var repeats: Int = 20
+
+    @Flag(help: "Print a JSON object (keys ranks, background, best_ms, median_ms, allreduce_s).")
+    var json = false
+
+    func run() throws {
+        guard ranks >= 2, background >= 0, repeats >= 1 else { throw ValidationError("--ranks must be at least 2, --background at least 0, --repeats at least 1") }
+        var times: [Double] = []
+        var seconds = 0.0
+        for _ in 0..<repeats {
+            let t0 = wallSeconds()
+            let bench = CollectiveBenchmark(ranks: ranks, background: background)
+            seconds = bench.run()
+            times.append(wallSeconds() - t0)
+        }
+        times.sort()
+        let best = times[0] * 1e3, median = times[times.count / 2] * 1e3
+        if json {
+            print(String(format: "{\"ranks\": %d, \"background\": %d, \"best_ms\": %.3f, \"median_ms\": %.3f, \"allreduce_s\": %.6f}", ranks, background, best, median, seconds))
+        } else {
+            print(String(format: "1 GiB ring all-reduce over %d shuffled accelerators, 2:1 leaf-spine, %d background streams: %.6f s simulated", ranks, background, seconds))
+            print(String(format: "wall time to build and price it: best %.3f ms, median %.3f ms over %d runs", best, median, repeats))
+        }
     }
 }

@@ -1,6 +1,8 @@
 import Aggregation
 import ArgumentParser
+import Center
 import Foundation
+import Scenario
 
 /// `iccsim collective`: a collective's time, algbw and busbw over a range of sizes, in the
 /// layout of NVIDIA's nccl-tests, priced by the α–β model over the fabric's max-min shares.
@@ -14,12 +16,23 @@ struct CollectiveCommand: ParsableCommand {
         2(p-1)α + 2(p-1)/p·n/B for a ring all-reduce (other operations and algorithms by their \
         α–β formulas). algbw = size/time and busbw = algbw × factor exactly as nccl-tests defines \
         them (factor 2(p-1)/p for all-reduce, (p-1)/p for reduce-scatter, all-gather and \
-        all-to-all, 1 for broadcast). Presets: \(FabricPreset.builtIn.map { $0.name }.joined(separator: ", ")).
+        all-to-all, 1 for broadcast). Presets: \(FabricPreset.builtIn.map { $0.name }.joined(separator: ", ")). \
+        With --scenario the servers, NICs, intra-server fabric, leaves, oversubscription, spines and \
+        latencies come from a scenario's pool (io.fabric, cluster.serversPerLeaf), as a run sees them.
         Try: iccsim collective --preset hgx-h100-400g-rail --ranks 16 --min-bytes 8 --max-bytes 8G
         """)
 
-    @Option(help: "Fabric preset.")
-    var preset: String = "hgx-h100-400g-rail"
+    @Option(help: "Fabric preset (default hgx-h100-400g-rail; not with --scenario).")
+    var preset: String?
+
+    @Option(help: "Take the fabric from this scenario file's pool instead of a preset.")
+    var scenario: String?
+
+    @Option(help: "The scenario's pool (default: its first).")
+    var pool: String?
+
+    @Option(help: "Scenario overrides KEY=VALUE, as for run (repeatable).")
+    var set: [String] = []
 
     @Option(help: "Ranks (accelerators) in the collective.")
     var ranks: Int = 8
@@ -27,7 +40,7 @@ struct CollectiveCommand: ParsableCommand {
     @Option(help: "Operation: allreduce, reducescatter, allgather, broadcast, alltoall.")
     var op: String = "allreduce"
 
-    @Option(help: "Algorithm: ring, halving-doubling, tree.")
+    @Option(help: "Algorithm: ring, halving-doubling, tree, hierarchical (all-reduce only).")
     var algo: String = "ring"
 
     @Option(help: "Smallest size per rank (bytes; K, M, G suffixes are powers of 1024).")
@@ -66,33 +79,79 @@ struct CollectiveCommand: ParsableCommand {
         throw ValidationError("\(flag) expects a size such as 8, 64K, 1M or 8G, got '\(text)'")
     }
 
-    func run() throws {
-        guard var fabric = FabricPreset.named(preset) else {
-            throw ValidationError("unknown preset '\(preset)'; expected one of \(FabricPreset.builtIn.map(\.name).joined(separator: ", "))")
+    /// The fabric: a preset (with --servers and --oversubscription), or a scenario's pool.
+    func fabric() throws -> (links: FabricLinks, name: String, perServer: Int) {
+        if let path = scenario {
+            guard preset == nil, servers == nil, oversubscription == nil else {
+                throw ValidationError("--scenario gives the fabric: leave out --preset, --servers and --oversubscription (use --set io.fabric.oversubscription=...)")
+            }
+            let s = try ScenarioLoader.load(path: path, overrides: set).scenario
+            let names = s.cluster.poolNames
+            let index: Int
+            if let p = pool {
+                guard let i = names.firstIndex(of: p) else { throw ValidationError("--pool '\(p)' is not a pool of \(path); expected one of \(names.joined(separator: ", "))") }
+                index = i
+            } else { index = 0 }
+            let links = FabricPlan.links(s)[index]
+            let sizes = Set(links.servers.map(\.accelerators))
+            guard sizes.count == 1 else { throw ValidationError("pool '\(names[index])' mixes servers of \(sizes.sorted()) accelerators; ranks are laid out on equal servers") }
+            return (links, "\(path) pool \(names[index])", links.servers[0].accelerators)
         }
+        guard pool == nil, set.isEmpty else { throw ValidationError("--pool and --set need --scenario") }
+        let name = preset ?? "hgx-h100-400g-rail"
+        guard var p = FabricPreset.named(name) else {
+            throw ValidationError("unknown preset '\(name)'; expected one of \(FabricPreset.builtIn.map(\.name).joined(separator: ", "))")
+        }
+        if let o = oversubscription {
+            guard o >= 1 else { throw ValidationError("--oversubscription must be at least 1") }
+            p.oversubscription = o
+        }
+        let count = servers ?? (ranks + p.acceleratorsPerServer - 1) / p.acceleratorsPerServer
+        guard count >= 1 else { throw ValidationError("--servers must be at least 1") }
+        return (FabricLinks(preset: p, servers: count), p.name, p.acceleratorsPerServer)
+    }
+
+    func run() throws {
         guard let operation = CollectiveOp(rawValue: op) else {
             throw ValidationError("unknown --op '\(op)'; expected one of \(CollectiveOp.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let algorithm = CollectiveAlgorithm(rawValue: algo) else {
             throw ValidationError("unknown --algo '\(algo)'; expected one of \(CollectiveAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard algorithm != .hierarchical || operation == .allreduce else { throw ValidationError("--algo hierarchical is an all-reduce algorithm; use --op allreduce") }
         guard let layout = RankPlacement(rawValue: placement) else {
             throw ValidationError("unknown --placement '\(placement)'; expected one of \(RankPlacement.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard ranks >= 2 else { throw ValidationError("--ranks must be at least 2") }
         guard stepFactor >= 2 else { throw ValidationError("--step-factor must be at least 2") }
-        if let o = oversubscription {
-            guard o >= 1 else { throw ValidationError("--oversubscription must be at least 1") }
-            fabric.oversubscription = o
-        }
         let lo = try Self.parseBytes(minBytes, "--min-bytes"), hi = try Self.parseBytes(maxBytes, "--max-bytes")
         guard lo <= hi else { throw ValidationError("--min-bytes must not exceed --max-bytes") }
-        let perServer = fabric.acceleratorsPerServer
-        let serverCount = servers ?? (ranks + perServer - 1) / perServer
-        guard serverCount * perServer >= ranks else { throw ValidationError("--servers \(serverCount) hold only \(serverCount * perServer) accelerators") }
-        let links = FabricLinks(preset: fabric, servers: serverCount)
-        let (collective, alpha) = links.collectiveFlow(layout.ranks(ranks, servers: serverCount, perServer: perServer))
-        var flows = [collective]
+        let (links, fabricName, perServer) = try fabric()
+        let serverCount = links.servers.count
+        guard serverCount * perServer >= ranks else { throw ValidationError("the fabric's \(serverCount) server(s) hold only \(serverCount * perServer) accelerators") }
+        let rankList = layout.ranks(ranks, servers: serverCount, perServer: perServer)
+        // The collective's flows: one coupled flow; for hierarchical, an intra-server ring on the
+        // first server's ranks and the inter-server rings (one per local rank).
+        let sorted = rankList.sorted()
+        let local = sorted.filter { links.server(ofAccelerator: $0) == links.server(ofAccelerator: sorted[0]) }.count
+        let spanned = Set(rankList.map { links.server(ofAccelerator: $0) }).count
+        guard algorithm != .hierarchical || local * spanned == ranks else {
+            throw ValidationError("--algo hierarchical needs the same ranks on every server (\(ranks) ranks on \(spanned) servers); try --placement packed")
+        }
+        var flows: [MaxMinFairShare.Flow] = []
+        var alpha = 0.0, intraAlpha = 0.0
+        var streams = [1.0, 1.0]
+        if algorithm == .hierarchical {
+            let intra = links.collectiveFlow(Array(sorted.prefix(local)))
+            let inter = links.collectiveFlow(sorted, ringsPerReplica: local)
+            flows = [inter.flow, intra.flow]
+            (alpha, intraAlpha) = (inter.latencyS, intra.latencyS)
+        } else {
+            let collective = links.collectiveFlow(rankList)
+            flows = [collective.flow]
+            alpha = collective.latencyS
+            streams[0] = Double(collective.streams)
+        }
         // Background: streams between random accelerators of different servers (a fixed LCG, so
         // the same flags give the same table).
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -104,7 +163,7 @@ struct CollectiveCommand: ParsableCommand {
             let a = draw(serverCount), b = (a + 1 + draw(serverCount - 1)) % serverCount
             flows.append(links.transfer(from: a * perServer + draw(perServer), to: b * perServer + draw(perServer)))
         }
-        let shares = MaxMinFairShare(capacities: links.capacities).solve(flows)
+        let shares = MaxMinFairShare(capacities: links.capacities).solve(flows).enumerated().map { $0.element * ($0.offset < 2 ? streams[$0.offset] : 1) }
         let bandwidth = shares[0]
         var curve: EfficiencyCurve? = nil
         if let path = efficiency {
@@ -115,12 +174,18 @@ struct CollectiveCommand: ParsableCommand {
                 throw ValidationError("\(path):\(e.line): \(e.message)")
             }
         }
-        let spanned = Set(layout.ranks(ranks, servers: serverCount, perServer: perServer).map { $0 / perServer }).count
         var rows: [(bytes: Double, timeUs: Double, algbw: Double, busbw: Double)] = []
         var n = lo
         while n <= hi {
-            let b = bandwidth * (curve?.at(bytes: n, servers: spanned) ?? 1)
-            let t = CollectiveCost(ranks: ranks, bytes: n, alphaS: alpha, bandwidthBytesPerS: b).seconds(operation, algorithm)
+            let efficiency = curve?.at(bytes: n, servers: spanned) ?? 1
+            let t: Double
+            if algorithm == .hierarchical {
+                t = HierarchicalRingCost(localRanks: local, servers: spanned, bytes: n, intraAlphaS: intraAlpha,
+                                         intraBandwidthBytesPerS: shares[1] * efficiency, interAlphaS: alpha,
+                                         interBandwidthBytesPerS: bandwidth * efficiency).seconds
+            } else {
+                t = CollectiveCost(ranks: ranks, bytes: n, alphaS: alpha, bandwidthBytesPerS: bandwidth * efficiency).seconds(operation, algorithm)
+            }
             let algbw = n / t / 1e9
             rows.append((n, t * 1e6, algbw, algbw * operation.busFactor(ranks: ranks)))
             n *= Double(stepFactor)
@@ -132,8 +197,13 @@ struct CollectiveCommand: ParsableCommand {
         }
         let redop = [.allreduce, .reducescatter].contains(operation) ? "sum" : "none"
         let root = operation == .broadcast ? 0 : -1
-        print("# iccsim collective: \(operation.rawValue) (\(algorithm.rawValue)), \(ranks) ranks on \(serverCount) server(s) of \(fabric.name), \(layout.rawValue) placement")
-        print(String(format: "# ring bandwidth per rank %.2f GB/s (max-min share, channels over every NIC rail), latency %.1f us per step", bandwidth / 1e9, alpha * 1e6))
+        print("# iccsim collective: \(operation.rawValue) (\(algorithm.rawValue)), \(ranks) ranks on \(spanned) of \(serverCount) server(s) of \(fabricName), \(layout.rawValue) placement")
+        if algorithm == .hierarchical {
+            print(String(format: "# intra-server ring %.2f GB/s per rank, inter-server rings %.2f GB/s each (max-min shares), latency %.1f / %.1f us per step",
+                         shares[1] / 1e9, bandwidth / 1e9, intraAlpha * 1e6, alpha * 1e6))
+        } else {
+            print(String(format: "# ring bandwidth per rank %.2f GB/s (channels over every NIC rail, max-min fair per stream), latency %.1f us per step", bandwidth / 1e9, alpha * 1e6))
+        }
         print("#")
         print("#       size         count      type   redop    root     time   algbw   busbw")
         print("#        (B)    (elements)                               (us)  (GB/s)  (GB/s)")

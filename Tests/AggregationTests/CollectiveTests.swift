@@ -40,8 +40,8 @@ import Testing
     func uncontendedRingMatchesAlphaBeta(ranks: Int, bytes: Double) {
         let preset = FabricPreset.named("hgx-h100-400g-rail")!
         let links = FabricLinks(preset: preset, servers: (ranks + 7) / 8)
-        let (flow, alpha) = links.collectiveFlow(Array(0..<ranks))
-        let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0]
+        let (flow, streams, alpha) = links.collectiveFlow(Array(0..<ranks))
+        let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0] * Double(streams)
         let t = CollectiveCost(ranks: ranks, bytes: bytes, alphaS: alpha, bandwidthBytesPerS: b).seconds(.allreduce, .ring)
         let p = Double(ranks)
         // One server: one ring at NVLink speed. Across servers: 8 rail channels with an eighth
@@ -57,8 +57,8 @@ import Testing
     @Test func presetsReproducePublishedBusBandwidth() {
         func busbw(ranks: Int, bytes: Double) -> Double {
             let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: (ranks + 7) / 8)
-            let (flow, alpha) = links.collectiveFlow(Array(0..<ranks))
-            let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0]
+            let (flow, streams, alpha) = links.collectiveFlow(Array(0..<ranks))
+            let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0] * Double(streams)
             let t = CollectiveCost(ranks: ranks, bytes: bytes, alphaS: alpha, bandwidthBytesPerS: b).seconds(.allreduce, .ring)
             return bytes / t * CollectiveOp.allreduce.busFactor(ranks: ranks) / 1e9
         }

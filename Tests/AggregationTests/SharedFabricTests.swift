@@ -17,7 +17,7 @@ import Testing
     @Test func incrementalSharesEqualAFullSolve() {
         let links = Self.fabric()
         var shared = SharedFabric(links: links)
-        var flows: [Int: MaxMinFairShare.Flow] = [:]
+        var flows: [Int: MaxMinFairShare.Flow] = [:], streams: [Int: Double] = [:]
         var state: UInt64 = 42
         func draw(_ n: Int) -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -28,17 +28,19 @@ import Testing
             if shared.isAttached(owner) {
                 shared.detach(owner)
                 flows[owner] = nil
+                streams[owner] = nil
             } else {
                 let ranks = RankPlacement.shuffled.ranks([2, 8, 16, 64][draw(4)], servers: 16, perServer: 8, seed: UInt64(step + 1))
-                let flow = links.collectiveFlow(ranks, ringsPerReplica: draw(3) == 0 ? 2 : 1).flow
-                shared.attach(owner, flow: flow)
-                flows[owner] = flow
+                let c = links.collectiveFlow(ranks, ringsPerReplica: draw(3) == 0 ? 2 : 1)
+                shared.attach(owner, flow: c.flow, streams: c.streams)
+                flows[owner] = c.flow
+                streams[owner] = Double(c.streams)
             }
             _ = shared.settle()
             let owners = flows.keys.sorted()
             let full = MaxMinFairShare(capacities: links.capacities).solve(owners.map { flows[$0]! })
             for (i, o) in owners.enumerated() {
-                #expect(abs(shared.bandwidth(o) / full[i] - 1) < 1e-9, "step \(step) owner \(o): \(shared.bandwidth(o)) vs \(full[i])")
+                #expect(abs(shared.bandwidth(o) / (full[i] * streams[o]!) - 1) < 1e-9, "step \(step) owner \(o): \(shared.bandwidth(o)) vs \(full[i])")
             }
         }
         #expect(shared.solves > 0)
@@ -49,11 +51,11 @@ import Testing
     @Test func twoIdenticalRingsHalveAndRecover() {
         let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: 2)
         var shared = SharedFabric(links: links)
-        let flow = links.collectiveFlow(Array(0..<16)).flow
-        shared.attach(0, flow: flow)
+        let c = links.collectiveFlow(Array(0..<16))
+        shared.attach(0, flow: c.flow, streams: c.streams)
         _ = shared.settle()
         let alone = shared.bandwidth(0)
-        shared.attach(1, flow: flow)
+        shared.attach(1, flow: c.flow, streams: c.streams)
         #expect(shared.settle() == [0, 1])
         #expect(abs(shared.bandwidth(0) - alone / 2) < 1e-3 && abs(shared.bandwidth(1) - alone / 2) < 1e-3)
         shared.detach(1)

@@ -1,3 +1,4 @@
+import Aggregation
 import Benchmark
 import Center
 import Foundation
@@ -33,12 +34,24 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Pricing one 1 GiB ring all-reduce over 1,024 shuffled accelerators on a 2:1 leaf-spine
+    // with 256 background streams (fabric, flow and solve included); the target is under 5 ms.
+    Benchmark("collective, 1 GiB ring over 1,024 accelerators, 2:1, 256 streams",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal], scalingFactor: .one, maxIterations: 50)) { benchmark in
+        benchmark.startMeasurement()
+        let seconds = CollectiveBenchmark().run()
+        benchmark.stopMeasurement()
+        blackHole(seconds)
+    }
+
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     let endToEnd: [(name: String, file: String, overrides: [String])] = [
         ("center, 1M jobs on 10,000 accelerators", "Scenarios/bench/million-jobs.yaml", []),
         // Generating the eleven applications' jobs from their work models, and simulating them.
         ("city center, 30 days on 10,000 accelerators", "Scenarios/city-center.yaml", ["cluster.servers.3.count=154"]),
+        // The same month with every training all-reduce on the shared fabric.
+        ("city center, 30 days, fabric model", "Scenarios/city-center.yaml", ["io.model=fabric"]),
     ]
     for run in endToEnd {
         Benchmark(run.name, configuration: .init(metrics: [.wallClock, .peakMemoryResident], scalingFactor: .one, maxIterations: 2)) { benchmark in

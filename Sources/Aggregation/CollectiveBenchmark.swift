@@ -1,0 +1,42 @@
+/// The collective-pricing benchmark (`iccsim bench collective`, `Benchmarks/`): one all-reduce
+/// of `bytes` over `ranks` accelerators in shuffled order on a 2:1 oversubscribed leaf-spine of
+/// 8-accelerator servers (32 to a leaf, 400G rail-optimised NICs), sharing the fabric with
+/// `background` point-to-point streams between random servers. One run builds the ring's
+/// coupled flow, puts it and the streams on a ``SharedFabric``, settles the max-min shares and
+/// prices the all-reduce: everything a simulation does for one collective.
+public struct CollectiveBenchmark: Sendable {
+    public let links: FabricLinks
+    public let ranks: [Int]
+    public let bytes: Double
+    let background: [MaxMinFairShare.Flow]
+
+    public init(ranks count: Int = 1_024, bytes: Double = 1_073_741_824, background streams: Int = 256, seed: UInt64 = 1) {
+        var preset = FabricPreset.named("hgx-h100-400g-rail")!
+        preset.oversubscription = 2
+        let servers = (count + preset.acceleratorsPerServer - 1) / preset.acceleratorsPerServer
+        let fabric = FabricLinks(preset: preset, servers: servers)
+        links = fabric
+        ranks = RankPlacement.shuffled.ranks(count, servers: servers, perServer: preset.acceleratorsPerServer, seed: seed)
+        self.bytes = bytes
+        var state = seed ^ 0x9E37_79B9_7F4A_7C15
+        func draw(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let perServer = preset.acceleratorsPerServer
+        background = (0..<(servers > 1 ? streams : 0)).map { _ in
+            let a = draw(servers), b = (a + 1 + draw(servers - 1)) % servers
+            return fabric.transfer(from: a * perServer + draw(perServer), to: b * perServer + draw(perServer))
+        }
+    }
+
+    /// Prices the all-reduce once; returns its time in seconds.
+    public func run() -> Double {
+        var fabric = SharedFabric(links: links)
+        for (i, f) in background.enumerated() { fabric.attach(i + 1, flow: f) }
+        let (flow, streams, latency) = links.collectiveFlow(ranks)
+        fabric.attach(0, flow: flow, streams: streams)
+        _ = fabric.settle()
+        return CollectiveCost(ranks: ranks.count, bytes: bytes, alphaS: latency, bandwidthBytesPerS: fabric.bandwidth(0)).seconds(.allreduce, .ring)
+    }
+}
