@@ -166,4 +166,28 @@ import Testing
         #expect(try iccsim(["collective", "--preset", "nope"]).status == 2)
         #expect(try iccsim(["collective", "--max-bytes", "lots"]).status == 2)
     }
+
+    /// A scenario's pool gives the fabric: the shipped fabric-contention pool (100G NICs, 8 per
+    /// server) gives a 16-rank packed ring 8 × 100 Gb/s × 0.97 = 97 GB/s per rank; its 2:1
+    /// oversubscription halves a spread ring's share once background streams load the spine.
+    /// Reference for hierarchical: its two-level α–β formula with the same bandwidths.
+    @Test func scenarioFabricAndHierarchicalRing() throws {
+        func busbw(_ extra: [String]) throws -> Double {
+            let r = try iccsim(["collective", "--scenario", "Scenarios/examples/fabric-contention.yaml", "--min-bytes", "4G", "--max-bytes", "4G", "--json"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Double]]
+            return rows[0]["busbw_gbps"]!
+        }
+        let packed = try busbw(["--ranks", "16"])
+        let p = 16.0, n = 4_294_967_296.0
+        let expected = n / (2 * (p - 1) * 10e-6 + 2 * (p - 1) / p * n / 97e9) * 2 * (p - 1) / p / 1e9
+        #expect(abs(packed - expected) < 1e-3, "\(packed) vs \(expected)")
+        // Hierarchical over 2 servers of 8: intra NVLink 370.8 GB/s, inter rings one 100G NIC (12.125 GB/s) each.
+        let h = try busbw(["--ranks", "16", "--algo", "hierarchical"])
+        let t = 2 * (7 * 5e-6 + 7.0 / 8 * n / 370.8e9) + 2 * 10e-6 + (n / 8) / 12.125e9
+        #expect(abs(h - n / t * 2 * (p - 1) / p / 1e9) < 1e-3, "hierarchical \(h)")
+        #expect(try iccsim(["collective", "--scenario", "Scenarios/examples/fabric-contention.yaml", "--preset", "hgx-h100-400g-rail"]).status == 2)
+        #expect(try iccsim(["collective", "--scenario", "Scenarios/examples/fabric-contention.yaml", "--pool", "nope"]).status == 2)
+        #expect(try iccsim(["collective", "--ranks", "12", "--algo", "hierarchical", "--placement", "shuffled", "--servers", "4"]).status == 2)
+    }
 }
