@@ -13,7 +13,8 @@ import SimKernel
 /// not cross it. On a non-blocking fabric a job alone on its servers is priced alone; jobs
 /// sharing NICs, or oversubscribed leaf uplinks, are solved together, as they must be.
 public struct SharedFabric: Sendable {
-    public let links: FabricLinks
+    /// Capacity of every link (a fabric's, or a storage system's bandwidth and IOPS).
+    public let capacities: [Double]
 
     /// Each owner's flow (no links: not attached), its streams, standalone bound and rate.
     var flows: [MaxMinFairShare.Flow] = []
@@ -40,9 +41,11 @@ public struct SharedFabric: Sendable {
     var linkLocal: [Int32]
     var flowStamp: [Int32] = []
 
-    public init(links: FabricLinks) {
-        self.links = links
-        let n = links.capacities.count
+    public init(links: FabricLinks) { self.init(capacities: links.capacities) }
+
+    public init(capacities: [Double]) {
+        self.capacities = capacities
+        let n = capacities.count
         linkFlows = Array(repeating: [], count: n)
         boundSum = Array(repeating: 0, count: n)
         load = Array(repeating: 0, count: n)
@@ -57,7 +60,7 @@ public struct SharedFabric: Sendable {
     /// ``settle()``; 0 when not attached.
     public func bandwidth(_ owner: Int) -> Double { isAttached(owner) ? rates[owner] * streams[owner] : 0 }
 
-    func isCoupling(_ l: Int) -> Bool { boundSum[l] > links.capacities[l] * (1 + 1e-12) }
+    func isCoupling(_ l: Int) -> Bool { boundSum[l] > capacities[l] * (1 + 1e-12) }
 
     /// Puts `owner`'s flow of `streams` parallel streams on the fabric (priced at the next
     /// ``settle()``).
@@ -71,7 +74,7 @@ public struct SharedFabric: Sendable {
         rates.growToInclude(owner, with: 0)
         flowStamp.growToInclude(owner, with: 0)
         var bound = f.limit
-        for (l, u) in zip(f.links, f.uses) { bound = min(bound, links.capacities[l] / u) }
+        for (l, u) in zip(f.links, f.uses) { bound = min(bound, capacities[l] / u) }
         flows[owner] = f
         attached[owner] = true
         flowBound[owner] = bound
@@ -171,7 +174,7 @@ public struct SharedFabric: Sendable {
         }
         var heap = LevelHeap()
         var version = Array(repeating: Int32(0), count: local.count)
-        func level(_ l: Int) -> Double { max(0, links.capacities[local[l]] - frozenLoad[l]) / weight[l] }
+        func level(_ l: Int) -> Double { max(0, capacities[local[l]] - frozenLoad[l]) / weight[l] }
         for l in local.indices where weight[l] > 0 { heap.push(level(l), link: Int32(l), version: 0) }
         let byBound = component.indices.sorted { (flowBound[Int(component[$0])], $0) < (flowBound[Int(component[$1])], $1) }
         var nextBound = 0

@@ -54,6 +54,7 @@ extension CenterModel {
         advanceStatistics(to: endNs)
         settleInstant(now: endNs)  // effects buffered by a run that stopped mid-instant
         network?.finalize(at: endNs)
+        storage?.finalize(at: endNs)
         var alive: [JobRecord] = []
         func queued(_ s: Int) {
             let spec = slotSpec[s]
@@ -92,6 +93,7 @@ extension CenterModel {
             r.serversSpanned = slotServers[s]
             r.leavesSpanned = slotLeaves[s]
             r.communicationShare = network?.communicationShare(slot: s) ?? 0
+            r.ingestNs = storage?.ingestNs(slot: s) ?? 0
             alive.append(r)
         }
         alive.sort { $0.id < $1.id }

@@ -6,7 +6,7 @@ import Workloads
 /// that accepts several accelerator kinds is sent to.
 extension CenterModel {
     /// Sets a running job's speed from the jobs sharing its devices, 1 / (1 + Σ slowdowns), its
-    /// elastic size and its all-reduce on the shared fabric.
+    /// elastic size, and the slower of its all-reduce on the shared fabric and its storage stream.
     mutating func refreshRate(slot: Int, now: SimTimeNs) {
         guard slotRunStart[slot] >= 0 else { return }
         let spec = slotSpec[slot]
@@ -16,7 +16,8 @@ extension CenterModel {
             slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(slotSpec[Int(other)].kind))
         }
         let activity = FluidActivityID(raw: Int32(slot))
-        let rate = elasticScale(slot) / (1 + slowdown) * (network?.speed(slot: slot) ?? 1)
+        let shared = min(network?.speed(slot: slot) ?? 1, storage?.speed(slot: slot) ?? 1)
+        let rate = elasticScale(slot) / (1 + slowdown) * shared
         guard rate != activities.rate(activity) else { return }
         let end = activities.setRate(activity, ratePerNs: rate, nowNs: now)
         pendingEnds.append((Int32(slot), end, Int64(activities.generation(activity))))

@@ -20,7 +20,7 @@ struct PreemptionCost {
 /// accelerators at once) and samples utilisation. Results therefore never depend on the order of
 /// same-time events (checked by the kernel's tie-permutation mode).
 struct CenterModel: EventHandler {
-    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass, wakeUp, checkpointSaved }
+    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass, wakeUp, checkpointSaved, ingestDone }
     static let passPriority: UInt8 = 255
 
     var pools: [AcceleratorPool]
@@ -101,6 +101,12 @@ struct CenterModel: EventHandler {
     var elasticRunning: [[Int32]]
     /// The shared fabric pricing jobs' all-reduces (`io.model: fabric`); nil otherwise.
     var network: NetworkModel?
+    /// The shared storage system pricing ingests, epochs and checkpoints (`io.storage`); nil otherwise.
+    var storage: StorageModel?
+    /// Network bandwidth of one server of each pool (bytes/s), for a job's reach to storage.
+    var poolServerNetworkBytesPerS: [Double] = []
+    /// Slots whose ingest completed at this instant.
+    var ingestedNow: [Int32] = []
 
     init(pools: [AcceleratorPool], poolNames: [String], policy make: () -> any SchedulingPolicy, sources: [any JobSource],
          listed: [JobSpec], names: DemandNames, sink: any RecordSink, preemptionCost: PreemptionCost = PreemptionCost(),
@@ -189,6 +195,11 @@ struct CenterModel: EventHandler {
             lastActivityNs = kernel.nowNs
             savedNow.append(event.subject)
             requestPass(kernel)
+        case .ingestDone:
+            guard storage?.isCurrentIngest(slot: Int(event.subject), generation: event.tag) == true else { return }
+            lastActivityNs = kernel.nowNs
+            ingestedNow.append(event.subject)
+            requestPass(kernel)
         }
     }
 
@@ -209,6 +220,7 @@ struct CenterModel: EventHandler {
         let p = Int(spec.pool)
         let sharers = pools[p].coRunners(slot: Int32(slot))
         network?.stop(slot: slot, nowNs: now)
+        storage?.stop(slot: slot, nowNs: now)
         pools[p].release(slot: Int32(slot))
         policies[p].finished(slot: Int32(slot), nowNs: now)
         count(spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
@@ -235,6 +247,7 @@ struct CenterModel: EventHandler {
         r.serversSpanned = slotServers[slot]
         r.leavesSpanned = slotLeaves[slot]
         r.communicationShare = network?.communicationShare(slot: slot) ?? 0
+        r.ingestNs = storage?.ingestNs(slot: slot) ?? 0
         sink.record(job: r)
         for other in sharers { refreshRate(slot: Int(other), now: now) }
     }
@@ -247,7 +260,7 @@ struct CenterModel: EventHandler {
         advanceStatistics(to: now)
         settleInstant(now: now)
         for p in policies.indices { dispatch(pool: p, kernel: kernel) }
-        if network != nil { for slot in network!.settle(nowNs: now) { refreshRate(slot: slot, now: now) } }
+        settleSharedResources(kernel)
         flushPendingEnds(kernel)
         sample(at: now)
     }
@@ -302,6 +315,14 @@ struct CenterModel: EventHandler {
             if endedNow.count > 1 { endedNow.sort { slotID[Int($0)] < slotID[Int($1)] } }
             for slot in endedNow { finish(slot: Int(slot), now: now) }
             endedNow.removeAll(keepingCapacity: true)
+        }
+        if !ingestedNow.isEmpty {
+            if ingestedNow.count > 1 { ingestedNow.sort { slotID[Int($0)] < slotID[Int($1)] } }
+            for slot in ingestedNow {
+                storage?.finishIngest(slot: Int(slot), nowNs: now)
+                if !startCommunicating(slot: Int(slot), now: now) { refreshRate(slot: Int(slot), now: now) }
+            }
+            ingestedNow.removeAll(keepingCapacity: true)
         }
         if !savedNow.isEmpty {
             if savedNow.count > 1 { savedNow.sort { slotID[Int($0)] < slotID[Int($1)] } }
@@ -377,16 +398,47 @@ struct CenterModel: EventHandler {
                 g.waitSumNs += Double(wait)
             }
         }
-        // A job whose all-reduce goes on the fabric waits (rate 0) for the instant's settle to price it.
-        let communicates = network != nil && !slotSpec[slot].isElastic
-            && network!.start(slot: slot, job: slotID[slot], pool: Int(slotSpec[slot].pool),
-                              devices: pools[Int(slotSpec[slot].pool)].devices(slot: job.slot),
-                              demand: slotSpec[slot].communication, nowNs: now)
-        guard !communicates else { return }
+        // A job that ingests first, or whose all-reduce goes on the fabric, waits (rate 0) for
+        // the instant's settle to price it.
+        let p = Int(slotSpec[slot].pool)
+        if storage != nil, storage!.start(slot: slot, demand: slotSpec[slot].storage, computeNs: slotSpec[slot].durationNs,
+                                          nicBytesPerS: Double(span.servers) * poolServerNetworkBytesPerS[p], nowNs: now) {
+            return
+        }
+        guard !startCommunicating(slot: slot, now: now) else { return }
         let activity = FluidActivityID(raw: job.slot)
         let end = activities.setRate(activity, ratePerNs: 1, nowNs: now)
         let gen = Int64(activities.generation(activity))
         kernel.schedule(Event(kind: Kind.jobEnd.rawValue, subject: job.slot, tag: gen), atNs: end)
     }
 
+
+    /// Puts the job's all-reduce on the fabric when it has one; returns whether it did (its
+    /// speed then comes from the instant's settle).
+    mutating func startCommunicating(slot: Int, now: SimTimeNs) -> Bool {
+        guard network != nil, !slotSpec[slot].isElastic else { return false }
+        let p = Int(slotSpec[slot].pool)
+        return network!.start(slot: slot, job: slotID[slot], pool: p, devices: pools[p].devices(slot: Int32(slot)),
+                              demand: slotSpec[slot].communication, nowNs: now)
+    }
+
+    /// Prices this instant's changes on the fabric and the storage system (one solve each,
+    /// over what the changes touch), sets the speeds that moved and schedules ingest ends.
+    mutating func settleSharedResources(_ kernel: Kernel) {
+        let now = kernel.nowNs
+        var changed = network?.settle(nowNs: now) ?? []
+        if storage != nil {
+            let s = storage!.settle(nowNs: now)
+            changed += s.changed
+            for (slot, end, generation) in s.ingestEnds where end != SimTime.never {
+                kernel.schedule(Event(kind: Kind.ingestDone.rawValue, subject: slot, tag: generation), atNs: end)
+            }
+            if !s.changed.isEmpty { changed.sort() }
+        }
+        var last = -1
+        for slot in changed where slot != last {
+            last = slot
+            refreshRate(slot: slot, now: now)
+        }
+    }
 }

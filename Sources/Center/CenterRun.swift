@@ -40,6 +40,8 @@ public enum CenterRun {
                                 preemptionCost: PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits),
                                 trueDurations: spec.durations == .true)
         model.network = FabricPlan.network(scenario, sink: sink)
+        model.storage = scenario.io.storage.map { StorageModel(system: $0.system) }
+        model.poolServerNetworkBytesPerS = demand.pools.map { $0.server.networkBandwidthBytesPerS }
         if let names = sink as? DemandNamesReceiver { names.receive(demand.names) }
         var options = kernelOptions
         if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
@@ -78,6 +80,7 @@ public enum CenterRun {
         summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
         summary.preemptions = model.preemptionsTotal
         summary.network = model.network?.summary ?? [("model", .text(scenario.io.model.rawValue))]
+        summary.storage = model.storage?.summary(endNs: endNs) ?? []
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs,
                                sharingCapacities: pools.map(\.sharing.oversubscription), quotas: spec.quotas)
         return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,

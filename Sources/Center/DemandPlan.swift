@@ -72,6 +72,11 @@ public struct DemandPlan {
         }
 
         /// The acceptance set of `accepts`: every pool of each named accelerator, at its speed.
+        /// Data sets named by job classes and listed jobs (bit 29 set, apart from the
+        /// applications' data sets and model files), numbered in order of first mention.
+        var datasetNames: [String] = []
+        func datasetID(_ name: String) -> Int32 { Int32(1 << 29) | Int32(DemandNames.intern(name, in: &datasetNames)) }
+
         func acceptance(_ accepts: [AcceptedAcceleratorSpec]?) -> Int16 {
             guard let accepts else { return -1 }
             let set = accepts.flatMap { a in pools.indices.filter { pools[$0].accelerator.name == a.accelerator }.map { AcceptedPool(pool: Int16($0), speed: a.speed) } }
@@ -82,6 +87,7 @@ public struct DemandPlan {
             var jobClass = c.jobClass
             jobClass.acceptance = acceptance(c.accepts)
             jobClass.allReduce = c.allreduce?.template(defaultOverlap: scenario.io.allreduceOverlap)
+            jobClass.storage = c.storage.map { $0.demand(dataset: datasetID($0.dataset)) }
             return JobClassGenerator(jobClass, source: Int32(i), streams: streams, horizonNs: horizonNs)
         }
         var profiles: [ApplicationProfile] = []
@@ -141,7 +147,8 @@ public struct DemandPlan {
             }
         }
         for profile in profiles where !profile.services.isEmpty {
-            sources.append(ServiceDeployments(profile, source: Int32(sources.count), pools: pools, horizonNs: horizonNs))
+            sources.append(ServiceDeployments(profile, source: Int32(sources.count), pools: pools, horizonNs: horizonNs,
+                                              pullModels: io.defersStorage))
         }
         for trace in scenario.workload.traces {
             let poolIndex = trace.pool.flatMap { p in pools.firstIndex { $0.name == p } } ?? 0
@@ -165,6 +172,7 @@ public struct DemandPlan {
                 .withElastic(min: j.elastic?.min ?? 0, max: j.elastic?.max ?? 0)
                 .withAcceptance(acceptance(j.accepts))
                 .withCommunication(j.allreduce?.template(defaultOverlap: scenario.io.allreduceOverlap).demand(accelerators: j.accelerators))
+                .withStorage(j.storage.map { $0.demand(dataset: datasetID($0.dataset)) })
         }.filter { $0.submitNs <= horizonNs }.sorted(by: JobSpec.submissionOrder)
         // Tenants named only by traces or listed jobs have no type; they count as enterprises.
         while names.tenantTypes.count < names.tenants.count {

@@ -12,8 +12,9 @@ import SimKernel
 /// It writes one `/collectives` row per stretch of steady speed and, at the end, the
 /// utilisation series of the busiest leaf-spine links (`/links`).
 struct NetworkModel {
-    /// One shared fabric per pool.
+    /// One shared fabric per pool, and its links.
     var fabrics: [SharedFabric]
+    let links: [FabricLinks]
     let poolNames: [String]
     let sampleIntervalNs: SimTimeNs
     let busiestLinks: Int
@@ -44,6 +45,7 @@ struct NetworkModel {
 
     init(fabrics: [FabricLinks], poolNames: [String], sampleIntervalNs: SimTimeNs, busiestLinks: Int) {
         self.fabrics = fabrics.map { SharedFabric(links: $0) }
+        links = fabrics
         self.poolNames = poolNames
         self.sampleIntervalNs = sampleIntervalNs
         self.busiestLinks = busiestLinks
@@ -71,7 +73,7 @@ struct NetworkModel {
         advanceLinks(pool: pool, to: nowNs)
         let ranks = devices.map(Int.init).sorted()
         let perReplica = max(1, ranks.count / Int(demand.dataParallel))
-        let (flow, streams, latency) = fabrics[pool].links.collectiveFlow(ranks, ringsPerReplica: perReplica)
+        let (flow, streams, latency) = links[pool].collectiveFlow(ranks, ringsPerReplica: perReplica)
         slotDemand[slot] = demand
         slotPool[slot] = Int16(pool)
         slotJob[slot] = job
@@ -162,17 +164,17 @@ struct NetworkModel {
 
     /// Integrates pool `p`'s spine-link loads up to `nowNs`, one bucket per sample interval.
     mutating func advanceLinks(pool p: Int, to nowNs: SimTimeNs) {
-        let links = spineLinks[p]
-        guard !links.isEmpty else { return }
+        let spine = spineLinks[p]
+        guard !spine.isEmpty else { return }
         var t = linkLastNs[p]
         while t < nowNs {
             let bucket = Int(t / sampleIntervalNs)
             let until = min(nowNs, SimTimeNs(bucket + 1) * sampleIntervalNs)
-            let needed = (bucket + 1) * links.count
+            let needed = (bucket + 1) * spine.count
             if linkArea[p].count < needed { linkArea[p].append(contentsOf: repeatElement(0, count: needed - linkArea[p].count)) }
             let dt = Double(until - t)
-            for (k, l) in links.enumerated() where fabrics[p].load[l] > 0 {
-                linkArea[p][bucket * links.count + k] += fabrics[p].load[l] * dt
+            for (k, l) in spine.enumerated() where fabrics[p].load[l] > 0 {
+                linkArea[p][bucket * spine.count + k] += fabrics[p].load[l] * dt
             }
             t = until
         }
@@ -188,7 +190,7 @@ struct NetworkModel {
         var ranked: [(mean: Double, pool: Int, k: Int)] = []
         for p in fabrics.indices {
             for (k, l) in spineLinks[p].enumerated() {
-                let cap = fabrics[p].links.capacities[l]
+                let cap = links[p].capacities[l]
                 var area = 0.0
                 for b in 0..<buckets where b * spineLinks[p].count + k < linkArea[p].count { area += linkArea[p][b * spineLinks[p].count + k] }
                 ranked.append((endNs > 0 ? area / (Double(endNs) * cap) : 0, p, k))
@@ -198,8 +200,8 @@ struct NetworkModel {
         ranked.sort { ($0.mean, -$0.pool, -$0.k) > ($1.mean, -$1.pool, -$1.k) }
         var names: [String] = [], samples: [LinkSample] = []
         for (i, r) in ranked.prefix(busiestLinks).enumerated() {
-            let l = spineLinks[r.pool][r.k], cap = fabrics[r.pool].links.capacities[l]
-            names.append("\(poolNames[r.pool])/\(fabrics[r.pool].links.linkName(l))")
+            let l = spineLinks[r.pool][r.k], cap = links[r.pool].capacities[l]
+            names.append("\(poolNames[r.pool])/\(links[r.pool].linkName(l))")
             for b in 0..<buckets {
                 let start = SimTimeNs(b) * sampleIntervalNs
                 let width = Double(min(endNs, start + sampleIntervalNs) - start)

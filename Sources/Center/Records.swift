@@ -67,6 +67,8 @@ public struct JobRecord: Sendable, Equatable {
     /// Share of its run time spent in gradient communication not hidden behind compute (with
     /// `io.model: fabric`; 0 otherwise or when it does not communicate).
     public var communicationShare: Double = 0
+    /// Time it spent reading its dataset or model file before computing (`io.storage`).
+    public var ingestNs: SimTimeNs = 0
 
     /// Time from submission to start, or -1 if it never started.
     public var waitNs: SimTimeNs { startNs >= 0 ? startNs - submitNs : -1 }

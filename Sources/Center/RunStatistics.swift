@@ -106,6 +106,9 @@ public struct RunSummary: Sendable, Equatable {
     /// The fabric's figures (`network`): all-reduce bus bandwidth, exposed communication,
     /// leaf-spine link utilisation (with `io.model: fabric`; the model's name otherwise).
     public var network: [(String, SummaryValue)] = []
+    /// The storage system's figures (`storage`, with `io.storage`): ingests, I/O-bound share,
+    /// per-tier traffic and utilisation.
+    public var storage: [(String, SummaryValue)] = []
 
     /// Ordered (key, value) pairs: the `summary.json` contract. Keys are stable snake_case with units.
     public var fields: [(String, SummaryValue)] {
@@ -121,7 +124,7 @@ public struct RunSummary: Sendable, Equatable {
          ("arrival_rate_per_s", .real(arrivalRatePerS)), ("makespan_s", .real(makespanS)),
          ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason)),
          ("delivered", .object(delivered)), ("pools", .object(pools)), ("applications", .object(applications)),
-         ("tenants", .object(tenants)), ("network", .object(network))]
+         ("tenants", .object(tenants)), ("network", .object(network)), ("storage", .object(storage))]
     }
 
     public static func == (a: RunSummary, b: RunSummary) -> Bool {

@@ -50,10 +50,14 @@ public protocol JobIOModel: Sendable {
     /// When per-iteration communication is priced later, where the job runs (``FabricIO``):
     /// the fraction of it hidden behind compute; nil otherwise.
     var deferredOverlap: Double? { get }
+    /// Whether storage traffic (ingest, epochs, checkpoints) is priced later on the shared
+    /// storage system, so the job's duration holds none of it.
+    var defersStorage: Bool { get }
 }
 
 extension JobIOModel {
     public var deferredOverlap: Double? { nil }
+    public var defersStorage: Bool { false }
 }
 
 /// I/O that costs nothing: the efficiency figure already includes communication, as a measured
@@ -180,5 +184,44 @@ public struct AllReduceTemplate: Sendable, Equatable {
         guard dp > 1 else { return nil }
         return CommunicationDemand(bytesPerIteration: bytesPerIteration, dataParallel: Int32(dp),
                                    computeSPerIteration: computeSPerIteration, overlap: overlap)
+    }
+}
+
+/// Any I/O model with storage left to the run's shared storage system (`io.storage`): per
+/// iteration as `base` prices it, nothing per job (ingest, epochs and checkpoints are priced
+/// where and when the job runs, under contention).
+public struct SharedStorageIO: JobIOModel {
+    public var base: any JobIOModel
+
+    public init(_ base: any JobIOModel) { self.base = base }
+
+    public var deferredOverlap: Double? { base.deferredOverlap }
+    public var defersStorage: Bool { true }
+
+    public func exposedSecondsPerIteration(_ demand: JobIODemand, placement: JobPlacementView) -> Double {
+        base.exposedSecondsPerIteration(demand, placement: placement)
+    }
+
+    public func exposedSecondsPerJob(_ demand: JobIODemand, placement: JobPlacementView) -> Double { 0 }
+}
+
+/// What a job reads and writes on the shared storage system (`io.storage`): `ingestBytes` read
+/// before it computes (a training job's dataset, a deployment's model file), `streamReadBytes`
+/// read while it computes (the later epochs, or a data-processing job's input), and
+/// `writeBytes` written while it computes (checkpoints), all from or to the data set
+/// `dataset` (its tier follows its last access) in files of `fileBytes`.
+public struct StorageDemand: Sendable, Equatable {
+    public var dataset: Int32
+    public var ingestBytes: Double
+    public var streamReadBytes: Double
+    public var writeBytes: Double
+    public var fileBytes: Double
+
+    public init(dataset: Int32, ingestBytes: Double, streamReadBytes: Double, writeBytes: Double, fileBytes: Double) {
+        self.dataset = dataset
+        self.ingestBytes = ingestBytes
+        self.streamReadBytes = streamReadBytes
+        self.writeBytes = writeBytes
+        self.fileBytes = fileBytes
     }
 }

@@ -1,3 +1,4 @@
+import Aggregation
 import Production
 
 /// How a job's network and storage time is priced (`io:` in a scenario).
@@ -19,8 +20,10 @@ public struct IOSpec: Codable, Sendable, Equatable {
     public var storageBandwidthPerJob: BandwidthQuantity
     /// The fabric's shape and efficiencies (used by `model: fabric`).
     public var fabric: FabricSpec
+    /// The shared storage system; absent: storage at `storageBandwidthPerJob`, no contention.
+    public var storage: StorageSpec?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case model, allreduceOverlap, storageBandwidthPerJob, fabric }
+    enum CodingKeys: String, CodingKey, CaseIterable { case model, allreduceOverlap, storageBandwidthPerJob, fabric, storage }
 
     public init() {
         model = .noContention
@@ -40,17 +43,20 @@ public struct IOSpec: Codable, Sendable, Equatable {
             $0.baseUnits <= 0 ? "must be positive" : nil
         }
         fabric = try c.decode(FabricSpec.self, forKey: .fabric, default: d.fabric)
+        storage = try c.decodeIfPresent(StorageSpec.self, forKey: .storage)
     }
 
     /// The production model's I/O pricing: with `fabric`, per-iteration communication is left
-    /// to the run (``FabricIO``).
+    /// to the run (``FabricIO``); with `storage`, storage traffic is (``SharedStorageIO``).
     public var ioModel: any JobIOModel {
-        let storage = Double(storageBandwidthPerJob.baseUnits) / 8
+        let perJob = Double(storageBandwidthPerJob.baseUnits) / 8
+        let base: any JobIOModel
         switch model {
-        case .ideal: return IdealIO()
-        case .noContention: return NoContentionIO(overlap: allreduceOverlap, storageBandwidthBytesPerS: storage)
-        case .fabric: return FabricIO(overlap: allreduceOverlap, storageBandwidthBytesPerS: storage)
+        case .ideal: base = IdealIO()
+        case .noContention: base = NoContentionIO(overlap: allreduceOverlap, storageBandwidthBytesPerS: perJob)
+        case .fabric: base = FabricIO(overlap: allreduceOverlap, storageBandwidthBytesPerS: perJob)
         }
+        return storage == nil ? base : SharedStorageIO(base)
     }
 }
 
@@ -104,5 +110,70 @@ public struct FabricSpec: Codable, Sendable, Equatable {
             $0.baseUnits <= 0 ? "must be positive" : nil
         }
         busiestLinks = try c.decode(Int.self, forKey: .busiestLinks, default: d.busiestLinks) { $0 < 0 ? "must not be negative" : nil }
+    }
+}
+
+/// The storage cluster (`io.storage:`): tiers from hot to cold, each with shared bandwidth and
+/// IOPS and a keep time after which unaccessed data migrates to the next tier; small-file
+/// aggregation; where data starts and where checkpoints go.
+public struct StorageSpec: Codable, Sendable, Equatable {
+    public var tiers: [StorageTierSpec]
+    /// Files smaller than this are small files.
+    public var smallFileBytes: ByteQuantity
+    /// Small files read per I/O once aggregated into shards (1: none).
+    public var smallFileAggregation: Double
+    /// Tier data sets and model files are in before their first access (default: the last).
+    public var initialTier: String?
+    /// Tier checkpoints are written to (default: the first).
+    public var checkpointTier: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case tiers, smallFileBytes, smallFileAggregation, initialTier, checkpointTier }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tiers = try c.decode([StorageTierSpec].self, forKey: .tiers) { $0.isEmpty ? "must list at least one tier" : nil }
+        var seen: [String] = []
+        for t in tiers {
+            if seen.contains(t.name) { throw try c.superDecoder(forKey: .tiers).scenarioError("tier name '\(t.name)' is used twice") }
+            seen.append(t.name)
+        }
+        smallFileBytes = try c.decode(ByteQuantity.self, forKey: .smallFileBytes, default: ByteQuantity(baseUnits: 1_000_000))
+        smallFileAggregation = try c.decode(Double.self, forKey: .smallFileAggregation, default: 1) { $0 < 1 ? "must be at least 1 (1: no aggregation)" : nil }
+        initialTier = try c.decodeIfPresent(String.self, forKey: .initialTier)
+        checkpointTier = try c.decodeIfPresent(String.self, forKey: .checkpointTier)
+        for (key, name) in [(CodingKeys.initialTier, initialTier), (.checkpointTier, checkpointTier)] {
+            if let n = name, !seen.contains(n) {
+                throw try c.superDecoder(forKey: key).scenarioError("unknown tier '\(n)'; expected one of \(seen.joined(separator: ", "))")
+            }
+        }
+    }
+
+    /// The aggregation model's storage system.
+    public var system: StorageSystem {
+        let names = tiers.map(\.name)
+        return StorageSystem(tiers: tiers.map { StorageTier(name: $0.name, bandwidthBytesPerS: Double($0.bandwidth.baseUnits) / 8, iops: $0.iops,
+                                                         keepForNs: $0.keepFor?.baseUnits) },
+                             smallFileBytes: Double(smallFileBytes.baseUnits), smallFileAggregation: smallFileAggregation,
+                             initialTier: initialTier.flatMap { names.firstIndex(of: $0) } ?? tiers.count - 1,
+                             checkpointTier: checkpointTier.flatMap { names.firstIndex(of: $0) } ?? 0)
+    }
+}
+
+/// One storage tier (`io.storage.tiers[]`).
+public struct StorageTierSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var bandwidth: BandwidthQuantity
+    public var iops: Double
+    /// How long data stays after its last access before it migrates to the next tier (absent: it stays).
+    public var keepFor: TimeQuantity?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, bandwidth, iops, keepFor }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name) { isPlainName($0) ? nil : "must be a non-empty name of letters, digits, '.', '_' and '-'" }
+        bandwidth = try c.decode(BandwidthQuantity.self, forKey: .bandwidth) { $0.baseUnits <= 0 ? "must be positive" : nil }
+        iops = try c.decode(Double.self, forKey: .iops) { $0 <= 0 ? "must be positive" : nil }
+        keepFor = try c.decodeIfPresent(TimeQuantity.self, forKey: .keepFor)
     }
 }

@@ -45,6 +45,13 @@ public struct Scenario: Codable, Sendable, Equatable {
                 throw try c.superDecoder(forKey: .workload).scenarioError("\(first) is priced on the shared fabric: set io.model: fabric (it is '\(io.model.rawValue)')")
             }
         }
+        if io.storage == nil {
+            let classes = workload.classes.enumerated().filter { $0.element.storage != nil }.map { "workload.classes[\($0.offset)].storage" }
+            let jobs = workload.jobs.enumerated().filter { $0.element.storage != nil }.map { "workload.jobs[\($0.offset)].storage" }
+            if let first = (classes + jobs).first {
+                throw try c.superDecoder(forKey: .workload).scenarioError("\(first) is priced on the shared storage system: describe it in io.storage")
+            }
+        }
         try checkApplications(c)
         try checkAccepts(c)
         try Scenario.checkJobsFit(cluster.capacity(ofPool: cluster.poolNames[0]), workload, c)
@@ -213,9 +220,11 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
     public var accepts: [AcceptedAcceleratorSpec]?
     /// Each job's gradient all-reduce on the fabric (`io.model: fabric`); `duration` is then compute alone.
     public var allreduce: AllReduceSpec?
+    /// Each job's reads and writes on the shared storage system (`io.storage`).
+    public var storage: StorageNeedsSpec?
 
     enum CodingKeys: String, CodingKey, CaseIterable, JobNeedsKeys {
-        case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory, elastic, accepts, allreduce
+        case name, jobs, start, interarrival, accelerators, duration, priority, cpu, memory, elastic, accepts, allreduce, storage
     }
 
     public init(from decoder: any Decoder) throws {
@@ -231,6 +240,7 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
         duration = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .duration)
         priority = try c.decode(Int8.self, forKey: .priority, default: 0)
         (cpu, memory, elastic, accepts, allreduce) = try decodeJobNeeds(c)
+        storage = try c.decodeIfPresent(StorageNeedsSpec.self, forKey: .storage)
     }
 }
 
@@ -250,8 +260,10 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
     public var accepts: [AcceptedAcceleratorSpec]?
     /// Its gradient all-reduce on the fabric (`io.model: fabric`); `duration` is then compute alone.
     public var allreduce: AllReduceSpec?
+    /// Its reads and writes on the shared storage system (`io.storage`).
+    public var storage: StorageNeedsSpec?
 
-    enum CodingKeys: String, CodingKey, CaseIterable, JobNeedsKeys { case submit, accelerators, duration, tenant, cpu, memory, elastic, accepts, allreduce }
+    enum CodingKeys: String, CodingKey, CaseIterable, JobNeedsKeys { case submit, accelerators, duration, tenant, cpu, memory, elastic, accepts, allreduce, storage }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -260,6 +272,7 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
         duration = try c.decode(TimeQuantity.self, forKey: .duration)
         tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
         (cpu, memory, elastic, accepts, allreduce) = try decodeJobNeeds(c)
+        storage = try c.decodeIfPresent(StorageNeedsSpec.self, forKey: .storage)
         if let e = elastic, !(e.min <= accelerators && accelerators <= e.max) {
             throw try c.superDecoder(forKey: .elastic).scenarioError("elastic range \(e.min)...\(e.max) must contain the job's \(accelerators) accelerators")
         }
@@ -360,5 +373,34 @@ public struct AcceptedAcceleratorSpec: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         accelerator = try c.decode(String.self, forKey: .accelerator)
         speed = try c.decode(Double.self, forKey: .speed, default: 1) { $0 <= 0 || $0 > 1000 ? "must be in (0, 1000]" : nil }
+    }
+}
+
+/// A job's traffic on the shared storage system (`storage:` of a job class or listed job):
+/// `ingest` bytes of data set `dataset` read before it computes, `read` bytes of it while it
+/// computes and `write` bytes (checkpoints) written while it computes, in files of `fileSize`.
+public struct StorageNeedsSpec: Codable, Sendable, Equatable {
+    public var dataset: String
+    public var ingest: ByteQuantity
+    public var read: ByteQuantity
+    public var write: ByteQuantity
+    public var fileSize: ByteQuantity
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case dataset, ingest, read, write, fileSize }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try c.decode(String.self, forKey: .dataset) { isPlainName($0) ? nil : "must be a non-empty name of letters, digits, '.', '_' and '-'" }
+        let zero = ByteQuantity(baseUnits: 0)
+        ingest = try c.decode(ByteQuantity.self, forKey: .ingest, default: zero)
+        read = try c.decode(ByteQuantity.self, forKey: .read, default: zero)
+        write = try c.decode(ByteQuantity.self, forKey: .write, default: zero)
+        fileSize = try c.decode(ByteQuantity.self, forKey: .fileSize, default: ByteQuantity(baseUnits: 1_000_000_000)) { $0.baseUnits <= 0 ? "must be positive" : nil }
+    }
+
+    /// The workload model's demand, for data set number `dataset`.
+    public func demand(dataset id: Int32) -> StorageDemand {
+        StorageDemand(dataset: id, ingestBytes: Double(ingest.baseUnits), streamReadBytes: Double(read.baseUnits),
+                      writeBytes: Double(write.baseUnits), fileBytes: Double(fileSize.baseUnits))
     }
 }

@@ -40,7 +40,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private var closed = false
 
     // /jobs
-    private let jobID, jobSubmit, jobStart, jobEnd, jobWait: TraceColumn<Int64>
+    private let jobID, jobSubmit, jobStart, jobEnd, jobWait, jobIngest: TraceColumn<Int64>
     private let jobClass, jobAccelerators: TraceColumn<Int32>
     private let jobState, jobReject, jobKind, jobPolicy: TraceColumn<Int8>
     /// The run's policy code (``SchedulingPolicies/names`` index).
@@ -122,6 +122,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             jobLeaves = try col(jobs, "leaves_spanned", "1", "leaf switches its accelerators spanned at its latest start; 0 if it never started")
             jobMilli = try col(jobs, "gpu_milli", "1/1000", "share of each accelerator it asked for, in thousandths (1000: whole devices)")
             jobFlops = try col(jobs, "flops", "FLOP", "useful FLOPs delivered (all of them if completed, the part done if still running)")
+            jobIngest = try col(jobs, "ingest_ns", "ns", "time spent reading its dataset or model file before computing (io.storage)")
             jobCommunication = try col(jobs, "communication_share", "1", "share of its run spent in all-reduce not hidden behind compute (io.model: fabric)")
             collJob = try col(coll, "job", "1", "job id (/jobs/id)")
             collPool = try col(coll, "pool", "1", "pool, decoded by /dictionaries/pool")
@@ -146,7 +147,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             tenantSeries = try GroupSeriesColumns(utilTenants, key: "tenant", keyMeaning: "tenant, decoded by /dictionaries/tenant; -1 for jobs without one",
                                                   chunk: chunkRows, deflate: deflateLevel)
             columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
-                       jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobCommunication,
+                       jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobCommunication, jobIngest,
                        collJob, collPool, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed,
                        linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
@@ -215,6 +216,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try jobMilli.append(r.milli)
             try jobFlops.append(r.flops)
             try jobCommunication.append(r.communicationShare)
+            try jobIngest.append(r.ingestNs)
         } catch { firstError = error }
     }
 

@@ -24,6 +24,8 @@ public struct JobClass: Sendable, Equatable {
     public var acceptance: Int16 = -1
     /// Each job's gradient all-reduce, priced on the fabric (nil: none).
     public var allReduce: AllReduceTemplate?
+    /// Each job's storage traffic (nil: none).
+    public var storage: StorageDemand?
 
     public init(name: String, maxJobs: Int?, startNs: SimTimeNs, interarrivalNs: Distribution,
                 accelerators: Distribution, durationNs: Distribution) {
@@ -81,6 +83,7 @@ public final class JobClassGenerator: JobSource {
         job.cpuMilli = jobClass.cpuMilli
         job.memoryMiB = jobClass.memoryMiB
         job.communication = jobClass.allReduce?.demand(accelerators: Int(accelerators))
+        job.storage = jobClass.storage
         if jobClass.maxAccelerators > 0 {
             job.minAccelerators = jobClass.minAccelerators
             job.maxAccelerators = jobClass.maxAccelerators

@@ -61,11 +61,15 @@ public final class JobMixGenerator: JobSource {
         case .dataProcessing:
             let work = DataProcessingWork(bytes: max(0, bytesSampler.sample(bytesStream)),
                                           bytesPerSecondPerAccelerator: entry.bytesPerSecondPerAccelerator)
+            if io.defersStorage {
+                job.storage = StorageDemand(dataset: dataset, ingestBytes: 0, streamReadBytes: work.bytes, writeBytes: 0, fileBytes: Self.chunkBytes)
+            }
             return emit(job, work.duration(accelerators: n))
         case .automl:
             let work = training(n, pool: pool)
             let base = work.duration(on: pool.accelerator, server: pool.server, io: io)
             job.communication = communication(work, on: pool)
+            job.storage = storage(work, on: pool)
             for fraction in (entry.search ?? SuccessiveHalving(trials: 1)).budgetFractions {
                 let d = WorkDuration(computeSeconds: base.computeSeconds * fraction, totalSeconds: base.totalSeconds * fraction,
                                      flops: base.flops * fraction)
@@ -77,9 +81,29 @@ public final class JobMixGenerator: JobSource {
             let d = work.duration(on: pool.accelerator, server: pool.server, io: io)
             job.kind = entry.kind
             job.communication = communication(work, on: pool)
+            job.storage = storage(work, on: pool)
             return emit(job, d)
         }
     }
+
+    /// The data set this line's jobs read: its application and model.
+    var dataset: Int32 { Int32(application) << 16 | Int32(UInt16(bitPattern: entry.modelIndex)) }
+
+    /// The storage traffic the run prices, when the I/O model defers it: the dataset read once
+    /// before training (ingest), again for every later epoch while computing, and the checkpoints.
+    func storage(_ work: TrainingWork, on pool: PoolView) -> StorageDemand? {
+        guard io.defersStorage else { return nil }
+        let d = work.ioDemand(on: pool.accelerator)
+        return StorageDemand(dataset: dataset, ingestBytes: d.datasetBytes, streamReadBytes: d.datasetBytes * max(0, work.epochs - 1),
+                             writeBytes: d.checkpointBytes * Double(d.checkpoints),
+                             fileBytes: work.family == .llm ? Self.shardBytes : work.bytesPerSample)
+    }
+
+    /// Files of raw data that data processing reads (object-store or HDFS chunks), and the
+    /// shards LLM token corpora are stored in; other training data is one file per sample
+    /// (images, clips), the small-file case.
+    static let chunkBytes = 64.0 * 1_048_576
+    static let shardBytes = 1_073_741_824.0
 
     /// The all-reduce the run prices on the fabric, when the I/O model defers it and the job
     /// has more than one data-parallel rank.
@@ -134,7 +158,8 @@ public final class ServiceDeployments: JobSource {
     public let source: Int32
     private var pending: [JobSpec] = []
 
-    public init(_ application: ApplicationProfile, source: Int32, pools: [PoolView], horizonNs: SimTimeNs) {
+    /// `pullModels`: each replica reads its model file from shared storage before serving.
+    public init(_ application: ApplicationProfile, source: Int32, pools: [PoolView], horizonNs: SimTimeNs, pullModels: Bool = false) {
         self.source = source
         var jobs: [JobSpec] = []
         for s in application.services where s.startNs < horizonNs {
@@ -145,9 +170,16 @@ public final class ServiceDeployments: JobSource {
             let seconds = Double(horizonNs - s.startNs) / 1e9
             let flopsPerReplica = s.requestsPerSecond * s.work.flopsPerRequest * seconds / Double(replicas)
             for _ in 0..<replicas {
-                jobs.append(JobSpec(submitNs: s.startNs, accelerators: Int32(s.acceleratorsPerReplica), durationNs: horizonNs - s.startNs,
-                                    source: source, sequence: 0, application: application.index, tenant: s.tenant, model: s.modelIndex,
-                                    pool: s.pool, kind: .inference, flops: flopsPerReplica))
+                var job = JobSpec(submitNs: s.startNs, accelerators: Int32(s.acceleratorsPerReplica), durationNs: horizonNs - s.startNs,
+                                  source: source, sequence: 0, application: application.index, tenant: s.tenant, model: s.modelIndex,
+                                  pool: s.pool, kind: .inference, flops: flopsPerReplica)
+                if pullModels {
+                    // Model files are their own data sets (bit 30 set), one per application and model.
+                    let file = Int32(1 << 30) | Int32(application.index) << 16 | Int32(UInt16(bitPattern: s.modelIndex))
+                    job.storage = StorageDemand(dataset: file, ingestBytes: s.work.weightBytes, streamReadBytes: 0, writeBytes: 0,
+                                                fileBytes: s.work.weightBytes)
+                }
+                jobs.append(job)
             }
         }
         // By start time, then service order (the sequence still holds the creation order).

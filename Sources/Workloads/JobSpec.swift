@@ -46,6 +46,9 @@ public struct JobSpec: Sendable, Equatable {
     /// Per-iteration gradient all-reduce left for the run to price on the fabric (`io.model:
     /// fabric`); nil when the duration already includes communication or there is none.
     public var communication: CommunicationDemand?
+    /// Reads and writes priced on the shared storage system (`io.storage`); nil: none, or
+    /// already in the duration.
+    public var storage: StorageDemand?
 
     /// The source index used for explicitly listed jobs (after every other source).
     public static let listSource: Int32 = .max
@@ -67,6 +70,13 @@ public struct JobSpec: Sendable, Equatable {
     }
 
     /// Whether it can grow and shrink while it runs.
+    /// This job with the given storage traffic.
+    public func withStorage(_ demand: StorageDemand?) -> JobSpec {
+        var j = self
+        j.storage = demand
+        return j
+    }
+
     /// This job with the given all-reduce.
     public func withCommunication(_ demand: CommunicationDemand?) -> JobSpec {
         var j = self

@@ -1,0 +1,83 @@
+/// One tier of the center's storage (the guide's hot / warm / cold tiering): its shared
+/// bandwidth and IOPS, and how long data stays in it after its last access before it migrates
+/// to the next tier (nil: it stays).
+public struct StorageTier: Sendable, Equatable {
+    public var name: String
+    public var bandwidthBytesPerS: Double
+    public var iops: Double
+    public var keepForNs: Int64?
+
+    public init(name: String, bandwidthBytesPerS: Double, iops: Double, keepForNs: Int64?) {
+        self.name = name
+        self.bandwidthBytesPerS = bandwidthBytesPerS
+        self.iops = iops
+        self.keepForNs = keepForNs
+    }
+}
+
+/// The storage cluster as shared links: per tier a bandwidth link (bytes/s) and an IOPS link
+/// (operations/s). A transfer reading files of `ioSize` bytes uses the bandwidth link once per
+/// byte and the IOPS link 1/ioSize times per byte, so small files are IOPS-bound; aggregating
+/// small files (packing `smallFileAggregation` of them per read, as TFRecord or WebDataset
+/// shards do) multiplies their I/O size.
+public struct StorageSystem: Sendable, Equatable {
+    public var tiers: [StorageTier]
+    /// Files smaller than this are small files.
+    public var smallFileBytes: Double
+    /// Small files read per I/O after aggregation (1: none).
+    public var smallFileAggregation: Double
+    /// Tier a dataset or model is in before its first access in the run.
+    public var initialTier: Int
+    /// Tier checkpoints are written to.
+    public var checkpointTier: Int
+
+    public init(tiers: [StorageTier], smallFileBytes: Double, smallFileAggregation: Double, initialTier: Int, checkpointTier: Int) {
+        precondition(!tiers.isEmpty)
+        self.tiers = tiers
+        self.smallFileBytes = smallFileBytes
+        self.smallFileAggregation = max(1, smallFileAggregation)
+        self.initialTier = initialTier
+        self.checkpointTier = checkpointTier
+    }
+
+    /// Link capacities: bandwidth and IOPS of each tier, in tier order.
+    public var capacities: [Double] { tiers.flatMap { [$0.bandwidthBytesPerS, $0.iops] } }
+
+    public func bandwidthLink(_ tier: Int) -> Int { 2 * tier }
+    public func iopsLink(_ tier: Int) -> Int { 2 * tier + 1 }
+
+    /// The tier data last accessed at `lastAccessNs` (nil: never in this run) is in at `nowNs`:
+    /// the first tier for its keep time, then each next one for its keep time; the last keeps it.
+    public func tier(lastAccessNs: Int64?, nowNs: Int64) -> Int {
+        guard let last = lastAccessNs else { return initialTier }
+        var age = nowNs - last
+        for (i, t) in tiers.enumerated() {
+            guard let keep = t.keepForNs, i < tiers.count - 1 else { return i }
+            if age < keep { return i }
+            age -= keep
+        }
+        return tiers.count - 1
+    }
+
+    /// Bytes per I/O when reading files of `fileBytes` (small files aggregated).
+    public func ioSize(fileBytes: Double) -> Double {
+        let f = max(1, fileBytes)
+        return f < smallFileBytes ? f * smallFileAggregation : f
+    }
+
+    /// A transfer: `readBytesPerS` from `readTier` in files of `fileBytes`, and `writeBytesPerS`
+    /// of large files to the checkpoint tier, as one flow whose rate is its total bytes/s (each
+    /// part in proportion), limited to `limit`.
+    public func flow(readTier: Int, readShare: Double, fileBytes: Double, limit: Double) -> MaxMinFairShare.Flow {
+        var hops: [Int] = [], weights: [Double] = []
+        if readShare > 0 {
+            hops += [bandwidthLink(readTier), iopsLink(readTier)]
+            weights += [readShare, readShare / ioSize(fileBytes: fileBytes)]
+        }
+        if readShare < 1 {
+            hops.append(bandwidthLink(checkpointTier))
+            weights.append(1 - readShare)
+        }
+        return MaxMinFairShare.Flow(counting: hops, weights: weights, limit: limit)
+    }
+}
