@@ -110,8 +110,15 @@ public struct ServerGroupSpec: Codable, Sendable, Equatable {
         pool = try c.decode(String.self, forKey: .pool, default: role.rawValue) { isPlainName($0) ? nil : "must be a plain name" }
         cpuCores = try c.decode(Int.self, forKey: .cpuCores, default: base.cpuCores) { $0 < 0 ? "must not be negative" : nil }
         memory = try c.decode(ByteQuantity.self, forKey: .memory, default: ByteQuantity(baseUnits: Int64(base.memoryBytes)))
-        nics = try c.decode(NICSpec.self, forKey: .nics,
-                            default: NICSpec(count: base.nicCount, speed: BandwidthQuantity(baseUnits: Int64(base.nicBandwidthBitsPerS))))
+        // Either NIC key alone overrides the preset's (`--set cluster.servers.0.nics.speed=100Gbps`).
+        let presetNICs = NICSpec(count: base.nicCount, speed: BandwidthQuantity(baseUnits: Int64(base.nicBandwidthBitsPerS)))
+        if c.contains(.nics) {
+            let n = try c.nestedContainer(keyedBy: NICSpec.CodingKeys.self, forKey: .nics)
+            nics = NICSpec(count: try n.decode(Int.self, forKey: .count, default: presetNICs.count) { $0 < 0 ? "must not be negative" : nil },
+                           speed: try n.decode(BandwidthQuantity.self, forKey: .speed, default: presetNICs.speed))
+        } else {
+            nics = presetNICs
+        }
         fabric = try c.decode(IntraServerFabric.self, forKey: .fabric, default: base.fabric)
         fabricBandwidth = try c.decode(BandwidthQuantity.self, forKey: .fabricBandwidth,
                                        default: BandwidthQuantity(baseUnits: Int64(base.fabricBandwidthBytesPerS * 8)))

@@ -30,8 +30,13 @@ public final class NodeDecoder: Decoder {
     /// The dotted path of this node (list indices omitted), e.g. `cluster.servers`.
     public var dottedPath: String { NodeDecoder.dotted(codingPath) }
 
+    /// `cluster.servers[0].nics.speed`: keys joined by dots, list items by their index.
     static func dotted(_ path: [any CodingKey]) -> String {
-        path.filter { $0.intValue == nil }.map(\.stringValue).joined(separator: ".")
+        var out = ""
+        for key in path {
+            if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return out
     }
 
     /// Where this node came from.

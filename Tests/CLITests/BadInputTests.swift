@@ -14,11 +14,11 @@ import Testing
 
     static let cases: [(name: String, yaml: String, expected: String)] = [
         ("unknown key", "cluster:\n  servrs: 4\n", "bad.yaml:2:3: unknown key 'servrs' in cluster (did you mean 'servers'?)"),
-        ("wrong type", good.replacingOccurrences(of: "count: 2", with: "count: [2]"), "bad.yaml:3:24: expected an integer for 'cluster.servers.count', found a list"),
-        ("bad unit", good.replacingOccurrences(of: "duration: 1h", with: "duration: 1hr"), "bad.yaml:6:47: bad unit 'hr' in '1hr' for workload.jobs.duration"),
-        ("zero capacity", good.replacingOccurrences(of: "count: 2", with: "count: 0"), "bad.yaml:3:24: cluster.servers.count must be at least 1, got 0"),
+        ("wrong type", good.replacingOccurrences(of: "count: 2", with: "count: [2]"), "bad.yaml:3:24: expected an integer for 'cluster.servers[0].count', found a list"),
+        ("bad unit", good.replacingOccurrences(of: "duration: 1h", with: "duration: 1hr"), "bad.yaml:6:47: bad unit 'hr' in '1hr' for workload.jobs[0].duration"),
+        ("zero capacity", good.replacingOccurrences(of: "count: 2", with: "count: 0"), "bad.yaml:3:24: cluster.servers[0].count must be at least 1, got 0"),
         ("negative capacity", good.replacingOccurrences(of: "acceleratorsPerServer: 4", with: "acceleratorsPerServer: -4"),
-         "cluster.servers.acceleratorsPerServer must be at least 1, got -4"),
+         "cluster.servers[0].acceleratorsPerServer must be at least 1, got -4"),
         ("job larger than cluster", good.replacingOccurrences(of: "accelerators: 4,", with: "accelerators: 9,"),
          "bad.yaml:6:34: listed job 0 asks for 9 accelerators but the cluster has 8; it could never run"),
     ]

@@ -54,8 +54,8 @@ workload:
 
     @Test(arguments: [
         ("model: llm, perDay: 24", "model: lm, perDay: 24", "a.yaml:20:38: unknown model 'lm' in application 'app' (did you mean 'llm'?); it defines llm, cnn"),
-        ("type: government", "type: goverment", "a.yaml:14:29: unknown value 'goverment' for workload.applications.tenants.type (did you mean 'government'?); expected one of government, enterprise, research, startup"),
-        ("weekly: weekdays", "weekly: [1, 2]", "a.yaml:12:40: workload.applications.cycle.weekly needs 7 numbers, found 2"),
+        ("type: government", "type: goverment", "a.yaml:14:29: unknown value 'goverment' for workload.applications[0].tenants[0].type (did you mean 'government'?); expected one of government, enterprise, research, startup"),
+        ("weekly: weekdays", "weekly: [1, 2]", "a.yaml:12:40: workload.applications[0].cycle.weekly needs 7 numbers, found 2"),
         ("diurnal: office", "diurnal: ofice", "a.yaml:12:24: unknown diurnal preset 'ofice' (did you mean 'office'?); expected one of flat, office, evening, shifts or a list of 24 numbers"),
         ("{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}", "{name: cnn, family: cnn, parameters: 25M}",
          "a.yaml:18:11: model 'cnn' (family cnn) needs 'trainFlopsPerSample' (only llm models default to 6 x parameters per token)"),

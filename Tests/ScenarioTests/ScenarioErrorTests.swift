@@ -45,7 +45,7 @@ func loadError(_ text: String, overrides: [String] = []) -> ScenarioError? {
     @Test func unknownKeyNamesLineColumnPathAndSuggestion() {
         let text = validScenario.replacingOccurrences(of: "      acceleratorsPerServer: 8", with: "      acceleratorsPerServr: 8")
         let e = loadError(text)
-        #expect(e?.description == "Scenarios/x.yaml:7:7: unknown key 'acceleratorsPerServr' in cluster.servers (did you mean 'acceleratorsPerServer'?)")
+        #expect(e?.description == "Scenarios/x.yaml:7:7: unknown key 'acceleratorsPerServr' in cluster.servers[0] (did you mean 'acceleratorsPerServer'?)")
     }
 
     @Test func unknownTopLevelKey() {
@@ -56,32 +56,32 @@ func loadError(_ text: String, overrides: [String] = []) -> ScenarioError? {
 
     @Test func wrongTypeIsLocated() {
         let e = loadError(validScenario.replacingOccurrences(of: "count: 2", with: "count: two"))
-        #expect(e?.description == "Scenarios/x.yaml:6:14: expected an integer for 'cluster.servers.count', found 'two'")
+        #expect(e?.description == "Scenarios/x.yaml:6:14: expected an integer for 'cluster.servers[0].count', found 'two'")
         let m = loadError("cluster:\n  servers: 4\nworkload:\n  jobs: []\n")
         #expect(m?.description.contains("expected a list for 'cluster.servers'") == true)
     }
 
     @Test func badAndMissingUnits() {
         let bad = loadError(validScenario.replacingOccurrences(of: "mean: 2min", with: "mean: 2mins"))
-        #expect(bad?.description.hasPrefix("Scenarios/x.yaml:12:47: bad unit 'mins' in '2mins' for workload.classes.interarrival.mean") == true)
+        #expect(bad?.description.hasPrefix("Scenarios/x.yaml:12:47: bad unit 'mins' in '2mins' for workload.classes[0].interarrival.mean") == true)
         let missing = loadError(validScenario.replacingOccurrences(of: "mean: 2min", with: "mean: 120"))
-        #expect(missing?.description.contains("missing unit in '120' for workload.classes.interarrival.mean: expected a duration such as '30s'") == true)
+        #expect(missing?.description.contains("missing unit in '120' for workload.classes[0].interarrival.mean: expected a duration such as '30s'") == true)
     }
 
     @Test func zeroOrNegativeCapacity() {
         let zero = loadError(validScenario.replacingOccurrences(of: "count: 2", with: "count: 0"))
-        #expect(zero?.description == "Scenarios/x.yaml:6:14: cluster.servers.count must be at least 1, got 0")
+        #expect(zero?.description == "Scenarios/x.yaml:6:14: cluster.servers[0].count must be at least 1, got 0")
         let neg = loadError(validScenario.replacingOccurrences(of: "acceleratorsPerServer: 8", with: "acceleratorsPerServer: -8"))
-        #expect(neg?.description.contains("cluster.servers.acceleratorsPerServer must be at least 1, got -8") == true)
+        #expect(neg?.description.contains("cluster.servers[0].acceleratorsPerServer must be at least 1, got -8") == true)
     }
 
     @Test func outOfRangeDistributionParameters() {
         let e = loadError(validScenario.replacingOccurrences(of: "weights: [3, 1]", with: "weights: [3]"))
         #expect(e?.description.contains("weights has 1 entries but values has 2") == true)
         let d = loadError(validScenario.replacingOccurrences(of: "dist: exponential", with: "dist: exponental"))
-        #expect(d?.description.contains("unknown distribution 'exponental' for workload.classes.interarrival (did you mean 'exponential'?)") == true)
+        #expect(d?.description.contains("unknown distribution 'exponental' for workload.classes[0].interarrival (did you mean 'exponential'?)") == true)
         let k = loadError(validScenario.replacingOccurrences(of: "median: 1h", with: "mode: 1h"))
-        #expect(k?.description.contains("unknown key 'mode' in workload.classes.duration for dist: lognormal") == true)
+        #expect(k?.description.contains("unknown key 'mode' in workload.classes[0].duration for dist: lognormal") == true)
     }
 
     @Test func endlessWorkloadNeedsAHorizon() {
@@ -115,7 +115,7 @@ func loadError(_ text: String, overrides: [String] = []) -> ScenarioError? {
 
     @Test func overrideErrorsNameTheOverride() {
         let e = loadError(validScenario, overrides: ["cluster.servers.0.count=zero"])
-        #expect(e?.description == "--set cluster.servers.count: expected an integer for 'cluster.servers.count', found 'zero'")
+        #expect(e?.description == "--set cluster.servers[0].count: expected an integer for 'cluster.servers[0].count', found 'zero'")
         let u = loadError(validScenario, overrides: ["cluster.nics=4"])
         #expect(u?.description.hasPrefix("--set cluster.nics: unknown key 'nics' in cluster") == true)
         let r = loadError(validScenario, overrides: ["cluster.servers.5.count=1"])
