@@ -62,6 +62,20 @@ def main(path):
         mean_busy = (busy[:-1] * dt).sum() / (t[-1] - t[0])
         print(f"time-averaged busy accelerators: {mean_busy:.2f} over {(t[-1] - t[0]) / 3.6e12:.1f} h")
 
+    # All-reduce stretches and the busiest leaf-spine links (runs with io.model: fabric).
+    with h5py.File(path, "r") as f:
+        coll = read_table(f, "collectives")
+        links = read_table(f, "links")
+        if len(links):
+            links["link"] = links["link"].map(dictionary(f, "link"))
+    if len(coll):
+        seconds = (coll["end_ns"] - coll["start_ns"]) / 1e9
+        print(f"all-reduce busbw: time-weighted mean {(coll['busbw_gbps'] * seconds).sum() / seconds.sum():.1f} GB/s "
+              f"over {coll['job'].nunique()} jobs")
+        assert ((coll["end_ns"] > coll["start_ns"]) & (coll["busbw_gbps"] > 0)).all()
+    if len(links):
+        print(links.groupby("link").utilization.mean().sort_values(ascending=False).head().to_string())
+
     # Sanity checks a reader can rely on.
     assert (done["wait_ns"] == done["start_ns"] - done["submit_ns"]).all()
     assert (done["end_ns"] >= done["start_ns"]).all()
