@@ -327,6 +327,17 @@ public struct AcceleratorPool: Sendable {
         return nil
     }
 
+    /// Where a whole-device job of `count` accelerators would go now, without placing it: the
+    /// devices the placement policy would choose and the servers and leaves they span (nil when
+    /// it does not fit). The placement hook: a policy sees before it starts a job whether its
+    /// ring would stay in a server, under a leaf, or cross the spine.
+    public func preview(count: Int) -> (devices: [Int32], servers: Int, leaves: Int)? {
+        guard count > 0, count <= storage.free else { return nil }
+        let devices = wholeDevices(count)
+        let (servers, leaves) = span(devices: devices)
+        return (devices, servers, leaves)
+    }
+
     /// The devices (pool-local indices, numbered server by server) the job in `slot` holds.
     public func devices(slot: Int32) -> [Int32] {
         Int(slot) < storage.slotDevices.count ? storage.slotDevices[Int(slot)] : []
@@ -334,7 +345,11 @@ public struct AcceleratorPool: Sendable {
 
     /// Servers and leaves the job in `slot` spans.
     public func span(slot: Int32) -> (servers: Int, leaves: Int) {
-        let devices = Int(slot) < storage.slotDevices.count ? storage.slotDevices[Int(slot)] : []
+        span(devices: Int(slot) < storage.slotDevices.count ? storage.slotDevices[Int(slot)] : [])
+    }
+
+    /// Servers and leaves `devices` span.
+    public func span(devices: [Int32]) -> (servers: Int, leaves: Int) {
         var servers: [Int32] = [], leaves: [Int32] = []
         for d in devices {
             let s = storage.deviceServer[Int(d)]

@@ -58,6 +58,23 @@ import Testing
         #expect(pool.inconsistency() == nil)
     }
 
+    /// The placement hook: a preview shows where a gang would go (servers and leaves its ring
+    /// would span) without placing it, and allocation then takes exactly those devices. On an
+    /// empty 4-leaf pool a 16-accelerator gang stays in two servers of one leaf under `pack`
+    /// and `topology`, and crosses two leaves under `spread`.
+    @Test(arguments: PlacementPolicy.allCases)
+    func previewShowsWhereARingWouldGo(_ placement: PlacementPolicy) {
+        var pool = AcceleratorPool(layout: .uniform(servers: 16, devices: 8, serversPerLeaf: 4), placement: placement)
+        let preview = pool.preview(count: 16)!
+        #expect(preview.servers == 2)
+        #expect(preview.leaves == (placement == .spread ? 2 : 1))
+        #expect(pool.free == pool.capacity)
+        let placed = pool.allocate(slot: 0, count: 16)
+        #expect(placed)
+        #expect(pool.devices(slot: 0).sorted() == preview.devices.sorted())
+        #expect(pool.preview(count: pool.free + 1) == nil)
+    }
+
     /// Co-located fractional jobs see each other; whole-device jobs share with nobody.
     @Test func fractionalJobsShareDevices() {
         var pool = AcceleratorPool(layout: .uniform(servers: 1, devices: 2), placement: .pack)
