@@ -159,6 +159,8 @@ extension RecordSink {
 public struct CollectiveRecord: Sendable, Equatable {
     public var job: Int64
     public var pool: Int16
+    /// The algorithm, as an index into `CollectiveAlgorithm.allCases` (runs use the ring: 0).
+    public var algorithm: Int8 = 0
     /// Ranks in each data-parallel ring, and the parallel rings (one per tensor/pipeline rank).
     public var ranks: Int32
     public var rings: Int32

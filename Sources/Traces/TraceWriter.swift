@@ -1,3 +1,4 @@
+import Aggregation
 import CHDF5
 import Center
 import Foundation
@@ -51,6 +52,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     // /collectives
     private let collJob, collStart, collEnd: TraceColumn<Int64>
     private let collPool: TraceColumn<Int16>
+    private let collAlgorithm: TraceColumn<Int8>
     private let collRanks, collRings: TraceColumn<Int32>
     private let collBytes, collIterations, collAlgbw, collBusbw, collExposed: TraceColumn<Double>
     // /links
@@ -126,6 +128,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             jobCommunication = try col(jobs, "communication_share", "1", "share of its run spent in all-reduce not hidden behind compute (io.model: fabric)")
             collJob = try col(coll, "job", "1", "job id (/jobs/id)")
             collPool = try col(coll, "pool", "1", "pool, decoded by /dictionaries/pool")
+            collAlgorithm = try col(coll, "algorithm", "1", "collective algorithm, decoded by /dictionaries/collective_algorithm")
             collRanks = try col(coll, "ranks", "1", "ranks in each data-parallel ring")
             collRings = try col(coll, "rings", "1", "parallel rings (one per tensor or pipeline rank)")
             collBytes = try col(coll, "bytes", "B", "bytes each rank all-reduces per iteration")
@@ -148,12 +151,13 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
                                                   chunk: chunkRows, deflate: deflateLevel)
             columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
                        jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobCommunication, jobIngest,
-                       collJob, collPool, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed,
+                       collJob, collPool, collAlgorithm, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed,
                        linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "job_kind", JobKind.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "policy", SchedulingPolicies.names.enumerated().map { (Int64($0.offset), $0.element) })
+            try writeDictionary(dict, "collective_algorithm", CollectiveAlgorithm.allCases.enumerated().map { (Int64($0.offset), $0.element.rawValue) })
         } catch {
             for g in groups { H5Gclose(g) }
             H5Fclose(file)
@@ -225,6 +229,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         do {
             try collJob.append(c.job)
             try collPool.append(c.pool)
+            try collAlgorithm.append(c.algorithm)
             try collRanks.append(c.ranks)
             try collRings.append(c.rings)
             try collBytes.append(c.bytes)
