@@ -1,0 +1,177 @@
+import Foundation
+import SimKernel
+import Yams
+
+/// A sweep file (`iccsim sweep plan`): a base scenario, axes over any of its keys, and
+/// replicate seeds. Axes combine as a grid (every combination, the last axis varying fastest),
+/// zipped lists (stepped together, one more grid axis), and random samples (drawn with their
+/// own seed, one more grid axis). Documented in `docs/user-guide.md#sweeps`.
+public struct SweepSpec: Codable, Sendable, Equatable {
+    public var name: String
+    /// The base scenario, relative to the sweep file.
+    public var base: String
+    /// The sweep seed: every run's seed comes from (this seed, the run's key).
+    public var seed: UInt64
+    /// Runs per configuration, each with its own seed.
+    public var replicates: Int
+    /// Overrides applied to every run (`KEY: VALUE`).
+    public var set: [SweepValue]
+    public var grid: [SweepAxis]
+    public var zip: [SweepAxis]
+    public var random: SweepSamples?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, base, seed, replicates, set, grid, zip, random }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name) { isPlainName($0) ? nil : "must be a non-empty name of letters, digits, '.', '_' and '-'" }
+        base = try c.decode(String.self, forKey: .base) { $0.isEmpty ? "must name the base scenario file" : nil }
+        seed = try c.decode(UInt64.self, forKey: .seed, default: 1)
+        replicates = try c.decode(Int.self, forKey: .replicates, default: 1) { $0 < 1 || $0 > 10_000 ? "must be between 1 and 10000" : nil }
+        set = []
+        if c.contains(.set) {
+            let d = try c.superDecoder(forKey: .set)
+            guard let nd = d as? NodeDecoder, case .mapping(let m) = nd.node else { throw d.scenarioError("set expects a mapping of KEY: VALUE") }
+            set = m.map { SweepValue(key: $0.key.string ?? "", node: $0.value) }
+        }
+        grid = try c.decode([SweepAxis].self, forKey: .grid, default: [])
+        zip = try c.decode([SweepAxis].self, forKey: .zip, default: [])
+        if let n = zip.first?.values.count, let bad = zip.first(where: { $0.values.count != n }) {
+            throw try c.superDecoder(forKey: .zip).scenarioError("zipped axes step together: '\(bad.key)' has \(bad.values.count) values, '\(zip[0].key)' has \(n)")
+        }
+        random = try c.decodeIfPresent(SweepSamples.self, forKey: .random)
+        let keys = grid.map(\.key) + zip.map(\.key) + (random?.keys.map(\.key) ?? [])
+        for (i, k) in keys.enumerated() where keys[..<i].contains(k) {
+            throw decoder.scenarioError("key '\(k)' is swept twice")
+        }
+    }
+
+    /// Reads a sweep file strictly (`file:line:column` errors).
+    public static func load(path: String) throws -> SweepSpec {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError("cannot read sweep file '\(path)'")
+        }
+        let root: Node
+        do { root = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([])) } catch let e as YamlError {
+            throw ScenarioLoader.yamlSyntaxError(e, file: path)
+        }
+        return try SweepSpec(from: NodeDecoder(node: root, file: path))
+    }
+
+    /// The swept keys, in column order: grid, then zipped, then sampled.
+    public var parameters: [String] { grid.map(\.key) + zip.map(\.key) + (random?.keys.map(\.key) ?? []) }
+
+    /// Every configuration: its values, one per parameter, as override text.
+    public func configurations() -> [[String]] {
+        var axes: [[[String]]] = grid.map { a in a.values.map { [$0.text] } }
+        if let n = zip.first?.values.count { axes.append((0..<n).map { i in zip.map { $0.values[i].text } }) }
+        if let r = random { axes.append(r.draw()) }
+        var out: [[String]] = [[]]
+        for axis in axes { out = out.flatMap { prefix in axis.map { prefix + $0 } } }
+        return out
+    }
+}
+
+/// A key and the value text of an override (any YAML value: scalars as written, others as YAML).
+public struct SweepValue: Sendable, Equatable, Codable {
+    public var key: String
+    public var text: String
+
+    init(key: String, node: Node) {
+        self.key = key
+        text = SweepValue.text(node)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        guard let nd = decoder as? NodeDecoder else { throw decoder.scenarioError("sweep values are read from YAML") }
+        key = ""
+        text = SweepValue.text(nd.node)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+
+    /// Scalars as written; lists and mappings as one-line flow YAML.
+    static func text(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): return s.string
+        case .sequence(let items): return "[" + items.map { text($0) }.joined(separator: ", ") + "]"
+        case .mapping(let m): return "{" + m.map { "\(text($0.key)): \(text($0.value))" }.joined(separator: ", ") + "}"
+        case .alias: return ""
+        }
+    }
+
+    /// The `--set` text of this value for `key`.
+    public func override(_ key: String) -> String { "\(key)=\(text)" }
+}
+
+/// One swept key and its values (`{key: scheduling.policy, values: [fifo, sjf]}`).
+public struct SweepAxis: Codable, Sendable, Equatable {
+    public var key: String
+    public var values: [SweepValue]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case key, values }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        key = try c.decode(String.self, forKey: .key) { $0.isEmpty ? "must name a scenario key" : nil }
+        values = try c.decode([SweepValue].self, forKey: .values) { $0.isEmpty ? "must list at least one value" : nil }
+    }
+}
+
+/// Random samples: `count` points, each key drawn uniformly from its range or choices with the
+/// samples' own `seed` (so adding samples keeps the earlier ones).
+public struct SweepSamples: Codable, Sendable, Equatable {
+    public var count: Int
+    public var seed: UInt64
+    public var keys: [SampledKey]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case count, seed, keys }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        count = try c.decode(Int.self, forKey: .count) { $0 < 1 || $0 > 100_000 ? "must be between 1 and 100000" : nil }
+        seed = try c.decode(UInt64.self, forKey: .seed, default: 1)
+        keys = try c.decode([SampledKey].self, forKey: .keys) { $0.isEmpty ? "must list at least one key" : nil }
+    }
+
+    /// The samples' values, one list per sample, in key order.
+    func draw() -> [[String]] {
+        var state = SplitMix64(seed: seed)
+        return (0..<count).map { _ in keys.map { $0.draw(&state) } }
+    }
+}
+
+/// A sampled key: `uniform: [lo, hi]` (a real), `integer: [lo, hi]` (inclusive), or `choice: [...]`.
+public struct SampledKey: Codable, Sendable, Equatable {
+    public var key: String
+    public var uniform: [Double]?
+    public var integer: [Int]?
+    public var choice: [SweepValue]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case key, uniform, integer, choice }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        key = try c.decode(String.self, forKey: .key) { $0.isEmpty ? "must name a scenario key" : nil }
+        uniform = try c.decodeIfPresent([Double].self, forKey: .uniform)
+        integer = try c.decodeIfPresent([Int].self, forKey: .integer)
+        choice = try c.decodeIfPresent([SweepValue].self, forKey: .choice)
+        guard [uniform != nil, integer != nil, choice != nil].filter({ $0 }).count == 1 else {
+            throw decoder.scenarioError("sampled key '\(key)' needs exactly one of uniform: [lo, hi], integer: [lo, hi], choice: [...]")
+        }
+        if let r = uniform, r.count != 2 || !(r[0] <= r[1]) { throw try c.superDecoder(forKey: .uniform).scenarioError("uniform expects [lo, hi] with lo <= hi") }
+        if let r = integer, r.count != 2 || !(r[0] <= r[1]) { throw try c.superDecoder(forKey: .integer).scenarioError("integer expects [lo, hi] with lo <= hi") }
+        if choice?.isEmpty == true { throw try c.superDecoder(forKey: .choice).scenarioError("choice must list at least one value") }
+    }
+
+    func draw(_ state: inout SplitMix64) -> String {
+        let u = Double(state.next() >> 11) / 9_007_199_254_740_992
+        if let r = uniform { return "\(r[0] + (r[1] - r[0]) * u)" }
+        if let r = integer { return "\(r[0] + min(r[1] - r[0], Int(u * Double(r[1] - r[0] + 1))))" }
+        let c = choice!
+        return c[min(c.count - 1, Int(u * Double(c.count)))].text
+    }
+}

@@ -1,0 +1,53 @@
+import CHDF5
+import Foundation
+import Reports
+
+/// Writes `sweep.h5`: the collected sweep as columns (`/configurations`: parameters, runs
+/// planned and complete, each metric's mean and 95% CI half-width; `/runs`: one row per run
+/// with its parameters and metrics, nan where not complete) and `/traces/<run>`, an external
+/// link to each complete run's `trace.h5` (relative, so the directory can move).
+public enum SweepIndexWriter {
+    public static func write(_ table: SweepTable, to path: String, completeRuns: [String]) throws {
+        iccsim_h5_silence_errors()
+        let fcpl = try H5.untimedPlist(iccsim_h5p_file_create())
+        defer { H5Pclose(fcpl) }
+        let file = try H5.check(id: H5Fcreate(path, iccsim_h5f_acc_trunc(), fcpl, iccsim_h5p_default()), "create '\(path)'")
+        var groups: [hid_t] = []
+        defer {
+            for g in groups { H5Gclose(g) }
+            H5Fclose(file)
+        }
+        try H5.setAttribute(file, "schema_name", "iccsim-sweep")
+        try H5.setAttribute(file, "schema_version", "1.0.0")
+        let configs = try H5.createGroup(file, "configurations")
+        let runs = try H5.createGroup(file, "runs")
+        let traces = try H5.createGroup(file, "traces")
+        groups = [configs, runs, traces]
+        func doubles(_ g: hid_t, _ name: String, _ values: [Double], _ long: String) throws {
+            let c = try TraceColumn<Double>(in: g, ColumnInfo(name: name, units: "", longName: long), chunk: max(1, values.count), deflateLevel: 4)
+            for v in values { try c.append(v) }
+            try c.flush()
+            c.close()
+        }
+        let rows = table.configurationRows
+        for (i, p) in table.parameters.enumerated() { try H5.writeStrings(configs, p, rows.map { $0.values[i] }) }
+        try doubles(configs, "runs_planned", rows.map { Double($0.planned) }, "runs planned")
+        try doubles(configs, "runs_complete", rows.map { Double($0.complete) }, "runs complete")
+        for (m, name) in table.metrics.enumerated() {
+            try doubles(configs, "\(name)_mean", rows.map { $0.stats[m].mean }, "mean of \(name) over the replicate runs")
+            try doubles(configs, "\(name)_ci95", rows.map { $0.stats[m].ci95 }, "95% confidence half-width of \(name) (Student's t)")
+        }
+        try doubles(runs, "configuration", table.runRows.map { Double($0.configuration) }, "configuration index (row of /configurations)")
+        try doubles(runs, "replicate", table.runRows.map { Double($0.replicate) }, "replicate index")
+        try H5.writeStrings(runs, "seed", table.runRows.map { "\($0.seed)" })
+        try H5.writeStrings(runs, "run", table.runRows.map(\.name))
+        for (i, p) in table.parameters.enumerated() { try H5.writeStrings(runs, p, table.runRows.map { $0.values[i] }) }
+        for (m, name) in table.metrics.enumerated() {
+            try doubles(runs, name, table.runRows.map { $0.metrics?[m] ?? .nan }, "\(name) (nan: not complete)")
+        }
+        for name in completeRuns {
+            try H5.check(H5Lcreate_external("runs/\(name)/trace.h5", "/", traces, name, iccsim_h5p_default(), iccsim_h5p_default()),
+                         "link the trace of run \(name)")
+        }
+    }
+}

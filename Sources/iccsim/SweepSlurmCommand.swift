@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Scenario
+
+/// `iccsim sweep slurm DIR`: a Slurm array script that runs the sweep's shards (and, with
+/// `--submit`, submits it with `sbatch`).
+struct SweepSlurmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurm",
+        abstract: "Write DIR/sweep.sbatch, a Slurm array job running one shard per task; --submit submits it.")
+
+    @Argument(help: "The sweep directory.")
+    var directory: String
+
+    @Option(help: "Array tasks (shards); default: one per run, at most 1000.")
+    var tasks: Int?
+
+    @Option(help: "Array tasks running at once (the %N of --array).")
+    var concurrency: Int?
+
+    @Option(help: "Slurm partition.")
+    var partition: String?
+
+    @Option(help: "Time limit per task (Slurm syntax, e.g. 01:00:00).")
+    var time: String = "01:00:00"
+
+    @Option(help: "Simulations at a time within a task (and CPUs requested per task).")
+    var jobs: Int = 1
+
+    @Flag(help: "Submit the script with sbatch and print the job id.")
+    var submit = false
+
+    func run() throws {
+        let dir = SweepDirectory(directory)
+        let plan = try dir.plan()
+        let n = tasks ?? min(max(1, plan.runs.count), 1000)
+        guard n >= 1 else { throw ValidationError("--tasks must be at least 1") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
+        guard time.range(of: #"^(\d+-)?\d+(:\d{2}){0,2}$"#, options: .regularExpression) != nil else {
+            throw ValidationError("--time expects a Slurm time such as 30, 01:00:00 or 2-00:00:00, got '\(time)'")
+        }
+        let logs = dir.url.appendingPathComponent("slurm")
+        try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        var lines = ["#!/bin/bash",
+                     "#SBATCH --job-name=iccsim-\(plan.spec.name)",
+                     "#SBATCH --array=0-\(n - 1)" + (concurrency.map { "%\($0)" } ?? ""),
+                     "#SBATCH --time=\(time)",
+                     "#SBATCH --cpus-per-task=\(jobs)",
+                     "#SBATCH --output=\(logs.path)/%A_%a.out"]
+        if let p = partition { lines.append("#SBATCH --partition=\(p)") }
+        lines += ["# \(plan.runs.count) runs of sweep '\(plan.spec.name)'; each task runs the shard SLURM_ARRAY_TASK_ID of \(n).",
+                  "exec '\(SweepRunner.executable.path)' sweep run '\(dir.url.path)' --jobs \(jobs) --shard \"$SLURM_ARRAY_TASK_ID/\(n)\""]
+        let script = dir.url.appendingPathComponent("sweep.sbatch")
+        try writeAtomically(lines.joined(separator: "\n") + "\n", to: script.path)
+        print("wrote \(script.path) (\(n) array tasks)")
+        guard submit else { return }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["sbatch", "--parsable", script.path]
+        let out = Pipe()
+        p.standardOutput = out
+        do { try p.run() } catch { throw RunFailure(message: "cannot run sbatch: \(error.localizedDescription)") }
+        p.waitUntilExit()
+        let id = String(data: out.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard p.terminationStatus == 0 else { throw RunFailure(message: "sbatch failed (status \(p.terminationStatus))") }
+        print("submitted job \(id)")
+    }
+}

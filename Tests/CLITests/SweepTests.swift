@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// `iccsim sweep plan|run|collect|slurm` through the CLI.
+@Suite(.serialized) struct SweepTests {
+    /// A 2 × 2 grid with 3 replicates (12 runs) on a small two-class center.
+    static func sweepFile(in dir: URL, extra: String = "") throws -> String {
+        let base = URL(fileURLWithPath: "Scenarios/examples/two-classes.yaml").standardizedFileURL.path
+        let text = """
+            name: small
+            base: \(base)
+            seed: 7
+            replicates: 3
+            set:
+              workload.classes.0.jobs: 20
+              workload.classes.1.jobs: 200
+            grid:
+              - {key: scheduling.policy, values: [fifo, sjf]}
+              - {key: cluster.servers.0.count, values: [32, 64]}
+            \(extra)
+            """
+        let path = dir.appendingPathComponent("small.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Reference: the uninterrupted, unsharded sweep. A sweep whose first attempt ran only half
+    /// of its runs (and left a killed run's working directory behind) resumes, skips what is
+    /// done, and collects the same sweep.csv and runs.csv bytes; so does the same sweep run as
+    /// four Slurm array shards (SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT). Seeds never
+    /// depend on the shard.
+    @Test func resumedAndShardedSweepsCollectTheSameBytes() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let file = try Self.sweepFile(in: tmp)
+        func plan(_ name: String) throws -> URL {
+            let dir = tmp.appendingPathComponent(name)
+            let r = try iccsim(["sweep", "plan", file, "--out", dir.path])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains("12 runs (4 configurations x 3 replicates)"))
+            return dir
+        }
+        func collect(_ dir: URL) throws -> (Data?, Data?) {
+            let r = try iccsim(["sweep", "collect", dir.path])
+            #expect(r.status == 0, "\(r.stderr)")
+            return (fileData(dir.appendingPathComponent("sweep.csv")), fileData(dir.appendingPathComponent("runs.csv")))
+        }
+        let whole = try plan("whole")
+        #expect(try iccsim(["sweep", "run", whole.path, "--jobs", "2"]).status == 0)
+        let reference = try collect(whole)
+        #expect(reference.0 != nil && reference.1 != nil)
+
+        // Interrupted: half the runs (shard 0 of 2), plus the hidden working directory of a run
+        // that was killed before it committed.
+        let resumed = try plan("resumed")
+        #expect(try iccsim(["sweep", "run", resumed.path, "--shard", "0/2"]).status == 0)
+        let half = try collect(resumed)
+        #expect(half.0 != reference.0)
+        let planText = try String(contentsOf: resumed.appendingPathComponent("plan.csv"), encoding: .utf8)
+        let secondRun = planText.split(separator: "\n")[2].split(separator: ",")[1]
+        try FileManager.default.createDirectory(at: resumed.appendingPathComponent("runs/.\(secondRun).tmp-99999"), withIntermediateDirectories: true)
+        let again = try iccsim(["sweep", "run", resumed.path, "--jobs", "2"])
+        #expect(again.status == 0 && again.stderr.contains("6 runs to do, 6 already done"), "\(again.stderr)")
+        #expect(try collect(resumed) == reference)
+        #expect(try iccsim(["sweep", "run", resumed.path]).stderr.contains("0 runs to do, 12 already done"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: resumed.appendingPathComponent("runs").path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+
+        let sharded = try plan("sharded")
+        for i in 0..<4 {
+            let r = try iccsim(["sweep", "run", sharded.path], environment: ["SLURM_ARRAY_TASK_ID": "\(i)", "SLURM_ARRAY_TASK_COUNT": "4"])
+            #expect(r.status == 0 && r.stderr.contains("sweep \(i)/4: 3 runs to do"), "\(r.stderr)")
+        }
+        #expect(try collect(sharded) == reference)
+
+        // The table: parameters first, then means and CIs over the 3 replicates.
+        let csv = String(decoding: reference.0!, as: UTF8.self).split(separator: "\n")
+        #expect(csv.count == 5)
+        #expect(csv[0].hasPrefix("scheduling.policy,cluster.servers.0.count,runs_planned,runs_complete,accelerators_mean,accelerators_ci95,"))
+        #expect(csv[1].hasPrefix("fifo,32,3,3,256.0,0.0,"))
+        #expect(fileData(whole.appendingPathComponent("sweep.h5")) != nil)
+    }
+
+    /// A Slurm array script with the partition, time limit and concurrency given.
+    @Test func slurmScript() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let dir = tmp.appendingPathComponent("s")
+        #expect(try iccsim(["sweep", "plan", try Self.sweepFile(in: tmp), "--out", dir.path]).status == 0)
+        let r = try iccsim(["sweep", "slurm", dir.path, "--tasks", "4", "--concurrency", "2", "--partition", "debug", "--time", "00:30:00"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let script = try String(contentsOf: dir.appendingPathComponent("sweep.sbatch"), encoding: .utf8)
+        for line in ["#SBATCH --array=0-3%2", "#SBATCH --partition=debug", "#SBATCH --time=00:30:00", "--shard \"$SLURM_ARRAY_TASK_ID/4\""] {
+            #expect(script.contains(line), "\(line)")
+        }
+        #expect(try iccsim(["sweep", "slurm", dir.path, "--time", "soon"]).status == 2)
+    }
+
+    /// Bad sweep files and directories: located errors, exit 2, nothing written.
+    @Test func badInput() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let unknown = try Self.sweepFile(in: tmp, extra: "replicatez: 2")
+        let r = try iccsim(["sweep", "plan", unknown, "--out", tmp.appendingPathComponent("x").path])
+        #expect(r.status == 2 && r.stderr.contains("small.yaml:11:1: unknown key 'replicatez'"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("x").path))
+        let badValue = try Self.sweepFile(in: tmp, extra: "zip:\n  - {key: io.fabric.oversubscription, values: [1, 0.5]}\n  - {key: io.allreduceOverlap, values: [0.5, 0.8]}")
+        let v = try iccsim(["sweep", "plan", badValue, "--out", tmp.appendingPathComponent("y").path])
+        #expect(v.status == 2 && v.stderr.contains("configuration 1 (scheduling.policy=fifo, cluster.servers.0.count=32, io.fabric.oversubscription=0.5"), "\(v.stderr)")
+        let zip = try Self.sweepFile(in: tmp, extra: "zip:\n  - {key: io.fabric.spines, values: [1, 2]}\n  - {key: io.allreduceOverlap, values: [0.5]}")
+        #expect(try iccsim(["sweep", "plan", zip]).stderr.contains("zipped axes step together"))
+        #expect(try iccsim(["sweep", "run", tmp.path]).status == 2)
+    }
+
+    /// Random samples are drawn from their own seed: planning twice gives the same runs.
+    @Test func randomSamplesAreReproducible() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let file = try Self.sweepFile(in: tmp, extra: """
+            random:
+              count: 3
+              seed: 11
+              keys:
+                - {key: io.allreduceOverlap, uniform: [0.2, 0.9]}
+                - {key: io.fabric.spines, integer: [1, 4]}
+            """)
+        for name in ["a", "b"] { #expect(try iccsim(["sweep", "plan", file, "--out", tmp.appendingPathComponent(name).path]).status == 0) }
+        let a = fileData(tmp.appendingPathComponent("a/plan.csv")), b = fileData(tmp.appendingPathComponent("b/plan.csv"))
+        #expect(a != nil && a == b)
+        #expect(String(decoding: a!, as: UTF8.self).split(separator: "\n").count == 1 + 4 * 3 * 3)
+    }
+}
