@@ -1,4 +1,5 @@
 import Foundation
+import Scenario
 
 /// The table `iccsim sweep collect` writes: one row per configuration (parameter columns
 /// first, then every summary metric's mean and 95% confidence half-width across the
@@ -90,8 +91,5 @@ public struct SweepTable: Sendable {
     static func number(_ x: Double) -> String { x.isNaN ? "" : "\(x)" }
 
     /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
-    public static func quote(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    public static func quote(_ s: String) -> String { SweepPlan.quote(s) }
 }

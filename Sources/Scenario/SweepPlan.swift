@@ -54,6 +54,68 @@ public struct SweepPlan: Sendable {
         self.runs = runs
     }
 
+    /// The plan a sweep directory recorded (`plan.csv`, written by ``csv``), without loading
+    /// the base scenario again: `sweep run` and `sweep collect` start at once.
+    public init(_ spec: SweepSpec, basePath: String, csv text: String, file: String) throws {
+        self.spec = spec
+        self.basePath = basePath
+        let rows = Self.parseCSV(text)
+        let header = ["run", "key", "configuration", "replicate", "seed"] + spec.parameters
+        guard rows.first == header else { throw ScenarioError("\(file):1: the header is not \(header.joined(separator: ",")); plan the sweep again") }
+        let fixed = spec.set.map { $0.override($0.key) }
+        runs = try rows.dropFirst().enumerated().map { i, f in
+            guard f.count == header.count, let index = Int(f[0]), index == i, let key = UInt64(f[1], radix: 16),
+                  let c = Int(f[2]), let r = Int(f[3]), let seed = UInt64(f[4]) else {
+                throw ScenarioError("\(file):\(i + 2): not a run of this plan; plan the sweep again")
+            }
+            let values = Array(f[5...])
+            return SweepRun(index: index, configuration: c, replicate: r, key: key, seed: seed, values: values,
+                            overrides: fixed + zip(spec.parameters, values).map { "\($0)=\($1)" })
+        }
+        configurations = (runs.map(\.configuration).max() ?? -1) + 1
+    }
+
+    /// `plan.csv`: one row per run (index, key, configuration, replicate, seed, parameter values).
+    public var csv: String {
+        var lines = [(["run", "key", "configuration", "replicate", "seed"] + spec.parameters).map(Self.quote).joined(separator: ",")]
+        for r in runs {
+            lines.append((["\(r.index)", r.name, "\(r.configuration)", "\(r.replicate)", "\(r.seed)"] + r.values.map(Self.quote)).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+    public static func quote(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Rows of RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks).
+    static func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = ""
+        var quoted = false, i = text.startIndex
+        while i < text.endIndex {
+            let ch = text[i]
+            if quoted {
+                if ch == "\"" {
+                    let next = text.index(after: i)
+                    if next < text.endIndex, text[next] == "\"" { field.append("\""); i = next } else { quoted = false }
+                } else { field.append(ch) }
+            } else if ch == "\"" {
+                quoted = true
+            } else if ch == "," {
+                row.append(field); field = ""
+            } else if ch == "\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else if ch != "\r" {
+                field.append(ch)
+            }
+            i = text.index(after: i)
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+
     /// FNV-1a over the UTF-8 bytes: a stable hash (Swift's `Hasher` is seeded per process).
     static func fnv1a(_ text: String) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -30,12 +30,13 @@ struct SweepDirectory {
     }
     func failureFile(_ run: SweepRun) -> URL { url.appendingPathComponent("runs").appendingPathComponent("\(run.name).failed") }
 
-    /// The plan, re-expanded from the directory's copy of the sweep file.
+    /// The plan the directory recorded (its sweep file and plan.csv).
     func plan() throws -> SweepPlan {
-        guard FileManager.default.fileExists(atPath: sweepFile) else {
-            throw ScenarioError("'\(url.path)' is not a sweep directory (no sweep.yaml): make one with 'iccsim sweep plan SWEEP.yaml --out \(url.path)'")
+        guard FileManager.default.fileExists(atPath: sweepFile), let data = FileManager.default.contents(atPath: planFile) else {
+            throw ScenarioError("'\(url.path)' is not a sweep directory (no sweep.yaml and plan.csv): make one with 'iccsim sweep plan SWEEP.yaml --out \(url.path)'")
         }
-        return try SweepPlan(SweepSpec.load(path: sweepFile), directory: url.path)
+        let spec = try SweepSpec.load(path: sweepFile)
+        return try SweepPlan(spec, basePath: spec.base, csv: String(decoding: data, as: UTF8.self), file: planFile)
     }
 }
 
@@ -72,11 +73,7 @@ struct SweepPlanCommand: ParsableCommand {
             throw RunFailure(message: "cannot create '\(dir.url.path)': \(error.localizedDescription)")
         }
         try writeAtomically(SweepPlan.normalizedText(of: sweep, basePath: plan.basePath), to: dir.sweepFile)
-        var lines = [(["run", "key", "configuration", "replicate", "seed"] + spec.parameters).map(SweepTable.quote).joined(separator: ",")]
-        for r in plan.runs {
-            lines.append((["\(r.index)", r.name, "\(r.configuration)", "\(r.replicate)", "\(r.seed)"] + r.values.map(SweepTable.quote)).joined(separator: ","))
-        }
-        try writeAtomically(lines.joined(separator: "\n") + "\n", to: dir.planFile)
+        try writeAtomically(plan.csv, to: dir.planFile)
         print("\(plan.runs.count) runs (\(plan.configurations) configurations x \(spec.replicates) replicates) planned in \(dir.url.path)")
     }
 }
