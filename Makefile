@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-examples regress baselines bench bench-kernel default-scenario clean
+.PHONY: all deps build release run test test-slurm test-examples regress baselines bench bench-kernel default-scenario clean
 
 all: build
 
@@ -44,6 +44,11 @@ test: deps
 	$(MAKE) --no-print-directory test-examples
 	$(MAKE) --no-print-directory regress
 	$(SWIFT) test --skip-build
+
+# A sweep as a 4-task array on a real one-node Slurm started here (slurm-wlm and munge installed
+# when missing), checked against the same sweep run locally; stops the daemons it started.
+test-slurm: build
+	scripts/test-slurm.sh
 
 # Reruns the committed baselines (Results/baselines/) and fails on a regression (docs/ci.md).
 regress: build
