@@ -1,0 +1,92 @@
+import ArgumentParser
+import Center
+import Foundation
+import Scenario
+
+/// `iccsim plan`: the smallest (or cheapest) configuration that meets the targets.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Search the smallest (or cheapest) configuration meeting targets in every replicate seed; write its scenario.",
+        discussion: """
+        --vary KEY=RANGE gives a key and its candidate values: lo..hi (integers), lo..hi:step, or a \
+        comma-separated list, smallest first. One key is searched by bisection (a larger value \
+        must never make the targets harder to meet); several keys are searched as a grid. The \
+        targets file lists summary figures with min and/or max, the replicate seeds, and an \
+        optional cost model (docs/user-guide.md#capacity-planning). Exit 1 when no candidate meets them.
+        """)
+
+    @Argument(help: "The scenario file (default: the built-in default scenario).")
+    var scenario: String?
+
+    @Option(help: "The targets file.")
+    var targets: String
+
+    @Option(help: "A key to vary and its values: KEY=lo..hi, KEY=lo..hi:step or KEY=a,b,c (repeatable).")
+    var vary: [String] = []
+
+    @Option(name: .customLong("set"), help: "Override a key for every run (repeatable).")
+    var overrides: [String] = []
+
+    @Flag(help: "Minimise the targets file's cost model instead of the sum of the varied values (grid search).")
+    var cheapest = false
+
+    @Option(help: "Where to write the recommended scenario (default: Results/plan-<name>.yaml).")
+    var out: String?
+
+    static func parseVary(_ text: String) throws -> (String, [String]) {
+        guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw ValidationError("--vary expects KEY=RANGE, got '\(text)'") }
+        let key = String(text[..<eq]), range = String(text[text.index(after: eq)...])
+        if let dots = range.range(of: "..") {
+            let lo = Int(range[..<dots.lowerBound]), rest = range[dots.upperBound...]
+            let parts = rest.split(separator: ":")
+            let hi = parts.first.flatMap { Int($0) }, step = parts.count == 2 ? Int(parts[1]) : 1
+            guard let lo, let hi, let step, step > 0, lo <= hi, parts.count <= 2 else {
+                throw ValidationError("--vary \(key): expected lo..hi or lo..hi:step with integers lo <= hi and step > 0, got '\(range)'")
+            }
+            return (key, stride(from: lo, through: hi, by: step).map(String.init))
+        }
+        let values = range.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !values.isEmpty, !values.contains(where: \.isEmpty) else { throw ValidationError("--vary \(key): no values in '\(range)'") }
+        return (key, values)
+    }
+
+    func run() throws {
+        guard !vary.isEmpty else { throw ValidationError("give at least one --vary KEY=RANGE") }
+        let axes = try vary.map(Self.parseVary)
+        guard axes.count == 1 || axes.reduce(1, { $0 * $1.1.count }) <= 10_000 else { throw ValidationError("the grid has more than 10000 points") }
+        let goals = try PlanTargets.load(path: targets)
+        if cheapest && goals.cost == nil { throw ValidationError("--cheapest needs a cost model in \(targets)") }
+        let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
+        let basePath: String
+        if let s = scenario { basePath = s } else {
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("iccsim-plan-\(getpid())")
+            try? FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+            basePath = tmp.appendingPathComponent("default.yaml").path
+            try writeAtomically(loaded.resolvedYAML, to: basePath)
+        }
+        let planner = CapacityPlanner(basePath: basePath, overrides: overrides, vary: axes.map { (key: $0.0, values: $0.1) }, targets: goals,
+                                      cheapest: cheapest)
+        let (explored, best) = try planner.search()
+        let keys = axes.map(\.0)
+        print("# iccsim plan: \(loaded.scenario.name), \(goals.seeds) seed(s) per configuration, \(explored.count) configuration(s) run")
+        let header = keys + goals.targets.map { t in "\(t.metric)" + (t.max.map { " <= \($0)" } ?? "") + (t.min.map { " >= \($0)" } ?? "") } + ["meets"]
+            + (goals.cost != nil ? ["cost"] : [])
+        print("| " + header.joined(separator: " | ") + " |")
+        print("|" + String(repeating: "---|", count: header.count))
+        for p in explored {
+            let cells = p.values + p.worst.map { String(format: "%.6g", $0) } + [p.meets ? "yes" : "no"] + (p.cost.map { [String(format: "%.6g", $0)] } ?? [])
+            print("| " + cells.joined(separator: " | ") + " |")
+        }
+        guard let best else {
+            print("no candidate meets the targets")
+            throw CheckFailed()
+        }
+        let margins = zip(goals.targets, best.margins).map { "\($0.metric) margin \(String(format: "%.6g", $1))" }.joined(separator: ", ")
+        print("recommended: " + zip(keys, best.values).map { "\($0)=\($1)" }.joined(separator: " ") + " (\(margins))")
+        let path = out ?? "Results/plan-\(loaded.scenario.name).yaml"
+        try? FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try writeAtomically("# Written by iccsim plan: " + zip(keys, best.values).map { "\($0)=\($1)" }.joined(separator: " ") + "\n" + best.resolvedYAML, to: path)
+        print("wrote \(path)")
+    }
+}
