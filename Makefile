@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-slurm test-examples regress baselines bench bench-kernel default-scenario clean
+.PHONY: all deps build release run test test-slurm test-report test-examples regress baselines bench bench-kernel default-scenario clean
 
 all: build
 
@@ -49,6 +49,11 @@ test: deps
 # when missing), checked against the same sweep run locally; stops the daemons it started.
 test-slurm: build
 	scripts/test-slurm.sh
+
+# Opens `iccsim report` pages in headless Chromium (installed when missing) and checks from the
+# screenshot that the plots rendered.
+test-report: build
+	scripts/test-report.sh
 
 # Reruns the committed baselines (Results/baselines/) and fails on a regression (docs/ci.md).
 regress: build

@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Center", dependencies: ["SimKernel", "Production", "Aggregation", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
-        .target(name: "Traces", dependencies: ["CHDF5", "Aggregation", "Center", "Reports", "Workloads", "Scheduling"]),
+        .target(name: "Traces", dependencies: ["CHDF5", "Aggregation", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
         // Comparison of summaries (regression gates), reports.
         .target(name: "Reports", dependencies: ["Scenario"]),
         // The command-line tool.

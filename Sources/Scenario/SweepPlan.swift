@@ -91,7 +91,7 @@ public struct SweepPlan: Sendable {
     }
 
     /// Rows of RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks).
-    static func parseCSV(_ text: String) -> [[String]] {
+    public static func parseCSV(_ text: String) -> [[String]] {
         var rows: [[String]] = [], row: [String] = [], field = ""
         var quoted = false, i = text.startIndex
         while i < text.endIndex {

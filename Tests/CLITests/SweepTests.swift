@@ -130,3 +130,31 @@ import Testing
         #expect(String(decoding: a!, as: UTF8.self).split(separator: "\n").count == 1 + 4 * 3 * 3)
     }
 }
+
+/// `iccsim report` through the CLI: one self-contained page per run or sweep.
+@Suite struct ReportTests {
+    @Test func runAndSweepPages() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let run = tmp.appendingPathComponent("run")
+        #expect(try iccsim(["run", "Scenarios/examples/fabric-contention.yaml", "--set", "workload.classes.0.jobs=40", "--out", run.path, "--quiet"]).status == 0)
+        let r = try iccsim(["report", run.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let page = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
+        // Busy and queued over time, per pool and per tenant, two CDFs, two all-reduce plots.
+        #expect(page.components(separatedBy: "<svg").count - 1 == 8)
+        #expect(page.contains("network.allreduce_busbw_gbps_p50") && page.contains("All-reduce bus bandwidth"))
+        // Self-contained: nothing fetched from elsewhere.
+        #expect(!page.contains("src=") && !page.contains("<script") && !page.contains("href="))
+
+        let sweepDir = tmp.appendingPathComponent("sweep")
+        #expect(try iccsim(["sweep", "plan", try SweepTests.sweepFile(in: tmp), "--out", sweepDir.path]).status == 0)
+        #expect(try iccsim(["sweep", "run", sweepDir.path, "--jobs", "2"]).status == 0)
+        #expect(try iccsim(["sweep", "collect", sweepDir.path]).status == 0)
+        #expect(try iccsim(["report", sweepDir.path, "--out", tmp.appendingPathComponent("s.html").path]).status == 0)
+        let sweepPage = try String(contentsOf: tmp.appendingPathComponent("s.html"), encoding: .utf8)
+        // Two parameters x four metrics, each with 95% bands.
+        #expect(sweepPage.components(separatedBy: "<svg").count - 1 == 8 && sweepPage.contains("<polygon"))
+        #expect(try iccsim(["report", tmp.appendingPathComponent("nothing").path]).status == 2)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Reports
+import Scenario
+
+/// Builds `iccsim report` pages: from a run directory (summary.json and trace.h5) or a sweep
+/// directory (sweep.csv).
+public enum ReportBuilder {
+    /// At most this many points per line (longer series are thinned evenly, ends kept).
+    static let maxPoints = 1_500
+
+    static func thin(_ xs: [Double], _ ys: [Double]) -> ([Double], [Double]) {
+        guard xs.count > maxPoints else { return (xs, ys) }
+        let step = Double(xs.count - 1) / Double(maxPoints - 1)
+        let idx = (0..<maxPoints).map { Int((Double($0) * step).rounded()) }
+        return (idx.map { xs[$0] }, idx.map { ys[$0] })
+    }
+
+    /// An empirical CDF of `values` (seconds), thinned.
+    static func cdf(_ name: String, _ values: [Double]) -> PlotSeries {
+        let v = values.filter(\.isFinite).sorted()
+        let n = Double(v.count)
+        let (xs, ys) = thin(v, v.indices.map { Double($0 + 1) / n })
+        return PlotSeries(name: "\(name) (\(v.count))", xs: xs, ys: ys)
+    }
+
+    static func number(_ v: OrderedJSON?) -> String {
+        guard case .number(let x)? = v else { if case .string(let s)? = v { return s }; return "" }
+        return abs(x) >= 1e6 || (abs(x) < 1e-3 && x != 0) ? String(format: "%.3e", x) : (x == x.rounded() ? String(format: "%.0f", x) : String(format: "%.4g", x))
+    }
+
+    /// The report of one run.
+    public static func run(directory: URL) throws -> HTMLReport {
+        let summaryPath = directory.appendingPathComponent("summary.json").path
+        guard let data = FileManager.default.contents(atPath: summaryPath) else {
+            throw TraceError("'\(directory.path)' is neither a run (no summary.json) nor a sweep (no sweep.csv)")
+        }
+        guard case .object(let fields) = try OrderedJSON.parse(String(decoding: data, as: UTF8.self)) else { throw TraceError("\(summaryPath): not a summary") }
+        let flat = OrderedJSON.object(fields).flattened()
+        func get(_ k: String) -> OrderedJSON? { flat.first { $0.0 == k }?.1 }
+        let keys = ["jobs_submitted", "jobs_completed", "wait_mean_s", "wait_p99_s", "jct_mean_s", "jct_p99_s", "utilization_mean",
+                    "queue_length_mean", "preemptions", "network.allreduce_busbw_gbps_p50", "network.exposed_communication_fraction",
+                    "storage.io_bound_fraction", "makespan_s"]
+        var table = [["figure", "value"]]
+        for k in keys where get(k) != nil { table.append([k, number(get(k))]) }
+
+        let trace = try TraceReader(path: directory.appendingPathComponent("trace.h5").path)
+        var sections: [HTMLReport.Section] = []
+        // Utilisation and queue over time.
+        let t = try trace.doubles("utilization/time_ns").map { $0 / 3.6e12 }
+        let busy = try trace.doubles("utilization/busy_accelerators"), queued = try trace.doubles("utilization/queued_jobs")
+        let (tb, b) = thin(t, busy), (tq, q) = thin(t, queued)
+        var overTime = [SVGPlot(title: "Busy accelerators", xLabel: "hours", yLabel: "accelerators", series: [PlotSeries(name: "all", xs: tb, ys: b, step: true)]),
+                        SVGPlot(title: "Queued jobs", xLabel: "hours", yLabel: "jobs", series: [PlotSeries(name: "all", xs: tq, ys: q, step: true)])]
+        for (group, label) in [("pool", "pool"), ("tenant", "tenant")] {
+            let names = try trace.dictionary(group)
+            let gt = try trace.doubles("utilization_\(group)s/time_ns"), key = try trace.doubles("utilization_\(group)s/\(group)")
+            let gb = try trace.doubles("utilization_\(group)s/busy_accelerators")
+            var byGroup: [Int: ([Double], [Double])] = [:]
+            for i in gt.indices { byGroup[Int(key[i]), default: ([], [])].0.append(gt[i] / 3.6e12); byGroup[Int(key[i])]!.1.append(gb[i]) }
+            // The busiest few, in code order.
+            let top = byGroup.keys.sorted { (byGroup[$0]!.1.max() ?? 0, -$0) > (byGroup[$1]!.1.max() ?? 0, -$1) }.prefix(8).sorted()
+            let series = top.map { g -> PlotSeries in
+                let (xs, ys) = thin(byGroup[g]!.0, byGroup[g]!.1)
+                return PlotSeries(name: names[g] ?? (g < 0 ? "none" : "\(label) \(g)"), xs: xs, ys: ys, step: true)
+            }
+            if !series.isEmpty { overTime.append(SVGPlot(title: "Busy accelerators per \(label)", xLabel: "hours", yLabel: "accelerators", series: series)) }
+        }
+        sections.append(.init(title: "Utilisation and queue over time", plots: overTime))
+
+        // Wait and completion-time CDFs, overall and for the busiest tenants.
+        let submit = try trace.doubles("jobs/submit_ns"), start = try trace.doubles("jobs/start_ns"), end = try trace.doubles("jobs/end_ns")
+        let tenant = try trace.doubles("jobs/tenant"), tenantNames = try trace.dictionary("tenant")
+        let waits = submit.indices.filter { start[$0] >= 0 }.map { (start[$0] - submit[$0]) / 1e9 }
+        let jcts = submit.indices.filter { end[$0] >= 0 }.map { (end[$0] - submit[$0]) / 1e9 }
+        var waitSeries = [cdf("all", waits.map { max($0, 1e-3) })], jctSeries = [cdf("all", jcts)]
+        var counts: [Int: Int] = [:]
+        for x in tenant { counts[Int(x), default: 0] += 1 }
+        for g in counts.keys.sorted(by: { (counts[$0]!, -$0) > (counts[$1]!, -$1) }).prefix(4).sorted() where counts.count > 1 {
+            let name = tenantNames[g] ?? "no tenant"
+            waitSeries.append(cdf(name, submit.indices.filter { Int(tenant[$0]) == g && start[$0] >= 0 }.map { max((start[$0] - submit[$0]) / 1e9, 1e-3) }))
+            jctSeries.append(cdf(name, submit.indices.filter { Int(tenant[$0]) == g && end[$0] >= 0 }.map { (end[$0] - submit[$0]) / 1e9 }))
+        }
+        sections.append(.init(title: "Waits and completion times", note: "Empirical CDFs; waits under 1 ms are drawn at 1 ms on the log axis.",
+                              plots: [SVGPlot(title: "Wait (CDF)", xLabel: "seconds", yLabel: "fraction of jobs", logX: true, series: waitSeries),
+                                      SVGPlot(title: "Job completion time (CDF)", xLabel: "seconds", yLabel: "fraction of jobs", logX: true, series: jctSeries)]))
+
+        // The fabric.
+        let busbw = try trace.doubles("collectives/busbw_gbps"), share = try trace.doubles("jobs/communication_share").filter { $0 > 0 }
+        if busbw.isEmpty {
+            sections.append(.init(title: "All-reduce and communication", note: "No collectives: the run priced communication without the shared fabric (io.model: fabric adds them).", plots: []))
+        } else {
+            sections.append(.init(title: "All-reduce and communication", plots: [
+                SVGPlot(title: "All-reduce bus bandwidth (CDF over stretches)", xLabel: "GB/s", yLabel: "fraction", series: [cdf("busbw", busbw)]),
+                SVGPlot(title: "Exposed communication share (CDF over jobs)", xLabel: "share of run time", yLabel: "fraction", series: [cdf("jobs", share)])]))
+        }
+        sections.append(.init(title: "Serving", note: "No request-level serving figures in this run (online inference serving arrives with the release model).", plots: []))
+        let scenario = get("scenario").flatMap { if case .string(let s) = $0 { return s }; return nil } ?? directory.lastPathComponent
+        return HTMLReport(title: "ICCSim run: \(scenario)", subtitle: "\(directory.path): policy \(number(get("policy"))), seed \(number(get("seed"))), \(number(get("stop_reason")))",
+                          table: table, sections: sections)
+    }
+
+    /// A number from a CSV cell with four significant digits (empty stays empty).
+    static func short(_ text: String) -> String {
+        guard let x = Double(text) else { return text }
+        return number(.number(x))
+    }
+
+    /// The report of a sweep: each chosen metric's mean (with its 95% band) against each
+    /// parameter, one line per combination of the other parameters.
+    public static func sweep(directory: URL, metrics wanted: [String] = ["wait_mean_s", "jct_mean_s", "utilization_mean", "wait_p99_s"]) throws -> HTMLReport {
+        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("sweep.csv").path) else {
+            throw TraceError("'\(directory.path)' has no sweep.csv: run 'iccsim sweep collect \(directory.path)' first")
+        }
+        let rows = SweepPlan.parseCSV(String(decoding: data, as: UTF8.self))
+        guard let header = rows.first, let split = header.firstIndex(of: "runs_planned") else { throw TraceError("sweep.csv has no runs_planned column") }
+        let params = Array(header[..<split]), body = Array(rows.dropFirst())
+        let metrics = wanted.filter { header.contains("\($0)_mean") }
+        func col(_ name: String) -> Int { header.firstIndex(of: name)! }
+        var table = [params + ["runs"] + metrics.map { "\($0) (mean ± 95%)" }]
+        for r in body.prefix(40) {
+            table.append(Array(r[..<split]) + ["\(r[col("runs_complete")])/\(r[col("runs_planned")])"]
+                         + metrics.map { m in "\(short(r[col("\(m)_mean")])) ± \(short(r[col("\(m)_ci95")]))" })
+        }
+        var sections: [HTMLReport.Section] = []
+        for (pi, p) in params.enumerated() {
+            var categories: [String] = []
+            for r in body where !categories.contains(r[pi]) { categories.append(r[pi]) }
+            var plots: [SVGPlot] = []
+            for m in metrics {
+                var lines: [String: [(Double, Double, Double)]] = [:], order: [String] = []
+                for r in body {
+                    let others = params.indices.filter { $0 != pi }.map { "\(params[$0])=\(r[$0])" }.joined(separator: ", ")
+                    if lines[others] == nil { order.append(others) }
+                    let mean = Double(r[col("\(m)_mean")]) ?? .nan, ci = Double(r[col("\(m)_ci95")]) ?? 0
+                    lines[others, default: []].append((Double(categories.firstIndex(of: r[pi])!), mean, ci.isFinite ? ci : 0))
+                }
+                let series = order.prefix(8).map { k -> PlotSeries in
+                    let pts = lines[k]!.sorted { $0.0 < $1.0 }
+                    return PlotSeries(name: k.isEmpty ? m : k, xs: pts.map(\.0), ys: pts.map(\.1), lower: pts.map { $0.1 - $0.2 }, upper: pts.map { $0.1 + $0.2 })
+                }
+                plots.append(SVGPlot(title: "\(m) against \(p)", xLabel: p, yLabel: m, series: series, xCategories: categories))
+            }
+            sections.append(.init(title: "Against \(p)", note: "Means over replicate seeds with 95% confidence bands.", plots: plots))
+        }
+        return HTMLReport(title: "ICCSim sweep: \(directory.lastPathComponent)", subtitle: "\(directory.path): \(body.count) configurations",
+                          table: table, sections: sections)
+    }
+}
