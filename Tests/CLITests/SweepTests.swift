@@ -158,3 +158,25 @@ import Testing
         #expect(try iccsim(["report", tmp.appendingPathComponent("nothing").path]).status == 2)
     }
 }
+
+/// `iccsim export timeline`: a Chrome/Perfetto trace whose job events never overlap on a lane.
+@Suite struct TimelineTests {
+    @Test func jobsOnLanesNeverOverlap() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let run = tmp.appendingPathComponent("run")
+        #expect(try iccsim(["run", "Scenarios/examples/listed-jobs.yaml", "--out", run.path, "--quiet"]).status == 0)
+        #expect(try iccsim(["export", "timeline", run.path]).status == 0)
+        let json = try JSONSerialization.jsonObject(with: fileData(run.appendingPathComponent("timeline.json"))!) as! [String: Any]
+        let events = json["traceEvents"] as! [[String: Any]]
+        let jobs = events.filter { $0["ph"] as? String == "X" }
+        #expect(!jobs.isEmpty && events.contains { $0["ph"] as? String == "C" })
+        var lanes: [String: [(Double, Double)]] = [:]
+        for e in jobs { lanes["\(e["pid"]!)/\(e["tid"]!)", default: []].append((e["ts"] as! Double, (e["ts"] as! Double) + (e["dur"] as! Double))) }
+        for (_, spans) in lanes {
+            let s = spans.sorted { $0.0 < $1.0 }
+            for (a, b) in zip(s, s.dropFirst()) { #expect(a.1 <= b.0 + 1e-6) }
+        }
+        #expect(try iccsim(["export", "timeline", run.path, "--max-jobs", "1"]).status == 2)
+    }
+}
