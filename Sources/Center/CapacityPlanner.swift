@@ -92,9 +92,15 @@ public struct CapacityPlanner {
                 explored.append(p)
                 if p.meets { best = p; hi = mid } else { lo = mid + 1 }
             }
-            // The value just below the answer, to show it misses.
-            if let i = values.firstIndex(of: best.values[0]), i > 0, !explored.contains(where: { $0.values == [values[i - 1]] }) {
-                explored.append(try evaluate([values[i - 1]]))
+            // The answer's predecessor must miss in the same seeds: run it, and while it meets
+            // (the targets are not quite monotone in this key), step down, at most 64 times.
+            var i = values.firstIndex(of: best.values[0])!
+            for _ in 0..<64 where i > 0 {
+                let below = try explored.first { $0.values == [values[i - 1]] } ?? evaluate([values[i - 1]])
+                if !explored.contains(where: { $0.values == below.values }) { explored.append(below) }
+                guard below.meets else { break }
+                best = below
+                i -= 1
             }
             return (explored, best)
         }
