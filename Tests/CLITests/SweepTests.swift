@@ -153,8 +153,9 @@ import Testing
         #expect(try iccsim(["sweep", "collect", sweepDir.path]).status == 0)
         #expect(try iccsim(["report", sweepDir.path, "--out", tmp.appendingPathComponent("s.html").path]).status == 0)
         let sweepPage = try String(contentsOf: tmp.appendingPathComponent("s.html"), encoding: .utf8)
-        // Two parameters x four metrics, each with 95% bands.
-        #expect(sweepPage.components(separatedBy: "<svg").count - 1 == 8 && sweepPage.contains("<polygon"))
+        // Wait and JCT CDFs per configuration, then two parameters x four metrics with 95% bands.
+        #expect(sweepPage.components(separatedBy: "<svg").count - 1 == 10 && sweepPage.contains("<polygon"))
+        #expect(sweepPage.contains("fifo, 32 (") && sweepPage.contains("sjf, 64 ("))
         #expect(try iccsim(["report", tmp.appendingPathComponent("nothing").path]).status == 2)
     }
 }
