@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A capacity-planning targets file (`iccsim plan --targets`): the figures a configuration must
 /// meet in every replicate seed, and optionally a cost model to pick the cheapest.
@@ -18,17 +17,6 @@ public struct PlanTargets: Codable, Sendable, Equatable {
         cost = try c.decodeIfPresent(CostModel.self, forKey: .cost)
     }
 
-    /// Reads a targets file strictly (`file:line:column` errors).
-    public static func load(path: String) throws -> PlanTargets {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError("cannot read targets file '\(path)'")
-        }
-        let root: Node
-        do { root = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([])) } catch let e as YamlError {
-            throw ScenarioLoader.yamlSyntaxError(e, file: path)
-        }
-        return try PlanTargets(from: NodeDecoder(node: root, file: path))
-    }
 }
 
 /// One target: a summary figure (dotted, as `iccsim compare` names them: `wait_p99_s`,

@@ -46,18 +46,6 @@ public struct SweepSpec: Codable, Sendable, Equatable {
         }
     }
 
-    /// Reads a sweep file strictly (`file:line:column` errors).
-    public static func load(path: String) throws -> SweepSpec {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError("cannot read sweep file '\(path)'")
-        }
-        let root: Node
-        do { root = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([])) } catch let e as YamlError {
-            throw ScenarioLoader.yamlSyntaxError(e, file: path)
-        }
-        return try SweepSpec(from: NodeDecoder(node: root, file: path))
-    }
-
     /// The swept keys, in column order: grid, then zipped, then sampled.
     public var parameters: [String] { grid.map(\.key) + zip.map(\.key) + (random?.keys.map(\.key) ?? []) }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Which way a metric improves.
 public enum MetricDirection: String, Sendable, CaseIterable, ScenarioEnum {
@@ -99,15 +98,4 @@ public struct ToleranceFile: Codable, Sendable, Equatable {
     /// The rule for metric `name`.
     public func rule(for name: String) -> ToleranceRule { metrics.first { $0.matches(name) } ?? self.default }
 
-    /// Reads a tolerance file strictly (`file:line:column` errors).
-    public static func load(path: String) throws -> ToleranceFile {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError("cannot read tolerance file '\(path)'")
-        }
-        let root: Node
-        do { root = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([])) } catch let e as YamlError {
-            throw ScenarioLoader.yamlSyntaxError(e, file: path)
-        }
-        return try ToleranceFile(from: NodeDecoder(node: root, file: path))
-    }
 }
