@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Production", "Aggregation", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
+        .library(name: "ICCSimCore", targets: ["Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Production", dependencies: ["SimKernel"]),
         // Aggregating compute: fabrics, max-min link sharing, collectives.
         .target(name: "Aggregation", dependencies: ["SimKernel", "Production"]),
+        // Releasing compute: model versions, online inference serving, autoscaling.
+        .target(name: "Release", dependencies: ["SimKernel", "Production"]),
         // Scenario files: units, strict YAML decoding, overrides.
         .target(name: "Scenario", dependencies: ["SimKernel", "Production", "Aggregation", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
         // Demand: job specs drawn from the scenario's distributions or lists.
@@ -46,13 +48,14 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Scenario"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Production", "Aggregation", "Scenario", "Scheduling", "Center", "Traces", "Reports",
+            "SimKernel", "Production", "Aggregation", "Release", "Scenario", "Scheduling", "Center", "Traces", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
+        .testTarget(name: "ReleaseTests", dependencies: ["Release", "SimKernel"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),

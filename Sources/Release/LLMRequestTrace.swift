@@ -1,0 +1,74 @@
+import Foundation
+
+/// A replayed LLM request trace (Azure LLM inference 2023 via Vidur:
+/// `data/inference/vidur_splitwise_{conv,code}.csv`, columns `arrived_at` (s),
+/// `num_prefill_tokens`, `num_decode_tokens`).
+public struct LLMRequestTrace: Sendable {
+    public var arrivalS: [Double]
+    public var promptTokens: [Double]
+    public var outputTokens: [Double]
+
+    public init(arrivalS: [Double], promptTokens: [Double], outputTokens: [Double]) {
+        self.arrivalS = arrivalS
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+    }
+
+    /// A bad row: its 1-based line and what is wrong.
+    public struct RowError: Error, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    public static func parse(_ text: String) throws -> LLMRequestTrace {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        let header = lines.first?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+        guard let a = header.firstIndex(of: "arrived_at"), let p = header.firstIndex(of: "num_prefill_tokens"),
+              let d = header.firstIndex(of: "num_decode_tokens") else {
+            throw RowError(line: 1, message: "expected the columns arrived_at, num_prefill_tokens, num_decode_tokens")
+        }
+        var t = LLMRequestTrace(arrivalS: [], promptTokens: [], outputTokens: [])
+        var last = -Double.infinity
+        for (n, line) in lines.enumerated().dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == header.count, let at = Double(f[a]), let pr = Double(f[p]), let de = Double(f[d]), at >= 0, pr >= 0, de >= 0 else {
+                throw RowError(line: n + 1, message: "expected non-negative numbers in \(header.count) fields")
+            }
+            guard at >= last else { throw RowError(line: n + 1, message: "arrived_at \(at) is before the previous row's \(last)") }
+            last = at
+            t.arrivalS.append(at); t.promptTokens.append(pr); t.outputTokens.append(de)
+        }
+        return t
+    }
+}
+
+/// Latency statistics of served requests: exact means, percentiles from the sorted values.
+public struct ServingStatistics: Sendable {
+    public var count: Int
+    public var waitS: [Double] = []
+    public var ttftS: [Double] = []
+    public var tpotS: [Double] = []
+    public var e2eS: [Double] = []
+    public var lastEndNs: Int64 = 0
+
+    public init() { count = 0 }
+
+    public mutating func add(_ r: ServedRequest, outputTokens: Double) {
+        count += 1
+        waitS.append(Double(r.waitNs) / 1e9)
+        ttftS.append(Double(r.timeToFirstTokenNs) / 1e9)
+        tpotS.append(outputTokens > 0 ? Double(r.endNs - r.firstTokenNs) / 1e9 / outputTokens : 0)
+        e2eS.append(Double(r.endNs - r.arrivalNs) / 1e9)
+        lastEndNs = max(lastEndNs, r.endNs)
+    }
+
+    /// The `q`-quantile (nearest rank) of `values`.
+    public static func quantile(_ values: [Double], _ q: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let s = values.sorted()
+        return s[min(s.count - 1, max(0, Int((q * Double(s.count)).rounded(.up)) - 1))]
+    }
+
+    public static func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+}

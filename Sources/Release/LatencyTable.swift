@@ -1,0 +1,101 @@
+import Foundation
+
+/// Measured LLM inference latency (the Splitwise performance model, ISCA'24:
+/// `data/inference/splitwise_sim_perf_model.csv`): for a model on a GPU at a tensor-parallel
+/// degree, the prefill time of a prompt and the time per output token, by prompt size and batch
+/// size. Repeated measurements are averaged; between grid points the times are interpolated
+/// linearly in prompt size and in batch size; beyond the largest prompt the prefill grows in
+/// proportion.
+public struct LatencyTable: Sendable {
+    public struct Key: Hashable, Sendable, Comparable {
+        public var model: String
+        public var hardware: String
+        public var tensorParallel: Int
+        public init(model: String, hardware: String, tensorParallel: Int) {
+            self.model = model
+            self.hardware = hardware
+            self.tensorParallel = tensorParallel
+        }
+        public static func < (a: Key, b: Key) -> Bool { (a.model, a.hardware, a.tensorParallel) < (b.model, b.hardware, b.tensorParallel) }
+    }
+
+    /// One configuration's grid: prompt sizes and batch sizes ascending, mean times (ms).
+    struct Grid: Sendable {
+        var prompts: [Double]
+        var batches: [Double]
+        var prefillMs: [[Double]]   // [prompt][batch]
+        var tokenMs: [[Double]]
+    }
+
+    var grids: [Key: Grid]
+
+    /// The configurations the table holds, in order.
+    public var keys: [Key] { grids.keys.sorted() }
+
+    /// A bad table: its 1-based line and what is wrong.
+    public struct TableError: Error, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    /// Reads the Splitwise CSV (columns model, hardware, prompt_size, batch_size, ...,
+    /// prompt_time, token_time, ..., tensor_parallel; times in ms).
+    public static func parse(_ text: String) throws -> LatencyTable {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        guard let header = lines.first?.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) else {
+            throw TableError(line: 1, message: "empty table")
+        }
+        func column(_ name: String) throws -> Int {
+            guard let i = header.firstIndex(of: name) else { throw TableError(line: 1, message: "no '\(name)' column") }
+            return i
+        }
+        let (m, h, p, b, pt, tt, tp) = (try column("model"), try column("hardware"), try column("prompt_size"), try column("batch_size"),
+                                        try column("prompt_time"), try column("token_time"), try column("tensor_parallel"))
+        var sums: [Key: [Double: [Double: (Double, Double, Int)]]] = [:]
+        for (n, line) in lines.enumerated().dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == header.count, let prompt = Double(f[p]), let batch = Double(f[b]), let pre = Double(f[pt]), let tok = Double(f[tt]),
+                  let t = Int(f[tp]), prompt > 0, batch > 0, pre >= 0, tok >= 0 else {
+                throw TableError(line: n + 1, message: "expected \(header.count) fields with positive sizes and times")
+            }
+            let key = Key(model: f[m], hardware: f[h], tensorParallel: t)
+            var s = sums[key, default: [:]][prompt, default: [:]][batch, default: (0, 0, 0)]
+            s = (s.0 + pre, s.1 + tok, s.2 + 1)
+            sums[key, default: [:]][prompt, default: [:]][batch] = s
+        }
+        var grids: [Key: Grid] = [:]
+        for (key, byPrompt) in sums {
+            let prompts = byPrompt.keys.sorted()
+            let batches = Set(byPrompt.values.flatMap(\.keys)).sorted()
+            func cell(_ pr: Double, _ ba: Double, _ pick: ((Double, Double, Int)) -> Double) -> Double {
+                if let s = byPrompt[pr]?[ba] { return pick(s) / Double(s.2) }
+                return .nan
+            }
+            grids[key] = Grid(prompts: prompts, batches: batches,
+                              prefillMs: prompts.map { pr in batches.map { cell(pr, $0) { $0.0 } } },
+                              tokenMs: prompts.map { pr in batches.map { cell(pr, $0) { $0.1 } } })
+        }
+        return LatencyTable(grids: grids)
+    }
+
+    /// (prefill seconds, seconds per output token) for `key` at `promptTokens` and `batch`;
+    /// nil when the table has no such configuration.
+    public func latency(_ key: Key, promptTokens: Double, batch: Int = 1) -> (prefillS: Double, perTokenS: Double)? {
+        guard let g = grids[key] else { return nil }
+        func bracket(_ xs: [Double], _ x: Double) -> (Int, Int, Double) {
+            if x <= xs[0] { return (0, 0, 0) }
+            if x >= xs[xs.count - 1] { return (xs.count - 1, xs.count - 1, 0) }
+            let j = xs.firstIndex { $0 >= x }!
+            return (j - 1, j, (x - xs[j - 1]) / (xs[j] - xs[j - 1]))
+        }
+        let (bi, bj, bt) = bracket(g.batches, Double(batch))
+        func at(_ table: [[Double]], _ row: Int) -> Double { table[row][bi] * (1 - bt) + table[row][bj] * bt }
+        let (pi, pj, pt) = bracket(g.prompts, promptTokens)
+        var prefill = at(g.prefillMs, pi) * (1 - pt) + at(g.prefillMs, pj) * pt
+        let token = at(g.tokenMs, pi) * (1 - pt) + at(g.tokenMs, pj) * pt
+        if promptTokens > g.prompts[g.prompts.count - 1] { prefill *= promptTokens / g.prompts[g.prompts.count - 1] }
+        if promptTokens < g.prompts[0] { prefill *= promptTokens / g.prompts[0] }
+        return (prefill / 1e3, token / 1e3)
+    }
+}
