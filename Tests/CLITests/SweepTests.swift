@@ -181,3 +181,16 @@ import Testing
         #expect(try iccsim(["export", "timeline", run.path, "--max-jobs", "1"]).status == 2)
     }
 }
+
+/// `iccsim serve` through the CLI.
+@Suite struct ServeCommandTests {
+    @Test func jsonAndBadInput() throws {
+        let r = try iccsim(["serve", "--rate", "2", "--requests", "2000", "--replicas", "16", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(o["requests"] as? Int == 2000 && o["slo_attainment"] != nil && (o["ttft_s"] as? [String: Double])?["p99"] != nil)
+        #expect(try iccsim(["serve", "--rate", "2", "--balancer", "random"]).status == 2)
+        #expect(try iccsim(["serve", "--rate", "2", "--model", "gpt-9"]).stderr.contains("has no gpt-9"))
+        #expect(try iccsim(["serve"]).status == 2)
+    }
+}
