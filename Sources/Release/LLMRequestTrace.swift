@@ -54,11 +54,13 @@ public struct ServingStatistics: Sendable {
 
     public init() { count = 0 }
 
+    /// Adds a served request that produced `outputTokens` (the first at its prefill's end; time
+    /// per output token is over the others).
     public mutating func add(_ r: ServedRequest, outputTokens: Double) {
         count += 1
         waitS.append(Double(r.waitNs) / 1e9)
         ttftS.append(Double(r.timeToFirstTokenNs) / 1e9)
-        tpotS.append(outputTokens > 0 ? Double(r.endNs - r.firstTokenNs) / 1e9 / outputTokens : 0)
+        tpotS.append(outputTokens > 1 ? Double(r.endNs - r.firstTokenNs) / 1e9 / (outputTokens - 1) : 0)
         e2eS.append(Double(r.endNs - r.arrivalNs) / 1e9)
         lastEndNs = max(lastEndNs, r.endNs)
     }

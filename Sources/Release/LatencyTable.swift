@@ -73,10 +73,31 @@ public struct LatencyTable: Sendable {
                 return .nan
             }
             grids[key] = Grid(prompts: prompts, batches: batches,
-                              prefillMs: prompts.map { pr in batches.map { cell(pr, $0) { $0.0 } } },
-                              tokenMs: prompts.map { pr in batches.map { cell(pr, $0) { $0.1 } } })
+                              prefillMs: fill(prompts.map { pr in batches.map { cell(pr, $0) { $0.0 } } }, batches),
+                              tokenMs: fill(prompts.map { pr in batches.map { cell(pr, $0) { $0.1 } } }, batches))
         }
         return LatencyTable(grids: grids)
+    }
+
+    /// Cells the table did not measure (large prompts at large batches), filled along each
+    /// prompt's row: linear between measured batch sizes, the nearest measured value beyond
+    /// them; a row with none takes the nearest measured row's.
+    static func fill(_ rows: [[Double]], _ batches: [Double]) -> [[Double]] {
+        var out = rows.map { row -> [Double] in
+            let known = row.indices.filter { !row[$0].isNaN }
+            guard !known.isEmpty else { return row }
+            return row.indices.map { j in
+                if !row[j].isNaN { return row[j] }
+                guard let hi = known.first(where: { $0 > j }) else { return row[known.last!] }
+                guard let lo = known.last(where: { $0 < j }) else { return row[hi] }
+                let t = (batches[j] - batches[lo]) / (batches[hi] - batches[lo])
+                return row[lo] * (1 - t) + row[hi] * t
+            }
+        }
+        for i in out.indices where out[i].allSatisfy(\.isNaN) {
+            if let k = out.indices.filter({ !out[$0].allSatisfy(\.isNaN) }).min(by: { abs($0 - i) < abs($1 - i) }) { out[i] = out[k] }
+        }
+        return out
     }
 
     /// (prefill seconds, seconds per output token) for `key` at `promptTokens` and `batch`;

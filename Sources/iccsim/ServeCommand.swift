@@ -45,6 +45,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Replicas.")
     var replicas: Int = 4
 
+    @Option(help: "Continuous batching: requests a replica runs at once (1: one at a time).")
+    var maxBatch: Int = 1
+
     @Option(help: "Load balancer: \(LoadBalancer.allCases.map(\.rawValue).joined(separator: ", ")).")
     var balancer: String = "least-outstanding"
 
@@ -90,14 +93,28 @@ struct ServeCommand: ParsableCommand {
                 requestsIn.arrivalS.append(t); requestsIn.promptTokens.append(promptTokens); requestsIn.outputTokens.append(outputTokens)
             }
         }
-        var serving = RequestServing(replicas: replicas, balancer: lb, seed: seed)
+        guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
         var stats = ServingStatistics()
         let t0 = Date()
-        for i in requestsIn.arrivalS.indices {
-            let l = latencies.latency(key, promptTokens: requestsIn.promptTokens[i])!
-            let prefill = SimTimeNs((l.prefillS * 1e9).rounded(.up)), decode = SimTimeNs((l.perTokenS * requestsIn.outputTokens[i] * 1e9).rounded(.up))
-            stats.add(serving.serve(arrivalNs: SimTimeNs((requestsIn.arrivalS[i] * 1e9).rounded()), serviceNs: prefill + decode, firstTokenNs: prefill),
-                      outputTokens: requestsIn.outputTokens[i])
+        if maxBatch == 1 {
+            var serving = RequestServing(replicas: replicas, balancer: lb, seed: seed)
+            for i in requestsIn.arrivalS.indices {
+                let l = latencies.latency(key, promptTokens: requestsIn.promptTokens[i])!
+                let prefill = SimTimeNs((l.prefillS * 1e9).rounded(.up)), decode = SimTimeNs((l.perTokenS * max(0, requestsIn.outputTokens[i] - 1) * 1e9).rounded(.up))
+                stats.add(serving.serve(arrivalNs: SimTimeNs((requestsIn.arrivalS[i] * 1e9).rounded()), serviceNs: prefill + decode, firstTokenNs: prefill),
+                          outputTokens: requestsIn.outputTokens[i])
+            }
+        } else {
+            // Decode steps priced at the requests' mean prompt (the table's context size).
+            let meanPrompt = requestsIn.promptTokens.reduce(0, +) / Double(max(1, requestsIn.promptTokens.count))
+            var serving = BatchedServing(replicas: replicas, maxBatch: maxBatch, balancer: lb, seed: seed,
+                                         prefillS: { latencies.latency(key, promptTokens: $0)!.prefillS },
+                                         stepS: { latencies.latency(key, promptTokens: meanPrompt, batch: $0)!.perTokenS })
+            for i in requestsIn.arrivalS.indices {
+                serving.submit(arrivalNs: SimTimeNs((requestsIn.arrivalS[i] * 1e9).rounded()), promptTokens: requestsIn.promptTokens[i],
+                               outputTokens: Int(requestsIn.outputTokens[i]))
+            }
+            for (i, r) in serving.drain().enumerated() { stats.add(r, outputTokens: requestsIn.outputTokens[i]) }
         }
         let wall = Date().timeIntervalSince(t0)
         let q = ServingStatistics.quantile, m = ServingStatistics.mean
@@ -112,7 +129,7 @@ struct ServeCommand: ParsableCommand {
             print("{" + parts.joined(separator: ", ") + "}")
             return
         }
-        print("# iccsim serve: \(stats.count) requests, \(model) tp\(tp) on \(hardware), \(replicas) replicas, \(lb.rawValue)")
+        print("# iccsim serve: \(stats.count) requests, \(model) tp\(tp) on \(hardware), \(replicas) replicas, \(lb.rawValue), batch up to \(maxBatch)")
         print("| latency | mean | p50 | p90 | p99 |\n|---|---:|---:|---:|---:|")
         for (name, v) in rows { print(String(format: "| %@ | %.4f | %.4f | %.4f | %.4f |", name, m(v), q(v, 0.5), q(v, 0.9), q(v, 0.99))) }
         print(String(format: "throughput %.3f requests/s; SLO attainment (TTFT <= %gs, TPOT <= %gs) %.4f", Double(stats.count) / spanS, ttftSlo, tpotSlo, Double(met) / Double(stats.count)))
