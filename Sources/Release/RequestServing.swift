@@ -111,6 +111,25 @@ public struct RequestServing: Sendable {
         return ServedRequest(arrivalNs: arrivalNs, startNs: start, firstTokenNs: start + firstTokenNs, endNs: end, replica: Int32(r))
     }
 
+    /// Central queue only: from `atNs` on, `n` replicas serve. New replicas start taking
+    /// requests after `coldStartNs` (pulling and loading the model); retired ones finish the
+    /// request they hold and take no more (the busiest retire first).
+    public mutating func resize(to n: Int, atNs t: SimTimeNs, coldStartNs: SimTimeNs = 0) {
+        precondition(balancer == .central && n >= 1, "resizing is for the central queue")
+        var next = Int32(freeHeap.map(\.1).max() ?? -1) + 1
+        if n > freeHeap.count {
+            for _ in freeHeap.count..<n { freeHeap.append((t + coldStartNs, next)); next += 1 }
+        } else if n < freeHeap.count {
+            freeHeap.sort { $0 < $1 }
+            freeHeap.removeLast(freeHeap.count - n)
+        }
+        // Rebuild the heap.
+        for i in stride(from: freeHeap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    }
+
+    /// Replicas serving now (central queue).
+    public var activeReplicas: Int { balancer == .central ? freeHeap.count : replicas }
+
     mutating func siftDown(_ i0: Int) {
         var i = i0
         let n = freeHeap.count
