@@ -1,3 +1,4 @@
+import Foundation
 import SimKernel
 
 /// How a service spreads requests over its replicas (the guide's 负载均衡).
@@ -142,5 +143,13 @@ public struct RequestServing: Sendable {
             freeHeap.swapAt(i, m)
             i = m
         }
+    }
+}
+
+extension SplitMix64 {
+    /// An exponential draw of mean 1 / `rate` (inversion of a 53-bit uniform), for arrivals and
+    /// service times in serving studies.
+    public mutating func exponential(rate: Double) -> Double {
+        -log(1 - Double(next() >> 11) / 9_007_199_254_740_992) / rate
     }
 }

@@ -89,7 +89,7 @@ struct ServeCommand: ParsableCommand {
             var t = 0.0
             requestsIn = LLMRequestTrace(arrivalS: [], promptTokens: [], outputTokens: [])
             for _ in 0..<requests {
-                t += -log(1 - Double(rng.next() >> 11) / 9_007_199_254_740_992) / r
+                t += rng.exponential(rate: r)
                 requestsIn.arrivalS.append(t); requestsIn.promptTokens.append(promptTokens); requestsIn.outputTokens.append(outputTokens)
             }
         }

@@ -25,7 +25,7 @@ func erlangCWait(lambda: Double, mu: Double, c: Int) -> Double {
         var means: [Double] = []
         for rep in 0..<10 {
             var rng = SplitMix64(seed: UInt64(1000 + rep))
-            func exp(_ rate: Double) -> Double { -log(1 - Double(rng.next() >> 11) / 9_007_199_254_740_992) / rate }
+            func exp(_ rate: Double) -> Double { rng.exponential(rate: rate) }
             var serving = RequestServing(replicas: c, balancer: .central)
             var t = 0.0, wait = 0.0
             let n = 100_000
@@ -51,7 +51,7 @@ func erlangCWait(lambda: Double, mu: Double, c: Int) -> Double {
     @Test func balancersOrderAsQueueingTheorySays() {
         func meanWait(_ b: LoadBalancer) -> Double {
             var rng = SplitMix64(seed: 7)
-            func exp(_ rate: Double) -> Double { -log(1 - Double(rng.next() >> 11) / 9_007_199_254_740_992) / rate }
+            func exp(_ rate: Double) -> Double { rng.exponential(rate: rate) }
             var serving = RequestServing(replicas: 8, balancer: b, seed: 3)
             var t = 0.0, wait = 0.0
             for _ in 0..<200_000 {
@@ -164,7 +164,7 @@ func erlangCWait(lambda: Double, mu: Double, c: Int) -> Double {
         var waits: [Double] = [], shares: [Double] = []
         for rep in 0..<10 {
             var rng = SplitMix64(seed: UInt64(77 + rep))
-            func exp(_ rate: Double) -> Double { -log(1 - Double(rng.next() >> 11) / 9_007_199_254_740_992) / rate }
+            func exp(_ rate: Double) -> Double { rng.exponential(rate: rate) }
             var s = RequestServing(replicas: c, balancer: .central)
             var t = 0.0, wait = 0.0, within = 0
             for _ in 0..<100_000 {
@@ -200,7 +200,7 @@ func erlangCWait(lambda: Double, mu: Double, c: Int) -> Double {
                                                    minimum: 1, maximum: 200)
         func simulate(_ replicas: [Int]) -> Double {
             var rng = SplitMix64(seed: 11)
-            func exp(_ rate: Double) -> Double { -log(1 - Double(rng.next() >> 11) / 9_007_199_254_740_992) / rate }
+            func exp(_ rate: Double) -> Double { rng.exponential(rate: rate) }
             var s = RequestServing(replicas: replicas[0], balancer: .central)
             var within = 0, total = 0
             var t = 0.0
