@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Scheduling", dependencies: ["SimKernel", "Production", .product(name: "DequeModule", package: "swift-collections"),
                                                   .product(name: "HeapModule", package: "swift-collections")]),
         // One run wired together: demand -> scheduling -> execution -> records.
-        .target(name: "Center", dependencies: ["SimKernel", "Production", "Aggregation", "Scenario", "Workloads", "Scheduling",
+        .target(name: "Center", dependencies: ["SimKernel", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
         .target(name: "Traces", dependencies: ["CHDF5", "Aggregation", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),

@@ -81,6 +81,7 @@ public enum CenterRun {
         summary.preemptions = model.preemptionsTotal
         summary.network = model.network?.summary ?? [("model", .text(scenario.io.model.rawValue))]
         summary.storage = model.storage?.summary(endNs: endNs) ?? []
+        (summary.services, summary.serving) = ServingFigures.summary(demand.applicationProfiles, pools: demand.pools, endNs: endNs)
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs,
                                sharingCapacities: pools.map(\.sharing.oversubscription), quotas: spec.quotas)
         return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,

@@ -109,6 +109,10 @@ public struct RunSummary: Sendable, Equatable {
     /// The storage system's figures (`storage`, with `io.storage`): ingests, I/O-bound share,
     /// per-tier traffic and utilisation.
     public var storage: [(String, SummaryValue)] = []
+    /// The applications' online services at rate level (`serving` and `services`): requests,
+    /// latency mean and p99, SLO attainment (share of requests within the latency target).
+    public var serving: [(String, SummaryValue)] = []
+    public var services: [(String, SummaryValue)] = []
 
     /// Ordered (key, value) pairs: the `summary.json` contract. Keys are stable snake_case with units.
     public var fields: [(String, SummaryValue)] {
@@ -124,7 +128,8 @@ public struct RunSummary: Sendable, Equatable {
          ("arrival_rate_per_s", .real(arrivalRatePerS)), ("makespan_s", .real(makespanS)),
          ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason)),
          ("delivered", .object(delivered)), ("pools", .object(pools)), ("applications", .object(applications)),
-         ("tenants", .object(tenants)), ("network", .object(network)), ("storage", .object(storage))]
+         ("tenants", .object(tenants)), ("network", .object(network)), ("storage", .object(storage)),
+         ("serving", .object(serving)), ("services", .object(services))]
     }
 
     public static func == (a: RunSummary, b: RunSummary) -> Bool {

@@ -1,0 +1,45 @@
+import Center
+import Foundation
+import Release
+import Scenario
+import Testing
+
+/// The services' rate-level figures in a center run's summary.
+@Suite struct ServingFiguresTests {
+    /// Reference: Erlang C with Allen–Cunneen's correction (`RateLevelServing`, itself checked
+    /// against request-level simulation). The smart customer service application with a flat
+    /// cycle: each service's SLO attainment and mean latency are the formulas' at its rate,
+    /// replicas and batch time, and its p99 latency leaves 1% of requests above it.
+    @Test func servicesFollowTheRateLevelFormulas() throws {
+        let s = try shippedScenario("Scenarios/applications/smart-customer-service.yaml",
+                                    ["horizon=1d", "workload.applications.0.cycle={diurnal: flat, weekly: flat}"])
+        let summary = try CenterRun.run(s, sink: NullSink()).summary
+        #expect(summary.services.count == 3)
+        func real(_ f: [(String, SummaryValue)], _ k: String) -> Double {
+            switch f.first(where: { $0.0 == k })?.1 {
+            case .real(let x)?: return x
+            case .integer(let i)?: return Double(i)
+            default: return .nan
+            }
+        }
+        for (name, value) in summary.services {
+            guard case .object(let f) = value else { Issue.record("\(name) is not an object"); continue }
+            let lambda = real(f, "throughput_per_s"), c = Int(real(f, "replicas")), b = real(f, "batch"), batchS = real(f, "batch_seconds")
+            let target = real(f, "latency_target_s")
+            #expect(lambda == ["bank-assistant": 12, "telecom-assistant": 20, "hotline-12345": 5][name], "\(name)")
+            let model = RateLevelServing(replicas: c, serviceRatePerS: b / batchS, serviceCV: 0)
+            let figures = model.figures(ratePerS: lambda, targetWaitS: target - batchS)
+            #expect(abs(real(f, "slo_attainment") - figures.attainment) < 1e-12, "\(name)")
+            #expect(abs(real(f, "latency_mean_s") - (figures.meanWaitS + batchS)) < 1e-9, "\(name)")
+            let p99 = real(f, "latency_p99_s")
+            if figures.pWait > 0.01 {
+                let above = 1 - model.figures(ratePerS: lambda, targetWaitS: p99 - batchS).attainment
+                #expect(abs(above - 0.01) < 1e-6, "\(name): \(above) above p99")
+            } else {
+                #expect(abs(p99 - batchS) < 1e-6, "\(name)")
+            }
+        }
+        guard case .real(let attainment)? = summary.serving.first(where: { $0.0 == "slo_attainment" })?.1 else { Issue.record("no slo_attainment"); return }
+        #expect(attainment >= 0 && attainment <= 1)
+    }
+}
