@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Center", dependencies: ["SimKernel", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
-        .target(name: "Traces", dependencies: ["CHDF5", "Aggregation", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
+        .target(name: "Traces", dependencies: ["CHDF5", "Aggregation", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
         // Comparison of summaries (regression gates), reports.
         .target(name: "Reports", dependencies: ["Scenario"]),
         // The command-line tool.
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
-        .testTarget(name: "CenterTests", dependencies: ["Center", "Scenario", "Workloads", "Scheduling"]),
+        .testTarget(name: "CenterTests", dependencies: ["Center", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "Scenario", "CHDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scenario"]),
         .testTarget(name: "CLITests", dependencies: ["iccsim"]),

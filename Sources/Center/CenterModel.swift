@@ -1,3 +1,4 @@
+import Release
 import Scheduling
 import SimKernel
 import Workloads
@@ -105,6 +106,10 @@ struct CenterModel: EventHandler {
     var storage: StorageModel?
     /// Network bandwidth of one server of each pool (bytes/s), for a job's reach to storage.
     var poolServerNetworkBytesPerS: [Double] = []
+    /// The model registry (versions from finished model-building jobs), and the replicas of
+    /// each service (application and model) serving now (looked up, never iterated).
+    var registry: ModelRegistry?
+    var servingReplicas: [Int32: Int32] = [:]
     /// Slots whose ingest completed at this instant.
     var ingestedNow: [Int32] = []
 
@@ -249,6 +254,11 @@ struct CenterModel: EventHandler {
         r.communicationShare = network?.communicationShare(slot: slot) ?? 0
         r.ingestNs = storage?.ingestNs(slot: slot) ?? 0
         sink.record(job: r)
+        if spec.kind == .inference { recordDeployment(slot: slot, started: false, now: now) }
+        let builds = spec.kind == .training || spec.kind == .fineTuning || spec.kind == .compression
+        if let v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: slotID[slot], atNs: now) {
+            sink.record(model: v)
+        }
         for other in sharers { refreshRate(slot: Int(other), now: now) }
     }
 
@@ -398,6 +408,7 @@ struct CenterModel: EventHandler {
                 g.waitSumNs += Double(wait)
             }
         }
+        if slotSpec[slot].kind == .inference { recordDeployment(slot: slot, started: true, now: now) }
         // A job that ingests first, or whose all-reduce goes on the fabric, waits (rate 0) for
         // the instant's settle to price it.
         let p = Int(slotSpec[slot].pool)
@@ -440,5 +451,15 @@ struct CenterModel: EventHandler {
             last = slot
             refreshRate(slot: slot, now: now)
         }
+    }
+
+    /// A service replica started or stopped: one `/deployments` row.
+    mutating func recordDeployment(slot: Int, started: Bool, now: SimTimeNs) {
+        let spec = slotSpec[slot]
+        let key = Int32(spec.application) << 16 | Int32(UInt16(bitPattern: spec.model))
+        let n = servingReplicas[key, default: 0] + (started ? 1 : -1)
+        servingReplicas[key] = n
+        sink.record(deployment: DeploymentEvent(timeNs: now, application: spec.application, model: spec.model, pool: spec.pool,
+                                                job: slotID[slot], event: started ? 0 : 1, replicas: n))
     }
 }

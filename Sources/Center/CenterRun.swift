@@ -1,3 +1,4 @@
+import Release
 import Scenario
 import Scheduling
 import SimKernel
@@ -42,6 +43,7 @@ public enum CenterRun {
         model.network = FabricPlan.network(scenario, sink: sink)
         model.storage = scenario.io.storage.map { StorageModel(system: $0.system) }
         model.poolServerNetworkBytesPerS = demand.pools.map { $0.server.networkBandwidthBytesPerS }
+        model.registry = ModelRegistry(servedModels: demand.applicationProfiles.flatMap { app in app.services.map { (app.index, $0.modelIndex) } })
         if let names = sink as? DemandNamesReceiver { names.receive(demand.names) }
         var options = kernelOptions
         if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }

@@ -1,3 +1,4 @@
+import Release
 import SimKernel
 import Workloads
 
@@ -143,6 +144,8 @@ public protocol RecordSink: AnyObject {
     func record(pool: GroupSample)
     func record(tenant: GroupSample)
     func record(collective: CollectiveRecord)
+    func record(model: ModelVersion)
+    func record(deployment: DeploymentEvent)
     /// The `/links` series, once at the end of the run: link names and their samples.
     func record(links names: [String], samples: [LinkSample])
 }
@@ -151,6 +154,8 @@ extension RecordSink {
     public func record(pool: GroupSample) {}
     public func record(tenant: GroupSample) {}
     public func record(collective: CollectiveRecord) {}
+    public func record(model: ModelVersion) {}
+    public func record(deployment: DeploymentEvent) {}
     public func record(links names: [String], samples: [LinkSample]) {}
 }
 
@@ -184,6 +189,24 @@ public struct CollectiveRecord: Sendable, Equatable {
     }
 }
 
+/// One row of `/deployments`: a service replica started or stopped serving, and how many
+/// replicas of that service (application and model) serve after it.
+public struct DeploymentEvent: Sendable, Equatable {
+    public var timeNs: SimTimeNs
+    public var application: Int16
+    public var model: Int16
+    public var pool: Int16
+    public var job: Int64
+    /// 0: started, 1: stopped (ended or preempted).
+    public var event: Int8
+    public var replicas: Int32
+
+    public init(timeNs: SimTimeNs, application: Int16, model: Int16, pool: Int16, job: Int64, event: Int8, replicas: Int32) {
+        self.timeNs = timeNs; self.application = application; self.model = model; self.pool = pool
+        self.job = job; self.event = event; self.replicas = replicas
+    }
+}
+
 /// One point of `/links`: a leaf-spine link's mean utilisation over one sample interval.
 public struct LinkSample: Sendable, Equatable {
     public var timeNs: SimTimeNs
@@ -212,10 +235,14 @@ public final class CollectingSink: RecordSink {
     public private(set) var poolSamples: [GroupSample] = []
     public private(set) var tenantSamples: [GroupSample] = []
     public private(set) var collectives: [CollectiveRecord] = []
+    public private(set) var models: [ModelVersion] = []
+    public private(set) var deployments: [DeploymentEvent] = []
     public private(set) var linkNames: [String] = []
     public private(set) var linkSamples: [LinkSample] = []
     public init() {}
     public func record(collective: CollectiveRecord) { collectives.append(collective) }
+    public func record(model: ModelVersion) { models.append(model) }
+    public func record(deployment: DeploymentEvent) { deployments.append(deployment) }
     public func record(links names: [String], samples: [LinkSample]) { linkNames = names; linkSamples = samples }
     public func record(job: JobRecord) { jobs.append(job) }
     public func record(utilization: UtilizationSample) { samples.append(utilization) }

@@ -2,6 +2,7 @@ import Aggregation
 import CHDF5
 import Center
 import Foundation
+import Release
 import Scheduling
 import Workloads
 
@@ -32,7 +33,7 @@ public struct TraceMetadata: Sendable {
 public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// The schema this writer produces.
     public static let schemaName = "iccsim-trace"
-    public static let schemaVersion = "1.2.0"
+    public static let schemaVersion = "1.3.0"
 
     private let file: hid_t
     private var groups: [hid_t] = []
@@ -55,6 +56,15 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private let collAlgorithm: TraceColumn<Int8>
     private let collRanks, collRings: TraceColumn<Int32>
     private let collBytes, collIterations, collAlgbw, collBusbw, collExposed: TraceColumn<Double>
+    // /models and /deployments
+    private let modelApplication, modelModel: TraceColumn<Int16>
+    private let modelVersion: TraceColumn<Int32>
+    private let modelSource, modelRelease: TraceColumn<Int64>
+    private let modelForm: TraceColumn<Int8>
+    private let depTime, depJob: TraceColumn<Int64>
+    private let depApplication, depModel, depPool: TraceColumn<Int16>
+    private let depEvent: TraceColumn<Int8>
+    private let depReplicas: TraceColumn<Int32>
     // /links
     private let linkTime: TraceColumn<Int64>
     private let linkIndex: TraceColumn<Int32>
@@ -92,7 +102,11 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             let utilTenants = try H5.createGroup(file, "utilization_tenants")
             let coll = try H5.createGroup(file, "collectives")
             let links = try H5.createGroup(file, "links")
-            groups = [jobs, util, dict, utilPools, utilTenants, coll, links]
+            let models = try H5.createGroup(file, "models")
+            let deployments = try H5.createGroup(file, "deployments")
+            groups = [jobs, util, dict, utilPools, utilTenants, coll, links, models, deployments]
+            try H5.setAttribute(models, "long_name", "one row per model version registered by a finished training, fine-tuning or compression job")
+            try H5.setAttribute(deployments, "long_name", "one row per service replica start or stop, with the service's replicas after it")
             try H5.setAttribute(coll, "long_name", "one row per stretch of a job's run at one all-reduce speed (io.model: fabric)")
             try H5.setAttribute(links, "long_name", "mean utilisation of the busiest leaf-spine links per sample interval (io.model: fabric)")
             try H5.setAttribute(utilPools, "long_name", "each pool's state at the end of every instant at which it changed")
@@ -138,6 +152,19 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             collAlgbw = try col(coll, "algbw_gbps", "GB/s", "algorithm bandwidth of one all-reduce: bytes / time (nccl-tests)")
             collBusbw = try col(coll, "busbw_gbps", "GB/s", "bus bandwidth: algbw x 2(p-1)/p (nccl-tests)")
             collExposed = try col(coll, "exposed_share", "1", "share of each iteration spent in all-reduce not hidden behind compute")
+            modelApplication = try col(models, "application", "1", "application, decoded by /dictionaries/application")
+            modelModel = try col(models, "model", "1", "model, decoded by /dictionaries/model")
+            modelVersion = try col(models, "version", "1", "version of this application's model, from 1")
+            modelSource = try col(models, "source_job", "1", "the job that produced it (/jobs/id)")
+            modelRelease = try col(models, "release_ns", "ns", "when it was registered and released")
+            modelForm = try col(models, "form", "1", "how it is offered, decoded by /dictionaries/release_form")
+            depTime = try col(deployments, "time_ns", "ns", "time of the start or stop")
+            depApplication = try col(deployments, "application", "1", "application, decoded by /dictionaries/application")
+            depModel = try col(deployments, "model", "1", "model served, decoded by /dictionaries/model")
+            depPool = try col(deployments, "pool", "1", "pool of the replica, decoded by /dictionaries/pool")
+            depJob = try col(deployments, "job", "1", "the replica's job (/jobs/id)")
+            depEvent = try col(deployments, "event", "1", "0: the replica started serving, 1: it stopped")
+            depReplicas = try col(deployments, "replicas", "1", "replicas of the service (application and model) serving after the event")
             linkTime = try col(links, "time_ns", "ns", "start of the sample interval")
             linkIndex = try col(links, "link", "1", "link, decoded by /dictionaries/link")
             linkUtilization = try col(links, "utilization", "1", "mean load / capacity over the interval")
@@ -152,11 +179,14 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
                        jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobCommunication, jobIngest,
                        collJob, collPool, collAlgorithm, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed,
+                       modelApplication, modelModel, modelVersion, modelSource, modelRelease, modelForm,
+                       depTime, depApplication, depModel, depPool, depJob, depEvent, depReplicas,
                        linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "job_kind", JobKind.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "policy", SchedulingPolicies.names.enumerated().map { (Int64($0.offset), $0.element) })
+            try writeDictionary(dict, "release_form", ReleaseForm.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "collective_algorithm", CollectiveAlgorithm.allCases.enumerated().map { (Int64($0.offset), $0.element.rawValue) })
         } catch {
             for g in groups { H5Gclose(g) }
@@ -239,6 +269,31 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try collAlgbw.append(c.algbwGBps)
             try collBusbw.append(c.busbwGBps)
             try collExposed.append(c.exposedShare)
+        } catch { firstError = error }
+    }
+
+    public func record(model v: ModelVersion) {
+        guard firstError == nil else { return }
+        do {
+            try modelApplication.append(v.application)
+            try modelModel.append(v.model)
+            try modelVersion.append(v.version)
+            try modelSource.append(v.sourceJob)
+            try modelRelease.append(v.releaseNs)
+            try modelForm.append(v.form.rawValue)
+        } catch { firstError = error }
+    }
+
+    public func record(deployment d: DeploymentEvent) {
+        guard firstError == nil else { return }
+        do {
+            try depTime.append(d.timeNs)
+            try depApplication.append(d.application)
+            try depModel.append(d.model)
+            try depPool.append(d.pool)
+            try depJob.append(d.job)
+            try depEvent.append(d.event)
+            try depReplicas.append(d.replicas)
         } catch { firstError = error }
     }
 

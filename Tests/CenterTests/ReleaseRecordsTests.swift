@@ -1,0 +1,43 @@
+import Center
+import Foundation
+import Release
+import SimKernel
+import Scenario
+import Testing
+import Workloads
+
+/// The release records of a center run: model versions and service deployments.
+@Suite struct ReleaseRecordsTests {
+    /// Every completed training, fine-tuning or compression job registers exactly one version of
+    /// its application's model, numbered 1, 2, ... per model in completion order, offered as a
+    /// service exactly when its application serves that model; deployment rows count the
+    /// service replicas up and down, never below zero, one start per inference job started.
+    @Test func modelsAndDeploymentsOfTheCityCenter() throws {
+        let s = try shippedScenario("Scenarios/city-center.yaml", ["horizon=1d"])
+        let sink = CollectingSink()
+        let result = try CenterRun.run(s, sink: sink)
+        let building: Set<JobKind> = [.training, .fineTuning, .compression]
+        let completed = sink.jobs.filter { $0.state == .completed && building.contains($0.kind) && $0.model >= 0 }
+        #expect(sink.models.count == completed.count && completed.count > 100)
+        #expect(Set(sink.models.map(\.sourceJob)) == Set(completed.map(\.id)))
+        var next: [String: Int32] = [:]
+        for v in sink.models {
+            let k = "\(v.application)/\(v.model)"
+            #expect(v.version == next[k, default: 0] + 1)
+            next[k] = v.version
+        }
+        let apps = try DemandPlan(s, streams: RandomStreams(masterSeed: s.seed), horizonNs: s.horizon!.baseUnits).applicationProfiles
+        let served = Set(apps.flatMap { a in a.services.map { "\(a.index)/\($0.modelIndex)" } })
+        #expect(sink.models.allSatisfy { ($0.form == .service) == served.contains("\($0.application)/\($0.model)") })
+        #expect(sink.models.contains { $0.form == .service } && sink.models.contains { $0.form == .modelFile })
+        var replicas: [String: Int32] = [:]
+        for d in sink.deployments {
+            let k = "\(d.application)/\(d.model)"
+            replicas[k, default: 0] += d.event == 0 ? 1 : -1
+            #expect(d.replicas == replicas[k]! && d.replicas >= 0)
+        }
+        let startedInference = sink.jobs.filter { $0.kind == .inference && $0.startNs >= 0 }.count
+        #expect(sink.deployments.filter { $0.event == 0 }.count == startedInference && startedInference > 0)
+        #expect(result.summary.jobsCompleted > 0)
+    }
+}
