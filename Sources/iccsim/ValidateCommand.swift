@@ -1,11 +1,13 @@
 import ArgumentParser
+import Foundation
 import Scenario
+import Yams
 
 /// `iccsim validate SCENARIO`: check a scenario file without running it.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a scenario file (keys, types, units, ranges) without running it.")
+        abstract: "Check a scenario file (keys, types, units, ranges) without running it; a sweep file is checked by planning every configuration.")
 
     @Argument(help: "The scenario file (default: the built-in city-center scenario).")
     var scenario: String?
@@ -16,7 +18,20 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print the fully resolved scenario (includes inlined, defaults and overrides applied) as YAML.")
     var resolved = false
 
+    /// Whether `path` holds a sweep file (a top-level `base` and no `cluster`).
+    static func isSweep(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path), let root = try? Yams.compose(yaml: String(decoding: data, as: UTF8.self)),
+              case .mapping(let m) = root else { return false }
+        return m[Node("base")] != nil && m[Node("cluster")] == nil
+    }
+
     func run() throws {
+        if let path = scenario, Self.isSweep(path) {
+            guard overrides.isEmpty, !resolved else { throw ValidationError("--set and --resolved apply to scenario files, not sweep files") }
+            let plan = try SweepPlan(SweepSpec.load(path: path), directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+            print("\(path): OK: sweep '\(plan.spec.name)', \(plan.runs.count) runs (\(plan.configurations) configurations x \(plan.spec.replicates) replicates) of \(plan.basePath)")
+            return
+        }
         let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
         if resolved {
             print(loaded.resolvedYAML, terminator: "")
