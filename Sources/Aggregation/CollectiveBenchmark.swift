@@ -18,16 +18,7 @@ public struct CollectiveBenchmark: Sendable {
         links = fabric
         ranks = RankPlacement.shuffled.ranks(count, servers: servers, perServer: preset.acceleratorsPerServer, seed: seed)
         self.bytes = bytes
-        var state = seed ^ 0x9E37_79B9_7F4A_7C15
-        func draw(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
-        let perServer = preset.acceleratorsPerServer
-        background = (0..<(servers > 1 ? streams : 0)).map { _ in
-            let a = draw(servers), b = (a + 1 + draw(servers - 1)) % servers
-            return fabric.transfer(from: a * perServer + draw(perServer), to: b * perServer + draw(perServer))
-        }
+        background = fabric.randomTransfers(streams, seed: seed)
     }
 
     /// Prices the all-reduce once; returns its time in seconds.

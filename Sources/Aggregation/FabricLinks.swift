@@ -188,6 +188,23 @@ public struct FabricLinks: Sendable {
         return (hops, latency)
     }
 
+    /// `count` background streams, each between a random accelerator of one server and one of
+    /// another (a fixed LCG from `seed`: the same arguments give the same streams).
+    public func randomTransfers(_ count: Int, seed: UInt64 = 0) -> [MaxMinFairShare.Flow] {
+        let n = servers.count
+        guard n > 1 else { return [] }
+        var state = seed ^ 0x9E37_79B9_7F4A_7C15
+        func draw(_ k: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(k))
+        }
+        return (0..<count).map { _ in
+            let a = draw(n), b = (a + 1 + draw(n - 1)) % n
+            let from = Int(firstAccelerator[a]) + draw(servers[a].accelerators)
+            return transfer(from: from, to: Int(firstAccelerator[b]) + draw(servers[b].accelerators))
+        }
+    }
+
     /// A point-to-point stream between two accelerators (background traffic), both directions.
     public func transfer(from r: Int, to q: Int) -> MaxMinFairShare.Flow {
         MaxMinFairShare.Flow(counting: ring([r, q]).hops)

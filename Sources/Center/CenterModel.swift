@@ -1,3 +1,4 @@
+import Production
 import Release
 import Scheduling
 import SimKernel
@@ -456,7 +457,7 @@ struct CenterModel: EventHandler {
     /// A service replica started or stopped: one `/deployments` row.
     mutating func recordDeployment(slot: Int, started: Bool, now: SimTimeNs) {
         let spec = slotSpec[slot]
-        let key = Int32(spec.application) << 16 | Int32(UInt16(bitPattern: spec.model))
+        let key = ApplicationModelKey.of(application: spec.application, model: spec.model)
         let n = servingReplicas[key, default: 0] + (started ? 1 : -1)
         servingReplicas[key] = n
         sink.record(deployment: DeploymentEvent(timeNs: now, application: spec.application, model: spec.model, pool: spec.pool,

@@ -100,6 +100,14 @@ public struct LatencyTable: Sendable {
         return out
     }
 
+    /// One request served alone: its prefill (its first token's delay once started) and its
+    /// whole service, the prefill and then `outputTokens` − 1 decode steps, in whole ns.
+    public func requestNs(_ key: Key, promptTokens: Double, outputTokens: Double) -> (prefillNs: Int64, serviceNs: Int64)? {
+        guard let l = latency(key, promptTokens: promptTokens) else { return nil }
+        let prefill = Int64((l.prefillS * 1e9).rounded(.up)), decode = Int64((l.perTokenS * max(0, outputTokens - 1) * 1e9).rounded(.up))
+        return (prefill, prefill + decode)
+    }
+
     /// (prefill seconds, seconds per output token) for `key` at `promptTokens` and `batch`;
     /// nil when the table has no such configuration.
     public func latency(_ key: Key, promptTokens: Double, batch: Int = 1) -> (prefillS: Double, perTokenS: Double)? {

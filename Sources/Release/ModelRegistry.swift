@@ -1,3 +1,5 @@
+import Production
+
 /// How a released model version is offered.
 public enum ReleaseForm: Int8, Sendable, CaseIterable {
     /// A model file in storage that tenants download.
@@ -43,7 +45,7 @@ public struct ModelRegistry: Sendable {
         served = Set(servedModels.map { Self.key($0.application, $0.model) })
     }
 
-    static func key(_ a: Int16, _ m: Int16) -> Int32 { Int32(a) << 16 | Int32(UInt16(bitPattern: m)) }
+    static func key(_ a: Int16, _ m: Int16) -> Int32 { ApplicationModelKey.of(application: a, model: m) }
 
     /// Registers the output of a finished job of kind `isModelBuilding`; nil when it builds no model.
     public mutating func register(application: Int16, model: Int16, isModelBuilding: Bool, job: Int64, atNs: Int64) -> ModelVersion? {

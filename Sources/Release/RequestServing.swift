@@ -150,6 +150,6 @@ extension SplitMix64 {
     /// An exponential draw of mean 1 / `rate` (inversion of a 53-bit uniform), for arrivals and
     /// service times in serving studies.
     public mutating func exponential(rate: Double) -> Double {
-        -log(1 - Double(next() >> 11) / 9_007_199_254_740_992) / rate
+        -log(1 - nextUnit()) / rate
     }
 }

@@ -156,7 +156,7 @@ public struct SampledKey: Codable, Sendable, Equatable {
     }
 
     func draw(_ state: inout SplitMix64) -> String {
-        let u = Double(state.next() >> 11) / 9_007_199_254_740_992
+        let u = state.nextUnit()
         if let r = uniform { return "\(r[0] + (r[1] - r[0]) * u)" }
         if let r = integer { return "\(r[0] + min(r[1] - r[0], Int(u * Double(r[1] - r[0] + 1))))" }
         let c = choice!

@@ -4,6 +4,9 @@ public struct SplitMix64: Sendable {
 
     public init(seed: UInt64) { state = seed }
 
+    /// A uniform double in [0, 1) from the top 53 bits of the next output.
+    public mutating func nextUnit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992 }
+
     /// The next 64-bit output.
     public mutating func next() -> UInt64 {
         state = state &+ 0x9E37_79B9_7F4A_7C15

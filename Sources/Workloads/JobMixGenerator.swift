@@ -87,7 +87,7 @@ public final class JobMixGenerator: JobSource {
     }
 
     /// The data set this line's jobs read: its application and model.
-    var dataset: Int32 { Int32(application) << 16 | Int32(UInt16(bitPattern: entry.modelIndex)) }
+    var dataset: Int32 { ApplicationModelKey.of(application: application, model: entry.modelIndex) }
 
     /// The storage traffic the run prices, when the I/O model defers it: the dataset read once
     /// before training (ingest), again for every later epoch while computing, and the checkpoints.
@@ -175,7 +175,7 @@ public final class ServiceDeployments: JobSource {
                                   pool: s.pool, kind: .inference, flops: flopsPerReplica)
                 if pullModels {
                     // Model files are their own data sets (bit 30 set), one per application and model.
-                    let file = Int32(1 << 30) | Int32(application.index) << 16 | Int32(UInt16(bitPattern: s.modelIndex))
+                    let file = Int32(1 << 30) | ApplicationModelKey.of(application: application.index, model: s.modelIndex)
                     job.storage = StorageDemand(dataset: file, ingestBytes: s.work.weightBytes, streamReadBytes: 0, writeBytes: 0,
                                                 fileBytes: s.work.weightBytes)
                 }

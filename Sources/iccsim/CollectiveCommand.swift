@@ -152,17 +152,8 @@ struct CollectiveCommand: ParsableCommand {
             alpha = collective.latencyS
             streams[0] = Double(collective.streams)
         }
-        // Background: streams between random accelerators of different servers (a fixed LCG, so
-        // the same flags give the same table).
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func draw(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
-        for _ in 0..<background where serverCount > 1 {
-            let a = draw(serverCount), b = (a + 1 + draw(serverCount - 1)) % serverCount
-            flows.append(links.transfer(from: a * perServer + draw(perServer), to: b * perServer + draw(perServer)))
-        }
+        // Background: streams between random accelerators of different servers (the same flags give the same table).
+        flows += links.randomTransfers(background)
         let shares = MaxMinFairShare(capacities: links.capacities).solve(flows).enumerated().map { $0.element * ($0.offset < 2 ? streams[$0.offset] : 1) }
         let bandwidth = shares[0]
         var curve: EfficiencyCurve? = nil

@@ -99,9 +99,8 @@ struct ServeCommand: ParsableCommand {
         if maxBatch == 1 {
             var serving = RequestServing(replicas: replicas, balancer: lb, seed: seed)
             for i in requestsIn.arrivalS.indices {
-                let l = latencies.latency(key, promptTokens: requestsIn.promptTokens[i])!
-                let prefill = SimTimeNs((l.prefillS * 1e9).rounded(.up)), decode = SimTimeNs((l.perTokenS * max(0, requestsIn.outputTokens[i] - 1) * 1e9).rounded(.up))
-                stats.add(serving.serve(arrivalNs: SimTimeNs((requestsIn.arrivalS[i] * 1e9).rounded()), serviceNs: prefill + decode, firstTokenNs: prefill),
+                let (prefill, service) = latencies.requestNs(key, promptTokens: requestsIn.promptTokens[i], outputTokens: requestsIn.outputTokens[i])!
+                stats.add(serving.serve(arrivalNs: SimTimeNs((requestsIn.arrivalS[i] * 1e9).rounded()), serviceNs: service, firstTokenNs: prefill),
                           outputTokens: requestsIn.outputTokens[i])
             }
         } else {

@@ -96,9 +96,8 @@ func erlangCWait(lambda: Double, mu: Double, c: Int) -> Double {
         var serving = RequestServing(replicas: 4, balancer: .leastOutstanding)
         var stats = ServingStatistics()
         for i in trace.arrivalS.indices {
-            let l = table.latency(key, promptTokens: trace.promptTokens[i])!
-            let prefill = SimTimeNs((l.prefillS * 1e9).rounded(.up)), decode = SimTimeNs((l.perTokenS * max(0, trace.outputTokens[i] - 1) * 1e9).rounded(.up))
-            let r = serving.serve(arrivalNs: SimTimeNs((trace.arrivalS[i] * 1e9).rounded()), serviceNs: prefill + decode, firstTokenNs: prefill)
+            let (prefill, service) = table.requestNs(key, promptTokens: trace.promptTokens[i], outputTokens: trace.outputTokens[i])!
+            let r = serving.serve(arrivalNs: SimTimeNs((trace.arrivalS[i] * 1e9).rounded()), serviceNs: service, firstTokenNs: prefill)
             #expect(r.timeToFirstTokenNs >= prefill)
             stats.add(r, outputTokens: trace.outputTokens[i])
         }
