@@ -19,18 +19,25 @@ struct NetworkModel {
     let sampleIntervalNs: SimTimeNs
     let busiestLinks: Int
 
-    // Per slot (the center's job slots).
-    var slotDemand: [CommunicationDemand?] = []
-    var slotPool: [Int16] = []
-    var slotJob: [Int64] = []
-    var slotRings: [Int32] = []
-    var slotLatencyS: [Double] = []
-    var slotBandwidth: [Double] = []
-    var slotSpeed: [Double] = []
-    var slotSegmentStart: [SimTimeNs] = []
-    /// Exposed communication and run time over the job's stretches (ns).
-    var slotExposedNs: [Double] = []
-    var slotRunNs: [Double] = []
+    /// The all-reduce of the job in a slot (the center's job slots); nil when the slot's job
+    /// does not communicate. Kept after the job stops (`onFabric` false) so its record can read
+    /// its communication share.
+    struct Ring {
+        var demand: CommunicationDemand
+        var pool: Int16
+        var job: Int64
+        var rings: Int32
+        var latencyS: Double
+        var bandwidth = 0.0
+        /// 0 until the instant's settle prices it.
+        var speed = 0.0
+        var segmentStart: SimTimeNs
+        /// Exposed communication and run time over the job's stretches (ns).
+        var exposedNs = 0.0
+        var runNs = 0.0
+        var onFabric = true
+    }
+    var slots: [Ring?] = []
 
     // Run totals.
     var busbwByTime: [(busbwGBps: Double, ns: Double)] = []
@@ -56,7 +63,10 @@ struct NetworkModel {
 
     /// The job's speed relative to compute alone (1 when it does not communicate; 0 while its
     /// all-reduce waits for the instant's settle).
-    func speed(slot: Int) -> Double { slot < slotSpeed.count && slotDemand[slot] != nil ? slotSpeed[slot] : 1 }
+    func speed(slot: Int) -> Double {
+        guard slot < slots.count, let r = slots[slot], r.onFabric else { return 1 }
+        return r.speed
+    }
     /// Solves and flows priced over all pools (for benchmarks).
     var solves: Int { fabrics.reduce(0) { $0 + $1.solves } }
     var flowsPriced: Int { fabrics.reduce(0) { $0 + $1.flowsPriced } }
@@ -64,26 +74,17 @@ struct NetworkModel {
     /// A job starts on `devices` of `pool`: its all-reduce joins the fabric, priced at the next
     /// ``settle(nowNs:)``. Returns whether it communicates (and so waits for that price).
     mutating func start(slot: Int, job: Int64, pool: Int, devices: [Int32], demand: CommunicationDemand?, nowNs: SimTimeNs) -> Bool {
-        slotDemand.growToInclude(slot, with: nil)
-        slotDemand[slot] = nil
+        slots.growToInclude(slot, with: nil)
+        // A preempted job that restarts keeps its totals; a recycled slot forgets its previous job.
+        let earlier = slots[slot].flatMap { $0.job == job ? $0 : nil }
+        slots[slot] = nil
         guard let demand, demand.dataParallel > 1, devices.count >= Int(demand.dataParallel) else { return false }
-        slotPool.growToInclude(slot, with: 0); slotJob.growToInclude(slot, with: 0); slotRings.growToInclude(slot, with: 0)
-        slotLatencyS.growToInclude(slot, with: 0); slotBandwidth.growToInclude(slot, with: 0); slotSpeed.growToInclude(slot, with: 1)
-        slotSegmentStart.growToInclude(slot, with: 0); slotExposedNs.growToInclude(slot, with: 0); slotRunNs.growToInclude(slot, with: 0)
         advanceLinks(pool: pool, to: nowNs)
         let ranks = devices.map(Int.init).sorted()
         let perReplica = max(1, ranks.count / Int(demand.dataParallel))
         let (flow, streams, latency) = links[pool].collectiveFlow(ranks, ringsPerReplica: perReplica)
-        slotDemand[slot] = demand
-        slotPool[slot] = Int16(pool)
-        slotJob[slot] = job
-        slotRings[slot] = Int32(perReplica)
-        slotLatencyS[slot] = latency
-        slotBandwidth[slot] = 0
-        slotSpeed[slot] = 0
-        slotSegmentStart[slot] = nowNs
-        slotExposedNs[slot] = 0
-        slotRunNs[slot] = 0
+        slots[slot] = Ring(demand: demand, pool: Int16(pool), job: job, rings: Int32(perReplica), latencyS: latency, segmentStart: nowNs,
+                           exposedNs: earlier?.exposedNs ?? 0, runNs: earlier?.runNs ?? 0)
         communicatingJobs += 1
         fabrics[pool].attach(slot, flow: flow, streams: streams)
         dirtyPools.append(pool)
@@ -93,11 +94,11 @@ struct NetworkModel {
     /// A job stops (completes or is preempted): its all-reduce leaves the fabric; the others
     /// are re-priced at the next ``settle(nowNs:)``.
     mutating func stop(slot: Int, nowNs: SimTimeNs) {
-        guard slot < slotDemand.count, slotDemand[slot] != nil else { return }
-        let pool = Int(slotPool[slot])
+        guard slot < slots.count, let ring = slots[slot], ring.onFabric else { return }
+        let pool = Int(ring.pool)
         advanceLinks(pool: pool, to: nowNs)
         closeStretch(slot: slot, nowNs: nowNs)
-        slotDemand[slot] = nil
+        slots[slot]!.onFabric = false
         fabrics[pool].detach(slot)
         dirtyPools.append(pool)
     }
@@ -116,12 +117,12 @@ struct NetworkModel {
             last = p
             advanceLinks(pool: p, to: nowNs)
             for s in fabrics[p].settle() {
-                guard let demand = slotDemand[s] else { continue }
+                guard let ring = slots[s], ring.onFabric else { continue }
                 let b = fabrics[p].bandwidth(s)
-                guard abs(b - slotBandwidth[s]) > 1e-9 * max(b, slotBandwidth[s]) else { continue }
+                guard abs(b - ring.bandwidth) > 1e-9 * max(b, ring.bandwidth) else { continue }
                 closeStretch(slot: s, nowNs: nowNs)
-                slotBandwidth[s] = b
-                slotSpeed[s] = demand.speed(bandwidthBytesPerS: b, latencyS: slotLatencyS[s])
+                slots[s]!.bandwidth = b
+                slots[s]!.speed = ring.demand.speed(bandwidthBytesPerS: b, latencyS: ring.latencyS)
                 changed.append(s)
             }
         }
@@ -131,16 +132,21 @@ struct NetworkModel {
 
     /// Share of the job's run so far spent in exposed communication.
     func communicationShare(slot: Int) -> Double {
-        guard slot < slotRunNs.count, slotRunNs[slot] > 0 else { return 0 }
-        return slotExposedNs[slot] / slotRunNs[slot]
+        guard slot < slots.count, let r = slots[slot], r.runNs > 0 else { return 0 }
+        return r.exposedNs / r.runNs
     }
 
     /// Ends the job's current stretch at `nowNs` (a `/collectives` row when it lasted).
     mutating func closeStretch(slot s: Int, nowNs: SimTimeNs) {
-        defer { slotSegmentStart[s] = nowNs }
-        guard let demand = slotDemand[s], slotBandwidth[s] > 0, nowNs > slotSegmentStart[s] else { return }
-        let ns = Double(nowNs - slotSegmentStart[s])
-        let allReduceS = demand.allReduceSeconds(bandwidthBytesPerS: slotBandwidth[s], latencyS: slotLatencyS[s])
+        guard var ring = slots[s], ring.onFabric else { return }
+        defer {
+            ring.segmentStart = nowNs
+            slots[s] = ring
+        }
+        guard ring.bandwidth > 0, nowNs > ring.segmentStart else { return }
+        let demand = ring.demand
+        let ns = Double(nowNs - ring.segmentStart)
+        let allReduceS = demand.allReduceSeconds(bandwidthBytesPerS: ring.bandwidth, latencyS: ring.latencyS)
         let exposedS = allReduceS * (1 - demand.overlap)
         let iterationS = demand.computeSPerIteration + exposedS
         let exposedShare = iterationS > 0 ? exposedS / iterationS : 0
@@ -148,13 +154,13 @@ struct NetworkModel {
         let algbw = allReduceS > 0 ? demand.bytesPerIteration / allReduceS / 1e9 : 0
         let busbw = algbw * 2 * (p - 1) / p
         sink?.record(collective: CollectiveRecord(
-            job: slotJob[s], pool: slotPool[s], ranks: demand.dataParallel, rings: slotRings[s], bytes: demand.bytesPerIteration,
-            startNs: slotSegmentStart[s], endNs: nowNs, iterations: iterationS > 0 ? ns / 1e9 / iterationS : 0,
+            job: ring.job, pool: ring.pool, ranks: demand.dataParallel, rings: ring.rings, bytes: demand.bytesPerIteration,
+            startNs: ring.segmentStart, endNs: nowNs, iterations: iterationS > 0 ? ns / 1e9 / iterationS : 0,
             algbwGBps: algbw, busbwGBps: busbw, exposedShare: exposedShare))
         collectives += 1
         busbwByTime.append((busbw, ns))
-        slotExposedNs[s] += ns * exposedShare
-        slotRunNs[s] += ns
+        ring.exposedNs += ns * exposedShare
+        ring.runNs += ns
         exposedNs += ns * exposedShare
         communicatingRunNs += ns
     }
@@ -184,7 +190,7 @@ struct NetworkModel {
     /// Closes every running job's stretch and writes `/links`: the `busiestLinks` leaf-spine
     /// links by mean utilisation (ties: pool, then link order), one point per interval.
     mutating func finalize(at endNs: SimTimeNs) {
-        for s in slotDemand.indices where slotDemand[s] != nil { closeStretch(slot: s, nowNs: endNs) }
+        for s in slots.indices where slots[s]?.onFabric == true { closeStretch(slot: s, nowNs: endNs) }
         for p in fabrics.indices { advanceLinks(pool: p, to: endNs) }
         let buckets = endNs > 0 ? Int((endNs - 1) / sampleIntervalNs) + 1 : 0
         var ranked: [(mean: Double, pool: Int, k: Int)] = []

@@ -108,4 +108,27 @@ import Testing
                 """)
         }
     }
+
+    /// A job's communication share is its own: the time-weighted exposed share of its
+    /// `/collectives` stretches, and 0 for a job with none, even in a slot a communicating job
+    /// used before it (slots are recycled).
+    @Test func communicationShareBelongsToItsJob() throws {
+        let s = try shippedScenario("Scenarios/city-center.yaml", ["horizon=1d", "io.model=fabric"])
+        let sink = CollectingSink()
+        _ = try CenterRun.run(s, sink: sink)
+        var exposed: [Int64: Double] = [:], run: [Int64: Double] = [:]
+        for c in sink.collectives {
+            let ns = Double(c.endNs - c.startNs)
+            exposed[c.job, default: 0] += ns * c.exposedShare
+            run[c.job, default: 0] += ns
+        }
+        #expect(!run.isEmpty && sink.jobs.count > run.count)
+        for j in sink.jobs {
+            if let r = run[j.id], r > 0 {
+                #expect(abs(j.communicationShare - exposed[j.id]! / r) < 1e-9, "job \(j.id)")
+            } else {
+                #expect(j.communicationShare == 0, "job \(j.id) has no all-reduce but a share of \(j.communicationShare)")
+            }
+        }
+    }
 }
