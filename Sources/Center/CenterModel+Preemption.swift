@@ -25,7 +25,6 @@ extension CenterModel {
         slotRunStart[slot] = -1
         network?.stop(slot: slot, nowNs: now)
         storage?.stop(slot: slot, nowNs: now)
-        if spec.kind == .inference { recordDeployment(slot: slot, started: false, now: now) }
         slotPreemptions[slot] += 1
         preemptionsTotal += 1
         count(spec, waiting: 0, running: -1, busyMilli: 0)

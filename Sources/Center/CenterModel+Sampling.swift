@@ -72,7 +72,8 @@ extension CenterModel {
         }
         for s in saving { queued(Int(s)) }
         // Running jobs in id order (slot order depends on which slots were freed first).
-        let runningSlots = (0..<slotID.count).filter { slotRunStart[$0] >= 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
+        alive += finalizeServices(at: endNs)
+        let runningSlots = (0..<slotID.count).filter { slotRunStart[$0] >= 0 && serviceOfSlot[$0] < 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
         for s in runningSlots.sorted(by: { slotID[$0] < slotID[$1] }) {
             let spec = slotSpec[s]
             let ranNs = endNs - slotRunStart[s]

@@ -8,7 +8,7 @@ extension CenterModel {
     /// Sets a running job's speed from the jobs sharing its devices, 1 / (1 + Σ slowdowns), its
     /// elastic size, and the slower of its all-reduce on the shared fabric and its storage stream.
     mutating func refreshRate(slot: Int, now: SimTimeNs) {
-        guard slotRunStart[slot] >= 0 else { return }
+        guard slotRunStart[slot] >= 0, serviceOfSlot[slot] < 0 else { return }
         let spec = slotSpec[slot]
         let pool = pools[Int(spec.pool)]
         var slowdown = 0.0

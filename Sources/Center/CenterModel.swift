@@ -1,3 +1,4 @@
+import Scenario
 import Production
 import Release
 import Scheduling
@@ -22,7 +23,7 @@ struct PreemptionCost {
 /// accelerators at once) and samples utilisation. Results therefore never depend on the order of
 /// same-time events (checked by the kernel's tie-permutation mode).
 struct CenterModel: EventHandler {
-    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass, wakeUp, checkpointSaved, ingestDone }
+    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass, wakeUp, checkpointSaved, ingestDone, serviceTick, replicaReady, serviceWake }
     static let passPriority: UInt8 = 255
 
     var pools: [AcceleratorPool]
@@ -107,12 +108,34 @@ struct CenterModel: EventHandler {
     var storage: StorageModel?
     /// Network bandwidth of one server of each pool (bytes/s), for a job's reach to storage.
     var poolServerNetworkBytesPerS: [Double] = []
-    /// The model registry (versions from finished model-building jobs), and the replicas of
-    /// each service (application and model) serving now (looked up, never iterated).
+    /// The model registry (versions from finished model-building jobs).
     var registry: ModelRegistry?
-    var servingReplicas: [Int32: Int32] = [:]
     /// Slots whose ingest completed at this instant.
     var ingestedNow: [Int32] = []
+
+    // The release side (`CenterModel+Services`): online services and their replicas.
+    var services: [ServiceState] = []
+    /// The service whose replica a slot holds, or -1 for batch jobs.
+    var serviceOfSlot: [Int16] = []
+    /// Services per (application, model) served (looked up, never iterated).
+    var servicesOfModel: [Int32: [Int]] = [:]
+    var release = ReleaseSpec()
+    /// Most replicas each service can ever hold (its pool and the lending pools).
+    var maxReplicas: [Int] = []
+    /// Lending pools, and each pool's accelerator model (a service borrows only its own model).
+    var lendingPools: [Int] = []
+    var poolAccelerators: [String] = []
+    var lendingMaxAccelerators = 0
+    var lentAccelerators = 0
+    var unplacedReplicas = 0
+    var serviceWarnings: [String] = []
+    var preemptedForLending: Int64 = 0
+    var pullBytesPerS = 10e9
+    var loadBytesPerS = 50e9
+    var horizonNs: SimTimeNs = SimTime.never
+    /// Replicas whose model pull, or cold start, ended at this instant.
+    var pulledNow: [Int32] = []
+    var readyNow: [Int32] = []
 
     init(pools: [AcceleratorPool], poolNames: [String], policy make: () -> any SchedulingPolicy, sources: [any JobSource],
          listed: [JobSpec], names: DemandNames, sink: any RecordSink, preemptionCost: PreemptionCost = PreemptionCost(),
@@ -150,8 +173,9 @@ struct CenterModel: EventHandler {
 
     var hasPendingWork: Bool { waiting > 0 }
 
-    /// Schedules the first arrival of every source and the initial sample.
+    /// Schedules the first arrival of every source, the services' go-live and the initial sample.
     mutating func prime(_ kernel: Kernel) {
+        primeServices(kernel)
         for (i, g) in sources.enumerated() {
             nextOfSource[i] = g.next()
             if let j = nextOfSource[i] { kernel.schedule(Event(kind: Kind.sourceArrival.rawValue, subject: Int32(i)), atNs: j.submitNs) }
@@ -206,6 +230,17 @@ struct CenterModel: EventHandler {
             lastActivityNs = kernel.nowNs
             ingestedNow.append(event.subject)
             requestPass(kernel)
+        case .serviceTick:
+            serviceTicked(Int(event.subject), kernel: kernel)
+            requestPass(kernel)
+        case .serviceWake:
+            services[Int(event.subject)].dirty = true
+            requestPass(kernel)
+        case .replicaReady:
+            let slot = Int(event.subject)
+            guard serviceOfSlot[slot] >= 0, slotID[slot] == event.tag else { return }
+            readyNow.append(event.subject)
+            requestPass(kernel)
         }
     }
 
@@ -255,10 +290,10 @@ struct CenterModel: EventHandler {
         r.communicationShare = network?.communicationShare(slot: slot) ?? 0
         r.ingestNs = storage?.ingestNs(slot: slot) ?? 0
         sink.record(job: r)
-        if spec.kind == .inference { recordDeployment(slot: slot, started: false, now: now) }
         let builds = spec.kind == .training || spec.kind == .fineTuning || spec.kind == .compression
         if let v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: slotID[slot], atNs: now) {
             sink.record(model: v)
+            offer(v)
         }
         for other in sharers { refreshRate(slot: Int(other), now: now) }
     }
@@ -270,6 +305,7 @@ struct CenterModel: EventHandler {
         let now = kernel.nowNs
         advanceStatistics(to: now)
         settleInstant(now: now)
+        stepServices(kernel)
         for p in policies.indices { dispatch(pool: p, kernel: kernel) }
         settleSharedResources(kernel)
         flushPendingEnds(kernel)
@@ -331,6 +367,7 @@ struct CenterModel: EventHandler {
             if ingestedNow.count > 1 { ingestedNow.sort { slotID[Int($0)] < slotID[Int($1)] } }
             for slot in ingestedNow {
                 storage?.finishIngest(slot: Int(slot), nowNs: now)
+                if serviceOfSlot[Int(slot)] >= 0 { pulledNow.append(slot); continue }
                 if !startCommunicating(slot: Int(slot), now: now) { refreshRate(slot: Int(slot), now: now) }
             }
             ingestedNow.removeAll(keepingCapacity: true)
@@ -373,10 +410,7 @@ struct CenterModel: EventHandler {
         // The job's work is its duration at rate 1 (one ns of work per ns); it waits at rate 0.
         let (activity, _) = activities.start(work: Double(spec.durationNs), ratePerNs: 0, nowNs: spec.submitNs)
         let slot = Int(activity.raw)
-        if slot == slotID.count {
-            slotID.append(0); slotSpec.append(spec); slotRunStart.append(-1); slotFirstStart.append(-1)
-            slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0); slotServers.append(0); slotLeaves.append(0); slotBorrowed.append(false); slotHeld.append(0); slotSegmentStart.append(0)
-        }
+        ensureSlot(slot, spec)
         slotID[slot] = id
         slotSpec[slot] = spec
         slotRunStart[slot] = -1
@@ -409,7 +443,6 @@ struct CenterModel: EventHandler {
                 g.waitSumNs += Double(wait)
             }
         }
-        if slotSpec[slot].kind == .inference { recordDeployment(slot: slot, started: true, now: now) }
         // A job that ingests first, or whose all-reduce goes on the fabric, waits (rate 0) for
         // the instant's settle to price it.
         let p = Int(slotSpec[slot].pool)
@@ -454,13 +487,11 @@ struct CenterModel: EventHandler {
         }
     }
 
-    /// A service replica started or stopped: one `/deployments` row.
-    mutating func recordDeployment(slot: Int, started: Bool, now: SimTimeNs) {
-        let spec = slotSpec[slot]
-        let key = ApplicationModelKey.of(application: spec.application, model: spec.model)
-        let n = servingReplicas[key, default: 0] + (started ? 1 : -1)
-        servingReplicas[key] = n
-        sink.record(deployment: DeploymentEvent(timeNs: now, application: spec.application, model: spec.model, pool: spec.pool,
-                                                job: slotID[slot], event: started ? 0 : 1, replicas: n))
+    /// Grows the per-slot arrays to hold `slot` (a new fluid activity).
+    mutating func ensureSlot(_ slot: Int, _ spec: JobSpec) {
+        guard slot == slotID.count else { return }
+        slotID.append(0); slotSpec.append(spec); slotRunStart.append(-1); slotFirstStart.append(-1)
+        slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0); slotServers.append(0); slotLeaves.append(0)
+        slotBorrowed.append(false); slotHeld.append(0); slotSegmentStart.append(0); serviceOfSlot.append(-1)
     }
 }

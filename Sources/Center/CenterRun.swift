@@ -10,6 +10,9 @@ public struct RunResult: Sendable {
     public var stopReason: StopReason
     /// The first few rejection messages (all are counted in the summary and listed in the trace).
     public var rejectionMessages: [String]
+    /// Services that cannot be deployed as asked (replicas larger than every pool they may use,
+    /// or a peak-sized deployment that does not fit).
+    public var serviceWarnings: [String] = []
     /// Random streams whose 32-bit GSL seeds collided and were re-mixed.
     public var seedCollisions: [String]
     /// Names behind the indices in the records.
@@ -43,7 +46,10 @@ public enum CenterRun {
         model.network = FabricPlan.network(scenario, sink: sink)
         model.storage = scenario.io.storage.map { StorageModel(system: $0.system) }
         model.poolServerNetworkBytesPerS = demand.pools.map { $0.server.networkBandwidthBytesPerS }
-        model.registry = ModelRegistry(servedModels: demand.applicationProfiles.flatMap { app in app.services.map { (app.index, $0.modelIndex) } })
+        let forms: [ReleaseSpec.Policy: ReleaseForm] = [.deploy: .service, .api: .api, .file: .modelFile]
+        model.registry = ModelRegistry(servedModels: demand.applicationProfiles.flatMap { app in app.services.map { (app.index, $0.modelIndex) } },
+                                       servedForm: forms[scenario.release.policy]!)
+        model.configureServices(scenario, demand: demand, streams: streams, horizonNs: horizonNs)
         if let names = sink as? DemandNamesReceiver { names.receive(demand.names) }
         var options = kernelOptions
         if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
@@ -83,11 +89,13 @@ public enum CenterRun {
         summary.preemptions = model.preemptionsTotal
         summary.network = model.network?.summary ?? [("model", .text(scenario.io.model.rawValue))]
         summary.storage = model.storage?.summary(endNs: endNs) ?? []
-        (summary.services, summary.serving) = ServingFigures.summary(demand.applicationProfiles, pools: demand.pools, endNs: endNs)
+        (summary.services, summary.serving) = model.servingSummary(endNs: endNs, names: demand.names)
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs,
                                sharingCapacities: pools.map(\.sharing.oversubscription), quotas: spec.quotas)
-        return RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,
-                         seedCollisions: streams.collisions, names: demand.names, traceReports: demand.traceReports)
+        var result = RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,
+                               seedCollisions: streams.collisions, names: demand.names, traceReports: demand.traceReports)
+        result.serviceWarnings = model.serviceWarnings
+        return result
     }
 }
 

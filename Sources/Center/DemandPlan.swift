@@ -6,7 +6,8 @@ import Workloads
 
 /// A scenario's demand and pools, ready for a run: the pools (groups of servers sharing an
 /// accelerator model), the job sources in tie-rule order (job classes, then each application's
-/// job-mix lines, then each application's services), the listed jobs, and the names behind
+/// job-mix lines), the listed jobs, the applications' services (replicas come from the run's
+/// release model), and the names behind
 /// the indices jobs carry.
 public struct DemandPlan {
     public var pools: [PoolView]
@@ -146,10 +147,7 @@ public struct DemandPlan {
                                                io: io, streams: streams, horizonNs: horizonNs))
             }
         }
-        for profile in profiles where !profile.services.isEmpty {
-            sources.append(ServiceDeployments(profile, source: Int32(sources.count), pools: pools, horizonNs: horizonNs,
-                                              pullModels: io.defersStorage))
-        }
+        names.services = profiles.flatMap { $0.services.map(\.name) }
         for trace in scenario.workload.traces {
             let poolIndex = trace.pool.flatMap { p in pools.firstIndex { $0.name == p } } ?? 0
             let (imported, report) = try trace.jobs(pool: pools[poolIndex], io: io)

@@ -146,6 +146,8 @@ public protocol RecordSink: AnyObject {
     func record(collective: CollectiveRecord)
     func record(model: ModelVersion)
     func record(deployment: DeploymentEvent)
+    /// A sampled request of a request-level service.
+    func record(request: RequestRecord)
     /// The `/links` series, once at the end of the run: link names and their samples.
     func record(links names: [String], samples: [LinkSample])
 }
@@ -156,6 +158,7 @@ extension RecordSink {
     public func record(collective: CollectiveRecord) {}
     public func record(model: ModelVersion) {}
     public func record(deployment: DeploymentEvent) {}
+    public func record(request: RequestRecord) {}
     public func record(links names: [String], samples: [LinkSample]) {}
 }
 
@@ -189,21 +192,51 @@ public struct CollectiveRecord: Sendable, Equatable {
     }
 }
 
-/// One row of `/deployments`: a service replica started or stopped serving, and how many
-/// replicas of that service (application and model) serve after it.
+/// One row of `/deployments`: a service replica placed (its cold start begins), ready (it
+/// serves from now on) or stopped, with the service's ready replicas after it.
 public struct DeploymentEvent: Sendable, Equatable {
+    /// What happened to the replica.
+    public enum Kind: Int8, Sendable {
+        case placed = 0, stopped = 1, ready = 2
+    }
+
     public var timeNs: SimTimeNs
     public var application: Int16
     public var model: Int16
     public var pool: Int16
     public var job: Int64
-    /// 0: started, 1: stopped (ended or preempted).
+    /// A ``Kind`` raw value: 0 placed, 1 stopped, 2 ready.
     public var event: Int8
+    /// Ready replicas of the service after the event.
     public var replicas: Int32
+    /// The service (``DemandNames/services``).
+    public var service: Int16 = -1
+    /// The model version the replica serves (0: the one present before the run).
+    public var version: Int32 = 0
+    /// Whether the replica runs on accelerators lent by another pool.
+    public var borrowed = false
+    /// On ready rows: the cold start (pulling and loading the model), else 0.
+    public var coldStartNs: SimTimeNs = 0
 
     public init(timeNs: SimTimeNs, application: Int16, model: Int16, pool: Int16, job: Int64, event: Int8, replicas: Int32) {
         self.timeNs = timeNs; self.application = application; self.model = model; self.pool = pool
         self.job = job; self.event = event; self.replicas = replicas
+    }
+}
+
+/// One row of `/requests`: a request of a request-level service (sampled).
+public struct RequestRecord: Sendable, Equatable {
+    public var service: Int16
+    public var replica: Int32
+    public var arrivalNs: SimTimeNs
+    public var startNs: SimTimeNs
+    /// When its first output (token) was ready.
+    public var firstOutputNs: SimTimeNs
+    public var endNs: SimTimeNs
+
+    public init(service: Int16, replica: Int32, arrivalNs: SimTimeNs, startNs: SimTimeNs, firstOutputNs: SimTimeNs, endNs: SimTimeNs) {
+        self.service = service; self.replica = replica; self.arrivalNs = arrivalNs; self.startNs = startNs
+        self.firstOutputNs = firstOutputNs; self.endNs = endNs
     }
 }
 
@@ -237,12 +270,14 @@ public final class CollectingSink: RecordSink {
     public private(set) var collectives: [CollectiveRecord] = []
     public private(set) var models: [ModelVersion] = []
     public private(set) var deployments: [DeploymentEvent] = []
+    public private(set) var requests: [RequestRecord] = []
     public private(set) var linkNames: [String] = []
     public private(set) var linkSamples: [LinkSample] = []
     public init() {}
     public func record(collective: CollectiveRecord) { collectives.append(collective) }
     public func record(model: ModelVersion) { models.append(model) }
     public func record(deployment: DeploymentEvent) { deployments.append(deployment) }
+    public func record(request: RequestRecord) { requests.append(request) }
     public func record(links names: [String], samples: [LinkSample]) { linkNames = names; linkSamples = samples }
     public func record(job: JobRecord) { jobs.append(job) }
     public func record(utilization: UtilizationSample) { samples.append(utilization) }

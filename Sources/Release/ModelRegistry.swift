@@ -6,8 +6,16 @@ public enum ReleaseForm: Int8, Sendable, CaseIterable {
     case modelFile = 0
     /// An online service (its application serves this model).
     case service = 1
+    /// A development API over a shared endpoint (the services keep the version they serve).
+    case api = 2
 
-    public var name: String { self == .modelFile ? "model_file" : "service" }
+    public var name: String {
+        switch self {
+        case .modelFile: return "model_file"
+        case .service: return "service"
+        case .api: return "api"
+        }
+    }
 }
 
 /// One model version: which model of which application, which job produced it, when, and how
@@ -33,16 +41,19 @@ public struct ModelVersion: Sendable, Equatable {
 
 /// The model registry (the release pipeline's first step): every model-building job that
 /// completes (training, fine-tuning, compression) registers a new version of its model; the
-/// release policy offers it as an online service when its application serves that model, else
-/// as a model file. (Rolling and canary updates of the serving replicas are to come.)
+/// release policy offers it as `servedForm` (an online service by default: the serving
+/// replicas then roll to it) when its application serves that model, else as a model file.
 public struct ModelRegistry: Sendable {
     /// (application, model) pairs that an online service serves.
     let served: Set<Int32>
     var versions: [Int32: Int32] = [:]
     public private(set) var released: Int64 = 0
+    /// What a version of a served model becomes.
+    public let servedForm: ReleaseForm
 
-    public init(servedModels: [(application: Int16, model: Int16)]) {
+    public init(servedModels: [(application: Int16, model: Int16)], servedForm: ReleaseForm = .service) {
         served = Set(servedModels.map { Self.key($0.application, $0.model) })
+        self.servedForm = servedForm
     }
 
     static func key(_ a: Int16, _ m: Int16) -> Int32 { ApplicationModelKey.of(application: a, model: m) }
@@ -55,6 +66,6 @@ public struct ModelRegistry: Sendable {
         versions[k] = v
         released += 1
         return ModelVersion(application: application, model: model, version: v, sourceJob: job, releaseNs: atNs,
-                            form: served.contains(k) ? .service : .modelFile)
+                            form: served.contains(k) ? servedForm : .modelFile)
     }
 }

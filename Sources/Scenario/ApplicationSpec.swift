@@ -298,10 +298,18 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
     public var latencyTarget: TimeQuantity
     public var acceleratorsPerReplica: Int
     public var precision: Precision
+    /// Replicas follow the load when present; otherwise sized for the cycle's peak.
+    public var autoscale: AutoscaleSpec?
+    /// Rate level (formulas per interval) or request level (every request simulated).
+    public var fidelity: ServingFidelity
+    /// Request level: how long an unfilled batch waits for more requests.
+    public var maxWait: TimeQuantity
+    /// Request level: share of requests written to `/requests` (every k-th).
+    public var requestSample: Double
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model, tenant, pool, start, requestsPerSecond, tokensPerRequest, flopsPerPass, bytesPerRequest, maxBatch, latencyTarget,
-             acceleratorsPerReplica, precision
+             acceleratorsPerReplica, precision, autoscale, fidelity, maxWait, requestSample
     }
 
     public init(from decoder: any Decoder) throws {
@@ -319,7 +327,14 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         latencyTarget = try c.decode(TimeQuantity.self, forKey: .latencyTarget) { $0.baseUnits <= 0 ? "must be positive" : nil }
         acceleratorsPerReplica = try c.decode(Int.self, forKey: .acceleratorsPerReplica, default: 1) { $0 < 1 || $0 > 1024 ? "must be between 1 and 1024" : nil }
         precision = try c.decode(Precision.self, forKey: .precision, default: .fp16)
+        autoscale = try c.decodeIfPresent(AutoscaleSpec.self, forKey: .autoscale)
+        fidelity = try c.decode(ServingFidelity.self, forKey: .fidelity, default: .rate)
+        maxWait = try c.decode(TimeQuantity.self, forKey: .maxWait, default: TimeQuantity(baseUnits: 5_000_000)) { $0.baseUnits < 0 ? "must not be negative" : nil }
+        requestSample = try c.decode(Double.self, forKey: .requestSample, default: 0.01) { $0 >= 0 && $0 <= 1 ? nil : "must be between 0 and 1" }
     }
+
+    /// Bytes of the model file a replica pulls and loads (its weights at the serving precision).
+    public func modelFileBytes(for model: ModelSpec) -> Double { Double(model.parameters.baseUnits) * precision.bytesPerElement }
 
     /// The per-request work on the roofline, given the served model.
     public func work(for model: ModelSpec) -> InferenceWork {

@@ -17,9 +17,11 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var io: IOSpec
     public var workload: WorkloadSpec
     public var scheduling: SchedulingSpec
+    /// The release pipeline: what new model versions become and how services move to them.
+    public var release: ReleaseSpec
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, seed, horizon, catalog, cluster, io, workload, scheduling
+        case name, seed, horizon, catalog, cluster, io, workload, scheduling, release
     }
 
     public init(from decoder: any Decoder) throws {
@@ -37,7 +39,9 @@ public struct Scenario: Codable, Sendable, Equatable {
         io = try c.decode(IOSpec.self, forKey: .io, default: IOSpec())
         workload = try c.decode(WorkloadSpec.self, forKey: .workload)
         scheduling = try c.decode(SchedulingSpec.self, forKey: .scheduling, default: SchedulingSpec())
+        release = try c.decode(ReleaseSpec.self, forKey: .release, default: ReleaseSpec())
         try checkCluster(c)
+        try checkRelease(c)
         if io.model != .fabric {
             let classes = workload.classes.enumerated().filter { $0.element.allreduce != nil }.map { "workload.classes[\($0.offset)].allreduce" }
             let jobs = workload.jobs.enumerated().filter { $0.element.allreduce != nil }.map { "workload.jobs[\($0.offset)].allreduce" }
@@ -112,6 +116,16 @@ public struct Scenario: Codable, Sendable, Equatable {
         for (i, j) in workload.jobs.enumerated() {
             try check(j.accepts) { try w.superDecoder(forKey: .jobs, item: i).container(keyedBy: ListedJobSpec.CodingKeys.self).superDecoder(forKey: .accepts) }
         }
+    }
+
+    /// Pools named by `release.lendingPools` exist.
+    func checkRelease(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        let pools = cluster.poolNames
+        guard let bad = release.lendingPools.firstIndex(where: { !pools.contains($0) }) else { return }
+        let name = release.lendingPools[bad]
+        let r = try c.nestedContainer(keyedBy: ReleaseSpec.CodingKeys.self, forKey: .release)
+        let d = try r.superDecoder(forKey: .lendingPools, item: bad)
+        throw d.scenarioError("unknown pool '\(name)' in \(d.scenarioPath)\(didYouMean(name, among: pools)); the cluster's pools are \(pools.joined(separator: ", "))")
     }
 
     /// Applications have unique names, pinned pools exist, and services run until a horizon.

@@ -33,7 +33,7 @@ public struct TraceMetadata: Sendable {
 public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// The schema this writer produces.
     public static let schemaName = "iccsim-trace"
-    public static let schemaVersion = "1.3.0"
+    public static let schemaVersion = "1.4.0"
 
     private let file: hid_t
     private var groups: [hid_t] = []
@@ -65,6 +65,14 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private let depApplication, depModel, depPool: TraceColumn<Int16>
     private let depEvent: TraceColumn<Int8>
     private let depReplicas: TraceColumn<Int32>
+    private let depService: TraceColumn<Int16>
+    private let depVersion: TraceColumn<Int32>
+    private let depBorrowed: TraceColumn<Int8>
+    private let depColdStart: TraceColumn<Int64>
+    // /requests (request-level services, sampled)
+    private let reqService: TraceColumn<Int16>
+    private let reqReplica: TraceColumn<Int32>
+    private let reqArrival, reqStart, reqFirst, reqEnd: TraceColumn<Int64>
     // /links
     private let linkTime: TraceColumn<Int64>
     private let linkIndex: TraceColumn<Int32>
@@ -104,9 +112,11 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             let links = try H5.createGroup(file, "links")
             let models = try H5.createGroup(file, "models")
             let deployments = try H5.createGroup(file, "deployments")
-            groups = [jobs, util, dict, utilPools, utilTenants, coll, links, models, deployments]
+            let requests = try H5.createGroup(file, "requests")
+            groups = [jobs, util, dict, utilPools, utilTenants, coll, links, models, deployments, requests]
+            try H5.setAttribute(requests, "long_name", "sampled requests of request-level services (every k-th, services' requestSample)")
             try H5.setAttribute(models, "long_name", "one row per model version registered by a finished training, fine-tuning or compression job")
-            try H5.setAttribute(deployments, "long_name", "one row per service replica start or stop, with the service's replicas after it")
+            try H5.setAttribute(deployments, "long_name", "one row per service replica placed, ready or stopped, with the service's ready replicas after it")
             try H5.setAttribute(coll, "long_name", "one row per stretch of a job's run at one all-reduce speed (io.model: fabric)")
             try H5.setAttribute(links, "long_name", "mean utilisation of the busiest leaf-spine links per sample interval (io.model: fabric)")
             try H5.setAttribute(utilPools, "long_name", "each pool's state at the end of every instant at which it changed")
@@ -158,13 +168,23 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             modelSource = try col(models, "source_job", "1", "the job that produced it (/jobs/id)")
             modelRelease = try col(models, "release_ns", "ns", "when it was registered and released")
             modelForm = try col(models, "form", "1", "how it is offered, decoded by /dictionaries/release_form")
-            depTime = try col(deployments, "time_ns", "ns", "time of the start or stop")
+            depTime = try col(deployments, "time_ns", "ns", "time of the event")
             depApplication = try col(deployments, "application", "1", "application, decoded by /dictionaries/application")
             depModel = try col(deployments, "model", "1", "model served, decoded by /dictionaries/model")
             depPool = try col(deployments, "pool", "1", "pool of the replica, decoded by /dictionaries/pool")
             depJob = try col(deployments, "job", "1", "the replica's job (/jobs/id)")
-            depEvent = try col(deployments, "event", "1", "0: the replica started serving, 1: it stopped")
-            depReplicas = try col(deployments, "replicas", "1", "replicas of the service (application and model) serving after the event")
+            depEvent = try col(deployments, "event", "1", "what happened, decoded by /dictionaries/deployment_event (0 placed, 1 stopped, 2 ready)")
+            depReplicas = try col(deployments, "replicas", "1", "ready replicas of the service after the event")
+            depService = try col(deployments, "service", "1", "service, decoded by /dictionaries/service")
+            depVersion = try col(deployments, "version", "1", "model version the replica serves (0: the one present before the run)")
+            depBorrowed = try col(deployments, "borrowed", "1", "1 when the replica runs on accelerators lent by another pool")
+            depColdStart = try col(deployments, "cold_start_ns", "ns", "on ready rows: pulling and loading the model since placement; else 0")
+            reqService = try col(requests, "service", "1", "service, decoded by /dictionaries/service")
+            reqReplica = try col(requests, "replica", "1", "replica of the service that served it (numbered as replicas join)")
+            reqArrival = try col(requests, "arrival_ns", "ns", "arrival time")
+            reqStart = try col(requests, "start_ns", "ns", "when its batch started")
+            reqFirst = try col(requests, "first_output_ns", "ns", "when its first output (token) was ready")
+            reqEnd = try col(requests, "end_ns", "ns", "when its batch ended")
             linkTime = try col(links, "time_ns", "ns", "start of the sample interval")
             linkIndex = try col(links, "link", "1", "link, decoded by /dictionaries/link")
             linkUtilization = try col(links, "utilization", "1", "mean load / capacity over the interval")
@@ -180,13 +200,15 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
                        jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobCommunication, jobIngest,
                        collJob, collPool, collAlgorithm, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed,
                        modelApplication, modelModel, modelVersion, modelSource, modelRelease, modelForm,
-                       depTime, depApplication, depModel, depPool, depJob, depEvent, depReplicas,
+                       depTime, depApplication, depModel, depPool, depJob, depEvent, depReplicas, depService, depVersion, depBorrowed, depColdStart,
+                       reqService, reqReplica, reqArrival, reqStart, reqFirst, reqEnd,
                        linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning]
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "job_kind", JobKind.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "policy", SchedulingPolicies.names.enumerated().map { (Int64($0.offset), $0.element) })
             try writeDictionary(dict, "release_form", ReleaseForm.allCases.map { (Int64($0.rawValue), $0.name) })
+            try writeDictionary(dict, "deployment_event", [(0, "placed"), (1, "stopped"), (2, "ready")])
             try writeDictionary(dict, "collective_algorithm", CollectiveAlgorithm.allCases.enumerated().map { (Int64($0.offset), $0.element.rawValue) })
         } catch {
             for g in groups { H5Gclose(g) }
@@ -222,6 +244,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try list("model", names.models)
             try list("pool", names.pools)
             try list("accelerator_type", types)
+            try list("service", names.services)
         } catch { firstError = error }
     }
 
@@ -294,6 +317,22 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try depJob.append(d.job)
             try depEvent.append(d.event)
             try depReplicas.append(d.replicas)
+            try depService.append(d.service)
+            try depVersion.append(d.version)
+            try depBorrowed.append(d.borrowed ? 1 : 0)
+            try depColdStart.append(d.coldStartNs)
+        } catch { firstError = error }
+    }
+
+    public func record(request q: RequestRecord) {
+        guard firstError == nil else { return }
+        do {
+            try reqService.append(q.service)
+            try reqReplica.append(q.replica)
+            try reqArrival.append(q.arrivalNs)
+            try reqStart.append(q.startNs)
+            try reqFirst.append(q.firstOutputNs)
+            try reqEnd.append(q.endNs)
         } catch { firstError = error }
     }
 

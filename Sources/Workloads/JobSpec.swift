@@ -52,6 +52,8 @@ public struct JobSpec: Sendable, Equatable {
 
     /// The source index used for explicitly listed jobs (after every other source).
     public static let listSource: Int32 = .max
+    /// The source of online services' replicas (created by the center's release model).
+    public static let serviceSource: Int32 = .max - 1
 
     public init(submitNs: SimTimeNs, accelerators: Int32, durationNs: SimTimeNs, source: Int32, sequence: Int64,
                 application: Int16 = -1, tenant: Int16 = -1, model: Int16 = -1, pool: Int16 = 0,
@@ -151,6 +153,8 @@ public struct DemandNames: Sendable, Equatable {
     public var pools: [String] = []
     /// Each pool's accelerator (catalog name), parallel to `pools`.
     public var poolAccelerators: [String] = []
+    /// Online services, in application order then each application's order.
+    public var services: [String] = []
 
     public init() {}
 

@@ -50,6 +50,17 @@ workload:
     - {include: applications/smart-logistics.yaml, scale: 3}
     - {include: applications/smart-agriculture-forestry.yaml, scale: 3}
 
+# Release: a service goes live once a job of the month has trained (or fine-tuned) its model,
+# then rolls its replicas to the newest version at most once a day; the LLM assistants scale
+# with their load and borrow A100 training accelerators at their peaks (docs/release.md).
+release:
+  firstVersion: trained
+  update: rolling
+  surge: 2
+  cadence: 1d
+  lendingPools: [training-a100]
+  lendingMaxAccelerators: 256
+
 scheduling:
   policy: fifo
   # Used by the quota policy (--policy quota): public services and research are guaranteed

@@ -64,6 +64,7 @@ struct RunCommand: ParsableCommand {
             try writer.close()
             let wall = wallSeconds() - t0
             for m in result.rejectionMessages { note("warning: rejected at submission: \(m)") }
+            for m in result.serviceWarnings { note("warning: \(m)") }
             for (name, r) in result.traceReports {
                 var parts: [String] = []
                 if r.fractionalRequests > 0 { parts.append("\(r.fractionalRequests) ask for a fraction of a GPU (they share devices)") }

@@ -53,8 +53,10 @@ import Workloads
         #expect(runs[runs.count * 99 / 100] > 20 * medianRun, "p99 \(runs[runs.count * 99 / 100]) s")
         #expect(sizes.last! >= 128, "the largest job has \(sizes.last!) accelerators")
 
-        // Every job is accounted for, and every application and job kind shows up.
-        #expect(Int64(sink.jobs.count) == result.summary.jobsSubmitted)
+        // Every job is accounted for (batch jobs in jobs_submitted, service replicas in
+        // /deployments), and every application and job kind shows up.
+        let replicas = sink.deployments.filter { $0.event == 0 }.count
+        #expect(replicas > 0 && Int64(sink.jobs.count) == result.summary.jobsSubmitted + Int64(replicas))
         #expect(Set(sink.jobs.map(\.application)) == Set((0..<11).map { Int16($0) }))
         for kind in JobKind.allCases where kind != .generic {
             #expect(sink.jobs.contains { $0.kind == kind }, "no \(kind.name) job")

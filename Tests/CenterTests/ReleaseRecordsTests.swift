@@ -11,7 +11,7 @@ import Workloads
     /// Every completed training, fine-tuning or compression job registers exactly one version of
     /// its application's model, numbered 1, 2, ... per model in completion order, offered as a
     /// service exactly when its application serves that model; deployment rows count the
-    /// service replicas up and down, never below zero, one start per inference job started.
+    /// service's ready replicas up and down, never below zero, one placement per inference job.
     @Test func modelsAndDeploymentsOfTheCityCenter() throws {
         let s = try shippedScenario("Scenarios/city-center.yaml", ["horizon=1d"])
         let sink = CollectingSink()
@@ -30,14 +30,18 @@ import Workloads
         let served = Set(apps.flatMap { a in a.services.map { "\(a.index)/\($0.modelIndex)" } })
         #expect(sink.models.allSatisfy { ($0.form == .service) == served.contains("\($0.application)/\($0.model)") })
         #expect(sink.models.contains { $0.form == .service } && sink.models.contains { $0.form == .modelFile })
-        var replicas: [String: Int32] = [:]
+        // Deployment rows: the ready count moves by one on ready rows and on stops of ready
+        // replicas; every placed replica is one inference job row.
+        var ready: [Int16: Int32] = [:]
+        var readyJobs: Set<Int64> = []
         for d in sink.deployments {
-            let k = "\(d.application)/\(d.model)"
-            replicas[k, default: 0] += d.event == 0 ? 1 : -1
-            #expect(d.replicas == replicas[k]! && d.replicas >= 0)
+            if d.event == 2 { ready[d.service, default: 0] += 1; readyJobs.insert(d.job) }
+            if d.event == 1 && readyJobs.remove(d.job) != nil { ready[d.service, default: 0] -= 1 }
+            #expect(d.replicas == ready[d.service, default: 0] && d.replicas >= 0)
         }
-        let startedInference = sink.jobs.filter { $0.kind == .inference && $0.startNs >= 0 }.count
-        #expect(sink.deployments.filter { $0.event == 0 }.count == startedInference && startedInference > 0)
+        let inference = sink.jobs.filter { $0.kind == .inference }
+        #expect(sink.deployments.filter { $0.event == 0 }.count == inference.count && !inference.isEmpty)
+        #expect(Set(inference.map(\.id)).count == inference.count)
         #expect(result.summary.jobsCompleted > 0)
     }
 }

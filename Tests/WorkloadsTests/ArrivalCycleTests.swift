@@ -78,25 +78,4 @@ import Testing
         #expect(trials.filter { abs(Double($0.durationNs) * 3 / Double(full) - 1) < 1e-6 }.count == 6)
         #expect(g.next()!.submitNs > trials[0].submitNs)
     }
-
-    /// Services deploy the replicas the roofline asks for at the cycle's peak, each to the horizon.
-    @Test func servicesDeployRooflineReplicas() {
-        let l4 = AcceleratorCatalog.builtIn(named: "L4")!
-        let pool = PoolView(name: "inference", role: .inference, accelerator: l4, server: ServerCatalog.builtIn(named: "pcie-l4-8")!, capacity: 64)
-        let work = InferenceWork(flopsPerRequest: 165e9, weightBytes: 87e6, bytesPerRequest: 20e6, precision: .int8)
-        let service = ServiceProfile(name: "cam", modelIndex: 0, tenant: 0, pool: 0, startNs: 0, requestsPerSecond: 500, work: work,
-                                     maxBatch: 32, latencyTargetS: 0.1, acceleratorsPerReplica: 1)
-        let cycle = ArrivalCycle(diurnal: (0..<24).map { $0 < 12 ? 0.5 : 1.5 }, weekly: Array(repeating: 1, count: 7))
-        let app = ApplicationProfile(name: "a", index: 0, cycle: cycle, jobMix: [], services: [service])
-        let horizon: SimTimeNs = 86_400_000_000_000
-        let d = ServiceDeployments(app, source: 1, pools: [pool], horizonNs: horizon)
-        var jobs: [JobSpec] = []
-        while let j = d.next() { jobs.append(j) }
-        let expected = work.replicasNeeded(requestRatePerS: 500 * 1.5, maxBatch: 32, latencyTargetS: 0.1, on: l4)
-        #expect(jobs.count == expected && expected > 1)
-        #expect(jobs.allSatisfy { $0.kind == .inference && $0.durationNs == horizon && $0.submitNs == 0 })
-        // Delivered FLOPs: the mean load's requests over the day.
-        let flops = jobs.reduce(0) { $0 + $1.flops }
-        #expect(abs(flops / (500 * 165e9 * 86_400) - 1) < 1e-9)
-    }
 }

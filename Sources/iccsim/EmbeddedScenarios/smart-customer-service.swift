@@ -56,10 +56,13 @@ workload:
            samples: {dist: lognormal, median: 6B, sigma: 0.5}, epochs: 1}
       services:
         - {name: bank-assistant, model: llama2-13b, tenant: banks, requestsPerSecond: 12, tokensPerRequest: 250, bytesPerRequest: 800KB,
-           maxBatch: 32, latencyTarget: 15s, acceleratorsPerReplica: 2, precision: fp16}
+           maxBatch: 32, latencyTarget: 15s, acceleratorsPerReplica: 2, precision: fp16,
+           autoscale: {metric: latency, target: 0.95, min: 2, max: 64}}
         - {name: telecom-assistant, model: llama2-7b, tenant: telecoms, requestsPerSecond: 20, tokensPerRequest: 250, bytesPerRequest: 500KB,
-           maxBatch: 32, latencyTarget: 10s, acceleratorsPerReplica: 1, precision: fp16}
+           maxBatch: 32, latencyTarget: 10s, acceleratorsPerReplica: 1, precision: fp16,
+           autoscale: {metric: latency, target: 0.95, min: 2, max: 64}}
         - {name: hotline-12345, model: llama2-70b, tenant: government-hotline, requestsPerSecond: 5, tokensPerRequest: 300, bytesPerRequest: 2MB,
-           maxBatch: 32, latencyTarget: 30s, acceleratorsPerReplica: 8, precision: fp16}
+           maxBatch: 32, latencyTarget: 30s, acceleratorsPerReplica: 8, precision: fp16,
+           autoscale: {metric: latency, target: 0.99, min: 1, max: 16}}
 """#)
 }

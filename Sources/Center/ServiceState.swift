@@ -1,0 +1,152 @@
+import Histogram
+import Release
+import Scenario
+import SimKernel
+import Workloads
+
+/// One replica of a service in a run: its job slot (while placed), the model version it
+/// serves, and whether it is ready (model pulled and loaded) and on lent capacity.
+struct ServiceReplica {
+    var slot: Int32
+    var version: Int32
+    var pool: Int16
+    var placed = false
+    var ready = false
+    var borrowed = false
+    var placedNs: SimTimeNs = -1
+    /// The ledger's per-replica requests when it became ready (for its delivered FLOPs).
+    var servedMark = 0.0
+}
+
+/// Request-level serving of one service inside a run: Poisson arrivals at the service's rate
+/// × its application's cycle (thinning), served by ``DynamicBatching`` on the ready replicas;
+/// latency statistics, the autoscaler's observations per interval, and sampled rows.
+struct RequestLevelState {
+    var engine: DynamicBatching
+    var random: SplitMix64
+    let peakRatePerNs: Double
+    var nextArrivalNs: SimTimeNs = -1
+    var latencies = Histogram<UInt64>(highestTrackableValue: 1 << 62, numberOfSignificantValueDigits: .three)
+    var count = 0.0, met = 0.0, latencySumS = 0.0
+    /// Requests left waiting with no replica at the end of the run.
+    var unserved = 0.0
+    /// Requests arrived and met since the autoscaler last looked.
+    var intervalArrivals = 0.0, intervalServed = 0.0, intervalMet = 0.0
+    let sampleEvery: Int64
+    var sequence: Int64 = 0
+}
+
+/// A service's state in a run: its definition (pool, replica size, batch, latency target,
+/// autoscaler, release), its replicas, the version it rolls out, and its serving record.
+struct ServiceState {
+    let name: String
+    let index: Int16
+    let application: Int16
+    let model: Int16
+    let tenant: Int16
+    let pool: Int16
+    let acceleratorsPerReplica: Int32
+    let startNs: SimTimeNs
+    /// Replicas sized by the roofline for the cycle's peak (the static deployment, and the
+    /// autoscaler's ceiling default).
+    let peakReplicas: Int
+    let batch: Int
+    let batchS: Double
+    let targetS: Double
+    let flopsPerRequest: Double
+    let modelFileBytes: Double
+    let autoscale: AutoscaleSpec?
+    let fidelity: ServingFidelity
+
+    var ledger: ServingLedger
+    var request: RequestLevelState?
+    var replicas: [ServiceReplica] = []
+    /// Replicas wanted now (the autoscaler's output; peak-sized when static).
+    var desired = 0
+    /// Whether the service is live (started, and its model available).
+    var live = false
+    /// The version replicas should run, and the newest offered (waiting for the cadence).
+    var targetVersion: Int32 = 0
+    var offeredVersion: Int32 = -1
+    var lastRolloutNs: SimTimeNs = -1
+    var rollouts = 0
+    /// Canary: when the canary replicas were all ready (-1: not yet), and how many go first.
+    var canaryReadyNs: SimTimeNs = -1
+    var canaryCount = 0
+    /// Autoscaler: when demand first dropped below the current size (-1: it has not).
+    var lowSinceNs: SimTimeNs = -1
+    var lastTickNs: SimTimeNs = 0
+    /// Totals for the summary.
+    var coldStarts = 0
+    var coldStartSumNs: Double = 0
+    var heldAcceleratorNs: Double = 0
+    var borrowedAcceleratorNs: Double = 0
+    var deliveredFlops: Double = 0
+    /// Set when something changed this instant (reconciled in the scheduling pass).
+    var dirty = false
+    var ticked = false
+
+    /// Requests one ready replica serves per second at the service's batch.
+    var muPerReplica: Double { Double(batch) / batchS }
+    var readyCount: Int { replicas.reduce(0) { $0 + ($1.ready ? 1 : 0) } }
+
+    /// Replicas the autoscaler wants for an observed rate (requests per second): the fewest
+    /// whose predicted metric meets the target at the rate plus headroom, between min and max.
+    func replicasFor(observedRatePerS lambda: Double, maximum: Int) -> Int {
+        guard let a = autoscale else { return peakReplicas }
+        let load = lambda * (1 + a.headroom)
+        let lo = a.min, hi = max(a.min, min(a.max, maximum))
+        guard load > 0 else { return lo }
+        switch a.metric {
+        case .latency:
+            return RateLevelServing.replicasNeeded(ratePerS: load, serviceRatePerS: muPerReplica, serviceCV: 0,
+                                                   targetWaitS: max(0, targetS - batchS), attainment: a.target, minimum: max(1, lo), maximum: hi)
+        case .utilization:
+            return min(hi, max(lo, Int((load / (muPerReplica * a.target)).rounded(.up))))
+        case .queue:
+            var c = max(1, lo)
+            while c < hi {
+                let f = RateLevelServing(replicas: c, serviceRatePerS: muPerReplica, serviceCV: 0).figures(ratePerS: load, targetWaitS: 0)
+                if f.meanWaitS.isFinite && load * f.meanWaitS / Double(c) <= a.target { return c }
+                c += 1
+            }
+            return hi
+        }
+    }
+}
+
+extension ServiceState {
+    /// A service of an application as the run serves it: its profile (pool, rate, roofline
+    /// work) and its scenario entry (autoscaler, fidelity, batching wait, model file).
+    init(index: Int16, profile s: ServiceProfile, spec: ServiceSpec, modelFileBytes: Double, application: ApplicationProfile,
+         pools: [PoolView], streams: RandomStreams) {
+        let device = pools[Int(s.pool)].accelerator
+        let n = s.acceleratorsPerReplica
+        name = s.name
+        self.index = index
+        self.application = application.index
+        model = s.modelIndex
+        tenant = s.tenant
+        pool = s.pool
+        acceleratorsPerReplica = Int32(n)
+        startNs = s.startNs
+        peakReplicas = s.replicas(on: pools[Int(s.pool)], peakMultiplier: application.cycle.peak)
+        batch = s.work.bestBatch(maxBatch: s.maxBatch, latencyTargetS: s.latencyTargetS, on: device, accelerators: n)
+        batchS = s.work.batchSeconds(batch: batch, on: device, accelerators: n)
+        targetS = s.latencyTargetS
+        flopsPerRequest = s.work.flopsPerRequest
+        self.modelFileBytes = modelFileBytes
+        autoscale = spec.autoscale
+        fidelity = spec.fidelity
+        ledger = ServingLedger(meanRatePerS: s.requestsPerSecond, cycle: application.cycle)
+        if spec.fidelity == .request {
+            let batchNs = (1...batch).map { SimTimeNs((s.work.batchSeconds(batch: $0, on: device, accelerators: n) * 1e9).rounded(.up)) }
+            let seed = RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "service/\(application.name)/\(s.name)/requests")
+            request = RequestLevelState(
+                engine: DynamicBatching(replicas: 0, maxBatch: batch, maxWaitNs: spec.maxWait.baseUnits, batchNs: batchNs,
+                                        firstOutputFraction: 1 / Double(spec.tokensPerRequest)),
+                random: SplitMix64(seed: seed), peakRatePerNs: s.requestsPerSecond * application.cycle.peak / 1e9,
+                sampleEvery: spec.requestSample > 0 ? Int64((1 / spec.requestSample).rounded()) : 0)
+        }
+    }
+}

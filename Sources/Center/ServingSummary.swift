@@ -1,0 +1,92 @@
+import Release
+import SimKernel
+import Workloads
+
+/// The `services` and `serving` objects of `summary.json`: per service its replicas over the
+/// run (most and mean ready, replica- and accelerator-hours, lent hours, cold starts,
+/// rollouts), its load and latency (rate level: Erlang C with Allen–Cunneen per replicas and
+/// hour of the week; request level: the simulated requests) and the inference compute it
+/// delivered; over all services, and per application scenario.
+extension CenterModel {
+    struct ServiceFigures {
+        var requests = 0.0, unserved = 0.0, met = 0.0, acceleratorHours = 0.0, deliveredFlops = 0.0
+    }
+
+    func servingSummary(endNs: SimTimeNs, names: DemandNames) -> (services: [(String, SummaryValue)], serving: [(String, SummaryValue)]) {
+        var rows: [(String, SummaryValue)] = []
+        var all = ServiceFigures()
+        var byApplication: [(Int16, ServiceFigures, Int)] = []
+        var replicaHours = 0.0, lentHours = 0.0, coldStarts = 0, rollouts = 0
+        var fidelities: Set<String> = []
+        for svc in services {
+            let figures: ServingFigures
+            if let r = svc.request {
+                var f = ServingFigures()
+                f.requests = r.count + r.unserved
+                f.unserved = r.unserved
+                f.met = r.met
+                f.latencySumS = r.latencySumS
+                f.latencyCount = r.count
+                f.p99S = r.unserved > 0.01 * f.requests ? .infinity : (r.count > 0 ? Double(r.latencies.valueAtPercentile(99)) / 1e9 : 0)
+                figures = f
+            } else {
+                figures = ServingFigures.rateLevel(svc.ledger, muPerReplica: svc.muPerReplica, batchS: svc.batchS, targetS: svc.targetS)
+            }
+            fidelities.insert(svc.fidelity.rawValue)
+            let liveS = svc.ledger.fromNs >= 0 ? Double(endNs - svc.ledger.fromNs) / 1e9 : 0
+            let acceleratorHours = svc.heldAcceleratorNs / 3.6e12
+            let hours = acceleratorHours / Double(svc.acceleratorsPerReplica)
+            replicaHours += hours
+            lentHours += svc.borrowedAcceleratorNs / 3.6e12
+            coldStarts += svc.coldStarts
+            rollouts += svc.rollouts
+            var own = ServiceFigures(requests: figures.requests, unserved: figures.unserved, met: figures.met,
+                                     acceleratorHours: acceleratorHours, deliveredFlops: svc.deliveredFlops)
+            all.add(own)
+            if let i = byApplication.firstIndex(where: { $0.0 == svc.application }) {
+                own.add(byApplication[i].1)
+                byApplication[i] = (svc.application, own, byApplication[i].2 + 1)
+            } else {
+                byApplication.append((svc.application, own, 1))
+            }
+            rows.append((svc.name, .object([
+                ("application", .text(names.applications[Int(svc.application)])), ("model", .text(names.models[Int(svc.model)])),
+                ("pool", .text(names.pools[Int(svc.pool)])), ("fidelity", .text(svc.fidelity.rawValue)),
+                ("scaling", .text(svc.autoscale == nil ? "static" : "autoscaled")),
+                ("live_from_s", .real(svc.ledger.fromNs >= 0 ? Double(svc.ledger.fromNs) / 1e9 : .nan)),
+                ("replicas", .integer(Int64(svc.ledger.mostReady))), ("replicas_peak_sized", .integer(Int64(svc.peakReplicas))),
+                ("replicas_mean", .real(liveS > 0 ? svc.ledger.readyReplicaSeconds / liveS : 0)),
+                ("replica_hours", .real(hours)), ("accelerator_hours", .real(acceleratorHours)),
+                ("borrowed_accelerator_hours", .real(svc.borrowedAcceleratorNs / 3.6e12)),
+                ("cold_starts", .integer(Int64(svc.coldStarts))), ("cold_start_mean_s", .real(svc.coldStarts > 0 ? svc.coldStartSumNs / Double(svc.coldStarts) / 1e9 : 0)),
+                ("version", .integer(Int64(svc.targetVersion))), ("rollouts", .integer(Int64(svc.rollouts))),
+                ("batch", .integer(Int64(svc.batch))), ("batch_seconds", .real(svc.batchS)),
+                ("requests", .real(figures.requests)), ("unserved_requests", .real(figures.unserved)),
+                ("throughput_per_s", .real(liveS > 0 ? figures.requests / liveS : 0)),
+                ("latency_target_s", .real(svc.targetS)), ("latency_mean_s", .real(figures.latencyMeanS)),
+                ("latency_p99_s", .real(figures.p99S)), ("slo_attainment", .real(figures.attainment)),
+                ("delivered_flops", .real(svc.deliveredFlops))])))
+        }
+        let applications: [(String, SummaryValue)] = byApplication.map { app, f, count in
+            (names.applications[Int(app)], .object([
+                ("services", .integer(Int64(count))), ("requests", .real(f.requests)), ("unserved_requests", .real(f.unserved)),
+                ("slo_attainment", .real(f.requests > 0 ? f.met / f.requests : 0)), ("accelerator_hours", .real(f.acceleratorHours)),
+                ("delivered_flops", .real(f.deliveredFlops))]))
+        }
+        let model = fidelities.count > 1 ? "mixed" : (fidelities.first == "request" ? "request_level" : "rate_level")
+        let serving: [(String, SummaryValue)] = [
+            ("model", .text(model)), ("services", .integer(Int64(rows.count))), ("requests", .real(all.requests)),
+            ("unserved_requests", .real(all.unserved)), ("slo_attainment", .real(all.requests > 0 ? all.met / all.requests : 0)),
+            ("replica_hours", .real(replicaHours)), ("accelerator_hours", .real(all.acceleratorHours)), ("lent_accelerator_hours", .real(lentHours)),
+            ("preempted_for_lending", .integer(preemptedForLending)), ("cold_starts", .integer(Int64(coldStarts))),
+            ("rollouts", .integer(Int64(rollouts))), ("delivered_flops", .real(all.deliveredFlops)),
+            ("applications", .object(applications))]
+        return (rows, serving)
+    }
+}
+
+extension CenterModel.ServiceFigures {
+    mutating func add(_ o: Self) {
+        requests += o.requests; unserved += o.unserved; met += o.met; acceleratorHours += o.acceleratorHours; deliveredFlops += o.deliveredFlops
+    }
+}

@@ -1,0 +1,160 @@
+import Center
+import Foundation
+import Release
+import Scenario
+import SimKernel
+import Testing
+
+/// Online services inside a center run: elastic scaling, capacity lending, release updates,
+/// go-live on trained models, and the two serving fidelities.
+@Suite struct ServiceLifecycleTests {
+    static let example = "Scenarios/examples/elastic-serving.yaml"
+    static let service = "workload.applications.0.services.0"
+
+    /// Reference: the static deployment sized for the cycle's peak by the roofline (what a
+    /// planner without an autoscaler buys). Under the evening cycle the autoscaler meets its
+    /// 95% target with well under the static replica-hours, and lends back what it borrowed.
+    @Test func autoscalerMeetsItsTargetWithFewerReplicaHours() throws {
+        let elastic = try CenterRun.run(shippedScenario(Self.example), sink: NullSink()).summary
+        let fixed = try CenterRun.run(shippedScenario(Self.example, ["\(Self.service).autoscale=null"]), sink: NullSink()).summary
+        let e = serviceFigures(elastic, "bank-assistant"), f = serviceFigures(fixed, "bank-assistant")
+        #expect(figure(e, "slo_attainment") >= 0.95)
+        #expect(figure(f, "slo_attainment") >= figure(e, "slo_attainment"))
+        #expect(figure(e, "replica_hours") < 0.6 * figure(f, "replica_hours"), "\(figure(e, "replica_hours")) vs \(figure(f, "replica_hours"))")
+        #expect(figure(e, "replicas_mean") < figure(f, "replicas_mean"))
+        // Same demand in both: the expected requests agree to 1e-9.
+        #expect(abs(figure(e, "requests") / figure(f, "requests") - 1) < 1e-9)
+        #expect(figure(e, "borrowed_accelerator_hours") < figure(f, "borrowed_accelerator_hours"))
+    }
+
+    /// Lending: borrowed replicas run only on the lending pool, never above its limit, at the
+    /// evening peaks; training jobs there were preempted for them, and at night every lent
+    /// accelerator is given back.
+    @Test func inferenceBorrowsTrainingAcceleratorsAtPeaksAndGivesThemBack() throws {
+        let s = try shippedScenario(Self.example)
+        let sink = CollectingSink()
+        let summary = try CenterRun.run(s, sink: sink).summary
+        let training: Int16 = 0
+        var lent = 0, most = 0, returned = 0
+        for d in sink.deployments where d.borrowed {
+            #expect(d.pool == training)
+            if d.event == 0 { lent += 2 } else if d.event == 1 { lent -= 2; if lent == 0 { returned += 1 } }
+            most = max(most, lent)
+        }
+        #expect(most > 0 && most <= 64, "most lent \(most)")
+        #expect(returned >= 2, "lent capacity went back to zero \(returned) times")
+        #expect(figure(summary.serving, "preempted_for_lending") >= 1)
+        #expect(figure(summary.serving, "lent_accelerator_hours") > 0)
+        let preempted = sink.jobs.filter { $0.preemptions > 0 }
+        #expect(!preempted.isEmpty && preempted.allSatisfy { $0.pool == training && $0.kind != .inference })
+    }
+
+    /// Rolling update (surge 2) of a static service: with spare accelerators (here lent by
+    /// the training pool) an old replica stops only when a new one is ready, so after the first
+    /// replicas are ready the ready count never drops below the deployment; with none spare
+    /// (a full pool) old replicas stop first, never more than the surge at a time; recreate
+    /// stops all at once, leaving requests unserved while the new replicas cold-start.
+    @Test func rollingUpdatesKeepCapacityAndRecreateDoesNot() throws {
+        func run(_ overrides: [String]) throws -> (RunSummary, CollectingSink, Int32) {
+            let sink = CollectingSink()
+            let summary = try CenterRun.run(shippedScenario(Self.example, ["\(Self.service).autoscale=null"] + overrides), sink: sink).summary
+            return (summary, sink, Int32(figure(serviceFigures(summary, "bank-assistant"), "replicas")))
+        }
+        for (overrides, slack) in [([String](), Int32(0)), (["release.lendingPools=[]"], 2)] {
+            let (summary, sink, replicas) = try run(overrides)
+            #expect(replicas == (overrides.isEmpty ? 25 : 16))  // peak-sized; or 4 servers of 8 A100s, 2 per replica
+            let firstFull = sink.deployments.first { $0.replicas == replicas }!.timeNs
+            let stops = sink.deployments.filter { $0.event == 1 }
+            #expect(stops.count >= 2 * Int(replicas))
+            #expect(stops.allSatisfy { $0.timeNs <= firstFull || $0.replicas >= replicas - slack }, "\(overrides)")
+            #expect(Set(sink.deployments.map(\.version)).count >= 3)
+            #expect(figure(serviceFigures(summary, "bank-assistant"), "unserved_requests") == 0)
+        }
+        let rolling = try run(["release.lendingPools=[]"]).0
+        let recreate = try run(["release.lendingPools=[]", "release.update=recreate"]).0
+        let r = serviceFigures(recreate, "bank-assistant")
+        #expect(figure(r, "unserved_requests") > 0)
+        #expect(figure(r, "slo_attainment") < figure(serviceFigures(rolling, "bank-assistant"), "slo_attainment"))
+    }
+
+    /// Canary: a rollout first moves ceil(share × replicas) replicas at once, and the next
+    /// new-version replica is placed only after the canary has served the soak time.
+    @Test func canaryMovesAShareFirstAndWaitsForTheSoak() throws {
+        let sink = CollectingSink()
+        let summary = try CenterRun.run(shippedScenario(Self.example, ["\(Self.service).autoscale=null", "release.update=canary",
+                                                                       "release.canaryShare=0.25", "release.canarySoak=2h"]), sink: sink).summary
+        let n = Int((figure(serviceFigures(summary, "bank-assistant"), "replicas") * 0.25).rounded(.up))
+        #expect(n == 7)
+        let rollout = sink.deployments.map(\.version).filter { $0 > 0 }.min()!
+        let placed = sink.deployments.filter { $0.version == rollout && $0.event == 0 }
+        #expect(placed.count > n && Set(placed.prefix(n).map(\.timeNs)).count == 1)
+        let canaryReady = sink.deployments.filter { $0.version == rollout && $0.event == 2 }.prefix(n).map(\.timeNs).max()!
+        #expect(placed[n].timeNs >= canaryReady + 7_200_000_000_000)
+    }
+
+    /// Where both fidelities apply (no batching: batch 1, deterministic service, one queue, a
+    /// static deployment) request-level serving in the run agrees with the rate-level formulas:
+    /// the same demand within 0.5%, mean latency within 3%, attainment within 0.005.
+    @Test func requestAndRateLevelAgreeWithoutBatching() throws {
+        let common = ["\(Self.service).autoscale=null", "release.lendingPools=[]", "horizon=1d", "\(Self.service).maxBatch=1",
+                      "\(Self.service).requestsPerSecond=2", "\(Self.service).latencyTarget=25s", "\(Self.service).maxWait=0s"]
+        let rate = try CenterRun.run(shippedScenario(Self.example, common), sink: NullSink()).summary
+        let sink = CollectingSink()
+        let request = try CenterRun.run(shippedScenario(Self.example, common + ["\(Self.service).fidelity=request", "\(Self.service).requestSample=0.1"]),
+                                        sink: sink).summary
+        let a = serviceFigures(rate, "bank-assistant"), b = serviceFigures(request, "bank-assistant")
+        #expect(figure(a, "replicas") == figure(b, "replicas"))
+        #expect(abs(figure(b, "requests") / figure(a, "requests") - 1) < 0.005)
+        #expect(abs(figure(b, "latency_mean_s") / figure(a, "latency_mean_s") - 1) < 0.03, "\(figure(b, "latency_mean_s")) vs \(figure(a, "latency_mean_s"))")
+        #expect(abs(figure(b, "slo_attainment") - figure(a, "slo_attainment")) < 0.005)
+        // /requests holds every 10th request, each served after it arrived.
+        #expect(abs(Double(sink.requests.count) * 10 / figure(b, "requests") - 1) < 0.001)
+        #expect(sink.requests.allSatisfy { $0.arrivalNs <= $0.startNs && $0.startNs < $0.firstOutputNs && $0.firstOutputNs <= $0.endNs })
+    }
+
+    /// Go-live on trained models: with `firstVersion: trained` a service takes load only after
+    /// the first version of its model is released (as a service) in the run; preloaded
+    /// services go live at their start, after one cold start.
+    @Test func servicesGoLiveOnTheirFirstTrainedModel() throws {
+        let sink = CollectingSink()
+        let trained = try CenterRun.run(shippedScenario(Self.example, ["release.firstVersion=trained"]), sink: sink).summary
+        let first = sink.models.filter { $0.form == .service }.map(\.releaseNs).min()!
+        let live = figure(serviceFigures(trained, "bank-assistant"), "live_from_s")
+        #expect(live * 1e9 > Double(first))
+        #expect(sink.deployments.first!.timeNs == first && sink.deployments.first!.version == 1)
+        let preloaded = try CenterRun.run(shippedScenario(Self.example), sink: NullSink()).summary
+        let coldStart = figure(serviceFigures(preloaded, "bank-assistant"), "cold_start_mean_s")
+        #expect(abs(figure(serviceFigures(preloaded, "bank-assistant"), "live_from_s") - coldStart) < 1e-6)
+    }
+
+    /// Release policies: `api` exposes new versions of served models as development APIs and
+    /// the service keeps its version; `file` publishes model files only.
+    @Test func releasePoliciesDecideTheForm() throws {
+        for (policy, form) in [("api", ReleaseForm.api), ("file", ReleaseForm.modelFile)] {
+            let sink = CollectingSink()
+            let summary = try CenterRun.run(shippedScenario(Self.example, ["release.policy=\(policy)", "horizon=1d"]), sink: sink).summary
+            #expect(!sink.models.isEmpty && sink.models.allSatisfy { $0.form == form }, "\(policy)")
+            #expect(figure(serviceFigures(summary, "bank-assistant"), "rollouts") == 0)
+            #expect(sink.deployments.allSatisfy { $0.version == 0 })
+        }
+    }
+
+    /// Delivered inference compute: the replicas' /jobs FLOPs add up to the service's
+    /// delivered FLOPs, its requests × FLOPs per request (2 × 13e9 parameters × 250 tokens).
+    @Test func deliveredInferenceComputeIsAccounted() throws {
+        let sink = CollectingSink()
+        let summary = try CenterRun.run(shippedScenario(Self.example, ["horizon=1d"]), sink: sink).summary
+        let f = serviceFigures(summary, "bank-assistant")
+        let jobs = sink.jobs.filter { $0.kind == .inference }.reduce(0) { $0 + $1.flops }
+        #expect(abs(jobs / figure(f, "delivered_flops") - 1) < 1e-9)
+        #expect(abs(figure(f, "delivered_flops") / (figure(f, "requests") * 2 * 13e9 * 250) - 1) < 1e-9)
+        #expect(abs(figure(summary.serving, "delivered_flops") - figure(f, "delivered_flops")) < 1)
+    }
+
+    /// A service whose replica can never fit is reported, never placed, and the run ends.
+    @Test func aServiceThatCanNeverBePlacedIsReported() throws {
+        let result = try CenterRun.run(shippedScenario(Self.example, ["\(Self.service).acceleratorsPerReplica=512", "horizon=6h"]), sink: NullSink())
+        #expect(result.serviceWarnings.contains { $0.contains("bank-assistant") && $0.contains("never goes live") })
+        #expect(figure(serviceFigures(result.summary, "bank-assistant"), "replica_hours") == 0)
+    }
+}
