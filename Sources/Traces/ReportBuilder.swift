@@ -39,7 +39,8 @@ public enum ReportBuilder {
         func get(_ k: String) -> OrderedJSON? { flat.first { $0.0 == k }?.1 }
         let keys = ["jobs_submitted", "jobs_completed", "wait_mean_s", "wait_p99_s", "jct_mean_s", "jct_p99_s", "utilization_mean",
                     "queue_length_mean", "preemptions", "network.allreduce_busbw_gbps_p50", "network.exposed_communication_fraction",
-                    "storage.io_bound_fraction", "makespan_s"]
+                    "storage.io_bound_fraction", "makespan_s", "serving.requests", "serving.slo_attainment", "serving.replica_hours",
+                    "serving.lent_accelerator_hours", "serving.cold_starts", "serving.rollouts"]
         var table = [["figure", "value"]]
         for k in keys where get(k) != nil { table.append([k, number(get(k))]) }
 
@@ -67,9 +68,12 @@ public enum ReportBuilder {
         }
         sections.append(.init(title: "Utilisation and queue over time", plots: overTime))
 
-        // Wait and completion-time CDFs, overall and for the busiest tenants.
-        let submit = try trace.doubles("jobs/submit_ns"), start = try trace.doubles("jobs/start_ns"), end = try trace.doubles("jobs/end_ns")
-        let tenant = try trace.doubles("jobs/tenant"), tenantNames = try trace.dictionary("tenant")
+        // Wait and completion-time CDFs of batch jobs (not service replicas), overall and for the busiest tenants.
+        let replicaJobs = Set(try trace.has("deployments/job") ? trace.doubles("deployments/job") : [])
+        let batch = try trace.doubles("jobs/id").map { !replicaJobs.contains($0) }
+        func batchOnly(_ xs: [Double]) -> [Double] { xs.indices.filter { batch[$0] }.map { xs[$0] } }
+        let submit = batchOnly(try trace.doubles("jobs/submit_ns")), start = batchOnly(try trace.doubles("jobs/start_ns")), end = batchOnly(try trace.doubles("jobs/end_ns"))
+        let tenant = batchOnly(try trace.doubles("jobs/tenant")), tenantNames = try trace.dictionary("tenant")
         let waits = submit.indices.filter { start[$0] >= 0 }.map { (start[$0] - submit[$0]) / 1e9 }
         let jcts = submit.indices.filter { end[$0] >= 0 }.map { (end[$0] - submit[$0]) / 1e9 }
         var waitSeries = [cdf("all", waits.map { max($0, 1e-3) })], jctSeries = [cdf("all", jcts)]
@@ -93,10 +97,55 @@ public enum ReportBuilder {
                 SVGPlot(title: "All-reduce bus bandwidth (CDF over stretches)", xLabel: "GB/s", yLabel: "fraction", series: [cdf("busbw", busbw)]),
                 SVGPlot(title: "Exposed communication share (CDF over jobs)", xLabel: "share of run time", yLabel: "fraction", series: [cdf("jobs", share)])]))
         }
-        sections.append(.init(title: "Serving", note: "No request-level serving figures in this run (online inference serving arrives with the release model).", plots: []))
+        sections.append(try servingSection(trace, summary: flat, table: &table))
         let scenario = get("scenario").flatMap { if case .string(let s) = $0 { return s }; return nil } ?? directory.lastPathComponent
         return HTMLReport(title: "ICCSim run: \(scenario)", subtitle: "\(directory.path): policy \(number(get("policy"))), seed \(number(get("seed"))), \(number(get("stop_reason")))",
                           table: table, sections: sections)
+    }
+
+    /// Online services: ready replicas over time (autoscaled services beside their static,
+    /// peak-sized deployment), and the latency of request-level services' sampled requests;
+    /// per service, its attainment and replica-hours against the static deployment's.
+    static func servingSection(_ trace: TraceReader, summary flat: [(String, OrderedJSON)], table: inout [[String]]) throws -> HTMLReport.Section {
+        guard trace.has("deployments/service"), case let serviceNames = try trace.dictionary("service"), !serviceNames.isEmpty else {
+            return .init(title: "Serving", note: "No online services in this run.", plots: [])
+        }
+        func get(_ k: String) -> OrderedJSON? { flat.first { $0.0 == k }?.1 }
+        let t = try trace.doubles("deployments/time_ns"), service = try trace.doubles("deployments/service"), ready = try trace.doubles("deployments/replicas")
+        var makespanS = 0.0
+        if case .number(let x)? = get("makespan_s") { makespanS = x }
+        let endH = makespanS / 3600
+        var byService: [Int: ([Double], [Double])] = [:]
+        for i in t.indices { byService[Int(service[i]), default: ([], [])].0.append(t[i] / 3.6e12); byService[Int(service[i])]!.1.append(ready[i]) }
+        let top = byService.keys.sorted { (byService[$0]!.1.max() ?? 0, -$0) > (byService[$1]!.1.max() ?? 0, -$1) }.prefix(6).sorted()
+        var series: [PlotSeries] = []
+        for g in top {
+            let name = serviceNames[g] ?? "service \(g)"
+            let (xs, ys) = thin(byService[g]!.0 + [endH], byService[g]!.1 + [byService[g]!.1.last ?? 0])
+            series.append(PlotSeries(name: name, xs: xs, ys: ys, step: true))
+            if case .string("autoscaled")? = get("services.\(name).scaling"), case .number(let peak)? = get("services.\(name).replicas_peak_sized") {
+                series.append(PlotSeries(name: "\(name) (static)", xs: [xs.first ?? 0, endH], ys: [peak, peak], step: true))
+            }
+        }
+        for g in serviceNames.keys.sorted() {
+            let name = serviceNames[g]!
+            guard let att = get("services.\(name).slo_attainment"), let hours = get("services.\(name).replica_hours") else { continue }
+            var row = "attainment \(number(att)), replica-hours \(number(hours))"
+            if case .string("autoscaled")? = get("services.\(name).scaling"), case .number(let peak)? = get("services.\(name).replicas_peak_sized"),
+               case .number(let live)? = get("services.\(name).live_from_s") {
+                row += " (static, peak-sized: \(number(.number(peak * (endH - live / 3600)))))"
+            }
+            table.append(["service \(name)", row])
+        }
+        var plots = [SVGPlot(title: "Ready replicas per service", xLabel: "hours", yLabel: "replicas", series: series)]
+        if trace.has("requests/arrival_ns") {
+            let arrival = try trace.doubles("requests/arrival_ns"), end = try trace.doubles("requests/end_ns"), rs = try trace.doubles("requests/service")
+            var latency: [Int: [Double]] = [:]
+            for i in arrival.indices { latency[Int(rs[i]), default: []].append((end[i] - arrival[i]) / 1e9) }
+            let curves = latency.keys.sorted().prefix(6).map { cdf(serviceNames[$0] ?? "service \($0)", latency[$0]!) }
+            if !curves.isEmpty { plots.append(SVGPlot(title: "Request latency (CDF, sampled requests)", xLabel: "seconds", yLabel: "fraction of requests", logX: true, series: curves)) }
+        }
+        return .init(title: "Serving", note: "Ready replicas after every change (the busiest six services); autoscaled services beside the static deployment sized for their peak. Latency of request-level services from /requests.", plots: plots)
     }
 
     /// A number from a CSV cell with four significant digits (empty stays empty).

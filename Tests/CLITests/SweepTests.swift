@@ -147,6 +147,18 @@ import Testing
         // Self-contained: nothing fetched from elsewhere.
         #expect(!page.contains("src=") && !page.contains("<script") && !page.contains("href="))
 
+        // Serving: the autoscaled service's ready replicas beside its static peak-sized
+        // deployment, and its attainment and replica-hours against the static ones; request
+        // latency when it is simulated request by request.
+        let serving = tmp.appendingPathComponent("serving")
+        #expect(try iccsim(["run", "Scenarios/examples/elastic-serving.yaml", "--set", "horizon=1d", "--set", "workload.applications.0.services.0.fidelity=request",
+                            "--out", serving.path, "--quiet"]).status == 0)
+        #expect(try iccsim(["report", serving.path]).status == 0)
+        let servingPage = try String(contentsOf: serving.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(servingPage.contains("Ready replicas per service") && servingPage.contains("bank-assistant (static)"))
+        #expect(servingPage.contains("service bank-assistant") && servingPage.contains("replica-hours") && servingPage.contains("static, peak-sized:"))
+        #expect(servingPage.contains("Request latency (CDF, sampled requests)") && servingPage.contains("serving.slo_attainment"))
+
         let sweepDir = tmp.appendingPathComponent("sweep")
         #expect(try iccsim(["sweep", "plan", try SweepTests.sweepFile(in: tmp), "--out", sweepDir.path]).status == 0)
         #expect(try iccsim(["sweep", "run", sweepDir.path, "--jobs", "2"]).status == 0)
