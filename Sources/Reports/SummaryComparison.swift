@@ -28,6 +28,10 @@ public enum SummaryComparison {
     /// Which way a metric improves, from its name, when the tolerance file does not say.
     public static func direction(of metric: String) -> MetricDirection {
         let leaf = metric.split(separator: ".").last.map(String.init) ?? metric
+        // What services hold is their cost (fewer is better); what batch jobs get is delivered compute.
+        if metric.hasPrefix("serving.") || metric.hasPrefix("services.") {
+            if ["replica_hours", "accelerator_hours", "cold_start", "unserved", "latency", "preempted"].contains(where: leaf.contains) { return .lower }
+        }
         let lower = ["wait", "jct", "slowdown", "queue_length", "delay", "rejected", "unfinished", "preemptions", "makespan", "energy", "fragment"]
         let higher = ["utilization", "completed", "fairness", "flop", "accelerator_hours", "slo", "throughput", "goodput"]
         if lower.contains(where: leaf.contains) { return .lower }

@@ -18,6 +18,11 @@ import Testing
         #expect(SummaryComparison.direction(of: "pools.x.utilization_mean") == .higher)
         #expect(SummaryComparison.direction(of: "jobs_submitted") == .either)
         #expect(SummaryComparison.direction(of: "fairness_jain") == .higher)
+        #expect(SummaryComparison.direction(of: "services.chat.replica_hours") == .lower)
+        #expect(SummaryComparison.direction(of: "serving.accelerator_hours") == .lower)
+        #expect(SummaryComparison.direction(of: "services.chat.latency_p99_s") == .lower)
+        #expect(SummaryComparison.direction(of: "services.chat.slo_attainment") == .higher)
+        #expect(SummaryComparison.direction(of: "delivered.accelerator_hours") == .higher)
     }
 
     /// Worse beyond max(absolute, relative × |baseline|) regresses; within it is ok; better is an improvement.
