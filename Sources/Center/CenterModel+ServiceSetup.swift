@@ -24,7 +24,7 @@ extension CenterModel {
                 let spec = app.services.first { $0.name == s.name }!
                 let fileBytes = spec.modelFileBytes(for: app.model(named: spec.model)!)
                 let service = ServiceState(index: Int16(services.count), profile: s, spec: spec, modelFileBytes: fileBytes, application: profile,
-                                           pools: demand.pools, streams: streams)
+                                           pools: demand.pools, streams: streams, horizonNs: horizonNs)
                 servicesOfModel[ApplicationModelKey.of(application: service.application, model: service.model), default: []].append(services.count)
                 let perReplica = Int(service.acceleratorsPerReplica)
                 let home = pools[Int(service.pool)].capacity

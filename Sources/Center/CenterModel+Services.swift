@@ -435,9 +435,11 @@ extension CenterModel {
         guard var r = services[s].request, services[s].ledger.fromNs >= 0 else { return }
         let cycle = services[s].ledger.cycle
         let targetNs = SimTimeNs((services[s].targetS * 1e9).rounded())
+        let ledger = services[s].ledger
+        let envelope = cycle.peak * ledger.peakBurstFactor
         var a = r.nextArrivalNs
         while a < t {
-            if r.random.nextUnit() * cycle.peak < cycle.multiplier(atNs: a) {
+            if r.random.nextUnit() * envelope < cycle.multiplier(atNs: a) * ledger.burstFactor(atNs: a) {
                 r.engine.submit(arrivalNs: a)
                 r.intervalArrivals += 1
                 if r.engine.served.count >= 1024 { collectServed(&r, service: s, targetNs: targetNs) }

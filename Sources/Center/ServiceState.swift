@@ -119,7 +119,7 @@ extension ServiceState {
     /// A service of an application as the run serves it: its profile (pool, rate, roofline
     /// work) and its scenario entry (autoscaler, fidelity, batching wait, model file).
     init(index: Int16, profile s: ServiceProfile, spec: ServiceSpec, modelFileBytes: Double, application: ApplicationProfile,
-         pools: [PoolView], streams: RandomStreams) {
+         pools: [PoolView], streams: RandomStreams, horizonNs: SimTimeNs) {
         let device = pools[Int(s.pool)].accelerator
         let n = s.acceleratorsPerReplica
         name = s.name
@@ -138,14 +138,17 @@ extension ServiceState {
         self.modelFileBytes = modelFileBytes
         autoscale = spec.autoscale
         fidelity = spec.fidelity
-        ledger = ServingLedger(meanRatePerS: s.requestsPerSecond, cycle: application.cycle)
+        let bursts = spec.bursts.flatMap { b in
+            b.occurrences(horizonNs: horizonNs).map { ServiceBurst(startNs: $0.startNs, durationNs: $0.durationNs, factor: b.factor) }
+        }
+        ledger = ServingLedger(meanRatePerS: s.requestsPerSecond, cycle: application.cycle, bursts: bursts)
         if spec.fidelity == .request {
             let batchNs = (1...batch).map { SimTimeNs((s.work.batchSeconds(batch: $0, on: device, accelerators: n) * 1e9).rounded(.up)) }
             let seed = RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "service/\(application.name)/\(s.name)/requests")
             request = RequestLevelState(
                 engine: DynamicBatching(replicas: 0, maxBatch: batch, maxWaitNs: spec.maxWait.baseUnits, batchNs: batchNs,
                                         firstOutputFraction: 1 / Double(spec.tokensPerRequest)),
-                random: SplitMix64(seed: seed), peakRatePerNs: s.requestsPerSecond * application.cycle.peak / 1e9,
+                random: SplitMix64(seed: seed), peakRatePerNs: s.requestsPerSecond * application.cycle.peak * ledger.peakBurstFactor / 1e9,
                 sampleEvery: spec.requestSample > 0 ? Int64((1 / spec.requestSample).rounded()) : 0)
         }
     }

@@ -2,16 +2,31 @@ import Release
 import SimKernel
 import Workloads
 
+/// A burst of demand: from `startNs` for `durationNs`, the rate × `factor`.
+struct ServiceBurst: Sendable {
+    var startNs: SimTimeNs
+    var durationNs: SimTimeNs
+    var factor: Double
+}
+
 /// A service's serving record over a run, at rate level: how long it spent with each number of
-/// ready replicas in each hour of the week (the arrival rate is constant within an hour of the
-/// week), so its figures are priced once per distinct (replicas, hour) by queueing formulas
-/// (Erlang C with Allen–Cunneen's correction for deterministic batch times) instead of per
-/// request. It also integrates the requests each ready replica served (for delivered FLOPs).
+/// ready replicas at each arrival rate (the rate is piecewise constant: the cycle's hours and
+/// the bursts' edges), so its figures are priced once per distinct (replicas, rate) by queueing
+/// formulas (Erlang C with Allen–Cunneen's correction for deterministic batch times) instead of
+/// per request. It also integrates the requests each ready replica served (for delivered FLOPs).
 struct ServingLedger {
+    struct Key: Hashable, Comparable {
+        var ready: Int
+        var ratePerS: Double
+        static func < (a: Key, b: Key) -> Bool { (a.ready, a.ratePerS) < (b.ready, b.ratePerS) }
+    }
+
     let meanRatePerS: Double
     let cycle: ArrivalCycle
-    /// Seconds spent per (ready replicas << 8 | hour of the week).
-    var seconds: [Int64: Double] = [:]
+    /// Bursts in time order (they do not overlap).
+    var bursts: [ServiceBurst] = []
+    /// Seconds spent per (ready replicas, arrival rate).
+    var seconds: [Key: Double] = [:]
     /// Since when demand is counted (the first replica ready); -1 before.
     var fromNs: SimTimeNs = -1
     var lastNs: SimTimeNs = -1
@@ -23,26 +38,46 @@ struct ServingLedger {
     /// Ready-replica seconds (∫ ready dt).
     var readyReplicaSeconds = 0.0
 
-    init(meanRatePerS: Double, cycle: ArrivalCycle) {
+    init(meanRatePerS: Double, cycle: ArrivalCycle, bursts: [ServiceBurst] = []) {
         self.meanRatePerS = meanRatePerS
         self.cycle = cycle
+        self.bursts = bursts.sorted { $0.startNs < $1.startNs }
     }
 
     static let hourNs: SimTimeNs = 3_600_000_000_000
 
+    /// The burst factor at `tNs` (1 outside bursts).
+    func burstFactor(atNs t: SimTimeNs) -> Double {
+        for b in bursts where t >= b.startNs && t < b.startNs + b.durationNs { return b.factor }
+        return 1
+    }
+
+    /// The largest burst factor (for the thinning envelope).
+    var peakBurstFactor: Double { bursts.map(\.factor).max().map { max(1, $0) } ?? 1 }
+
     /// The arrival rate (requests per second) at `tNs`.
-    func rate(atNs t: SimTimeNs) -> Double { meanRatePerS * cycle.multiplier(atNs: t) }
+    func rate(atNs t: SimTimeNs) -> Double { meanRatePerS * cycle.multiplier(atNs: t) * burstFactor(atNs: t) }
+
+    /// The next time after `t` at which the rate may change (an hour boundary or a burst edge).
+    func nextChange(after t: SimTimeNs) -> SimTimeNs {
+        var next = (t / Self.hourNs + 1) * Self.hourNs
+        for b in bursts {
+            if b.startNs > t { next = min(next, b.startNs) }
+            if b.startNs + b.durationNs > t { next = min(next, b.startNs + b.durationNs) }
+        }
+        return next
+    }
 
     /// Accounts for the time from the last change to `tNs` at the replicas ready then.
     mutating func advance(to tNs: SimTimeNs) {
         guard lastNs >= 0, tNs > lastNs else { return }
         var t = lastNs
         while t < tNs {
-            let next = min(tNs, (t / Self.hourNs + 1) * Self.hourNs)
+            let next = min(tNs, nextChange(after: t))
             let dt = Double(next - t) / 1e9
-            let hourOfWeek = Int64((t / Self.hourNs) % 168)
-            seconds[Int64(ready) << 8 | hourOfWeek, default: 0] += dt
-            let r = rate(atNs: t) * dt
+            let lambda = rate(atNs: t)
+            seconds[Key(ready: ready, ratePerS: lambda), default: 0] += dt
+            let r = lambda * dt
             requests += r
             readyReplicaSeconds += Double(ready) * dt
             if ready > 0 { perReplicaRequests += r / Double(ready) } else { unserved += r }
@@ -64,28 +99,23 @@ struct ServingLedger {
 
     /// The most replicas ready over a stretch of time (not counting the instant a rolling
     /// update's new replica is ready before the old one it replaces stops).
-    var mostReady: Int { Int(seconds.filter { $0.value > 0 }.keys.max().map { $0 >> 8 } ?? 0) }
+    var mostReady: Int { seconds.filter { $0.value > 0 }.keys.map(\.ready).max() ?? 0 }
 
     /// Expected requests over [from, to) (for the autoscaler's observed rate).
     func expectedRequests(fromNs a: SimTimeNs, toNs b: SimTimeNs) -> Double {
         var t = a, total = 0.0
         while t < b {
-            let next = min(b, (t / Self.hourNs + 1) * Self.hourNs)
+            let next = min(b, nextChange(after: t))
             total += rate(atNs: t) * Double(next - t) / 1e9
             t = next
         }
         return total
     }
 
-    /// Figures over the run: per distinct (replicas, hour of the week), requests and the
-    /// formulas' attainment and mean latency, in key order (deterministic).
-    func buckets(model: (Int) -> RateLevelServing?, batchS: Double, targetS: Double)
-        -> [(requests: Double, lambda: Double, model: RateLevelServing?)] {
-        seconds.keys.sorted().map { key in
-            let c = Int(key >> 8), hour = Int(key & 0xFF)
-            let lambda = meanRatePerS * cycle.hourly[hour % 24] * cycle.daily[hour / 24]
-            return (lambda * seconds[key]!, lambda, c > 0 ? model(c) : nil)
-        }
+    /// Figures over the run: per distinct (replicas, rate), requests and the queueing model,
+    /// in key order (deterministic).
+    func buckets(model: (Int) -> RateLevelServing?) -> [(requests: Double, lambda: Double, model: RateLevelServing?)] {
+        seconds.keys.sorted().map { key in (key.ratePerS * seconds[key]!, key.ratePerS, key.ready > 0 ? model(key.ready) : nil) }
     }
 }
 
@@ -103,8 +133,7 @@ struct ServingFigures {
     /// bisection on the mixed tail (infinite when more than 1% of requests are never served or
     /// wait without bound).
     static func rateLevel(_ ledger: ServingLedger, muPerReplica: Double, batchS: Double, targetS: Double) -> ServingFigures {
-        let buckets = ledger.buckets(model: { RateLevelServing(replicas: $0, serviceRatePerS: muPerReplica, serviceCV: 0) },
-                                     batchS: batchS, targetS: targetS)
+        let buckets = ledger.buckets(model: { RateLevelServing(replicas: $0, serviceRatePerS: muPerReplica, serviceCV: 0) })
         var f = ServingFigures()
         for b in buckets where b.requests > 0 {
             f.requests += b.requests

@@ -306,10 +306,12 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
     public var maxWait: TimeQuantity
     /// Request level: share of requests written to `/requests` (every k-th).
     public var requestSample: Double
+    /// Bursts of demand on top of the cycle.
+    public var bursts: [BurstSpec]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model, tenant, pool, start, requestsPerSecond, tokensPerRequest, flopsPerPass, bytesPerRequest, maxBatch, latencyTarget,
-             acceleratorsPerReplica, precision, autoscale, fidelity, maxWait, requestSample
+             acceleratorsPerReplica, precision, autoscale, fidelity, maxWait, requestSample, bursts
     }
 
     public init(from decoder: any Decoder) throws {
@@ -331,6 +333,12 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         fidelity = try c.decode(ServingFidelity.self, forKey: .fidelity, default: .rate)
         maxWait = try c.decode(TimeQuantity.self, forKey: .maxWait, default: TimeQuantity(baseUnits: 5_000_000)) { $0.baseUnits < 0 ? "must not be negative" : nil }
         requestSample = try c.decode(Double.self, forKey: .requestSample, default: 0.01) { $0 >= 0 && $0 <= 1 ? nil : "must be between 0 and 1" }
+        bursts = try c.decode([BurstSpec].self, forKey: .bursts, default: [])
+        // Occurrences must not overlap (checked up to a year of repeats).
+        let spans = bursts.flatMap { $0.occurrences(horizonNs: 366 * 86_400_000_000_000) }.sorted { $0.startNs < $1.startNs }
+        if let i = spans.indices.dropFirst().first(where: { spans[$0].startNs < spans[$0 - 1].startNs + spans[$0 - 1].durationNs }) {
+            throw try c.superDecoder(forKey: .bursts).scenarioError("bursts overlap at \(TimeQuantity(baseUnits: spans[i].startNs)); give them separate times")
+        }
     }
 
     /// Bytes of the model file a replica pulls and loads (its weights at the serving precision).

@@ -147,3 +147,37 @@ public enum ServingFidelity: String, Sendable, CaseIterable, ScenarioEnum {
     /// Every request an arrival and a completion, with dynamic batching: detailed latency studies.
     case request
 }
+
+/// A burst of a service's demand (`bursts:`): from `start` for `duration` the request rate is
+/// multiplied by `factor` (on top of the cycle); with `every`, it repeats with that period.
+public struct BurstSpec: Codable, Sendable, Equatable {
+    public var start: TimeQuantity
+    public var duration: TimeQuantity
+    public var factor: Double
+    public var every: TimeQuantity?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case start, duration, factor, every }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        start = try c.decode(TimeQuantity.self, forKey: .start) { $0.baseUnits < 0 ? "must not be negative" : nil }
+        duration = try c.decode(TimeQuantity.self, forKey: .duration) { $0.baseUnits <= 0 ? "must be positive" : nil }
+        factor = try c.decode(Double.self, forKey: .factor) { $0 >= 0 && $0 <= 1000 ? nil : "must be between 0 and 1000" }
+        every = try c.decodeIfPresent(TimeQuantity.self, forKey: .every)
+        if let e = every, e.baseUnits <= duration.baseUnits {
+            throw try c.superDecoder(forKey: .every).scenarioError("every (\(e)) must be longer than the burst's duration (\(duration))")
+        }
+    }
+
+    /// The burst's occurrences before `horizonNs` (start, duration) in time order.
+    public func occurrences(horizonNs: Int64) -> [(startNs: Int64, durationNs: Int64)] {
+        var out: [(Int64, Int64)] = []
+        var t = start.baseUnits
+        while t < horizonNs {
+            out.append((t, duration.baseUnits))
+            guard let e = every?.baseUnits else { break }
+            t += e
+        }
+        return out
+    }
+}

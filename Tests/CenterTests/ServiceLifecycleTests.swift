@@ -157,4 +157,24 @@ import Testing
         #expect(result.serviceWarnings.contains { $0.contains("bank-assistant") && $0.contains("never goes live") })
         #expect(figure(serviceFigures(result.summary, "bank-assistant"), "replica_hours") == 0)
     }
+
+    /// Bursts multiply the rate on top of the cycle: with a flat cycle, a 3× burst of 2 hours
+    /// in a day adds 4 hours' worth of requests (exact at rate level, within 1% at request
+    /// level), and the autoscaler grows the service during the burst and shrinks it after.
+    @Test func burstsRaiseTheLoadAndTheAutoscalerFollows() throws {
+        let common = ["horizon=1d", "workload.applications.0.cycle={diurnal: flat, weekly: flat}", "\(Self.service).requestsPerSecond=60",
+                      "\(Self.service).bursts=[{start: 10h, duration: 2h, factor: 3}]"]
+        let sink = CollectingSink()
+        let rate = try CenterRun.run(shippedScenario(Self.example, common), sink: sink).summary
+        let f = serviceFigures(rate, "bank-assistant")
+        let liveS = figure(f, "live_from_s")
+        #expect(abs(figure(f, "requests") / (60 * (86_400 - liveS + 4 * 3_600)) - 1) < 1e-9)
+        let hour: Int64 = 3_600_000_000_000
+        func ready(at t: Int64) -> Int32 { sink.deployments.last { $0.timeNs <= t }?.replicas ?? 0 }
+        #expect(ready(at: 11 * hour) > 2 * ready(at: 9 * hour), "\(ready(at: 9 * hour)) -> \(ready(at: 11 * hour))")
+        #expect(ready(at: 14 * hour) < ready(at: 11 * hour))
+        #expect(figure(f, "slo_attainment") > 0.95)
+        let request = try CenterRun.run(shippedScenario(Self.example, common + ["\(Self.service).fidelity=request"]), sink: NullSink()).summary
+        #expect(abs(figure(serviceFigures(request, "bank-assistant"), "requests") / figure(f, "requests") - 1) < 0.01)
+    }
 }
