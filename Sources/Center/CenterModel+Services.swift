@@ -220,6 +220,7 @@ extension CenterModel {
         let svc = services[s]
         var spec = JobSpec(submitNs: now, accelerators: svc.acceleratorsPerReplica, durationNs: max(1, horizonNs - now), source: JobSpec.serviceSource,
                            sequence: Int64(s), application: svc.application, tenant: svc.tenant, model: svc.model, pool: svc.pool, kind: .inference, flops: 0)
+        spec.milli = svc.sliceMilli
         if storage != nil {
             // Model files are their own data sets (bit 30 set), one per application and model.
             let file = Int32(1 << 30) | ApplicationModelKey.of(application: svc.application, model: svc.model)
@@ -247,15 +248,16 @@ extension CenterModel {
             let slot = Int(services[s].replicas[i].slot)
             let n = Int(services[s].acceleratorsPerReplica)
             let home = Int(services[s].pool)
-            if pools[home].allocate(slot: Int32(slot), count: n) {
+            let milli = services[s].sliceMilli
+            if pools[home].allocate(slot: Int32(slot), count: n, milli: milli) {
                 startReplica(service: s, replica: i, pool: home, borrowed: false, kernel: kernel)
                 continue
             }
             for lender in lendingPools where lender != home && poolAccelerators[lender] == poolAccelerators[home] {
                 guard lendingMaxAccelerators == 0 || lentAccelerators + n <= lendingMaxAccelerators, pools[lender].capacity >= n else { continue }
-                if !pools[lender].allocate(slot: Int32(slot), count: n) {
+                if !pools[lender].allocate(slot: Int32(slot), count: n, milli: milli) {
                     makeRoom(pool: lender, accelerators: n, kernel: kernel)
-                    guard pools[lender].allocate(slot: Int32(slot), count: n) else { continue }
+                    guard pools[lender].allocate(slot: Int32(slot), count: n, milli: milli) else { continue }
                 }
                 lentAccelerators += n
                 startReplica(service: s, replica: i, pool: lender, borrowed: true, kernel: kernel)
@@ -378,7 +380,7 @@ extension CenterModel {
     mutating func replicaRecord(service s: Int, replica r: ServiceReplica, now: SimTimeNs, ended: Bool) -> JobRecord {
         let slot = Int(r.slot)
         let spec = slotSpec[slot]
-        let acceleratorNs = Double(now - r.placedNs) * Double(spec.accelerators)
+        let acceleratorNs = Double(now - r.placedNs) * spec.acceleratorShare
         let served = r.ready ? (services[s].ledger.perReplicaRequests - r.servedMark) : 0
         let flops = served * services[s].flopsPerRequest
         services[s].heldAcceleratorNs += acceleratorNs
@@ -393,6 +395,7 @@ extension CenterModel {
                                accelerators: spec.accelerators, state: ended ? .completed : .running)
         record.label(with: spec)
         record.flops = flops
+        record.milli = spec.milli
         record.serversSpanned = slotServers[slot]
         record.leavesSpanned = slotLeaves[slot]
         record.ingestNs = storage?.ingestNs(slot: slot) ?? 0

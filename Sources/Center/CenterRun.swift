@@ -58,7 +58,9 @@ public enum CenterRun {
         let reason = kernel.run(&model, untilNs: horizonNs)
         // A run that drains ends at its last real event, not at a stale completion event of a
         // job whose speed changed (or a wake-up that found nothing to do).
-        let endNs = reason == .queueEmpty ? model.lastActivityNs : kernel.nowNs
+        // Services serve until the horizon even when nothing else happens.
+        let drainedNs = model.services.isEmpty || horizonNs == SimTime.never ? model.lastActivityNs : max(model.lastActivityNs, horizonNs)
+        let endNs = reason == .queueEmpty ? drainedNs : kernel.nowNs
         model.finalize(at: endNs)
 
         let st = model.stats

@@ -46,6 +46,8 @@ struct ServiceState {
     let tenant: Int16
     let pool: Int16
     let acceleratorsPerReplica: Int32
+    /// Thousandths of each device a replica holds (1000: whole devices; less: a slice).
+    let sliceMilli: Int32
     let startNs: SimTimeNs
     /// Replicas sized by the roofline for the cycle's peak (the static deployment, and the
     /// autoscaler's ceiling default).
@@ -85,6 +87,9 @@ struct ServiceState {
     /// Set when something changed this instant (reconciled in the scheduling pass).
     var dirty = false
     var ticked = false
+
+    /// Accelerators one replica holds (a share of one when sliced).
+    var acceleratorsHeldPerReplica: Double { Double(acceleratorsPerReplica) * Double(sliceMilli) / 1000 }
 
     /// Requests one ready replica serves per second at the service's batch.
     var muPerReplica: Double { Double(batch) / batchS }
@@ -129,6 +134,7 @@ extension ServiceState {
         tenant = s.tenant
         pool = s.pool
         acceleratorsPerReplica = Int32(n)
+        sliceMilli = Int32((s.work.deviceShare * 1000).rounded())
         startNs = s.startNs
         peakReplicas = s.replicas(on: pools[Int(s.pool)], peakMultiplier: application.cycle.peak)
         batch = s.work.bestBatch(maxBatch: s.maxBatch, latencyTargetS: s.latencyTargetS, on: device, accelerators: n)

@@ -35,7 +35,7 @@ extension CenterModel {
             fidelities.insert(svc.fidelity.rawValue)
             let liveS = svc.ledger.fromNs >= 0 ? Double(endNs - svc.ledger.fromNs) / 1e9 : 0
             let acceleratorHours = svc.heldAcceleratorNs / 3.6e12
-            let hours = acceleratorHours / Double(svc.acceleratorsPerReplica)
+            let hours = acceleratorHours / svc.acceleratorsHeldPerReplica
             replicaHours += hours
             lentHours += svc.borrowedAcceleratorNs / 3.6e12
             coldStarts += svc.coldStarts

@@ -14,6 +14,9 @@ public struct InferenceWork: Sendable, Equatable {
     public var computeEfficiency: Double
     /// Fraction of peak memory bandwidth reached.
     public var memoryEfficiency: Double
+    /// Share of each device a replica gets (1: whole devices; 0.25: a quarter slice, as MIG
+    /// partitions compute and memory bandwidth).
+    public var deviceShare: Double = 1
 
     public init(flopsPerRequest: Double, weightBytes: Double, bytesPerRequest: Double, precision: Precision = .fp16,
                 computeEfficiency: Double = 0.5, memoryEfficiency: Double = 0.8) {
@@ -27,7 +30,7 @@ public struct InferenceWork: Sendable, Equatable {
 
     /// Seconds to serve a batch of `batch` requests on `accelerators` devices (weights sharded).
     public func batchSeconds(batch: Int, on device: AcceleratorModel, accelerators: Int = 1) -> Double {
-        let n = Double(max(1, accelerators)), b = Double(max(1, batch))
+        let n = Double(max(1, accelerators)) * deviceShare, b = Double(max(1, batch))
         let peak = device.peakFlopsPerS(device.effectivePrecision(precision))
         let compute = b * flopsPerRequest / (n * peak * computeEfficiency)
         let memory = (weightBytes + b * bytesPerRequest) / (n * device.memoryBandwidthBytesPerS * memoryEfficiency)

@@ -308,10 +308,12 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
     public var requestSample: Double
     /// Bursts of demand on top of the cycle.
     public var bursts: [BurstSpec]
+    /// A replica on a slice of one accelerator (its share, in thousandths), instead of whole ones.
+    public var slice: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model, tenant, pool, start, requestsPerSecond, tokensPerRequest, flopsPerPass, bytesPerRequest, maxBatch, latencyTarget,
-             acceleratorsPerReplica, precision, autoscale, fidelity, maxWait, requestSample, bursts
+             acceleratorsPerReplica, precision, autoscale, fidelity, maxWait, requestSample, bursts, slice
     }
 
     public init(from decoder: any Decoder) throws {
@@ -334,6 +336,15 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         maxWait = try c.decode(TimeQuantity.self, forKey: .maxWait, default: TimeQuantity(baseUnits: 5_000_000)) { $0.baseUnits < 0 ? "must not be negative" : nil }
         requestSample = try c.decode(Double.self, forKey: .requestSample, default: 0.01) { $0 >= 0 && $0 <= 1 ? nil : "must be between 0 and 1" }
         bursts = try c.decode([BurstSpec].self, forKey: .bursts, default: [])
+        slice = try c.decodeIfPresent(Double.self, forKey: .slice)
+        if let f = slice {
+            guard f >= 0.001 && f < 1, (f * 1000).rounded() == f * 1000 else {
+                throw try c.superDecoder(forKey: .slice).scenarioError("slice must be a share of one accelerator in [0.001, 1) in thousandths, got \(f)")
+            }
+            if acceleratorsPerReplica != 1 {
+                throw try c.superDecoder(forKey: .slice).scenarioError("a sliced replica runs on one accelerator: drop acceleratorsPerReplica (\(acceleratorsPerReplica)) or slice")
+            }
+        }
         // Occurrences must not overlap (checked up to a year of repeats).
         let spans = bursts.flatMap { $0.occurrences(horizonNs: 366 * 86_400_000_000_000) }.sorted { $0.startNs < $1.startNs }
         if let i = spans.indices.dropFirst().first(where: { spans[$0].startNs < spans[$0 - 1].startNs + spans[$0 - 1].durationNs }) {
@@ -348,7 +359,9 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
     public func work(for model: ModelSpec) -> InferenceWork {
         let n = Double(model.parameters.baseUnits), tokens = Double(tokensPerRequest)
         let perPass = flopsPerPass.map { Double($0.baseUnits) } ?? 2 * n
-        return InferenceWork(flopsPerRequest: perPass * tokens, weightBytes: n * precision.bytesPerElement * tokens,
-                             bytesPerRequest: Double(bytesPerRequest.baseUnits) * tokens, precision: precision)
+        var work = InferenceWork(flopsPerRequest: perPass * tokens, weightBytes: n * precision.bytesPerElement * tokens,
+                                 bytesPerRequest: Double(bytesPerRequest.baseUnits) * tokens, precision: precision)
+        work.deviceShare = slice ?? 1
+        return work
     }
 }

@@ -134,7 +134,7 @@ public struct ServiceProfile: Sendable {
 
     /// Accelerators the service occupies on `pool` at peak load.
     public func acceleratorsNeeded(on pool: PoolView, peakMultiplier: Double) -> Double {
-        Double(replicas(on: pool, peakMultiplier: peakMultiplier) * acceleratorsPerReplica)
+        Double(replicas(on: pool, peakMultiplier: peakMultiplier) * acceleratorsPerReplica) * work.deviceShare
     }
 }
 

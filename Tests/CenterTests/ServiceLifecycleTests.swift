@@ -177,4 +177,37 @@ import Testing
         let request = try CenterRun.run(shippedScenario(Self.example, common + ["\(Self.service).fidelity=request"]), sink: NullSink()).summary
         #expect(abs(figure(serviceFigures(request, "bank-assistant"), "requests") / figure(f, "requests") - 1) < 0.01)
     }
+
+    /// Slices (fine-grained sharing): a replica on a quarter of an L4 holds 250 thousandths of
+    /// one device and serves at a quarter of its compute and memory bandwidth, so a batch takes
+    /// 4× as long (roofline), and four replicas share one device.
+    @Test func slicedReplicasShareDevices() throws {
+        let text = """
+        name: slices
+        horizon: 6h
+        cluster:
+          servers:
+            - {name: inf, preset: pcie-l4-8, count: 1}
+        workload:
+          applications:
+            - name: vision
+              tenants: [{name: city, type: government, share: 1}]
+              models: [{name: det, family: cnn, parameters: 25M, trainFlopsPerSample: 10GFLOP, sampleBytes: 100KB, batch: 256}]
+              services:
+                - {name: cam, model: det, requestsPerSecond: 6000, flopsPerPass: 8GFLOP, bytesPerRequest: 2MB, maxBatch: 8, latencyTarget: 2s, precision: int8}
+        """
+        let whole = try CenterRun.run(scenario(text), sink: NullSink()).summary
+        let sink = CollectingSink()
+        let sliced = try CenterRun.run(scenario(text, ["workload.applications.0.services.0.slice=0.25"]), sink: sink).summary
+        let w = serviceFigures(whole, "cam"), q = serviceFigures(sliced, "cam")
+        #expect(figure(w, "batch") == 8 && figure(q, "batch") == 8)
+        #expect(abs(figure(q, "batch_seconds") / figure(w, "batch_seconds") - 4) < 1e-9)
+        #expect(abs(figure(q, "accelerator_hours") / figure(q, "replica_hours") - 0.25) < 1e-9)
+        let replicas = sink.jobs.filter { $0.kind == .inference }
+        #expect(!replicas.isEmpty && replicas.allSatisfy { $0.milli == 250 })
+        #expect(figure(w, "replicas") == 1 && figure(q, "replicas") == 3)
+        // The pool holds three quarters of one accelerator for them, never more.
+        #expect(sink.poolSamples.allSatisfy { $0.busyAccelerators <= 0.75 + 1e-9 })
+        #expect(figure(q, "slo_attainment") > 0.99)
+    }
 }
