@@ -14,8 +14,13 @@ import Workloads
 /// steps marked services in service order (readiness in job-id order first), before the
 /// pools' policies dispatch, so results never depend on the order of same-time events.
 extension CenterModel {
-    /// Schedules every service's go-live and its autoscaler's ticks.
+    /// Schedules every service's go-live and its autoscaler's ticks, and a wake-up at the
+    /// horizon: services serve until then even when nothing else happens (and jobs waiting for
+    /// their accelerators wait until then, not for an empty event queue).
     mutating func primeServices(_ kernel: Kernel) {
+        if !services.isEmpty && horizonNs != SimTime.never {
+            kernel.schedule(Event(kind: Kind.serviceWake.rawValue, subject: 0), atNs: horizonNs)
+        }
         for s in services.indices {
             kernel.schedule(Event(kind: Kind.serviceWake.rawValue, subject: Int32(s)), atNs: services[s].startNs)
             if let a = services[s].autoscale, services[s].startNs + a.interval.baseUnits < horizonNs {
@@ -266,10 +271,21 @@ extension CenterModel {
         }
     }
 
-    /// Preempts the newest running batch jobs of `pool` until `accelerators` are free there
-    /// or coming back (from jobs saving their checkpoint).
+    /// Frees `accelerators` in `pool` for a borrowed replica: elastic training jobs there give
+    /// accelerators back first, newest first, down to their minimum (they slow down); then the
+    /// newest running batch jobs are preempted, until enough are free or coming back (from
+    /// jobs saving their checkpoint).
     mutating func makeRoom(pool p: Int, accelerators n: Int, kernel: Kernel) {
         var coming = saving.reduce(Int64(0)) { $0 + (slotSpec[Int($1)].pool == p ? heldMilli(Int($1)) : 0) } / 1000
+        guard Int64(pools[p].free) + coming < Int64(n) else { return }
+        for slot in elasticRunning[p].sorted(by: { slotID[Int($0)] > slotID[Int($1)] }) {
+            let s = Int(slot), short = Int64(n) - Int64(pools[p].free) - coming
+            guard short > 0 else { return }
+            let give = min(Int64(slotHeld[s] - slotSpec[s].minAccelerators), short)
+            guard give > 0 else { continue }
+            resize(slot: s, to: slotHeld[s] - Int32(give), now: kernel.nowNs)
+            shrunkForLending += 1
+        }
         guard Int64(pools[p].free) + coming < Int64(n) else { return }
         let running = (0..<slotID.count).filter { slotRunStart[$0] >= 0 && serviceOfSlot[$0] < 0 && Int(slotSpec[$0].pool) == p }
             .sorted { (slotRunStart[$0], slotID[$0]) > (slotRunStart[$1], slotID[$1]) }

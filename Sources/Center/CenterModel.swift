@@ -130,6 +130,7 @@ struct CenterModel: EventHandler {
     var unplacedReplicas = 0
     var serviceWarnings: [String] = []
     var preemptedForLending: Int64 = 0
+    var shrunkForLending: Int64 = 0
     var pullBytesPerS = 10e9
     var loadBytesPerS = 50e9
     var horizonNs: SimTimeNs = SimTime.never

@@ -78,7 +78,7 @@ extension CenterModel {
             ("model", .text(model)), ("services", .integer(Int64(rows.count))), ("requests", .real(all.requests)),
             ("unserved_requests", .real(all.unserved)), ("slo_attainment", .real(all.requests > 0 ? all.met / all.requests : 0)),
             ("replica_hours", .real(replicaHours)), ("accelerator_hours", .real(all.acceleratorHours)), ("lent_accelerator_hours", .real(lentHours)),
-            ("preempted_for_lending", .integer(preemptedForLending)), ("cold_starts", .integer(Int64(coldStarts))),
+            ("preempted_for_lending", .integer(preemptedForLending)), ("shrunk_for_lending", .integer(shrunkForLending)), ("cold_starts", .integer(Int64(coldStarts))),
             ("rollouts", .integer(Int64(rollouts))), ("delivered_flops", .real(all.deliveredFlops)),
             ("applications", .object(applications))]
         return (rows, serving)

@@ -210,4 +210,38 @@ import Testing
         #expect(sink.poolSamples.allSatisfy { $0.busyAccelerators <= 0.75 + 1e-9 })
         #expect(figure(q, "slo_attainment") > 0.99)
     }
+
+    /// Lending slows elastic training before it preempts: a service that outgrows its pool
+    /// takes accelerators from an elastic job in the lending pool (down to its minimum), which
+    /// then runs slower and finishes later than its 10 hours, without being preempted.
+    @Test func lendingShrinksElasticTrainingBeforePreempting() throws {
+        let text = """
+        name: lend-elastic
+        horizon: 1d
+        cluster:
+          servers:
+            - {name: train, preset: hgx-a100-8, count: 2, pool: training-a100}
+            - {name: inf, preset: hgx-a100-8, count: 1, role: inference, pool: inference-a100}
+        release: {lendingPools: [training-a100]}
+        workload:
+          jobs:
+            - {submit: 0s, accelerators: 16, duration: 10h, elastic: {min: 4, max: 16}}
+          applications:
+            - name: chat
+              cycle: {diurnal: flat, weekly: flat}
+              tenants: [{name: t, type: enterprise, share: 1}]
+              models: [{name: m, family: llm, parameters: 7B, batch: 4M}]
+              services:
+                - {name: chat, model: m, start: 1h, requestsPerSecond: 150, tokensPerRequest: 250, maxBatch: 32, latencyTarget: 10s}
+        """
+        let sink = CollectingSink()
+        let summary = try CenterRun.run(scenario(text), sink: sink).summary
+        let f = serviceFigures(summary, "chat")
+        #expect(figure(f, "replicas") > 8, "\(figure(f, "replicas")) replicas")
+        #expect(figure(f, "borrowed_accelerator_hours") > 0)
+        #expect(figure(summary.serving, "shrunk_for_lending") >= 1 && figure(summary.serving, "preempted_for_lending") == 0)
+        let training = sink.jobs.first { $0.kind != .inference }!
+        #expect(training.preemptions == 0 && training.state == .completed)
+        #expect(training.endNs > 10 * 3_600_000_000_000, "ends at \(Double(training.endNs) / 3.6e12) h")
+    }
 }
