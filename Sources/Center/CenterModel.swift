@@ -291,7 +291,7 @@ struct CenterModel: EventHandler {
         r.communicationShare = network?.communicationShare(slot: slot) ?? 0
         r.ingestNs = storage?.ingestNs(slot: slot) ?? 0
         sink.record(job: r)
-        let builds = spec.kind == .training || spec.kind == .fineTuning || spec.kind == .compression
+        let builds = spec.kind == .training || spec.kind == .fineTuning || spec.kind == .compression || spec.isSearchWinner
         if let v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: slotID[slot], atNs: now) {
             sink.record(model: v)
             offer(v)

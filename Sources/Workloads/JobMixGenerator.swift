@@ -70,9 +70,10 @@ public final class JobMixGenerator: JobSource {
             let base = work.duration(on: pool.accelerator, server: pool.server, io: io)
             job.communication = communication(work, on: pool)
             job.storage = storage(work, on: pool)
-            for fraction in (entry.search ?? SuccessiveHalving(trials: 1)).budgetFractions {
+            for (i, fraction) in (entry.search ?? SuccessiveHalving(trials: 1)).budgetFractions.enumerated() {
                 let d = WorkDuration(computeSeconds: base.computeSeconds * fraction, totalSeconds: base.totalSeconds * fraction,
                                      flops: base.flops * fraction)
+                job.isSearchWinner = i == 0
                 pendingTrials.append(emit(job, d))
             }
             return pendingTrials.removeFirst()

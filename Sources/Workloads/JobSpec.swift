@@ -52,6 +52,9 @@ public struct JobSpec: Sendable, Equatable {
 
     /// The source index used for explicitly listed jobs (after every other source).
     public static let listSource: Int32 = .max
+    /// An AutoML search's winning trial (the one successive halving keeps to the full budget
+    /// first): it registers the model version the search produced.
+    public var isSearchWinner = false
     /// The source of online services' replicas (created by the center's release model).
     public static let serviceSource: Int32 = .max - 1
 
