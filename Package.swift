@@ -33,7 +33,7 @@ let package = Package(
         // Releasing compute: model versions, online inference serving, autoscaling.
         .target(name: "Release", dependencies: ["SimKernel", "Production"]),
         // Scenario files: units, strict YAML decoding, overrides.
-        .target(name: "Scenario", dependencies: ["SimKernel", "Production", "Aggregation", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Scenario", dependencies: ["SimKernel", "Production", "Aggregation", "Release", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
         // Demand: job specs drawn from the scenario's distributions or lists.
         .target(name: "Workloads", dependencies: ["SimKernel", "Production"]),
         // Scheduling compute: the accelerator pool and queue policies.

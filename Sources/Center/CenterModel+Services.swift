@@ -361,10 +361,10 @@ extension CenterModel {
         let started = services[s].ledger.fromNs >= 0
         services[s].ledger.setReady(n, atNs: now)
         if !started, services[s].ledger.fromNs >= 0, var r = services[s].request {
-            r.nextArrivalNs = nextArrival(&r, after: now)
+            r.start(atNs: now, ledger: services[s].ledger)
             services[s].request = r
         }
-        services[s].request?.engine.resize(to: n, atNs: now)
+        services[s].request?.resize(to: n, atNs: now)
     }
 
     /// Retires replica `i`: it stops serving and gives its accelerators back (a job row ends).
@@ -442,43 +442,24 @@ extension CenterModel {
 
     // MARK: Request level
 
-    /// The next candidate arrival after `t` (candidates come at the cycle's peak rate and are
-    /// thinned to the rate of their hour).
-    func nextArrival(_ r: inout RequestLevelState, after t: SimTimeNs) -> SimTimeNs {
-        guard r.peakRatePerNs > 0 else { return .max }
-        return t + max(1, SimTimeNs(r.random.exponential(rate: r.peakRatePerNs).rounded(.up)))
-    }
-
     /// Simulates the service's requests that arrive before `t` on the replicas ready so far.
     mutating func feedRequests(service s: Int, upTo t: SimTimeNs) {
         guard var r = services[s].request, services[s].ledger.fromNs >= 0 else { return }
-        let cycle = services[s].ledger.cycle
-        let targetNs = SimTimeNs((services[s].targetS * 1e9).rounded())
-        let ledger = services[s].ledger
-        let envelope = cycle.peak * ledger.peakBurstFactor
-        var a = r.nextArrivalNs
-        while a < t {
-            if r.random.nextUnit() * envelope < cycle.multiplier(atNs: a) * ledger.burstFactor(atNs: a) {
-                r.engine.submit(arrivalNs: a)
-                r.intervalArrivals += 1
-                if r.engine.served.count >= 1024 { collectServed(&r, service: s, targetNs: targetNs) }
-            }
-            a = nextArrival(&r, after: a)
-        }
-        r.nextArrivalNs = a
-        r.engine.advance(to: t)
-        collectServed(&r, service: s, targetNs: targetNs)
+        r.submit(before: t, ledger: services[s].ledger)
+        collect(&r, served: r.takeServed(upTo: t), service: s)
         services[s].request = r
     }
 
-    /// Takes the requests the engine served into the statistics and `/requests`.
-    mutating func collectServed(_ r: inout RequestLevelState, service s: Int, targetNs: SimTimeNs) {
-        guard !r.engine.served.isEmpty else { return }
-        for q in r.engine.served {
-            let latency = q.endNs - q.arrivalNs
+    /// Takes served requests into the statistics and `/requests`.
+    mutating func collect(_ r: inout RequestLevelState, served: [ServedRequest], service s: Int) {
+        let targetNs = SimTimeNs((services[s].targetS * 1e9).rounded())
+        for q in served {
+            let latency = q.endNs - q.arrivalNs, firstOutput = q.firstTokenNs - q.arrivalNs
             r.count += 1
             r.latencySumS += Double(latency) / 1e9
+            r.firstOutputSumS += Double(firstOutput) / 1e9
             _ = r.latencies.record(UInt64(max(0, latency)))
+            _ = r.firstOutputs.record(UInt64(max(0, firstOutput)))
             r.intervalServed += 1
             if latency <= targetNs { r.met += 1; r.intervalMet += 1 }
             if r.sampleEvery > 0 && r.sequence % r.sampleEvery == 0 {
@@ -487,7 +468,6 @@ extension CenterModel {
             }
             r.sequence += 1
         }
-        r.engine.served.removeAll(keepingCapacity: true)
     }
 
     // MARK: End of run
@@ -501,8 +481,7 @@ extension CenterModel {
         for s in services.indices {
             feedRequests(service: s, upTo: endNs)
             if var r = services[s].request {
-                r.unserved = Double(r.engine.drain())
-                collectServed(&r, service: s, targetNs: SimTimeNs((services[s].targetS * 1e9).rounded()))
+                collect(&r, served: r.takeServed(upTo: nil), service: s)
                 services[s].request = r
             }
             services[s].ledger.advance(to: endNs)

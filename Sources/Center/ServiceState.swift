@@ -18,24 +18,6 @@ struct ServiceReplica {
     var servedMark = 0.0
 }
 
-/// Request-level serving of one service inside a run: Poisson arrivals at the service's rate
-/// × its application's cycle (thinning), served by ``DynamicBatching`` on the ready replicas;
-/// latency statistics, the autoscaler's observations per interval, and sampled rows.
-struct RequestLevelState {
-    var engine: DynamicBatching
-    var random: SplitMix64
-    let peakRatePerNs: Double
-    var nextArrivalNs: SimTimeNs = -1
-    var latencies = Histogram<UInt64>(highestTrackableValue: 1 << 62, numberOfSignificantValueDigits: .three)
-    var count = 0.0, met = 0.0, latencySumS = 0.0
-    /// Requests left waiting with no replica at the end of the run.
-    var unserved = 0.0
-    /// Requests arrived and met since the autoscaler last looked.
-    var intervalArrivals = 0.0, intervalServed = 0.0, intervalMet = 0.0
-    let sampleEvery: Int64
-    var sequence: Int64 = 0
-}
-
 /// A service's state in a run: its definition (pool, replica size, batch, latency target,
 /// autoscaler, release), its replicas, the version it rolls out, and its serving record.
 struct ServiceState {
@@ -137,8 +119,6 @@ extension ServiceState {
         sliceMilli = Int32((s.work.deviceShare * 1000).rounded())
         startNs = s.startNs
         peakReplicas = s.replicas(on: pools[Int(s.pool)], peakMultiplier: application.cycle.peak)
-        batch = s.work.bestBatch(maxBatch: s.maxBatch, latencyTargetS: s.latencyTargetS, on: device, accelerators: n)
-        batchS = s.work.batchSeconds(batch: batch, on: device, accelerators: n)
         targetS = s.latencyTargetS
         flopsPerRequest = s.work.flopsPerRequest
         self.modelFileBytes = modelFileBytes
@@ -147,15 +127,41 @@ extension ServiceState {
         let bursts = spec.bursts.flatMap { b in
             b.occurrences(horizonNs: horizonNs).map { ServiceBurst(startNs: $0.startNs, durationNs: $0.durationNs, factor: b.factor) }
         }
-        ledger = ServingLedger(meanRatePerS: s.requestsPerSecond, cycle: application.cycle, bursts: bursts)
-        if spec.fidelity == .request {
-            let batchNs = (1...batch).map { SimTimeNs((s.work.batchSeconds(batch: $0, on: device, accelerators: n) * 1e9).rounded(.up)) }
-            let seed = RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "service/\(application.name)/\(s.name)/requests")
-            request = RequestLevelState(
-                engine: DynamicBatching(replicas: 0, maxBatch: batch, maxWaitNs: spec.maxWait.baseUnits, batchNs: batchNs,
-                                        firstOutputFraction: 1 / Double(spec.tokensPerRequest)),
-                random: SplitMix64(seed: seed), peakRatePerNs: s.requestsPerSecond * application.cycle.peak * ledger.peakBurstFactor / 1e9,
-                sampleEvery: spec.requestSample > 0 ? Int64((1 / spec.requestSample).rounded()) : 0)
+        let replay = spec.requestTrace?.trace
+        var meanRate = s.requestsPerSecond
+        if let t = replay, let last = t.arrivalS.last, last > 0 { meanRate = Double(t.arrivalS.count) / last }
+        ledger = ServingLedger(meanRatePerS: meanRate, cycle: replay == nil ? application.cycle : .flat, bursts: replay == nil ? bursts : [])
+        if let l = spec.latency {
+            // A replica runs `maxBatch` requests at once: a batch is their mean prefill and
+            // their output tokens at the table's per-token time for that batch.
+            let table = l.table, key = l.key
+            let prompt = replay.map { $0.promptTokens.reduce(0, +) / Double($0.promptTokens.count) } ?? Double(spec.promptTokens)
+            let output = replay.map { $0.outputTokens.reduce(0, +) / Double($0.outputTokens.count) } ?? Double(spec.tokensPerRequest)
+            batch = spec.maxBatch
+            let at = table.latency(key, promptTokens: prompt, batch: batch)!
+            batchS = at.prefillS + max(0, output - 1) * at.perTokenS
+        } else {
+            batch = s.work.bestBatch(maxBatch: s.maxBatch, latencyTargetS: s.latencyTargetS, on: device, accelerators: n)
+            batchS = s.work.batchSeconds(batch: batch, on: device, accelerators: n)
         }
+        guard spec.fidelity == .request else { return }
+        let seed = RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "service/\(application.name)/\(s.name)/requests")
+        var dynamic: DynamicBatching?, continuous: BatchedServing?
+        if let l = spec.latency {
+            let table = l.table, key = l.key
+            let meanPrompt = replay.map { $0.promptTokens.reduce(0, +) / Double($0.promptTokens.count) } ?? Double(spec.promptTokens)
+            continuous = BatchedServing(replicas: 0, maxBatch: spec.maxBatch, balancer: spec.balancer, seed: seed ^ 0x5EED,
+                                        prefillS: { table.latency(key, promptTokens: $0)!.prefillS },
+                                        stepS: { table.latency(key, promptTokens: meanPrompt, batch: $0)!.perTokenS })
+        } else {
+            let batchNs = (1...batch).map { SimTimeNs((s.work.batchSeconds(batch: $0, on: device, accelerators: n) * 1e9).rounded(.up)) }
+            dynamic = DynamicBatching(replicas: 0, maxBatch: batch, maxWaitNs: spec.maxWait.baseUnits, batchNs: batchNs,
+                                      firstOutputFraction: 1 / Double(spec.tokensPerRequest))
+        }
+        request = RequestLevelState(dynamic: dynamic, continuous: continuous, seed: seed,
+                                    peakRatePerNs: s.requestsPerSecond * application.cycle.peak * ledger.peakBurstFactor / 1e9,
+                                    promptTokens: Double(spec.promptTokens), outputTokens: spec.tokensPerRequest,
+                                    trace: replay, traceRepeats: spec.requestTrace?.repeat ?? true,
+                                    sampleEvery: spec.requestSample > 0 ? Int64((1 / spec.requestSample).rounded()) : 0)
     }
 }

@@ -65,6 +65,8 @@ extension CenterModel {
                 ("throughput_per_s", .real(liveS > 0 ? figures.requests / liveS : 0)),
                 ("latency_target_s", .real(svc.targetS)), ("latency_mean_s", .real(figures.latencyMeanS)),
                 ("latency_p99_s", .real(figures.p99S)), ("slo_attainment", .real(figures.attainment)),
+                ("first_output_mean_s", .real(svc.request.map { $0.count > 0 ? $0.firstOutputSumS / $0.count : 0 } ?? .nan)),
+                ("first_output_p99_s", .real(svc.request.map { $0.count > 0 ? Double($0.firstOutputs.valueAtPercentile(99)) / 1e9 : 0 } ?? .nan)),
                 ("delivered_flops", .real(svc.deliveredFlops))])))
         }
         let applications: [(String, SummaryValue)] = byApplication.map { app, f, count in

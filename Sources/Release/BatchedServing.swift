@@ -9,6 +9,8 @@ import SimKernel
 ///
 /// Requests must arrive in time order; each replica is advanced lazily to an arrival's time
 /// before the balancer looks at it. With `maxBatch` 1 it serves exactly as ``RequestServing``.
+/// Replicas can join and retire (``resize(to:atNs:)``): a retiring replica takes no new
+/// requests and finishes those it holds; with no replica, requests wait at the gateway.
 public struct BatchedServing {
     /// Prefill seconds of a prompt of n tokens; seconds per decode step at batch size b.
     public typealias PrefillS = (Double) -> Double
@@ -46,6 +48,10 @@ public struct BatchedServing {
     let prefillS: PrefillS
     let stepS: StepS
     var replicas: [Replica]
+    /// Replicas taking new requests (indices into `replicas`), oldest first.
+    var active: [Int]
+    /// Requests that arrived when no replica served (index, arrival, prompt, output).
+    var gateway: [(Int, SimTimeNs, Double, Int)] = []
     /// Completions recorded while a replica's state is checked out in `advance`.
     var doneEndsPending: [(Int, SimTimeNs)] = []
     var nextRoundRobin = 0
@@ -55,8 +61,9 @@ public struct BatchedServing {
     var count = 0
 
     public init(replicas n: Int, maxBatch: Int, balancer: LoadBalancer, seed: UInt64 = 1, prefillS: @escaping PrefillS, stepS: @escaping StepS) {
-        precondition(n >= 1 && maxBatch >= 1)
+        precondition(n >= 0 && maxBatch >= 1)
         replicas = Array(repeating: Replica(), count: n)
+        active = Array(0..<n)
         self.maxBatch = maxBatch
         self.balancer = balancer == .central ? .leastOutstanding : balancer
         self.prefillS = prefillS
@@ -123,33 +130,78 @@ public struct BatchedServing {
 
     /// Submits a request arriving at `arrivalNs` with `promptTokens` and `outputTokens` (≥ 1).
     public mutating func submit(arrivalNs: SimTimeNs, promptTokens: Double, outputTokens: Int) {
-        let n = replicas.count
+        guard !active.isEmpty else {
+            gateway.append((count, arrivalNs, promptTokens, outputTokens))
+            count += 1
+            return
+        }
+        place(index: count, arrivalNs: arrivalNs, promptTokens: promptTokens, outputTokens: outputTokens, at: arrivalNs)
+        count += 1
+    }
+
+    /// Sends a request to the replica the balancer picks at `nowNs`.
+    mutating func place(index: Int, arrivalNs: SimTimeNs, promptTokens: Double, outputTokens: Int, at nowNs: SimTimeNs) {
+        let n = active.count
         let r: Int
         switch balancer {
         case .roundRobin:
-            r = nextRoundRobin
+            r = active[nextRoundRobin % n]
             nextRoundRobin = (nextRoundRobin + 1) % n
         case .powerOfTwo:
             let a = Int(random.next() % UInt64(n))
             var b = Int(random.next() % UInt64(max(1, n - 1)))
             if n > 1 && b >= a { b += 1 }
-            advance(a, to: arrivalNs)
-            if n > 1 { advance(b, to: arrivalNs) }
-            r = n > 1 && replicas[b].outstanding(at: arrivalNs) < replicas[a].outstanding(at: arrivalNs) ? b : a
+            let ra = active[a], rb = active[n > 1 ? b : a]
+            advance(ra, to: nowNs)
+            if n > 1 { advance(rb, to: nowNs) }
+            r = n > 1 && replicas[rb].outstanding(at: nowNs) < replicas[ra].outstanding(at: nowNs) ? rb : ra
         default:
-            var best = 0, bestKey = (Int.max, Int.max)
-            for i in 0..<n {
-                advance(i, to: arrivalNs)
-                let out = replicas[i].outstanding(at: arrivalNs)
+            var best = active[0], bestKey = (Int.max, Int.max)
+            for i in active {
+                advance(i, to: nowNs)
+                let out = replicas[i].outstanding(at: nowNs)
                 let key = balancer == .joinShortestQueue ? (max(0, out - 1), out) : (out, 0)
                 if key < bestKey { best = i; bestKey = key }
             }
             r = best
         }
-        advance(r, to: arrivalNs)
-        replicas[r].waiting.append(Request(index: count, arrivalNs: arrivalNs, promptTokens: promptTokens, remaining: max(1, outputTokens)))
-        count += 1
+        advance(r, to: nowNs)
+        replicas[r].waiting.append(Request(index: index, arrivalNs: arrivalNs, promptTokens: promptTokens, remaining: max(1, outputTokens)))
     }
+
+    /// Replicas taking requests now.
+    public var activeReplicas: Int { active.count }
+
+    /// From `tNs` on, `n` replicas take requests: new ones start idle at `tNs`; the newest
+    /// retire first and finish what they hold. Requests waiting at the gateway go to the
+    /// replicas as soon as there are some.
+    public mutating func resize(to n: Int, atNs tNs: SimTimeNs) {
+        precondition(n >= 0)
+        while active.count > n { active.removeLast() }
+        while active.count < n {
+            var rep = Replica()
+            rep.clockNs = tNs
+            replicas.append(rep)
+            active.append(replicas.count - 1)
+        }
+        if !active.isEmpty && !gateway.isEmpty {
+            let waiting = gateway
+            gateway.removeAll()
+            for (i, a, p, o) in waiting { place(index: i, arrivalNs: a, promptTokens: p, outputTokens: o, at: tNs) }
+        }
+    }
+
+    /// Runs every replica's iterations that start before `tNs` and hands over the requests
+    /// finished so far (in completion order per replica).
+    public mutating func takeFinished(upTo tNs: SimTimeNs?) -> [ServedRequest] {
+        for r in replicas.indices { advance(r, to: tNs) }
+        let out = finished.map(\.1)
+        finished.removeAll(keepingCapacity: true)
+        return out
+    }
+
+    /// Requests still waiting at the gateway (no replica ever took them).
+    public var atGateway: Int { gateway.count }
 
     /// Serves everything submitted to the end; returns the records in submission order.
     public mutating func drain() -> [ServedRequest] {

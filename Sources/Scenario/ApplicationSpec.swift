@@ -1,3 +1,4 @@
+import Release
 import Production
 import Workloads
 
@@ -310,10 +311,19 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
     public var bursts: [BurstSpec]
     /// A replica on a slice of one accelerator (its share, in thousandths), instead of whole ones.
     public var slice: Double?
+    /// Request level: per-request work from a measured latency table, served with continuous
+    /// batching (instead of the roofline with dynamic batching).
+    public var latency: ServiceLatencySpec?
+    /// Request level: arrivals (and tokens) replayed from a trace instead of Poisson.
+    public var requestTrace: RequestTraceSpec?
+    /// Request level with a latency table and Poisson arrivals: prompt tokens per request.
+    public var promptTokens: Int
+    /// Request level with a latency table: how requests are spread over replicas.
+    public var balancer: LoadBalancer
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model, tenant, pool, start, requestsPerSecond, tokensPerRequest, flopsPerPass, bytesPerRequest, maxBatch, latencyTarget,
-             acceleratorsPerReplica, precision, autoscale, fidelity, maxWait, requestSample, bursts, slice
+             acceleratorsPerReplica, precision, autoscale, fidelity, maxWait, requestSample, bursts, slice, latency, requestTrace, promptTokens, balancer
     }
 
     public init(from decoder: any Decoder) throws {
@@ -337,6 +347,16 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         requestSample = try c.decode(Double.self, forKey: .requestSample, default: 0.01) { $0 >= 0 && $0 <= 1 ? nil : "must be between 0 and 1" }
         bursts = try c.decode([BurstSpec].self, forKey: .bursts, default: [])
         slice = try c.decodeIfPresent(Double.self, forKey: .slice)
+        latency = try c.decodeIfPresent(ServiceLatencySpec.self, forKey: .latency)
+        requestTrace = try c.decodeIfPresent(RequestTraceSpec.self, forKey: .requestTrace)
+        promptTokens = try c.decode(Int.self, forKey: .promptTokens, default: 1024) { $0 < 1 ? "must be at least 1" : nil }
+        balancer = try c.decode(LoadBalancer.self, forKey: .balancer, default: .leastOutstanding)
+        for (key, present) in [(CodingKeys.latency, latency != nil), (.requestTrace, requestTrace != nil)] where present && fidelity != .request {
+            throw try c.superDecoder(forKey: key).scenarioError("\(key.stringValue) is simulated request by request: set fidelity: request")
+        }
+        if requestTrace != nil && latency == nil {
+            throw try c.superDecoder(forKey: .requestTrace).scenarioError("a replayed request trace needs a latency table (latency:) to price its prompts and tokens")
+        }
         if let f = slice {
             guard f >= 0.001 && f < 1, (f * 1000).rounded() == f * 1000 else {
                 throw try c.superDecoder(forKey: .slice).scenarioError("slice must be a share of one accelerator in [0.001, 1) in thousandths, got \(f)")

@@ -4,6 +4,7 @@ import Release
 import Scenario
 import SimKernel
 import Testing
+import Workloads
 
 /// Online services inside a center run: elastic scaling, capacity lending, release updates,
 /// go-live on trained models, and the two serving fidelities.
@@ -243,5 +244,34 @@ import Testing
         let training = sink.jobs.first { $0.kind != .inference }!
         #expect(training.preemptions == 0 && training.state == .completed)
         #expect(training.endNs > 10 * 3_600_000_000_000, "ends at \(Double(training.endNs) / 3.6e12) h")
+    }
+
+    /// Reference: the standalone continuous-batching engine (`BatchedServing`, checked against
+    /// the Splitwise table and the one-at-a-time engine in ReleaseTests). Replaying the Azure
+    /// conversation hour once on four ready replicas inside a run gives every request the same
+    /// start, first token and end as the engine alone on the trace shifted to the go-live.
+    @Test func replayedTraceInARunIsTheContinuousBatchingEngine() throws {
+        let svc = "workload.applications.0.services.0"
+        let sink = CollectingSink()
+        let summary = try CenterRun.run(shippedScenario("Scenarios/examples/llm-replay.yaml", [
+            "horizon=3h", "\(svc).autoscale={min: 4, max: 4}", "\(svc).requestTrace.repeat=false"]), sink: sink).summary
+        let f = serviceFigures(summary, "conversation")
+        let live = SimTimeNs((figure(f, "live_from_s") * 1e9).rounded())
+        let data = repositoryRoot.appendingPathComponent("data/inference")
+        let trace = try LLMRequestTrace.parse(String(contentsOf: data.appendingPathComponent("vidur_splitwise_conv.csv"), encoding: .utf8))
+        let table = try LatencyTable.parse(String(contentsOf: data.appendingPathComponent("splitwise_sim_perf_model.csv"), encoding: .utf8))
+        let key = LatencyTable.Key(model: "llama2-70b", hardware: "h100-80gb", tensorParallel: 8)
+        let meanPrompt = trace.promptTokens.reduce(0, +) / Double(trace.promptTokens.count)
+        var engine = BatchedServing(replicas: 4, maxBatch: 64, balancer: .leastOutstanding,
+                                    prefillS: { table.latency(key, promptTokens: $0)!.prefillS },
+                                    stepS: { table.latency(key, promptTokens: meanPrompt, batch: $0)!.perTokenS })
+        for i in trace.arrivalS.indices {
+            engine.submit(arrivalNs: live + SimTimeNs((trace.arrivalS[i] * 1e9).rounded()), promptTokens: trace.promptTokens[i],
+                          outputTokens: max(1, Int(trace.outputTokens[i].rounded())))
+        }
+        let reference = engine.drain().map { [$0.arrivalNs, $0.startNs, $0.firstTokenNs, $0.endNs] }.sorted { $0.lexicographicallyPrecedes($1) }
+        let inRun = sink.requests.map { [$0.arrivalNs, $0.startNs, $0.firstOutputNs, $0.endNs] }.sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(figure(f, "replicas") == 4 && figure(f, "requests") == Double(trace.arrivalS.count))
+        #expect(inRun.count == reference.count && inRun == reference)
     }
 }

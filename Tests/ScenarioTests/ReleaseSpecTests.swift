@@ -52,5 +52,14 @@ import Testing
         #expect(target?.description.contains("must be in (0, 1) for metric 'utilization'") == true, "\(target?.description ?? "")")
         let fidelity = loadError(Self.service.replacingOccurrences(of: "AUTOSCALE", with: "fidelity: exact"))
         #expect(fidelity?.description.contains("expected one of rate, request") == true, "\(fidelity?.description ?? "")")
+        let table = "latency: {file: ../data/inference/splitwise_sim_perf_model.csv, model: llama2-70b, hardware: h100-80gb, tensorParallel: 3}"
+        let rate = loadError(Self.service.replacingOccurrences(of: "AUTOSCALE", with: table.replacingOccurrences(of: "tensorParallel: 3", with: "tensorParallel: 8")))
+        #expect(rate?.description.contains("latency is simulated request by request: set fidelity: request") == true, "\(rate?.description ?? "")")
+        let tp = loadError(Self.service.replacingOccurrences(of: "AUTOSCALE", with: "fidelity: request, " + table))
+        #expect(tp?.description.contains("has no llama2-70b on h100-80gb with tensorParallel 3") == true, "\(tp?.description ?? "")")
+        let missing = loadError(Self.service.replacingOccurrences(of: "AUTOSCALE", with: "fidelity: request, requestTrace: {file: nowhere.csv}"))
+        #expect(missing?.description.contains("cannot read trace file 'Scenarios/nowhere.csv'") == true, "\(missing?.description ?? "")")
+        let balancer = loadError(Self.service.replacingOccurrences(of: "AUTOSCALE", with: "balancer: random"))
+        #expect(balancer?.description.contains("power-of-two") == true, "\(balancer?.description ?? "")")
     }
 }
