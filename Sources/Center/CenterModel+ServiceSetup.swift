@@ -20,6 +20,10 @@ extension CenterModel {
         lendingMaxAccelerators = release.lendingMaxAccelerators
         for (a, app) in scenario.workload.applications.enumerated() {
             let profile = demand.applicationProfiles[a]
+            for m in app.models {
+                guard let i = demand.names.models.firstIndex(of: m.name) else { continue }
+                modelFileBytes[ApplicationModelKey.of(application: profile.index, model: Int16(i))] = Double(m.parameters.baseUnits) * m.precision.bytesPerElement
+            }
             for s in profile.services {
                 let spec = app.services.first { $0.name == s.name }!
                 let fileBytes = spec.modelFileBytes(for: app.model(named: spec.model)!)

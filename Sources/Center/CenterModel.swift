@@ -117,8 +117,9 @@ struct CenterModel: EventHandler {
     var services: [ServiceState] = []
     /// The service whose replica a slot holds, or -1 for batch jobs.
     var serviceOfSlot: [Int16] = []
-    /// Services per (application, model) served (looked up, never iterated).
+    /// Services per (application, model) served, and model file sizes (looked up, never iterated).
     var servicesOfModel: [Int32: [Int]] = [:]
+    var modelFileBytes: [Int32: Double] = [:]
     var release = ReleaseSpec()
     /// Most replicas each service can ever hold (its pool and the lending pools).
     var maxReplicas: [Int] = []
@@ -292,7 +293,10 @@ struct CenterModel: EventHandler {
         r.ingestNs = storage?.ingestNs(slot: slot) ?? 0
         sink.record(job: r)
         let builds = spec.kind == .training || spec.kind == .fineTuning || spec.kind == .compression || spec.isSearchWinner
-        if let v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: slotID[slot], atNs: now) {
+        if var v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: slotID[slot], atNs: now) {
+            let key = ApplicationModelKey.of(application: v.application, model: v.model)
+            v.fileBytes = modelFileBytes[key] ?? 0
+            v.service = servicesOfModel[key]?.first.map { Int16($0) } ?? -1
             sink.record(model: v)
             offer(v)
         }

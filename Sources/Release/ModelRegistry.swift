@@ -28,6 +28,10 @@ public struct ModelVersion: Sendable, Equatable {
     public var sourceJob: Int64
     public var releaseNs: Int64
     public var form: ReleaseForm
+    /// Size of the model file (parameters at the model's precision).
+    public var fileBytes: Double = 0
+    /// The first service that serves this model (-1: none), whose serving profile it gets.
+    public var service: Int16 = -1
 
     public init(application: Int16, model: Int16, version: Int32, sourceJob: Int64, releaseNs: Int64, form: ReleaseForm) {
         self.application = application

@@ -61,6 +61,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private let modelVersion: TraceColumn<Int32>
     private let modelSource, modelRelease: TraceColumn<Int64>
     private let modelForm: TraceColumn<Int8>
+    private let modelBytes: TraceColumn<Double>
+    private let modelService: TraceColumn<Int16>
     private let depTime, depJob: TraceColumn<Int64>
     private let depApplication, depModel, depPool: TraceColumn<Int16>
     private let depEvent: TraceColumn<Int8>
@@ -168,6 +170,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             modelSource = try col(models, "source_job", "1", "the job that produced it (/jobs/id)")
             modelRelease = try col(models, "release_ns", "ns", "when it was registered and released")
             modelForm = try col(models, "form", "1", "how it is offered, decoded by /dictionaries/release_form")
+            modelBytes = try col(models, "file_bytes", "B", "size of the model file (parameters at the model's precision)")
+            modelService = try col(models, "service", "1", "the first service serving this model, decoded by /dictionaries/service; -1 for none")
             depTime = try col(deployments, "time_ns", "ns", "time of the event")
             depApplication = try col(deployments, "application", "1", "application, decoded by /dictionaries/application")
             depModel = try col(deployments, "model", "1", "model served, decoded by /dictionaries/model")
@@ -199,7 +203,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
                        jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobCommunication, jobIngest,
                        collJob, collPool, collAlgorithm, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed,
-                       modelApplication, modelModel, modelVersion, modelSource, modelRelease, modelForm,
+                       modelApplication, modelModel, modelVersion, modelSource, modelRelease, modelForm, modelBytes, modelService,
                        depTime, depApplication, depModel, depPool, depJob, depEvent, depReplicas, depService, depVersion, depBorrowed, depColdStart,
                        reqService, reqReplica, reqArrival, reqStart, reqFirst, reqEnd,
                        linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning]
@@ -304,6 +308,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try modelSource.append(v.sourceJob)
             try modelRelease.append(v.releaseNs)
             try modelForm.append(v.form.rawValue)
+            try modelBytes.append(v.fileBytes)
+            try modelService.append(v.service)
         } catch { firstError = error }
     }
 

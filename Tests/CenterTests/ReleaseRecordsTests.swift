@@ -35,6 +35,14 @@ import Workloads
         let apps = try DemandPlan(s, streams: RandomStreams(masterSeed: s.seed), horizonNs: s.horizon!.baseUnits).applicationProfiles
         let served = Set(apps.flatMap { a in a.services.map { "\(a.index)/\($0.modelIndex)" } })
         #expect(sink.models.allSatisfy { ($0.form == .service) == served.contains("\($0.application)/\($0.model)") })
+        // Each version carries its model file's size (parameters at the model's precision) and,
+        // when served, its first service.
+        for v in sink.models.prefix(2_000) {
+            let app = s.workload.applications[Int(v.application)]
+            let spec = app.model(named: result.names.models[Int(v.model)])!
+            #expect(v.fileBytes == Double(spec.parameters.baseUnits) * spec.precision.bytesPerElement)
+            #expect((v.service >= 0) == (v.form == .service))
+        }
         #expect(sink.models.contains { $0.form == .service } && sink.models.contains { $0.form == .modelFile })
         // Deployment rows: the ready count moves by one on ready rows and on stops of ready
         // replicas; every placed replica is one inference job row.
