@@ -231,16 +231,7 @@ extension CenterModel {
             let file = Int32(1 << 30) | ApplicationModelKey.of(application: svc.application, model: svc.model)
             spec.storage = StorageDemand(dataset: file, ingestBytes: svc.modelFileBytes, streamReadBytes: 0, writeBytes: 0, fileBytes: svc.modelFileBytes)
         }
-        let (activity, _) = activities.start(work: Double(spec.durationNs), ratePerNs: 0, nowNs: now)
-        let slot = Int(activity.raw)
-        ensureSlot(slot, spec)
-        slotID[slot] = -1
-        slotSpec[slot] = spec
-        slotRunStart[slot] = -1
-        slotFirstStart[slot] = -1
-        slotAttained[slot] = 0
-        slotServedNs[slot] = 0
-        slotPreemptions[slot] = 0
+        let slot = openSlot(spec, id: -1, nowNs: now)  // the job id comes with its placement
         serviceOfSlot[slot] = Int16(s)
         services[s].replicas.append(ServiceReplica(slot: Int32(slot), version: svc.targetVersion, pool: svc.pool))
         unplacedReplicas += 1

@@ -412,17 +412,7 @@ struct CenterModel: EventHandler {
             sink.record(job: r)
             return
         }
-        // The job's work is its duration at rate 1 (one ns of work per ns); it waits at rate 0.
-        let (activity, _) = activities.start(work: Double(spec.durationNs), ratePerNs: 0, nowNs: spec.submitNs)
-        let slot = Int(activity.raw)
-        ensureSlot(slot, spec)
-        slotID[slot] = id
-        slotSpec[slot] = spec
-        slotRunStart[slot] = -1
-        slotFirstStart[slot] = -1
-        slotAttained[slot] = 0
-        slotServedNs[slot] = 0
-        slotPreemptions[slot] = 0
+        let slot = openSlot(spec, id: id, nowNs: spec.submitNs)
         count(spec, waiting: 1, running: 0, busyMilli: 0)
         policies[p].enqueue(queuedJob(slot: slot, now: spec.submitNs), nowNs: spec.submitNs)
     }
@@ -490,6 +480,22 @@ struct CenterModel: EventHandler {
             last = slot
             refreshRate(slot: slot, now: now)
         }
+    }
+
+    /// A fluid activity for a new job (or service replica) and its slot's state: its work is
+    /// its duration at rate 1 (one ns of work per ns); it waits at rate 0.
+    mutating func openSlot(_ spec: JobSpec, id: Int64, nowNs: SimTimeNs) -> Int {
+        let (activity, _) = activities.start(work: Double(spec.durationNs), ratePerNs: 0, nowNs: nowNs)
+        let slot = Int(activity.raw)
+        ensureSlot(slot, spec)
+        slotID[slot] = id
+        slotSpec[slot] = spec
+        slotRunStart[slot] = -1
+        slotFirstStart[slot] = -1
+        slotAttained[slot] = 0
+        slotServedNs[slot] = 0
+        slotPreemptions[slot] = 0
+        return slot
     }
 
     /// Grows the per-slot arrays to hold `slot` (a new fluid activity).

@@ -97,17 +97,5 @@ public struct DynamicBatching: Sendable {
         return waiting.count - head
     }
 
-    mutating func siftDown(_ i0: Int) {
-        var i = i0
-        let n = free.count
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < n, free[l] < free[m] { m = l }
-            if r < n, free[r] < free[m] { m = r }
-            guard m != i else { return }
-            free.swapAt(i, m)
-            i = m
-        }
-    }
+    mutating func siftDown(_ i: Int) { siftDownFreeTimes(&free, from: i) }
 }

@@ -131,18 +131,22 @@ public struct RequestServing: Sendable {
     /// Replicas serving now (central queue).
     public var activeReplicas: Int { balancer == .central ? freeHeap.count : replicas }
 
-    mutating func siftDown(_ i0: Int) {
-        var i = i0
-        let n = freeHeap.count
-        while true {
-            let l = 2 * i + 1, rr = l + 1
-            var m = i
-            if l < n, freeHeap[l] < freeHeap[m] { m = l }
-            if rr < n, freeHeap[rr] < freeHeap[m] { m = rr }
-            guard m != i else { return }
-            freeHeap.swapAt(i, m)
-            i = m
-        }
+    mutating func siftDown(_ i: Int) { siftDownFreeTimes(&freeHeap, from: i) }
+}
+
+/// Restores the min-heap order of replicas' (free time, replica) pairs below `i0` (the
+/// one-queue engines keep the earliest free replica at the root).
+func siftDownFreeTimes(_ heap: inout [(SimTimeNs, Int32)], from i0: Int) {
+    var i = i0
+    let n = heap.count
+    while true {
+        let l = 2 * i + 1, r = l + 1
+        var m = i
+        if l < n, heap[l] < heap[m] { m = l }
+        if r < n, heap[r] < heap[m] { m = r }
+        guard m != i else { return }
+        heap.swapAt(i, m)
+        i = m
     }
 }
 
