@@ -127,10 +127,12 @@ struct ServingFigures {
     var met = 0.0
     var latencySumS = 0.0
     var latencyCount = 0.0
-    var p99S = Double.nan
+    /// Latency at the 50th, 90th and 99th percentiles.
+    var percentilesS: [Double] = [.nan, .nan, .nan]
+    static let percentiles: [Double] = [50, 90, 99]
 
-    /// Rate level: Erlang C with Allen–Cunneen per bucket; the 99th percentile of latency by
-    /// bisection on the mixed tail (infinite when more than 1% of requests are never served or
+    /// Rate level: Erlang C with Allen–Cunneen per bucket; latency percentiles by bisection on
+    /// the mixed tail (infinite when more than their share of requests are never served or
     /// wait without bound).
     static func rateLevel(_ ledger: ServingLedger, muPerReplica: Double, batchS: Double, targetS: Double) -> ServingFigures {
         let buckets = ledger.buckets(model: { RateLevelServing(replicas: $0, serviceRatePerS: muPerReplica, serviceCV: 0) })
@@ -145,7 +147,7 @@ struct ServingFigures {
                 f.latencyCount += b.requests
             }
         }
-        guard f.requests > 0 else { f.p99S = 0; return f }
+        guard f.requests > 0 else { f.percentilesS = [0, 0, 0]; return f }
         func tail(_ t: Double) -> Double {
             var p = 0.0
             for b in buckets where b.requests > 0 {
@@ -154,12 +156,12 @@ struct ServingFigures {
             }
             return p / f.requests
         }
-        if tail(1e7) <= 0.01 {
+        f.percentilesS = percentiles.map { q in
+            let above = 1 - q / 100
+            guard tail(1e7) <= above else { return .infinity }
             var lo = batchS, hi = 1e7
-            for _ in 0..<100 { let mid = (lo + hi) / 2; if tail(mid) > 0.01 { lo = mid } else { hi = mid } }
-            f.p99S = hi
-        } else {
-            f.p99S = .infinity
+            for _ in 0..<100 { let mid = (lo + hi) / 2; if tail(mid) > above { lo = mid } else { hi = mid } }
+            return hi
         }
         return f
     }

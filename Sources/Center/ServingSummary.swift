@@ -27,7 +27,9 @@ extension CenterModel {
                 f.met = r.met
                 f.latencySumS = r.latencySumS
                 f.latencyCount = r.count
-                f.p99S = r.unserved > 0.01 * f.requests ? .infinity : (r.count > 0 ? Double(r.latencies.valueAtPercentile(99)) / 1e9 : 0)
+                f.percentilesS = ServingFigures.percentiles.map { q in
+                    r.unserved > (1 - q / 100) * f.requests ? .infinity : (r.count > 0 ? Double(r.latencies.valueAtPercentile(q)) / 1e9 : 0)
+                }
                 figures = f
             } else {
                 figures = ServingFigures.rateLevel(svc.ledger, muPerReplica: svc.muPerReplica, batchS: svc.batchS, targetS: svc.targetS)
@@ -64,7 +66,8 @@ extension CenterModel {
                 ("requests", .real(figures.requests)), ("unserved_requests", .real(figures.unserved)),
                 ("throughput_per_s", .real(liveS > 0 ? figures.requests / liveS : 0)),
                 ("latency_target_s", .real(svc.targetS)), ("latency_mean_s", .real(figures.latencyMeanS)),
-                ("latency_p99_s", .real(figures.p99S)), ("slo_attainment", .real(figures.attainment)),
+                ("latency_p50_s", .real(figures.percentilesS[0])), ("latency_p90_s", .real(figures.percentilesS[1])),
+                ("latency_p99_s", .real(figures.percentilesS[2])), ("slo_attainment", .real(figures.attainment)),
                 ("first_output_mean_s", .real(svc.request.map { $0.count > 0 ? $0.firstOutputSumS / $0.count : 0 } ?? .nan)),
                 ("first_output_p99_s", .real(svc.request.map { $0.count > 0 ? Double($0.firstOutputs.valueAtPercentile(99)) / 1e9 : 0 } ?? .nan)),
                 ("delivered_flops", .real(svc.deliveredFlops))])))

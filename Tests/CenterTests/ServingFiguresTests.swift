@@ -9,8 +9,8 @@ import Testing
     /// Reference: Erlang C with Allen–Cunneen's correction (`RateLevelServing`, itself checked
     /// against request-level simulation). The smart customer service application with a flat
     /// cycle and static deployments: each service's SLO attainment and mean latency are the
-    /// formulas' at its rate, replicas and batch time, and its p99 latency leaves 1% of
-    /// requests above it.
+    /// formulas' at its rate, replicas and batch time, and its latency percentiles leave 50%, 10% and
+    /// 1% of requests above them.
     @Test func servicesFollowTheRateLevelFormulas() throws {
         let s = try shippedScenario("Scenarios/applications/smart-customer-service.yaml",
                                     ["horizon=1d", "workload.applications.0.cycle={diurnal: flat, weekly: flat}"]
@@ -33,12 +33,16 @@ import Testing
             let figures = model.figures(ratePerS: lambda, targetWaitS: target - batchS)
             #expect(abs(real(f, "slo_attainment") - figures.attainment) < 1e-12, "\(name)")
             #expect(abs(real(f, "latency_mean_s") - (figures.meanWaitS + batchS)) < 1e-9, "\(name)")
-            let p99 = real(f, "latency_p99_s")
-            if figures.pWait > 0.01 {
-                let above = 1 - model.figures(ratePerS: lambda, targetWaitS: p99 - batchS).attainment
-                #expect(abs(above - 0.01) < 1e-6, "\(name): \(above) above p99")
-            } else {
-                #expect(abs(p99 - batchS) < 1e-6, "\(name)")
+            // Each latency percentile q leaves 1 − q of the requests above it (or is the batch
+            // time when fewer than that wait at all).
+            for q in [50, 90, 99] {
+                let pq = real(f, "latency_p\(q)_s"), share = 1 - Double(q) / 100
+                if figures.pWait > share {
+                    let above = 1 - model.figures(ratePerS: lambda, targetWaitS: pq - batchS).attainment
+                    #expect(abs(above - share) < 1e-6, "\(name): \(above) above p\(q)")
+                } else {
+                    #expect(abs(pq - batchS) < 1e-6, "\(name) p\(q)")
+                }
             }
         }
         guard case .real(let attainment)? = summary.serving.first(where: { $0.0 == "slo_attainment" })?.1 else { Issue.record("no slo_attainment"); return }
