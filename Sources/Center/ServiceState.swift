@@ -128,17 +128,17 @@ extension ServiceState {
             b.occurrences(horizonNs: horizonNs).map { ServiceBurst(startNs: $0.startNs, durationNs: $0.durationNs, factor: b.factor) }
         }
         let replay = spec.requestTrace?.trace
+        let table = spec.latency?.table
+        let meanPrompt = replay.map { $0.promptTokens.reduce(0, +) / Double($0.promptTokens.count) } ?? Double(spec.promptTokens)
         var meanRate = s.requestsPerSecond
         if let t = replay, let last = t.arrivalS.last, last > 0 { meanRate = Double(t.arrivalS.count) / last }
         ledger = ServingLedger(meanRatePerS: meanRate, cycle: replay == nil ? application.cycle : .flat, bursts: replay == nil ? bursts : [])
-        if let l = spec.latency {
+        if let l = spec.latency, let table {
             // A replica runs `maxBatch` requests at once: a batch is their mean prefill and
             // their output tokens at the table's per-token time for that batch.
-            let table = l.table, key = l.key
-            let prompt = replay.map { $0.promptTokens.reduce(0, +) / Double($0.promptTokens.count) } ?? Double(spec.promptTokens)
             let output = replay.map { $0.outputTokens.reduce(0, +) / Double($0.outputTokens.count) } ?? Double(spec.tokensPerRequest)
             batch = spec.maxBatch
-            let at = table.latency(key, promptTokens: prompt, batch: batch)!
+            let at = table.latency(l.key, promptTokens: meanPrompt, batch: batch)!
             batchS = at.prefillS + max(0, output - 1) * at.perTokenS
         } else {
             batch = s.work.bestBatch(maxBatch: s.maxBatch, latencyTargetS: s.latencyTargetS, on: device, accelerators: n)
@@ -147,9 +147,8 @@ extension ServiceState {
         guard spec.fidelity == .request else { return }
         let seed = RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "service/\(application.name)/\(s.name)/requests")
         var dynamic: DynamicBatching?, continuous: BatchedServing?
-        if let l = spec.latency {
-            let table = l.table, key = l.key
-            let meanPrompt = replay.map { $0.promptTokens.reduce(0, +) / Double($0.promptTokens.count) } ?? Double(spec.promptTokens)
+        if let l = spec.latency, let table {
+            let key = l.key
             continuous = BatchedServing(replicas: 0, maxBatch: spec.maxBatch, balancer: spec.balancer, seed: seed ^ 0x5EED,
                                         prefillS: { table.latency(key, promptTokens: $0)!.prefillS },
                                         stepS: { table.latency(key, promptTokens: meanPrompt, batch: $0)!.perTokenS })

@@ -46,10 +46,16 @@ struct ServingLedger {
 
     static let hourNs: SimTimeNs = 3_600_000_000_000
 
-    /// The burst factor at `tNs` (1 outside bursts).
+    /// The burst factor at `tNs` (1 outside bursts): the last burst starting at or before it
+    /// (binary search; bursts are sorted and do not overlap), if it still lasts.
     func burstFactor(atNs t: SimTimeNs) -> Double {
-        for b in bursts where t >= b.startNs && t < b.startNs + b.durationNs { return b.factor }
-        return 1
+        var lo = 0, hi = bursts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if bursts[mid].startNs <= t { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0, t < bursts[lo - 1].startNs + bursts[lo - 1].durationNs else { return 1 }
+        return bursts[lo - 1].factor
     }
 
     /// The largest burst factor (for the thinning envelope).

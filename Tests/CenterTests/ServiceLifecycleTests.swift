@@ -177,6 +177,11 @@ import Workloads
         #expect(figure(f, "slo_attainment") > 0.95)
         let request = try CenterRun.run(shippedScenario(Self.example, common + ["\(Self.service).fidelity=request"]), sink: NullSink()).summary
         #expect(abs(figure(serviceFigures(request, "bank-assistant"), "requests") / figure(f, "requests") - 1) < 0.01)
+        // A repeating burst: 2× for 1 hour every 6 hours from 1h (four times in the day).
+        let repeating = try CenterRun.run(shippedScenario(Self.example, Array(common.dropLast()) + [
+            "\(Self.service).bursts=[{start: 1h, duration: 1h, factor: 2, every: 6h}]"]), sink: NullSink()).summary
+        let r = serviceFigures(repeating, "bank-assistant")
+        #expect(abs(figure(r, "requests") / (60 * (86_400 - figure(r, "live_from_s") + 4 * 3_600)) - 1) < 1e-9)
     }
 
     /// Slices (fine-grained sharing): a replica on a quarter of an L4 holds 250 thousandths of
