@@ -19,7 +19,7 @@ extension CenterModel {
     /// their accelerators wait until then, not for an empty event queue).
     mutating func primeServices(_ kernel: Kernel) {
         if !services.isEmpty && horizonNs != SimTime.never {
-            kernel.schedule(Event(kind: Kind.serviceWake.rawValue, subject: 0), atNs: horizonNs)
+            kernel.schedule(Event(kind: Kind.serviceWake.rawValue, subject: -1), atNs: horizonNs)
         }
         for s in services.indices {
             kernel.schedule(Event(kind: Kind.serviceWake.rawValue, subject: Int32(s)), atNs: services[s].startNs)
@@ -111,19 +111,21 @@ extension CenterModel {
         let from = services[s].lastTickNs
         services[s].lastTickNs = now
         guard let a = services[s].autoscale, now > from else { return }
-        var lambda = services[s].ledger.expectedRequests(fromNs: from, toNs: now) / (Double(now - from) / 1e9)
-        var want: Int
-        if var r = services[s].request, services[s].ledger.fromNs >= 0, services[s].ledger.fromNs <= from {
-            lambda = r.intervalArrivals / (Double(now - from) / 1e9)
-            want = services[s].replicasFor(observedRatePerS: lambda, maximum: maxReplicas[s])
-            if a.metric == .latency, r.intervalServed > 0, r.intervalMet / r.intervalServed < a.target {
-                want = max(want, min(maxReplicas[s], services[s].desired + 1))
+        let seconds = Double(now - from) / 1e9
+        // Rate level (or a request-level service not yet serving for the whole interval): the
+        // expected rate; request level: the measured one, and its measured attainment.
+        var lambda = services[s].ledger.expectedRequests(fromNs: from, toNs: now) / seconds
+        var missed = false
+        if var r = services[s].request {
+            if services[s].ledger.fromNs >= 0, services[s].ledger.fromNs <= from {
+                lambda = r.intervalArrivals / seconds
+                missed = a.metric == .latency && r.intervalServed > 0 && r.intervalMet / r.intervalServed < a.target
             }
             r.intervalArrivals = 0; r.intervalServed = 0; r.intervalMet = 0
             services[s].request = r
-        } else {
-            want = services[s].replicasFor(observedRatePerS: lambda, maximum: maxReplicas[s])
         }
+        var want = services[s].replicasFor(observedRatePerS: lambda, maximum: maxReplicas[s])
+        if missed { want = max(want, services[s].desired + 1) }
         want = min(want, maxReplicas[s])
         if want >= services[s].desired {
             services[s].lowSinceNs = -1
@@ -222,18 +224,9 @@ extension CenterModel {
 
     /// A new replica of the target version, waiting to be placed.
     mutating func addReplica(service s: Int, now: SimTimeNs) {
-        let svc = services[s]
-        var spec = JobSpec(submitNs: now, accelerators: svc.acceleratorsPerReplica, durationNs: max(1, horizonNs - now), source: JobSpec.serviceSource,
-                           sequence: Int64(s), application: svc.application, tenant: svc.tenant, model: svc.model, pool: svc.pool, kind: .inference, flops: 0)
-        spec.milli = svc.sliceMilli
-        if storage != nil {
-            // Model files are their own data sets (bit 30 set), one per application and model.
-            let file = Int32(1 << 30) | ApplicationModelKey.of(application: svc.application, model: svc.model)
-            spec.storage = StorageDemand(dataset: file, ingestBytes: svc.modelFileBytes, streamReadBytes: 0, writeBytes: 0, fileBytes: svc.modelFileBytes)
-        }
-        let slot = openSlot(spec, id: -1, nowNs: now)  // the job id comes with its placement
-        serviceOfSlot[slot] = Int16(s)
-        services[s].replicas.append(ServiceReplica(slot: Int32(slot), version: svc.targetVersion, pool: svc.pool))
+        let slot = openSlot(services[s].replicaSpec(submitNs: now, horizonNs: horizonNs, modelFromStorage: storage != nil), id: -1, nowNs: now)
+        serviceOfSlot[slot] = Int16(s)  // the job id comes with its placement
+        services[s].replicas.append(ServiceReplica(slot: Int32(slot), version: services[s].targetVersion, pool: services[s].pool))
         unplacedReplicas += 1
     }
 
@@ -249,13 +242,14 @@ extension CenterModel {
                 startReplica(service: s, replica: i, pool: home, borrowed: false, kernel: kernel)
                 continue
             }
+            let held = Int64(n) * Int64(milli)
             for lender in lendingPools where lender != home && poolAccelerators[lender] == poolAccelerators[home] {
-                guard lendingMaxAccelerators == 0 || lentAccelerators + n <= lendingMaxAccelerators, pools[lender].capacity >= n else { continue }
+                guard lendingMaxAccelerators == 0 || lentMilli + held <= Int64(lendingMaxAccelerators) * 1000, pools[lender].capacity >= n else { continue }
                 if !pools[lender].allocate(slot: Int32(slot), count: n, milli: milli) {
                     makeRoom(pool: lender, accelerators: n, kernel: kernel)
                     guard pools[lender].allocate(slot: Int32(slot), count: n, milli: milli) else { continue }
                 }
-                lentAccelerators += n
+                lentMilli += held
                 startReplica(service: s, replica: i, pool: lender, borrowed: true, kernel: kernel)
                 break
             }
@@ -371,7 +365,7 @@ extension CenterModel {
             storage?.stop(slot: slot, nowNs: now)
             pools[p].release(slot: Int32(slot))
             count(slotSpec[slot], waiting: 0, running: -1, busyMilli: -heldMilli(slot))
-            if r.borrowed { lentAccelerators -= Int(slotSpec[slot].accelerators) }
+            if r.borrowed { lentMilli -= heldMilli(slot) }
             sink.record(job: record)
             recordDeployment(service: s, replica: r, event: .stopped, now: now)
         } else {

@@ -127,7 +127,8 @@ struct CenterModel: EventHandler {
     var lendingPools: [Int] = []
     var poolAccelerators: [String] = []
     var lendingMaxAccelerators = 0
-    var lentAccelerators = 0
+    /// Accelerators lent to services now, in thousandths (a sliced replica counts its share).
+    var lentMilli: Int64 = 0
     var unplacedReplicas = 0
     var serviceWarnings: [String] = []
     var preemptedForLending: Int64 = 0
@@ -236,6 +237,8 @@ struct CenterModel: EventHandler {
             serviceTicked(Int(event.subject), kernel: kernel)
             requestPass(kernel)
         case .serviceWake:
+            // Subject -1: the keep-alive at the horizon (services serve until then).
+            guard event.subject >= 0 else { return }
             services[Int(event.subject)].dirty = true
             requestPass(kernel)
         case .replicaReady:

@@ -1,4 +1,5 @@
 import Histogram
+import Production
 import Release
 import Scenario
 import SimKernel
@@ -69,6 +70,20 @@ struct ServiceState {
     /// Set when something changed this instant (reconciled in the scheduling pass).
     var dirty = false
     var ticked = false
+
+    /// The job spec of a new replica (placed in the service's pool unless it borrows); with a
+    /// storage system it pulls its model file (its own data set: bit 30 set, one per
+    /// application and model) as an ingest.
+    func replicaSpec(submitNs: SimTimeNs, horizonNs: SimTimeNs, modelFromStorage: Bool) -> JobSpec {
+        var spec = JobSpec(submitNs: submitNs, accelerators: acceleratorsPerReplica, durationNs: max(1, horizonNs - submitNs), source: JobSpec.serviceSource,
+                           sequence: Int64(index), application: application, tenant: tenant, model: model, pool: pool, kind: .inference, flops: 0)
+        spec.milli = sliceMilli
+        if modelFromStorage {
+            let file = Int32(1 << 30) | ApplicationModelKey.of(application: application, model: model)
+            spec.storage = StorageDemand(dataset: file, ingestBytes: modelFileBytes, streamReadBytes: 0, writeBytes: 0, fileBytes: modelFileBytes)
+        }
+        return spec
+    }
 
     /// Accelerators one replica holds (a share of one when sliced).
     var acceleratorsHeldPerReplica: Double { Double(acceleratorsPerReplica) * Double(sliceMilli) / 1000 }

@@ -74,20 +74,27 @@ struct ServingLedger {
         return next
     }
 
+    /// Calls `body(rate, seconds)` for each stretch of constant rate in [a, b).
+    func forEachStretch(fromNs a: SimTimeNs, toNs b: SimTimeNs, _ body: (Double, Double) -> Void) {
+        var t = a
+        while t < b {
+            let next = min(b, nextChange(after: t))
+            body(rate(atNs: t), Double(next - t) / 1e9)
+            t = next
+        }
+    }
+
     /// Accounts for the time from the last change to `tNs` at the replicas ready then.
     mutating func advance(to tNs: SimTimeNs) {
         guard lastNs >= 0, tNs > lastNs else { return }
-        var t = lastNs
-        while t < tNs {
-            let next = min(tNs, nextChange(after: t))
-            let dt = Double(next - t) / 1e9
-            let lambda = rate(atNs: t)
+        var stretches: [(Double, Double)] = []
+        forEachStretch(fromNs: lastNs, toNs: tNs) { stretches.append(($0, $1)) }
+        for (lambda, dt) in stretches {
             seconds[Key(ready: ready, ratePerS: lambda), default: 0] += dt
             let r = lambda * dt
             requests += r
             readyReplicaSeconds += Double(ready) * dt
             if ready > 0 { perReplicaRequests += r / Double(ready) } else { unserved += r }
-            t = next
         }
         lastNs = tNs
     }
@@ -109,12 +116,8 @@ struct ServingLedger {
 
     /// Expected requests over [from, to) (for the autoscaler's observed rate).
     func expectedRequests(fromNs a: SimTimeNs, toNs b: SimTimeNs) -> Double {
-        var t = a, total = 0.0
-        while t < b {
-            let next = min(b, nextChange(after: t))
-            total += rate(atNs: t) * Double(next - t) / 1e9
-            t = next
-        }
+        var total = 0.0
+        forEachStretch(fromNs: a, toNs: b) { total += $0 * $1 }
         return total
     }
 

@@ -4,20 +4,19 @@ import Workloads
 
 /// The `services` and `serving` objects of `summary.json`: per service its replicas over the
 /// run (most and mean ready, replica- and accelerator-hours, lent hours, cold starts,
-/// rollouts), its load and latency (rate level: Erlang C with Allen–Cunneen per replicas and
-/// hour of the week; request level: the simulated requests) and the inference compute it
+/// rollouts), its load and latency (rate level: Erlang C with Allen–Cunneen per distinct ready
+/// replicas and arrival rate; request level: the simulated requests) and the inference compute it
 /// delivered; over all services, and per application scenario.
 extension CenterModel {
-    struct ServiceFigures {
+    struct ServingTotals {
         var requests = 0.0, unserved = 0.0, met = 0.0, acceleratorHours = 0.0, deliveredFlops = 0.0
     }
 
     func servingSummary(endNs: SimTimeNs, names: DemandNames) -> (services: [(String, SummaryValue)], serving: [(String, SummaryValue)]) {
         var rows: [(String, SummaryValue)] = []
-        var all = ServiceFigures()
-        var byApplication: [(Int16, ServiceFigures, Int)] = []
+        var all = ServingTotals()
+        var byApplication: [(Int16, ServingTotals, Int)] = []
         var replicaHours = 0.0, lentHours = 0.0, coldStarts = 0, rollouts = 0
-        var fidelities: Set<String> = []
         for svc in services {
             let figures: ServingFigures
             if let r = svc.request {
@@ -34,7 +33,6 @@ extension CenterModel {
             } else {
                 figures = ServingFigures.rateLevel(svc.ledger, muPerReplica: svc.muPerReplica, batchS: svc.batchS, targetS: svc.targetS)
             }
-            fidelities.insert(svc.fidelity.rawValue)
             let liveS = svc.ledger.fromNs >= 0 ? Double(endNs - svc.ledger.fromNs) / 1e9 : 0
             let acceleratorHours = svc.heldAcceleratorNs / 3.6e12
             let hours = acceleratorHours / svc.acceleratorsHeldPerReplica
@@ -42,7 +40,7 @@ extension CenterModel {
             lentHours += svc.borrowedAcceleratorNs / 3.6e12
             coldStarts += svc.coldStarts
             rollouts += svc.rollouts
-            var own = ServiceFigures(requests: figures.requests, unserved: figures.unserved, met: figures.met,
+            var own = ServingTotals(requests: figures.requests, unserved: figures.unserved, met: figures.met,
                                      acceleratorHours: acceleratorHours, deliveredFlops: svc.deliveredFlops)
             all.add(own)
             if let i = byApplication.firstIndex(where: { $0.0 == svc.application }) {
@@ -78,7 +76,8 @@ extension CenterModel {
                 ("slo_attainment", .real(f.requests > 0 ? f.met / f.requests : 0)), ("accelerator_hours", .real(f.acceleratorHours)),
                 ("delivered_flops", .real(f.deliveredFlops))]))
         }
-        let model = fidelities.count > 1 ? "mixed" : (fidelities.first == "request" ? "request_level" : "rate_level")
+        let requestLevel = services.filter { $0.fidelity == .request }.count
+        let model = requestLevel == 0 ? "rate_level" : requestLevel == services.count ? "request_level" : "mixed"
         let serving: [(String, SummaryValue)] = [
             ("model", .text(model)), ("services", .integer(Int64(rows.count))), ("requests", .real(all.requests)),
             ("unserved_requests", .real(all.unserved)), ("slo_attainment", .real(all.requests > 0 ? all.met / all.requests : 0)),
@@ -90,7 +89,7 @@ extension CenterModel {
     }
 }
 
-extension CenterModel.ServiceFigures {
+extension CenterModel.ServingTotals {
     mutating func add(_ o: Self) {
         requests += o.requests; unserved += o.unserved; met += o.met; acceleratorHours += o.acceleratorHours; deliveredFlops += o.deliveredFlops
     }
