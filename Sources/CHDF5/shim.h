@@ -29,6 +29,15 @@ static inline unsigned iccsim_h5f_acc_rdonly(void)  { return H5F_ACC_RDONLY; }
 
 static inline size_t iccsim_h5t_variable(void)     { return H5T_VARIABLE; }
 
-/// Silences HDF5's automatic error stack printing; ICCSim reports errors itself.
-static inline void iccsim_h5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+/// Prepares the library before its first use: no clean-up at process exit (after a write error
+/// the library would flush a failed file there and crash; ICCSim closes what it wrote itself,
+/// and never calls into a file after it failed), and no automatic error stack printing (ICCSim
+/// reports errors itself).
+static inline void iccsim_h5_prepare(void) {
+    static int prepared = 0;
+    if (prepared) return;
+    prepared = 1;
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
 #endif

@@ -31,7 +31,7 @@ public struct HTMLReport: Sendable {
         let e = SVGPlot.escape
         var out = """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(e(title))</title>
+            <html lang="en"><head><meta charset="utf-8"><meta name="generator" content="iccsim"><title>\(e(title))</title>
             <style>
             body { font-family: sans-serif; margin: 24px; color: #222; }
             table { border-collapse: collapse; margin: 8px 0 24px; font-size: 13px; }

@@ -31,13 +31,10 @@ struct IncludeExpansion {
             if chain.count > 16 { throw ScenarioError("includes nest more than 16 deep (through \(chain.joined(separator: " -> ")))", at: at) }
             let (shown, content) = reader.read(relative, from: file)
             if chain.contains(shown) { throw ScenarioError("include '\(relative)' includes itself (through \(chain.joined(separator: " -> ")))", at: at) }
-            guard let text = content else {
+            guard let data = content else {
                 throw ScenarioError("cannot read included scenario '\(relative)' (looked for \(shown))", at: at)
             }
-            let included: Node
-            do { included = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([])) } catch let e as YamlError {
-                throw ScenarioLoader.yamlSyntaxError(e, file: shown)
-            }
+            let included = try YAMLSource.compose(YAMLSource.text(of: data, file: shown), file: shown, what: "included scenario")
             let inner = try expand(included, file: shown, reader: reader, visiting: chain)
             guard case .mapping(let it) = inner.root, case .mapping(let iw)? = it["workload"],
                   case .sequence(let innerApps)? = iw["applications"], !innerApps.isEmpty else {
@@ -50,6 +47,8 @@ struct IncludeExpansion {
                     fileByPath["workload.applications.\(index)" + p.dropFirst("workload.applications.\(k)".count)] = f
                 }
                 out.append(replacingKeys(of: app, with: m))
+                // The entry's own keys are the including file's, errors in them included.
+                for (k, _) in m { if let key = k.scalar?.string, key != "include" { fileByPath["workload.applications.\(index).\(key)"] = file } }
             }
         }
         w["applications"] = .sequence(Node.Sequence(out))
@@ -57,13 +56,19 @@ struct IncludeExpansion {
         return IncludeExpansion(root: .mapping(top), fileByPath: fileByPath)
     }
 
-    /// `app` with the include entry's keys (other than `include`) replacing its own; the
-    /// replacing values lose their marks, so errors in them name the including entry's path.
+    /// `app` with the include entry's keys (other than `include`) replacing its own, keys and
+    /// values with their positions in the including file.
     static func replacingKeys(of app: Node, with entry: Node.Mapping) -> Node {
         guard case .mapping(var a) = app else { return app }
         for (k, v) in entry {
             guard let key = k.scalar?.string, key != "include" else { continue }
-            a[key] = stripMarks(v)
+            if let i = a.index(forKey: Node(key)) {
+                a[i] = (key: k, value: v)
+            } else {
+                var pairs = Array(a)
+                pairs.append((key: k, value: v))
+                a = Node.Mapping(pairs, a.tag, a.style, a.mark)
+            }
         }
         return .mapping(a)
     }
@@ -81,15 +86,14 @@ public struct IncludeReader: Sendable {
     /// Reads includes from `files` (relative path → text), shown as `built-in:PATH`.
     public static func builtIn(_ files: [String: String]) -> IncludeReader { IncludeReader(builtIn: files) }
 
-    /// The path to show for `relative` included from `file`, and its text (nil if unreadable).
-    func read(_ relative: String, from file: String) -> (shown: String, text: String?) {
-        if let table = builtIn { return ("built-in:\(relative)", table[relative]) }
+    /// The path to show for `relative` included from `file`, and its bytes (nil if unreadable).
+    func read(_ relative: String, from file: String) -> (shown: String, data: Data?) {
+        if let table = builtIn { return ("built-in:\(relative)", table[relative].map { Data($0.utf8) }) }
         let dir = (file as NSString).deletingLastPathComponent
         let shown = relative.hasPrefix("/") || dir.isEmpty ? relative : (dir as NSString).appendingPathComponent(relative)
         let normal = URL(fileURLWithPath: shown).standardizedFileURL.path
-        guard let data = FileManager.default.contents(atPath: normal), let text = String(data: data, encoding: .utf8) else {
-            return (shown, nil)
-        }
-        return (shown, text)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: normal, isDirectory: &isDirectory), !isDirectory.boolValue else { return (shown, nil) }
+        return (shown, FileManager.default.contents(atPath: normal))
     }
 }

@@ -44,7 +44,14 @@ public final class NodeDecoder: Decoder {
 
     /// Where `n` came from; `key` names it when it is a key node (for overrides, which have no marks).
     func location(of n: Node, key: String? = nil) -> SourceLocation {
-        if let m = n.mark { return SourceLocation(file: file, line: m.line, column: m.column) }
+        if let m = n.mark {
+            // A key spliced in from another file (an include entry's own keys, a sweep's value).
+            var f = file
+            if let key, !fileByPath.isEmpty, let other = fileByPath[(codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue } + [key]).joined(separator: ".")] {
+                f = other
+            }
+            return SourceLocation(file: f, line: m.line, column: m.column)
+        }
         let path = [dottedPath, key ?? ""].filter { !$0.isEmpty }.joined(separator: ".")
         return SourceLocation(file: "--set \(path)")
     }

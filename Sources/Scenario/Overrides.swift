@@ -3,11 +3,17 @@ import Yams
 /// One `--set path.to.key=value` override. Path segments are mapping keys or list indices
 /// (`workload.classes.0.jobs=100` or `workload.classes[0].jobs=100`); the value is YAML
 /// (`4`, `400Gbps`, `{dist: exponential, mean: 2m}`, `[1, 2, 4]`).
+///
+/// An override from the command line has no position, and errors in its value name `--set KEY`.
+/// One from a file (a sweep file's `set`, axes and samples) carries its ``origin``: errors in
+/// its value are reported at that file's line and column.
 public struct Override: Sendable, Equatable {
     public var path: [String]
     public var valueText: String
     /// The override as the user wrote it.
     public var text: String
+    /// Where the value was written, when it comes from a file.
+    public var origin: OverrideOrigin?
 
     /// Parses `KEY=VALUE`.
     public init(parsing text: String) throws {
@@ -24,19 +30,34 @@ public struct Override: Sendable, Equatable {
         self.text = text
     }
 
+    /// Parses `KEY=VALUE` written in a file at `origin`.
+    public init(parsing text: String, origin: OverrideOrigin?) throws {
+        do { try self.init(parsing: text) } catch let e as ScenarioError { throw ScenarioError(e.message, at: origin?.location) }
+        self.origin = origin
+    }
+
     /// The dotted key.
     public var key: String { path.joined(separator: ".") }
 
     /// Applies the override to a scenario's node tree, creating missing mapping keys (the strict
-    /// pass then rejects any that are unknown).
+    /// pass then rejects any that are unknown). New nodes carry the origin's position, or none.
     public func apply(to root: Node) throws -> Node {
-        let value: Node
-        do {
-            value = stripMarks(try Yams.compose(yaml: valueText) ?? Node("", Tag(.null)))
-        } catch {
-            throw ScenarioError("--set \(key): the value '\(valueText)' is not valid YAML")
+        var value: Node
+        if let node = origin?.node {
+            value = node
+        } else {
+            do {
+                value = try Yams.compose(yaml: valueText) ?? Node("", Tag(.null))
+            } catch {
+                throw ScenarioError("--set \(key): the value '\(valueText)' is not valid YAML", at: origin?.location)
+            }
+            value = marked(value, origin?.mark)
         }
-        return try set(root, at: path[...], to: value, done: [])
+        do {
+            return try set(root, at: path[...], to: value, done: [])
+        } catch let e as ScenarioError where origin != nil {
+            throw ScenarioError(e.message, at: origin?.location)
+        }
     }
 
     private func set(_ node: Node, at path: ArraySlice<String>, to value: Node, done: [String]) throws -> Node {
@@ -49,9 +70,9 @@ public struct Override: Sendable, Equatable {
                 let updated = try set(existing, at: rest, to: value, done: done + [head])
                 if let i = m.index(forKey: Node(head)) { m[i] = (key: m[i].key, value: updated) }
             } else {
-                let fresh = try set(Node.mapping(Node.Mapping([])), at: rest, to: value, done: done + [head])
+                let fresh = try set(Node.mapping(Node.Mapping([], .implicit, .any, origin?.mark)), at: rest, to: value, done: done + [head])
                 var pairs = Array(m)
-                pairs.append((key: Node(head), value: fresh))
+                pairs.append((key: Node.scalar(Node.Scalar(head, .implicit, .any, origin?.mark)), value: fresh))
                 m = Node.Mapping(pairs, m.tag, m.style, m.mark)
             }
             return .mapping(m)
@@ -73,12 +94,45 @@ public struct Override: Sendable, Equatable {
     }
 }
 
-/// A copy of `node` with no source marks, so errors in it are attributed to `--set`.
-func stripMarks(_ node: Node) -> Node {
+/// A copy of `node` whose every source mark is `mark`: nil attributes errors in it to `--set`.
+func marked(_ node: Node, _ mark: Mark?) -> Node {
     switch node {
-    case .scalar(let s): return .scalar(Node.Scalar(s.string, s.tag, s.style, nil))
-    case .mapping(let m): return .mapping(Node.Mapping(m.map { (stripMarks($0.key), stripMarks($0.value)) }, m.tag, m.style, nil))
-    case .sequence(let s): return .sequence(Node.Sequence(s.map(stripMarks), s.tag, s.style, nil))
+    case .scalar(let s): return .scalar(Node.Scalar(s.string, s.tag, s.style, mark))
+    case .mapping(let m): return .mapping(Node.Mapping(m.map { (marked($0.key, mark), marked($0.value, mark)) }, m.tag, m.style, mark))
+    case .sequence(let s): return .sequence(Node.Sequence(s.map { marked($0, mark) }, s.tag, s.style, mark))
     case .alias: return node
+    }
+}
+
+/// Where an override written in a file comes from: the file, the value's node there (when the
+/// value is the file's own), or the position of what produced it (a sampled value).
+public struct OverrideOrigin: @unchecked Sendable, Equatable {  // Node is an immutable value tree
+    public var file: String
+    /// The value as written in the file, with its positions.
+    public var node: Node?
+    /// The position errors are reported at.
+    public var mark: Mark?
+
+    /// The value `node` as written in `file`.
+    public init(file: String, node: Node) {
+        self.file = file
+        self.node = node
+        mark = node.mark
+    }
+
+    /// A value produced at `at` in `file` (its own text is parsed and placed there).
+    public init(file: String, at: Node) {
+        self.file = file
+        node = nil
+        mark = at.mark
+    }
+
+    /// The position as a location.
+    public var location: SourceLocation {
+        SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.file == b.file && a.node == b.node && a.mark?.line == b.mark?.line && a.mark?.column == b.mark?.column
     }
 }

@@ -29,9 +29,43 @@ public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     public var description: String {
-        if let l = location { return "\(l): \(message)" }
-        return message
+        if let l = location { return displayable("\(l): \(message)") }
+        return displayable(message)
     }
+}
+
+/// `text` made safe and short enough to print in a message, whatever the user wrote: control
+/// characters other than line breaks escaped (`\x01`), a run of more than 160 characters
+/// without a space cut to its first 80 with a note of its length, and the whole cut at 4,000
+/// characters.
+public func displayable(_ text: String) -> String {
+    var out = ""
+    var run: [Character] = []
+    func flushRun() {
+        if run.count > 160 {
+            out += String(run.prefix(80)) + "…(\(run.count) characters)"
+        } else {
+            out += String(run)
+        }
+        run.removeAll(keepingCapacity: true)
+    }
+    for ch in text {
+        if ch == " " || ch == "\n" {
+            flushRun()
+            out.append(ch)
+            continue
+        }
+        if let ascii = ch.asciiValue, ascii < 0x20 || ascii == 0x7F {
+            run.append(contentsOf: String(format: "\\x%02X", ascii))
+        } else if ch.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0.value >= 0x202A && $0.value <= 0x2069 }) {
+            run.append(contentsOf: ch.unicodeScalars.map { String(format: "\\u{%04X}", $0.value) }.joined())
+        } else {
+            run.append(ch)
+        }
+    }
+    flushRun()
+    if out.count > 4000 { out = String(out.prefix(4000)) + "…(message cut)" }
+    return out
 }
 
 /// Edit distance, for "did you mean" suggestions.

@@ -11,13 +11,8 @@ public protocol StrictYAMLFile: Decodable {
 extension StrictYAMLFile {
     /// Reads the file at `path` strictly.
     public static func load(path: String) throws -> Self {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError("cannot read \(fileKind) '\(path)'")
-        }
-        let root: Node
-        do { root = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([])) } catch let e as YamlError {
-            throw ScenarioLoader.yamlSyntaxError(e, file: path)
-        }
+        let text = try YAMLSource.read(path: path, what: fileKind)
+        let root = try YAMLSource.compose(text, file: path, what: fileKind)
         return try Self(from: NodeDecoder(node: root, file: path))
     }
 }

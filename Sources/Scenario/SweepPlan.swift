@@ -35,14 +35,18 @@ public struct SweepPlan: Sendable {
         basePath = spec.base.hasPrefix("/") ? spec.base : URL(fileURLWithPath: directory).appendingPathComponent(spec.base).standardizedFileURL.path
         let configs = spec.configurations()
         configurations = configs.count
-        let fixed = spec.set.map { $0.override($0.key) }
+        let fixed = try spec.set.map { try $0.located($0.key) }
         var runs: [SweepRun] = []
-        for (c, values) in configs.enumerated() {
-            let overrides = fixed + zip(spec.parameters, values).map { "\($0)=\($1)" }
+        for (c, located) in configs.enumerated() {
+            let values = located.map(\.text)
+            let overrides = fixed.map(\.text) + zip(spec.parameters, values).map { "\($0)=\($1)" }
             let loaded: LoadedScenario
-            do { loaded = try ScenarioLoader.load(path: basePath, overrides: overrides) } catch let e as ScenarioError {
+            do {
+                loaded = try ScenarioLoader.load(path: basePath, overrides: fixed + zip(spec.parameters, located).map { try $1.located($0) })
+            } catch let e as ScenarioError {
                 let named = zip(spec.parameters, values).map { "\($0)=\($1)" }.joined(separator: ", ")
-                throw ScenarioError("sweep '\(spec.name)' configuration \(c) (\(named.isEmpty ? "no parameters" : named)): \(e.description)")
+                throw ScenarioError("sweep '\(spec.name)' configuration \(c) (\(named.isEmpty ? "no parameters" : named)): \(e.message)"
+                                    + (e.location.map { $0.file.hasPrefix("--set") ? " [\($0)]" : "" } ?? ""), at: e.location.flatMap { $0.file.hasPrefix("--set") ? nil : $0 })
             }
             let configKey = Self.fnv1a(loaded.resolvedYAML)
             for r in 0..<spec.replicates {

@@ -32,7 +32,7 @@ public struct SweepSpec: Codable, Sendable, Equatable {
         if c.contains(.set) {
             let d = try c.superDecoder(forKey: .set)
             guard let nd = d as? NodeDecoder, case .mapping(let m) = nd.node else { throw d.scenarioError("set expects a mapping of KEY: VALUE") }
-            set = m.map { SweepValue(key: $0.key.string ?? "", node: $0.value) }
+            set = m.map { SweepValue(key: $0.key.string ?? "", node: $0.value, file: nd.file) }
         }
         grid = try c.decode([SweepAxis].self, forKey: .grid, default: [])
         zip = try c.decode([SweepAxis].self, forKey: .zip, default: [])
@@ -49,31 +49,43 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     /// The swept keys, in column order: grid, then zipped, then sampled.
     public var parameters: [String] { grid.map(\.key) + zip.map(\.key) + (random?.keys.map(\.key) ?? []) }
 
-    /// Every configuration: its values, one per parameter, as override text.
-    public func configurations() -> [[String]] {
-        var axes: [[[String]]] = grid.map { a in a.values.map { [$0.text] } }
-        if let n = zip.first?.values.count { axes.append((0..<n).map { i in zip.map { $0.values[i].text } }) }
+    /// Every configuration: its values, one per parameter, with where each was written.
+    public func configurations() -> [[SweepValue]] {
+        var axes: [[[SweepValue]]] = grid.map { a in a.values.map { [$0] } }
+        if let n = zip.first?.values.count { axes.append((0..<n).map { i in zip.map { $0.values[i] } }) }
         if let r = random { axes.append(r.draw()) }
-        var out: [[String]] = [[]]
+        var out: [[SweepValue]] = [[]]
         for axis in axes { out = out.flatMap { prefix in axis.map { prefix + $0 } } }
         return out
     }
 }
 
-/// A key and the value text of an override (any YAML value: scalars as written, others as YAML).
+/// A key and the value text of an override (any YAML value: scalars as written, others as YAML),
+/// with where it was written, so a value the base scenario rejects is reported in the sweep file.
 public struct SweepValue: Sendable, Equatable, Codable {
     public var key: String
     public var text: String
+    /// Where the value was written (or, for a sampled value, what it was drawn from).
+    public var origin: OverrideOrigin?
 
-    init(key: String, node: Node) {
+    init(key: String, node: Node, file: String) {
         self.key = key
         text = SweepValue.text(node)
+        origin = OverrideOrigin(file: file, node: node)
+    }
+
+    /// A value drawn at `origin` (a sample).
+    init(text: String, origin: OverrideOrigin?) {
+        key = ""
+        self.text = text
+        self.origin = origin
     }
 
     public init(from decoder: any Decoder) throws {
         guard let nd = decoder as? NodeDecoder else { throw decoder.scenarioError("sweep values are read from YAML") }
         key = ""
         text = SweepValue.text(nd.node)
+        origin = OverrideOrigin(file: nd.file, node: nd.node)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,6 +105,9 @@ public struct SweepValue: Sendable, Equatable, Codable {
 
     /// The `--set` text of this value for `key`.
     public func override(_ key: String) -> String { "\(key)=\(text)" }
+
+    /// The override of `key` by this value, located where the value was written.
+    public func located(_ key: String) throws -> Override { try Override(parsing: override(key), origin: origin) }
 }
 
 /// One swept key and its values (`{key: scheduling.policy, values: [fifo, sjf]}`).
@@ -126,7 +141,7 @@ public struct SweepSamples: Codable, Sendable, Equatable {
     }
 
     /// The samples' values, one list per sample, in key order.
-    func draw() -> [[String]] {
+    func draw() -> [[SweepValue]] {
         var state = SplitMix64(seed: seed)
         return (0..<count).map { _ in keys.map { $0.draw(&state) } }
     }
@@ -138,6 +153,8 @@ public struct SampledKey: Codable, Sendable, Equatable {
     public var uniform: [Double]?
     public var integer: [Int]?
     public var choice: [SweepValue]?
+    /// Where the range was written (sampled values are reported there).
+    public var origin: OverrideOrigin?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case key, uniform, integer, choice }
 
@@ -153,13 +170,22 @@ public struct SampledKey: Codable, Sendable, Equatable {
         if let r = uniform, r.count != 2 || !(r[0] <= r[1]) { throw try c.superDecoder(forKey: .uniform).scenarioError("uniform expects [lo, hi] with lo <= hi") }
         if let r = integer, r.count != 2 || !(r[0] <= r[1]) { throw try c.superDecoder(forKey: .integer).scenarioError("integer expects [lo, hi] with lo <= hi") }
         if choice?.isEmpty == true { throw try c.superDecoder(forKey: .choice).scenarioError("choice must list at least one value") }
+        if let r = integer, Double(r[1]) - Double(r[0]) >= 9e15 {
+            throw try c.superDecoder(forKey: .integer).scenarioError("integer range [\(r[0]), \(r[1])] is too wide to sample (at most 9e15 values)")
+        }
+        if let range = try (uniform != nil ? c.superDecoder(forKey: .uniform) : integer != nil ? c.superDecoder(forKey: .integer) : nil) as? NodeDecoder {
+            origin = OverrideOrigin(file: range.file, at: range.node)
+        }
     }
 
-    func draw(_ state: inout SplitMix64) -> String {
+    func draw(_ state: inout SplitMix64) -> SweepValue {
         let u = state.nextUnit()
-        if let r = uniform { return "\(r[0] + (r[1] - r[0]) * u)" }
-        if let r = integer { return "\(r[0] + min(r[1] - r[0], Int(u * Double(r[1] - r[0] + 1))))" }
+        if let r = uniform { return SweepValue(text: "\(r[0] + (r[1] - r[0]) * u)", origin: origin) }
+        if let r = integer {
+            let span = Double(r[1]) - Double(r[0])
+            return SweepValue(text: "\(r[0] + Int(min(span, (u * (span + 1)).rounded(.down))))", origin: origin)
+        }
         let c = choice!
-        return c[min(c.count - 1, Int(u * Double(c.count)))].text
+        return c[min(c.count - 1, Int(u * Double(c.count)))]
     }
 }

@@ -7,16 +7,27 @@ import Reports
 /// with its parameters and metrics, nan where not complete) and `/traces/<run>`, an external
 /// link to each complete run's `trace.h5` (relative, so the directory can move).
 public enum SweepIndexWriter {
+    /// Writes the file under a temporary name and renames it into place; after an HDF5 failure
+    /// the file is left alone (see ``TraceWriter/close()``) and the temporary removed.
     public static func write(_ table: SweepTable, to path: String, completeRuns: [String]) throws {
-        iccsim_h5_silence_errors()
+        iccsim_h5_prepare()
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        do {
+            try writeFile(table, to: temporary.path, completeRuns: completeRuns)
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(at: temporary, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    private static func writeFile(_ table: SweepTable, to path: String, completeRuns: [String]) throws {
         let fcpl = try H5.untimedPlist(iccsim_h5p_file_create())
         defer { H5Pclose(fcpl) }
         let file = try H5.check(id: H5Fcreate(path, iccsim_h5f_acc_trunc(), fcpl, iccsim_h5p_default()), "create '\(path)'")
         var groups: [hid_t] = []
-        defer {
-            for g in groups { H5Gclose(g) }
-            H5Fclose(file)
-        }
         try H5.setAttribute(file, "schema_name", "iccsim-sweep")
         try H5.setAttribute(file, "schema_version", "1.0.0")
         let configs = try H5.createGroup(file, "configurations")
@@ -27,7 +38,7 @@ public enum SweepIndexWriter {
             let c = try TraceColumn<Double>(in: g, ColumnInfo(name: name, units: "", longName: long), chunk: max(1, values.count), deflateLevel: 4)
             for v in values { try c.append(v) }
             try c.flush()
-            c.close()
+            try c.close()
         }
         let rows = table.configurationRows
         for (i, p) in table.parameters.enumerated() { try H5.writeStrings(configs, p, rows.map { $0.values[i] }) }
@@ -49,5 +60,7 @@ public enum SweepIndexWriter {
             try H5.check(H5Lcreate_external("runs/\(name)/trace.h5", "/", traces, name, iccsim_h5p_default(), iccsim_h5p_default()),
                          "link the trace of run \(name)")
         }
+        for g in groups { try H5.check(H5Gclose(g), "close a group") }
+        try H5.check(H5Fclose(file), "close '\(path)'")
     }
 }

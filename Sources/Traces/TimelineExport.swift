@@ -42,6 +42,6 @@ public enum TimelineExport {
             events.append("{\"ph\":\"C\",\"name\":\"busy accelerators\",\"pid\":-1,\"ts\":\(us(x)),\"args\":{\"busy\":\(Int(b))}}")
         }
         events.append("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":-1,\"args\":{\"name\":\"center\"}}")
-        return "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n" + events.joined(separator: ",\n") + "\n]}\n"
+        return "{\"otherData\":{\"generator\":\"iccsim\"},\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n" + events.joined(separator: ",\n") + "\n]}\n"
     }
 }

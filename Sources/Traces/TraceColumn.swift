@@ -37,7 +37,7 @@ struct ColumnInfo {
 /// A type-erased column, for flushing and closing a table's columns together.
 protocol AnyTraceColumn: AnyObject {
     func flush() throws
-    func close()
+    func close() throws
 }
 
 /// One column of a trace table: a 1-D, extendable, chunked dataset with shuffle + deflate,
@@ -93,5 +93,5 @@ final class TraceColumn<T: ColumnElement>: AnyTraceColumn {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func close() { H5Dclose(dataset) }
+    func close() throws { try H5.check(H5Dclose(dataset), "close a column") }
 }

@@ -7,7 +7,7 @@ public final class TraceReader {
     private let file: hid_t
 
     public init(path: String) throws {
-        iccsim_h5_silence_errors()
+        iccsim_h5_prepare()
         file = H5Fopen(path, iccsim_h5f_acc_rdonly(), iccsim_h5p_default())
         guard file >= 0 else { throw TraceError("cannot open '\(path)' as an HDF5 trace") }
     }

@@ -90,7 +90,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
 
     /// Creates the file at `path` (replacing any file there).
     public init(path: String, metadata: TraceMetadata, chunkRows: Int = 65_536, deflateLevel: UInt32 = 4) throws {
-        iccsim_h5_silence_errors()
+        iccsim_h5_prepare()
         policyCode = Int8(SchedulingPolicies.names.firstIndex(of: metadata.policy) ?? -1)
         let fcpl = try H5.untimedPlist(iccsim_h5p_file_create())
         defer { H5Pclose(fcpl) }
@@ -215,8 +215,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try writeDictionary(dict, "deployment_event", [(0, "placed"), (1, "stopped"), (2, "ready")])
             try writeDictionary(dict, "collective_algorithm", CollectiveAlgorithm.allCases.enumerated().map { (Int64($0.offset), $0.element.rawValue) })
         } catch {
-            for g in groups { H5Gclose(g) }
-            H5Fclose(file)
+            // The file failed: leave it alone (see close()).
+            closed = true
             throw error
         }
     }
@@ -229,7 +229,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
                                            chunk: max(1, entries.count), deflateLevel: 0)
         for (c, _) in entries { try codes.append(Int16(c)) }
         try codes.flush()
-        codes.close()
+        try codes.close()
         try H5.writeStrings(g, "name", entries.map(\.1))
     }
 
@@ -375,15 +375,19 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     }
 
     /// Flushes every column and closes the file; throws the first error met while writing.
+    /// After an HDF5 call failed (a full disk, say) the file is left alone: calling into a
+    /// failed file can crash the library, and the caller discards the output anyway.
     public func close() throws {
         guard !closed else { return }
         closed = true
         if firstError == nil {
-            do { for c in columns { try c.flush() } } catch { firstError = error }
+            do {
+                for c in columns { try c.flush() }
+                for c in columns { try c.close() }
+                for g in groups { try H5.check(H5Gclose(g), "close a group") }
+                try H5.check(H5Fclose(file), "close the trace")
+            } catch { firstError = error }
         }
-        for c in columns { c.close() }
-        for g in groups { H5Gclose(g) }
-        if H5Fclose(file) < 0 && firstError == nil { firstError = TraceError("HDF5 failed to close the trace") }
         if let e = firstError { throw e }
     }
 

@@ -33,7 +33,7 @@ struct TimelineCommand: ParsableCommand {
             throw ValidationError("\(e)")
         }
         let path = out ?? dir.appendingPathComponent("timeline.json").path
-        try writeAtomically(text, to: path)
+        try OutputFile.write(text, to: path, generator: OutputFile.timelineMark)
         print("wrote \(path)")
     }
 }

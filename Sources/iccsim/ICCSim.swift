@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Scenario
+import Traces
 
 /// The `iccsim` command: simulate an intelligent computing center.
 @main
@@ -22,15 +23,24 @@ struct ICCSim: ParsableCommand {
     static let failure: Int32 = 1
 
     /// Parses and runs, mapping errors to the documented exit codes.
+    /// Every message is printed through ``displayable(_:)``: whatever the user wrote, a message
+    /// stays short and free of raw control characters.
     static func main() {
+        Interruption.install()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let e as ScenarioError {
-            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            note("error: \(e)")
             Foundation.exit(badInput)
+        } catch let e as OutputRefused {
+            note("error: \(displayable(e.message))")
+            Foundation.exit(badInput)
+        } catch let e as TraceError {
+            note("error: \(displayable(e.message))")
+            Foundation.exit(failure)
         } catch let e as RunFailure {
-            FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
+            note("error: \(displayable(e.message))")
             Foundation.exit(failure)
         } catch is CheckFailed {
             Foundation.exit(failure)
@@ -40,7 +50,7 @@ struct ICCSim: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            note(displayable(fullMessage(for: error)))
             // Usage errors are bad input.
             Foundation.exit(code == .validationFailure ? badInput : code.rawValue)
         }
@@ -58,6 +68,15 @@ struct CheckFailed: Error {}
 /// The software version recorded in traces and run-info.json.
 enum ICCSimVersion {
     static let current = "0.1.0"
+}
+
+/// A `--seed` value: a non-negative integer (read even when it starts with '-', so `-1` is
+/// reported as a bad seed rather than as a missing value).
+func parseSeed(_ text: String) throws -> UInt64 {
+    guard let v = UInt64(text.replacingOccurrences(of: "_", with: "")) else {
+        throw ValidationError("seeds are non-negative integers (0 to \(UInt64.max)), got '\(text)'")
+    }
+    return v
 }
 
 /// Writes a line to standard error.

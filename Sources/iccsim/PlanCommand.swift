@@ -2,6 +2,7 @@ import ArgumentParser
 import Center
 import Foundation
 import Scenario
+import Traces
 
 /// `iccsim plan`: the smallest (or cheapest) configuration that meets the targets.
 struct PlanCommand: ParsableCommand {
@@ -85,8 +86,7 @@ struct PlanCommand: ParsableCommand {
         let margins = zip(goals.targets, best.margins).map { "\($0.metric) margin \(String(format: "%.6g", $1))" }.joined(separator: ", ")
         print("recommended: " + zip(keys, best.values).map { "\($0)=\($1)" }.joined(separator: " ") + " (\(margins))")
         let path = out ?? "Results/plan-\(loaded.scenario.name).yaml"
-        try? FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        try writeAtomically("# Written by iccsim plan: " + zip(keys, best.values).map { "\($0)=\($1)" }.joined(separator: " ") + "\n" + best.resolvedYAML, to: path)
+        try OutputFile.write(OutputFile.planMark + ": " + zip(keys, best.values).map { "\($0)=\($1)" }.joined(separator: " ") + "\n" + best.resolvedYAML, to: path, generator: OutputFile.planMark)
         print("wrote \(path)")
     }
 }

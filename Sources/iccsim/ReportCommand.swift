@@ -34,7 +34,7 @@ struct ReportCommand: ParsableCommand {
             throw RunFailure(message: "\(e)")
         }
         let path = out ?? dir.appendingPathComponent("report.html").path
-        try writeAtomically(report.html(), to: path)
+        try OutputFile.write(report.html(), to: path, generator: OutputFile.htmlMark)
         print("wrote \(path)")
     }
 }

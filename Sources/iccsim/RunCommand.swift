@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The scenario file (default: the built-in default scenario).")
     var scenario: String?
 
-    @Option(help: "Master seed (overrides the scenario's seed).")
+    @Option(parsing: .unconditional, help: "Master seed, a non-negative integer (overrides the scenario's seed).", transform: parseSeed)
     var seed: UInt64?
 
     @Option(name: .customLong("set"), help: "Override a key: --set path.to.key=value (repeatable).")
@@ -46,15 +46,16 @@ struct RunCommand: ParsableCommand {
         let loaded = try DefaultScenario.load(scenario, overrides: all, seed: seed)
         let s = loaded.scenario
         let outPath = out ?? "Results/\(s.name)-seed\(s.seed)"
-        let summary = try RunCommand.execute(loaded, outPath: outPath, permuteTies: permuteTies)
+        let summary = try RunCommand.execute(loaded, outPath: outPath, outFlag: out == nil ? "the default output directory" : "--out",
+                                             permuteTies: permuteTies)
         if !quiet { print(SummaryWriter.markdown(summary), terminator: "") }
     }
 
     /// Runs a loaded scenario into `outPath`, all or nothing.
-    static func execute(_ loaded: LoadedScenario, outPath: String, permuteTies: Bool) throws -> RunSummary {
+    static func execute(_ loaded: LoadedScenario, outPath: String, outFlag: String = "--out", permuteTies: Bool) throws -> RunSummary {
         let s = loaded.scenario
         let dir: RunDirectory
-        do { dir = try RunDirectory(path: outPath) } catch { throw RunFailure(message: "\(error)") }
+        do { dir = try RunDirectory(path: outPath, flag: outFlag) } catch let e as TraceError { throw RunFailure(message: e.message) }
         do {
             let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: TraceMetadata(
                 softwareVersion: ICCSimVersion.current, scenarioName: s.name, seed: s.seed, runIndex: 0,
@@ -82,7 +83,7 @@ struct RunCommand: ParsableCommand {
             try dir.write("summary.md", SummaryWriter.markdown(summary))
             let eps = wall > 0 ? Double(summary.eventsProcessed) / wall : 0
             try dir.write("run-info.json", SummaryWriter.json([
-                ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),
+                ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),
                 ("wall_s", .real((wall * 1e3).rounded() / 1e3)), ("events_processed", .integer(summary.eventsProcessed)),
                 ("events_per_s", .real(eps.rounded())), ("permute_ties", .text(permuteTies ? "true" : "false")),
             ]))

@@ -57,7 +57,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Time-per-output-token target for SLO attainment (seconds).")
     var tpotSlo: Double = 0.1
 
-    @Option(help: "Seed of the Poisson arrivals and power-of-two draws.")
+    @Option(parsing: .unconditional, help: "Seed of the Poisson arrivals and power-of-two draws (a non-negative integer).", transform: parseSeed)
     var seed: UInt64 = 1
 
     @Flag(help: "Print one JSON object.")

@@ -62,7 +62,7 @@ struct SweepPlanCommand: ParsableCommand {
         let spec = try SweepSpec.load(path: sweep)
         let directory = URL(fileURLWithPath: sweep).deletingLastPathComponent().path
         let plan = try SweepPlan(spec, directory: directory)
-        let dir = SweepDirectory(out ?? "Results/sweeps/\(spec.name)")
+        let dir = SweepDirectory(try OutputPath.checkSweepDirectory(out ?? "Results/sweeps/\(spec.name)", flag: out == nil ? "the default sweep directory" : "--out").path)
         if FileManager.default.fileExists(atPath: dir.sweepFile) {
             let existing = try dir.plan()
             guard existing.runs.map(\.key) == plan.runs.map(\.key) else {
