@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-slurm test-report test-examples regress baselines bench bench-kernel default-scenario clean
+.PHONY: all deps build release run test test-slurm test-report test-examples test-fuzz fuzz regress baselines bench bench-kernel default-scenario clean
 
 all: build
 
@@ -38,12 +38,27 @@ release: deps
 run: release
 	.build/release/iccsim run
 
-# The whole test suite: the h5py/pandas example, then the Swift unit, validation and CLI tests.
+# The whole test suite: the h5py/pandas example, the baselines, a short fuzz pass, then the
+# Swift unit, validation and CLI tests.
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory test-examples
 	$(MAKE) --no-print-directory regress
+	$(MAKE) --no-print-directory test-fuzz
 	$(SWIFT) test --skip-build
+
+# The fuzz harness's short deterministic pass (300 mutated scenarios, sweep files and trace
+# CSVs, about a minute and a half): no crash, hang or memory blow-up, every rejection located.
+test-fuzz: build
+	$(PYTHON) scripts/fuzz.py --iccsim .build/debug/iccsim --seed 1 --cases 300 --quiet
+
+# A long fuzz pass for maintainers (docs/performance.md#fuzzing):
+#   make fuzz FUZZ_SEED=7 FUZZ_CASES=5000     or     make fuzz FUZZ_SECONDS=3600
+FUZZ_SEED ?= 1
+FUZZ_CASES ?= 5000
+FUZZ_SECONDS ?= 0
+fuzz: release
+	$(PYTHON) scripts/fuzz.py --iccsim .build/release/iccsim --seed $(FUZZ_SEED) --cases $(FUZZ_CASES) --seconds $(FUZZ_SECONDS)
 
 # A sweep as a 4-task array on a real one-node Slurm started here (slurm-wlm and munge installed
 # when missing), checked against the same sweep run locally; stops the daemons it started.
@@ -63,12 +78,16 @@ regress: build
 baselines: build
 	scripts/regress.sh --update
 
-# Reads a trace the documented way (h5py + pandas), installing them from PyPI when missing.
+# Reads traces the documented way (h5py + pandas), installing them from PyPI when missing: two
+# days of the default center, and a month of 16,384 busy accelerators (whose busy x time sum
+# passes 2^63 ns, so a reader summing in 64-bit integers would wrap around).
 test-examples: build
 	@$(PYTHON) -c 'import h5py, pandas' 2>/dev/null || $(PYTHON) -m pip install -q h5py pandas
-	rm -rf .build/example-run
+	rm -rf .build/example-run .build/example-month
 	.build/debug/iccsim run --quiet --set horizon=2d --out .build/example-run
 	$(PYTHON) docs/examples/read_trace.py .build/example-run/trace.h5
+	.build/debug/iccsim run Scenarios/validation/busy-month.yaml --quiet --out .build/example-month
+	$(PYTHON) docs/examples/read_trace.py .build/example-month/trace.h5
 
 bench-kernel: release
 	.build/release/iccsim bench kernel

@@ -86,6 +86,7 @@ public enum CenterRun {
             queueLengthMean: endNs > 0 ? st.queueAreaNs / Double(endNs) : 0,
             arrivalRatePerS: endS > 0 ? Double(st.submitted) / endS : 0,
             makespanS: endS, eventsProcessed: kernel.eventsProcessed, stopReason: stopText)
+        summary.horizonS = scenario.horizon.map { SimTime.seconds($0.baseUnits) }
         summary.slowdownMean = st.completed > 0 ? st.slowdownSum / Double(st.completed) : 0
         summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
         summary.preemptions = model.preemptionsTotal

@@ -46,7 +46,8 @@ public struct DemandPlan {
             let perLeaf = scenario.cluster.serversPerLeaf
             var layout = PoolLayout(devicesPerServer: devices, leafOfServer: devices.indices.map { Int32($0 / perLeaf) })
             layout.cpuMilli = groups.reduce(0) { $0 + Int64($1.count) * Int64($1.cpuCores) * 1000 }
-            layout.memoryMiB = groups.reduce(0) { $0 + Int64($1.count) * $1.memory.baseUnits / 1_048_576 }
+            // count × bytes can pass Int64 (a million servers of 2^62 bytes); the MiB cannot.
+            layout.memoryMiB = groups.reduce(0) { $0 + Int64(1_048_576).dividingFullWidth(Int64($1.count).multipliedFullWidth(by: $1.memory.baseUnits)).quotient }
             return layout
         }
         names.pools = pools.map(\.name)

@@ -93,6 +93,9 @@ public struct RunSummary: Sendable, Equatable {
     public var queueingDelayMeanS: Double = 0
     /// Preemptions over the run.
     public var preemptions: Int64 = 0
+    /// The scenario's horizon in seconds (nil: it runs until its jobs are done); `compare`
+    /// warns when two summaries differ in it.
+    public var horizonS: Double?
     /// Jain's fairness index of the tenants' mean slowdowns (1: all equal; 1/n: one tenant takes all the delay).
     public var fairnessJain: Double = 1
     /// Time-average share of all accelerators' capacity stranded on partly booked devices.
@@ -117,6 +120,7 @@ public struct RunSummary: Sendable, Equatable {
     /// Ordered (key, value) pairs: the `summary.json` contract. Keys are stable snake_case with units.
     public var fields: [(String, SummaryValue)] {
         [("scenario", .text(scenario)), ("seed", .unsigned(seed)), ("policy", .text(policy)),
+         ("horizon_s", horizonS.map { .real($0) } ?? .text("none")),
          ("accelerators", .integer(Int64(accelerators))),
          ("jobs_submitted", .integer(jobsSubmitted)), ("jobs_completed", .integer(jobsCompleted)),
          ("jobs_rejected", .integer(jobsRejected)), ("jobs_unfinished", .integer(jobsUnfinished)),

@@ -1,4 +1,5 @@
 import Foundation
+import SimKernel
 
 /// A replayed LLM request trace (Azure LLM inference 2023 via Vidur:
 /// `data/inference/vidur_splitwise_{conv,code}.csv`, columns `arrived_at` (s),
@@ -21,21 +22,28 @@ public struct LLMRequestTrace: Sendable {
         public var description: String { "line \(line): \(message)" }
     }
 
+    /// Reads the trace; arrival times are at most `InputLimits.maxSeconds`, token counts at most
+    /// `InputLimits.maxTokens`, and a bad row is reported with its line in the file.
     public static func parse(_ text: String) throws -> LLMRequestTrace {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-        let header = lines.first?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+        let lines = InputText.numberedLines(text)
+        let header = lines.first?.text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
         guard let a = header.firstIndex(of: "arrived_at"), let p = header.firstIndex(of: "num_prefill_tokens"),
               let d = header.firstIndex(of: "num_decode_tokens") else {
-            throw RowError(line: 1, message: "expected the columns arrived_at, num_prefill_tokens, num_decode_tokens")
+            throw RowError(line: lines.first?.number ?? 1, message: "expected the columns arrived_at, num_prefill_tokens, num_decode_tokens")
         }
         var t = LLMRequestTrace(arrivalS: [], promptTokens: [], outputTokens: [])
         var last = -Double.infinity
-        for (n, line) in lines.enumerated().dropFirst() {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard f.count == header.count, let at = Double(f[a]), let pr = Double(f[p]), let de = Double(f[d]), at >= 0, pr >= 0, de >= 0 else {
-                throw RowError(line: n + 1, message: "expected non-negative numbers in \(header.count) fields")
+        for (n, line) in lines.dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == header.count else { throw RowError(line: n, message: "expected \(header.count) fields as in the header, found \(f.count)") }
+            func value(_ i: Int, max: Double) throws -> Double {
+                switch InputText.number(f[i][...], max: max) {
+                case .success(let v): return v
+                case .failure(let problem): throw RowError(line: n, message: "\(header[i]) is '\(f[i])'; \(problem.expected)")
+                }
             }
-            guard at >= last else { throw RowError(line: n + 1, message: "arrived_at \(at) is before the previous row's \(last)") }
+            let at = try value(a, max: InputLimits.maxSeconds), pr = try value(p, max: InputLimits.maxTokens), de = try value(d, max: InputLimits.maxTokens)
+            guard at >= last else { throw RowError(line: n, message: "arrived_at \(at) is before the previous row's \(last)") }
             last = at
             t.arrivalS.append(at); t.promptTokens.append(pr); t.outputTokens.append(de)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SimKernel
 
 /// Measured LLM inference latency (the Splitwise performance model, ISCA'24:
 /// `data/inference/splitwise_sim_perf_model.csv`): for a model on a GPU at a tensor-parallel
@@ -42,8 +43,8 @@ public struct LatencyTable: Sendable {
     /// Reads the Splitwise CSV (columns model, hardware, prompt_size, batch_size, ...,
     /// prompt_time, token_time, ..., tensor_parallel; times in ms).
     public static func parse(_ text: String) throws -> LatencyTable {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-        guard let header = lines.first?.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) else {
+        let lines = InputText.numberedLines(text)
+        guard let header = lines.first?.text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) else {
             throw TableError(line: 1, message: "empty table")
         }
         func column(_ name: String) throws -> Int {
@@ -53,12 +54,18 @@ public struct LatencyTable: Sendable {
         let (m, h, p, b, pt, tt, tp) = (try column("model"), try column("hardware"), try column("prompt_size"), try column("batch_size"),
                                         try column("prompt_time"), try column("token_time"), try column("tensor_parallel"))
         var sums: [Key: [Double: [Double: (Double, Double, Int)]]] = [:]
-        for (n, line) in lines.enumerated().dropFirst() {
+        for (n, line) in lines.dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard f.count == header.count, let prompt = Double(f[p]), let batch = Double(f[b]), let pre = Double(f[pt]), let tok = Double(f[tt]),
-                  let t = Int(f[tp]), prompt > 0, batch > 0, pre >= 0, tok >= 0 else {
-                throw TableError(line: n + 1, message: "expected \(header.count) fields with positive sizes and times")
+            guard f.count == header.count else { throw TableError(line: n, message: "expected \(header.count) fields as in the header, found \(f.count)") }
+            func value(_ i: Int, min: Double, max: Double) throws -> Double {
+                switch InputText.number(f[i][...], min: min, max: max) {
+                case .success(let v): return v
+                case .failure(let problem): throw TableError(line: n, message: "\(header[i]) is '\(f[i])'; \(problem.expected)")
+                }
             }
+            let prompt = try value(p, min: 1, max: InputLimits.maxTokens), batch = try value(b, min: 1, max: 1e6)
+            let pre = try value(pt, min: 0, max: 1e9), tok = try value(tt, min: 0, max: 1e9)
+            guard let t = Int(f[tp]), t >= 1, t <= 1024 else { throw TableError(line: n, message: "tensor_parallel is '\(f[tp])'; expected a whole number from 1 to 1024") }
             let key = Key(model: f[m], hardware: f[h], tensorParallel: t)
             var s = sums[key, default: [:]][prompt, default: [:]][batch, default: (0, 0, 0)]
             s = (s.0 + pre, s.1 + tok, s.2 + 1)

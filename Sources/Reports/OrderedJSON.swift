@@ -37,6 +37,18 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         return v
     }
 
+    /// A short rendering of a leaf for messages (`1`, `259200`, `city-center`).
+    public var text: String {
+        switch self {
+        case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .array: return "[...]"
+        case .object: return "{...}"
+        }
+    }
+
     /// Leaves of the value as (dotted path, value), in document order (`pools.training.utilization_mean`).
     public func flattened(prefix: String = "") -> [(String, OrderedJSON)] {
         switch self {

@@ -1,5 +1,6 @@
 import Release
 import Production
+import SimKernel
 import Workloads
 
 /// One of the guide's application scenarios as a scenario writes it: tenants, models, a job mix,
@@ -250,7 +251,7 @@ public struct JobMixSpec: Codable, Sendable, Equatable {
         tenants = try c.decodeIfPresent([String].self, forKey: .tenants)
         if tenants?.isEmpty == true { throw try c.superDecoder(forKey: .tenants).scenarioError("tenants must not be empty (leave it out for all)") }
         pool = try c.decodeIfPresent(String.self, forKey: .pool)
-        accelerators = try c.decode(DistributionSpec<CountUnit>.self, forKey: .accelerators)
+        accelerators = try c.decodeAcceleratorCounts(forKey: .accelerators)
         samples = try c.decodeIfPresent(DistributionSpec<ScaleUnit>.self, forKey: .samples)
         epochs = try c.decodeIfPresent(DistributionSpec<CountUnit>.self, forKey: .epochs)
         trials = try c.decodeIfPresent(Int.self, forKey: .trials)
@@ -334,7 +335,7 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         pool = try c.decodeIfPresent(String.self, forKey: .pool)
         start = try c.decode(TimeQuantity.self, forKey: .start, default: TimeQuantity(baseUnits: 0))
         requestsPerSecond = try c.decode(Double.self, forKey: .requestsPerSecond) { $0 <= 0 || $0 > 1e9 ? "must be in (0, 1000000000]" : nil }
-        tokensPerRequest = try c.decode(Int.self, forKey: .tokensPerRequest, default: 1) { $0 < 1 ? "must be at least 1" : nil }
+        tokensPerRequest = try c.decode(Int.self, forKey: .tokensPerRequest, default: 1) { $0 < 1 || Double($0) > InputLimits.maxTokens ? "must be between 1 and 1000000000" : nil }
         flopsPerPass = try c.decodeIfPresent(FlopQuantity.self, forKey: .flopsPerPass)
         bytesPerRequest = try c.decode(ByteQuantity.self, forKey: .bytesPerRequest, default: ByteQuantity(baseUnits: 1_000_000))
         maxBatch = try c.decode(Int.self, forKey: .maxBatch, default: 16) { $0 < 1 || $0 > 65_536 ? "must be between 1 and 65536" : nil }
@@ -349,7 +350,7 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         slice = try c.decodeIfPresent(Double.self, forKey: .slice)
         latency = try c.decodeIfPresent(ServiceLatencySpec.self, forKey: .latency)
         requestTrace = try c.decodeIfPresent(RequestTraceSpec.self, forKey: .requestTrace)
-        promptTokens = try c.decode(Int.self, forKey: .promptTokens, default: 1024) { $0 < 1 ? "must be at least 1" : nil }
+        promptTokens = try c.decode(Int.self, forKey: .promptTokens, default: 1024) { $0 < 1 || Double($0) > InputLimits.maxTokens ? "must be between 1 and 1000000000" : nil }
         balancer = try c.decode(LoadBalancer.self, forKey: .balancer, default: .leastOutstanding)
         for (key, present) in [(CodingKeys.latency, latency != nil), (.requestTrace, requestTrace != nil)] where present && fidelity != .request {
             throw try c.superDecoder(forKey: key).scenarioError("\(key.stringValue) is simulated request by request: set fidelity: request")

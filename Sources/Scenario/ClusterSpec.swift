@@ -1,4 +1,5 @@
 import Production
+import SimKernel
 import Workloads
 
 /// The center's hardware: groups of identical servers. Groups with the same `pool` form one
@@ -16,6 +17,18 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
         for list in try c.decode([NodeListSpec].self, forKey: .nodeLists, default: []) { servers += list.groups }
         if servers.isEmpty { throw decoder.scenarioError("the cluster has no servers: give cluster.servers or cluster.nodeLists") }
         serversPerLeaf = try c.decode(Int.self, forKey: .serversPerLeaf, default: 32) { $0 < 1 || $0 > 100_000 ? "must be between 1 and 100000" : nil }
+        // Each group is bounded; so is the center (accelerator numbers are 32-bit, and every
+        // accelerator costs memory in a run).
+        var total = 0
+        for (i, g) in servers.enumerated() {
+            total += g.count * g.acceleratorsPerServer
+            if total > InputLimits.maxAccelerators {
+                let listed = c.contains(.servers) ? (try c.nestedUnkeyedContainer(forKey: .servers).count ?? 0) : 0
+                let at = i < listed ? try c.superDecoder(forKey: .servers, item: i).container(keyedBy: ServerGroupSpec.CodingKeys.self).superDecoder(forKey: .count)
+                                    : try c.superDecoder(forKey: .nodeLists)
+                throw at.scenarioError("the cluster has \(total) accelerators up to server group '\(g.name)'; at most \(InputLimits.maxAccelerators) are supported")
+            }
+        }
     }
 
     /// Node lists are stored expanded into `servers`, so the resolved scenario is self-contained.
@@ -98,18 +111,20 @@ public struct ServerGroupSpec: Codable, Sendable, Equatable {
             base = s
         }
         name = try c.decode(String.self, forKey: .name, default: preset ?? "servers") { isPlainName($0) ? nil : "must be a plain name" }
-        count = try c.decode(Int.self, forKey: .count) { $0 < 1 ? "must be at least 1" : ($0 > 10_000_000 ? "must be at most 10000000" : nil) }
+        count = try c.decode(Int.self, forKey: .count) { $0 < 1 ? "must be at least 1" : ($0 > InputLimits.maxServers ? "must be at most \(InputLimits.maxServers)" : nil) }
         accelerator = try c.decode(String.self, forKey: .accelerator, default: base.accelerator)
         if preset == nil && !c.contains(.acceleratorsPerServer) {
             throw decoder.scenarioError("server group '\(name)' needs 'acceleratorsPerServer' (or a 'preset' that gives it)")
         }
         acceleratorsPerServer = try c.decode(Int.self, forKey: .acceleratorsPerServer, default: base.acceleratorsPerServer) {
-            $0 < 1 ? "must be at least 1" : ($0 > 1024 ? "must be at most 1024" : nil)
+            $0 < 1 ? "must be at least 1" : ($0 > InputLimits.maxAcceleratorsPerServer ? "must be at most \(InputLimits.maxAcceleratorsPerServer)" : nil)
         }
         role = try c.decode(ServerRole.self, forKey: .role, default: preset == nil ? .general : base.role)
         pool = try c.decode(String.self, forKey: .pool, default: role.rawValue) { isPlainName($0) ? nil : "must be a plain name" }
-        cpuCores = try c.decode(Int.self, forKey: .cpuCores, default: base.cpuCores) { $0 < 0 ? "must not be negative" : nil }
-        memory = try c.decode(ByteQuantity.self, forKey: .memory, default: ByteQuantity(baseUnits: Int64(base.memoryBytes)))
+        cpuCores = try c.decode(Int.self, forKey: .cpuCores, default: base.cpuCores) { $0 < 0 || $0 > 100_000 ? "must be between 0 and 100000" : nil }
+        memory = try c.decode(ByteQuantity.self, forKey: .memory, default: ByteQuantity(baseUnits: Int64(base.memoryBytes))) {
+            $0.baseUnits > 1 << 50 ? "must be at most 1PiB" : nil
+        }
         // Either NIC key alone overrides the preset's (`--set cluster.servers.0.nics.speed=100Gbps`).
         let presetNICs = NICSpec(count: base.nicCount, speed: BandwidthQuantity(baseUnits: Int64(base.nicBandwidthBitsPerS)))
         if c.contains(.nics) {

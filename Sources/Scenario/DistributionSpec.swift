@@ -23,6 +23,20 @@ public struct DistributionSpec<U: UnitDimension>: Sendable, Equatable {
     }
 }
 
+extension KeyedDecodingContainer {
+    /// Decodes a distribution of accelerators per job: none of its written values (listed
+    /// values, bounds, centre) may exceed `InputLimits.maxAccelerators`.
+    func decodeAcceleratorCounts(forKey key: Key) throws -> DistributionSpec<CountUnit> {
+        let d = try decode(DistributionSpec<CountUnit>.self, forKey: key)
+        let size = d.distribution.writtenSize
+        if !(size <= Double(InputLimits.maxAccelerators)) {
+            let at = try superDecoder(forKey: key)
+            throw at.scenarioError("\(at.scenarioPath) asks for \(String(format: "%.4g", size)) accelerators per job; at most \(InputLimits.maxAccelerators) are possible")
+        }
+        return d
+    }
+}
+
 private struct NameKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
@@ -123,7 +137,7 @@ extension DistributionSpec: Codable {
                 }
                 factor = f.factor
             }
-            let values = try source.read(from: c.superDecoder(forKey: NameKey("file"))).map { max(0, $0 * factor) }.sorted()
+            let values = try source.read(from: c.superDecoder(forKey: NameKey("file")), max: U.maxBaseUnits / factor).map { max(0, $0 * factor) }.sorted()
             distribution = .empirical(values: values, cdf: (0..<values.count).map { values.count > 1 ? Double($0) / Double(values.count - 1) : 1 })
             origin = source
         case "discrete":

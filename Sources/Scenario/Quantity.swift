@@ -24,7 +24,6 @@ public typealias FlopsQuantity = Quantity<FlopsUnit>
 extension Quantity: Codable {
     public init(from decoder: any Decoder) throws {
         let value = try decodeQuantityValue(U.self, from: decoder)
-        guard value < 9.2e18 else { throw decoder.scenarioError("\(decoder.scenarioPath) is too large") }
         self.baseUnits = Int64(value.rounded())
     }
 
@@ -34,9 +33,18 @@ extension Quantity: Codable {
     }
 }
 
-/// Decodes one non-negative quantity of dimension `U` in base units (a real number), with
-/// located errors for a missing or bad unit.
+/// Decodes one non-negative quantity of dimension `U` in base units (a real number) no larger
+/// than `U.maxBaseUnits`, with located errors for a missing or bad unit.
 func decodeQuantityValue<U: UnitDimension>(_ unit: U.Type, from decoder: any Decoder) throws -> Double {
+    let v = try decodeUncheckedQuantityValue(U.self, from: decoder)
+    guard v <= U.maxBaseUnits else {
+        let limit = U.units.isEmpty ? String(format: "%.0e", U.maxBaseUnits) : Quantities.format(U.maxBaseUnits.rounded(.down), as: U.self)
+        throw decoder.scenarioError("\(decoder.scenarioPath) is too large: at most \(limit)")
+    }
+    return v
+}
+
+private func decodeUncheckedQuantityValue<U: UnitDimension>(_ unit: U.Type, from decoder: any Decoder) throws -> Double {
     let c = try decoder.singleValueContainer()
     let path = decoder.scenarioPath
     let text: String

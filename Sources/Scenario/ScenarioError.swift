@@ -92,7 +92,10 @@ func didYouMean(_ word: String, among candidates: [String]) -> String {
 }
 
 func suggestion(for word: String, among candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, levenshtein(word, $0)) }
+    // A distance is at least the difference in length: skip what cannot be close (and long
+    // user strings, which would cost length × length).
+    let n = word.count, limit = Swift.max(2, n / 3)
+    let scored = candidates.filter { abs($0.count - n) <= limit && n <= 200 }.map { ($0, levenshtein(word, $0)) }
     guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) else { return nil }
-    return best.1 <= Swift.max(2, word.count / 3) ? best.0 : nil
+    return best.1 <= limit ? best.0 : nil
 }

@@ -8,33 +8,36 @@ public struct LoadedScenario: Sendable {
     /// Where it came from: a path, or `built-in:NAME`.
     public var source: String
     public var resolvedYAML: String
+    /// The decoded node tree, to locate checks made after decoding.
+    public var tree: ScenarioTree
 }
 
 /// Reads scenario files strictly: YAML syntax, unknown keys, types, units and ranges are all
 /// reported as `file:line:column: message`.
 public enum ScenarioLoader {
     /// Loads the file at `path` with `overrides` applied; `seed` (when given) replaces the scenario's seed.
-    public static func load(path: String, overrides: [String] = [], seed: UInt64? = nil) throws -> LoadedScenario {
-        try load(path: path, overrides: overrides.map { try Override(parsing: $0) }, seed: seed)
+    /// The demand it would generate is checked against `limits` (``DemandEstimate``).
+    public static func load(path: String, overrides: [String] = [], seed: UInt64? = nil, limits: RunLimits = .standard) throws -> LoadedScenario {
+        try load(path: path, overrides: overrides.map { try Override(parsing: $0) }, seed: seed, limits: limits)
     }
 
     /// Loads the file at `path` with `overrides` (from the command line or a file) applied.
-    public static func load(path: String, overrides: [Override], seed: UInt64? = nil) throws -> LoadedScenario {
+    public static func load(path: String, overrides: [Override], seed: UInt64? = nil, limits: RunLimits = .standard) throws -> LoadedScenario {
         let text = try YAMLSource.read(path: path, what: "scenario file")
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try load(text: text, file: path, defaultName: stem, overrides: overrides, seed: seed)
+        return try load(text: text, file: path, defaultName: stem, overrides: overrides, seed: seed, limits: limits)
     }
 
     /// Loads scenario text; `file` is the name used in error messages.
     public static func load(text: String, file: String, defaultName: String, overrides: [String] = [],
-                            seed: UInt64? = nil, includes: IncludeReader = .fileSystem) throws -> LoadedScenario {
+                            seed: UInt64? = nil, includes: IncludeReader = .fileSystem, limits: RunLimits = .standard) throws -> LoadedScenario {
         try load(text: text, file: file, defaultName: defaultName, overrides: overrides.map { try Override(parsing: $0) }, seed: seed,
-                 includes: includes)
+                 includes: includes, limits: limits)
     }
 
     /// Loads scenario text with `overrides` applied; `file` is the name used in error messages.
     public static func load(text: String, file: String, defaultName: String, overrides: [Override],
-                            seed: UInt64? = nil, includes: IncludeReader = .fileSystem) throws -> LoadedScenario {
+                            seed: UInt64? = nil, includes: IncludeReader = .fileSystem, limits: RunLimits = .standard) throws -> LoadedScenario {
         var root = try YAMLSource.compose(text, file: file, what: "scenario")
         let expanded = try IncludeExpansion.expand(root, file: file, reader: includes)
         root = expanded.root
@@ -46,8 +49,10 @@ public enum ScenarioLoader {
         var scenario = try Scenario(from: NodeDecoder(node: root, file: file, fileByPath: fileByPath, codingPath: []))
         if scenario.name.isEmpty { scenario.name = isPlainName(defaultName) ? defaultName : sanitize(defaultName) }
         if let s = seed { scenario.seed = s }
+        let tree = ScenarioTree(root: root, file: file, fileByPath: fileByPath)
+        try DemandEstimate(scenario).check(limits, tree: tree)
         let resolved = try YAMLEncoder().encode(scenario)
-        return LoadedScenario(scenario: scenario, source: file, resolvedYAML: resolved)
+        return LoadedScenario(scenario: scenario, source: file, resolvedYAML: resolved, tree: tree)
     }
 
     private static func sanitize(_ name: String) -> String {

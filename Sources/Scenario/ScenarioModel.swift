@@ -1,5 +1,6 @@
 import Production
 import Scheduling
+import SimKernel
 
 /// A whole scenario file: the center, its demand, how it is scheduled, and for how long.
 /// Every key is documented in `docs/scenario-reference.md`.
@@ -250,7 +251,7 @@ public struct JobClassSpec: Codable, Sendable, Equatable {
         if let j = jobs, j < 1 { throw try c.superDecoder(forKey: .jobs).scenarioError("\(decoder.scenarioPath).jobs must be at least 1, got \(j)") }
         start = try c.decode(TimeQuantity.self, forKey: .start, default: TimeQuantity(baseUnits: 0))
         interarrival = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .interarrival)
-        accelerators = try c.decode(DistributionSpec<CountUnit>.self, forKey: .accelerators)
+        accelerators = try c.decodeAcceleratorCounts(forKey: .accelerators)
         duration = try c.decode(DistributionSpec<TimeUnit>.self, forKey: .duration)
         priority = try c.decode(Int8.self, forKey: .priority, default: 0)
         (cpu, memory, elastic, accepts, allreduce) = try decodeJobNeeds(c)
@@ -282,7 +283,7 @@ public struct ListedJobSpec: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         submit = try c.decode(TimeQuantity.self, forKey: .submit)
-        accelerators = try c.decode(Int.self, forKey: .accelerators) { $0 < 0 ? "must not be negative" : nil }
+        accelerators = try c.decode(Int.self, forKey: .accelerators) { $0 < 0 ? "must not be negative" : ($0 > InputLimits.maxAccelerators ? "must be at most \(InputLimits.maxAccelerators)" : nil) }
         duration = try c.decode(TimeQuantity.self, forKey: .duration)
         tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
         (cpu, memory, elastic, accepts, allreduce) = try decodeJobNeeds(c)

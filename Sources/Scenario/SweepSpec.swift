@@ -44,7 +44,19 @@ public struct SweepSpec: Codable, Sendable, Equatable {
         for (i, k) in keys.enumerated() where keys[..<i].contains(k) {
             throw decoder.scenarioError("key '\(k)' is swept twice")
         }
+        // Every configuration is checked against the base scenario when the sweep is planned.
+        let sizes = grid.map { Double($0.values.count) } + [Double(zip.first?.values.count ?? 1), Double(random?.count ?? 1)]
+        let runs = sizes.reduce(Double(replicates), *)
+        if runs > Double(Self.maxRuns) {
+            let widest = grid.indices.max { grid[$0].values.count < grid[$1].values.count }
+            let at = try widest.map { try c.superDecoder(forKey: .grid, item: $0) } ?? decoder
+            throw at.scenarioError("the sweep has \(String(format: "%.0f", runs)) runs (\(sizes.map { String(format: "%.0f", $0) }.joined(separator: " x ")) x \(replicates) replicates); "
+                                   + "at most \(Self.maxRuns) fit one sweep: split it into several")
+        }
     }
+
+    /// The most runs one sweep may have.
+    public static let maxRuns = 10_000
 
     /// The swept keys, in column order: grid, then zipped, then sampled.
     public var parameters: [String] { grid.map(\.key) + zip.map(\.key) + (random?.keys.map(\.key) ?? []) }

@@ -16,10 +16,10 @@ public struct TraceColumnSource: Sendable, Equatable {
         self.unit = unit
     }
 
-    /// The column's values; errors name the CSV file and line.
-    func read(from at: any Decoder) throws -> [Double] {
+    /// The column's values, each at most `max`; errors name the CSV file and line.
+    func read(from at: any Decoder, max: Double) throws -> [Double] {
         let text = try readTraceFile(file, at: at)
-        do { return try TraceImport.column(text, column) } catch {
+        do { return try TraceImport.column(text, column, max: max) } catch {
             throw ScenarioError(error.message, at: SourceLocation(file: file, line: error.line, column: 1))
         }
     }

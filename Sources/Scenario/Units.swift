@@ -1,4 +1,5 @@
 import Foundation
+import SimKernel
 
 /// A physical dimension whose quantities are written with units in scenarios and parsed once
 /// into integer base units.
@@ -11,10 +12,18 @@ public protocol UnitDimension: Sendable {
     static var units: [(suffix: String, factor: Double)] { get }
     /// Base unit name ("ns").
     static var baseUnit: String { get }
+    /// The largest value accepted, in base units (see `InputLimits`).
+    static var maxBaseUnits: Double { get }
+}
+
+extension UnitDimension {
+    /// Quantities are held in `Int64` base units.
+    public static var maxBaseUnits: Double { 9e18 }
 }
 
 /// Time; base unit nanoseconds.
 public enum TimeUnit: UnitDimension {
+    public static var maxBaseUnits: Double { Double(InputLimits.maxTimeNs) }
     public static let what = "a duration"
     public static let example = "30s"
     public static let baseUnit = "ns"
@@ -26,6 +35,7 @@ public enum TimeUnit: UnitDimension {
 
 /// Data size; base unit bytes.
 public enum ByteUnit: UnitDimension {
+    public static var maxBaseUnits: Double { Double(InputLimits.maxBytes) }
     public static let what = "a data size"
     public static let example = "80GiB"
     public static let baseUnit = "B"
@@ -112,6 +122,7 @@ public enum QuantityError: Error, Equatable, Sendable {
 
 /// Plain numbers (counts, ratios): no unit is allowed.
 public enum CountUnit: UnitDimension {
+    public static var maxBaseUnits: Double { InputLimits.maxCount }
     public static let what = "a number"
     public static let example = "8"
     public static let baseUnit = ""
@@ -121,6 +132,7 @@ public enum CountUnit: UnitDimension {
 /// Large counts (parameters, tokens, samples): a plain number or one with a decimal suffix
 /// `K`, `M`, `B` (billion) or `T` (`175B`, `300B`, `1.2M`).
 public enum ScaleUnit: UnitDimension {
+    public static var maxBaseUnits: Double { InputLimits.maxCount }
     public static let what = "a count"
     public static let example = "175B"
     public static let baseUnit = ""

@@ -42,6 +42,20 @@ public enum Distribution: Sendable, Equatable {
         }
     }
 
+    /// The size the distribution is written at: its largest listed value or upper bound, or its
+    /// centre (mean, median or scale) when it is unbounded; for checking inputs against limits.
+    public var writtenSize: Double {
+        switch self {
+        case .constant(let v): return v
+        case .uniform(_, let b): return b
+        case .discrete(let v, _), .empirical(let v, _): return v.max() ?? 0
+        case .lognormal(let mu, _): return Foundation.exp(mu)
+        case .weibull(_, let l): return l
+        case .pareto(_, let xm): return xm
+        default: return mean
+        }
+    }
+
     /// The distribution's mean, where it is finite.
     public var mean: Double {
         switch self {

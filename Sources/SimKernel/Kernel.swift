@@ -21,6 +21,8 @@ public enum StopReason: Sendable, Equatable, CustomStringConvertible {
     case stopped
     /// The watchdog fired: work is pending but nothing can make progress.
     case noProgress(String)
+    /// The run passed its memory budget (``KernelOptions/memoryBudget``).
+    case overBudget(String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum StopReason: Sendable, Equatable, CustomStringConvertible {
         case .queueEmpty: return "event queue empty"
         case .stopped: return "stopped by the model"
         case .noProgress(let why): return "no progress: \(why)"
+        case .overBudget(let why): return "over budget: \(why)"
         }
     }
 }
@@ -41,11 +44,15 @@ public struct KernelOptions: Sendable {
     public var permutationSeed: UInt64 = 0
     /// The livelock watchdog: this many events at one instant without the clock advancing stops the run.
     public var maxEventsPerInstant: Int64 = 50_000_000
+    /// The memory the run may use, checked every ``Kernel/resourceCheckInterval`` events (nil: unchecked).
+    public var memoryBudget: MemoryBudget?
 
-    public init(permuteTies: Bool = false, permutationSeed: UInt64 = 0, maxEventsPerInstant: Int64 = 50_000_000) {
+    public init(permuteTies: Bool = false, permutationSeed: UInt64 = 0, maxEventsPerInstant: Int64 = 50_000_000,
+                memoryBudget: MemoryBudget? = nil) {
         self.permuteTies = permuteTies
         self.permutationSeed = permutationSeed
         self.maxEventsPerInstant = maxEventsPerInstant
+        self.memoryBudget = memoryBudget
     }
 }
 
@@ -65,6 +72,9 @@ public final class Kernel {
     @usableFromInline var stopRequested = false
     @usableFromInline let options: KernelOptions
     @usableFromInline var tieState: UInt64
+
+    /// Events between two checks of the memory budget (a power of two).
+    public static let resourceCheckInterval: Int64 = 1 << 16
 
     /// Largest sequence value (56 bits); the top 8 bits of the order key hold the priority.
     @usableFromInline static let sequenceMask: UInt64 = (1 << 56) - 1
@@ -130,6 +140,9 @@ public final class Kernel {
                 now = next.timeNs
             }
             processed += 1
+            if processed & (Kernel.resourceCheckInterval - 1) == 0, let budget = options.memoryBudget, let why = budget.exceeded() {
+                return .overBudget(why)
+            }
             handler.handle(next.event, kernel: self)
             if stopRequested { return .stopped }
         }

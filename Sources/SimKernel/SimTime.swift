@@ -21,11 +21,11 @@ public enum SimTime {
     @inlinable
     public static func durationNs(work: Double, ratePerNs: Double) -> SimTimeNs {
         precondition(ratePerNs > 0, "durationNs needs a positive rate")
-        if work <= 0 { return 0 }
+        if !(work > 0) { return 0 }  // NaN included
         let exact = work / ratePerNs
         let nearest = exact.rounded()
         let rounded = abs(exact - nearest) <= exact * 1e-12 ? nearest : exact.rounded(.up)
-        return rounded >= Double(Int64.max / 2) ? never : Int64(rounded)
+        return rounded < Double(Int64.max / 2) ? Int64(rounded) : never  // infinity and NaN included
     }
 
     /// Seconds (a sampled or configured duration) to nanoseconds, rounded up, clamped at zero.

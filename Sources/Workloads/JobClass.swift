@@ -75,7 +75,7 @@ public final class JobClassGenerator: JobSource {
         lastSubmitNs = submit
         let n = max(1, size.sample(sizeStream).rounded())
         let accelerators = Int32(min(n, Double(Int32.max)))
-        let d = SimTime.durationNs(work: max(0, duration.sample(durationStream)), ratePerNs: 1)
+        let d = min(InputLimits.maxTimeNs, SimTime.durationNs(work: max(0, duration.sample(durationStream)), ratePerNs: 1))
         defer { emitted += 1 }
         var job = JobSpec(submitNs: submit, accelerators: accelerators, durationNs: d, source: source, sequence: emitted)
         job.priority = jobClass.priority

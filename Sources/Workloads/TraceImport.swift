@@ -58,11 +58,7 @@ struct CSVTable {
     let rows: [(line: Int, fields: [String])]
 
     init(text: String, required: [String]) throws(TraceRowError) {
-        var lines: [(Int, Substring)] = []
-        for (i, l) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let t = l.hasSuffix("\r") ? l.dropLast() : l
-            if !t.trimmingCharacters(in: .whitespaces).isEmpty { lines.append((i + 1, t)) }
-        }
+        let lines = InputText.numberedLines(text)
         guard let first = lines.first else { throw TraceRowError(line: 1, "the file is empty; expected a header row with \(required.joined(separator: ", "))") }
         header = first.1.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         for name in required where !header.contains(name) {
@@ -82,16 +78,19 @@ struct CSVTable {
 }
 
 extension CSVTable {
-    /// Field `name` of `row` as a number, with the row's line in errors.
-    func number(_ row: (line: Int, fields: [String]), _ name: String, min: Double = 0, allowEmpty: Bool = false) throws(TraceRowError) -> Double? {
+    /// Field `name` of `row` as a number in `min...max` (by default any count ICCSim accepts:
+    /// `InputLimits`), with the row's line in errors.
+    func number(_ row: (line: Int, fields: [String]), _ name: String, min: Double = 0, max: Double = InputLimits.maxCount,
+                allowEmpty: Bool = false) throws(TraceRowError) -> Double? {
         let text = row.fields[column(name)!]
         if text.isEmpty {
             if allowEmpty { return nil }
             throw TraceRowError(line: row.line, "column '\(name)' is empty; expected a number")
         }
-        guard let v = Double(text), v.isFinite else { throw TraceRowError(line: row.line, "column '\(name)' is '\(text)'; expected a number") }
-        guard v >= min else { throw TraceRowError(line: row.line, "column '\(name)' is \(text); expected at least \(min)") }
-        return v
+        switch InputText.number(text[...], min: min, max: max) {
+        case .success(let v): return v
+        case .failure(let problem): throw TraceRowError(line: row.line, "column '\(name)' is '\(text)'; \(problem.expected)")
+        }
     }
 }
 
@@ -115,9 +114,9 @@ public enum TraceImport {
         var report = TraceImportReport()
         var jobs: [ImportedJob] = []
         for row in t.rows {
-            let gpus = try t.number(row, "num_gpu")!, milli = try t.number(row, "gpu_milli")!
-            let created = try t.number(row, "creation_time")!, deleted = try t.number(row, "deletion_time")!
-            let scheduled = try t.number(row, "scheduled_time", allowEmpty: true)
+            let gpus = try t.number(row, "num_gpu", max: Double(InputLimits.maxAccelerators))!, milli = try t.number(row, "gpu_milli")!
+            let created = try t.number(row, "creation_time", max: InputLimits.maxSeconds)!, deleted = try t.number(row, "deletion_time", max: InputLimits.maxSeconds)!
+            let scheduled = try t.number(row, "scheduled_time", max: InputLimits.maxSeconds, allowEmpty: true)
             guard milli <= 1000 else { throw TraceRowError(line: row.line, "gpu_milli is \(Int(milli)); expected at most 1000 per GPU") }
             guard deleted >= (scheduled ?? created) else {
                 throw TraceRowError(line: row.line, "deletion_time \(Int(deleted)) is before the pod started (\(Int(scheduled ?? created)))")
@@ -156,7 +155,7 @@ public enum TraceImport {
             guard let a = polluxApplications[app] else {
                 throw TraceRowError(line: row.line, "unknown Pollux application '\(app)'; expected one of \(polluxApplications.keys.sorted().joined(separator: ", "))")
             }
-            let submit = try t.number(row, "time")!, replicas = try t.number(row, "num_replicas", min: 1)!
+            let submit = try t.number(row, "time", max: InputLimits.maxSeconds)!, replicas = try t.number(row, "num_replicas", min: 1, max: Double(InputLimits.maxAccelerators))!
             let batch = try t.number(row, "batch_size", min: 1)!
             let work = TrainingWork(family: a.family, parameters: a.parameters, flopsPerSample: a.flopsPerSample, samplesPerEpoch: a.samples,
                                     epochs: a.epochs, globalBatch: batch, parallelism: Parallelism(data: Int(replicas)))
@@ -172,7 +171,7 @@ public enum TraceImport {
         var report = TraceImportReport(rows: t.rows.count)
         var jobs: [ImportedJob] = []
         for row in t.rows {
-            let n = try t.number(row, "accelerators")!
+            let n = try t.number(row, "accelerators", max: Double(InputLimits.maxAccelerators))!
             guard n == n.rounded(), n <= Double(Int32.max) else { throw TraceRowError(line: row.line, "accelerators is \(n); expected a whole number") }
             if n == 0 { report.withoutAccelerators += 1 }
             var kind = JobKind.generic
@@ -183,8 +182,8 @@ public enum TraceImport {
                 kind = parsed
             }
             func optional(_ name: String) -> String? { t.column(name).map { row.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
-            var job = ImportedJob(submitNs: seconds(try t.number(row, "submit_s")!), accelerators: Int32(n),
-                                  durationNs: seconds(try t.number(row, "duration_s")!), tenant: optional("tenant"), model: optional("model"),
+            var job = ImportedJob(submitNs: seconds(try t.number(row, "submit_s", max: InputLimits.maxSeconds)!), accelerators: Int32(n),
+                                  durationNs: seconds(try t.number(row, "duration_s", max: InputLimits.maxSeconds)!), tenant: optional("tenant"), model: optional("model"),
                                   kind: kind, flops: 0)
             if t.column("gpu_milli") != nil, let m = try t.number(row, "gpu_milli", min: 1, allowEmpty: true) {
                 guard m <= 1000, m == m.rounded() else { throw TraceRowError(line: row.line, "gpu_milli is \(m); expected a whole number from 1 to 1000") }
@@ -200,19 +199,20 @@ public enum TraceImport {
         let t = try CSVTable(text: text, required: ["sn", "gpu", "model"])
         var out: [(gpus: Int, model: String)] = []
         for row in t.rows {
-            let g = try t.number(row, "gpu")!
+            let g = try t.number(row, "gpu", max: Double(InputLimits.maxAccelerators))!
             guard g == g.rounded(), g <= 1024 else { throw TraceRowError(line: row.line, "gpu is \(g); expected a whole number of GPUs up to 1024") }
             out.append((Int(g), row.fields[t.column("model")!]))
         }
         return out
     }
 
-    /// The values of column `name` of a CSV file with a header (for empirical distributions).
-    public static func column(_ text: String, _ name: String) throws(TraceRowError) -> [Double] {
+    /// The values of column `name` of a CSV file with a header (for empirical distributions),
+    /// each at most `max`.
+    public static func column(_ text: String, _ name: String, max: Double = InputLimits.maxCount) throws(TraceRowError) -> [Double] {
         let t = try CSVTable(text: text, required: [name])
         var out: [Double] = []
         out.reserveCapacity(t.rows.count)
-        for row in t.rows { out.append(try t.number(row, name, min: -Double.infinity)!) }
+        for row in t.rows { out.append(try t.number(row, name, min: -Double.infinity, max: max)!) }
         guard !out.isEmpty else { throw TraceRowError(line: 1, "column '\(name)' has no values") }
         return out
     }

@@ -13,8 +13,9 @@ struct CompareCommand: ParsableCommand {
         Each metric may worsen by at most max(absolute, relative × |baseline|) from the tolerance \
         file (default: 2% relative). Which way is worse comes from the metric's name (waits and \
         completion times: lower is better; utilisation and completed jobs: higher) unless the file \
-        says otherwise. Text values must be equal. Directories are compared file by file \
-        (every *.json but run-info.json, matched by relative path). See docs/ci.md.
+        says otherwise. Text values must be equal. Directories are compared summary by summary \
+        (every summary.json below them, matched by relative path; other files are ignored). A \
+        warning says when two summaries come from different scenarios, horizons or seeds. See docs/ci.md.
         """)
 
     @Argument(help: "The baseline summary.json, or a directory of them.")
@@ -34,7 +35,9 @@ struct CompareCommand: ParsableCommand {
         let pairs = try Self.pairs(baseline, candidate)
         var regressions = 0
         for (b, c) in pairs {
-            let rows = SummaryComparison.compare(baseline: try Self.read(b), candidate: try Self.read(c), tolerances: rules)
+            let (base, cand) = (try Self.read(b), try Self.read(c))
+            for w in Self.provenanceWarnings(base, cand) { note("warning: \(b) and \(c) \(w); their differences are not only the change under test") }
+            let rows = SummaryComparison.compare(baseline: base, candidate: cand, tolerances: rules)
             let bad = rows.filter { $0.status == .regressed }.count
             regressions += bad
             let improved = rows.filter { $0.status == .improved }.count
@@ -71,11 +74,21 @@ struct CompareCommand: ParsableCommand {
         }
     }
 
-    /// Relative paths of the JSON summaries under `dir`, sorted.
+    /// Relative paths of the summaries (`summary.json`) under `dir`, sorted.
     static func summaries(in dir: String) -> [String] {
         (FileManager.default.enumerator(atPath: dir)?.compactMap { $0 as? String } ?? [])
-            .filter { $0.hasSuffix(".json") && !$0.hasSuffix("run-info.json") && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
+            .filter { ($0 as NSString).lastPathComponent == "summary.json" && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
             .sorted()
+    }
+
+    /// What makes two summaries incomparable as a change of the model: another scenario,
+    /// horizon or seed ("differ in seed (1 vs 2)").
+    static func provenanceWarnings(_ a: OrderedJSON, _ b: OrderedJSON) -> [String] {
+        let x = Dictionary(a.flattened(), uniquingKeysWith: { f, _ in f }), y = Dictionary(b.flattened(), uniquingKeysWith: { f, _ in f })
+        return ["scenario", "horizon_s", "seed"].compactMap { key in
+            guard let u = x[key], let v = y[key], u != v else { return nil }
+            return "differ in \(key) (\(u.text) vs \(v.text))"
+        }
     }
 
     static func read(_ path: String) throws -> OrderedJSON {

@@ -79,6 +79,14 @@ func parseSeed(_ text: String) throws -> UInt64 {
     return v
 }
 
+/// A `--max-memory` value: a data size with its unit (`8GiB`).
+func parseMemorySize(_ text: String) throws -> Int64 {
+    guard case .success(let bytes) = Quantities.parse(text, as: ByteUnit.self), bytes >= 1_048_576, bytes < 9e18 else {
+        throw ValidationError("expected a data size of at least 1MiB such as '8GiB', got '\(text)'")
+    }
+    return Int64(bytes)
+}
+
 /// Writes a line to standard error.
 func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -29,6 +29,13 @@ struct RunCommand: ParsableCommand {
                                valueName: "name"))
     var policy: String?
 
+    @OptionGroup(title: "Limits")
+    var limitOptions: LimitOptions
+
+    @Option(help: ArgumentHelp("Stop the run (exit 1) when it uses more memory than this (default: 85% of this machine's).", valueName: "size"),
+            transform: parseMemorySize)
+    var maxMemory: Int64?
+
     @Flag(help: "Test mode: permute same-time events to expose order-dependent models.")
     var permuteTies = false
 
@@ -43,16 +50,18 @@ struct RunCommand: ParsableCommand {
             }
             all.append("scheduling.policy=\(p)")
         }
-        let loaded = try DefaultScenario.load(scenario, overrides: all, seed: seed)
+        let loaded = try DefaultScenario.load(scenario, overrides: all, seed: seed, limits: limitOptions.limits)
         let s = loaded.scenario
         let outPath = out ?? "Results/\(s.name)-seed\(s.seed)"
+        var budget = MemoryBudget.standard()
+        if let m = maxMemory { budget.maxResidentBytes = m }
         let summary = try RunCommand.execute(loaded, outPath: outPath, outFlag: out == nil ? "the default output directory" : "--out",
-                                             permuteTies: permuteTies)
+                                             options: KernelOptions(permuteTies: permuteTies, memoryBudget: budget))
         if !quiet { print(SummaryWriter.markdown(summary), terminator: "") }
     }
 
     /// Runs a loaded scenario into `outPath`, all or nothing.
-    static func execute(_ loaded: LoadedScenario, outPath: String, outFlag: String = "--out", permuteTies: Bool) throws -> RunSummary {
+    static func execute(_ loaded: LoadedScenario, outPath: String, outFlag: String = "--out", options: KernelOptions) throws -> RunSummary {
         let s = loaded.scenario
         let dir: RunDirectory
         do { dir = try RunDirectory(path: outPath, flag: outFlag) } catch let e as TraceError { throw RunFailure(message: e.message) }
@@ -61,7 +70,11 @@ struct RunCommand: ParsableCommand {
                 softwareVersion: ICCSimVersion.current, scenarioName: s.name, seed: s.seed, runIndex: 0,
                 policy: s.scheduling.policy, scenarioYAML: loaded.resolvedYAML))
             let t0 = wallSeconds()
-            let result = try CenterRun.run(s, sink: writer, kernelOptions: KernelOptions(permuteTies: permuteTies))
+            let result = try CenterRun.run(s, sink: writer, kernelOptions: options)
+            if case .overBudget(let why) = result.stopReason {
+                throw RunFailure(message: "\(why); the run stopped after \(String(format: "%.0f", result.summary.makespanS)) s of simulated time "
+                                 + "and wrote nothing (shorten the horizon, lower the demand, or raise --max-memory)")
+            }
             try writer.close()
             let wall = wallSeconds() - t0
             for m in result.rejectionMessages { note("warning: rejected at submission: \(m)") }
@@ -85,7 +98,7 @@ struct RunCommand: ParsableCommand {
             try dir.write("run-info.json", SummaryWriter.json([
                 ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),
                 ("wall_s", .real((wall * 1e3).rounded() / 1e3)), ("events_processed", .integer(summary.eventsProcessed)),
-                ("events_per_s", .real(eps.rounded())), ("permute_ties", .text(permuteTies ? "true" : "false")),
+                ("events_per_s", .real(eps.rounded())), ("permute_ties", .text(options.permuteTies ? "true" : "false")),
             ]))
             try dir.commit()
             note(String(format: "iccsim: %@ seed %llu: %lld events in %.2f s wall (%.2f M events/s) -> %@",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Release
+import Scenario
 import SimKernel
 
 /// `iccsim serve`: request-level serving of one LLM service, from a replayed trace or Poisson
@@ -67,13 +68,15 @@ struct ServeCommand: ParsableCommand {
         guard let lb = LoadBalancer(rawValue: balancer) else {
             throw ValidationError("unknown --balancer '\(balancer)'; expected one of \(LoadBalancer.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard replicas >= 1 else { throw ValidationError("--replicas must be at least 1") }
+        guard replicas >= 1, replicas <= 100_000 else { throw ValidationError("--replicas must be between 1 and 100000") }
         func read(_ path: String) throws -> String {
             guard let d = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read '\(path)'") }
             return String(decoding: d, as: UTF8.self)
         }
         let latencies: LatencyTable
-        do { latencies = try LatencyTable.parse(read(table)) } catch let e as LatencyTable.TableError { throw ValidationError("\(table):\(e.line): \(e.message)") }
+        do { latencies = try LatencyTable.parse(read(table)) } catch let e as LatencyTable.TableError {
+            throw ScenarioError(e.message, at: SourceLocation(file: table, line: e.line, column: 1))
+        }
         let key = LatencyTable.Key(model: model, hardware: hardware, tensorParallel: tp)
         guard latencies.latency(key, promptTokens: 1) != nil else {
             throw ValidationError("\(table) has no \(model) on \(hardware) at tensor parallel \(tp); it has: "
@@ -81,10 +84,16 @@ struct ServeCommand: ParsableCommand {
         }
         var requestsIn: LLMRequestTrace
         if let path = trace {
-            do { requestsIn = try LLMRequestTrace.parse(read(path)) } catch let e as LLMRequestTrace.RowError { throw ValidationError("\(path):\(e.line): \(e.message)") }
+            do { requestsIn = try LLMRequestTrace.parse(read(path)) } catch let e as LLMRequestTrace.RowError {
+                throw ScenarioError(e.message, at: SourceLocation(file: path, line: e.line, column: 1))
+            }
         } else {
-            guard let r = rate, r > 0 else { throw ValidationError("give --trace FILE or --rate R (requests per second)") }
-            guard requests >= 1 else { throw ValidationError("--requests must be at least 1") }
+            guard let r = rate, r > 0, r <= 1e9 else { throw ValidationError("give --trace FILE or --rate R (requests per second, at most 1e9)") }
+            guard requests >= 1, requests <= 10_000_000 else { throw ValidationError("--requests must be between 1 and 10000000") }
+            guard promptTokens.isFinite, outputTokens.isFinite, promptTokens >= 0, outputTokens >= 1,
+                  promptTokens <= InputLimits.maxTokens, outputTokens <= InputLimits.maxTokens else {
+                throw ValidationError("--prompt-tokens and --output-tokens must be between 0 (1 for output) and \(Int(InputLimits.maxTokens))")
+            }
             var rng = SplitMix64(seed: seed)
             var t = 0.0
             requestsIn = LLMRequestTrace(arrivalS: [], promptTokens: [], outputTokens: [])
@@ -93,7 +102,7 @@ struct ServeCommand: ParsableCommand {
                 requestsIn.arrivalS.append(t); requestsIn.promptTokens.append(promptTokens); requestsIn.outputTokens.append(outputTokens)
             }
         }
-        guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
+        guard maxBatch >= 1, maxBatch <= 1_000_000 else { throw ValidationError("--max-batch must be between 1 and 1000000") }
         var stats = ServingStatistics()
         let t0 = Date()
         if maxBatch == 1 {

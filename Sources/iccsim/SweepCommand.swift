@@ -169,13 +169,8 @@ struct SweepCollectCommand: ParsableCommand {
         }
         try writeAtomically(table.configurationCSV, to: dir.url.appendingPathComponent("sweep.csv").path)
         try writeAtomically(table.runCSV, to: dir.url.appendingPathComponent("runs.csv").path)
-        let h5 = dir.url.appendingPathComponent("sweep.h5").path, tmp = dir.url.appendingPathComponent(".sweep.h5.tmp-\(getpid())").path
-        do {
-            try SweepIndexWriter.write(table, to: tmp, completeRuns: complete)
-            _ = try? FileManager.default.removeItem(atPath: h5)
-            try FileManager.default.moveItem(atPath: tmp, toPath: h5)
-        } catch {
-            try? FileManager.default.removeItem(atPath: tmp)
+        let h5 = dir.url.appendingPathComponent("sweep.h5").path
+        do { try SweepIndexWriter.write(table, to: h5, completeRuns: complete) } catch {
             throw RunFailure(message: "cannot write '\(h5)': \(error)")
         }
         try? FileHandle.standardError.write(contentsOf: Data("collected \(complete.count) of \(plan.runs.count) runs (\(plan.configurations) configurations) into \(dir.url.path)/sweep.csv, runs.csv, sweep.h5\n".utf8))

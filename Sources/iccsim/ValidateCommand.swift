@@ -15,6 +15,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a key: --set path.to.key=value (repeatable).")
     var overrides: [String] = []
 
+    @OptionGroup(title: "Limits")
+    var limitOptions: LimitOptions
+
     @Flag(help: "Print the fully resolved scenario (includes inlined, defaults and overrides applied) as YAML.")
     var resolved = false
 
@@ -32,7 +35,7 @@ struct ValidateCommand: ParsableCommand {
             print("\(path): OK: sweep '\(plan.spec.name)', \(plan.runs.count) runs (\(plan.configurations) configurations x \(plan.spec.replicates) replicates) of \(plan.basePath)")
             return
         }
-        let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
+        let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil, limits: limitOptions.limits)
         if resolved {
             print(loaded.resolvedYAML, terminator: "")
             return

@@ -20,13 +20,13 @@ struct CLIResult {
     var stderr: String
 }
 
-/// Runs `iccsim` with `arguments` from the repository root, with `environment` added to this
-/// process's (shard variables of a surrounding Slurm or Kubernetes job removed).
-func iccsim(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+/// Runs `iccsim` with `arguments` from the repository root (or `directory`), with `environment`
+/// added to this process's (shard variables of a surrounding Slurm or Kubernetes job removed).
+func iccsim(_ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:]) throws -> CLIResult {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: iccsimPath)
     p.arguments = arguments
-    p.currentDirectoryURL = repositoryRoot
+    p.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_ARRAY_") && $0.key != "JOB_COMPLETION_INDEX" }
     env.merge(environment) { $1 }
     p.environment = env

@@ -6,9 +6,12 @@ Usage: python3 docs/examples/read_trace.py Results/city-center-seed1/trace.h5
 Each table is an HDF5 group with one 1-D dataset per column; coded columns are decoded with the
 tables under /dictionaries. See docs/trace-schema.md.
 """
+import json
+import os
 import sys
 
 import h5py
+import numpy as np
 import pandas as pd
 
 
@@ -54,13 +57,24 @@ def main(path):
         pools["pool"] = pools["pool"].map(dictionary(f, "pool"))
     print(pools.groupby("pool").busy_accelerators.max().to_string())
 
-    # Utilisation is a step function: each sample holds until the next one.
+    # Utilisation is a step function: each sample holds until the next one. Integrate in
+    # floating point: busy accelerators x nanoseconds over a month passes 2^63 (an int64 sum
+    # would wrap around to a negative number).
     t = util["time_ns"].to_numpy()
-    busy = util["busy_accelerators"].to_numpy()
+    busy = util["busy_accelerators"].to_numpy(dtype=np.float64)
     if len(t) > 1:
-        dt = t[1:] - t[:-1]
-        mean_busy = (busy[:-1] * dt).sum() / (t[-1] - t[0])
+        dt = np.diff(t).astype(np.float64)
+        mean_busy = (busy[:-1] * dt).sum() / float(t[-1] - t[0])
         print(f"time-averaged busy accelerators: {mean_busy:.2f} over {(t[-1] - t[0]) / 3.6e12:.1f} h")
+        # The summary beside the trace holds the same average over the whole run.
+        summary_path = os.path.join(os.path.dirname(os.path.abspath(path)), "summary.json")
+        if os.path.exists(summary_path):
+            summary = json.load(open(summary_path))
+            end_ns = summary["makespan_s"] * 1e9
+            area = (busy[:-1] * dt).sum() + busy[-1] * (end_ns - t[-1])
+            from_summary = summary["utilization_mean"] * summary["accelerators"]
+            print(f"  over the whole run: {area / end_ns:.2f} (summary.json: {from_summary:.2f})")
+            assert abs(area / end_ns - from_summary) <= 1e-6 * from_summary + 1e-9, "the trace and the summary disagree"
 
     # All-reduce stretches and the busiest leaf-spine links (runs with io.model: fabric).
     with h5py.File(path, "r") as f:
