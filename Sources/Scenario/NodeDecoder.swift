@@ -105,9 +105,15 @@ public final class NodeDecoder: Decoder {
         return KeyedDecodingContainer(KeyedNodeContainer<Key>(decoder: self, entries: entries))
     }
 
+    /// The most items a list in a scenario may hold (longer data belong in a trace CSV).
+    public static let maxListItems = 10_000
+
     public func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .sequence(let seq) = node else {
             throw error("expected a list\(pathSuffix), found \(kindName)")
+        }
+        guard seq.count <= Self.maxListItems else {
+            throw error("the list\(pathSuffix) has \(seq.count) items; at most \(Self.maxListItems) (give longer data as a trace file)")
         }
         return UnkeyedNodeContainer(decoder: self, items: Array(seq))
     }

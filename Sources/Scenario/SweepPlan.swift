@@ -33,6 +33,10 @@ public struct SweepPlan: Sendable {
     public init(_ spec: SweepSpec, directory: String) throws {
         self.spec = spec
         basePath = spec.base.hasPrefix("/") ? spec.base : URL(fileURLWithPath: directory).appendingPathComponent(spec.base).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: basePath, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw ScenarioError("the base scenario '\(spec.base)' does not exist (looked for \(basePath))", at: spec.baseLocation)
+        }
         let configs = spec.configurations()
         configurations = configs.count
         let fixed = try spec.set.map { try $0.located($0.key) }

@@ -19,6 +19,8 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     public var grid: [SweepAxis]
     public var zip: [SweepAxis]
     public var random: SweepSamples?
+    /// Where `base` was written (a missing base file is reported there).
+    public var baseLocation: SourceLocation?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case name, base, seed, replicates, set, grid, zip, random }
 
@@ -26,6 +28,7 @@ public struct SweepSpec: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name) { isPlainName($0) ? nil : "must be a non-empty name of letters, digits, '.', '_' and '-'" }
         base = try c.decode(String.self, forKey: .base) { $0.isEmpty ? "must name the base scenario file" : nil }
+        baseLocation = (try c.superDecoder(forKey: .base) as? NodeDecoder)?.location
         seed = try c.decode(UInt64.self, forKey: .seed, default: 1)
         replicates = try c.decode(Int.self, forKey: .replicates, default: 1) { $0 < 1 || $0 > 10_000 ? "must be between 1 and 10000" : nil }
         set = []

@@ -9,7 +9,8 @@ public struct TraceError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Thin, throwing wrappers over the HDF5 C API calls ICCSim uses. Every object is created with
-/// time tracking off, so identical runs give identical bytes.
+/// time tracking off, so identical runs give identical bytes. Every call that can write is
+/// checked; after a failure the objects of the file are left open (never called into again).
 enum H5 {
     static func check(_ status: herr_t, _ what: @autoclosure () -> String) throws {
         if status < 0 { throw TraceError("HDF5 failed to \(what())") }
@@ -48,11 +49,11 @@ enum H5 {
         let space = try check(id: H5Screate(H5S_SCALAR), "create a scalar dataspace")
         defer { H5Sclose(space) }
         let a = try check(id: H5Acreate2(object, name, t, space, iccsim_h5p_default(), iccsim_h5p_default()), "create attribute '\(name)'")
-        defer { H5Aclose(a) }
         try value.withCString { cstr in
             var p: UnsafePointer<CChar>? = cstr
             try check(H5Awrite(a, t, &p), "write attribute '\(name)'")
         }
+        try check(H5Aclose(a), "close attribute '\(name)'")
     }
 
     /// Writes a scalar 64-bit integer attribute (little-endian in the file).
@@ -61,9 +62,9 @@ enum H5 {
         defer { H5Sclose(space) }
         let a = try check(id: H5Acreate2(object, name, iccsim_h5t_std_i64le(), space, iccsim_h5p_default(), iccsim_h5p_default()),
                           "create attribute '\(name)'")
-        defer { H5Aclose(a) }
         var v = value
         try check(H5Awrite(a, iccsim_h5t_native_int64(), &v), "write attribute '\(name)'")
+        try check(H5Aclose(a), "close attribute '\(name)'")
     }
 
     /// Writes a small, contiguous 1-D dataset of strings.
@@ -76,10 +77,10 @@ enum H5 {
         let dcpl = try untimedPlist(iccsim_h5p_dataset_create())
         defer { H5Pclose(dcpl) }
         let ds = try check(id: H5Dcreate2(parent, name, t, space, iccsim_h5p_default(), dcpl, iccsim_h5p_default()), "create dataset '\(name)'")
-        defer { H5Dclose(ds) }
         let cstrings = values.map { strdup($0) }
         defer { cstrings.forEach { free($0) } }
         var pointers = cstrings.map { UnsafePointer<CChar>($0) }
         try check(H5Dwrite(ds, t, iccsim_h5s_all(), iccsim_h5s_all(), iccsim_h5p_default(), &pointers), "write dataset '\(name)'")
+        try check(H5Dclose(ds), "close dataset '\(name)'")
     }
 }

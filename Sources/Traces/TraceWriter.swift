@@ -223,7 +223,6 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
 
     private func writeDictionary(_ parent: hid_t, _ name: String, _ entries: [(Int64, String)]) throws {
         let g = try H5.createGroup(parent, name)
-        defer { H5Gclose(g) }
         try H5.setAttribute(g, "long_name", "code -> name for \(name) columns")
         let codes = try TraceColumn<Int16>(in: g, ColumnInfo(name: "code", units: "1", longName: "code stored in the data"),
                                            chunk: max(1, entries.count), deflateLevel: 0)
@@ -231,6 +230,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         try codes.flush()
         try codes.close()
         try H5.writeStrings(g, "name", entries.map(\.1))
+        try H5.check(H5Gclose(g), "close group '\(name)'")
     }
 
     /// Writes the run's name dictionaries (application, tenant, model, pool, accelerator_type).

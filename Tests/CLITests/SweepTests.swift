@@ -58,7 +58,17 @@ import Testing
         #expect(half.0 != reference.0)
         let planText = try String(contentsOf: resumed.appendingPathComponent("plan.csv"), encoding: .utf8)
         let secondRun = planText.split(separator: "\n")[2].split(separator: ",")[1]
-        try FileManager.default.createDirectory(at: resumed.appendingPathComponent("runs/.\(secondRun).tmp-99999"), withIntermediateDirectories: true)
+        // What a run killed with SIGKILL leaves: its working directory, marked with its host and
+        // (now dead) process.
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let stale = resumed.appendingPathComponent("runs/.\(secondRun).tmp-\(dead.processIdentifier)")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        try "\(String(cString: host)) \(dead.processIdentifier)\n".write(to: stale.appendingPathComponent(".iccsim-incomplete"), atomically: true, encoding: .utf8)
         let again = try iccsim(["sweep", "run", resumed.path, "--jobs", "2"])
         #expect(again.status == 0 && again.stderr.contains("6 runs to do, 6 already done"), "\(again.stderr)")
         #expect(try collect(resumed) == reference)
