@@ -10,6 +10,12 @@ public enum ComparisonStatus: String, Sendable {
     /// Only in the candidate.
     case new
     case ignored
+    /// Different in any way, in exact mode (a deterministic run that should be reproduced bit
+    /// for bit: improvements and new figures count too).
+    case changed
+
+    /// Whether the comparison fails on this row.
+    public var fails: Bool { self == .regressed || self == .changed }
 }
 
 /// One metric of a baseline and a candidate summary.
@@ -39,8 +45,9 @@ public enum SummaryComparison {
         return .either
     }
 
-    /// Compares two parsed summaries.
-    public static func compare(baseline: OrderedJSON, candidate: OrderedJSON, tolerances: ToleranceFile) -> [MetricComparison] {
+    /// Compares two parsed summaries: with `exact`, any difference in any figure fails (the
+    /// tolerances and ignore rules do not apply).
+    public static func compare(baseline: OrderedJSON, candidate: OrderedJSON, tolerances: ToleranceFile, exact: Bool = false) -> [MetricComparison] {
         let base = baseline.flattened(), cand = candidate.flattened()
         let candByKey = Dictionary(cand, uniquingKeysWith: { a, _ in a })
         let baseKeys = Set(base.map(\.0))
@@ -50,7 +57,10 @@ public enum SummaryComparison {
             let better = rule.better ?? direction(of: key)
             let c = candByKey[key]
             var row = MetricComparison(metric: key, baseline: b, candidate: c, allowed: nil, better: better, status: .ok)
-            if rule.ignore {
+            if exact {
+                row.allowed = 0
+                row.status = c == b ? .ok : .changed
+            } else if rule.ignore {
                 row.status = .ignored
             } else if case .number(let x)? = Optional(b), case .number(let y)? = c {
                 let allowed = max(rule.absolute ?? tolerances.default.absolute ?? 0,
@@ -71,7 +81,7 @@ public enum SummaryComparison {
             out.append(row)
         }
         for (key, c) in cand where !baseKeys.contains(key) {
-            out.append(MetricComparison(metric: key, baseline: nil, candidate: c, allowed: nil, better: direction(of: key), status: .new))
+            out.append(MetricComparison(metric: key, baseline: nil, candidate: c, allowed: nil, better: direction(of: key), status: exact ? .changed : .new))
         }
         return out
     }
@@ -97,7 +107,7 @@ public enum SummaryComparison {
         var lines = [["metric", "baseline", "candidate", "change", "allowed", "better", "status"]]
         for r in shown {
             lines.append([r.metric, text(r.baseline), text(r.candidate), change(r), r.allowed.map { String(format: "%.6g", $0) } ?? "",
-                          r.better.rawValue, r.status == .regressed ? "REGRESSED" : r.status.rawValue])
+                          r.better.rawValue, r.status == .regressed || r.status == .changed ? r.status.rawValue.uppercased() : r.status.rawValue])
         }
         let widths = (0..<7).map { c in lines.map { $0[c].count }.max()! }
         return lines.map { row in

@@ -30,27 +30,31 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Show every metric, not only those that changed beyond their tolerance.")
     var all = false
 
+    @Flag(help: "Fail on any difference in any figure, improvements and new figures included (for a rerun of the same scenario and seed: ICCSim is deterministic).")
+    var exact = false
+
     func run() throws {
+        if exact && tolerances != nil { throw ValidationError("--exact and --tolerances exclude each other") }
         let rules = try tolerances.map { try ToleranceFile.load(path: $0) } ?? .standard
         let pairs = try Self.pairs(baseline, candidate)
         var regressions = 0
         for (b, c) in pairs {
             let (base, cand) = (try Self.read(b), try Self.read(c))
             for w in Self.provenanceWarnings(base, cand) { note("warning: \(b) and \(c) \(w); their differences are not only the change under test") }
-            let rows = SummaryComparison.compare(baseline: base, candidate: cand, tolerances: rules)
-            let bad = rows.filter { $0.status == .regressed }.count
+            let rows = SummaryComparison.compare(baseline: base, candidate: cand, tolerances: rules, exact: exact)
+            let bad = rows.filter { $0.status.fails }.count
             regressions += bad
             let improved = rows.filter { $0.status == .improved }.count
-            print("\(b) -> \(c): \(rows.count) metrics, \(bad) regressed, \(improved) improved")
+            print("\(b) -> \(c): \(rows.count) metrics, \(bad) \(exact ? "changed" : "regressed"), \(improved) improved")
             if all || rows.contains(where: { $0.status != .ok && $0.status != .ignored }) {
                 print(SummaryComparison.table(rows, all: all))
             }
         }
         if regressions > 0 {
-            print("compare: \(regressions) regression(s) beyond tolerance")
+            print(exact ? "compare: \(regressions) figure(s) differ from the baseline" : "compare: \(regressions) regression(s) beyond tolerance")
             throw CheckFailed()
         }
-        print("compare: no regression in \(pairs.count) summar\(pairs.count == 1 ? "y" : "ies")")
+        print("compare: no \(exact ? "difference" : "regression") in \(pairs.count) summar\(pairs.count == 1 ? "y" : "ies")")
     }
 
     /// The (baseline, candidate) files to compare.

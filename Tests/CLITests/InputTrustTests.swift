@@ -176,3 +176,21 @@ import Testing
         #expect(other.stderr.contains("warning") && other.stderr.contains("differ in seed (1 vs 2)"), "\(other.stderr)")
     }
 }
+
+/// The exact gate: a deterministic rerun must reproduce every figure.
+@Suite struct ExactCompareTests {
+    @Test func anyDifferenceFailsIncludingImprovements() throws {
+        let w = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: w) }
+        let base = w.appendingPathComponent("base.json"), better = w.appendingPathComponent("better.json")
+        try #"{"scenario": "s", "seed": 1, "wait_mean_s": 10.0, "events_processed": 100}"#.write(to: base, atomically: true, encoding: .utf8)
+        try #"{"scenario": "s", "seed": 1, "wait_mean_s": 9.0, "events_processed": 100}"#.write(to: better, atomically: true, encoding: .utf8)
+        let tolerant = try iccsim(["compare", base.path, better.path])
+        #expect(tolerant.status == 0 && tolerant.stdout.contains("improved"), "\(tolerant.stdout)")
+        let exact = try iccsim(["compare", base.path, better.path, "--exact"])
+        #expect(exact.status == 1 && exact.stdout.contains("CHANGED") && exact.stdout.contains("wait_mean_s"), "\(exact.stdout)")
+        try #"{"scenario": "s", "seed": 1, "wait_mean_s": 10.0, "events_processed": 101}"#.write(to: better, atomically: true, encoding: .utf8)
+        #expect(try iccsim(["compare", base.path, better.path, "--exact"]).status == 1)
+        #expect(try iccsim(["compare", base.path, base.path, "--exact"]).stdout.contains("no difference"))
+    }
+}
