@@ -1,4 +1,5 @@
 import Foundation
+import SimKernel
 
 /// Per-request work of an inference service, priced by the roofline: a batch takes the longer
 /// of its compute time and its memory-traffic time.
@@ -59,7 +60,7 @@ public struct InferenceWork: Sendable, Equatable {
                                on device: AcceleratorModel, accelerators: Int = 1) -> Int {
         let b = bestBatch(maxBatch: maxBatch, latencyTargetS: latencyTargetS, on: device, accelerators: accelerators)
         let perReplica = throughputPerS(batch: b, on: device, accelerators: accelerators) * targetUtilization
-        return max(1, Int((requestRatePerS / perReplica).rounded(.up)))
+        return max(1, Int(saturating: (requestRatePerS / perReplica).rounded(.up)))
     }
 }
 

@@ -1,3 +1,5 @@
+import SimKernel
+
 /// Data, tensor and pipeline parallel degrees; their product is the job's accelerator count.
 public struct Parallelism: Sendable, Equatable {
     public var data: Int
@@ -87,7 +89,7 @@ public struct TrainingWork: Sendable, Equatable {
     public func ioDemand(on device: AcceleratorModel) -> JobIODemand {
         let shard = parameters / Double(parallelism.tensor * parallelism.pipeline)
         let computeS = computeSecondsPerIteration(on: device) * iterations
-        let checkpoints = checkpointIntervalS > 0 ? Int(computeS / checkpointIntervalS) : 0
+        let checkpoints = checkpointIntervalS > 0 ? Int(saturating: computeS / checkpointIntervalS) : 0
         return JobIODemand(allReduceBytesPerIteration: shard * precision.bytesPerElement, allReduceRanks: parallelism.data,
                            datasetBytes: samplesPerEpoch * bytesPerSample, checkpointBytes: parameters * 16,
                            checkpoints: checkpoints)

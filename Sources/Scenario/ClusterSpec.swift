@@ -129,7 +129,7 @@ public struct ServerGroupSpec: Codable, Sendable, Equatable {
         let presetNICs = NICSpec(count: base.nicCount, speed: BandwidthQuantity(baseUnits: Int64(base.nicBandwidthBitsPerS)))
         if c.contains(.nics) {
             let n = try c.nestedContainer(keyedBy: NICSpec.CodingKeys.self, forKey: .nics)
-            nics = NICSpec(count: try n.decode(Int.self, forKey: .count, default: presetNICs.count) { $0 < 0 ? "must not be negative" : nil },
+            nics = NICSpec(count: try n.decode(Int.self, forKey: .count, default: presetNICs.count) { $0 < 0 || $0 > 64 ? "must be between 0 and 64" : nil },
                            speed: try n.decode(BandwidthQuantity.self, forKey: .speed, default: presetNICs.speed))
         } else {
             nics = presetNICs

@@ -42,6 +42,7 @@ public struct Scenario: Codable, Sendable, Equatable {
         scheduling = try c.decode(SchedulingSpec.self, forKey: .scheduling, default: SchedulingSpec())
         release = try c.decode(ReleaseSpec.self, forKey: .release, default: ReleaseSpec())
         try checkCluster(c)
+        try checkFabricSize(c)
         try checkRelease(c)
         if io.model != .fabric {
             let classes = workload.classes.enumerated().filter { $0.element.allreduce != nil }.map { "workload.classes[\($0.offset)].allreduce" }
@@ -116,6 +117,21 @@ public struct Scenario: Codable, Sendable, Equatable {
         }
         for (i, j) in workload.jobs.enumerated() {
             try check(j.accepts) { try w.superDecoder(forKey: .jobs, item: i).container(keyedBy: ListedJobSpec.CodingKeys.self).superDecoder(forKey: .accepts) }
+        }
+    }
+
+    /// The shared fabric holds a few links per NIC port: at most 2^22 ports (a hundred times a
+    /// national hub's), so it fits in memory.
+    func checkFabricSize(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        guard io.model == .fabric else { return }
+        var ports = 0
+        for (i, g) in cluster.servers.enumerated() {
+            ports += g.count * max(1, g.nics.count)
+            guard ports > 1 << 22 else { continue }
+            let cl = try c.nestedContainer(keyedBy: ClusterSpec.CodingKeys.self, forKey: .cluster)
+            let listed = cl.contains(.servers) ? (try cl.nestedUnkeyedContainer(forKey: .servers).count ?? 0) : 0
+            let at = i < listed ? try cl.superDecoder(forKey: .servers, item: i) : try cl.superDecoder(forKey: .nodeLists)
+            throw at.scenarioError("the fabric would have \(ports) NIC ports up to server group '\(g.name)'; at most \(1 << 22) fit a run (io.model: fabric)")
         }
     }
 

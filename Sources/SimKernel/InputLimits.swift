@@ -21,3 +21,21 @@ public enum InputLimits {
     /// Any other count or rate written by a user (jobs per day, samples, parameters).
     public static let maxCount: Double = 1e18
 }
+
+extension FixedWidthInteger {
+    /// `value` rounded toward zero and clamped to the type's range (NaN becomes 0): for derived
+    /// figures (a count of checkpoints, of replicas) that extreme but accepted inputs can push
+    /// past what the type holds.
+    @inlinable
+    public init(saturating value: Double) {
+        if value.isNaN {
+            self = 0
+        } else if value >= Double(Self.max) {
+            self = .max
+        } else if value <= Double(Self.min) {
+            self = .min
+        } else {
+            self.init(value)
+        }
+    }
+}

@@ -59,7 +59,7 @@ public final class JobMixGenerator: JobSource {
                           kind: entry.kind)
         switch entry.kind {
         case .dataProcessing:
-            let work = DataProcessingWork(bytes: max(0, bytesSampler.sample(bytesStream)),
+            let work = DataProcessingWork(bytes: min(Double(InputLimits.maxBytes), max(0, bytesSampler.sample(bytesStream))),
                                           bytesPerSecondPerAccelerator: entry.bytesPerSecondPerAccelerator)
             if io.defersStorage {
                 job.storage = StorageDemand(dataset: dataset, ingestBytes: 0, streamReadBytes: work.bytes, writeBytes: 0, fileBytes: Self.chunkBytes)
@@ -118,8 +118,9 @@ public final class JobMixGenerator: JobSource {
     /// The training-like work of a job on `n` accelerators of `pool`, by kind.
     func training(_ n: Int, pool: PoolView) -> TrainingWork {
         let m = entry.model!
-        let samples = max(1, samplesSampler.sample(samplesStream))
-        var epochs = max(0, epochsSampler.sample(epochsStream))
+        // Draws stay within what a scenario may write (a heavy tail can draw infinity).
+        let samples = min(InputLimits.maxCount, max(1, samplesSampler.sample(samplesStream)))
+        var epochs = min(InputLimits.maxCount, max(0, epochsSampler.sample(epochsStream)))
         var flopsPerSample = m.trainFlopsPerSample
         switch entry.compression {
         case .quantization?:
@@ -149,6 +150,6 @@ public final class JobMixGenerator: JobSource {
 
 /// A work duration in whole nanoseconds (rounded up, at least 1 ns, at most about 100 years).
 func jobDurationNs(_ seconds: Double) -> SimTimeNs {
-    guard seconds.isFinite, seconds > 0 else { return 1 }
+    guard seconds > 0 else { return 1 }  // NaN included
     return SimTime.durationNs(work: min(seconds, 3.15e9) * 1e9, ratePerNs: 1)
 }
