@@ -8,24 +8,24 @@ extension CenterModel {
     /// accelerators) and then waits again with the restore added to its remaining work.
     mutating func preempt(slot: Int, kernel: Kernel) {
         let now = kernel.nowNs
-        let spec = slotSpec[slot]
+        let spec = jobs[slot].spec
         let activity = FluidActivityID(raw: Int32(slot))
         _ = activities.setRate(activity, ratePerNs: 0, nowNs: now)
         if preemptionCost.restoreNs > 0 { _ = activities.addWork(activity, work: Double(preemptionCost.restoreNs), nowNs: now) }
-        let ranNs = now - slotRunStart[slot]
-        slotAttained[slot] += Double(ranNs) * Double(spec.accelerators)
-        slotServedNs[slot] += ranNs
+        let ranNs = now - jobs[slot].runStartNs
+        jobs[slot].attainedService += Double(ranNs) * Double(spec.accelerators)
+        jobs[slot].servedNs += ranNs
         if spec.isElastic { elasticRunning[Int(spec.pool)].removeAll { $0 == Int32(slot) } }
-        let acceleratorNs = Double(now - slotSegmentStart[slot]) * heldShare(slot)
-        let borrowedNs = slotBorrowed[slot] ? acceleratorNs : 0
+        let acceleratorNs = Double(now - jobs[slot].segmentStartNs) * heldShare(slot)
+        let borrowedNs = jobs[slot].borrowed ? acceleratorNs : 0
         breakdown.update(spec) { g in
             g.acceleratorNs += acceleratorNs
             g.borrowedAcceleratorNs += borrowedNs
         }
-        slotRunStart[slot] = -1
+        jobs[slot].runStartNs = -1
         network?.stop(slot: slot, nowNs: now)
         storage?.stop(slot: slot, nowNs: now)
-        slotPreemptions[slot] += 1
+        jobs[slot].preemptions += 1
         preemptionsTotal += 1
         count(spec, waiting: 0, running: -1, busyMilli: 0)
         if preemptionCost.saveNs > 0 {
@@ -38,7 +38,7 @@ extension CenterModel {
 
     /// A preempted job gives its accelerators back and waits again.
     mutating func releaseAndRequeue(slot: Int, now: SimTimeNs) {
-        let spec = slotSpec[slot]
+        let spec = jobs[slot].spec
         let sharers = pools[Int(spec.pool)].coRunners(slot: Int32(slot))
         pools[Int(spec.pool)].release(slot: Int32(slot))
         for other in sharers { refreshRate(slot: Int(other), now: now) }
@@ -48,12 +48,12 @@ extension CenterModel {
 
     /// The scheduler's view of the job in `slot`.
     func queuedJob(slot: Int, now: SimTimeNs) -> QueuedJob {
-        let spec = slotSpec[slot]
+        let spec = jobs[slot].spec
         let remaining = SimTimeNs(activities.remainingWork(FluidActivityID(raw: Int32(slot)), nowNs: now).rounded(.up))
-        let estimate = trueDurations ? remaining : max(1_000_000_000, estimator.estimate(tenant: spec.tenant) - slotServedNs[slot])
-        var job = QueuedJob(slot: Int32(slot), id: slotID[slot], accelerators: spec.accelerators, submitNs: spec.submitNs, tenant: spec.tenant,
+        let estimate = trueDurations ? remaining : max(1_000_000_000, estimator.estimate(tenant: spec.tenant) - jobs[slot].servedNs)
+        var job = QueuedJob(slot: Int32(slot), id: jobs[slot].id, accelerators: spec.accelerators, submitNs: spec.submitNs, tenant: spec.tenant,
                             priority: spec.priority, remainingNs: remaining, estimatedRemainingNs: estimate,
-                            attainedServiceNs: slotAttained[slot], preemptions: slotPreemptions[slot])
+                            attainedServiceNs: jobs[slot].attainedService, preemptions: jobs[slot].preemptions)
         job.milli = spec.milli
         job.cpuMilli = spec.cpuMilli
         job.memoryMiB = spec.memoryMiB

@@ -57,12 +57,12 @@ extension CenterModel {
         storage?.finalize(at: endNs)
         var alive: [JobRecord] = []
         func queued(_ s: Int) {
-            let spec = slotSpec[s]
-            var r = JobRecord(id: slotID[s], jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: slotFirstStart[s], endNs: -1,
+            let spec = jobs[s].spec
+            var r = JobRecord(id: jobs[s].id, jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: jobs[s].firstStartNs, endNs: -1,
                               accelerators: spec.accelerators, state: .queued)
             r.label(with: spec)
-            r.preemptions = slotPreemptions[s]
-            let partial = spec.flops * min(1, Double(slotServedNs[s]) / Double(max(1, spec.durationNs)))
+            r.preemptions = jobs[s].preemptions
+            let partial = spec.flops * min(1, Double(jobs[s].servedNs) / Double(max(1, spec.durationNs)))
             breakdown.update(spec) { $0.flops += partial }
             r.flops = partial
             alive.append(r)
@@ -73,26 +73,26 @@ extension CenterModel {
         for s in saving { queued(Int(s)) }
         // Running jobs in id order (slot order depends on which slots were freed first).
         alive += finalizeServices(at: endNs)
-        let runningSlots = (0..<slotID.count).filter { slotRunStart[$0] >= 0 && serviceOfSlot[$0] < 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
-        for s in runningSlots.sorted(by: { slotID[$0] < slotID[$1] }) {
-            let spec = slotSpec[s]
-            let ranNs = endNs - slotRunStart[s]
+        let runningSlots = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
+        for s in runningSlots.sorted(by: { jobs[$0].id < jobs[$1].id }) {
+            let spec = jobs[s].spec
+            let ranNs = endNs - jobs[s].runStartNs
             let left = activities.remainingWork(FluidActivityID(raw: Int32(s)), nowNs: endNs)
             let done = spec.durationNs > 0 ? min(1, max(0, 1 - left / Double(spec.durationNs))) : 1
-            let acceleratorNs = Double(endNs - slotSegmentStart[s]) * heldShare(s)
-            let borrowedNs = slotBorrowed[s] ? acceleratorNs : 0
+            let acceleratorNs = Double(endNs - jobs[s].segmentStartNs) * heldShare(s)
+            let borrowedNs = jobs[s].borrowed ? acceleratorNs : 0
             breakdown.update(spec) { g in
                 g.borrowedAcceleratorNs += borrowedNs
                 g.acceleratorNs += acceleratorNs
                 g.flops += spec.flops * done
             }
-            var r = JobRecord(id: slotID[s], jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: slotFirstStart[s],
+            var r = JobRecord(id: jobs[s].id, jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: jobs[s].firstStartNs,
                               endNs: -1, accelerators: spec.accelerators, state: .running)
             r.label(with: spec)
             r.flops = spec.flops * done
-            r.preemptions = slotPreemptions[s]
-            r.serversSpanned = slotServers[s]
-            r.leavesSpanned = slotLeaves[s]
+            r.preemptions = jobs[s].preemptions
+            r.serversSpanned = jobs[s].serversSpanned
+            r.leavesSpanned = jobs[s].leavesSpanned
             r.communicationShare = network?.communicationShare(slot: s) ?? 0
             r.ingestNs = storage?.ingestNs(slot: s) ?? 0
             alive.append(r)

@@ -44,16 +44,16 @@ extension CenterModel {
         guard !services.isEmpty else { return }
         let now = kernel.nowNs
         if !pulledNow.isEmpty {
-            pulledNow.sort { slotID[Int($0)] < slotID[Int($1)] }
-            for slot in pulledNow where serviceOfSlot[Int(slot)] >= 0 {
-                let s = Int(serviceOfSlot[Int(slot)])
+            pulledNow.sort { jobs[Int($0)].id < jobs[Int($1)].id }
+            for slot in pulledNow where jobs[Int(slot)].service >= 0 {
+                let s = Int(jobs[Int(slot)].service)
                 scheduleReady(slot: Int(slot), atNs: now + loadNs(s), kernel: kernel)
             }
             pulledNow.removeAll(keepingCapacity: true)
         }
         if !readyNow.isEmpty {
-            readyNow.sort { slotID[Int($0)] < slotID[Int($1)] }
-            for slot in readyNow where serviceOfSlot[Int(slot)] >= 0 { replicaReady(slot: Int(slot), now: now) }
+            readyNow.sort { jobs[Int($0)].id < jobs[Int($1)].id }
+            for slot in readyNow where jobs[Int(slot)].service >= 0 { replicaReady(slot: Int(slot), now: now) }
             readyNow.removeAll(keepingCapacity: true)
         }
         for s in services.indices where services[s].dirty {
@@ -225,7 +225,7 @@ extension CenterModel {
     /// A new replica of the target version, waiting to be placed.
     mutating func addReplica(service s: Int, now: SimTimeNs) {
         let slot = openSlot(services[s].replicaSpec(submitNs: now, horizonNs: horizonNs, modelFromStorage: storage != nil), id: -1, nowNs: now)
-        serviceOfSlot[slot] = Int16(s)  // the job id comes with its placement
+        jobs[slot].service = Int16(s)  // the job id comes with its placement
         services[s].replicas.append(ServiceReplica(slot: Int32(slot), version: services[s].targetVersion, pool: services[s].pool))
         unplacedReplicas += 1
     }
@@ -261,19 +261,19 @@ extension CenterModel {
     /// newest running batch jobs are preempted, until enough are free or coming back (from
     /// jobs saving their checkpoint).
     mutating func makeRoom(pool p: Int, accelerators n: Int, kernel: Kernel) {
-        var coming = saving.reduce(Int64(0)) { $0 + (slotSpec[Int($1)].pool == p ? heldMilli(Int($1)) : 0) } / 1000
+        var coming = saving.reduce(Int64(0)) { $0 + (jobs[Int($1)].spec.pool == p ? heldMilli(Int($1)) : 0) } / 1000
         guard Int64(pools[p].free) + coming < Int64(n) else { return }
-        for slot in elasticRunning[p].sorted(by: { slotID[Int($0)] > slotID[Int($1)] }) {
+        for slot in elasticRunning[p].sorted(by: { jobs[Int($0)].id > jobs[Int($1)].id }) {
             let s = Int(slot), short = Int64(n) - Int64(pools[p].free) - coming
             guard short > 0 else { return }
-            let give = min(Int64(slotHeld[s] - slotSpec[s].minAccelerators), short)
+            let give = min(Int64(jobs[s].held - jobs[s].spec.minAccelerators), short)
             guard give > 0 else { continue }
-            resize(slot: s, to: slotHeld[s] - Int32(give), now: kernel.nowNs)
+            resize(slot: s, to: jobs[s].held - Int32(give), now: kernel.nowNs)
             shrunkForLending += 1
         }
         guard Int64(pools[p].free) + coming < Int64(n) else { return }
-        let running = (0..<slotID.count).filter { slotRunStart[$0] >= 0 && serviceOfSlot[$0] < 0 && Int(slotSpec[$0].pool) == p }
-            .sorted { (slotRunStart[$0], slotID[$0]) > (slotRunStart[$1], slotID[$1]) }
+        let running = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && Int(jobs[$0].spec.pool) == p }
+            .sorted { (jobs[$0].runStartNs, jobs[$0].id) > (jobs[$1].runStartNs, jobs[$1].id) }
         for v in running {
             guard Int64(pools[p].free) + coming < Int64(n) else { return }
             let held = heldMilli(v) / 1000
@@ -290,25 +290,25 @@ extension CenterModel {
         let now = kernel.nowNs
         let slot = Int(services[s].replicas[i].slot)
         unplacedReplicas -= 1
-        slotSpec[slot].pool = Int16(p)
-        slotSpec[slot].submitNs = now
-        slotID[slot] = nextJobID
+        jobs[slot].spec.pool = Int16(p)
+        jobs[slot].spec.submitNs = now
+        jobs[slot].id = nextJobID
         nextJobID += 1
-        slotRunStart[slot] = now
-        slotFirstStart[slot] = now
-        slotBorrowed[slot] = borrowed
-        slotHeld[slot] = slotSpec[slot].accelerators
-        slotSegmentStart[slot] = now
+        jobs[slot].runStartNs = now
+        jobs[slot].firstStartNs = now
+        jobs[slot].borrowed = borrowed
+        jobs[slot].held = jobs[slot].spec.accelerators
+        jobs[slot].segmentStartNs = now
         let span = pools[p].span(slot: Int32(slot))
-        slotServers[slot] = Int32(span.servers)
-        slotLeaves[slot] = Int32(span.leaves)
-        count(slotSpec[slot], waiting: 0, running: 1, busyMilli: slotSpec[slot].milliHeld)
+        jobs[slot].serversSpanned = Int32(span.servers)
+        jobs[slot].leavesSpanned = Int32(span.leaves)
+        count(jobs[slot].spec, waiting: 0, running: 1, busyMilli: jobs[slot].spec.milliHeld)
         services[s].replicas[i].placed = true
         services[s].replicas[i].borrowed = borrowed
         services[s].replicas[i].pool = Int16(p)
         services[s].replicas[i].placedNs = now
         recordDeployment(service: s, replica: services[s].replicas[i], event: .placed, now: now)
-        if storage != nil, storage!.start(slot: slot, demand: slotSpec[slot].storage, computeNs: 0,
+        if storage != nil, storage!.start(slot: slot, demand: jobs[slot].spec.storage, computeNs: 0,
                                           nicBytesPerS: Double(span.servers) * poolServerNetworkBytesPerS[p], nowNs: now) {
             return  // ready after the pull (ingest), the runtime's start and the load
         }
@@ -323,12 +323,12 @@ extension CenterModel {
     }
 
     mutating func scheduleReady(slot: Int, atNs t: SimTimeNs, kernel: Kernel) {
-        kernel.schedule(Event(kind: Kind.replicaReady.rawValue, subject: Int32(slot), tag: slotID[slot]), atNs: t)
+        kernel.schedule(Event(kind: Kind.replicaReady.rawValue, subject: Int32(slot), tag: jobs[slot].id), atNs: t)
     }
 
     /// A replica finished its cold start and serves from now on.
     mutating func replicaReady(slot: Int, now: SimTimeNs) {
-        let s = Int(serviceOfSlot[slot])
+        let s = Int(jobs[slot].service)
         guard let i = services[s].replicas.firstIndex(where: { $0.slot == Int32(slot) }), services[s].replicas[i].placed, !services[s].replicas[i].ready else { return }
         feedRequests(service: s, upTo: now)
         services[s].replicas[i].ready = true
@@ -361,18 +361,18 @@ extension CenterModel {
         if r.ready { setReady(service: s, now: now) }
         if r.placed {
             let record = replicaRecord(service: s, replica: r, now: now, ended: true)
-            let p = Int(slotSpec[slot].pool)
+            let p = Int(jobs[slot].spec.pool)
             storage?.stop(slot: slot, nowNs: now)
             pools[p].release(slot: Int32(slot))
-            count(slotSpec[slot], waiting: 0, running: -1, busyMilli: -heldMilli(slot))
+            count(jobs[slot].spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
             if r.borrowed { lentMilli -= heldMilli(slot) }
             sink.record(job: record)
             recordDeployment(service: s, replica: r, event: .stopped, now: now)
         } else {
             unplacedReplicas -= 1
         }
-        serviceOfSlot[slot] = -1
-        slotRunStart[slot] = -1
+        jobs[slot].service = -1
+        jobs[slot].runStartNs = -1
         activities.finish(FluidActivityID(raw: Int32(slot)))
     }
 
@@ -380,7 +380,7 @@ extension CenterModel {
     /// end of the run), after adding its accelerator time and delivered FLOPs to the totals.
     mutating func replicaRecord(service s: Int, replica r: ServiceReplica, now: SimTimeNs, ended: Bool) -> JobRecord {
         let slot = Int(r.slot)
-        let spec = slotSpec[slot]
+        let spec = jobs[slot].spec
         let acceleratorNs = Double(now - r.placedNs) * spec.acceleratorShare
         let served = r.ready ? (services[s].ledger.perReplicaRequests - r.servedMark) : 0
         let flops = served * services[s].flopsPerRequest
@@ -392,13 +392,13 @@ extension CenterModel {
             g.borrowedAcceleratorNs += r.borrowed ? acceleratorNs : 0
             g.flops += flops
         }
-        var record = JobRecord(id: slotID[slot], jobClass: -1, submitNs: spec.submitNs, startNs: r.placedNs, endNs: ended ? now : -1,
+        var record = JobRecord(id: jobs[slot].id, jobClass: -1, submitNs: spec.submitNs, startNs: r.placedNs, endNs: ended ? now : -1,
                                accelerators: spec.accelerators, state: ended ? .completed : .running)
         record.label(with: spec)
         record.flops = flops
         record.milli = spec.milli
-        record.serversSpanned = slotServers[slot]
-        record.leavesSpanned = slotLeaves[slot]
+        record.serversSpanned = jobs[slot].serversSpanned
+        record.leavesSpanned = jobs[slot].leavesSpanned
         record.ingestNs = storage?.ingestNs(slot: slot) ?? 0
         return record
     }
@@ -407,7 +407,7 @@ extension CenterModel {
     mutating func recordDeployment(service s: Int, replica r: ServiceReplica, event: DeploymentEvent.Kind, now: SimTimeNs) {
         let slot = Int(r.slot)
         var d = DeploymentEvent(timeNs: now, application: services[s].application, model: services[s].model, pool: r.pool,
-                                job: slotID[slot], event: event.rawValue, replicas: Int32(services[s].readyCount))
+                                job: jobs[slot].id, event: event.rawValue, replicas: Int32(services[s].readyCount))
         d.service = services[s].index
         d.version = r.version
         d.borrowed = r.borrowed

@@ -8,12 +8,12 @@ extension CenterModel {
     /// Sets a running job's speed from the jobs sharing its devices, 1 / (1 + Σ slowdowns), its
     /// elastic size, and the slower of its all-reduce on the shared fabric and its storage stream.
     mutating func refreshRate(slot: Int, now: SimTimeNs) {
-        guard slotRunStart[slot] >= 0, serviceOfSlot[slot] < 0 else { return }
-        let spec = slotSpec[slot]
+        guard jobs[slot].runStartNs >= 0, jobs[slot].service < 0 else { return }
+        let spec = jobs[slot].spec
         let pool = pools[Int(spec.pool)]
         var slowdown = 0.0
         for other in pool.coRunners(slot: Int32(slot)) {
-            slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(slotSpec[Int(other)].kind))
+            slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(jobs[Int(other)].spec.kind))
         }
         let activity = FluidActivityID(raw: Int32(slot))
         let shared = min(network?.speed(slot: slot) ?? 1, storage?.speed(slot: slot) ?? 1)

@@ -40,17 +40,9 @@ struct CenterModel: EventHandler {
     var estimator = DurationEstimator()
 
     // Jobs alive (queued, running, or saving a checkpoint). A job's slot is the id of its fluid
-    // activity, which `activities` allocates and recycles; these arrays hold the rest by slot.
+    // activity, which `activities` allocates and recycles; the job table holds the rest by slot.
     var activities = FluidActivities()
-    var slotSpec: [JobSpec] = []
-    var slotID: [Int64] = []
-    /// Start of the current run, or -1 when not running.
-    var slotRunStart: [SimTimeNs] = []
-    /// First start, or -1 if it never started.
-    var slotFirstStart: [SimTimeNs] = []
-    var slotAttained: [Double] = []
-    var slotServedNs: [SimTimeNs] = []
-    var slotPreemptions: [Int32] = []
+    var jobs = JobTable()
     /// Slots saving a checkpoint after preemption (neither waiting nor running).
     var saving: [Int32] = []
     var running = 0
@@ -91,15 +83,6 @@ struct CenterModel: EventHandler {
     /// Accelerators asked for by waiting jobs, per pool (to steer jobs that accept several).
     var poolQueuedDemand: [Int64]
 
-    /// Servers and leaves each slot's job spans (at its latest start).
-    var slotServers: [Int32] = []
-    var slotLeaves: [Int32] = []
-    /// Whether each slot's current run is on borrowed capacity.
-    var slotBorrowed: [Bool] = []
-    /// Accelerators each slot's job holds now (elastic jobs: between their minimum and maximum).
-    var slotHeld: [Int32] = []
-    /// When the job's current allocation began (its start, or its latest resize).
-    var slotSegmentStart: [SimTimeNs] = []
     /// Running elastic jobs per pool.
     var elasticRunning: [[Int32]]
     /// The shared fabric pricing jobs' all-reduces (`io.model: fabric`); nil otherwise.
@@ -115,8 +98,6 @@ struct CenterModel: EventHandler {
 
     // The release side (`CenterModel+Services`): online services and their replicas.
     var services: [ServiceState] = []
-    /// The service whose replica a slot holds, or -1 for batch jobs.
-    var serviceOfSlot: [Int16] = []
     /// Services per (application, model) served, and model file sizes (looked up, never iterated).
     var servicesOfModel: [Int32: [Int]] = [:]
     var modelFileBytes: [Int32: Double] = [:]
@@ -243,7 +224,7 @@ struct CenterModel: EventHandler {
             requestPass(kernel)
         case .replicaReady:
             let slot = Int(event.subject)
-            guard serviceOfSlot[slot] >= 0, slotID[slot] == event.tag else { return }
+            guard jobs[slot].service >= 0, jobs[slot].id == event.tag else { return }
             readyNow.append(event.subject)
             requestPass(kernel)
         }
@@ -262,7 +243,7 @@ struct CenterModel: EventHandler {
 
     /// The job in `slot` completed at `now`.
     mutating func finish(slot: Int, now: SimTimeNs) {
-        let spec = slotSpec[slot]
+        let spec = jobs[slot].spec
         let p = Int(spec.pool)
         let sharers = pools[p].coRunners(slot: Int32(slot))
         network?.stop(slot: slot, nowNs: now)
@@ -273,10 +254,10 @@ struct CenterModel: EventHandler {
         if spec.isElastic { elasticRunning[p].removeAll { $0 == Int32(slot) } }
         activities.finish(FluidActivityID(raw: Int32(slot)))
         let jct = now - spec.submitNs
-        stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: slotServedNs[slot] + (now - slotRunStart[slot]))
+        stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: jobs[slot].servedNs + (now - jobs[slot].runStartNs))
         estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
-        let acceleratorNs = Double(now - slotSegmentStart[slot]) * heldShare(slot)
-        let borrowedNs = slotBorrowed[slot] ? acceleratorNs : 0
+        let acceleratorNs = Double(now - jobs[slot].segmentStartNs) * heldShare(slot)
+        let borrowedNs = jobs[slot].borrowed ? acceleratorNs : 0
         breakdown.update(spec) { g in
             g.borrowedAcceleratorNs += borrowedNs
             g.completed += 1
@@ -285,18 +266,18 @@ struct CenterModel: EventHandler {
             g.acceleratorNs += acceleratorNs
             g.flops += spec.flops
         }
-        var r = JobRecord(id: slotID[slot], jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: slotFirstStart[slot], endNs: now,
+        var r = JobRecord(id: jobs[slot].id, jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: jobs[slot].firstStartNs, endNs: now,
                           accelerators: spec.accelerators, state: .completed)
         r.label(with: spec)
         r.flops = spec.flops
-        r.preemptions = slotPreemptions[slot]
-        r.serversSpanned = slotServers[slot]
-        r.leavesSpanned = slotLeaves[slot]
+        r.preemptions = jobs[slot].preemptions
+        r.serversSpanned = jobs[slot].serversSpanned
+        r.leavesSpanned = jobs[slot].leavesSpanned
         r.communicationShare = network?.communicationShare(slot: slot) ?? 0
         r.ingestNs = storage?.ingestNs(slot: slot) ?? 0
         sink.record(job: r)
         let builds = spec.kind == .training || spec.kind == .fineTuning || spec.kind == .compression || spec.isSearchWinner
-        if var v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: slotID[slot], atNs: now) {
+        if var v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: jobs[slot].id, atNs: now) {
             let key = ApplicationModelKey.of(application: v.application, model: v.model)
             v.fileBytes = modelFileBytes[key] ?? 0
             v.service = servicesOfModel[key]?.first.map { Int16($0) } ?? -1
@@ -367,21 +348,21 @@ struct CenterModel: EventHandler {
     /// submission order.
     mutating func settleInstant(now: SimTimeNs) {
         if !endedNow.isEmpty {
-            if endedNow.count > 1 { endedNow.sort { slotID[Int($0)] < slotID[Int($1)] } }
+            if endedNow.count > 1 { endedNow.sort { jobs[Int($0)].id < jobs[Int($1)].id } }
             for slot in endedNow { finish(slot: Int(slot), now: now) }
             endedNow.removeAll(keepingCapacity: true)
         }
         if !ingestedNow.isEmpty {
-            if ingestedNow.count > 1 { ingestedNow.sort { slotID[Int($0)] < slotID[Int($1)] } }
+            if ingestedNow.count > 1 { ingestedNow.sort { jobs[Int($0)].id < jobs[Int($1)].id } }
             for slot in ingestedNow {
                 storage?.finishIngest(slot: Int(slot), nowNs: now)
-                if serviceOfSlot[Int(slot)] >= 0 { pulledNow.append(slot); continue }
+                if jobs[Int(slot)].service >= 0 { pulledNow.append(slot); continue }
                 if !startCommunicating(slot: Int(slot), now: now) { refreshRate(slot: Int(slot), now: now) }
             }
             ingestedNow.removeAll(keepingCapacity: true)
         }
         if !savedNow.isEmpty {
-            if savedNow.count > 1 { savedNow.sort { slotID[Int($0)] < slotID[Int($1)] } }
+            if savedNow.count > 1 { savedNow.sort { jobs[Int($0)].id < jobs[Int($1)].id } }
             for slot in savedNow {
                 saving.removeAll { $0 == slot }
                 releaseAndRequeue(slot: Int(slot), now: now)
@@ -423,28 +404,28 @@ struct CenterModel: EventHandler {
     mutating func start(_ job: QueuedJob, kernel: Kernel) {
         let slot = Int(job.slot)
         let now = kernel.nowNs
-        slotRunStart[slot] = now
-        count(slotSpec[slot], waiting: -1, running: 1, busyMilli: slotSpec[slot].milliHeld)
-        slotBorrowed[slot] = job.borrowed
-        slotHeld[slot] = job.accelerators
-        slotSegmentStart[slot] = now
-        if slotSpec[slot].isElastic { elasticRunning[Int(slotSpec[slot].pool)].append(job.slot) }
-        let span = pools[Int(slotSpec[slot].pool)].span(slot: job.slot)
-        slotServers[slot] = Int32(span.servers)
-        slotLeaves[slot] = Int32(span.leaves)
-        if slotFirstStart[slot] < 0 {
-            slotFirstStart[slot] = now
+        jobs[slot].runStartNs = now
+        count(jobs[slot].spec, waiting: -1, running: 1, busyMilli: jobs[slot].spec.milliHeld)
+        jobs[slot].borrowed = job.borrowed
+        jobs[slot].held = job.accelerators
+        jobs[slot].segmentStartNs = now
+        if jobs[slot].spec.isElastic { elasticRunning[Int(jobs[slot].spec.pool)].append(job.slot) }
+        let span = pools[Int(jobs[slot].spec.pool)].span(slot: job.slot)
+        jobs[slot].serversSpanned = Int32(span.servers)
+        jobs[slot].leavesSpanned = Int32(span.leaves)
+        if jobs[slot].firstStartNs < 0 {
+            jobs[slot].firstStartNs = now
             let wait = now - job.submitNs
             stats.jobStarted(waitNs: wait)
-            breakdown.update(slotSpec[slot]) { g in
+            breakdown.update(jobs[slot].spec) { g in
                 g.started += 1
                 g.waitSumNs += Double(wait)
             }
         }
         // A job that ingests first, or whose all-reduce goes on the fabric, waits (rate 0) for
         // the instant's settle to price it.
-        let p = Int(slotSpec[slot].pool)
-        if storage != nil, storage!.start(slot: slot, demand: slotSpec[slot].storage, computeNs: slotSpec[slot].durationNs,
+        let p = Int(jobs[slot].spec.pool)
+        if storage != nil, storage!.start(slot: slot, demand: jobs[slot].spec.storage, computeNs: jobs[slot].spec.durationNs,
                                           nicBytesPerS: Double(span.servers) * poolServerNetworkBytesPerS[p], nowNs: now) {
             return
         }
@@ -459,10 +440,10 @@ struct CenterModel: EventHandler {
     /// Puts the job's all-reduce on the fabric when it has one; returns whether it did (its
     /// speed then comes from the instant's settle).
     mutating func startCommunicating(slot: Int, now: SimTimeNs) -> Bool {
-        guard network != nil, !slotSpec[slot].isElastic else { return false }
-        let p = Int(slotSpec[slot].pool)
-        return network!.start(slot: slot, job: slotID[slot], pool: p, devices: pools[p].devices(slot: Int32(slot)),
-                              demand: slotSpec[slot].communication, nowNs: now)
+        guard network != nil, !jobs[slot].spec.isElastic else { return false }
+        let p = Int(jobs[slot].spec.pool)
+        return network!.start(slot: slot, job: jobs[slot].id, pool: p, devices: pools[p].devices(slot: Int32(slot)),
+                              demand: jobs[slot].spec.communication, nowNs: now)
     }
 
     /// Prices this instant's changes on the fabric and the storage system (one solve each,
@@ -490,22 +471,7 @@ struct CenterModel: EventHandler {
     mutating func openSlot(_ spec: JobSpec, id: Int64, nowNs: SimTimeNs) -> Int {
         let (activity, _) = activities.start(work: Double(spec.durationNs), ratePerNs: 0, nowNs: nowNs)
         let slot = Int(activity.raw)
-        ensureSlot(slot, spec)
-        slotID[slot] = id
-        slotSpec[slot] = spec
-        slotRunStart[slot] = -1
-        slotFirstStart[slot] = -1
-        slotAttained[slot] = 0
-        slotServedNs[slot] = 0
-        slotPreemptions[slot] = 0
+        jobs.open(slot: slot, JobEntry(spec: spec, id: id))
         return slot
-    }
-
-    /// Grows the per-slot arrays to hold `slot` (a new fluid activity).
-    mutating func ensureSlot(_ slot: Int, _ spec: JobSpec) {
-        guard slot == slotID.count else { return }
-        slotID.append(0); slotSpec.append(spec); slotRunStart.append(-1); slotFirstStart.append(-1)
-        slotAttained.append(0); slotServedNs.append(0); slotPreemptions.append(0); slotServers.append(0); slotLeaves.append(0)
-        slotBorrowed.append(false); slotHeld.append(0); slotSegmentStart.append(0); serviceOfSlot.append(-1)
     }
 }

@@ -10,25 +10,25 @@ import Workloads
 /// (as an elastic framework re-forms its ring).
 extension CenterModel {
     /// Thousandths of accelerators the job in `slot` holds.
-    func heldMilli(_ slot: Int) -> Int64 { Int64(slotHeld[slot]) * Int64(slotSpec[slot].milli) }
+    func heldMilli(_ slot: Int) -> Int64 { Int64(jobs[slot].held) * Int64(jobs[slot].spec.milli) }
 
     /// Accelerators the job in `slot` holds, counting shares.
     func heldShare(_ slot: Int) -> Double { Double(heldMilli(slot)) / 1000 }
 
     /// Speed of the job in `slot` relative to its requested size.
     func elasticScale(_ slot: Int) -> Double {
-        let spec = slotSpec[slot]
+        let spec = jobs[slot].spec
         guard spec.isElastic, spec.accelerators > 0 else { return 1 }
-        return Double(slotHeld[slot]) / Double(spec.accelerators)
+        return Double(jobs[slot].held) / Double(spec.accelerators)
     }
 
     /// Shrinks elastic jobs of pool `p` towards their minimum; returns whether any shrank.
     mutating func shrinkElastic(pool p: Int, now: SimTimeNs) -> Bool {
         var changed = false
-        for slot in elasticRunning[p].sorted(by: { slotID[Int($0)] > slotID[Int($1)] }) {
+        for slot in elasticRunning[p].sorted(by: { jobs[Int($0)].id > jobs[Int($1)].id }) {
             let s = Int(slot)
-            let minimum = slotSpec[s].minAccelerators
-            if slotHeld[s] > minimum {
+            let minimum = jobs[s].spec.minAccelerators
+            if jobs[s].held > minimum {
                 resize(slot: s, to: minimum, now: now)
                 changed = true
             }
@@ -38,21 +38,21 @@ extension CenterModel {
 
     /// Grows elastic jobs of pool `p` into free accelerators, up to their maximum.
     mutating func growElastic(pool p: Int, now: SimTimeNs) {
-        for slot in elasticRunning[p].sorted(by: { slotID[Int($0)] < slotID[Int($1)] }) {
+        for slot in elasticRunning[p].sorted(by: { jobs[Int($0)].id < jobs[Int($1)].id }) {
             let s = Int(slot)
             let free = Int32(pools[p].free)
             guard free > 0 else { return }
-            let target = min(slotSpec[s].maxAccelerators, slotHeld[s] + free)
-            if target > slotHeld[s] { resize(slot: s, to: target, now: now) }
+            let target = min(jobs[s].spec.maxAccelerators, jobs[s].held + free)
+            if target > jobs[s].held { resize(slot: s, to: target, now: now) }
         }
     }
 
     /// Re-places the job in `slot` on `count` accelerators and sets its speed.
     mutating func resize(slot s: Int, to target: Int32, now: SimTimeNs) {
-        let spec = slotSpec[s]
+        let spec = jobs[s].spec
         let p = Int(spec.pool)
-        let acceleratorNs = Double(now - slotSegmentStart[s]) * heldShare(s)
-        let borrowedNs = slotBorrowed[s] ? acceleratorNs : 0
+        let acceleratorNs = Double(now - jobs[s].segmentStartNs) * heldShare(s)
+        let borrowedNs = jobs[s].borrowed ? acceleratorNs : 0
         breakdown.update(spec) { g in
             g.acceleratorNs += acceleratorNs
             g.borrowedAcceleratorNs += borrowedNs
@@ -61,12 +61,12 @@ extension CenterModel {
         pools[p].release(slot: Int32(s))
         let placed = pools[p].allocate(slot: Int32(s), count: Int(target), milli: spec.milli)
         precondition(placed, "an elastic job could not be re-placed on accelerators it just held or found free")
-        slotHeld[s] = target
-        slotSegmentStart[s] = now
+        jobs[s].held = target
+        jobs[s].segmentStartNs = now
         count(spec, waiting: 0, running: 0, busyMilli: heldMilli(s) - before)
         let span = pools[p].span(slot: Int32(s))
-        slotServers[s] = Int32(span.servers)
-        slotLeaves[s] = Int32(span.leaves)
+        jobs[s].serversSpanned = Int32(span.servers)
+        jobs[s].leavesSpanned = Int32(span.leaves)
         refreshRate(slot: s, now: now)
     }
 }
