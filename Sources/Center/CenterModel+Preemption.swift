@@ -15,7 +15,7 @@ extension CenterModel {
         let ranNs = now - jobs[slot].runStartNs
         jobs[slot].attainedService += Double(ranNs) * Double(spec.accelerators)
         jobs[slot].servedNs += ranNs
-        if spec.isElastic { elasticRunning[Int(spec.pool)].removeAll { $0 == Int32(slot) } }
+        if spec.isElastic { elasticRunning[Int(spec.pool)].removeAll { $0 == jobs.handle(slot: slot) } }
         let acceleratorNs = Double(now - jobs[slot].segmentStartNs) * heldShare(slot)
         let borrowedNs = jobs[slot].borrowed ? acceleratorNs : 0
         breakdown.update(spec) { g in
@@ -29,8 +29,9 @@ extension CenterModel {
         preemptionsTotal += 1
         count(spec, waiting: 0, running: -1, busyMilli: 0)
         if preemptionCost.saveNs > 0 {
-            saving.append(Int32(slot))
-            kernel.schedule(Event(kind: Kind.checkpointSaved.rawValue, subject: Int32(slot)), atNs: now + preemptionCost.saveNs)
+            let handle = jobs.handle(slot: slot)
+            saving.append(handle)
+            kernel.schedule(Event(kind: Kind.checkpointSaved.rawValue, subject: handle.slot, tag: Int64(handle.generation)), atNs: now + preemptionCost.saveNs)
         } else {
             releaseAndRequeue(slot: slot, now: now)
         }
@@ -39,9 +40,9 @@ extension CenterModel {
     /// A preempted job gives its accelerators back and waits again.
     mutating func releaseAndRequeue(slot: Int, now: SimTimeNs) {
         let spec = jobs[slot].spec
-        let sharers = pools[Int(spec.pool)].coRunners(slot: Int32(slot))
-        pools[Int(spec.pool)].release(slot: Int32(slot))
-        for other in sharers { refreshRate(slot: Int(other), now: now) }
+        let sharers = pools[Int(spec.pool)].coRunners(of: jobs.handle(slot: slot))
+        pools[Int(spec.pool)].release(jobs.handle(slot: slot))
+        for other in sharers { refreshRate(slot: Int(other.slot), now: now) }
         count(spec, waiting: 1, running: 0, busyMilli: -heldMilli(slot))
         policies[Int(spec.pool)].enqueue(queuedJob(slot: slot, now: now), nowNs: now)
     }
@@ -51,7 +52,7 @@ extension CenterModel {
         let spec = jobs[slot].spec
         let remaining = SimTimeNs(activities.remainingWork(FluidActivityID(raw: Int32(slot)), nowNs: now).rounded(.up))
         let estimate = trueDurations ? remaining : max(1_000_000_000, estimator.estimate(tenant: spec.tenant) - jobs[slot].servedNs)
-        var job = QueuedJob(slot: Int32(slot), id: jobs[slot].id, accelerators: spec.accelerators, submitNs: spec.submitNs, tenant: spec.tenant,
+        var job = QueuedJob(handle: jobs.handle(slot: slot), id: jobs[slot].id, accelerators: spec.accelerators, submitNs: spec.submitNs, tenant: spec.tenant,
                             priority: spec.priority, remainingNs: remaining, estimatedRemainingNs: estimate,
                             attainedServiceNs: jobs[slot].attainedService, preemptions: jobs[slot].preemptions)
         job.milli = spec.milli

@@ -70,7 +70,7 @@ extension CenterModel {
         for policy in policies {
             for q in policy.waitingJobs() { queued(Int(q.slot)) }
         }
-        for s in saving { queued(Int(s)) }
+        for s in saving { queued(jobs.slot(of: s)) }
         // Running jobs in id order (slot order depends on which slots were freed first).
         alive += finalizeServices(at: endNs)
         let runningSlots = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }

@@ -238,16 +238,16 @@ extension CenterModel {
             let n = Int(services[s].acceleratorsPerReplica)
             let home = Int(services[s].pool)
             let milli = services[s].sliceMilli
-            if pools[home].allocate(slot: Int32(slot), count: n, milli: milli) {
+            if pools[home].allocate(jobs.handle(slot: slot), count: n, milli: milli) {
                 startReplica(service: s, replica: i, pool: home, borrowed: false, kernel: kernel)
                 continue
             }
             let held = Int64(n) * Int64(milli)
             for lender in lendingPools where lender != home && poolAccelerators[lender] == poolAccelerators[home] {
                 guard lendingMaxAccelerators == 0 || lentMilli + held <= Int64(lendingMaxAccelerators) * 1000, pools[lender].capacity >= n else { continue }
-                if !pools[lender].allocate(slot: Int32(slot), count: n, milli: milli) {
+                if !pools[lender].allocate(jobs.handle(slot: slot), count: n, milli: milli) {
                     makeRoom(pool: lender, accelerators: n, kernel: kernel)
-                    guard pools[lender].allocate(slot: Int32(slot), count: n, milli: milli) else { continue }
+                    guard pools[lender].allocate(jobs.handle(slot: slot), count: n, milli: milli) else { continue }
                 }
                 lentMilli += held
                 startReplica(service: s, replica: i, pool: lender, borrowed: true, kernel: kernel)
@@ -261,10 +261,10 @@ extension CenterModel {
     /// newest running batch jobs are preempted, until enough are free or coming back (from
     /// jobs saving their checkpoint).
     mutating func makeRoom(pool p: Int, accelerators n: Int, kernel: Kernel) {
-        var coming = saving.reduce(Int64(0)) { $0 + (jobs[Int($1)].spec.pool == p ? heldMilli(Int($1)) : 0) } / 1000
+        var coming = saving.reduce(Int64(0)) { $0 + (jobs[jobs.slot(of: $1)].spec.pool == p ? heldMilli(jobs.slot(of: $1)) : 0) } / 1000
         guard Int64(pools[p].free) + coming < Int64(n) else { return }
-        for slot in elasticRunning[p].sorted(by: { jobs[Int($0)].id > jobs[Int($1)].id }) {
-            let s = Int(slot), short = Int64(n) - Int64(pools[p].free) - coming
+        for job in elasticRunning[p].sorted(by: { jobs[$0].id > jobs[$1].id }) {
+            let s = jobs.slot(of: job), short = Int64(n) - Int64(pools[p].free) - coming
             guard short > 0 else { return }
             let give = min(Int64(jobs[s].held - jobs[s].spec.minAccelerators), short)
             guard give > 0 else { continue }
@@ -277,7 +277,7 @@ extension CenterModel {
         for v in running {
             guard Int64(pools[p].free) + coming < Int64(n) else { return }
             let held = heldMilli(v) / 1000
-            policies[p].finished(slot: Int32(v), nowNs: kernel.nowNs)
+            policies[p].finished(jobs.handle(slot: v), nowNs: kernel.nowNs)
             preempt(slot: v, kernel: kernel)
             preemptedForLending += 1
             if preemptionCost.saveNs > 0 { coming += held }
@@ -299,7 +299,7 @@ extension CenterModel {
         jobs[slot].borrowed = borrowed
         jobs[slot].held = jobs[slot].spec.accelerators
         jobs[slot].segmentStartNs = now
-        let span = pools[p].span(slot: Int32(slot))
+        let span = pools[p].span(of: jobs.handle(slot: slot))
         jobs[slot].serversSpanned = Int32(span.servers)
         jobs[slot].leavesSpanned = Int32(span.leaves)
         count(jobs[slot].spec, waiting: 0, running: 1, busyMilli: jobs[slot].spec.milliHeld)
@@ -363,7 +363,7 @@ extension CenterModel {
             let record = replicaRecord(service: s, replica: r, now: now, ended: true)
             let p = Int(jobs[slot].spec.pool)
             storage?.stop(slot: slot, nowNs: now)
-            pools[p].release(slot: Int32(slot))
+            pools[p].release(jobs.handle(slot: slot))
             count(jobs[slot].spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
             if r.borrowed { lentMilli -= heldMilli(slot) }
             sink.record(job: record)

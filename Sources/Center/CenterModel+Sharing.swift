@@ -12,8 +12,8 @@ extension CenterModel {
         let spec = jobs[slot].spec
         let pool = pools[Int(spec.pool)]
         var slowdown = 0.0
-        for other in pool.coRunners(slot: Int32(slot)) {
-            slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(jobs[Int(other)].spec.kind))
+        for other in pool.coRunners(of: jobs.handle(slot: slot)) {
+            slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(jobs[jobs.slot(of: other)].spec.kind))
         }
         let activity = FluidActivityID(raw: Int32(slot))
         let shared = min(network?.speed(slot: slot) ?? 1, storage?.speed(slot: slot) ?? 1)

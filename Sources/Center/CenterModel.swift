@@ -43,8 +43,8 @@ struct CenterModel: EventHandler {
     // activity, which `activities` allocates and recycles; the job table holds the rest by slot.
     var activities = FluidActivities()
     var jobs = JobTable()
-    /// Slots saving a checkpoint after preemption (neither waiting nor running).
-    var saving: [Int32] = []
+    /// Jobs saving a checkpoint after preemption (neither waiting nor running).
+    var saving: [JobHandle] = []
     var running = 0
     var waiting = 0
     /// Accelerators allocated, in thousandths (a job on half a device counts 500).
@@ -84,7 +84,7 @@ struct CenterModel: EventHandler {
     var poolQueuedDemand: [Int64]
 
     /// Running elastic jobs per pool.
-    var elasticRunning: [[Int32]]
+    var elasticRunning: [[JobHandle]]
     /// The shared fabric pricing jobs' all-reduces (`io.model: fabric`); nil otherwise.
     var network: NetworkModel?
     /// The shared storage system pricing ingests, epochs and checkpoints (`io.storage`); nil otherwise.
@@ -206,6 +206,7 @@ struct CenterModel: EventHandler {
             if wakeAtNs[p] == kernel.nowNs { wakeAtNs[p] = SimTime.never }
             requestPass(kernel)
         case .checkpointSaved:
+            guard jobs.isCurrent(JobHandle(slot: event.subject, generation: UInt32(truncatingIfNeeded: event.tag))) else { return }
             lastActivityNs = kernel.nowNs
             savedNow.append(event.subject)
             requestPass(kernel)
@@ -245,13 +246,13 @@ struct CenterModel: EventHandler {
     mutating func finish(slot: Int, now: SimTimeNs) {
         let spec = jobs[slot].spec
         let p = Int(spec.pool)
-        let sharers = pools[p].coRunners(slot: Int32(slot))
+        let sharers = pools[p].coRunners(of: jobs.handle(slot: slot))
         network?.stop(slot: slot, nowNs: now)
         storage?.stop(slot: slot, nowNs: now)
-        pools[p].release(slot: Int32(slot))
-        policies[p].finished(slot: Int32(slot), nowNs: now)
+        pools[p].release(jobs.handle(slot: slot))
+        policies[p].finished(jobs.handle(slot: slot), nowNs: now)
         count(spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
-        if spec.isElastic { elasticRunning[p].removeAll { $0 == Int32(slot) } }
+        if spec.isElastic { elasticRunning[p].removeAll { $0 == jobs.handle(slot: slot) } }
         activities.finish(FluidActivityID(raw: Int32(slot)))
         let jct = now - spec.submitNs
         stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: jobs[slot].servedNs + (now - jobs[slot].runStartNs))
@@ -284,7 +285,7 @@ struct CenterModel: EventHandler {
             sink.record(model: v)
             offer(v)
         }
-        for other in sharers { refreshRate(slot: Int(other), now: now) }
+        for other in sharers { refreshRate(slot: Int(other.slot), now: now) }
     }
 
     /// The job class index of a job, or -1 when it did not come from a job class.
@@ -329,7 +330,7 @@ struct CenterModel: EventHandler {
             let context = SchedulingContext.dispatch(&policies[p], pool: &pools[p], nowNs: now)
             for job in context.started { start(job, kernel: kernel) }
             for job in context.started where job.milli < 1000 {
-                for other in pools[p].coRunners(slot: job.slot) { refreshRate(slot: Int(other), now: now) }
+                for other in pools[p].coRunners(of: job.handle) { refreshRate(slot: Int(other.slot), now: now) }
                 refreshRate(slot: Int(job.slot), now: now)
             }
             if context.wakeUpNs != SimTime.never, context.wakeUpNs > now, context.wakeUpNs < wakeAtNs[p] || wakeAtNs[p] <= now {
@@ -337,7 +338,7 @@ struct CenterModel: EventHandler {
                 kernel.schedule(Event(kind: Kind.wakeUp.rawValue, subject: Int32(p)), atNs: context.wakeUpNs)
             }
             guard !context.preempted.isEmpty else { return }
-            for slot in context.preempted { preempt(slot: Int(slot), kernel: kernel) }
+            for job in context.preempted { preempt(slot: jobs.slot(of: job), kernel: kernel) }
             if preemptionCost.saveNs > 0 { return }
         }
     }
@@ -364,7 +365,7 @@ struct CenterModel: EventHandler {
         if !savedNow.isEmpty {
             if savedNow.count > 1 { savedNow.sort { jobs[Int($0)].id < jobs[Int($1)].id } }
             for slot in savedNow {
-                saving.removeAll { $0 == slot }
+                saving.removeAll { $0 == jobs.handle(slot: Int(slot)) }
                 releaseAndRequeue(slot: Int(slot), now: now)
             }
             savedNow.removeAll(keepingCapacity: true)
@@ -409,8 +410,8 @@ struct CenterModel: EventHandler {
         jobs[slot].borrowed = job.borrowed
         jobs[slot].held = job.accelerators
         jobs[slot].segmentStartNs = now
-        if jobs[slot].spec.isElastic { elasticRunning[Int(jobs[slot].spec.pool)].append(job.slot) }
-        let span = pools[Int(jobs[slot].spec.pool)].span(slot: job.slot)
+        if jobs[slot].spec.isElastic { elasticRunning[Int(jobs[slot].spec.pool)].append(job.handle) }
+        let span = pools[Int(jobs[slot].spec.pool)].span(of: job.handle)
         jobs[slot].serversSpanned = Int32(span.servers)
         jobs[slot].leavesSpanned = Int32(span.leaves)
         if jobs[slot].firstStartNs < 0 {
@@ -442,7 +443,7 @@ struct CenterModel: EventHandler {
     mutating func startCommunicating(slot: Int, now: SimTimeNs) -> Bool {
         guard network != nil, !jobs[slot].spec.isElastic else { return false }
         let p = Int(jobs[slot].spec.pool)
-        return network!.start(slot: slot, job: jobs[slot].id, pool: p, devices: pools[p].devices(slot: Int32(slot)),
+        return network!.start(slot: slot, job: jobs[slot].id, pool: p, devices: pools[p].devices(of: jobs.handle(slot: slot)),
                               demand: jobs[slot].spec.communication, nowNs: now)
     }
 

@@ -25,8 +25,8 @@ extension CenterModel {
     /// Shrinks elastic jobs of pool `p` towards their minimum; returns whether any shrank.
     mutating func shrinkElastic(pool p: Int, now: SimTimeNs) -> Bool {
         var changed = false
-        for slot in elasticRunning[p].sorted(by: { jobs[Int($0)].id > jobs[Int($1)].id }) {
-            let s = Int(slot)
+        for job in elasticRunning[p].sorted(by: { jobs[$0].id > jobs[$1].id }) {
+            let s = jobs.slot(of: job)
             let minimum = jobs[s].spec.minAccelerators
             if jobs[s].held > minimum {
                 resize(slot: s, to: minimum, now: now)
@@ -38,8 +38,8 @@ extension CenterModel {
 
     /// Grows elastic jobs of pool `p` into free accelerators, up to their maximum.
     mutating func growElastic(pool p: Int, now: SimTimeNs) {
-        for slot in elasticRunning[p].sorted(by: { jobs[Int($0)].id < jobs[Int($1)].id }) {
-            let s = Int(slot)
+        for job in elasticRunning[p].sorted(by: { jobs[$0].id < jobs[$1].id }) {
+            let s = jobs.slot(of: job)
             let free = Int32(pools[p].free)
             guard free > 0 else { return }
             let target = min(jobs[s].spec.maxAccelerators, jobs[s].held + free)
@@ -58,13 +58,13 @@ extension CenterModel {
             g.borrowedAcceleratorNs += borrowedNs
         }
         let before = heldMilli(s)
-        pools[p].release(slot: Int32(s))
-        let placed = pools[p].allocate(slot: Int32(s), count: Int(target), milli: spec.milli)
+        pools[p].release(jobs.handle(slot: s))
+        let placed = pools[p].allocate(jobs.handle(slot: s), count: Int(target), milli: spec.milli)
         precondition(placed, "an elastic job could not be re-placed on accelerators it just held or found free")
         jobs[s].held = target
         jobs[s].segmentStartNs = now
         count(spec, waiting: 0, running: 0, busyMilli: heldMilli(s) - before)
-        let span = pools[p].span(slot: Int32(s))
+        let span = pools[p].span(of: jobs.handle(slot: s))
         jobs[s].serversSpanned = Int32(span.servers)
         jobs[s].leavesSpanned = Int32(span.leaves)
         refreshRate(slot: s, now: now)

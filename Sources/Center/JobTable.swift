@@ -73,6 +73,12 @@ struct JobTable {
         Int(handle.slot) < generations.count && generations[Int(handle.slot)] == handle.generation
     }
 
+    /// The slot `handle` names; a stale handle is a programming error, caught here.
+    func slot(of handle: JobHandle) -> Int {
+        precondition(isCurrent(handle), "stale job handle \(handle)")
+        return Int(handle.slot)
+    }
+
     /// The entry `handle` names; a stale handle is a programming error, caught here.
     subscript(handle: JobHandle) -> JobEntry {
         precondition(isCurrent(handle), "stale job handle \(handle)")

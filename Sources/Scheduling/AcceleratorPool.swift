@@ -116,13 +116,13 @@ public struct AcceleratorPool: Sendable {
     // MARK: Allocation
 
     /// Places a job of `count` accelerators (each `milli`/1000 of a device; 1000 = whole) for
-    /// `slot`; returns whether it could.
-    public mutating func allocate(slot: Int32, count: Int, milli: Int32 = 1000) -> Bool {
+    /// the job `handle` names (`.none`: book without recording, for tests); returns whether it could.
+    public mutating func allocate(_ handle: JobHandle, count: Int, milli: Int32 = 1000) -> Bool {
         makeUnique()
-        guard count > 0 else { return record(slot: slot, devices: [], milli: 0) }
+        guard count > 0 else { return record(handle, devices: [], milli: 0) }
         if milli >= 1000 {
             guard count <= storage.free else { return false }
-            return record(slot: slot, devices: wholeDevices(count), milli: sharing.deviceCapacityMilli)
+            return record(handle, devices: wholeDevices(count), milli: sharing.deviceCapacityMilli)
         }
         var devices: [Int32] = []
         for _ in 0..<count {
@@ -134,19 +134,30 @@ public struct AcceleratorPool: Sendable {
             devices.append(d)
         }
         for d in devices { book(d, -milli) }   // booked for real below, once all fit
-        return record(slot: slot, devices: devices, milli: milli)
+        return record(handle, devices: devices, milli: milli)
     }
 
-    private mutating func record(slot: Int32, devices: [Int32], milli: Int32) -> Bool {
+    private mutating func record(_ handle: JobHandle, devices: [Int32], milli: Int32) -> Bool {
         for d in devices { book(d, milli) }
-        guard slot >= 0 else { return true }
-        let s = Int(slot)
+        guard handle.slot >= 0 else { return true }
+        let s = Int(handle.slot)
         storage.slotDevices.growToInclude(s, with: [])
         storage.slotMilli.growToInclude(s, with: 0)
+        storage.slotHandle.growToInclude(s, with: .none)
         storage.slotDevices[s] = devices
         storage.slotMilli[s] = milli
-        if milli < sharing.deviceCapacityMilli { for d in devices { storage.deviceJobs[Int(d)].append(slot) } }
+        storage.slotHandle[s] = handle
+        if milli < sharing.deviceCapacityMilli { for d in devices { storage.deviceJobs[Int(d)].append(handle) } }
         return true
+    }
+
+    /// The slot of `handle` when it holds accelerators here; a stale handle (its slot since
+    /// given to another job) is a programming error, caught here.
+    private func heldSlot(_ handle: JobHandle) -> Int? {
+        let s = Int(handle.slot)
+        guard s >= 0, s < storage.slotHandle.count else { return nil }
+        precondition(storage.slotHandle[s] == handle || storage.slotDevices[s].isEmpty, "stale \(handle): the pool holds \(storage.slotHandle[s])")
+        return storage.slotHandle[s] == handle ? s : nil
     }
 
     /// Books (or, negative, unbooks) `milli` on device `d`, keeping the free counts and the
@@ -283,17 +294,17 @@ public struct AcceleratorPool: Sendable {
         }
     }
 
-    /// Returns the accelerators of `slot`'s job.
-    public mutating func release(slot: Int32) {
+    /// Returns the accelerators of the job `handle` names.
+    public mutating func release(_ handle: JobHandle) {
         makeUnique()
-        let s = Int(slot)
+        guard let s = heldSlot(handle) else { return }
         let milli = storage.slotMilli[s]
         // Take the list out first, so the outer array stays uniquely referenced (no copy on write).
         let devices = storage.slotDevices[s]
         storage.slotDevices[s] = []
         for d in devices {
             book(d, -milli)
-            if milli < sharing.deviceCapacityMilli { storage.deviceJobs[Int(d)].removeAll { $0 == slot } }
+            if milli < sharing.deviceCapacityMilli { storage.deviceJobs[Int(d)].removeAll { $0 == handle } }
         }
     }
 
@@ -338,14 +349,14 @@ public struct AcceleratorPool: Sendable {
         return (devices, servers, leaves)
     }
 
-    /// The devices (pool-local indices, numbered server by server) the job in `slot` holds.
-    public func devices(slot: Int32) -> [Int32] {
-        Int(slot) < storage.slotDevices.count ? storage.slotDevices[Int(slot)] : []
+    /// The devices (pool-local indices, numbered server by server) the job `handle` names holds.
+    public func devices(of handle: JobHandle) -> [Int32] {
+        heldSlot(handle).map { storage.slotDevices[$0] } ?? []
     }
 
-    /// Servers and leaves the job in `slot` spans.
-    public func span(slot: Int32) -> (servers: Int, leaves: Int) {
-        span(devices: Int(slot) < storage.slotDevices.count ? storage.slotDevices[Int(slot)] : [])
+    /// Servers and leaves the job `handle` names spans.
+    public func span(of handle: JobHandle) -> (servers: Int, leaves: Int) {
+        span(devices: devices(of: handle))
     }
 
     /// Servers and leaves `devices` span.
@@ -359,12 +370,12 @@ public struct AcceleratorPool: Sendable {
         return (servers.count, leaves.count)
     }
 
-    /// The other jobs sharing a device with `slot`'s job.
-    public func coRunners(slot: Int32) -> [Int32] {
-        guard Int(slot) < storage.slotDevices.count else { return [] }
-        var out: [Int32] = []
-        for d in storage.slotDevices[Int(slot)] {
-            for j in storage.deviceJobs[Int(d)] where j != slot && !out.contains(j) { out.append(j) }
+    /// The other jobs sharing a device with the job `handle` names.
+    public func coRunners(of handle: JobHandle) -> [JobHandle] {
+        guard let s = heldSlot(handle) else { return [] }
+        var out: [JobHandle] = []
+        for d in storage.slotDevices[s] {
+            for j in storage.deviceJobs[Int(d)] where j != handle && !out.contains(j) { out.append(j) }
         }
         return out
     }
@@ -392,10 +403,11 @@ final class PoolStorage: @unchecked Sendable {
     /// Devices booked partly (by fractional jobs), as a set with positions.
     @exclusivity(unchecked) var partial: [Int32] = []
     @exclusivity(unchecked) var partialPosition: [Int32] = []
-    /// Jobs on each shared device (for interference), and each job's devices and milli by slot.
-    @exclusivity(unchecked) var deviceJobs: [[Int32]] = []
+    /// Jobs on each shared device (for interference), and each job's devices, milli and handle by slot.
+    @exclusivity(unchecked) var deviceJobs: [[JobHandle]] = []
     @exclusivity(unchecked) var slotDevices: [[Int32]] = []
     @exclusivity(unchecked) var slotMilli: [Int32] = []
+    @exclusivity(unchecked) var slotHandle: [JobHandle] = []
 
     /// Σ free milli on partly booked devices: capacity no whole-device job can use.
     @exclusivity(unchecked) var strandedMilli: Int = 0
@@ -410,7 +422,7 @@ final class PoolStorage: @unchecked Sendable {
         c.deviceServer = deviceServer; c.leafFree = leafFree; c.maxServerDevices = maxServerDevices
         c.deviceUsed = deviceUsed; c.serverFree = serverFree; c.buckets = buckets; c.bucketPosition = bucketPosition
         c.partial = partial; c.partialPosition = partialPosition; c.deviceJobs = deviceJobs
-        c.slotDevices = slotDevices; c.slotMilli = slotMilli; c.strandedMilli = strandedMilli
+        c.slotDevices = slotDevices; c.slotMilli = slotMilli; c.slotHandle = slotHandle; c.strandedMilli = strandedMilli
         return c
     }
 }

@@ -7,7 +7,7 @@ import SimKernel
 public struct BackfillPolicy: SchedulingPolicy {
     public static let name = "backfill"
     public static let summary = "FIFO with EASY backfilling: later jobs start early if they do not delay the head's reservation"
-    /// Waiting jobs in FIFO order; started ones become tombstones (slot -1) until compaction.
+    /// Waiting jobs in FIFO order; started ones become tombstones (handle `.none`) until compaction.
     private var queue: [QueuedJob] = []
     private var headIndex = 0
     private var waitingCount = 0
@@ -25,7 +25,7 @@ public struct BackfillPolicy: SchedulingPolicy {
         waitingCount += 1
     }
 
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { byEnd.remove(slot: slot) }
+    public mutating func finished(_ job: JobHandle, nowNs: SimTimeNs) { byEnd.remove(job) }
 
     private mutating func started(_ job: QueuedJob, at nowNs: SimTimeNs) { byEnd.insert(job, at: nowNs) }
 
@@ -35,7 +35,7 @@ public struct BackfillPolicy: SchedulingPolicy {
             while headIndex < queue.count, queue[headIndex].slot < 0 { headIndex += 1 }
             guard headIndex < queue.count, context.start(queue[headIndex]) else { break }
             started(queue[headIndex], at: now)
-            queue[headIndex].slot = -1
+            queue[headIndex].handle = .none
             waitingCount -= 1
             headIndex += 1
         }
@@ -65,7 +65,7 @@ public struct BackfillPolicy: SchedulingPolicy {
             if n <= context.pool.free, endsInTime || n <= extra, context.start(job) {
                 if !endsInTime { extra -= n }
                 started(job, at: now)
-                queue[i - 1].slot = -1   // started: a tombstone until compaction
+                queue[i - 1].handle = .none   // started: a tombstone until compaction
                 waitingCount -= 1
             }
         }

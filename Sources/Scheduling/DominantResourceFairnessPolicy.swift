@@ -57,10 +57,10 @@ public struct DominantResourceFairnessPolicy: SchedulingPolicy {
         waitingCount += 1
     }
 
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) {
-        guard let r = running.remove(slot: slot) else { return }
+    public mutating func finished(_ job: JobHandle, nowNs: SimTimeNs) {
+        guard let r = running.remove(job) else { return }
         let i = Int(r.job.tenant) + 1
-        let need = hostNeeds[Int(slot)]
+        let need = hostNeeds[Int(job.slot)]
         accelerators[i] -= Double(r.job.accelerators) * Double(r.job.milli) / 1000
         cpu[i] -= need.cpu
         memory[i] -= need.memory

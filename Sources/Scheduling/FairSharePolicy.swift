@@ -36,8 +36,8 @@ public struct FairSharePolicy: SchedulingPolicy {
         waitingCount += 1
     }
 
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) {
-        if let r = running.remove(slot: slot) { usage[Int(r.job.tenant) + 1] -= Int(r.job.accelerators) }
+    public mutating func finished(_ job: JobHandle, nowNs: SimTimeNs) {
+        if let r = running.remove(job) { usage[Int(r.job.tenant) + 1] -= Int(r.job.accelerators) }
     }
 
     public mutating func dispatch(_ context: inout SchedulingContext) {

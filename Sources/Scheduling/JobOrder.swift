@@ -32,17 +32,17 @@ struct KeyedQueue {
 
 extension SchedulingContext {
     /// Preemption for a job that needs `needed` accelerators: takes running jobs from
-    /// `candidates` (slot and accelerators, already in preemption order) until their release
-    /// would leave enough free, lists them in `preempted` and returns their slots — or, when even
-    /// all candidates would not be enough, preempts nothing and returns nil. Reads candidates
-    /// only as far as it needs (lazy sequences stay cheap).
-    mutating func preemptEnough<S: Sequence>(for needed: Int, from candidates: S) -> [Int32]?
-        where S.Element == (slot: Int32, accelerators: Int32) {
+    /// `candidates` (handle and accelerators, already in preemption order) until their release
+    /// would leave enough free, lists them in `preempted` and returns them — or, when even all
+    /// candidates would not be enough, preempts nothing and returns nil. Reads candidates only as
+    /// far as it needs (lazy sequences stay cheap).
+    mutating func preemptEnough<S: Sequence>(for needed: Int, from candidates: S) -> [JobHandle]?
+        where S.Element == (handle: JobHandle, accelerators: Int32) {
         var free = pool.free
-        var chosen: [Int32] = []
+        var chosen: [JobHandle] = []
         for c in candidates {
             if free >= needed { break }
-            chosen.append(c.slot)
+            chosen.append(c.handle)
             free += Int(c.accelerators)
         }
         guard free >= needed, !chosen.isEmpty else { return nil }

@@ -22,7 +22,7 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
 
     struct Crossing: Comparable {
         var timeNs: SimTimeNs
-        var slot: Int32
+        var handle: JobHandle
         var id: Int64
         var startNs: SimTimeNs
         static func < (a: Crossing, b: Crossing) -> Bool { (a.timeNs, a.id) < (b.timeNs, b.id) }
@@ -48,13 +48,13 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
         waitingCount += 1
     }
 
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { stop(slot: slot) }
+    public mutating func finished(_ job: JobHandle, nowNs: SimTimeNs) { stop(job) }
 
     /// Takes a job out of the running sets.
-    private mutating func stop(slot: Int32) {
-        guard running.remove(slot: slot) != nil else { return }
-        for l in runningByLevel.indices where runningByLevel[l].contains(slot: slot) {
-            runningByLevel[l].remove(slot: slot)
+    private mutating func stop(_ job: JobHandle) {
+        guard running.remove(job) != nil else { return }
+        for l in runningByLevel.indices where runningByLevel[l].contains(job) {
+            runningByLevel[l].remove(job)
             break
         }
     }
@@ -63,15 +63,15 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
         let now = context.nowNs
         // Demote running jobs whose attained service crossed a threshold; drop stale entries.
         while let c = crossings.min {
-            guard let r = running.job(slot: c.slot), r.job.id == c.id, r.startNs == c.startNs else {
+            guard let r = running.job(c.handle), r.job.id == c.id, r.startNs == c.startNs else {
                 crossings.removeMin()
                 continue
             }
             if c.timeNs > now { break }
             crossings.removeMin()
             let attained = r.attainedServiceNs(at: now)
-            for l in runningByLevel.indices where runningByLevel[l].contains(slot: c.slot) {
-                runningByLevel[l].remove(slot: c.slot)
+            for l in runningByLevel.indices where runningByLevel[l].contains(c.handle) {
+                runningByLevel[l].remove(c.handle)
                 break
             }
             runningByLevel[level(attained)].insert(r.job, at: r.startNs)
@@ -90,15 +90,15 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
                 // Preempt running jobs of lower-priority queues, the most served queue first
                 // (and the latest started within it), if that frees enough for the head.
                 // Within a queue, the latest started first (ties: higher id); a queue is sorted only when reached.
-                let chosen: [Int32]?
+                let chosen: [JobHandle]?
                 do {   // the view of the queues ends before `stop` changes them (no copy on write)
                     let levels = runningByLevel
                     let victims = stride(from: levels.count - 1, to: l, by: -1).lazy.flatMap { v in
                         levels[v].jobs.sorted { ($0.startNs, $0.job.id) > ($1.startNs, $1.job.id) }
-                    }.map { (slot: $0.job.slot, accelerators: $0.job.accelerators) }
+                    }.map { (handle: $0.job.handle, accelerators: $0.job.accelerators) }
                     chosen = context.preemptEnough(for: Int(head.accelerators), from: victims)
                 }
-                for slot in chosen ?? [] { stop(slot: slot) }
+                for job in chosen ?? [] { stop(job) }
                 break outer
             }
         }
@@ -113,7 +113,7 @@ public struct LeastAttainedServicePolicy: SchedulingPolicy {
         let from = nowNs ?? startNs
         let dt = (thresholdsNs[l] - attained) / Double(job.accelerators)
         let t = from &+ SimTime.durationNs(work: max(1, dt), ratePerNs: 1)
-        crossings.insert(Crossing(timeNs: t, slot: job.slot, id: job.id, startNs: startNs))
+        crossings.insert(Crossing(timeNs: t, handle: job.handle, id: job.id, startNs: startNs))
     }
 
     public func waitingJobs() -> [QueuedJob] { queues.flatMap { Array($0) } }

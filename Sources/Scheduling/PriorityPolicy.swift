@@ -17,7 +17,7 @@ public struct PriorityPolicy: SchedulingPolicy {
 
     public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.insert(job, key: -Double(job.priority)) }
 
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { running.remove(slot: slot) }
+    public mutating func finished(_ job: JobHandle, nowNs: SimTimeNs) { running.remove(job) }
 
     public mutating func dispatch(_ context: inout SchedulingContext) {
         while let head = queue.first {
@@ -29,8 +29,8 @@ public struct PriorityPolicy: SchedulingPolicy {
             if preemptive {
                 let victims = running.jobs.filter { $0.job.priority < head.priority }
                     .sorted { ($0.job.priority, -$0.startNs, -$0.job.id) < ($1.job.priority, -$1.startNs, -$1.job.id) }
-                    .map { (slot: $0.job.slot, accelerators: $0.job.accelerators) }
-                for slot in context.preemptEnough(for: Int(head.accelerators), from: victims) ?? [] { running.remove(slot: slot) }
+                    .map { (handle: $0.job.handle, accelerators: $0.job.accelerators) }
+                for job in context.preemptEnough(for: Int(head.accelerators), from: victims) ?? [] { running.remove(job) }
             }
             return
         }

@@ -2,8 +2,10 @@ import SimKernel
 
 /// A job as the scheduler sees it, waiting or (re)queued after a preemption.
 public struct QueuedJob: Sendable, Equatable {
-    /// The center's handle for the job (its slot).
-    public var slot: Int32
+    /// The center's handle for the job (its slot in the job table and that slot's generation).
+    public var handle: JobHandle
+    /// The job's slot (for indexing; ``handle`` identifies it).
+    public var slot: Int32 { handle.slot }
     /// Job id, unique in the run, assigned in submission order.
     public var id: Int64
     public var accelerators: Int32
@@ -29,9 +31,9 @@ public struct QueuedJob: Sendable, Equatable {
     public var cpuMilli: Int64 = 0
     public var memoryMiB: Int64 = 0
 
-    public init(slot: Int32, id: Int64, accelerators: Int32, submitNs: SimTimeNs, tenant: Int16 = -1, priority: Int8 = 0,
+    public init(handle: JobHandle, id: Int64, accelerators: Int32, submitNs: SimTimeNs, tenant: Int16 = -1, priority: Int8 = 0,
                 remainingNs: SimTimeNs = 0, estimatedRemainingNs: SimTimeNs = 0, attainedServiceNs: Double = 0, preemptions: Int32 = 0) {
-        self.slot = slot
+        self.handle = handle
         self.id = id
         self.accelerators = accelerators
         self.submitNs = submitNs
@@ -59,9 +61,9 @@ public struct RunningJob: Sendable, Equatable {
     }
 }
 
-/// The running jobs of one pool, by slot, for policies that reason about them (preemption,
+/// The running jobs of one pool, by handle, for policies that reason about them (preemption,
 /// backfilling, fair shares). O(1) insert and remove; iteration order is insertion order with
-/// swap-removal, which is deterministic.
+/// swap-removal, which is deterministic. A stale handle (its slot since reused) finds nothing.
 public struct RunningSet: Sendable {
     public private(set) var jobs: [RunningJob] = []
     private var indexBySlot: [Int32] = []
@@ -77,11 +79,11 @@ public struct RunningSet: Sendable {
         jobs.append(RunningJob(job: job, startNs: nowNs))
     }
 
-    /// Removes and returns the running job in `slot`.
+    /// Removes and returns the running job `handle` names.
     @discardableResult
-    public mutating func remove(slot: Int32) -> RunningJob? {
-        let s = Int(slot)
-        guard s < indexBySlot.count, indexBySlot[s] >= 0 else { return nil }
+    public mutating func remove(_ handle: JobHandle) -> RunningJob? {
+        guard contains(handle) else { return nil }
+        let s = Int(handle.slot)
         let i = Int(indexBySlot[s])
         let removed = jobs[i]
         let last = jobs.removeLast()
@@ -93,8 +95,12 @@ public struct RunningSet: Sendable {
         return removed
     }
 
-    public func contains(slot: Int32) -> Bool { Int(slot) < indexBySlot.count && indexBySlot[Int(slot)] >= 0 }
+    /// Whether the job `handle` names is running here.
+    public func contains(_ handle: JobHandle) -> Bool {
+        let s = Int(handle.slot)
+        return s >= 0 && s < indexBySlot.count && indexBySlot[s] >= 0 && jobs[Int(indexBySlot[s])].job.handle == handle
+    }
 
-    /// The running job in `slot`, if any.
-    public func job(slot: Int32) -> RunningJob? { contains(slot: slot) ? jobs[Int(indexBySlot[Int(slot)])] : nil }
+    /// The running job `handle` names, if any.
+    public func job(_ handle: JobHandle) -> RunningJob? { contains(handle) ? jobs[Int(indexBySlot[Int(handle.slot)])] : nil }
 }

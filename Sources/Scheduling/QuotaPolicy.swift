@@ -66,14 +66,14 @@ public struct QuotaPolicy: SchedulingPolicy {
         waitingCount += 1
     }
 
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { stop(slot: slot) }
+    public mutating func finished(_ job: JobHandle, nowNs: SimTimeNs) { stop(job) }
 
-    private mutating func stop(slot: Int32) {
-        guard let r = running.remove(slot: slot) else { return }
+    private mutating func stop(_ job: JobHandle) {
+        guard let r = running.remove(job) else { return }
         let i = Int(r.job.tenant) + 1
         usage[i] -= Int(r.job.accelerators)
         if let g = group(i) { groupUsage[g] -= Int(r.job.accelerators) }
-        borrowed[Int(slot)] = false
+        borrowed[Int(job.slot)] = false
     }
 
     private mutating func begin(_ job: QueuedJob, lent: Bool, context: inout SchedulingContext) {
@@ -101,16 +101,16 @@ public struct QuotaPolicy: SchedulingPolicy {
             let order = queues.indices.filter { !queues[$0].isEmpty }.sorted { (relativeUse($0, capacity: capacity), $0) < (relativeUse($1, capacity: capacity), $1) }
             for i in order {
                 guard let head = queues[i].first, withinGuarantee(i, Int(head.accelerators), capacity: capacity) else { continue }
-                if context.pool.allocate(slot: head.slot, count: Int(head.accelerators), milli: head.milli) {
+                if context.pool.allocate(head.handle, count: Int(head.accelerators), milli: head.milli) {
                     begin(head, lent: false, context: &context)
                     progress = true
                     break
                 }
                 // Reclaim: preempt borrowers, the latest started first, if that frees enough.
                 let victims = running.jobs.filter { borrowed[Int($0.job.slot)] }.sorted { ($0.startNs, $0.job.id) > ($1.startNs, $1.job.id) }
-                    .map { (slot: $0.job.slot, accelerators: $0.job.accelerators) }
+                    .map { (handle: $0.job.handle, accelerators: $0.job.accelerators) }
                 if let chosen = context.preemptEnough(for: Int(head.accelerators), from: victims) {
-                    for s in chosen { stop(slot: s) }
+                    for victim in chosen { stop(victim) }
                     return   // the center releases them and calls again
                 }
             }
@@ -124,7 +124,7 @@ public struct QuotaPolicy: SchedulingPolicy {
             for i in order {
                 guard let head = queues[i].first else { continue }
                 let within = withinGuarantee(i, Int(head.accelerators), capacity: capacity)
-                if context.pool.allocate(slot: head.slot, count: Int(head.accelerators), milli: head.milli) {
+                if context.pool.allocate(head.handle, count: Int(head.accelerators), milli: head.milli) {
                     begin(head, lent: !within, context: &context)
                     progress = true
                     break

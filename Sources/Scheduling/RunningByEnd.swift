@@ -7,7 +7,7 @@ public struct RunningByEnd: Sendable {
         public var endNs: SimTimeNs
         public var id: Int64
         public var accelerators: Int32
-        public var slot: Int32
+        public var handle: JobHandle
     }
 
     public private(set) var entries: [Entry] = []
@@ -34,22 +34,23 @@ public struct RunningByEnd: Sendable {
         let s = Int(job.slot)
         keyBySlot.growToInclude(s, with: (endNs: 0, id: -1))
         keyBySlot[s] = (end, job.id)
-        entries.insert(Entry(endNs: end, id: job.id, accelerators: job.accelerators, slot: job.slot), at: position(end, job.id))
+        entries.insert(Entry(endNs: end, id: job.id, accelerators: job.accelerators, handle: job.handle), at: position(end, job.id))
     }
 
-    /// Removes the job in `slot` if it is filed.
-    public mutating func remove(slot: Int32) {
-        let s = Int(slot)
-        guard s < keyBySlot.count, keyBySlot[s].id >= 0 else { return }
+    /// Removes the job `handle` names if it is filed (a stale handle removes nothing).
+    public mutating func remove(_ handle: JobHandle) {
+        let s = Int(handle.slot)
+        guard s >= 0, s < keyBySlot.count, keyBySlot[s].id >= 0 else { return }
         let i = position(keyBySlot[s].endNs, keyBySlot[s].id)
-        if i < entries.count, entries[i].slot == slot { entries.remove(at: i) }
+        guard i < entries.count, entries[i].handle == handle else { return }
+        entries.remove(at: i)
         keyBySlot[s].id = -1
     }
 
     /// Removes and returns the job with the latest estimated end.
     public mutating func removeLast() -> Entry {
         let e = entries.removeLast()
-        keyBySlot[Int(e.slot)].id = -1
+        keyBySlot[Int(e.handle.slot)].id = -1
         return e
     }
 }

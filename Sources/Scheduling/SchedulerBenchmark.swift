@@ -15,6 +15,8 @@ public struct SchedulerBenchmark {
     private var nextID: Int64 = 0
     private var freeSlots: [Int32] = []
     private var nextSlot: Int32 = 0
+    /// Each slot's generation: bumped whenever a slot takes a new job.
+    private var generations: [UInt32] = []
     private let targetQueued: Int
 
     /// A pool of `accelerators` filled by the policy, with `queued` jobs left waiting.
@@ -35,9 +37,10 @@ public struct SchedulerBenchmark {
         let z = (-2 * log(1 - uniform())).squareRoot() * cos(2 * Double.pi * uniform())
         let durationNs = SimTimeNs(600e9 * exp(1.5 * z))
         let slot: Int32
-        if let s = freeSlots.popLast() { slot = s } else { slot = nextSlot; nextSlot += 1 }
+        if let s = freeSlots.popLast() { slot = s } else { slot = nextSlot; nextSlot += 1; generations.append(0) }
+        generations[Int(slot)] &+= 1   // a reused slot is a new job
         let tenant = Int16(random.next() % 16)
-        policy.enqueue(QueuedJob(slot: slot, id: nextID, accelerators: n, submitNs: nowNs, tenant: tenant, priority: Int8(random.next() % 3),
+        policy.enqueue(QueuedJob(handle: JobHandle(slot: slot, generation: generations[Int(slot)]), id: nextID, accelerators: n, submitNs: nowNs, tenant: tenant, priority: Int8(random.next() % 3),
                                  remainingNs: durationNs, estimatedRemainingNs: durationNs), nowNs: nowNs)
         nextID += 1
     }
@@ -45,10 +48,10 @@ public struct SchedulerBenchmark {
     private mutating func dispatch() {
         let context = SchedulingContext.dispatch(&policy, pool: &pool, nowNs: nowNs)
         running.append(contentsOf: context.started)
-        for slot in context.preempted {
-            if let i = running.firstIndex(where: { $0.slot == slot }) {
+        for handle in context.preempted {
+            if let i = running.firstIndex(where: { $0.handle == handle }) {
                 let job = running.remove(at: i)
-                pool.release(slot: job.slot)
+                pool.release(job.handle)
                 policy.enqueue(job, nowNs: nowNs)
             }
         }
@@ -60,8 +63,8 @@ public struct SchedulerBenchmark {
         for _ in 0..<decisions {
             nowNs += 1_000_000_000
             if let done = running.popFirst() {
-                pool.release(slot: done.slot)
-                policy.finished(slot: done.slot, nowNs: nowNs)
+                pool.release(done.handle)
+                policy.finished(done.handle, nowNs: nowNs)
                 freeSlots.append(done.slot)
             }
             dispatch()

@@ -7,10 +7,10 @@ public struct SchedulingContext {
     public var pool: AcceleratorPool
     /// Jobs to start now (their accelerators already allocated from `pool`).
     public var started: [QueuedJob] = []
-    /// Slots of running jobs to preempt. Their accelerators come back after the checkpoint is
-    /// saved (at once when saving is free); the center then re-queues them with their remaining
-    /// work and runs another pass.
-    public var preempted: [Int32] = []
+    /// Running jobs to preempt. Their accelerators come back after the checkpoint is saved (at
+    /// once when saving is free); the center then re-queues them with their remaining work and
+    /// runs another pass.
+    public var preempted: [JobHandle] = []
     /// The earliest time the policy wants another pass even if nothing arrives or ends
     /// (LAS demotions); `.max` for none.
     public var wakeUpNs: SimTimeNs = .max
@@ -34,7 +34,7 @@ public struct SchedulingContext {
 
     /// Starts `job` if its accelerators can be placed now; returns whether it did.
     public mutating func start(_ job: QueuedJob) -> Bool {
-        guard pool.allocate(slot: job.slot, count: Int(job.accelerators), milli: job.milli) else { return false }
+        guard pool.allocate(job.handle, count: Int(job.accelerators), milli: job.milli) else { return false }
         started.append(job)
         return true
     }
@@ -55,7 +55,7 @@ public protocol SchedulingPolicy {
     /// Adds a submitted or preempted job.
     mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs)
     /// A job the policy started has finished.
-    mutating func finished(slot: Int32, nowNs: SimTimeNs)
+    mutating func finished(_ job: JobHandle, nowNs: SimTimeNs)
     /// Chooses jobs to start (allocating their accelerators from `context.pool`) and jobs to preempt.
     mutating func dispatch(_ context: inout SchedulingContext)
     /// Every waiting job, in queue order (for end-of-run accounting).
@@ -63,7 +63,7 @@ public protocol SchedulingPolicy {
 }
 
 extension SchedulingPolicy {
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) {}
+    public mutating func finished(_ job: JobHandle, nowNs: SimTimeNs) {}
 }
 
 /// How a policy is configured from the scenario (`scheduling`).

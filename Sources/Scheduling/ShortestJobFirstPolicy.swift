@@ -36,7 +36,7 @@ public struct ShortestRemainingTimeFirstPolicy: SchedulingPolicy {
 
     public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.insert(job, key: Double(job.estimatedRemainingNs)) }
 
-    public mutating func finished(slot: Int32, nowNs: SimTimeNs) { running.remove(slot: slot) }
+    public mutating func finished(_ job: JobHandle, nowNs: SimTimeNs) { running.remove(job) }
 
     public mutating func dispatch(_ context: inout SchedulingContext) {
         let now = context.nowNs
@@ -49,8 +49,8 @@ public struct ShortestRemainingTimeFirstPolicy: SchedulingPolicy {
             // Preempt the running jobs with the longest remaining time, if they are longer than the
             // head and freeing them makes room for it.
             let longer = running.entries.reversed().lazy.prefix { $0.endNs - now > head.estimatedRemainingNs }
-                .map { (slot: $0.slot, accelerators: $0.accelerators) }
-            for slot in context.preemptEnough(for: Int(head.accelerators), from: longer) ?? [] { running.remove(slot: slot) }
+                .map { (handle: $0.handle, accelerators: $0.accelerators) }
+            for job in context.preemptEnough(for: Int(head.accelerators), from: longer) ?? [] { running.remove(job) }
             return
         }
     }

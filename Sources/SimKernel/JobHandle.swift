@@ -11,5 +11,8 @@ public struct JobHandle: Sendable, Hashable, CustomStringConvertible {
         self.generation = generation
     }
 
+    /// No job (a tombstone in a queue, or a placement that records nothing).
+    public static let none = JobHandle(slot: -1, generation: 0)
+
     public var description: String { "job slot \(slot) generation \(generation)" }
 }
