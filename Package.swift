@@ -37,7 +37,7 @@ let package = Package(
         // Demand: job specs drawn from the scenario's distributions or lists.
         .target(name: "Workloads", dependencies: ["SimKernel", "Production"]),
         // Scheduling compute: the accelerator pool and queue policies.
-        .target(name: "Scheduling", dependencies: ["SimKernel", "Production", .product(name: "DequeModule", package: "swift-collections"),
+        .target(name: "Scheduling", dependencies: ["SimKernel", .product(name: "DequeModule", package: "swift-collections"),
                                                   .product(name: "HeapModule", package: "swift-collections")]),
         // One run wired together: demand -> scheduling -> execution -> records.
         .target(name: "Center", dependencies: ["SimKernel", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling",
@@ -54,13 +54,13 @@ let package = Package(
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production"]),
-        .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
+        .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Production"]),
         .testTarget(name: "ReleaseTests", dependencies: ["Release", "SimKernel"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
-        .testTarget(name: "CenterTests", dependencies: ["Center", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
-        .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "Scenario", "CHDF5"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Production"]),
+        .testTarget(name: "CenterTests", dependencies: ["Center", "Production", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "CHDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scenario"]),
         .testTarget(name: "CLITests", dependencies: ["iccsim"]),
     ]

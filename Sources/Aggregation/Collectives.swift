@@ -4,13 +4,15 @@ import Foundation
 public enum CollectiveOp: String, Sendable, CaseIterable {
     case allreduce, reducescatter, allgather, broadcast, alltoall
 
-    /// nccl-tests' bus-bandwidth factor: busbw = algbw × factor (doc/PERFORMANCE.md).
-    public func busFactor(ranks p: Int) -> Double {
+    /// nccl-tests' bus bandwidth of a collective over `p` ranks that achieved `algbw`
+    /// (doc/PERFORMANCE.md): algbw × 2(p−1)/p for all-reduce, × (p−1)/p for reduce-scatter,
+    /// all-gather and all-to-all, × 1 for broadcast.
+    public func busBandwidth(algbw: Double, ranks p: Int) -> Double {
         let n = Double(p)
         switch self {
-        case .allreduce: return 2 * (n - 1) / n
-        case .reducescatter, .allgather, .alltoall: return (n - 1) / n
-        case .broadcast: return 1
+        case .allreduce: return algbw * 2 * (n - 1) / n
+        case .reducescatter, .allgather, .alltoall: return algbw * (n - 1) / n
+        case .broadcast: return algbw
         }
     }
 }
@@ -60,7 +62,7 @@ public struct HierarchicalRingCost: Sendable, Equatable {
     public var seconds: Double {
         let d = Double(localRanks), s = Double(servers), n = bytes, p = d * s
         let intra = d > 1 ? (d - 1) * intraAlphaS + (d - 1) / d * n / intraBandwidthBytesPerS : 0
-        let inter = s > 1 ? 2 * (s - 1) * interAlphaS + 2 * (s - 1) / s * (n / d) / interBandwidthBytesPerS : 0
+        let inter = CollectivePricing.ringAllReduceSeconds(ranks: servers, bytes: n / d, alphaS: interAlphaS, bandwidthBytesPerS: interBandwidthBytesPerS)
         return 2 * intra + inter + (p - 1) / p * n * gammaSPerByte
     }
 }
@@ -90,7 +92,8 @@ public struct CollectiveCost: Sendable, Equatable {
         guard ranks > 1 else { return 0 }
         let lg = log2(p).rounded(.up)
         switch (op, algorithm) {
-        case (.allreduce, .ring), (.allreduce, .hierarchical): return 2 * (p - 1) * a + 2 * (p - 1) / p * n * beta + (p - 1) / p * n * g
+        case (.allreduce, .ring), (.allreduce, .hierarchical):
+            return CollectivePricing.ringAllReduceSeconds(ranks: ranks, bytes: n, alphaS: a, bandwidthBytesPerS: bandwidthBytesPerS) + (p - 1) / p * n * g
         case (.allreduce, .halvingDoubling): return 2 * lg * a + 2 * (p - 1) / p * n * beta + (p - 1) / p * n * g
         case (.allreduce, .tree): return 2 * lg * (a + n * beta) + lg * n * g
         case (.reducescatter, _): return (p - 1) * a + (p - 1) / p * n * beta + (p - 1) / p * n * g

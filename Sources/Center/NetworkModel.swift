@@ -150,9 +150,8 @@ struct NetworkModel {
         let exposedS = allReduceS * (1 - demand.overlap)
         let iterationS = demand.computeSPerIteration + exposedS
         let exposedShare = iterationS > 0 ? exposedS / iterationS : 0
-        let p = Double(demand.dataParallel)
         let algbw = allReduceS > 0 ? demand.bytesPerIteration / allReduceS / 1e9 : 0
-        let busbw = algbw * 2 * (p - 1) / p
+        let busbw = CollectiveOp.allreduce.busBandwidth(algbw: algbw, ranks: Int(demand.dataParallel))
         sink?.record(collective: CollectiveRecord(
             job: ring.job, pool: ring.pool, ranks: demand.dataParallel, rings: ring.rings, bytes: demand.bytesPerIteration,
             startNs: ring.segmentStart, endNs: nowNs, iterations: iterationS > 0 ? ns / 1e9 / iterationS : 0,

@@ -68,63 +68,6 @@ public struct IdealIO: JobIOModel {
     public func exposedSecondsPerJob(_ demand: JobIODemand, placement: JobPlacementView) -> Double { 0 }
 }
 
-/// Links and storage at their nominal speed, shared with no other job.
-///
-/// The gradient all-reduce is a ring over the data-parallel ranks, `2(p−1)/p · n / B` with B the
-/// ring's bottleneck per rank: the intra-server fabric when the job fits in one server, else
-/// the lesser of that and the server's NIC bandwidth per accelerator. A fraction `overlap` of it
-/// hides behind backward compute. Dataset ingest and checkpoints go at `storageBandwidthBytesPerS`.
-public struct NoContentionIO: JobIOModel {
-    /// Fraction of the all-reduce hidden behind backward compute, in [0, 1].
-    public var overlap: Double
-    /// Storage bandwidth one job gets.
-    public var storageBandwidthBytesPerS: Double
-
-    public init(overlap: Double = 0.8, storageBandwidthBytesPerS: Double = 10e9) {
-        self.overlap = overlap
-        self.storageBandwidthBytesPerS = storageBandwidthBytesPerS
-    }
-
-    /// The ring's bottleneck bandwidth per rank.
-    public func ringBandwidthBytesPerS(_ placement: JobPlacementView) -> Double {
-        let s = placement.server
-        if placement.serversSpanned <= 1 { return s.fabricBandwidthBytesPerS }
-        return min(s.fabricBandwidthBytesPerS, s.networkBandwidthBytesPerS / Double(s.acceleratorsPerServer))
-    }
-
-    public func exposedSecondsPerIteration(_ demand: JobIODemand, placement: JobPlacementView) -> Double {
-        let p = Double(demand.allReduceRanks)
-        guard p > 1, demand.allReduceBytesPerIteration > 0 else { return 0 }
-        let ring = 2 * (p - 1) / p * demand.allReduceBytesPerIteration / ringBandwidthBytesPerS(placement)
-        return ring * (1 - overlap)
-    }
-
-    public func exposedSecondsPerJob(_ demand: JobIODemand, placement: JobPlacementView) -> Double {
-        (demand.datasetBytes + demand.checkpointBytes * Double(demand.checkpoints)) / storageBandwidthBytesPerS
-    }
-}
-
-/// Per-iteration communication left to the run: the job's duration holds its compute (and
-/// storage time), and the aggregation model slows it by the all-reduce it exposes where it is
-/// placed, under the contention it meets (``CommunicationDemand``).
-public struct FabricIO: JobIOModel {
-    public var overlap: Double
-    public var storageBandwidthBytesPerS: Double
-
-    public init(overlap: Double = 0.8, storageBandwidthBytesPerS: Double = 10e9) {
-        self.overlap = overlap
-        self.storageBandwidthBytesPerS = storageBandwidthBytesPerS
-    }
-
-    public var deferredOverlap: Double? { overlap }
-
-    public func exposedSecondsPerIteration(_ demand: JobIODemand, placement: JobPlacementView) -> Double { 0 }
-
-    public func exposedSecondsPerJob(_ demand: JobIODemand, placement: JobPlacementView) -> Double {
-        NoContentionIO(overlap: overlap, storageBandwidthBytesPerS: storageBandwidthBytesPerS).exposedSecondsPerJob(demand, placement: placement)
-    }
-}
-
 /// What a training job communicates every iteration, for the run to price on the fabric:
 /// each of its data-parallel rings all-reduces `bytesPerIteration` over `dataParallel` ranks,
 /// `overlap` of it hidden behind `computeSPerIteration` of compute.
@@ -139,26 +82,6 @@ public struct CommunicationDemand: Sendable, Equatable {
         self.dataParallel = dataParallel
         self.computeSPerIteration = computeSPerIteration
         self.overlap = overlap
-    }
-
-    /// Seconds of one ring all-reduce at `bandwidthBytesPerS` per rank with `latencyS` per step:
-    /// 2(p−1)·α + 2(p−1)/p · n / B.
-    public func allReduceSeconds(bandwidthBytesPerS: Double, latencyS: Double) -> Double {
-        let p = Double(dataParallel)
-        guard p > 1, bytesPerIteration > 0 else { return 0 }
-        return 2 * (p - 1) * latencyS + 2 * (p - 1) / p * bytesPerIteration / bandwidthBytesPerS
-    }
-
-    /// Exposed seconds per iteration: the part of the all-reduce not hidden behind compute.
-    public func exposedSeconds(bandwidthBytesPerS: Double, latencyS: Double) -> Double {
-        allReduceSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS) * (1 - overlap)
-    }
-
-    /// The job's speed relative to compute alone: C / (C + exposed).
-    public func speed(bandwidthBytesPerS: Double, latencyS: Double) -> Double {
-        let c = computeSPerIteration
-        guard c > 0 else { return 1 }
-        return c / (c + exposedSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS))
     }
 }
 

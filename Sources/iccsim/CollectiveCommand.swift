@@ -145,7 +145,8 @@ struct CollectiveCommand: ParsableCommand {
             let intra = links.collectiveFlow(Array(sorted.prefix(local)))
             let inter = links.collectiveFlow(sorted, ringsPerReplica: local)
             flows = [inter.flow, intra.flow]
-            (alpha, intraAlpha) = (inter.latencyS, intra.latencyS)
+            alpha = inter.latencyS
+            intraAlpha = intra.latencyS
         } else {
             let collective = links.collectiveFlow(rankList)
             flows = [collective.flow]
@@ -155,7 +156,8 @@ struct CollectiveCommand: ParsableCommand {
         // Background: streams between random accelerators of different servers (the same flags give the same table).
         flows += links.randomTransfers(background)
         let shares = MaxMinFairShare(capacities: links.capacities).solve(flows).enumerated().map { $0.element * ($0.offset < 2 ? streams[$0.offset] : 1) }
-        let bandwidth = shares[0]
+        let path = CollectivePath(bandwidthBytesPerS: shares[0], latencyS: alpha, intraBandwidthBytesPerS: shares.count > 1 ? shares[1] : 0,
+                                  intraLatencyS: intraAlpha, localRanks: local)
         var curve: EfficiencyCurve? = nil
         if let path = efficiency {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
@@ -166,19 +168,13 @@ struct CollectiveCommand: ParsableCommand {
             }
         }
         var rows: [(bytes: Double, timeUs: Double, algbw: Double, busbw: Double)] = []
+        // Priced as runs price their all-reduces (one pricer), with this command's algorithm and curve.
+        let pricer = CollectivePricer(algorithm: algorithm, efficiency: curve)
         var n = lo
         while n <= hi {
-            let efficiency = curve?.at(bytes: n, servers: spanned) ?? 1
-            let t: Double
-            if algorithm == .hierarchical {
-                t = HierarchicalRingCost(localRanks: local, servers: spanned, bytes: n, intraAlphaS: intraAlpha,
-                                         intraBandwidthBytesPerS: shares[1] * efficiency, interAlphaS: alpha,
-                                         interBandwidthBytesPerS: bandwidth * efficiency).seconds
-            } else {
-                t = CollectiveCost(ranks: ranks, bytes: n, alphaS: alpha, bandwidthBytesPerS: bandwidth * efficiency).seconds(operation, algorithm)
-            }
+            let t = pricer.seconds(operation, ranks: ranks, servers: spanned, bytes: n, path: path)
             let algbw = n / t / 1e9
-            rows.append((n, t * 1e6, algbw, algbw * operation.busFactor(ranks: ranks)))
+            rows.append((n, t * 1e6, algbw, operation.busBandwidth(algbw: algbw, ranks: ranks)))
             n *= Double(stepFactor)
         }
         if json {
@@ -191,9 +187,9 @@ struct CollectiveCommand: ParsableCommand {
         print("# iccsim collective: \(operation.rawValue) (\(algorithm.rawValue)), \(ranks) ranks on \(spanned) of \(serverCount) server(s) of \(fabricName), \(layout.rawValue) placement")
         if algorithm == .hierarchical {
             print(String(format: "# intra-server ring %.2f GB/s per rank, inter-server rings %.2f GB/s each (max-min shares), latency %.1f / %.1f us per step",
-                         shares[1] / 1e9, bandwidth / 1e9, intraAlpha * 1e6, alpha * 1e6))
+                         shares[1] / 1e9, path.bandwidthBytesPerS / 1e9, intraAlpha * 1e6, alpha * 1e6))
         } else {
-            print(String(format: "# ring bandwidth per rank %.2f GB/s (channels over every NIC rail, max-min fair per stream), latency %.1f us per step", bandwidth / 1e9, alpha * 1e6))
+            print(String(format: "# ring bandwidth per rank %.2f GB/s (channels over every NIC rail, max-min fair per stream), latency %.1f us per step", path.bandwidthBytesPerS / 1e9, alpha * 1e6))
         }
         print("#")
         print("#       size         count      type   redop    root     time   algbw   busbw")

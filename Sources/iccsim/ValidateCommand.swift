@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Scenario
-import Yams
 
 /// `iccsim validate SCENARIO`: check a scenario file without running it.
 struct ValidateCommand: ParsableCommand {
@@ -22,11 +21,7 @@ struct ValidateCommand: ParsableCommand {
     var resolved = false
 
     /// Whether `path` holds a sweep file (a top-level `base` and no `cluster`).
-    static func isSweep(_ path: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path), let root = try? Yams.compose(yaml: String(decoding: data, as: UTF8.self)),
-              case .mapping(let m) = root else { return false }
-        return m[Node("base")] != nil && m[Node("cluster")] == nil
-    }
+    static func isSweep(_ path: String) -> Bool { SweepSpec.isSweepFile(path) }
 
     func run() throws {
         if let path = scenario, Self.isSweep(path) {

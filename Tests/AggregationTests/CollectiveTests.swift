@@ -60,15 +60,15 @@ import Testing
             let (flow, streams, alpha) = links.collectiveFlow(Array(0..<ranks))
             let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0] * Double(streams)
             let t = CollectiveCost(ranks: ranks, bytes: bytes, alphaS: alpha, bandwidthBytesPerS: b).seconds(.allreduce, .ring)
-            return bytes / t * CollectiveOp.allreduce.busFactor(ranks: ranks) / 1e9
+            return CollectiveOp.allreduce.busBandwidth(algbw: bytes / t, ranks: ranks) / 1e9
         }
         let intra = busbw(ranks: 8, bytes: 4_294_967_296)
         #expect(abs(intra / 370 - 1) < 0.05, "8xH100 busbw \(intra) GB/s vs 370")
         let inter = busbw(ranks: 16, bytes: 8_589_934_592) / 8
         #expect(abs(inter / 47 - 1) < 0.05, "2x8 H100 over 400G busbw per NIC \(inter) GB/s vs 46-48")
         // busbw factors as nccl-tests defines them.
-        #expect(CollectiveOp.allreduce.busFactor(ranks: 8) == 2.0 * 7 / 8)
-        #expect(CollectiveOp.allgather.busFactor(ranks: 8) == 7.0 / 8 && CollectiveOp.broadcast.busFactor(ranks: 8) == 1)
+        #expect(CollectiveOp.allreduce.busBandwidth(algbw: 1, ranks: 8) == 2.0 * 7 / 8)
+        #expect(CollectiveOp.allgather.busBandwidth(algbw: 1, ranks: 8) == 7.0 / 8 && CollectiveOp.broadcast.busBandwidth(algbw: 1, ranks: 8) == 1)
     }
 
     /// A 32-rank ring packed under one leaf versus spread over four leaves of a 2:1 oversubscribed

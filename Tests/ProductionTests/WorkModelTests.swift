@@ -30,22 +30,6 @@ import Testing
         #expect(modelFlopsUtilization(family: .llm, override: nil, on: npu) < u)
     }
 
-    /// The no-contention I/O model adds the ring formula 2(p−1)/p·n/B, less the overlapped part.
-    @Test func noContentionRingAddsExposedCommunication() {
-        let plan = Parallelism(data: 4, tensor: 8)   // 4 servers
-        let work = TrainingWork.transformer(parameters: 7e9, tokens: 1e9, globalBatchTokens: 4e6, parallelism: plan, mfu: 0.5)
-        let io = NoContentionIO(overlap: 0.5, storageBandwidthBytesPerS: 1e12)
-        let ideal = work.duration(on: a100, server: dgxA100, io: IdealIO())
-        let real = work.duration(on: a100, server: dgxA100, io: io)
-        // Shard 7e9/8 parameters × 2 bytes; ring over 4 ranks; bottleneck the NIC per GPU (200 Gb/s = 25 GB/s).
-        let n = 7e9 / 8 * 2, ring = 2.0 * 3 / 4 * n / 25e9
-        let perIteration = ring * 0.5
-        let ingestAndCheckpoints = 0.0
-        let expected = ideal.totalSeconds + perIteration * work.iterations + ingestAndCheckpoints
-        #expect(abs(real.totalSeconds / expected - 1) < 1e-9)
-        #expect(real.computeSeconds == ideal.computeSeconds)
-    }
-
     /// Roofline: a 7B model at batch 1 on an A100 is memory-bound (weights 14 GB / 2 TB/s ≈ 7 ms
     /// per token at 80% of peak bandwidth is 8.6 ms); large batches become compute-bound.
     @Test func inferenceRooflineSwitchesBound() {
