@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-slurm test-report test-examples test-fuzz fuzz regress baselines bench bench-kernel default-scenario clean
+.PHONY: all deps build release run test test-slurm test-report test-examples test-fuzz fuzz doc-tables regress baselines bench bench-kernel default-scenario clean
 
 all: build
 
@@ -98,6 +98,10 @@ bench: deps
 
 clean:
 	rm -rf .build Benchmarks/.build
+
+# Regenerate the tables in docs/ that come from the code (the summary figures' registry).
+doc-tables: build
+	scripts/doc-tables.sh
 
 # Re-embed Scenarios/city-center.yaml and its applications as the built-in default scenario.
 default-scenario:

@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
+        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial",
                        providers: [.apt(["libhdf5-dev"])]),
 
+        // Every figure of summary.json, declared once (key, unit, direction, meaning).
+        .target(name: "Metrics"),
         // The kernel: time, events, random streams, fluid activities. No domain knowledge.
         .target(name: "SimKernel", dependencies: ["CGSL"]),
         // Producing compute: the accelerator and server catalog, how work becomes time on a device.
@@ -33,22 +35,22 @@ let package = Package(
         // Releasing compute: model versions, online inference serving, autoscaling.
         .target(name: "Release", dependencies: ["SimKernel", "Production"]),
         // Scenario files: units, strict YAML decoding, overrides.
-        .target(name: "Scenario", dependencies: ["SimKernel", "Production", "Aggregation", "Release", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Scenario", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Release", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
         // Demand: job specs drawn from the scenario's distributions or lists.
         .target(name: "Workloads", dependencies: ["SimKernel", "Production"]),
         // Scheduling compute: the accelerator pool and queue policies.
         .target(name: "Scheduling", dependencies: ["SimKernel", .product(name: "DequeModule", package: "swift-collections"),
                                                   .product(name: "HeapModule", package: "swift-collections")]),
         // One run wired together: demand -> scheduling -> execution -> records.
-        .target(name: "Center", dependencies: ["SimKernel", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling",
+        .target(name: "Center", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
-        .target(name: "Traces", dependencies: ["CHDF5", "Aggregation", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
+        .target(name: "Traces", dependencies: ["CHDF5", "Metrics", "Aggregation", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
         // Comparison of summaries (regression gates), reports.
-        .target(name: "Reports", dependencies: ["Scenario"]),
+        .target(name: "Reports", dependencies: ["Scenario", "Metrics"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Production", "Aggregation", "Release", "Scenario", "Scheduling", "Center", "Traces", "Reports",
+            "SimKernel", "Metrics", "Production", "Aggregation", "Release", "Scenario", "Scheduling", "Center", "Traces", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -59,7 +61,7 @@ let package = Package(
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Production"]),
-        .testTarget(name: "CenterTests", dependencies: ["Center", "Production", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
+        .testTarget(name: "CenterTests", dependencies: ["Center", "Metrics", "Production", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "CHDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scenario"]),
         .testTarget(name: "CLITests", dependencies: ["iccsim"]),

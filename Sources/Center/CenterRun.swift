@@ -1,3 +1,4 @@
+import Metrics
 import Release
 import Scenario
 import Scheduling
@@ -90,7 +91,7 @@ public enum CenterRun {
         summary.slowdownMean = st.completed > 0 ? st.slowdownSum / Double(st.completed) : 0
         summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
         summary.preemptions = model.preemptionsTotal
-        summary.network = model.network?.summary ?? [("model", .text(scenario.io.model.rawValue))]
+        summary.network = model.network?.summary ?? [(Metric.model.key, .text(scenario.io.model.rawValue))]
         summary.storage = model.storage?.summary(endNs: endNs) ?? []
         (summary.services, summary.serving) = model.servingSummary(endNs: endNs, names: demand.names)
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs,

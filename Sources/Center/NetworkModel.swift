@@ -1,3 +1,4 @@
+import Metrics
 import Aggregation
 import Production
 import Scheduling
@@ -235,10 +236,10 @@ struct NetworkModel {
             weighted += x.busbwGBps * x.ns
             if median == 0, acc >= total / 2 { median = x.busbwGBps }
         }
-        return [("model", .text("fabric")), ("communicating_jobs", .integer(communicatingJobs)), ("collective_stretches", .integer(collectives)),
-                ("allreduce_busbw_gbps_p50", .real(median)), ("allreduce_busbw_gbps_mean", .real(total > 0 ? weighted / total : 0)),
-                ("exposed_communication_fraction", .real(communicatingRunNs > 0 ? exposedNs / communicatingRunNs : 0)),
-                ("spine_link_utilization_mean", .real(linkMeans.isEmpty ? 0 : linkMeans.reduce(0, +) / Double(linkMeans.count))),
-                ("spine_link_utilization_peak", .real(peakLinkUtilization))]
+        return [(Metric.model.key, .text("fabric")), (Metric.communicatingJobs.key, .integer(communicatingJobs)), (Metric.collectiveStretches.key, .integer(collectives)),
+                (Metric.allreduceBusbwGBpsP50.key, .real(median)), (Metric.allreduceBusbwGBpsMean.key, .real(total > 0 ? weighted / total : 0)),
+                (Metric.exposedCommunicationFraction.key, .real(communicatingRunNs > 0 ? exposedNs / communicatingRunNs : 0)),
+                (Metric.spineLinkUtilizationMean.key, .real(linkMeans.isEmpty ? 0 : linkMeans.reduce(0, +) / Double(linkMeans.count))),
+                (Metric.spineLinkUtilizationPeak.key, .real(peakLinkUtilization))]
     }
 }

@@ -1,3 +1,4 @@
+import Metrics
 import Histogram
 import Scheduling
 import SimKernel
@@ -119,21 +120,21 @@ public struct RunSummary: Sendable, Equatable {
 
     /// Ordered (key, value) pairs: the `summary.json` contract. Keys are stable snake_case with units.
     public var fields: [(String, SummaryValue)] {
-        [("scenario", .text(scenario)), ("seed", .unsigned(seed)), ("policy", .text(policy)),
+        [(Metric.scenario.key, .text(scenario)), (Metric.seed.key, .unsigned(seed)), (Metric.policy.key, .text(policy)),
          ("horizon_s", horizonS.map { .real($0) } ?? .text("none")),
-         ("accelerators", .integer(Int64(accelerators))),
-         ("jobs_submitted", .integer(jobsSubmitted)), ("jobs_completed", .integer(jobsCompleted)),
-         ("jobs_rejected", .integer(jobsRejected)), ("jobs_unfinished", .integer(jobsUnfinished)),
-         ("wait_mean_s", .real(waitMeanS)), ("wait_p50_s", .real(waitP50S)), ("wait_p99_s", .real(waitP99S)),
-         ("jct_mean_s", .real(jctMeanS)), ("jct_p50_s", .real(jctP50S)), ("jct_p99_s", .real(jctP99S)),
-         ("queueing_delay_mean_s", .real(queueingDelayMeanS)), ("slowdown_mean", .real(slowdownMean)), ("preemptions", .integer(preemptions)), ("fairness_jain", .real(fairnessJain)),
-         ("fragmentation_stranded_mean", .real(strandedCapacityMean)),
-         ("utilization_mean", .real(utilizationMean)), ("queue_length_mean", .real(queueLengthMean)),
-         ("arrival_rate_per_s", .real(arrivalRatePerS)), ("makespan_s", .real(makespanS)),
-         ("events_processed", .integer(eventsProcessed)), ("stop_reason", .text(stopReason)),
-         ("delivered", .object(delivered)), ("pools", .object(pools)), ("applications", .object(applications)),
-         ("tenants", .object(tenants)), ("network", .object(network)), ("storage", .object(storage)),
-         ("serving", .object(serving)), ("services", .object(services))]
+         (Metric.accelerators.key, .integer(Int64(accelerators))),
+         (Metric.jobsSubmitted.key, .integer(jobsSubmitted)), (Metric.jobsCompleted.key, .integer(jobsCompleted)),
+         (Metric.jobsRejected.key, .integer(jobsRejected)), (Metric.jobsUnfinished.key, .integer(jobsUnfinished)),
+         (Metric.waitMeanS.key, .real(waitMeanS)), (Metric.waitP50S.key, .real(waitP50S)), (Metric.waitP99S.key, .real(waitP99S)),
+         (Metric.jctMeanS.key, .real(jctMeanS)), (Metric.jctP50S.key, .real(jctP50S)), (Metric.jctP99S.key, .real(jctP99S)),
+         (Metric.queueingDelayMeanS.key, .real(queueingDelayMeanS)), (Metric.slowdownMean.key, .real(slowdownMean)), (Metric.preemptions.key, .integer(preemptions)), (Metric.fairnessJain.key, .real(fairnessJain)),
+         (Metric.fragmentationStrandedMean.key, .real(strandedCapacityMean)),
+         (Metric.utilizationMean.key, .real(utilizationMean)), (Metric.queueLengthMean.key, .real(queueLengthMean)),
+         (Metric.arrivalRatePerS.key, .real(arrivalRatePerS)), (Metric.makespanS.key, .real(makespanS)),
+         (Metric.eventsProcessed.key, .integer(eventsProcessed)), (Metric.stopReason.key, .text(stopReason)),
+         (SummarySection.delivered, .object(delivered)), (SummarySection.pools, .object(pools)), (SummarySection.applications, .object(applications)),
+         (SummarySection.tenants, .object(tenants)), (SummarySection.network, .object(network)), (SummarySection.storage, .object(storage)),
+         (SummarySection.serving, .object(serving)), (Metric.services.key, .object(services))]
     }
 
     public static func == (a: RunSummary, b: RunSummary) -> Bool {

@@ -1,3 +1,4 @@
+import Metrics
 import Release
 import SimKernel
 import Workloads
@@ -50,41 +51,41 @@ extension CenterModel {
                 byApplication.append((svc.application, own, 1))
             }
             rows.append((svc.name, .object([
-                ("application", .text(names.applications[Int(svc.application)])), ("model", .text(names.models[Int(svc.model)])),
-                ("pool", .text(names.pools[Int(svc.pool)])), ("fidelity", .text(svc.fidelity.rawValue)),
-                ("scaling", .text(svc.autoscale == nil ? "static" : "autoscaled")),
-                ("live_from_s", .real(svc.ledger.fromNs >= 0 ? Double(svc.ledger.fromNs) / 1e9 : .nan)),
-                ("replicas", .integer(Int64(svc.ledger.mostReady))), ("replicas_peak_sized", .integer(Int64(svc.peakReplicas))),
-                ("replicas_mean", .real(liveS > 0 ? svc.ledger.readyReplicaSeconds / liveS : 0)),
-                ("replica_hours", .real(hours)), ("accelerator_hours", .real(acceleratorHours)),
-                ("borrowed_accelerator_hours", .real(svc.borrowedAcceleratorNs / 3.6e12)),
-                ("cold_starts", .integer(Int64(svc.coldStarts))), ("cold_start_mean_s", .real(svc.coldStarts > 0 ? svc.coldStartSumNs / Double(svc.coldStarts) / 1e9 : 0)),
-                ("version", .integer(Int64(svc.targetVersion))), ("rollouts", .integer(Int64(svc.rollouts))),
-                ("batch", .integer(Int64(svc.batch))), ("batch_seconds", .real(svc.batchS)),
-                ("requests", .real(figures.requests)), ("unserved_requests", .real(figures.unserved)),
-                ("throughput_per_s", .real(liveS > 0 ? figures.requests / liveS : 0)),
-                ("latency_target_s", .real(svc.targetS)), ("latency_mean_s", .real(figures.latencyMeanS)),
-                ("latency_p50_s", .real(figures.percentilesS[0])), ("latency_p90_s", .real(figures.percentilesS[1])),
-                ("latency_p99_s", .real(figures.percentilesS[2])), ("slo_attainment", .real(figures.attainment)),
-                ("first_output_mean_s", .real(svc.request.map { $0.count > 0 ? $0.firstOutputSumS / $0.count : 0 } ?? .nan)),
-                ("first_output_p99_s", .real(svc.request.map { $0.count > 0 ? Double($0.firstOutputs.valueAtPercentile(99)) / 1e9 : 0 } ?? .nan)),
-                ("delivered_flops", .real(svc.deliveredFlops))])))
+                (Metric.application.key, .text(names.applications[Int(svc.application)])), (Metric.model.key, .text(names.models[Int(svc.model)])),
+                (Metric.pool.key, .text(names.pools[Int(svc.pool)])), (Metric.fidelity.key, .text(svc.fidelity.rawValue)),
+                (Metric.scaling.key, .text(svc.autoscale == nil ? "static" : "autoscaled")),
+                (Metric.liveFromS.key, .real(svc.ledger.fromNs >= 0 ? Double(svc.ledger.fromNs) / 1e9 : .nan)),
+                (Metric.replicas.key, .integer(Int64(svc.ledger.mostReady))), (Metric.replicasPeakSized.key, .integer(Int64(svc.peakReplicas))),
+                (Metric.replicasMean.key, .real(liveS > 0 ? svc.ledger.readyReplicaSeconds / liveS : 0)),
+                (Metric.replicaHours.key, .real(hours)), (Metric.acceleratorHours.key, .real(acceleratorHours)),
+                (Metric.borrowedAcceleratorHours.key, .real(svc.borrowedAcceleratorNs / 3.6e12)),
+                (Metric.coldStarts.key, .integer(Int64(svc.coldStarts))), (Metric.coldStartMeanS.key, .real(svc.coldStarts > 0 ? svc.coldStartSumNs / Double(svc.coldStarts) / 1e9 : 0)),
+                (Metric.version.key, .integer(Int64(svc.targetVersion))), (Metric.rollouts.key, .integer(Int64(svc.rollouts))),
+                (Metric.batch.key, .integer(Int64(svc.batch))), (Metric.batchSeconds.key, .real(svc.batchS)),
+                (Metric.requests.key, .real(figures.requests)), (Metric.unservedRequests.key, .real(figures.unserved)),
+                (Metric.throughputPerS.key, .real(liveS > 0 ? figures.requests / liveS : 0)),
+                (Metric.latencyTargetS.key, .real(svc.targetS)), (Metric.latencyMeanS.key, .real(figures.latencyMeanS)),
+                (Metric.latencyP50S.key, .real(figures.percentilesS[0])), (Metric.latencyP90S.key, .real(figures.percentilesS[1])),
+                (Metric.latencyP99S.key, .real(figures.percentilesS[2])), (Metric.sloAttainment.key, .real(figures.attainment)),
+                (Metric.firstOutputMeanS.key, .real(svc.request.map { $0.count > 0 ? $0.firstOutputSumS / $0.count : 0 } ?? .nan)),
+                (Metric.firstOutputP99S.key, .real(svc.request.map { $0.count > 0 ? Double($0.firstOutputs.valueAtPercentile(99)) / 1e9 : 0 } ?? .nan)),
+                (Metric.deliveredFlops.key, .real(svc.deliveredFlops))])))
         }
         let applications: [(String, SummaryValue)] = byApplication.map { app, f, count in
             (names.applications[Int(app)], .object([
-                ("services", .integer(Int64(count))), ("requests", .real(f.requests)), ("unserved_requests", .real(f.unserved)),
-                ("slo_attainment", .real(f.requests > 0 ? f.met / f.requests : 0)), ("accelerator_hours", .real(f.acceleratorHours)),
-                ("delivered_flops", .real(f.deliveredFlops))]))
+                (Metric.services.key, .integer(Int64(count))), (Metric.requests.key, .real(f.requests)), (Metric.unservedRequests.key, .real(f.unserved)),
+                (Metric.sloAttainment.key, .real(f.requests > 0 ? f.met / f.requests : 0)), (Metric.acceleratorHours.key, .real(f.acceleratorHours)),
+                (Metric.deliveredFlops.key, .real(f.deliveredFlops))]))
         }
         let requestLevel = services.filter { $0.fidelity == .request }.count
         let model = requestLevel == 0 ? "rate_level" : requestLevel == services.count ? "request_level" : "mixed"
         let serving: [(String, SummaryValue)] = [
-            ("model", .text(model)), ("services", .integer(Int64(rows.count))), ("requests", .real(all.requests)),
-            ("unserved_requests", .real(all.unserved)), ("slo_attainment", .real(all.requests > 0 ? all.met / all.requests : 0)),
-            ("replica_hours", .real(replicaHours)), ("accelerator_hours", .real(all.acceleratorHours)), ("lent_accelerator_hours", .real(lentHours)),
-            ("preempted_for_lending", .integer(preemptedForLending)), ("shrunk_for_lending", .integer(shrunkForLending)), ("cold_starts", .integer(Int64(coldStarts))),
-            ("rollouts", .integer(Int64(rollouts))), ("delivered_flops", .real(all.deliveredFlops)),
-            ("applications", .object(applications))]
+            (Metric.model.key, .text(model)), (Metric.services.key, .integer(Int64(rows.count))), (Metric.requests.key, .real(all.requests)),
+            (Metric.unservedRequests.key, .real(all.unserved)), (Metric.sloAttainment.key, .real(all.requests > 0 ? all.met / all.requests : 0)),
+            (Metric.replicaHours.key, .real(replicaHours)), (Metric.acceleratorHours.key, .real(all.acceleratorHours)), (Metric.lentAcceleratorHours.key, .real(lentHours)),
+            (Metric.preemptedForLending.key, .integer(preemptedForLending)), (Metric.shrunkForLending.key, .integer(shrunkForLending)), (Metric.coldStarts.key, .integer(Int64(coldStarts))),
+            (Metric.rollouts.key, .integer(Int64(rollouts))), (Metric.deliveredFlops.key, .real(all.deliveredFlops)),
+            (SummarySection.applications, .object(applications))]
         return (rows, serving)
     }
 }

@@ -1,3 +1,4 @@
+import Metrics
 import Aggregation
 import Production
 import SimKernel
@@ -207,10 +208,10 @@ struct StorageModel {
     /// The `storage` figures of the summary.
     func summary(endNs: SimTimeNs) -> [(String, SummaryValue)] {
         let tiers: [(String, SummaryValue)] = system.tiers.enumerated().map { i, t in
-            (t.name, .object([("bytes_moved", .real(loadAreaPerTier[i] / 1e9)), ("reads", .integer(readsByTier[i])),
-                              ("bandwidth_utilization_mean", .real(endNs > 0 ? loadAreaPerTier[i] / (Double(endNs) * t.bandwidthBytesPerS) : 0))]))
+            (t.name, .object([(Metric.bytesMoved.key, .real(loadAreaPerTier[i] / 1e9)), (Metric.reads.key, .integer(readsByTier[i])),
+                              (Metric.bandwidthUtilizationMean.key, .real(endNs > 0 ? loadAreaPerTier[i] / (Double(endNs) * t.bandwidthBytesPerS) : 0))]))
         }
-        return [("ingests", .integer(ingests)), ("ingest_mean_s", .real(ingests > 0 ? ingestNsTotal / Double(ingests) / 1e9 : 0)),
-                ("io_bound_fraction", .real(streamRunNs > 0 ? streamShortNs / streamRunNs : 0)), ("tiers", .object(tiers))]
+        return [(Metric.ingests.key, .integer(ingests)), (Metric.ingestMeanS.key, .real(ingests > 0 ? ingestNsTotal / Double(ingests) / 1e9 : 0)),
+                (Metric.ioBoundFraction.key, .real(streamRunNs > 0 ? streamShortNs / streamRunNs : 0)), (SummarySection.tiers, .object(tiers))]
     }
 }

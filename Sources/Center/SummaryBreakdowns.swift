@@ -1,3 +1,4 @@
+import Metrics
 import Scenario
 import SimKernel
 import Workloads
@@ -7,10 +8,10 @@ import Workloads
 /// them, so summaries are deterministic and comparable.
 enum SummaryBreakdowns {
     static func group(_ g: GroupFigures) -> [(String, SummaryValue)] {
-        [("jobs_submitted", .integer(g.submitted)), ("jobs_completed", .integer(g.completed)),
-         ("wait_mean_s", .real(g.waitMeanS)), ("jct_mean_s", .real(g.jctMeanS)), ("slowdown_mean", .real(g.slowdownMean)),
-         ("accelerator_hours", .real(g.acceleratorHours)), ("borrowed_accelerator_hours", .real(g.borrowedAcceleratorNs / 3.6e12)),
-         ("flop", .real(g.flops))]
+        [(Metric.jobsSubmitted.key, .integer(g.submitted)), (Metric.jobsCompleted.key, .integer(g.completed)),
+         (Metric.waitMeanS.key, .real(g.waitMeanS)), (Metric.jctMeanS.key, .real(g.jctMeanS)), (Metric.slowdownMean.key, .real(g.slowdownMean)),
+         (Metric.acceleratorHours.key, .real(g.acceleratorHours)), (Metric.borrowedAcceleratorHours.key, .real(g.borrowedAcceleratorNs / 3.6e12)),
+         (Metric.flop.key, .real(g.flops))]
     }
 
     static func fill(_ s: inout RunSummary, breakdown b: Breakdown, stats: RunStatistics, demand: DemandPlan, endNs: SimTimeNs,
@@ -31,23 +32,23 @@ enum SummaryBreakdowns {
             let idleJ = a.idlePowerW * Double(demand.pools[i].capacity) * Double(endNs) / 1e9
             return (idleJ + (a.maxPowerW - a.idlePowerW) * stats.poolBusyAreaNs[i] / 1e9) / 3.6e6
         }
-        s.delivered = [("flop", .real(b.kinds.reduce(0) { $0 + $1.flops })),
-                       ("accelerator_hours", .real(b.kinds.reduce(0) { $0 + $1.acceleratorHours })),
-                       ("accelerator_hours_by_kind", .object(categories.map { ($0, .real(hours[$0]!)) })),
-                       ("flop_by_kind", .object(categories.map { ($0, .real(flops[$0]!)) })),
-                       ("jobs_by_kind", .object(JobKind.allCases.map { ($0.name, .integer(b.kinds[Int($0.rawValue)].submitted)) })),
-                       ("accelerator_energy_kwh", .real(energyKWh.reduce(0, +)))]
+        s.delivered = [(Metric.flop.key, .real(b.kinds.reduce(0) { $0 + $1.flops })),
+                       (Metric.acceleratorHours.key, .real(b.kinds.reduce(0) { $0 + $1.acceleratorHours })),
+                       (Metric.acceleratorHoursByKindKey, .object(categories.map { ($0, .real(hours[$0]!)) })),
+                       (Metric.flopByKindKey, .object(categories.map { ($0, .real(flops[$0]!)) })),
+                       (Metric.jobsByKindKey, .object(JobKind.allCases.map { ($0.name, .integer(b.kinds[Int($0.rawValue)].submitted)) })),
+                       (Metric.acceleratorEnergyKWh.key, .real(energyKWh.reduce(0, +)))]
         let end = Double(max(1, endNs))
         let capacityMilli = demand.pools.indices.map { Double(demand.pools[$0].capacity) * 1000 * sharingCapacities[$0] }
         s.strandedCapacityMean = endNs > 0 ? stats.poolStrandedMilliAreaNs.reduce(0, +) / (end * capacityMilli.reduce(0, +)) : 0
         s.pools = demand.pools.enumerated().map { i, p in
             let util = endNs > 0 ? stats.poolBusyAreaNs[i] / (Double(endNs) * Double(p.capacity)) : 0
             let fragmentation: [(String, SummaryValue)] = [
-                ("fragmented_devices_mean", .real(stats.poolPartialAreaNs[i] / end)),
-                ("fragmentation_stranded_mean", .real(endNs > 0 ? stats.poolStrandedMilliAreaNs[i] / (end * capacityMilli[i]) : 0))]
-            return (p.name, .object([("accelerator", .text(p.accelerator.name)), ("role", .text(p.role.rawValue)),
-                                     ("accelerators", .integer(Int64(p.capacity))), ("utilization_mean", .real(util)),
-                                     ("accelerator_energy_kwh", .real(energyKWh[i]))]
+                (Metric.fragmentedDevicesMean.key, .real(stats.poolPartialAreaNs[i] / end)),
+                (Metric.fragmentationStrandedMean.key, .real(endNs > 0 ? stats.poolStrandedMilliAreaNs[i] / (end * capacityMilli[i]) : 0))]
+            return (p.name, .object([(Metric.accelerator.key, .text(p.accelerator.name)), (Metric.role.key, .text(p.role.rawValue)),
+                                     (Metric.accelerators.key, .integer(Int64(p.capacity))), (Metric.utilizationMean.key, .real(util)),
+                                     (Metric.acceleratorEnergyKWh.key, .real(energyKWh[i]))]
                                     + fragmentation + group(b.pools[i])))
         }
         s.applications = demand.names.applications.enumerated().map { i, name in (name, .object(group(b.applications[i + 1]))) }
@@ -59,7 +60,7 @@ enum SummaryBreakdowns {
             // Its guaranteed share of every pool: its own quota, else its type's (shared with the type's other tenants).
             let type = demand.names.tenantTypes[i]
             let share = quotas.first { $0.tenant == name }?.share ?? quotas.first { $0.type == type }?.share ?? 0
-            return (name, .object([("type", .text(type.rawValue)), ("quota_share", .real(share))] + group(b.tenants[i + 1])))
+            return (name, .object([(Metric.tenantType.key, .text(type.rawValue)), (Metric.quotaShare.key, .real(share))] + group(b.tenants[i + 1])))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Scenario
 
 /// How one metric compares.
@@ -31,18 +32,10 @@ public struct MetricComparison: Sendable, Equatable {
 
 /// Compares summaries metric by metric with tolerances (`iccsim compare`).
 public enum SummaryComparison {
-    /// Which way a metric improves, from its name, when the tolerance file does not say.
+    /// Which way a metric improves, from the metric registry (never guessed from its name);
+    /// neutral for a key the registry does not know.
     public static func direction(of metric: String) -> MetricDirection {
-        let leaf = metric.split(separator: ".").last.map(String.init) ?? metric
-        // What services hold is their cost (fewer is better); what batch jobs get is delivered compute.
-        if metric.hasPrefix("serving.") || metric.hasPrefix("services.") {
-            if ["replica_hours", "accelerator_hours", "cold_start", "unserved", "latency", "preempted"].contains(where: leaf.contains) { return .lower }
-        }
-        let lower = ["wait", "jct", "slowdown", "queue_length", "delay", "rejected", "unfinished", "preemptions", "makespan", "energy", "fragment"]
-        let higher = ["utilization", "completed", "fairness", "flop", "accelerator_hours", "slo", "throughput", "goodput"]
-        if lower.contains(where: leaf.contains) { return .lower }
-        if higher.contains(where: leaf.contains) { return .higher }
-        return .either
+        MetricRegistry.metric(for: metric)?.direction ?? .neutral
     }
 
     /// Compares two parsed summaries: with `exact`, any difference in any figure fails (the
@@ -70,7 +63,7 @@ public enum SummaryComparison {
                 switch better {
                 case .lower: worse = y - x; gain = x - y
                 case .higher: worse = x - y; gain = y - x
-                case .either: worse = abs(y - x); gain = 0
+                case .neutral: worse = abs(y - x); gain = 0
                 }
                 row.status = worse > allowed ? .regressed : (gain > allowed ? .improved : .ok)
             } else if c == nil {

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Scenario
 
 /// The table `iccsim sweep collect` writes: one row per configuration (parameter columns
@@ -18,10 +19,13 @@ public struct SweepTable: Sendable {
     public static func metrics(ofSummary text: String) throws -> [(String, Double)] {
         guard case .object(let fields) = try OrderedJSON.parse(text) else { return [] }
         var out: [(String, Double)] = []
+        // Figures of the run (not the seed or the horizon, which a sweep sets), and those of the
+        // delivered compute, the fabric and the storage system.
+        let setup = [Metric.seed.key, Metric.horizonS.key]
         for (k, v) in fields {
             switch v {
-            case .number(let x) where k != "seed": out.append((k, x))
-            case .object(let inner) where ["delivered", "network", "storage"].contains(k):
+            case .number(let x) where !setup.contains(k): out.append((k, x))
+            case .object(let inner) where [SummarySection.delivered, SummarySection.network, SummarySection.storage].contains(k):
                 for (ik, iv) in inner { if case .number(let x) = iv { out.append(("\(k).\(ik)", x)) } }
             default: continue
             }

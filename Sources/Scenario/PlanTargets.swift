@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// A capacity-planning targets file (`iccsim plan --targets`): the figures a configuration must
 /// meet in every replicate seed, and optionally a cost model to pick the cheapest.
@@ -30,7 +31,14 @@ public struct PlanTarget: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        metric = try c.decode(String.self, forKey: .metric) { $0.isEmpty ? "must name a summary figure" : nil }
+        metric = try c.decode(String.self, forKey: .metric) { name in
+            guard !name.isEmpty else { return "must name a summary figure" }
+            guard let m = MetricRegistry.metric(for: name) else {
+                let known = MetricRegistry.all.flatMap(\.paths)
+                return "is not a figure of summary.json\(didYouMean(name, among: known)); see iccsim compare --explain or docs/trace-schema.md"
+            }
+            return m.unit == "text" ? "is a name, not a figure that can be bounded" : nil
+        }
         min = try c.decodeIfPresent(Double.self, forKey: .min)
         max = try c.decodeIfPresent(Double.self, forKey: .max)
         guard min != nil || max != nil else { throw decoder.scenarioError("target '\(metric)' needs min, max or both") }

@@ -1,14 +1,7 @@
 import Foundation
+import Metrics
 
-/// Which way a metric improves.
-public enum MetricDirection: String, Sendable, CaseIterable, ScenarioEnum {
-    /// Smaller is better (waits, completion times).
-    case lower
-    /// Larger is better (utilisation, completed jobs, fairness).
-    case higher
-    /// Any change beyond the tolerance counts (workload echoes such as jobs submitted).
-    case either
-}
+extension MetricDirection: ScenarioEnum {}
 
 /// One rule of a tolerance file: the metrics it applies to and how much worsening is allowed.
 public struct ToleranceRule: Codable, Sendable, Equatable {
@@ -18,7 +11,7 @@ public struct ToleranceRule: Codable, Sendable, Equatable {
     public var relative: Double?
     /// Allowed worsening in the metric's own units.
     public var absolute: Double?
-    /// Which way is better (default: from the metric's name).
+    /// Which way is better (default: the metric registry's).
     public var better: MetricDirection?
     /// Leave the metric out of the comparison.
     public var ignore: Bool
@@ -38,7 +31,12 @@ public struct ToleranceRule: Codable, Sendable, Equatable {
         metric = try c.decode(String.self, forKey: .metric, default: "*") { $0.isEmpty ? "must not be empty" : nil }
         relative = try c.decodeIfPresent(Double.self, forKey: .relative)
         absolute = try c.decodeIfPresent(Double.self, forKey: .absolute)
-        better = try c.decodeIfPresent(MetricDirection.self, forKey: .better)
+        // `either`, the name before `neutral`, is still read.
+        if c.contains(.better), let word = try? c.decode(String.self, forKey: .better), word == "either" {
+            better = .neutral
+        } else {
+            better = try c.decodeIfPresent(MetricDirection.self, forKey: .better)
+        }
         ignore = try c.decode(Bool.self, forKey: .ignore, default: false)
         for (key, v) in [(CodingKeys.relative, relative), (.absolute, absolute)] {
             if let v, v < 0 { throw try c.superDecoder(forKey: key).scenarioError("\(key.stringValue) must not be negative, got \(v)") }

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Reports
 import Scenario
 
@@ -37,12 +38,17 @@ public enum ReportBuilder {
         guard case .object(let fields) = try OrderedJSON.parse(String(decoding: data, as: UTF8.self)) else { throw TraceError("\(summaryPath): not a summary") }
         let flat = OrderedJSON.object(fields).flattened()
         func get(_ k: String) -> OrderedJSON? { flat.first { $0.0 == k }?.1 }
-        let keys = ["jobs_submitted", "jobs_completed", "wait_mean_s", "wait_p99_s", "jct_mean_s", "jct_p99_s", "utilization_mean",
-                    "queue_length_mean", "preemptions", "network.allreduce_busbw_gbps_p50", "network.exposed_communication_fraction",
-                    "storage.io_bound_fraction", "makespan_s", "serving.requests", "serving.slo_attainment", "serving.replica_hours",
-                    "serving.lent_accelerator_hours", "serving.cold_starts", "serving.rollouts"]
-        var table = [["figure", "value"]]
-        for k in keys where get(k) != nil { table.append([k, number(get(k))]) }
+        // Key figures, with their unit and meaning from the metric registry.
+        let top: [Metric] = [.jobsSubmitted, .jobsCompleted, .waitMeanS, .waitP99S, .jctMeanS, .jctP99S, .utilizationMean, .queueLengthMean,
+                             .preemptions]
+        let keys = top.map(\.key) + [Metric.allreduceBusbwGBpsP50, .exposedCommunicationFraction].map { "\(SummarySection.network).\($0.key)" }
+            + ["\(SummarySection.storage).\(Metric.ioBoundFraction.key)", Metric.makespanS.key]
+            + [Metric.requests, .sloAttainment, .replicaHours, .lentAcceleratorHours, .coldStarts, .rollouts].map { "\(SummarySection.serving).\($0.key)" }
+        var table = [["figure", "value", "unit", "meaning"]]
+        for k in keys where get(k) != nil {
+            let m = MetricRegistry.metric(for: k)
+            table.append([k, number(get(k)), m.map { $0.unit == "1" ? "" : $0.unit } ?? "", m?.summary ?? ""])
+        }
 
         let trace = try TraceReader(path: directory.appendingPathComponent("trace.h5").path)
         var sections: [HTMLReport.Section] = []
@@ -135,7 +141,7 @@ public enum ReportBuilder {
                case .number(let live)? = get("services.\(name).live_from_s") {
                 row += " (static, peak-sized: \(number(.number(peak * (endH - live / 3600)))))"
             }
-            table.append(["service \(name)", row])
+            table.append(["service \(name)", row, "", "SLO attainment and replica-hours, against a static deployment sized for the peak"])
         }
         var plots = [SVGPlot(title: "Ready replicas per service", xLabel: "hours", yLabel: "replicas", series: series)]
         if trace.has("requests/arrival_ns") {

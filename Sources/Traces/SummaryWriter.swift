@@ -1,5 +1,6 @@
 import Center
 import Foundation
+import Metrics
 
 /// Renders a run's summary: `summary.json` (the machine contract, fixed key order, no
 /// wall-clock values) and `summary.md` (for people).
@@ -84,26 +85,28 @@ public enum SummaryWriter {
             }
         }
         func lookup(_ fields: [(String, SummaryValue)], _ key: String) -> SummaryValue? { fields.first { $0.0 == key }?.1 }
-        func table(_ title: String, _ rows: [(String, SummaryValue)], _ columns: [String]) -> String {
+        /// Columns are registry figures, headed by their keys (the registry's units in the header).
+        func table(_ title: String, _ rows: [(String, SummaryValue)], _ columns: [Metric]) -> String {
             guard !rows.isEmpty else { return "" }
-            var out = "\n## \(title)\n\n| name | " + columns.joined(separator: " | ") + " |\n|---|"
+            let heads = columns.map { $0.unit == "1" || $0.unit == "text" || $0.key.hasSuffix("_\($0.unit)") ? $0.key : "\($0.key) (\($0.unit))" }
+            var out = "\n## \(title)\n\n| name | " + heads.joined(separator: " | ") + " |\n|---|"
             out += String(repeating: "---:|", count: columns.count) + "\n"
             for (name, value) in rows {
                 guard case .object(let f) = value else { continue }
-                out += "| \(name) | " + columns.map { num(lookup(f, $0)) }.joined(separator: " | ") + " |\n"
+                out += "| \(name) | " + columns.map { num(lookup(f, $0.key)) }.joined(separator: " | ") + " |\n"
             }
             return out
         }
         var out = ""
-        if case .object(let hours)? = lookup(s.delivered, "accelerator_hours_by_kind"),
-           case .object(let flops)? = lookup(s.delivered, "flop_by_kind") {
+        if case .object(let hours)? = lookup(s.delivered, Metric.acceleratorHoursByKindKey),
+           case .object(let flops)? = lookup(s.delivered, Metric.flopByKindKey) {
             out += "\n## Delivered compute\n\n| kind | accelerator-hours | FLOP |\n|---|---:|---:|\n"
             for (k, h) in hours { out += "| \(k) | \(num(h)) | \(num(lookup(flops, k))) |\n" }
         }
-        let columns = ["jobs_submitted", "jobs_completed", "wait_mean_s", "jct_mean_s", "accelerator_hours", "flop"]
-        out += table("Pools", s.pools, ["accelerator", "accelerators", "utilization_mean"] + columns)
+        let columns: [Metric] = [.jobsSubmitted, .jobsCompleted, .waitMeanS, .jctMeanS, .acceleratorHours, .flop]
+        out += table("Pools", s.pools, [.accelerator, .accelerators, .utilizationMean] + columns)
         out += table("Applications", s.applications, columns)
-        out += table("Tenants", s.tenants, ["type"] + columns)
+        out += table("Tenants", s.tenants, [.tenantType] + columns)
         return out
     }
 }

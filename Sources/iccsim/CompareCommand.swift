@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import Reports
 import Scenario
 
@@ -11,18 +12,24 @@ struct CompareCommand: ParsableCommand {
         abstract: "Compare summary.json files (or directories of them) against a baseline; exit 1 on a regression.",
         discussion: """
         Each metric may worsen by at most max(absolute, relative × |baseline|) from the tolerance \
-        file (default: 2% relative). Which way is worse comes from the metric's name (waits and \
-        completion times: lower is better; utilisation and completed jobs: higher) unless the file \
-        says otherwise. Text values must be equal. Directories are compared summary by summary \
+        file (default: 2% relative); with --exact any difference fails. Which way is worse comes from \
+        the metric registry (compare --explain KEY prints a figure's entry) unless the file says \
+        otherwise. Text values must be equal. Directories are compared summary by summary \
         (every summary.json below them, matched by relative path; other files are ignored). A \
         warning says when two summaries come from different scenarios, horizons or seeds. See docs/ci.md.
         """)
 
     @Argument(help: "The baseline summary.json, or a directory of them.")
-    var baseline: String
+    var baseline: String?
 
     @Argument(help: "The candidate summary.json, or a directory of them.")
-    var candidate: String
+    var candidate: String?
+
+    @Option(help: ArgumentHelp("Print what a summary figure is (unit, which way is better, meaning) and exit.", valueName: "key"))
+    var explain: String?
+
+    @Flag(help: "Print the table of every summary figure (Markdown) and exit.")
+    var listMetrics = false
 
     @Option(help: "A tolerance file (YAML, see docs/ci.md).")
     var tolerances: String?
@@ -34,6 +41,20 @@ struct CompareCommand: ParsableCommand {
     var exact = false
 
     func run() throws {
+        if listMetrics {
+            print(MetricRegistry.markdownTable(), terminator: "")
+            return
+        }
+        if let key = explain {
+            guard let m = MetricRegistry.metric(for: key) ?? MetricRegistry.metric(key: key) else {
+                throw ValidationError("'\(key)' is not a figure of summary.json\(suggestion(key))")
+            }
+            print("\(key): \(m.summary)")
+            print("  unit: \(m.unit); \(m.direction == .neutral ? "neutral (any change counts)" : "better \(m.direction.rawValue)")")
+            print("  appears as: \(m.paths.joined(separator: ", "))")
+            return
+        }
+        guard let baseline, let candidate else { throw ValidationError("give a baseline and a candidate (or --explain KEY)") }
         if exact && tolerances != nil { throw ValidationError("--exact and --tolerances exclude each other") }
         let rules = try tolerances.map { try ToleranceFile.load(path: $0) } ?? .standard
         let pairs = try Self.pairs(baseline, candidate)
@@ -55,6 +76,18 @@ struct CompareCommand: ParsableCommand {
             throw CheckFailed()
         }
         print("compare: no \(exact ? "difference" : "regression") in \(pairs.count) summar\(pairs.count == 1 ? "y" : "ies")")
+    }
+
+    /// " (did you mean 'X'?)" for the registry path closest to `key`.
+    func suggestion(_ key: String) -> String {
+        let paths = MetricRegistry.all.flatMap(\.paths)
+        let close = paths.min { a, b in distance(a, key) < distance(b, key) }
+        return close.map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
+    /// Characters in which two keys differ (position by position, plus the difference in length).
+    private func distance(_ a: String, _ b: String) -> Int {
+        zip(a, b).filter { $0 != $1 }.count + abs(a.count - b.count)
     }
 
     /// The (baseline, candidate) files to compare.

@@ -13,16 +13,18 @@ import Testing
         #expect(try OrderedJSON.parse(#"["x\n\u00e9", -1.5e3, true, null]"#) == .array([.string("x\né"), .number(-1500), .bool(true), .null]))
     }
 
-    @Test func directionsFollowMetricNames() {
+    /// Directions come from the metric registry; a key means the same everywhere, and a key the
+    /// registry does not know is neutral (never guessed from its name).
+    @Test func directionsComeFromTheRegistry() {
         #expect(SummaryComparison.direction(of: "wait_p99_s") == .lower)
         #expect(SummaryComparison.direction(of: "pools.x.utilization_mean") == .higher)
-        #expect(SummaryComparison.direction(of: "jobs_submitted") == .either)
+        #expect(SummaryComparison.direction(of: "jobs_submitted") == .neutral)
         #expect(SummaryComparison.direction(of: "fairness_jain") == .higher)
         #expect(SummaryComparison.direction(of: "services.chat.replica_hours") == .lower)
-        #expect(SummaryComparison.direction(of: "serving.accelerator_hours") == .lower)
         #expect(SummaryComparison.direction(of: "services.chat.latency_p99_s") == .lower)
         #expect(SummaryComparison.direction(of: "services.chat.slo_attainment") == .higher)
-        #expect(SummaryComparison.direction(of: "delivered.accelerator_hours") == .higher)
+        #expect(SummaryComparison.direction(of: "serving.accelerator_hours") == SummaryComparison.direction(of: "delivered.accelerator_hours"))
+        #expect(SummaryComparison.direction(of: "made_up_wait_s") == .neutral)
     }
 
     /// Worse beyond max(absolute, relative × |baseline|) regresses; within it is ok; better is an improvement.

@@ -1,0 +1,174 @@
+/// Every figure of `summary.json`, declared once (``Metric``). The run writes its figures under
+/// these keys; `summary.md`, `iccsim compare` (directions, `--explain`), `iccsim plan` (target
+/// names), `sweep collect` and reports read them from here, and the reference table in
+/// `docs/trace-schema.md` is generated from it.
+public enum MetricRegistry {
+    /// Every figure, in the order `summary.json` first writes them.
+    public static let all: [Metric] = Metric.runFigures + Metric.deliveredFigures + Metric.groupFigures + Metric.networkFigures
+        + Metric.storageFigures + Metric.serviceFigures
+
+    /// The figure the flattened key `path` names (`pools.training-h100.utilization_mean`), if any.
+    public static func metric(for path: String) -> Metric? { all.first { $0.matches(path) } }
+
+    /// The figure with key `key` (`wait_p99_s`), if any.
+    public static func metric(key: String) -> Metric? { all.first { $0.key == key } }
+}
+
+/// The objects of `summary.json` (its sections).
+public enum SummarySection {
+    public static let delivered = "delivered", pools = "pools", applications = "applications", tenants = "tenants"
+    public static let network = "network", storage = "storage", tiers = "tiers", services = "services", serving = "serving"
+}
+
+// Scopes: where the figures appear.
+private let top = [""]
+private let groups = ["pools.*", "applications.*", "tenants.*"]
+private let service = ["services.*"]
+private let servingAll = ["serving"]
+private let servingApplications = ["serving.applications.*"]
+
+extension Metric {
+    // MARK: The run
+    public static let scenario = Metric("scenario", in: top, unit: "text", .neutral, "the scenario's name")
+    public static let seed = Metric("seed", in: top, unit: "1", .neutral, "the master seed of every random stream")
+    public static let policy = Metric("policy", in: top, unit: "text", .neutral, "the scheduling policy")
+    public static let horizonS = Metric("horizon_s", in: top, unit: "s", .neutral, "the scenario's horizon; \"none\" when it runs until its jobs are done")
+    public static let accelerators = Metric("accelerators", in: top + ["pools.*"], unit: "1", .neutral, "accelerators in the center (in the pool)")
+    public static let jobsSubmitted = Metric("jobs_submitted", in: top + groups, unit: "1", .neutral, "jobs submitted")
+    public static let jobsCompleted = Metric("jobs_completed", in: top + groups, unit: "1", .higher, "jobs completed")
+    public static let jobsRejected = Metric("jobs_rejected", in: top, unit: "1", .lower, "jobs rejected at submission (larger than any pool that may run them)")
+    public static let jobsUnfinished = Metric("jobs_unfinished", in: top, unit: "1", .lower, "jobs still running or queued at the end")
+    public static let waitMeanS = Metric("wait_mean_s", in: top + groups, unit: "s", .lower, "mean wait (first start − submission) of jobs that started")
+    public static let waitP50S = Metric("wait_p50_s", in: top, unit: "s", .lower, "median wait of jobs that started")
+    public static let waitP99S = Metric("wait_p99_s", in: top, unit: "s", .lower, "99th-percentile wait of jobs that started")
+    public static let jctMeanS = Metric("jct_mean_s", in: top + groups, unit: "s", .lower, "mean job completion time (end − submission) of completed jobs")
+    public static let jctP50S = Metric("jct_p50_s", in: top, unit: "s", .lower, "median job completion time")
+    public static let jctP99S = Metric("jct_p99_s", in: top, unit: "s", .lower, "99th-percentile job completion time")
+    public static let queueingDelayMeanS = Metric("queueing_delay_mean_s", in: top, unit: "s", .lower,
+                                                  "mean time completed jobs spent queued, before their first start and after preemptions")
+    public static let slowdownMean = Metric("slowdown_mean", in: top + groups, unit: "1", .lower, "mean completion time over run time of completed jobs")
+    public static let preemptions = Metric("preemptions", in: top, unit: "1", .lower, "preemptions over the run")
+    public static let fairnessJain = Metric("fairness_jain", in: top, unit: "1", .higher, "Jain's index of the tenants' mean slowdowns (1: every tenant delayed alike)")
+    public static let fragmentationStrandedMean = Metric("fragmentation_stranded_mean", in: top + ["pools.*"], unit: "1", .lower,
+                                                         "time-average share of capacity left free on partly booked devices, where no whole-device job can use it")
+    public static let utilizationMean = Metric("utilization_mean", in: top + ["pools.*"], unit: "1", .higher,
+                                               "time-average of allocated over total accelerators (a share of a device counts that share)")
+    public static let queueLengthMean = Metric("queue_length_mean", in: top, unit: "1", .lower, "time-average number of jobs waiting")
+    public static let arrivalRatePerS = Metric("arrival_rate_per_s", in: top, unit: "1/s", .neutral, "jobs submitted per second of makespan")
+    public static let makespanS = Metric("makespan_s", in: top, unit: "s", .neutral, "simulated time covered: the last event, or the horizon")
+    public static let eventsProcessed = Metric("events_processed", in: top, unit: "1", .neutral, "kernel events handled")
+    public static let stopReason = Metric("stop_reason", in: top, unit: "text", .neutral, "completed, horizon, or the watchdog's message")
+
+    static let runFigures: [Metric] = [scenario, seed, policy, horizonS, accelerators, jobsSubmitted, jobsCompleted, jobsRejected, jobsUnfinished,
+                                waitMeanS, waitP50S, waitP99S, jctMeanS, jctP50S, jctP99S, queueingDelayMeanS, slowdownMean, preemptions,
+                                fairnessJain, fragmentationStrandedMean, utilizationMean, queueLengthMean, arrivalRatePerS, makespanS,
+                                eventsProcessed, stopReason]
+
+    // MARK: Delivered compute
+    public static let flop = Metric("flop", in: ["delivered"] + groups, unit: "FLOP", .higher, "useful FLOPs delivered (the part done of running jobs)")
+    public static let acceleratorHours = Metric("accelerator_hours", in: ["delivered"] + groups + service + servingAll + servingApplications,
+                                                unit: "h", .neutral,
+                                                "accelerator-hours held (run time × accelerators; a share of a device counts that share)")
+    public static let acceleratorHoursByKind = Metric("*", in: ["delivered.accelerator_hours_by_kind"], unit: "h", .neutral,
+                                                      "accelerator-hours by kind of work (generic, training, data_processing, inference)")
+    public static let flopByKind = Metric("*", in: ["delivered.flop_by_kind"], unit: "FLOP", .higher, "FLOPs delivered by kind of work")
+    public static let jobsByKind = Metric("*", in: ["delivered.jobs_by_kind"], unit: "1", .neutral, "jobs submitted by job kind")
+    public static let acceleratorEnergyKWh = Metric("accelerator_energy_kwh", in: ["delivered", "pools.*"], unit: "kWh", .lower,
+                                                    "accelerators' energy: idle power all the time plus (max − idle) while busy (hosts, network and cooling excluded)")
+    /// Map keys inside `delivered`.
+    public static let acceleratorHoursByKindKey = "accelerator_hours_by_kind", flopByKindKey = "flop_by_kind", jobsByKindKey = "jobs_by_kind"
+
+    static let deliveredFigures: [Metric] = [flop, acceleratorHours, acceleratorHoursByKind, flopByKind, jobsByKind, acceleratorEnergyKWh]
+
+    // MARK: Pools, applications, tenants
+    public static let accelerator = Metric("accelerator", in: ["pools.*"], unit: "text", .neutral, "the pool's accelerator model")
+    public static let role = Metric("role", in: ["pools.*"], unit: "text", .neutral, "the pool's server role (training, inference, general)")
+    public static let fragmentedDevicesMean = Metric("fragmented_devices_mean", in: ["pools.*"], unit: "1", .lower, "time-average number of partly booked devices")
+    public static let borrowedAcceleratorHours = Metric("borrowed_accelerator_hours", in: groups + service, unit: "h", .neutral,
+                                                        "the part of the accelerator-hours run on capacity lent by others (quota borrowing, services' lending)")
+    public static let tenantType = Metric("type", in: ["tenants.*"], unit: "text", .neutral, "the tenant's type")
+    public static let quotaShare = Metric("quota_share", in: ["tenants.*"], unit: "1", .neutral, "the tenant's guaranteed share of every pool (0 without a quota)")
+
+    static let groupFigures: [Metric] = [accelerator, role, fragmentedDevicesMean, borrowedAcceleratorHours, tenantType, quotaShare]
+
+    // MARK: The fabric
+    public static let model = Metric("model", in: ["network"] + servingAll + service, unit: "text", .neutral,
+                                     "the model: how communication is priced (network), the serving fidelity in use (serving), the model served (a service)")
+    public static let communicatingJobs = Metric("communicating_jobs", in: ["network"], unit: "1", .neutral, "jobs whose all-reduce went on the shared fabric")
+    public static let collectiveStretches = Metric("collective_stretches", in: ["network"], unit: "1", .neutral, "stretches of runs at one all-reduce speed (/collectives rows)")
+    public static let allreduceBusbwGBpsP50 = Metric("allreduce_busbw_gbps_p50", in: ["network"], unit: "GB/s", .higher, "time-weighted median all-reduce bus bandwidth (nccl-tests busbw)")
+    public static let allreduceBusbwGBpsMean = Metric("allreduce_busbw_gbps_mean", in: ["network"], unit: "GB/s", .higher, "time-weighted mean all-reduce bus bandwidth")
+    public static let exposedCommunicationFraction = Metric("exposed_communication_fraction", in: ["network"], unit: "1", .lower,
+                                                            "share of communicating jobs' run time spent in all-reduce not hidden behind compute")
+    public static let spineLinkUtilizationMean = Metric("spine_link_utilization_mean", in: ["network"], unit: "1", .neutral, "mean utilisation of the leaf-spine links")
+    public static let spineLinkUtilizationPeak = Metric("spine_link_utilization_peak", in: ["network"], unit: "1", .lower, "the busiest leaf-spine link's peak utilisation over a sample interval")
+
+    static let networkFigures: [Metric] = [model, communicatingJobs, collectiveStretches, allreduceBusbwGBpsP50, allreduceBusbwGBpsMean,
+                                    exposedCommunicationFraction, spineLinkUtilizationMean, spineLinkUtilizationPeak]
+
+    // MARK: The storage system
+    public static let ingests = Metric("ingests", in: ["storage"], unit: "1", .neutral, "dataset and model-file reads before computing")
+    public static let ingestMeanS = Metric("ingest_mean_s", in: ["storage"], unit: "s", .lower, "mean time of an ingest")
+    public static let ioBoundFraction = Metric("io_bound_fraction", in: ["storage"], unit: "1", .lower, "share of streaming jobs' run time slowed by storage")
+    public static let bytesMoved = Metric("bytes_moved", in: ["storage.tiers.*"], unit: "GB", .neutral, "data read from and written to the tier")
+    public static let reads = Metric("reads", in: ["storage.tiers.*"], unit: "1", .neutral, "reads served by the tier")
+    public static let bandwidthUtilizationMean = Metric("bandwidth_utilization_mean", in: ["storage.tiers.*"], unit: "1", .neutral, "time-average share of the tier's bandwidth in use")
+
+    static let storageFigures: [Metric] = [ingests, ingestMeanS, ioBoundFraction, bytesMoved, reads, bandwidthUtilizationMean]
+
+    // MARK: Online services
+    public static let application = Metric("application", in: service, unit: "text", .neutral, "the application the service belongs to")
+    public static let pool = Metric("pool", in: service, unit: "text", .neutral, "the pool its replicas run in")
+    public static let fidelity = Metric("fidelity", in: service, unit: "text", .neutral, "rate (queueing formulas per interval) or request (every request simulated)")
+    public static let scaling = Metric("scaling", in: service, unit: "text", .neutral, "static (sized for the peak) or autoscaled")
+    public static let liveFromS = Metric("live_from_s", in: service, unit: "s", .neutral, "when it went live")
+    public static let replicas = Metric("replicas", in: service, unit: "1", .neutral, "most replicas ready at once")
+    public static let replicasPeakSized = Metric("replicas_peak_sized", in: service, unit: "1", .neutral, "replicas a static deployment sized for the peak holds")
+    public static let replicasMean = Metric("replicas_mean", in: service, unit: "1", .lower, "time-average ready replicas while live")
+    public static let replicaHours = Metric("replica_hours", in: service + servingAll, unit: "h", .lower, "replica-hours held (what serving costs)")
+    public static let coldStarts = Metric("cold_starts", in: service + servingAll, unit: "1", .lower, "replicas that pulled and loaded the model")
+    public static let coldStartMeanS = Metric("cold_start_mean_s", in: service, unit: "s", .lower, "mean time from placement to ready")
+    public static let version = Metric("version", in: service, unit: "1", .neutral, "the model version it serves at the end")
+    public static let rollouts = Metric("rollouts", in: service + servingAll, unit: "1", .neutral, "rollouts of new model versions")
+    public static let batch = Metric("batch", in: service, unit: "1", .neutral, "the batch size it runs at")
+    public static let batchSeconds = Metric("batch_seconds", in: service, unit: "s", .lower, "time of one batch on one replica")
+    public static let requests = Metric("requests", in: service + servingAll + servingApplications, unit: "1", .neutral, "requests arrived")
+    public static let unservedRequests = Metric("unserved_requests", in: service + servingAll + servingApplications, unit: "1", .lower,
+                                                "requests left waiting at the end, or arrived while no replica was ready")
+    public static let throughputPerS = Metric("throughput_per_s", in: service, unit: "1/s", .neutral, "requests per second while live")
+    public static let latencyTargetS = Metric("latency_target_s", in: service, unit: "s", .neutral, "the latency target of its SLO")
+    public static let latencyMeanS = Metric("latency_mean_s", in: service, unit: "s", .lower, "mean request latency")
+    public static let latencyP50S = Metric("latency_p50_s", in: service, unit: "s", .lower, "median request latency")
+    public static let latencyP90S = Metric("latency_p90_s", in: service, unit: "s", .lower, "90th-percentile request latency")
+    public static let latencyP99S = Metric("latency_p99_s", in: service, unit: "s", .lower, "99th-percentile request latency")
+    public static let sloAttainment = Metric("slo_attainment", in: service + servingAll + servingApplications, unit: "1", .higher,
+                                             "share of requests served within the latency target")
+    public static let firstOutputMeanS = Metric("first_output_mean_s", in: service, unit: "s", .lower, "request level: mean time to the first output (token)")
+    public static let firstOutputP99S = Metric("first_output_p99_s", in: service, unit: "s", .lower, "request level: 99th-percentile time to the first output")
+    public static let deliveredFlops = Metric("delivered_flops", in: service + servingAll + servingApplications, unit: "FLOP", .higher, "inference FLOPs delivered")
+    public static let services = Metric("services", in: servingAll + servingApplications, unit: "1", .neutral, "online services")
+    public static let lentAcceleratorHours = Metric("lent_accelerator_hours", in: servingAll, unit: "h", .neutral, "accelerator-hours lent to services by other pools")
+    public static let preemptedForLending = Metric("preempted_for_lending", in: servingAll, unit: "1", .lower, "batch jobs preempted to lend their accelerators")
+    public static let shrunkForLending = Metric("shrunk_for_lending", in: servingAll, unit: "1", .lower, "elastic jobs shrunk to lend their accelerators")
+
+    static let serviceFigures: [Metric] = [application, pool, fidelity, scaling, liveFromS, replicas, replicasPeakSized, replicasMean, replicaHours,
+                                     coldStarts, coldStartMeanS, version, rollouts, batch, batchSeconds, requests, unservedRequests,
+                                     throughputPerS, latencyTargetS, latencyMeanS, latencyP50S, latencyP90S, latencyP99S, sloAttainment,
+                                     firstOutputMeanS, firstOutputP99S, deliveredFlops, services, lentAcceleratorHours,
+                                     preemptedForLending, shrunkForLending]
+}
+
+extension MetricRegistry {
+    /// The reference table of every figure (Markdown), as `docs/trace-schema.md` shows it
+    /// between its `metrics` markers (`iccsim compare --list-metrics` prints it; a test keeps
+    /// the document equal to it).
+    public static func markdownTable() -> String {
+        var lines = ["| figure | unit | better | meaning |", "|---|---|---|---|"]
+        for m in all {
+            let paths = m.paths.map { "`\($0)`" }.joined(separator: ", ")
+            let unit = m.unit == "1" ? "count / ratio" : m.unit
+            lines.append("| \(paths) | \(unit) | \(m.direction == .neutral ? "neutral" : m.direction.rawValue) | \(m.summary.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
