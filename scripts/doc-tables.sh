@@ -1,6 +1,7 @@
 #!/bin/sh
 # Regenerates the tables of docs/ that come from the code, between their markers:
 #   docs/trace-schema.md  <!-- metrics:begin --> ... <!-- metrics:end -->   (iccsim compare --list-metrics)
+#   docs/trace-schema.md  <!-- columns-TABLE:begin --> ... <!-- columns-TABLE:end -->   (iccsim export trace-schema --table TABLE)
 # ICCSIM names the binary (default .build/debug/iccsim). A test fails when a table is stale.
 set -eu
 cd "$(dirname "$0")/.."
@@ -19,4 +20,7 @@ PY
   mv "$file.tmp" "$file"
 }
 replace docs/trace-schema.md metrics "$ICCSIM" compare --list-metrics
-echo "doc-tables: docs/trace-schema.md (metrics) regenerated"
+for t in jobs collectives models deployments requests links utilization utilization_pools utilization_tenants; do
+  replace docs/trace-schema.md "columns-$t" "$ICCSIM" export trace-schema --table "$t"
+done
+echo "doc-tables: docs/trace-schema.md (metrics, trace columns) regenerated"

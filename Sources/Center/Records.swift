@@ -137,7 +137,8 @@ public struct GroupSample: Sendable, Equatable {
 
 /// Where a run's records go (the HDF5 trace writer, a test's collector). Records arrive in a
 /// deterministic order: jobs at their end (in id order within an instant), samples in time order
-/// (pools and tenants in index order within an instant).
+/// (pools and tenants in index order within an instant). There are no default (dropping)
+/// implementations: a sink that forgets a record type does not compile.
 public protocol RecordSink: AnyObject {
     func record(job: JobRecord)
     func record(utilization: UtilizationSample)
@@ -150,16 +151,6 @@ public protocol RecordSink: AnyObject {
     func record(request: RequestRecord)
     /// The `/links` series, once at the end of the run: link names and their samples.
     func record(links names: [String], samples: [LinkSample])
-}
-
-extension RecordSink {
-    public func record(pool: GroupSample) {}
-    public func record(tenant: GroupSample) {}
-    public func record(collective: CollectiveRecord) {}
-    public func record(model: ModelVersion) {}
-    public func record(deployment: DeploymentEvent) {}
-    public func record(request: RequestRecord) {}
-    public func record(links names: [String], samples: [LinkSample]) {}
 }
 
 /// One row of `/collectives`: a stretch of a job's run over which its gradient all-reduce
@@ -254,11 +245,19 @@ public struct LinkSample: Sendable, Equatable {
     }
 }
 
-/// A sink that drops everything (for benchmarks and validation sweeps).
+/// A sink that drops everything (for benchmarks and validation sweeps), on purpose and record
+/// type by record type: a sink handles every record type or does not compile.
 public final class NullSink: RecordSink {
     public init() {}
     public func record(job: JobRecord) {}
     public func record(utilization: UtilizationSample) {}
+    public func record(pool: GroupSample) {}
+    public func record(tenant: GroupSample) {}
+    public func record(collective: CollectiveRecord) {}
+    public func record(model: ModelVersion) {}
+    public func record(deployment: DeploymentEvent) {}
+    public func record(request: RequestRecord) {}
+    public func record(links names: [String], samples: [LinkSample]) {}
 }
 
 /// A sink that keeps every record in memory (for tests).

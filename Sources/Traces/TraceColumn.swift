@@ -4,25 +4,32 @@ import CHDF5
 protocol ColumnElement {
     static var memoryType: hid_t { get }
     static var fileType: hid_t { get }
+    /// The type's name in the schema (`int64`, `float64`).
+    static var typeName: String { get }
 }
 
 extension Int8: ColumnElement {
+    static var typeName: String { "int8" }
     static var memoryType: hid_t { iccsim_h5t_native_int8() }
     static var fileType: hid_t { iccsim_h5t_std_i8le() }
 }
 extension Int16: ColumnElement {
+    static var typeName: String { "int16" }
     static var memoryType: hid_t { iccsim_h5t_native_int16() }
     static var fileType: hid_t { iccsim_h5t_std_i16le() }
 }
 extension Int32: ColumnElement {
+    static var typeName: String { "int32" }
     static var memoryType: hid_t { iccsim_h5t_native_int32() }
     static var fileType: hid_t { iccsim_h5t_std_i32le() }
 }
 extension Int64: ColumnElement {
+    static var typeName: String { "int64" }
     static var memoryType: hid_t { iccsim_h5t_native_int64() }
     static var fileType: hid_t { iccsim_h5t_std_i64le() }
 }
 extension Double: ColumnElement {
+    static var typeName: String { "float64" }
     static var memoryType: hid_t { iccsim_h5t_native_double() }
     static var fileType: hid_t { iccsim_h5t_ieee_f64le() }
 }

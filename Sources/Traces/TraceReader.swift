@@ -41,6 +41,33 @@ public final class TraceReader {
         return out
     }
 
+    /// The names of the members of group `path` (its columns), in name order; empty when absent.
+    public func members(_ path: String) throws -> [String] {
+        guard has(path) else { return [] }
+        var info = H5G_info_t()
+        guard H5Gget_info_by_name(file, path, &info, iccsim_h5p_default()) >= 0 else { throw TraceError("cannot list '\(path)'") }
+        return try (0..<info.nlinks).map { i in
+            let n = H5Lget_name_by_idx(file, path, H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, iccsim_h5p_default())
+            guard n >= 0 else { throw TraceError("cannot list '\(path)'") }
+            var buffer = [CChar](repeating: 0, count: Int(n) + 1)
+            _ = H5Lget_name_by_idx(file, path, H5_INDEX_NAME, H5_ITER_INC, i, &buffer, buffer.count, iccsim_h5p_default())
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+    }
+
+    /// The string attribute `name` of the object at `path` (such as a column's `units`).
+    public func attribute(_ path: String, _ name: String) throws -> String {
+        let a = H5Aopen_by_name(file, path, name, iccsim_h5p_default(), iccsim_h5p_default())
+        guard a >= 0 else { throw TraceError("no attribute '\(name)' on '\(path)'") }
+        defer { H5Aclose(a) }
+        let t = try H5.utf8StringType()
+        defer { H5Tclose(t) }
+        var p: UnsafeMutablePointer<CChar>? = nil
+        guard H5Aread(a, t, &p) >= 0, let cstr = p else { throw TraceError("cannot read attribute '\(name)' of '\(path)'") }
+        defer { free(cstr) }
+        return String(cString: cstr)
+    }
+
     /// The names of a dictionary (`/dictionaries/NAME/name`), by code; empty when absent.
     public func dictionary(_ name: String) throws -> [Int: String] {
         let codes = try doubles("dictionaries/\(name)/code")

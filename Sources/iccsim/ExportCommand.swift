@@ -5,7 +5,7 @@ import Traces
 /// `iccsim export`: other views of a run's trace.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Export a run's trace to other tools.",
-                                                    subcommands: [TimelineCommand.self])
+                                                    subcommands: [TimelineCommand.self, TraceSchemaCommand.self])
 }
 
 /// `iccsim export timeline RUN_DIR`: a Chrome/Perfetto trace of a small run.
@@ -35,5 +35,26 @@ struct TimelineCommand: ParsableCommand {
         let path = out ?? dir.appendingPathComponent("timeline.json").path
         try OutputFile.write(text, to: path, generator: OutputFile.timelineMark)
         print("wrote \(path)")
+    }
+}
+
+/// `iccsim export trace-schema [--table NAME]`: the columns of `trace.h5` as the writer declares them.
+struct TraceSchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace-schema",
+        abstract: "Print the columns of every trace table (name, type, units, meaning) as Markdown, as the writer declares them.")
+
+    @Option(help: ArgumentHelp("Only this table (\(TraceSchema.tableNames.joined(separator: ", "))).", valueName: "name"))
+    var table: String?
+
+    func run() throws {
+        if let t = table {
+            guard let text = TraceSchema.markdown(table: t) else {
+                throw ValidationError("unknown table '\(t)'; expected one of \(TraceSchema.tableNames.joined(separator: ", "))")
+            }
+            print(text, terminator: "")
+            return
+        }
+        for t in TraceSchema.tableNames { print("## /\(t)\n\n" + TraceSchema.markdown(table: t)!) }
     }
 }

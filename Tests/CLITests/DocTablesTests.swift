@@ -16,3 +16,17 @@ import Testing
         #expect(try Self.section("metrics", of: "docs/trace-schema.md") == r.stdout, "docs/trace-schema.md is stale: run make doc-tables")
     }
 }
+
+extension DocTablesTests {
+    /// Every trace table's column list in docs/trace-schema.md is the writer's declaration.
+    @Test func traceColumnTablesMatchTheWriter() throws {
+        let names = ["jobs", "collectives", "models", "deployments", "requests", "links", "utilization", "utilization_pools", "utilization_tenants"]
+        for t in names {
+            let r = try iccsim(["export", "trace-schema", "--table", t])
+            #expect(r.status == 0, "\(t): \(r.stderr)")
+            #expect(try Self.section("columns-\(t)", of: "docs/trace-schema.md") == r.stdout, "docs/trace-schema.md /\(t) is stale: run make doc-tables")
+        }
+        let all = try iccsim(["export", "trace-schema"])
+        #expect(names.allSatisfy { all.stdout.contains("## /\($0)\n") })
+    }
+}

@@ -82,3 +82,21 @@ func writeSample(_ path: String, jobs: Int) throws {
         #expect(throws: TraceError.self) { try TraceWriter(path: "/nonexistent-dir/x/trace.h5", metadata: metadata) }
     }
 }
+
+/// The declared columns are the file's: every table of a written trace holds exactly the
+/// declared columns, with the declared units.
+@Suite struct TraceColumnDeclarationTests {
+    @Test func writtenTablesHoldTheDeclaredColumns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iccsim-columns-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("t.h5").path
+        let w = try TraceWriter(path: path, metadata: TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: ""))
+        try w.close()
+        let reader = try TraceReader(path: path)
+        for (table, columns) in TraceColumns.tables {
+            #expect(try reader.members(table).sorted() == columns.map(\.name).sorted(), "/\(table)")
+            for c in columns { #expect(try reader.attribute("\(table)/\(c.name)", "units") == c.units, "/\(table)/\(c.name)") }
+        }
+    }
+}

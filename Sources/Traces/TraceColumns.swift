@@ -1,0 +1,154 @@
+import CHDF5
+
+/// One column of a trace table, declared once: its name, element type, units and meaning. The
+/// writer creates the dataset from it (the `units` and `long_name` attributes), and the tables of
+/// `docs/trace-schema.md` are generated from it (`iccsim export trace-schema`; a test keeps them equal).
+struct ColumnSpec<T: ColumnElement>: AnyColumnSpec {
+    let name: String
+    let units: String
+    /// Written as `long_name`.
+    let longName: String
+    /// More for readers of the schema (in docs/trace-schema.md, not in the file).
+    let note: String?
+
+    init(_ name: String, _ units: String, _ longName: String, note: String? = nil) {
+        self.name = name
+        self.units = units
+        self.longName = longName
+        self.note = note
+    }
+
+    var typeName: String { T.typeName }
+    var info: ColumnInfo { ColumnInfo(name: name, units: units, longName: longName) }
+}
+
+/// A column declaration of any element type, for listing.
+protocol AnyColumnSpec: Sendable {
+    var name: String { get }
+    var units: String { get }
+    var longName: String { get }
+    var note: String? { get }
+    var typeName: String { get }
+}
+
+/// Every column of `trace.h5`, table by table, in the order the writer creates them.
+enum TraceColumns {
+    // /jobs
+    static let jobID = ColumnSpec<Int64>("id", "1", "job id, in submission order", note: "the tie rule of simultaneous submissions is in the scenario reference")
+    static let jobClass = ColumnSpec<Int32>("job_class", "1", "index of the job class in the scenario's workload.classes; -1 for listed jobs", note: "-1 also for jobs of applications and traces")
+    static let jobSubmit = ColumnSpec<Int64>("submit_ns", "ns", "submission time")
+    static let jobStart = ColumnSpec<Int64>("start_ns", "ns", "start time; -1 if it never started")
+    static let jobEnd = ColumnSpec<Int64>("end_ns", "ns", "end time; -1 if it did not end")
+    static let jobWait = ColumnSpec<Int64>("wait_ns", "ns", "start minus submission; -1 if it never started")
+    static let jobAccelerators = ColumnSpec<Int32>("accelerators", "1", "accelerators allocated at once (gang)")
+    static let jobState = ColumnSpec<Int8>("state", "1", "final state, decoded by /dictionaries/job_state")
+    static let jobReject = ColumnSpec<Int8>("reject_reason", "1", "why it was rejected, decoded by /dictionaries/reject_reason")
+    static let jobKind = ColumnSpec<Int8>("kind", "1", "kind of work, decoded by /dictionaries/job_kind")
+    static let jobPolicy = ColumnSpec<Int8>("policy", "1", "scheduling policy of its pool, decoded by /dictionaries/policy")
+    static let jobApplication = ColumnSpec<Int16>("application", "1", "application scenario, decoded by /dictionaries/application; -1 for none")
+    static let jobTenant = ColumnSpec<Int16>("tenant", "1", "tenant, decoded by /dictionaries/tenant; -1 for none", note: "its type is `/dictionaries/tenant_type` at the same code")
+    static let jobModel = ColumnSpec<Int16>("model", "1", "model trained or served, decoded by /dictionaries/model; -1 for none")
+    static let jobPool = ColumnSpec<Int16>("pool", "1", "pool of servers it ran in, decoded by /dictionaries/pool")
+    static let jobAcceleratorType = ColumnSpec<Int16>("accelerator_type", "1", "accelerator model of its pool, decoded by /dictionaries/accelerator_type")
+    static let jobPreemptions = ColumnSpec<Int32>("preemptions", "1", "times the job was preempted")
+    static let jobServers = ColumnSpec<Int32>("servers_spanned", "1", "servers its accelerators spanned at its latest start; 0 if it never started")
+    static let jobLeaves = ColumnSpec<Int32>("leaves_spanned", "1", "leaf switches its accelerators spanned at its latest start; 0 if it never started")
+    static let jobMilli = ColumnSpec<Int32>("gpu_milli", "1/1000", "share of each accelerator it asked for, in thousandths (1000: whole devices)")
+    static let jobFlops = ColumnSpec<Double>("flops", "FLOP", "useful FLOPs delivered (all of them if completed, the part done if still running)", note: "0 for jobs that never ran")
+    static let jobIngest = ColumnSpec<Int64>("ingest_ns", "ns", "time spent reading its dataset or model file before computing (io.storage)", note: "0 otherwise")
+    static let jobCommunication = ColumnSpec<Double>("communication_share", "1", "share of its run spent in all-reduce not hidden behind compute (io.model: fabric)", note: "0 otherwise")
+    // /collectives
+    static let collJob = ColumnSpec<Int64>("job", "1", "job id (/jobs/id)")
+    static let collPool = ColumnSpec<Int16>("pool", "1", "pool, decoded by /dictionaries/pool")
+    static let collAlgorithm = ColumnSpec<Int8>("algorithm", "1", "collective algorithm, decoded by /dictionaries/collective_algorithm", note: "jobs in a run use the ring, 0")
+    static let collRanks = ColumnSpec<Int32>("ranks", "1", "ranks in each data-parallel ring")
+    static let collRings = ColumnSpec<Int32>("rings", "1", "parallel rings (one per tensor or pipeline rank)")
+    static let collBytes = ColumnSpec<Double>("bytes", "B", "bytes each rank all-reduces per iteration")
+    static let collStart = ColumnSpec<Int64>("start_ns", "ns", "start of the stretch")
+    static let collEnd = ColumnSpec<Int64>("end_ns", "ns", "end of the stretch")
+    static let collIterations = ColumnSpec<Double>("iterations", "1", "training iterations over the stretch")
+    static let collAlgbw = ColumnSpec<Double>("algbw_gbps", "GB/s", "algorithm bandwidth of one all-reduce: bytes / time (nccl-tests)")
+    static let collBusbw = ColumnSpec<Double>("busbw_gbps", "GB/s", "bus bandwidth: algbw x 2(p-1)/p (nccl-tests)")
+    static let collExposed = ColumnSpec<Double>("exposed_share", "1", "share of each iteration spent in all-reduce not hidden behind compute")
+    // /models
+    static let modelApplication = ColumnSpec<Int16>("application", "1", "application, decoded by /dictionaries/application")
+    static let modelModel = ColumnSpec<Int16>("model", "1", "model, decoded by /dictionaries/model")
+    static let modelVersion = ColumnSpec<Int32>("version", "1", "version of this application's model, from 1")
+    static let modelSource = ColumnSpec<Int64>("source_job", "1", "the job that produced it (/jobs/id)")
+    static let modelRelease = ColumnSpec<Int64>("release_ns", "ns", "when it was registered and released")
+    static let modelForm = ColumnSpec<Int8>("form", "1", "how it is offered, decoded by /dictionaries/release_form", note: "0 `model_file`, 1 `service` (rolled out to the services serving that model), 2 `api` (`release.policy: api`)")
+    static let modelBytes = ColumnSpec<Double>("file_bytes", "B", "size of the model file (parameters at the model's precision)")
+    static let modelService = ColumnSpec<Int16>("service", "1", "the first service serving this model, decoded by /dictionaries/service; -1 for none", note: "its serving profile is in `summary.json` `services`")
+    // /deployments
+    static let depTime = ColumnSpec<Int64>("time_ns", "ns", "time of the event")
+    static let depApplication = ColumnSpec<Int16>("application", "1", "application, decoded by /dictionaries/application")
+    static let depModel = ColumnSpec<Int16>("model", "1", "model served, decoded by /dictionaries/model")
+    static let depPool = ColumnSpec<Int16>("pool", "1", "pool of the replica, decoded by /dictionaries/pool", note: "a lending pool when `borrowed`")
+    static let depJob = ColumnSpec<Int64>("job", "1", "the replica's job (/jobs/id)")
+    static let depEvent = ColumnSpec<Int8>("event", "1", "what happened, decoded by /dictionaries/deployment_event (0 placed, 1 stopped, 2 ready)")
+    static let depReplicas = ColumnSpec<Int32>("replicas", "1", "ready replicas of the service after the event")
+    static let depService = ColumnSpec<Int16>("service", "1", "service, decoded by /dictionaries/service")
+    static let depVersion = ColumnSpec<Int32>("version", "1", "model version the replica serves (0: the one present before the run)")
+    static let depBorrowed = ColumnSpec<Int8>("borrowed", "1", "1 when the replica runs on accelerators lent by another pool")
+    static let depColdStart = ColumnSpec<Int64>("cold_start_ns", "ns", "on ready rows: pulling and loading the model since placement; else 0")
+    // /requests
+    static let reqService = ColumnSpec<Int16>("service", "1", "service, decoded by /dictionaries/service")
+    static let reqReplica = ColumnSpec<Int32>("replica", "1", "replica of the service that served it (numbered as replicas join)")
+    static let reqArrival = ColumnSpec<Int64>("arrival_ns", "ns", "arrival time")
+    static let reqStart = ColumnSpec<Int64>("start_ns", "ns", "when its batch started")
+    static let reqFirst = ColumnSpec<Int64>("first_output_ns", "ns", "when its first output (token) was ready", note: "the first token: the batch time over the tokens per request")
+    static let reqEnd = ColumnSpec<Int64>("end_ns", "ns", "when its batch ended")
+    // /links
+    static let linkTime = ColumnSpec<Int64>("time_ns", "ns", "start of the sample interval")
+    static let linkIndex = ColumnSpec<Int32>("link", "1", "link, decoded by /dictionaries/link")
+    static let linkUtilization = ColumnSpec<Double>("utilization", "1", "mean load / capacity over the interval", note: "the last interval runs to the end of the run")
+    // /utilization
+    static let utilTime = ColumnSpec<Int64>("time_ns", "ns", "time of the sample")
+    static let utilBusy = ColumnSpec<Int32>("busy_accelerators", "1", "accelerators allocated to running jobs", note: "a device shared by several jobs counts once")
+    static let utilQueued = ColumnSpec<Int32>("queued_jobs", "1", "jobs waiting in the scheduler's queue")
+    static let utilRunning = ColumnSpec<Int32>("running_jobs", "1", "jobs running")
+    // /utilization_pools and /utilization_tenants (the key column is `pool` or `tenant`)
+    static let seriesTime = ColumnSpec<Int64>("time_ns", "ns", "time of the sample")
+    static let seriesBusy = ColumnSpec<Double>("busy_accelerators", "1", "accelerators held by running jobs (a share of a device counts as that share)")
+    static let seriesQueued = ColumnSpec<Int32>("queued_jobs", "1", "jobs waiting")
+    static let seriesRunning = ColumnSpec<Int32>("running_jobs", "1", "jobs running")
+    static func seriesKey(_ name: String, meaning: String) -> ColumnSpec<Int16> { ColumnSpec(name, "1", meaning) }
+    static let poolKeyMeaning = "pool, decoded by /dictionaries/pool"
+    static let tenantKeyMeaning = "tenant, decoded by /dictionaries/tenant; -1 for jobs without one"
+
+    // /dictionaries/NAME
+    static let dictionaryCode = ColumnSpec<Int16>("code", "1", "code stored in the data")
+
+    /// The Markdown table of trace table `name`'s columns (for docs/trace-schema.md), or nil.
+    static func markdown(table name: String) -> String? {
+        guard let t = tables.first(where: { $0.name == name }) else { return nil }
+        var lines = ["| column | type | units | meaning |", "|---|---|---|---|"]
+        for c in t.columns {
+            lines.append("| `\(c.name)` | \(c.typeName) | \(c.units) | \(c.longName)\(c.note.map { " (\($0))" } ?? "") |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The tables and their columns, for the schema listing.
+    static let tables: [(name: String, columns: [any AnyColumnSpec])] = [
+        ("jobs", [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy, jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobIngest, jobCommunication]),
+        ("collectives", [collJob, collPool, collAlgorithm, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed]),
+        ("models", [modelApplication, modelModel, modelVersion, modelSource, modelRelease, modelForm, modelBytes, modelService]),
+        ("deployments", [depTime, depApplication, depModel, depPool, depJob, depEvent, depReplicas, depService, depVersion, depBorrowed, depColdStart]),
+        ("requests", [reqService, reqReplica, reqArrival, reqStart, reqFirst, reqEnd]),
+        ("links", [linkTime, linkIndex, linkUtilization]),
+        ("utilization", [utilTime, utilBusy, utilQueued, utilRunning]),
+        ("utilization_pools", [seriesTime, seriesKey("pool", meaning: poolKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
+        ("utilization_tenants", [seriesTime, seriesKey("tenant", meaning: tenantKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
+    ]
+}
+
+/// The trace's tables as the writer declares them, for `iccsim export trace-schema` and the
+/// tables of `docs/trace-schema.md`.
+public enum TraceSchema {
+    /// The tables (groups of `trace.h5`), in the order the writer creates them.
+    public static var tableNames: [String] { TraceColumns.tables.map(\.name) }
+
+    /// The Markdown table of `table`'s columns (column, type, units, meaning), or nil.
+    public static func markdown(table: String) -> String? { TraceColumns.markdown(table: table) }
+}
