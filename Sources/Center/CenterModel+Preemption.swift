@@ -15,7 +15,10 @@ extension CenterModel {
         let ranNs = now - jobs[slot].runStartNs
         jobs[slot].attainedService += Double(ranNs) * Double(spec.accelerators)
         jobs[slot].servedNs += ranNs
-        if spec.isElastic { elasticRunning[Int(spec.pool)].removeAll { $0 == jobs.handle(slot: slot) } }
+        if spec.isElastic {
+            let handle = jobs.handle(slot: slot)
+            elasticRunning[Int(spec.pool)].removeAll { $0 == handle }
+        }
         let acceleratorNs = Double(now - jobs[slot].segmentStartNs) * heldShare(slot)
         let borrowedNs = jobs[slot].borrowed ? acceleratorNs : 0
         breakdown.update(spec) { g in

@@ -252,7 +252,10 @@ struct CenterModel: EventHandler {
         pools[p].release(jobs.handle(slot: slot))
         policies[p].finished(jobs.handle(slot: slot), nowNs: now)
         count(spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
-        if spec.isElastic { elasticRunning[p].removeAll { $0 == jobs.handle(slot: slot) } }
+        if spec.isElastic {
+            let handle = jobs.handle(slot: slot)
+            elasticRunning[p].removeAll { $0 == handle }
+        }
         activities.finish(FluidActivityID(raw: Int32(slot)))
         let jct = now - spec.submitNs
         stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: jobs[slot].servedNs + (now - jobs[slot].runStartNs))
@@ -365,7 +368,8 @@ struct CenterModel: EventHandler {
         if !savedNow.isEmpty {
             if savedNow.count > 1 { savedNow.sort { jobs[Int($0)].id < jobs[Int($1)].id } }
             for slot in savedNow {
-                saving.removeAll { $0 == jobs.handle(slot: Int(slot)) }
+                let handle = jobs.handle(slot: Int(slot))
+                saving.removeAll { $0 == handle }
                 releaseAndRequeue(slot: Int(slot), now: now)
             }
             savedNow.removeAll(keepingCapacity: true)

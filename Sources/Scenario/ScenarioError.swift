@@ -87,7 +87,7 @@ func levenshtein(_ a: String, _ b: String) -> Int {
 
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
 /// ` (did you mean 'X'?)` for the candidate closest to `word`, or an empty string.
-func didYouMean(_ word: String, among candidates: [String]) -> String {
+public func didYouMean(_ word: String, among candidates: [String]) -> String {
     suggestion(for: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
 }
 

@@ -49,8 +49,7 @@ public struct SweepPlan: Sendable {
                 loaded = try ScenarioLoader.load(path: basePath, overrides: fixed + zip(spec.parameters, located).map { try $1.located($0) })
             } catch let e as ScenarioError {
                 let named = zip(spec.parameters, values).map { "\($0)=\($1)" }.joined(separator: ", ")
-                throw ScenarioError("sweep '\(spec.name)' configuration \(c) (\(named.isEmpty ? "no parameters" : named)): \(e.message)"
-                                    + (e.location.map { $0.file.hasPrefix("--set") ? " [\($0)]" : "" } ?? ""), at: e.location.flatMap { $0.file.hasPrefix("--set") ? nil : $0 })
+                throw ScenarioError("sweep '\(spec.name)' configuration \(c) (\(named.isEmpty ? "no parameters" : named)): \(e.message)", at: e.location)
             }
             let configKey = Self.fnv1a(loaded.resolvedYAML)
             for r in 0..<spec.replicates {

@@ -47,7 +47,7 @@ struct CompareCommand: ParsableCommand {
         }
         if let key = explain {
             guard let m = MetricRegistry.metric(for: key) ?? MetricRegistry.metric(key: key) else {
-                throw ValidationError("'\(key)' is not a figure of summary.json\(suggestion(key))")
+                throw ValidationError("'\(key)' is not a figure of summary.json\(didYouMean(key, among: MetricRegistry.all.flatMap(\.paths)))")
             }
             print("\(key): \(m.summary)")
             print("  unit: \(m.unit); \(m.direction == .neutral ? "neutral (any change counts)" : "better \(m.direction.rawValue)")")
@@ -76,18 +76,6 @@ struct CompareCommand: ParsableCommand {
             throw CheckFailed()
         }
         print("compare: no \(exact ? "difference" : "regression") in \(pairs.count) summar\(pairs.count == 1 ? "y" : "ies")")
-    }
-
-    /// " (did you mean 'X'?)" for the registry path closest to `key`.
-    func suggestion(_ key: String) -> String {
-        let paths = MetricRegistry.all.flatMap(\.paths)
-        let close = paths.min { a, b in distance(a, key) < distance(b, key) }
-        return close.map { " (did you mean '\($0)'?)" } ?? ""
-    }
-
-    /// Characters in which two keys differ (position by position, plus the difference in length).
-    private func distance(_ a: String, _ b: String) -> Int {
-        zip(a, b).filter { $0 != $1 }.count + abs(a.count - b.count)
     }
 
     /// The (baseline, candidate) files to compare.
@@ -122,7 +110,7 @@ struct CompareCommand: ParsableCommand {
     /// horizon or seed ("differ in seed (1 vs 2)").
     static func provenanceWarnings(_ a: OrderedJSON, _ b: OrderedJSON) -> [String] {
         let x = Dictionary(a.flattened(), uniquingKeysWith: { f, _ in f }), y = Dictionary(b.flattened(), uniquingKeysWith: { f, _ in f })
-        return ["scenario", "horizon_s", "seed"].compactMap { key in
+        return [Metric.scenario, .horizonS, .seed].map(\.key).compactMap { key in
             guard let u = x[key], let v = y[key], u != v else { return nil }
             return "differ in \(key) (\(u.text) vs \(v.text))"
         }

@@ -68,7 +68,8 @@ public final class RunDirectory {
                 if OutputPath.entryKind(finalURL) != nil {
                     let old = finalURL.deletingLastPathComponent().appendingPathComponent(Temporaries.asideName(for: finalURL.lastPathComponent))
                     try fm.moveItem(at: finalURL, to: old)
-                    try Temporaries.mark(old, as: Temporaries.asideMark)
+                    // Best effort: without the mark a crash here leaves the old run aside, untouched.
+                    try? Temporaries.mark(old, as: Temporaries.asideMark)
                     try fm.moveItem(at: workingURL, to: finalURL)
                     try? fm.removeItem(at: old)
                 } else {
