@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
+        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,8 +32,13 @@ let package = Package(
         .target(name: "Production", dependencies: ["SimKernel"]),
         // Aggregating compute: fabrics, max-min link sharing, collectives.
         .target(name: "Aggregation", dependencies: ["SimKernel", "Production"]),
-        // Releasing compute: model versions, online inference serving, autoscaling.
-        .target(name: "Release", dependencies: ["SimKernel", "Production"]),
+        // What a run writes: job rows, samples, deployments, requests, model versions, and the
+        // sink protocol every writer implements.
+        .target(name: "Records", dependencies: ["SimKernel", "Workloads"]),
+        // Releasing compute: model versions, online inference serving, the service controller
+        // (replicas, autoscaling, updates, lending) behind the engine's capacity broker.
+        .target(name: "Release", dependencies: ["SimKernel", "Metrics", "Production", "Records", "Workloads",
+                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Scenario files: units, strict YAML decoding, overrides.
         .target(name: "Scenario", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Release", "Workloads", "Scheduling", .product(name: "Yams", package: "Yams")]),
         // Demand: job specs drawn from the scenario's distributions or lists.
@@ -42,27 +47,27 @@ let package = Package(
         .target(name: "Scheduling", dependencies: ["SimKernel", .product(name: "DequeModule", package: "swift-collections"),
                                                   .product(name: "HeapModule", package: "swift-collections")]),
         // One run wired together: demand -> scheduling -> execution -> records.
-        .target(name: "Center", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling",
+        .target(name: "Center", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
-        .target(name: "Traces", dependencies: ["CHDF5", "Metrics", "Aggregation", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
+        .target(name: "Traces", dependencies: ["CHDF5", "Metrics", "Aggregation", "Records", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
         // Comparison of summaries (regression gates), reports.
         .target(name: "Reports", dependencies: ["Scenario", "Metrics"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Metrics", "Production", "Aggregation", "Release", "Scenario", "Scheduling", "Center", "Traces", "Reports",
+            "SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Scheduling", "Center", "Traces", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Production"]),
-        .testTarget(name: "ReleaseTests", dependencies: ["Release", "SimKernel"]),
+        .testTarget(name: "ReleaseTests", dependencies: ["Release", "Records", "SimKernel"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Production"]),
-        .testTarget(name: "CenterTests", dependencies: ["Center", "Metrics", "Production", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
-        .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "CHDF5"]),
+        .testTarget(name: "CenterTests", dependencies: ["Center", "Metrics", "Production", "Records", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "CHDF5", "Records"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scenario"]),
         .testTarget(name: "CLITests", dependencies: ["iccsim"]),
     ]

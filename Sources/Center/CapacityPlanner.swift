@@ -1,4 +1,6 @@
 import Foundation
+import Metrics
+import Records
 import Scenario
 
 /// Capacity planning (`iccsim plan`): the smallest (or cheapest) configuration of the varied

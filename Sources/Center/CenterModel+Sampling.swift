@@ -1,3 +1,4 @@
+import Records
 import Scheduling
 import SimKernel
 import Workloads
@@ -72,7 +73,7 @@ extension CenterModel {
         }
         for s in saving { queued(jobs.slot(of: s)) }
         // Running jobs in id order (slot order depends on which slots were freed first).
-        alive += finalizeServices(at: endNs)
+        alive += withServices { c, m in c.finish(atNs: endNs, broker: &m) }
         let runningSlots = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
         for s in runningSlots.sorted(by: { jobs[$0].id < jobs[$1].id }) {
             let spec = jobs[s].spec

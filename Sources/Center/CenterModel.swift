@@ -1,3 +1,4 @@
+import Records
 import Scenario
 import Production
 import Release
@@ -96,34 +97,15 @@ struct CenterModel: EventHandler {
     /// Slots whose ingest completed at this instant.
     var ingestedNow: [Int32] = []
 
-    // The release side (`CenterModel+Services`): online services and their replicas.
-    var services: [ServiceState] = []
-    /// Services per (application, model) served, and model file sizes (looked up, never iterated).
-    var servicesOfModel: [Int32: [Int]] = [:]
-    var modelFileBytes: [Int32: Double] = [:]
-    var release = ReleaseSpec()
-    /// Most replicas each service can ever hold (its pool and the lending pools).
-    var maxReplicas: [Int] = []
-    /// Lending pools, and each pool's accelerator model (a service borrows only its own model).
-    var lendingPools: [Int] = []
-    var poolAccelerators: [String] = []
-    var lendingMaxAccelerators = 0
-    /// Accelerators lent to services now, in thousandths (a sliced replica counts its share).
-    var lentMilli: Int64 = 0
-    var unplacedReplicas = 0
-    var serviceWarnings: [String] = []
-    var preemptedForLending: Int64 = 0
-    var shrunkForLending: Int64 = 0
-    var pullBytesPerS = 10e9
-    var loadBytesPerS = 50e9
-    var horizonNs: SimTimeNs = SimTime.never
-    /// Replicas whose model pull, or cold start, ended at this instant.
-    var pulledNow: [Int32] = []
-    var readyNow: [Int32] = []
+    /// The release side: online services and their replicas (``ServiceController``, with this
+    /// engine as its capacity broker).
+    var services: ServiceController
+    /// The kernel running this model (the broker schedules the controller's wake-ups on it).
+    let kernel: Kernel
 
     init(pools: [AcceleratorPool], poolNames: [String], policy make: () -> any SchedulingPolicy, sources: [any JobSource],
          listed: [JobSpec], names: DemandNames, sink: any RecordSink, preemptionCost: PreemptionCost = PreemptionCost(),
-         trueDurations: Bool = true) {
+         trueDurations: Bool = true, kernel: Kernel) {
         let poolCapacities = pools.map(\.capacity)
         self.pools = pools
         policies = poolCapacities.map { _ in make() }
@@ -131,6 +113,8 @@ struct CenterModel: EventHandler {
         self.sources = sources
         self.listed = listed
         self.sink = sink
+        self.kernel = kernel
+        services = ServiceController(sink: sink)
         self.preemptionCost = preemptionCost
         self.trueDurations = trueDurations
         tenantPriorities = names.tenantPriorities
@@ -159,7 +143,7 @@ struct CenterModel: EventHandler {
 
     /// Schedules the first arrival of every source, the services' go-live and the initial sample.
     mutating func prime(_ kernel: Kernel) {
-        primeServices(kernel)
+        withServices { c, m in c.prime(&m) }
         for (i, g) in sources.enumerated() {
             nextOfSource[i] = g.next()
             if let j = nextOfSource[i] { kernel.schedule(Event(kind: Kind.sourceArrival.rawValue, subject: Int32(i)), atNs: j.submitNs) }
@@ -216,17 +200,18 @@ struct CenterModel: EventHandler {
             ingestedNow.append(event.subject)
             requestPass(kernel)
         case .serviceTick:
-            serviceTicked(Int(event.subject), kernel: kernel)
+            let now = kernel.nowNs
+            withServices { c, m in c.ticked(Int(event.subject), nowNs: now, broker: &m) }
             requestPass(kernel)
         case .serviceWake:
             // Subject -1: the keep-alive at the horizon (services serve until then).
             guard event.subject >= 0 else { return }
-            services[Int(event.subject)].dirty = true
+            services.woke(Int(event.subject))
             requestPass(kernel)
         case .replicaReady:
             let slot = Int(event.subject)
             guard jobs[slot].service >= 0, jobs[slot].id == event.tag else { return }
-            readyNow.append(event.subject)
+            services.replicaReady(jobs.handle(slot: slot), jobID: event.tag)
             requestPass(kernel)
         }
     }
@@ -282,11 +267,9 @@ struct CenterModel: EventHandler {
         sink.record(job: r)
         let builds = spec.kind == .training || spec.kind == .fineTuning || spec.kind == .compression || spec.isSearchWinner
         if var v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: jobs[slot].id, atNs: now) {
-            let key = ApplicationModelKey.of(application: v.application, model: v.model)
-            v.fileBytes = modelFileBytes[key] ?? 0
-            v.service = servicesOfModel[key]?.first.map { Int16($0) } ?? -1
+            services.describe(&v)
             sink.record(model: v)
-            offer(v)
+            services.offer(v)
         }
         for other in sharers { refreshRate(slot: Int(other.slot), now: now) }
     }
@@ -298,7 +281,7 @@ struct CenterModel: EventHandler {
         let now = kernel.nowNs
         advanceStatistics(to: now)
         settleInstant(now: now)
-        stepServices(kernel)
+        withServices { c, m in c.step(&m, nowNs: now) }
         for p in policies.indices { dispatch(pool: p, kernel: kernel) }
         settleSharedResources(kernel)
         flushPendingEnds(kernel)
@@ -360,7 +343,10 @@ struct CenterModel: EventHandler {
             if ingestedNow.count > 1 { ingestedNow.sort { jobs[Int($0)].id < jobs[Int($1)].id } }
             for slot in ingestedNow {
                 storage?.finishIngest(slot: Int(slot), nowNs: now)
-                if jobs[Int(slot)].service >= 0 { pulledNow.append(slot); continue }
+                if jobs[Int(slot)].service >= 0 {
+                    services.replicaPulled(jobs.handle(slot: Int(slot)), jobID: jobs[Int(slot)].id)
+                    continue
+                }
                 if !startCommunicating(slot: Int(slot), now: now) { refreshRate(slot: Int(slot), now: now) }
             }
             ingestedNow.removeAll(keepingCapacity: true)

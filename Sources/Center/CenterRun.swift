@@ -1,4 +1,5 @@
 import Metrics
+import Records
 import Release
 import Scenario
 import Scheduling
@@ -39,11 +40,14 @@ public enum CenterRun {
         let pools = demand.layouts.indices.map { i in
             AcceleratorPool(layout: demand.layouts[i], placement: spec.placement, sharing: spec.sharing.options(pool: demand.pools[i].name))
         }
+        var options = kernelOptions
+        if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
+        let kernel = Kernel(options: options)
         var model = CenterModel(pools: pools, poolNames: demand.pools.map(\.name),
                                 policy: { SchedulingPolicies.make(spec.policy, options: policyOptions)! }, sources: demand.sources,
                                 listed: demand.listed, names: demand.names, sink: sink,
                                 preemptionCost: PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits),
-                                trueDurations: spec.durations == .true)
+                                trueDurations: spec.durations == .true, kernel: kernel)
         model.network = FabricPlan.network(scenario, sink: sink)
         model.storage = scenario.io.storage.map { StorageModel(system: $0.system) }
         model.poolServerNetworkBytesPerS = demand.pools.map { $0.server.networkBandwidthBytesPerS }
@@ -52,9 +56,6 @@ public enum CenterRun {
                                        servedForm: forms[scenario.release.policy]!)
         model.configureServices(scenario, demand: demand, streams: streams, horizonNs: horizonNs)
         if let names = sink as? DemandNamesReceiver { names.receive(demand.names) }
-        var options = kernelOptions
-        if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
-        let kernel = Kernel(options: options)
         model.prime(kernel)
         let reason = kernel.run(&model, untilNs: horizonNs)
         // A run that drains ends at its last real event, not at a stale completion event of a
@@ -93,12 +94,12 @@ public enum CenterRun {
         summary.preemptions = model.preemptionsTotal
         summary.network = model.network?.summary ?? [(Metric.model.key, .text(scenario.io.model.rawValue))]
         summary.storage = model.storage?.summary(endNs: endNs) ?? []
-        (summary.services, summary.serving) = model.servingSummary(endNs: endNs, names: demand.names)
+        (summary.services, summary.serving) = model.services.summary(endNs: endNs, names: demand.names)
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, demand: demand, endNs: endNs,
                                sharingCapacities: pools.map(\.sharing.oversubscription), quotas: spec.quotas)
         var result = RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages,
                                seedCollisions: streams.collisions, names: demand.names, traceReports: demand.traceReports)
-        result.serviceWarnings = model.serviceWarnings
+        result.serviceWarnings = model.services.warnings
         return result
     }
 }

@@ -1,4 +1,5 @@
 import Aggregation
+import Records
 import Scenario
 
 /// Builds each pool's leaf-spine fabric from the scenario: its servers in group order, each

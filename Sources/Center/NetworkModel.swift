@@ -1,6 +1,7 @@
 import Metrics
 import Aggregation
 import Production
+import Records
 import Scheduling
 import SimKernel
 

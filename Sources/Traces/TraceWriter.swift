@@ -2,6 +2,7 @@ import Aggregation
 import CHDF5
 import Center
 import Foundation
+import Records
 import Release
 import Scheduling
 import Workloads

@@ -1,4 +1,5 @@
 import Center
+import Records
 import Scenario
 import Testing
 

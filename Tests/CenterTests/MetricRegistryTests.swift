@@ -1,5 +1,6 @@
 import Center
 import Metrics
+import Records
 import Scenario
 import Testing
 

@@ -1,5 +1,6 @@
 import Center
 import Foundation
+import Records
 import Testing
 
 /// Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = λ/μ.

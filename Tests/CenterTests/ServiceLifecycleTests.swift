@@ -1,5 +1,6 @@
 import Center
 import Foundation
+import Records
 import Release
 import Scenario
 import SimKernel

@@ -1,5 +1,7 @@
 import Center
 import Foundation
+import Metrics
+import Records
 import Release
 import Scenario
 import Testing

@@ -1,5 +1,6 @@
 import Center
 import Foundation
+import Records
 import Scenario
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import Center
+import Metrics
 import Scenario
 
 /// The repository root, found from this file's path.

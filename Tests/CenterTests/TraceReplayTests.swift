@@ -1,6 +1,7 @@
 import Center
 import Foundation
 import Production
+import Records
 import Scenario
 import Testing
 import Workloads

@@ -1,6 +1,7 @@
 import CHDF5
 import Center
 import Foundation
+import Records
 import Testing
 @testable import Traces
 

@@ -1,5 +1,4 @@
 import Histogram
-import Release
 import SimKernel
 
 /// Request-level serving of one service inside a run: its arrivals (Poisson at the service's
@@ -7,7 +6,7 @@ import SimKernel
 /// engine on the ready replicas (``DynamicBatching`` over roofline batch times, or
 /// ``BatchedServing``'s continuous batching over a measured latency table), latency
 /// statistics, the autoscaler's observations per interval, and the sampling of `/requests`.
-struct RequestLevelState {
+public struct RequestLevelState {
     var dynamic: DynamicBatching?
     var continuous: BatchedServing?
     var random: SplitMix64
@@ -34,7 +33,7 @@ struct RequestLevelState {
     let sampleEvery: Int64
     var sequence: Int64 = 0
 
-    init(dynamic: DynamicBatching?, continuous: BatchedServing?, seed: UInt64, peakRatePerNs: Double, promptTokens: Double, outputTokens: Int,
+    public init(dynamic: DynamicBatching?, continuous: BatchedServing?, seed: UInt64, peakRatePerNs: Double, promptTokens: Double, outputTokens: Int,
          trace: LLMRequestTrace?, traceRepeats: Bool, sampleEvery: Int64) {
         self.dynamic = dynamic
         self.continuous = continuous

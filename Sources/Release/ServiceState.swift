@@ -1,14 +1,13 @@
-import Histogram
 import Production
-import Release
-import Scenario
 import SimKernel
 import Workloads
 
-/// One replica of a service in a run: its job slot (while placed), the model version it
+/// One replica of a service in a run: its job-table entry, the model version it
 /// serves, and whether it is ready (model pulled and loaded) and on lent capacity.
 struct ServiceReplica {
-    var slot: Int32
+    var job: JobHandle
+    /// Its job id once placed (-1 before).
+    var jobID: Int64 = -1
     var version: Int32
     var pool: Int16
     var placed = false
@@ -21,27 +20,28 @@ struct ServiceReplica {
 
 /// A service's state in a run: its definition (pool, replica size, batch, latency target,
 /// autoscaler, release), its replicas, the version it rolls out, and its serving record.
-struct ServiceState {
-    let name: String
+public struct ServiceState {
+    public let name: String
     let index: Int16
     let application: Int16
     let model: Int16
     let tenant: Int16
-    let pool: Int16
-    let acceleratorsPerReplica: Int32
+    public let pool: Int16
+    public let acceleratorsPerReplica: Int32
     /// Thousandths of each device a replica holds (1000: whole devices; less: a slice).
     let sliceMilli: Int32
     let startNs: SimTimeNs
     /// Replicas sized by the roofline for the cycle's peak (the static deployment, and the
     /// autoscaler's ceiling default).
-    let peakReplicas: Int
+    public let peakReplicas: Int
     let batch: Int
     let batchS: Double
     let targetS: Double
     let flopsPerRequest: Double
     let modelFileBytes: Double
-    let autoscale: AutoscaleSpec?
-    let fidelity: ServingFidelity
+    let autoscale: AutoscalePolicy?
+    /// Whether its requests are simulated one by one (else priced at rate level).
+    let requestLevel: Bool
 
     var ledger: ServingLedger
     var request: RequestLevelState?
@@ -71,6 +71,32 @@ struct ServiceState {
     var dirty = false
     var ticked = false
 
+    /// A service as a run serves it. `peakReplicas` is its static (peak-sized) deployment,
+    /// `batch` requests take `batchS`; `request` simulates its requests one by one (nil: rate level).
+    public init(name: String, index: Int16, application: Int16, model: Int16, tenant: Int16, pool: Int16, acceleratorsPerReplica: Int32,
+                sliceMilli: Int32, startNs: SimTimeNs, peakReplicas: Int, batch: Int, batchS: Double, targetS: Double, flopsPerRequest: Double,
+                modelFileBytes: Double, autoscale: AutoscalePolicy?, ledger: ServingLedger, request: RequestLevelState?) {
+        self.name = name
+        self.index = index
+        self.application = application
+        self.model = model
+        self.tenant = tenant
+        self.pool = pool
+        self.acceleratorsPerReplica = acceleratorsPerReplica
+        self.sliceMilli = sliceMilli
+        self.startNs = startNs
+        self.peakReplicas = peakReplicas
+        self.batch = batch
+        self.batchS = batchS
+        self.targetS = targetS
+        self.flopsPerRequest = flopsPerRequest
+        self.modelFileBytes = modelFileBytes
+        self.autoscale = autoscale
+        requestLevel = request != nil
+        self.ledger = ledger
+        self.request = request
+    }
+
     /// The job spec of a new replica (placed in the service's pool unless it borrows); with a
     /// storage system it pulls its model file (its own data set: bit 30 set, one per
     /// application and model) as an ingest.
@@ -86,7 +112,7 @@ struct ServiceState {
     }
 
     /// Accelerators one replica holds (a share of one when sliced).
-    var acceleratorsHeldPerReplica: Double { Double(acceleratorsPerReplica) * Double(sliceMilli) / 1000 }
+    public var acceleratorsHeldPerReplica: Double { Double(acceleratorsPerReplica) * Double(sliceMilli) / 1000 }
 
     /// Requests one ready replica serves per second at the service's batch.
     var muPerReplica: Double { Double(batch) / batchS }
@@ -97,7 +123,7 @@ struct ServiceState {
     func replicasFor(observedRatePerS lambda: Double, maximum: Int) -> Int {
         guard let a = autoscale else { return peakReplicas }
         let load = lambda * (1 + a.headroom)
-        let lo = a.min, hi = max(a.min, min(a.max, maximum))
+        let lo = a.minReplicas, hi = max(a.minReplicas, min(a.maxReplicas, maximum))
         guard load > 0 else { return lo }
         switch a.metric {
         case .latency:
@@ -117,65 +143,3 @@ struct ServiceState {
     }
 }
 
-extension ServiceState {
-    /// A service of an application as the run serves it: its profile (pool, rate, roofline
-    /// work) and its scenario entry (autoscaler, fidelity, batching wait, model file).
-    init(index: Int16, profile s: ServiceProfile, spec: ServiceSpec, modelFileBytes: Double, application: ApplicationProfile,
-         pools: [PoolView], streams: RandomStreams, horizonNs: SimTimeNs) {
-        let device = pools[Int(s.pool)].accelerator
-        let n = s.acceleratorsPerReplica
-        name = s.name
-        self.index = index
-        self.application = application.index
-        model = s.modelIndex
-        tenant = s.tenant
-        pool = s.pool
-        acceleratorsPerReplica = Int32(n)
-        sliceMilli = Int32((s.work.deviceShare * 1000).rounded())
-        startNs = s.startNs
-        peakReplicas = s.replicas(on: pools[Int(s.pool)], peakMultiplier: application.cycle.peak)
-        targetS = s.latencyTargetS
-        flopsPerRequest = s.work.flopsPerRequest
-        self.modelFileBytes = modelFileBytes
-        autoscale = spec.autoscale
-        fidelity = spec.fidelity
-        let bursts = spec.bursts.flatMap { b in
-            b.occurrences(horizonNs: horizonNs).map { ServiceBurst(startNs: $0.startNs, durationNs: $0.durationNs, factor: b.factor) }
-        }
-        let replay = spec.requestTrace?.trace
-        let table = spec.latency?.table
-        let meanPrompt = replay.map { $0.promptTokens.reduce(0, +) / Double($0.promptTokens.count) } ?? Double(spec.promptTokens)
-        var meanRate = s.requestsPerSecond
-        if let t = replay, let last = t.arrivalS.last, last > 0 { meanRate = Double(t.arrivalS.count) / last }
-        ledger = ServingLedger(meanRatePerS: meanRate, cycle: replay == nil ? application.cycle : .flat, bursts: replay == nil ? bursts : [])
-        if let l = spec.latency, let table {
-            // A replica runs `maxBatch` requests at once: a batch is their mean prefill and
-            // their output tokens at the table's per-token time for that batch.
-            let output = replay.map { $0.outputTokens.reduce(0, +) / Double($0.outputTokens.count) } ?? Double(spec.tokensPerRequest)
-            batch = spec.maxBatch
-            let at = table.latency(l.key, promptTokens: meanPrompt, batch: batch)!
-            batchS = at.prefillS + max(0, output - 1) * at.perTokenS
-        } else {
-            batch = s.work.bestBatch(maxBatch: s.maxBatch, latencyTargetS: s.latencyTargetS, on: device, accelerators: n)
-            batchS = s.work.batchSeconds(batch: batch, on: device, accelerators: n)
-        }
-        guard spec.fidelity == .request else { return }
-        let seed = RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "service/\(application.name)/\(s.name)/requests")
-        var dynamic: DynamicBatching?, continuous: BatchedServing?
-        if let l = spec.latency, let table {
-            let key = l.key
-            continuous = BatchedServing(replicas: 0, maxBatch: spec.maxBatch, balancer: spec.balancer, seed: seed ^ 0x5EED,
-                                        prefillS: { table.latency(key, promptTokens: $0)!.prefillS },
-                                        stepS: { table.latency(key, promptTokens: meanPrompt, batch: $0)!.perTokenS })
-        } else {
-            let batchNs = (1...batch).map { SimTimeNs((s.work.batchSeconds(batch: $0, on: device, accelerators: n) * 1e9).rounded(.up)) }
-            dynamic = DynamicBatching(replicas: 0, maxBatch: batch, maxWaitNs: spec.maxWait.baseUnits, batchNs: batchNs,
-                                      firstOutputFraction: 1 / Double(spec.tokensPerRequest))
-        }
-        request = RequestLevelState(dynamic: dynamic, continuous: continuous, seed: seed,
-                                    peakRatePerNs: s.requestsPerSecond * application.cycle.peak * ledger.peakBurstFactor / 1e9,
-                                    promptTokens: Double(spec.promptTokens), outputTokens: spec.tokensPerRequest,
-                                    trace: replay, traceRepeats: spec.requestTrace?.repeat ?? true,
-                                    sampleEvery: spec.requestSample > 0 ? Int64((1 / spec.requestSample).rounded()) : 0)
-    }
-}

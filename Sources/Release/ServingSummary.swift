@@ -1,5 +1,4 @@
 import Metrics
-import Release
 import SimKernel
 import Workloads
 
@@ -8,12 +7,12 @@ import Workloads
 /// rollouts), its load and latency (rate level: Erlang C with Allen–Cunneen per distinct ready
 /// replicas and arrival rate; request level: the simulated requests) and the inference compute it
 /// delivered; over all services, and per application scenario.
-extension CenterModel {
+extension ServiceController {
     struct ServingTotals {
         var requests = 0.0, unserved = 0.0, met = 0.0, acceleratorHours = 0.0, deliveredFlops = 0.0
     }
 
-    func servingSummary(endNs: SimTimeNs, names: DemandNames) -> (services: [(String, SummaryValue)], serving: [(String, SummaryValue)]) {
+    public func summary(endNs: SimTimeNs, names: DemandNames) -> (services: [(String, SummaryValue)], serving: [(String, SummaryValue)]) {
         var rows: [(String, SummaryValue)] = []
         var all = ServingTotals()
         var byApplication: [(Int16, ServingTotals, Int)] = []
@@ -52,7 +51,7 @@ extension CenterModel {
             }
             rows.append((svc.name, .object([
                 (Metric.application.key, .text(names.applications[Int(svc.application)])), (Metric.model.key, .text(names.models[Int(svc.model)])),
-                (Metric.pool.key, .text(names.pools[Int(svc.pool)])), (Metric.fidelity.key, .text(svc.fidelity.rawValue)),
+                (Metric.pool.key, .text(names.pools[Int(svc.pool)])), (Metric.fidelity.key, .text(svc.requestLevel ? "request" : "rate")),
                 (Metric.scaling.key, .text(svc.autoscale == nil ? "static" : "autoscaled")),
                 (Metric.liveFromS.key, .real(svc.ledger.fromNs >= 0 ? Double(svc.ledger.fromNs) / 1e9 : .nan)),
                 (Metric.replicas.key, .integer(Int64(svc.ledger.mostReady))), (Metric.replicasPeakSized.key, .integer(Int64(svc.peakReplicas))),
@@ -77,7 +76,7 @@ extension CenterModel {
                 (Metric.sloAttainment.key, .real(f.requests > 0 ? f.met / f.requests : 0)), (Metric.acceleratorHours.key, .real(f.acceleratorHours)),
                 (Metric.deliveredFlops.key, .real(f.deliveredFlops))]))
         }
-        let requestLevel = services.filter { $0.fidelity == .request }.count
+        let requestLevel = services.filter(\.requestLevel).count
         let model = requestLevel == 0 ? "rate_level" : requestLevel == services.count ? "request_level" : "mixed"
         let serving: [(String, SummaryValue)] = [
             (Metric.model.key, .text(model)), (Metric.services.key, .integer(Int64(rows.count))), (Metric.requests.key, .real(all.requests)),
@@ -90,7 +89,7 @@ extension CenterModel {
     }
 }
 
-extension CenterModel.ServingTotals {
+extension ServiceController.ServingTotals {
     mutating func add(_ o: Self) {
         requests += o.requests; unserved += o.unserved; met += o.met; acceleratorHours += o.acceleratorHours; deliveredFlops += o.deliveredFlops
     }

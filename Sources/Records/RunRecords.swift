@@ -1,4 +1,3 @@
-import Release
 import SimKernel
 import Workloads
 

@@ -1,12 +1,17 @@
-import Release
 import SimKernel
 import Workloads
 
 /// A burst of demand: from `startNs` for `durationNs`, the rate × `factor`.
-struct ServiceBurst: Sendable {
-    var startNs: SimTimeNs
-    var durationNs: SimTimeNs
-    var factor: Double
+public struct ServiceBurst: Sendable {
+    public var startNs: SimTimeNs
+    public var durationNs: SimTimeNs
+    public var factor: Double
+
+    public init(startNs: SimTimeNs, durationNs: SimTimeNs, factor: Double) {
+        self.startNs = startNs
+        self.durationNs = durationNs
+        self.factor = factor
+    }
 }
 
 /// A service's serving record over a run, at rate level: how long it spent with each number of
@@ -14,8 +19,8 @@ struct ServiceBurst: Sendable {
 /// the bursts' edges), so its figures are priced once per distinct (replicas, rate) by queueing
 /// formulas (Erlang C with Allen–Cunneen's correction for deterministic batch times) instead of
 /// per request. It also integrates the requests each ready replica served (for delivered FLOPs).
-struct ServingLedger {
-    struct Key: Hashable, Comparable {
+public struct ServingLedger: Sendable {
+    struct Key: Hashable, Comparable, Sendable {
         var ready: Int
         var ratePerS: Double
         static func < (a: Key, b: Key) -> Bool { (a.ready, a.ratePerS) < (b.ready, b.ratePerS) }
@@ -38,7 +43,7 @@ struct ServingLedger {
     /// Ready-replica seconds (∫ ready dt).
     var readyReplicaSeconds = 0.0
 
-    init(meanRatePerS: Double, cycle: ArrivalCycle, bursts: [ServiceBurst] = []) {
+    public init(meanRatePerS: Double, cycle: ArrivalCycle, bursts: [ServiceBurst] = []) {
         self.meanRatePerS = meanRatePerS
         self.cycle = cycle
         self.bursts = bursts.sorted { $0.startNs < $1.startNs }
@@ -59,7 +64,7 @@ struct ServingLedger {
     }
 
     /// The largest burst factor (for the thinning envelope).
-    var peakBurstFactor: Double { bursts.map(\.factor).max().map { max(1, $0) } ?? 1 }
+    public var peakBurstFactor: Double { bursts.map(\.factor).max().map { max(1, $0) } ?? 1 }
 
     /// The arrival rate (requests per second) at `tNs`.
     func rate(atNs t: SimTimeNs) -> Double { meanRatePerS * cycle.multiplier(atNs: t) * burstFactor(atNs: t) }
