@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Traces", "Reports"]),
+        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,16 +46,21 @@ let package = Package(
         // Scheduling compute: the accelerator pool and queue policies.
         .target(name: "Scheduling", dependencies: ["SimKernel", .product(name: "DequeModule", package: "swift-collections"),
                                                   .product(name: "HeapModule", package: "swift-collections")]),
-        // One run wired together: demand -> scheduling -> execution -> records.
-        .target(name: "Center", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Workloads", "Scheduling",
+        // The run engine: the kernel model of the center (job table, scheduling pass, execution),
+        // its shared resources and the summary. Never reads scenario files.
+        .target(name: "Center", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
+        // Configure, then run: turns a Scenario into the engine's domain values (pools, job
+        // sources, fabric, storage, services, policies) and runs it; capacity planning.
+        .target(name: "Configuration", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Scenario",
+                                                     "Workloads", "Scheduling", "Center"]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
         .target(name: "Traces", dependencies: ["CHDF5", "Metrics", "Aggregation", "Records", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
         // Comparison of summaries (regression gates), reports.
         .target(name: "Reports", dependencies: ["Scenario", "Metrics"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Scheduling", "Center", "Traces", "Reports",
+            "SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Scheduling", "Center", "Configuration", "Traces", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,7 +71,7 @@ let package = Package(
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Production"]),
-        .testTarget(name: "CenterTests", dependencies: ["Center", "Metrics", "Production", "Records", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
+        .testTarget(name: "CenterTests", dependencies: ["Center", "Configuration", "Metrics", "Production", "Records", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "CHDF5", "Records"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scenario"]),
         .testTarget(name: "CLITests", dependencies: ["iccsim"]),

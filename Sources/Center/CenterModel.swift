@@ -1,17 +1,9 @@
 import Records
-import Scenario
 import Production
 import Release
 import Scheduling
 import SimKernel
 import Workloads
-
-/// How preemption costs: a preempted job keeps its accelerators while it saves a checkpoint,
-/// and needs `restoreNs` more work when it restarts.
-struct PreemptionCost {
-    var saveNs: SimTimeNs = 0
-    var restoreNs: SimTimeNs = 0
-}
 
 /// The center as a kernel model: jobs are submitted to their pool, queue under that pool's
 /// scheduling policy, run on its accelerators as fluid activities (paused when preempted), and

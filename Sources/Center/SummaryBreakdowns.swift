@@ -1,5 +1,4 @@
 import Metrics
-import Scenario
 import SimKernel
 import Workloads
 
@@ -14,8 +13,8 @@ enum SummaryBreakdowns {
          (Metric.flop.key, .real(g.flops))]
     }
 
-    static func fill(_ s: inout RunSummary, breakdown b: Breakdown, stats: RunStatistics, demand: DemandPlan, endNs: SimTimeNs,
-                     sharingCapacities: [Double], quotas: [QuotaSpec]) {
+    static func fill(_ s: inout RunSummary, breakdown b: Breakdown, stats: RunStatistics, pools: [PoolView], names: DemandNames, endNs: SimTimeNs,
+                     sharingCapacities: [Double], quotaShares: [Double]) {
         // Delivered compute by category (data_processing, training, inference, generic).
         var categories: [String] = []
         var hours: [String: Double] = [:], flops: [String: Double] = [:]
@@ -27,9 +26,9 @@ enum SummaryBreakdowns {
         }
         // Accelerator energy: idle power for every device all the time, plus (max − idle) for
         // busy device-time (the catalog's linear power model; hosts, network and cooling excluded).
-        let energyKWh = demand.pools.indices.map { i -> Double in
-            let a = demand.pools[i].accelerator
-            let idleJ = a.idlePowerW * Double(demand.pools[i].capacity) * Double(endNs) / 1e9
+        let energyKWh = pools.indices.map { i -> Double in
+            let a = pools[i].accelerator
+            let idleJ = a.idlePowerW * Double(pools[i].capacity) * Double(endNs) / 1e9
             return (idleJ + (a.maxPowerW - a.idlePowerW) * stats.poolBusyAreaNs[i] / 1e9) / 3.6e6
         }
         s.delivered = [(Metric.flop.key, .real(b.kinds.reduce(0) { $0 + $1.flops })),
@@ -39,9 +38,9 @@ enum SummaryBreakdowns {
                        (Metric.jobsByKindKey, .object(JobKind.allCases.map { ($0.name, .integer(b.kinds[Int($0.rawValue)].submitted)) })),
                        (Metric.acceleratorEnergyKWh.key, .real(energyKWh.reduce(0, +)))]
         let end = Double(max(1, endNs))
-        let capacityMilli = demand.pools.indices.map { Double(demand.pools[$0].capacity) * 1000 * sharingCapacities[$0] }
+        let capacityMilli = pools.indices.map { Double(pools[$0].capacity) * 1000 * sharingCapacities[$0] }
         s.strandedCapacityMean = endNs > 0 ? stats.poolStrandedMilliAreaNs.reduce(0, +) / (end * capacityMilli.reduce(0, +)) : 0
-        s.pools = demand.pools.enumerated().map { i, p in
+        s.pools = pools.enumerated().map { i, p in
             let util = endNs > 0 ? stats.poolBusyAreaNs[i] / (Double(endNs) * Double(p.capacity)) : 0
             let fragmentation: [(String, SummaryValue)] = [
                 (Metric.fragmentedDevicesMean.key, .real(stats.poolPartialAreaNs[i] / end)),
@@ -51,15 +50,14 @@ enum SummaryBreakdowns {
                                      (Metric.acceleratorEnergyKWh.key, .real(energyKWh[i]))]
                                     + fragmentation + group(b.pools[i])))
         }
-        s.applications = demand.names.applications.enumerated().map { i, name in (name, .object(group(b.applications[i + 1]))) }
+        s.applications = names.applications.enumerated().map { i, name in (name, .object(group(b.applications[i + 1]))) }
         // Jain's index over the tenants' mean slowdowns (tenants with completed jobs).
-        let x = demand.names.tenants.indices.map { b.tenants[$0 + 1] }.filter { $0.completed > 0 }.map(\.slowdownMean)
+        let x = names.tenants.indices.map { b.tenants[$0 + 1] }.filter { $0.completed > 0 }.map(\.slowdownMean)
         let sumSquares = x.reduce(0) { $0 + $1 * $1 }
         s.fairnessJain = x.isEmpty || sumSquares == 0 ? 1 : x.reduce(0, +) * x.reduce(0, +) / (Double(x.count) * sumSquares)
-        s.tenants = demand.names.tenants.enumerated().map { i, name in
-            // Its guaranteed share of every pool: its own quota, else its type's (shared with the type's other tenants).
-            let type = demand.names.tenantTypes[i]
-            let share = quotas.first { $0.tenant == name }?.share ?? quotas.first { $0.type == type }?.share ?? 0
+        s.tenants = names.tenants.enumerated().map { i, name in
+            let type = names.tenantTypes[i]
+            let share = i < quotaShares.count ? quotaShares[i] : 0
             return (name, .object([(Metric.tenantType.key, .text(type.rawValue)), (Metric.quotaShare.key, .real(share))] + group(b.tenants[i + 1])))
         }
     }

@@ -1,6 +1,7 @@
 import Aggregation
 import ArgumentParser
 import Center
+import Configuration
 import Foundation
 import Scenario
 

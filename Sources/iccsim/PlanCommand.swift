@@ -1,5 +1,6 @@
 import ArgumentParser
 import Center
+import Configuration
 import Foundation
 import Scenario
 import Traces

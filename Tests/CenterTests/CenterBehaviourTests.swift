@@ -1,4 +1,5 @@
 import Center
+import Configuration
 import Records
 import Scheduling
 import Scenario

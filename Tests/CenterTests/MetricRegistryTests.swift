@@ -1,4 +1,5 @@
 import Center
+import Configuration
 import Metrics
 import Records
 import Scenario

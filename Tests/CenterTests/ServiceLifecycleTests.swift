@@ -1,4 +1,5 @@
 import Center
+import Configuration
 import Foundation
 import Records
 import Release

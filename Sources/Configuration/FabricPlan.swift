@@ -1,4 +1,5 @@
 import Aggregation
+import Center
 import Records
 import Scenario
 
@@ -28,13 +29,10 @@ public enum FabricPlan {
         }
     }
 
-    /// The run's network model, when the scenario prices communication on the fabric.
-    static func network(_ scenario: Scenario, sink: any RecordSink) -> NetworkModel? {
+    /// The run's shared fabric, when the scenario prices communication on it.
+    static func setup(_ scenario: Scenario) -> FabricSetup? {
         guard scenario.io.model == .fabric else { return nil }
-        var model = NetworkModel(fabrics: links(scenario), poolNames: scenario.cluster.poolNames,
-                                 sampleIntervalNs: scenario.io.fabric.linkSampleInterval.baseUnits,
-                                 busiestLinks: scenario.io.fabric.busiestLinks)
-        model.sink = sink
-        return model
+        return FabricSetup(links: links(scenario), sampleIntervalNs: scenario.io.fabric.linkSampleInterval.baseUnits,
+                           busiestLinks: scenario.io.fabric.busiestLinks)
     }
 }

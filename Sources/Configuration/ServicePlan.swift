@@ -1,14 +1,18 @@
 import Production
+import Records
 import Release
 import Scenario
+import Scheduling
 import SimKernel
 import Workloads
 
 /// Wiring a scenario's services and release section into the run.
-extension CenterModel {
+enum ServicePlan {
     /// Builds the run's service controller: the release settings, the lending pools and the
     /// services (application order, then each application's).
-    mutating func configureServices(_ scenario: Scenario, demand: DemandPlan, streams: RandomStreams, horizonNs: SimTimeNs) {
+    static func controller(_ scenario: Scenario, demand: DemandPlan, pools: [AcceleratorPool], sink: any RecordSink, streams: RandomStreams,
+                           horizonNs: SimTimeNs) -> ServiceController {
+        let poolNames = demand.pools.map(\.name)
         let release = scenario.release
         var settings = ReleaseSettings()
         settings.deploysVersions = release.policy == .deploy
@@ -27,7 +31,7 @@ extension CenterModel {
         settings.startupNs = release.startupTime.baseUnits
         settings.lendingPools = release.lendingPools.compactMap { name in poolNames.firstIndex(of: name) }
         settings.lendingMaxAccelerators = release.lendingMaxAccelerators
-        var controller = ServiceController(settings: settings, sink: sink, horizonNs: horizonNs, modelFromStorage: storage != nil,
+        var controller = ServiceController(settings: settings, sink: sink, horizonNs: horizonNs, modelFromStorage: scenario.io.storage != nil,
                                            poolAccelerators: demand.pools.map(\.accelerator.name))
         for (a, app) in scenario.workload.applications.enumerated() {
             let profile = demand.applicationProfiles[a]
@@ -43,6 +47,6 @@ extension CenterModel {
                 controller.add(service, poolCapacities: pools.map(\.capacity), poolNames: poolNames)
             }
         }
-        services = controller
+        return controller
     }
 }

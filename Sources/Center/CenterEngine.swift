@@ -1,0 +1,95 @@
+import Metrics
+import Records
+import Release
+import SimKernel
+import Workloads
+
+/// The outcome of one run.
+public struct RunResult: Sendable {
+    public var summary: RunSummary
+    public var stopReason: StopReason
+    /// The first few rejection messages (all are counted in the summary and listed in the trace).
+    public var rejectionMessages: [String]
+    /// Services that cannot be deployed as asked (replicas larger than every pool they may use,
+    /// or a peak-sized deployment that does not fit).
+    public var serviceWarnings: [String] = []
+    /// Random streams whose 32-bit GSL seeds collided and were re-mixed.
+    public var seedCollisions: [String] = []
+    /// Names behind the indices in the records.
+    public var names: DemandNames
+    /// What each replayed trace's import found.
+    public var traceReports: [(name: String, report: TraceImportReport)] = []
+}
+
+/// Runs the engine on a configured center: wires the pools, policies, sources and shared
+/// resources to a kernel, runs it to the horizon (or until all work is done) and summarises.
+public enum CenterEngine {
+    /// Runs `setup`, sending records to `sink`.
+    public static func run(_ setup: CenterSetup, sink: any RecordSink, kernelOptions: KernelOptions = KernelOptions()) -> RunResult {
+        let horizonNs = setup.horizonNs
+        let kernel = Kernel(options: kernelOptions)
+        var model = CenterModel(pools: setup.acceleratorPools, poolNames: setup.pools.map(\.name), policy: setup.makePolicy,
+                                sources: setup.sources, listed: setup.listed, names: setup.names, sink: sink,
+                                preemptionCost: setup.preemption, trueDurations: setup.trueDurations, kernel: kernel)
+        model.network = setup.fabric.map { f in
+            var network = NetworkModel(fabrics: f.links, poolNames: setup.pools.map(\.name), sampleIntervalNs: f.sampleIntervalNs, busiestLinks: f.busiestLinks)
+            network.sink = sink
+            return network
+        }
+        model.storage = setup.storage.map { StorageModel(system: $0) }
+        model.poolServerNetworkBytesPerS = setup.pools.map { $0.server.networkBandwidthBytesPerS }
+        model.registry = setup.registry
+        if let services = setup.services { model.services = services }
+        if let names = sink as? DemandNamesReceiver { names.receive(setup.names) }
+        model.prime(kernel)
+        let reason = kernel.run(&model, untilNs: horizonNs)
+        // A run that drains ends at its last real event, not at a stale completion event of a
+        // job whose speed changed (or a wake-up that found nothing to do).
+        // Services serve until the horizon even when nothing else happens.
+        let drainedNs = model.services.isEmpty || horizonNs == SimTime.never ? model.lastActivityNs : max(model.lastActivityNs, horizonNs)
+        let endNs = reason == .queueEmpty ? drainedNs : kernel.nowNs
+        model.finalize(at: endNs)
+
+        let st = model.stats
+        let endS = SimTime.seconds(endNs)
+        let capacity = setup.pools.reduce(0) { $0 + $1.capacity }
+        let stopText: String
+        switch reason {
+        case .queueEmpty: stopText = "completed"
+        case .horizonReached: stopText = "horizon"
+        default: stopText = reason.description
+        }
+        var summary = RunSummary(
+            scenario: setup.name, seed: setup.seed, policy: setup.policyName, accelerators: capacity,
+            jobsSubmitted: st.submitted, jobsCompleted: st.completed, jobsRejected: st.rejected,
+            jobsUnfinished: st.submitted - st.completed - st.rejected,
+            waitMeanS: st.started > 0 ? st.waitSumNs / Double(st.started) / 1e9 : 0,
+            waitP50S: st.started > 0 ? Double(st.waits.valueAtPercentile(50)) / 1e9 : 0,
+            waitP99S: st.started > 0 ? Double(st.waits.valueAtPercentile(99)) / 1e9 : 0,
+            jctMeanS: st.completed > 0 ? st.jctSumNs / Double(st.completed) / 1e9 : 0,
+            jctP50S: st.completed > 0 ? Double(st.jcts.valueAtPercentile(50)) / 1e9 : 0,
+            jctP99S: st.completed > 0 ? Double(st.jcts.valueAtPercentile(99)) / 1e9 : 0,
+            utilizationMean: endNs > 0 ? st.busyAreaNs / (Double(endNs) * Double(capacity)) : 0,
+            queueLengthMean: endNs > 0 ? st.queueAreaNs / Double(endNs) : 0,
+            arrivalRatePerS: endS > 0 ? Double(st.submitted) / endS : 0,
+            makespanS: endS, eventsProcessed: kernel.eventsProcessed, stopReason: stopText)
+        summary.horizonS = horizonNs == SimTime.never ? nil : SimTime.seconds(horizonNs)
+        summary.slowdownMean = st.completed > 0 ? st.slowdownSum / Double(st.completed) : 0
+        summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
+        summary.preemptions = model.preemptionsTotal
+        summary.network = model.network?.summary ?? [(Metric.model.key, .text(setup.ioModelName))]
+        summary.storage = model.storage?.summary(endNs: endNs) ?? []
+        (summary.services, summary.serving) = model.services.summary(endNs: endNs, names: setup.names)
+        SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, pools: setup.pools, names: setup.names, endNs: endNs,
+                               sharingCapacities: setup.acceleratorPools.map(\.sharing.oversubscription), quotaShares: setup.tenantQuotaShares)
+        var result = RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages, names: setup.names)
+        result.serviceWarnings = model.services.warnings
+        return result
+    }
+}
+
+/// A sink that wants the names behind a run's indices (applications, tenants, models, pools)
+/// before the first record, to write them as dictionaries.
+public protocol DemandNamesReceiver: AnyObject {
+    func receive(_ names: DemandNames)
+}

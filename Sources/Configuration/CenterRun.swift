@@ -1,0 +1,73 @@
+import Center
+import Records
+import Release
+import Scenario
+import Scheduling
+import SimKernel
+import Workloads
+
+/// Runs one scenario: the configuration layer turns it into domain values (``CenterSetup``:
+/// pools, policies, job sources, fabric, storage, services) and the engine runs them.
+public enum CenterRun {
+    /// Runs `scenario`, sending records to `sink`. `runIndex` separates replicate runs of one seed.
+    public static func run(_ scenario: Scenario, sink: any RecordSink, kernelOptions: KernelOptions = KernelOptions(),
+                           runIndex: UInt64 = 0) throws -> RunResult {
+        let streams = RandomStreams(masterSeed: scenario.seed, runIndex: runIndex)
+        let setup = try configure(scenario, sink: sink, streams: streams)
+        var options = kernelOptions
+        if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
+        var result = CenterEngine.run(setup.center, sink: sink, kernelOptions: options)
+        result.seedCollisions = streams.collisions
+        result.traceReports = setup.traceReports
+        return result
+    }
+
+    /// The engine's view of `scenario`, and what its trace imports found.
+    public static func configure(_ scenario: Scenario, sink: any RecordSink, streams: RandomStreams) throws
+        -> (center: CenterSetup, traceReports: [(name: String, report: TraceImportReport)]) {
+        let horizonNs = scenario.horizon?.baseUnits ?? SimTime.never
+        let demand = try DemandPlan(scenario, streams: streams, horizonNs: horizonNs)
+        guard SchedulingPolicies.make(scenario.scheduling.policy) != nil else {
+            preconditionFailure("unknown policy '\(scenario.scheduling.policy)' passed validation")
+        }
+        let spec = scenario.scheduling
+        let policyOptions = spec.options(tenants: demand.names.tenants, types: demand.names.tenantTypes)
+        let pools = demand.layouts.indices.map { i in
+            AcceleratorPool(layout: demand.layouts[i], placement: spec.placement, sharing: spec.sharing.options(pool: demand.pools[i].name))
+        }
+        var center = CenterSetup(name: scenario.name, seed: scenario.seed, policyName: spec.policy, horizonNs: horizonNs, pools: demand.pools,
+                                 acceleratorPools: pools, makePolicy: { SchedulingPolicies.make(spec.policy, options: policyOptions)! },
+                                 sources: demand.sources, listed: demand.listed, names: demand.names, ioModelName: scenario.io.model.rawValue)
+        center.preemption = PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits)
+        center.trueDurations = spec.durations == .true
+        center.fabric = FabricPlan.setup(scenario)
+        center.storage = scenario.io.storage.map(\.system)
+        let forms: [ReleaseSpec.Policy: ReleaseForm] = [.deploy: .service, .api: .api, .file: .modelFile]
+        center.registry = ModelRegistry(servedModels: demand.applicationProfiles.flatMap { app in app.services.map { (app.index, $0.modelIndex) } },
+                                        servedForm: forms[scenario.release.policy]!)
+        center.services = ServicePlan.controller(scenario, demand: demand, pools: pools, sink: sink, streams: streams, horizonNs: horizonNs)
+        // Each tenant's guaranteed share of every pool: its own quota, else its type's (shared
+        // with the type's other tenants).
+        center.tenantQuotaShares = demand.names.tenants.indices.map { i in
+            let name = demand.names.tenants[i], type = demand.names.tenantTypes[i]
+            return spec.quotas.first { $0.tenant == name }?.share ?? spec.quotas.first { $0.type == type }?.share ?? 0
+        }
+        return (center, demand.traceReports)
+    }
+}
+
+extension JobClassSpec {
+    /// The workload model's view of this class, in base units.
+    public var jobClass: JobClass {
+        var c = JobClass(name: name, maxJobs: jobs, startNs: start.baseUnits, interarrivalNs: interarrival.distribution,
+                         accelerators: accelerators.distribution, durationNs: duration.distribution)
+        c.priority = priority
+        c.cpuMilli = cpuMilli
+        c.memoryMiB = memoryMiB
+        if let e = elastic {
+            c.minAccelerators = Int32(e.min)
+            c.maxAccelerators = Int32(e.max)
+        }
+        return c
+    }
+}
