@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports"]),
+        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Components", "Aggregation", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,8 +30,12 @@ let package = Package(
         .target(name: "SimKernel", dependencies: ["CGSL"]),
         // Producing compute: the accelerator and server catalog, how work becomes time on a device.
         .target(name: "Production", dependencies: ["SimKernel"]),
-        // Aggregating compute: fabrics, max-min link sharing, collectives.
-        .target(name: "Aggregation", dependencies: ["SimKernel", "Production"]),
+        // How a model plugs into a run: the RunComponent protocol (hooks at job start, stop,
+        // the scheduling pass, rate changes and the end of the run) and what it sees of a job.
+        .target(name: "Components", dependencies: ["SimKernel", "Metrics", "Records", "Workloads", "Scheduling"]),
+        // Aggregating compute: fabrics, max-min link sharing, collectives; the shared fabric and
+        // storage system under a run (run components).
+        .target(name: "Aggregation", dependencies: ["SimKernel", "Metrics", "Production", "Records", "Workloads", "Components"]),
         // What a run writes: job rows, samples, deployments, requests, model versions, and the
         // sink protocol every writer implements.
         .target(name: "Records", dependencies: ["SimKernel", "Workloads"]),
@@ -48,11 +52,11 @@ let package = Package(
                                                   .product(name: "HeapModule", package: "swift-collections")]),
         // The run engine: the kernel model of the center (job table, scheduling pass, execution),
         // its shared resources and the summary. Never reads scenario files.
-        .target(name: "Center", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Workloads", "Scheduling",
+        .target(name: "Center", dependencies: ["SimKernel", "Metrics", "Production", "Components", "Aggregation", "Records", "Release", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Configure, then run: turns a Scenario into the engine's domain values (pools, job
         // sources, fabric, storage, services, policies) and runs it; capacity planning.
-        .target(name: "Configuration", dependencies: ["SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Scenario",
+        .target(name: "Configuration", dependencies: ["SimKernel", "Metrics", "Production", "Components", "Aggregation", "Records", "Release", "Scenario",
                                                      "Workloads", "Scheduling", "Center"]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
         .target(name: "Traces", dependencies: ["CHDF5", "Metrics", "Aggregation", "Records", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),

@@ -1,3 +1,4 @@
+import Components
 import Metrics
 import Records
 import Release
@@ -31,12 +32,7 @@ public enum CenterEngine {
         var model = CenterModel(pools: setup.acceleratorPools, poolNames: setup.pools.map(\.name), policy: setup.makePolicy,
                                 sources: setup.sources, listed: setup.listed, names: setup.names, sink: sink,
                                 preemptionCost: setup.preemption, trueDurations: setup.trueDurations, kernel: kernel)
-        model.network = setup.fabric.map { f in
-            var network = NetworkModel(fabrics: f.links, poolNames: setup.pools.map(\.name), sampleIntervalNs: f.sampleIntervalNs, busiestLinks: f.busiestLinks)
-            network.sink = sink
-            return network
-        }
-        model.storage = setup.storage.map { StorageModel(system: $0) }
+        model.components = setup.components
         model.poolServerNetworkBytesPerS = setup.pools.map { $0.server.networkBandwidthBytesPerS }
         model.registry = setup.registry
         if let services = setup.services { model.services = services }
@@ -77,8 +73,10 @@ public enum CenterEngine {
         summary.slowdownMean = st.completed > 0 ? st.slowdownSum / Double(st.completed) : 0
         summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
         summary.preemptions = model.preemptionsTotal
-        summary.network = model.network?.summary ?? [(Metric.model.key, .text(setup.ioModelName))]
-        summary.storage = model.storage?.summary(endNs: endNs) ?? []
+        summary.network = [(Metric.model.key, .text(setup.ioModelName))]
+        for c in model.components {
+            for (section, figures) in c.summary(endNs: endNs) { summary.setSection(section, figures) }
+        }
         (summary.services, summary.serving) = model.services.summary(endNs: endNs, names: setup.names)
         SummaryBreakdowns.fill(&summary, breakdown: model.breakdown, stats: st, pools: setup.pools, names: setup.names, endNs: endNs,
                                sharingCapacities: setup.acceleratorPools.map(\.sharing.oversubscription), quotaShares: setup.tenantQuotaShares)

@@ -26,8 +26,7 @@ extension CenterModel {
             g.borrowedAcceleratorNs += borrowedNs
         }
         jobs[slot].runStartNs = -1
-        network?.stop(slot: slot, nowNs: now)
-        storage?.stop(slot: slot, nowNs: now)
+        stopComponents(slot: slot, now: now)
         jobs[slot].preemptions += 1
         preemptionsTotal += 1
         count(spec, waiting: 0, running: -1, busyMilli: 0)

@@ -44,21 +44,22 @@ extension CenterModel: CapacityBroker {
         jobs[slot].serversSpanned = Int32(span.servers)
         jobs[slot].leavesSpanned = Int32(span.leaves)
         count(jobs[slot].spec, waiting: 0, running: 1, busyMilli: jobs[slot].spec.milliHeld)
-        let throughStorage = storage != nil && storage!.start(slot: slot, demand: jobs[slot].spec.storage, computeNs: 0,
-                                                               nicBytesPerS: Double(span.servers) * poolServerNetworkBytesPerS[p], nowNs: now)
-        return (jobs[slot].id, throughStorage)
+        return (jobs[slot].id, startComponents(slot: slot, from: 0, now: now) == .gated)
     }
 
     func replicaJob(_ replica: JobHandle) -> ReplicaJob {
         let slot = jobs.slot(of: replica)
-        return ReplicaJob(spec: jobs[slot].spec, id: jobs[slot].id, serversSpanned: jobs[slot].serversSpanned,
-                          leavesSpanned: jobs[slot].leavesSpanned, ingestNs: storage?.ingestNs(slot: slot) ?? 0)
+        return ReplicaJob(spec: jobs[slot].spec, id: jobs[slot].id, serversSpanned: jobs[slot].serversSpanned, leavesSpanned: jobs[slot].leavesSpanned)
+    }
+
+    func annotate(_ record: inout JobRecord, of replica: JobHandle) {
+        annotate(&record, slot: jobs.slot(of: replica))
     }
 
     mutating func stopReplica(_ replica: JobHandle, placed: Bool, nowNs now: SimTimeNs) {
         let slot = jobs.slot(of: replica)
         if placed {
-            storage?.stop(slot: slot, nowNs: now)
+            stopComponents(slot: slot, now: now)
             pools[Int(jobs[slot].spec.pool)].release(replica)
             count(jobs[slot].spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
         }

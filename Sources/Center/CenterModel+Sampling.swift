@@ -54,8 +54,7 @@ extension CenterModel {
     mutating func finalize(at endNs: SimTimeNs) {
         advanceStatistics(to: endNs)
         settleInstant(now: endNs)  // effects buffered by a run that stopped mid-instant
-        network?.finalize(at: endNs)
-        storage?.finalize(at: endNs)
+        for i in components.indices { components[i].finish(atNs: endNs) }
         var alive: [JobRecord] = []
         func queued(_ s: Int) {
             let spec = jobs[s].spec
@@ -94,8 +93,7 @@ extension CenterModel {
             r.preemptions = jobs[s].preemptions
             r.serversSpanned = jobs[s].serversSpanned
             r.leavesSpanned = jobs[s].leavesSpanned
-            r.communicationShare = network?.communicationShare(slot: s) ?? 0
-            r.ingestNs = storage?.ingestNs(slot: s) ?? 0
+            annotate(&r, slot: s)
             alive.append(r)
         }
         alive.sort { $0.id < $1.id }

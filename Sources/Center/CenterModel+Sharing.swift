@@ -16,7 +16,7 @@ extension CenterModel {
             slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(jobs[jobs.slot(of: other)].spec.kind))
         }
         let activity = FluidActivityID(raw: Int32(slot))
-        let shared = min(network?.speed(slot: slot) ?? 1, storage?.speed(slot: slot) ?? 1)
+        let shared = componentSpeed(slot: slot)
         let rate = elasticScale(slot) / (1 + slowdown) * shared
         guard rate != activities.rate(activity) else { return }
         let end = activities.setRate(activity, ratePerNs: rate, nowNs: now)

@@ -1,3 +1,4 @@
+import Components
 import Records
 import Production
 import Release
@@ -16,7 +17,9 @@ import Workloads
 /// accelerators at once) and samples utilisation. Results therefore never depend on the order of
 /// same-time events (checked by the kernel's tie-permutation mode).
 struct CenterModel: EventHandler {
-    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass, wakeUp, checkpointSaved, ingestDone, serviceTick, replicaReady, serviceWake }
+    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass, wakeUp, checkpointSaved, serviceTick, replicaReady, serviceWake }
+    /// Events of run component `i` have kind `componentKindBase + i`.
+    static let componentKindBase: UInt16 = 16
     static let passPriority: UInt8 = 255
 
     var pools: [AcceleratorPool]
@@ -78,16 +81,16 @@ struct CenterModel: EventHandler {
 
     /// Running elastic jobs per pool.
     var elasticRunning: [[JobHandle]]
-    /// The shared fabric pricing jobs' all-reduces (`io.model: fabric`); nil otherwise.
-    var network: NetworkModel?
-    /// The shared storage system pricing ingests, epochs and checkpoints (`io.storage`); nil otherwise.
-    var storage: StorageModel?
+    /// The run components (the shared fabric and storage system when the run has them), in
+    /// registration order: a job starts with them in this order, and a component that gates
+    /// it (an ingest) lets the later ones see it only when its gate opens.
+    var components: [any RunComponent] = []
+    /// Jobs whose gate (component index) opened at this instant.
+    var gatesOpened: [(component: Int, job: JobHandle)] = []
     /// Network bandwidth of one server of each pool (bytes/s), for a job's reach to storage.
     var poolServerNetworkBytesPerS: [Double] = []
     /// The model registry (versions from finished model-building jobs).
     var registry: ModelRegistry?
-    /// Slots whose ingest completed at this instant.
-    var ingestedNow: [Int32] = []
 
     /// The release side: online services and their replicas (``ServiceController``, with this
     /// engine as its capacity broker).
@@ -147,6 +150,7 @@ struct CenterModel: EventHandler {
     }
 
     mutating func handle(_ event: Event, kernel: Kernel) {
+        guard event.kind < Self.componentKindBase else { return componentTimerFired(event, now: kernel.nowNs) }
         switch Kind(rawValue: event.kind)! {
         case .sourceArrival:
             lastActivityNs = kernel.nowNs
@@ -186,11 +190,6 @@ struct CenterModel: EventHandler {
             lastActivityNs = kernel.nowNs
             savedNow.append(event.subject)
             requestPass(kernel)
-        case .ingestDone:
-            guard storage?.isCurrentIngest(slot: Int(event.subject), generation: event.tag) == true else { return }
-            lastActivityNs = kernel.nowNs
-            ingestedNow.append(event.subject)
-            requestPass(kernel)
         case .serviceTick:
             let now = kernel.nowNs
             withServices { c, m in c.ticked(Int(event.subject), nowNs: now, broker: &m) }
@@ -219,63 +218,13 @@ struct CenterModel: EventHandler {
         stats.advance(to: now, busyAccelerators: Double(busyMilli) / 1000, queued: waiting, poolBusyMilli: poolBusyMilli, pools: pools)
     }
 
-    /// The job in `slot` completed at `now`.
-    mutating func finish(slot: Int, now: SimTimeNs) {
-        let spec = jobs[slot].spec
-        let p = Int(spec.pool)
-        let sharers = pools[p].coRunners(of: jobs.handle(slot: slot))
-        network?.stop(slot: slot, nowNs: now)
-        storage?.stop(slot: slot, nowNs: now)
-        pools[p].release(jobs.handle(slot: slot))
-        policies[p].finished(jobs.handle(slot: slot), nowNs: now)
-        count(spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
-        if spec.isElastic {
-            let handle = jobs.handle(slot: slot)
-            elasticRunning[p].removeAll { $0 == handle }
-        }
-        activities.finish(FluidActivityID(raw: Int32(slot)))
-        let jct = now - spec.submitNs
-        stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: jobs[slot].servedNs + (now - jobs[slot].runStartNs))
-        estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
-        let acceleratorNs = Double(now - jobs[slot].segmentStartNs) * heldShare(slot)
-        let borrowedNs = jobs[slot].borrowed ? acceleratorNs : 0
-        breakdown.update(spec) { g in
-            g.borrowedAcceleratorNs += borrowedNs
-            g.completed += 1
-            g.jctSumNs += Double(jct)
-            g.slowdownSum += spec.durationNs > 0 ? Double(jct) / Double(spec.durationNs) : 1
-            g.acceleratorNs += acceleratorNs
-            g.flops += spec.flops
-        }
-        var r = JobRecord(id: jobs[slot].id, jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: jobs[slot].firstStartNs, endNs: now,
-                          accelerators: spec.accelerators, state: .completed)
-        r.label(with: spec)
-        r.flops = spec.flops
-        r.preemptions = jobs[slot].preemptions
-        r.serversSpanned = jobs[slot].serversSpanned
-        r.leavesSpanned = jobs[slot].leavesSpanned
-        r.communicationShare = network?.communicationShare(slot: slot) ?? 0
-        r.ingestNs = storage?.ingestNs(slot: slot) ?? 0
-        sink.record(job: r)
-        let builds = spec.kind == .training || spec.kind == .fineTuning || spec.kind == .compression || spec.isSearchWinner
-        if var v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: jobs[slot].id, atNs: now) {
-            services.describe(&v)
-            sink.record(model: v)
-            services.offer(v)
-        }
-        for other in sharers { refreshRate(slot: Int(other.slot), now: now) }
-    }
-
-    /// The job class index of a job, or -1 when it did not come from a job class.
-    func classIndex(_ spec: JobSpec) -> Int32 { spec.kind == .generic && spec.source != JobSpec.listSource ? spec.source : -1 }
-
     mutating func schedulingPass(_ kernel: Kernel) {
         let now = kernel.nowNs
         advanceStatistics(to: now)
         settleInstant(now: now)
         withServices { c, m in c.step(&m, nowNs: now) }
         for p in policies.indices { dispatch(pool: p, kernel: kernel) }
-        settleSharedResources(kernel)
+        settleComponents(kernel)
         flushPendingEnds(kernel)
         sample(at: now)
     }
@@ -331,18 +280,7 @@ struct CenterModel: EventHandler {
             for slot in endedNow { finish(slot: Int(slot), now: now) }
             endedNow.removeAll(keepingCapacity: true)
         }
-        if !ingestedNow.isEmpty {
-            if ingestedNow.count > 1 { ingestedNow.sort { jobs[Int($0)].id < jobs[Int($1)].id } }
-            for slot in ingestedNow {
-                storage?.finishIngest(slot: Int(slot), nowNs: now)
-                if jobs[Int(slot)].service >= 0 {
-                    services.replicaPulled(jobs.handle(slot: Int(slot)), jobID: jobs[Int(slot)].id)
-                    continue
-                }
-                if !startCommunicating(slot: Int(slot), now: now) { refreshRate(slot: Int(slot), now: now) }
-            }
-            ingestedNow.removeAll(keepingCapacity: true)
-        }
+        if !gatesOpened.isEmpty { openGates(now: now) }
         if !savedNow.isEmpty {
             if savedNow.count > 1 { savedNow.sort { jobs[Int($0)].id < jobs[Int($1)].id } }
             for slot in savedNow {
@@ -357,104 +295,5 @@ struct CenterModel: EventHandler {
             for spec in arrivalsNow { submit(spec) }
             arrivalsNow.removeAll(keepingCapacity: true)
         }
-    }
-
-    mutating func submit(_ arrival: JobSpec) {
-        var spec = arrival
-        if spec.priority == 0, spec.tenant >= 0, Int(spec.tenant) < tenantPriorities.count { spec.priority = tenantPriorities[Int(spec.tenant)] }
-        if spec.acceptance >= 0 { chooseAcceptedPool(&spec) }
-        let id = nextJobID
-        nextJobID += 1
-        stats.submitted += 1
-        breakdown.update(spec) { $0.submitted += 1 }
-        let p = Int(spec.pool)
-        guard pools[p].canEverFit(Int(spec.accelerators)) else {
-            stats.rejected += 1
-            if rejectionMessages.count < 10 {
-                rejectionMessages.append("job \(id) asks for \(spec.accelerators) accelerators but pool '\(poolNames[p])' has \(pools[p].capacity)")
-            }
-            var r = JobRecord(id: id, jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: -1, endNs: -1,
-                              accelerators: spec.accelerators, state: .rejected, rejectReason: .largerThanPool)
-            r.label(with: spec)
-            sink.record(job: r)
-            return
-        }
-        let slot = openSlot(spec, id: id, nowNs: spec.submitNs)
-        count(spec, waiting: 1, running: 0, busyMilli: 0)
-        policies[p].enqueue(queuedJob(slot: slot, now: spec.submitNs), nowNs: spec.submitNs)
-    }
-
-    mutating func start(_ job: QueuedJob, kernel: Kernel) {
-        let slot = Int(job.slot)
-        let now = kernel.nowNs
-        jobs[slot].runStartNs = now
-        count(jobs[slot].spec, waiting: -1, running: 1, busyMilli: jobs[slot].spec.milliHeld)
-        jobs[slot].borrowed = job.borrowed
-        jobs[slot].held = job.accelerators
-        jobs[slot].segmentStartNs = now
-        if jobs[slot].spec.isElastic { elasticRunning[Int(jobs[slot].spec.pool)].append(job.handle) }
-        let span = pools[Int(jobs[slot].spec.pool)].span(of: job.handle)
-        jobs[slot].serversSpanned = Int32(span.servers)
-        jobs[slot].leavesSpanned = Int32(span.leaves)
-        if jobs[slot].firstStartNs < 0 {
-            jobs[slot].firstStartNs = now
-            let wait = now - job.submitNs
-            stats.jobStarted(waitNs: wait)
-            breakdown.update(jobs[slot].spec) { g in
-                g.started += 1
-                g.waitSumNs += Double(wait)
-            }
-        }
-        // A job that ingests first, or whose all-reduce goes on the fabric, waits (rate 0) for
-        // the instant's settle to price it.
-        let p = Int(jobs[slot].spec.pool)
-        if storage != nil, storage!.start(slot: slot, demand: jobs[slot].spec.storage, computeNs: jobs[slot].spec.durationNs,
-                                          nicBytesPerS: Double(span.servers) * poolServerNetworkBytesPerS[p], nowNs: now) {
-            return
-        }
-        guard !startCommunicating(slot: slot, now: now) else { return }
-        let activity = FluidActivityID(raw: job.slot)
-        let end = activities.setRate(activity, ratePerNs: 1, nowNs: now)
-        let gen = Int64(activities.generation(activity))
-        kernel.schedule(Event(kind: Kind.jobEnd.rawValue, subject: job.slot, tag: gen), atNs: end)
-    }
-
-
-    /// Puts the job's all-reduce on the fabric when it has one; returns whether it did (its
-    /// speed then comes from the instant's settle).
-    mutating func startCommunicating(slot: Int, now: SimTimeNs) -> Bool {
-        guard network != nil, !jobs[slot].spec.isElastic else { return false }
-        let p = Int(jobs[slot].spec.pool)
-        return network!.start(slot: slot, job: jobs[slot].id, pool: p, devices: pools[p].devices(of: jobs.handle(slot: slot)),
-                              demand: jobs[slot].spec.communication, nowNs: now)
-    }
-
-    /// Prices this instant's changes on the fabric and the storage system (one solve each,
-    /// over what the changes touch), sets the speeds that moved and schedules ingest ends.
-    mutating func settleSharedResources(_ kernel: Kernel) {
-        let now = kernel.nowNs
-        var changed = network?.settle(nowNs: now) ?? []
-        if storage != nil {
-            let s = storage!.settle(nowNs: now)
-            changed += s.changed
-            for (slot, end, generation) in s.ingestEnds where end != SimTime.never {
-                kernel.schedule(Event(kind: Kind.ingestDone.rawValue, subject: slot, tag: generation), atNs: end)
-            }
-            if !s.changed.isEmpty { changed.sort() }
-        }
-        var last = -1
-        for slot in changed where slot != last {
-            last = slot
-            refreshRate(slot: slot, now: now)
-        }
-    }
-
-    /// A fluid activity for a new job (or service replica) and its slot's state: its work is
-    /// its duration at rate 1 (one ns of work per ns); it waits at rate 0.
-    mutating func openSlot(_ spec: JobSpec, id: Int64, nowNs: SimTimeNs) -> Int {
-        let (activity, _) = activities.start(work: Double(spec.durationNs), ratePerNs: 0, nowNs: nowNs)
-        let slot = Int(activity.raw)
-        jobs.open(slot: slot, JobEntry(spec: spec, id: id))
-        return slot
     }
 }

@@ -1,4 +1,4 @@
-import Aggregation
+import Components
 import Release
 import Scheduling
 import SimKernel
@@ -16,24 +16,9 @@ public struct PreemptionCost: Sendable {
     }
 }
 
-/// The leaf-spine fabrics a run prices all-reduces on (`io.model: fabric`), one per pool, and
-/// how their link utilisation is sampled.
-public struct FabricSetup: Sendable {
-    public var links: [FabricLinks]
-    public var sampleIntervalNs: SimTimeNs
-    /// How many of the busiest links `/links` keeps.
-    public var busiestLinks: Int
-
-    public init(links: [FabricLinks], sampleIntervalNs: SimTimeNs, busiestLinks: Int) {
-        self.links = links
-        self.sampleIntervalNs = sampleIntervalNs
-        self.busiestLinks = busiestLinks
-    }
-}
-
 /// Everything one run of the engine needs, as domain values (the configuration layer builds it
-/// from a scenario): the pools and their policies, the job sources, the shared fabric and
-/// storage, the release side, and what the summary names the run.
+/// from a scenario): the pools and their policies, the job sources, the run components (the
+/// shared fabric and storage), the release side, and what the summary names the run.
 public struct CenterSetup {
     /// The run's name, seed and policy as the summary shows them.
     public var name: String
@@ -53,12 +38,11 @@ public struct CenterSetup {
     public var preemption = PreemptionCost()
     /// Whether policies see true run times (else history estimates).
     public var trueDurations = true
-    /// The shared fabric (nil: communication priced per job, without contention); the I/O
-    /// model's name for the summary when there is none.
-    public var fabric: FabricSetup?
+    /// The run components in registration order (a job starts with them in this order): the
+    /// shared storage system and the shared fabric when the run has them.
+    public var components: [any RunComponent] = []
+    /// The I/O model's name, the `network` section when no component writes it.
     public var ioModelName: String
-    /// The shared storage system (nil: none).
-    public var storage: StorageSystem?
     /// The model registry (versions from finished model-building jobs).
     public var registry: ModelRegistry?
     /// The release side: online services and how versions reach them (nil: none).

@@ -117,6 +117,19 @@ public struct RunSummary: Sendable, Equatable {
     /// latency mean and p99, SLO attainment (share of requests within the latency target).
     public var serving: [(String, SummaryValue)] = []
     public var services: [(String, SummaryValue)] = []
+    /// Sections of run components other than the fabric and the storage system, in the
+    /// order they were set.
+    public var componentSections: [(String, [(String, SummaryValue)])] = []
+
+    /// Sets the section `name` (a run component's part of the summary).
+    public mutating func setSection(_ name: String, _ figures: [(String, SummaryValue)]) {
+        switch name {
+        case SummarySection.network: network = figures
+        case SummarySection.storage: storage = figures
+        default:
+            if let i = componentSections.firstIndex(where: { $0.0 == name }) { componentSections[i].1 = figures } else { componentSections.append((name, figures)) }
+        }
+    }
 
     /// Ordered (key, value) pairs: the `summary.json` contract. Keys are stable snake_case with units.
     public var fields: [(String, SummaryValue)] {
@@ -135,6 +148,7 @@ public struct RunSummary: Sendable, Equatable {
          (SummarySection.delivered, .object(delivered)), (SummarySection.pools, .object(pools)), (SummarySection.applications, .object(applications)),
          (SummarySection.tenants, .object(tenants)), (SummarySection.network, .object(network)), (SummarySection.storage, .object(storage)),
          (SummarySection.serving, .object(serving)), (Metric.services.key, .object(services))]
+            + componentSections.map { ($0.0, .object($0.1)) }
     }
 
     public static func == (a: RunSummary, b: RunSummary) -> Bool {

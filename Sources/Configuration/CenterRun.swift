@@ -1,4 +1,6 @@
+import Aggregation
 import Center
+import Components
 import Records
 import Release
 import Scenario
@@ -40,8 +42,11 @@ public enum CenterRun {
                                  sources: demand.sources, listed: demand.listed, names: demand.names, ioModelName: scenario.io.model.rawValue)
         center.preemption = PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits)
         center.trueDurations = spec.durations == .true
-        center.fabric = FabricPlan.setup(scenario)
-        center.storage = scenario.io.storage.map(\.system)
+        // The run components, in the order a job starts with them: the storage system holds a
+        // job while it ingests, then the fabric prices its all-reduce.
+        let components: [(any RunComponent)?] = [scenario.io.storage.map { StorageComponent(system: $0.system) },
+                                                 FabricPlan.component(scenario, sink: sink)]
+        center.components = components.compactMap { $0 }
         let forms: [ReleaseSpec.Policy: ReleaseForm] = [.deploy: .service, .api: .api, .file: .modelFile]
         center.registry = ModelRegistry(servedModels: demand.applicationProfiles.flatMap { app in app.services.map { (app.index, $0.modelIndex) } },
                                         servedForm: forms[scenario.release.policy]!)

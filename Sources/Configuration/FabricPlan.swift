@@ -29,10 +29,12 @@ public enum FabricPlan {
         }
     }
 
-    /// The run's shared fabric, when the scenario prices communication on it.
-    static func setup(_ scenario: Scenario) -> FabricSetup? {
+    /// The run's shared fabric, when the scenario prices communication on it (`/collectives`
+    /// and `/links` rows go to `sink`).
+    static func component(_ scenario: Scenario, sink: any RecordSink) -> FabricComponent? {
         guard scenario.io.model == .fabric else { return nil }
-        return FabricSetup(links: links(scenario), sampleIntervalNs: scenario.io.fabric.linkSampleInterval.baseUnits,
-                           busiestLinks: scenario.io.fabric.busiestLinks)
+        return FabricComponent(fabrics: links(scenario), poolNames: scenario.cluster.poolNames,
+                               sampleIntervalNs: scenario.io.fabric.linkSampleInterval.baseUnits,
+                               busiestLinks: scenario.io.fabric.busiestLinks, sink: sink)
     }
 }

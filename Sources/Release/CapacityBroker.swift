@@ -24,6 +24,8 @@ public protocol CapacityBroker {
     mutating func startReplica(_ replica: JobHandle, pool: Int, borrowed: Bool, nowNs: SimTimeNs) -> (jobID: Int64, throughStorage: Bool)
     /// The replica's job as the engine holds it (its spec, id and placement).
     func replicaJob(_ replica: JobHandle) -> ReplicaJob
+    /// Adds what the run's components know of the replica to its `/jobs` row (its model pull's time).
+    func annotate(_ record: inout JobRecord, of replica: JobHandle)
     /// The replica stops: a placed one gives its accelerators back; its entry closes.
     mutating func stopReplica(_ replica: JobHandle, placed: Bool, nowNs: SimTimeNs)
     /// Adds a replica's accelerator time and delivered FLOPs to the run's breakdowns.
@@ -40,14 +42,11 @@ public struct ReplicaJob: Sendable {
     public var id: Int64
     public var serversSpanned: Int32
     public var leavesSpanned: Int32
-    /// Time it spent pulling its model file through the storage system.
-    public var ingestNs: SimTimeNs
 
-    public init(spec: JobSpec, id: Int64, serversSpanned: Int32, leavesSpanned: Int32, ingestNs: SimTimeNs) {
+    public init(spec: JobSpec, id: Int64, serversSpanned: Int32, leavesSpanned: Int32) {
         self.spec = spec
         self.id = id
         self.serversSpanned = serversSpanned
         self.leavesSpanned = leavesSpanned
-        self.ingestNs = ingestNs
     }
 }

@@ -131,7 +131,7 @@ extension ServiceController {
         record.milli = spec.milli
         record.serversSpanned = job.serversSpanned
         record.leavesSpanned = job.leavesSpanned
-        record.ingestNs = job.ingestNs
+        broker.annotate(&record, of: r.job)
         return record
     }
 

@@ -1,19 +1,20 @@
+import Components
 import Metrics
-import Aggregation
 import Production
 import Records
-import Scheduling
 import SimKernel
+import Workloads
 
-/// The fabric under a run (`io.model: fabric`): every running job with a data-parallel
+/// The shared fabric under a run (`io.model: fabric`), a run component: every running job with a data-parallel
 /// all-reduce puts its rings on its pool's shared leaf-spine fabric where the scheduler placed
 /// its accelerators; its speed is compute / (compute + exposed all-reduce) at its max-min
 /// share, recomputed only when a job joining or leaving its links changes that share
 /// (steady-state fast-forward: a month of training is a handful of events per job).
 ///
 /// It writes one `/collectives` row per stretch of steady speed and, at the end, the
-/// utilisation series of the busiest leaf-spine links (`/links`).
-struct NetworkModel {
+/// utilisation series of the busiest leaf-spine links (`/links`). Elastic jobs (whose ring
+/// re-forms as they resize) and service replicas do not put rings on it.
+public struct FabricComponent: RunComponent {
     /// One shared fabric per pool, and its links.
     var fabrics: [SharedFabric]
     let links: [FabricLinks]
@@ -21,10 +22,11 @@ struct NetworkModel {
     let sampleIntervalNs: SimTimeNs
     let busiestLinks: Int
 
-    /// The all-reduce of the job in a slot (the center's job slots); nil when the slot's job
-    /// does not communicate. Kept after the job stops (`onFabric` false) so its record can read
-    /// its communication share.
+    /// The all-reduce of the job in a slot (the center's job slots, checked against the job's
+    /// handle); nil when the slot's job does not communicate. Kept after the job stops
+    /// (`onFabric` false) so its record can read its communication share.
     struct Ring {
+        var handle: JobHandle
         var demand: CommunicationDemand
         var pool: Int16
         var job: Int64
@@ -52,7 +54,10 @@ struct NetworkModel {
     var linkArea: [[Double]]
     var linkLastNs: [SimTimeNs]
 
-    init(fabrics: [FabricLinks], poolNames: [String], sampleIntervalNs: SimTimeNs, busiestLinks: Int) {
+    /// The fabrics of the pools (in pool order), sampled every `sampleIntervalNs` for `/links`
+    /// (the `busiestLinks` busiest kept); `/collectives` and `/links` rows go to `sink`.
+    public init(fabrics: [FabricLinks], poolNames: [String], sampleIntervalNs: SimTimeNs, busiestLinks: Int, sink: (any RecordSink)?) {
+        self.sink = sink
         self.fabrics = fabrics.map { SharedFabric(links: $0) }
         links = fabrics
         self.poolNames = poolNames
@@ -63,40 +68,50 @@ struct NetworkModel {
         linkLastNs = fabrics.map { _ in 0 }
     }
 
+    /// The ring of `job` (nil: it has none, or the slot's ring is another job's).
+    func ring(_ job: JobHandle) -> Ring? {
+        let slot = Int(job.slot)
+        guard slot < slots.count, let r = slots[slot], r.handle == job else { return nil }
+        return r
+    }
+
     /// The job's speed relative to compute alone (1 when it does not communicate; 0 while its
     /// all-reduce waits for the instant's settle).
-    func speed(slot: Int) -> Double {
-        guard slot < slots.count, let r = slots[slot], r.onFabric else { return 1 }
+    public func speed(of job: JobHandle) -> Double {
+        guard let r = ring(job), r.onFabric else { return 1 }
         return r.speed
     }
-    /// Solves and flows priced over all pools (for benchmarks).
-    var solves: Int { fabrics.reduce(0) { $0 + $1.solves } }
-    var flowsPriced: Int { fabrics.reduce(0) { $0 + $1.flowsPriced } }
 
-    /// A job starts on `devices` of `pool`: its all-reduce joins the fabric, priced at the next
-    /// ``settle(nowNs:)``. Returns whether it communicates (and so waits for that price).
-    mutating func start(slot: Int, job: Int64, pool: Int, devices: [Int32], demand: CommunicationDemand?, nowNs: SimTimeNs) -> Bool {
+    /// A job starts on its devices: its all-reduce joins the fabric, priced at the next
+    /// settle (it waits for that price), when it communicates.
+    public mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect {
+        guard !job.isReplica, !job.spec.isElastic else { return .unaffected }
+        let slot = Int(job.handle.slot)
         slots.growToInclude(slot, with: nil)
         // A preempted job that restarts keeps its totals; a recycled slot forgets its previous job.
-        let earlier = slots[slot].flatMap { $0.job == job ? $0 : nil }
+        let earlier = ring(job.handle)
         slots[slot] = nil
-        guard let demand, demand.dataParallel > 1, devices.count >= Int(demand.dataParallel) else { return false }
+        let pool = job.pool
+        guard let demand = job.spec.communication, demand.dataParallel > 1 else { return .unaffected }
+        let devices = job.devices()
+        guard devices.count >= Int(demand.dataParallel) else { return .unaffected }
         advanceLinks(pool: pool, to: nowNs)
         let ranks = devices.map(Int.init).sorted()
         let perReplica = max(1, ranks.count / Int(demand.dataParallel))
         let (flow, streams, latency) = links[pool].collectiveFlow(ranks, ringsPerReplica: perReplica)
-        slots[slot] = Ring(demand: demand, pool: Int16(pool), job: job, rings: Int32(perReplica), latencyS: latency, segmentStart: nowNs,
+        slots[slot] = Ring(handle: job.handle, demand: demand, pool: Int16(pool), job: job.id, rings: Int32(perReplica), latencyS: latency, segmentStart: nowNs,
                            exposedNs: earlier?.exposedNs ?? 0, runNs: earlier?.runNs ?? 0)
         communicatingJobs += 1
         fabrics[pool].attach(slot, flow: flow, streams: streams)
         dirtyPools.append(pool)
-        return true
+        return .pricedAtSettle
     }
 
     /// A job stops (completes or is preempted): its all-reduce leaves the fabric; the others
     /// are re-priced at the next ``settle(nowNs:)``.
-    mutating func stop(slot: Int, nowNs: SimTimeNs) {
-        guard slot < slots.count, let ring = slots[slot], ring.onFabric else { return }
+    public mutating func jobStopped(_ job: JobHandle, nowNs: SimTimeNs) {
+        guard let ring = ring(job), ring.onFabric else { return }
+        let slot = Int(job.slot)
         let pool = Int(ring.pool)
         advanceLinks(pool: pool, to: nowNs)
         closeStretch(slot: slot, nowNs: nowNs)
@@ -109,11 +124,10 @@ struct NetworkModel {
     var dirtyPools: [Int] = []
 
     /// Prices this instant's changes: one max-min solve per pool that changed, over the flows
-    /// coupled to the changes. Returns the slots whose speed changed (pool order, then slot).
-    mutating func settle(nowNs: SimTimeNs) -> [Int] {
-        guard !dirtyPools.isEmpty else { return [] }
+    /// coupled to the changes; adds the jobs whose speed changed (pool order, then slot).
+    public mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer]) {
+        guard !dirtyPools.isEmpty else { return }
         dirtyPools.sort()
-        var changed: [Int] = []
         var last = -1
         for p in dirtyPools where p != last {
             last = p
@@ -125,17 +139,21 @@ struct NetworkModel {
                 closeStretch(slot: s, nowNs: nowNs)
                 slots[s]!.bandwidth = b
                 slots[s]!.speed = ring.demand.speed(bandwidthBytesPerS: b, latencyS: ring.latencyS)
-                changed.append(s)
+                changed.append(ring.handle)
             }
         }
         dirtyPools.removeAll(keepingCapacity: true)
-        return changed
     }
 
     /// Share of the job's run so far spent in exposed communication.
-    func communicationShare(slot: Int) -> Double {
-        guard slot < slots.count, let r = slots[slot], r.runNs > 0 else { return 0 }
+    public func communicationShare(of job: JobHandle) -> Double {
+        guard let r = ring(job), r.runNs > 0 else { return 0 }
         return r.exposedNs / r.runNs
+    }
+
+    /// A job's row carries its communication share.
+    public func annotate(_ record: inout JobRecord, of job: JobHandle) {
+        record.communicationShare = communicationShare(of: job)
     }
 
     /// Ends the job's current stretch at `nowNs` (a `/collectives` row when it lasted).
@@ -166,8 +184,8 @@ struct NetworkModel {
         communicatingRunNs += ns
     }
 
-    /// Where `/collectives` rows go.
-    var sink: (any RecordSink)?
+    /// Where `/collectives` and `/links` rows go.
+    let sink: (any RecordSink)?
 
     /// Integrates pool `p`'s spine-link loads up to `nowNs`, one bucket per sample interval.
     mutating func advanceLinks(pool p: Int, to nowNs: SimTimeNs) {
@@ -190,7 +208,7 @@ struct NetworkModel {
 
     /// Closes every running job's stretch and writes `/links`: the `busiestLinks` leaf-spine
     /// links by mean utilisation (ties: pool, then link order), one point per interval.
-    mutating func finalize(at endNs: SimTimeNs) {
+    public mutating func finish(atNs endNs: SimTimeNs) {
         for s in slots.indices where slots[s]?.onFabric == true { closeStretch(slot: s, nowNs: endNs) }
         for p in fabrics.indices { advanceLinks(pool: p, to: endNs) }
         let buckets = endNs > 0 ? Int((endNs - 1) / sampleIntervalNs) + 1 : 0
@@ -228,7 +246,9 @@ struct NetworkModel {
     var peakLinkUtilization = 0.0
 
     /// The `network` figures of the summary.
-    var summary: [(String, SummaryValue)] {
+    public func summary(endNs: SimTimeNs) -> [(section: String, figures: [(String, SummaryValue)])] { [(SummarySection.network, figures)] }
+
+    var figures: [(String, SummaryValue)] {
         let sorted = busbwByTime.sorted { ($0.busbwGBps, $0.ns) < ($1.busbwGBps, $1.ns) }
         let total = sorted.reduce(0) { $0 + $1.ns }
         var median = 0.0, acc = 0.0, weighted = 0.0

@@ -1,0 +1,238 @@
+import Components
+import Metrics
+import Production
+import Records
+import SimKernel
+import Workloads
+
+/// The shared storage system under a run (`io.storage`), a run component: every job with
+/// storage traffic first ingests (reads its dataset, or a deployment its model file) while
+/// holding its accelerators (a gate: it computes when the ingest ends), then computes while
+/// streaming its later epochs and writing its checkpoints. Ingests and streams share every
+/// tier's bandwidth and IOPS max-min fairly (``SharedFabric`` over the tiers' links, so a change
+/// re-prices only what it is coupled to); a stream that gets less than its job needs slows the
+/// job in proportion. Data sets live in the tier their last access puts them in (hot, then
+/// warm, then cold as they age), and an access brings them back to the first tier.
+public struct StorageComponent: RunComponent {
+    enum Phase: UInt8 { case none, ingest, stream }
+
+    /// One job's traffic (by slot, checked against its handle): set afresh at each start.
+    struct JobTraffic {
+        var handle: JobHandle
+        var demand: StorageDemand?
+        var phase = Phase.none
+        /// Its ingest transfer (a fluid activity of `transfers`).
+        var transfer: Int32 = -1
+        var streamNeed = 0.0
+        var speed = 1.0
+        var phaseStartNs: SimTimeNs = 0
+        var ingestNs: SimTimeNs = 0
+        /// Seconds it computes at full speed (its streams spread over them).
+        var durationS = 0.0
+    }
+
+    let system: StorageSystem
+    var shared: SharedFabric
+    /// Last access of each data set or model file, and its streams open now (looked up,
+    /// never iterated).
+    var lastAccessNs: [Int32: SimTimeNs] = [:]
+    var openStreams: [Int32: Int] = [:]
+    /// Ingest transfers as fluid activities (bytes at bytes/ns).
+    var transfers = FluidActivities()
+    var traffic: [JobTraffic?] = []
+    var dirty = false
+
+    // Run totals.
+    var ingests: Int64 = 0
+    var ingestNsTotal = 0.0
+    var streamShortNs = 0.0, streamRunNs = 0.0
+    var loadAreaPerTier: [Double]
+    var lastLoadNs: SimTimeNs = 0
+    var readsByTier: [Int64]
+
+    public init(system: StorageSystem) {
+        self.system = system
+        shared = SharedFabric(capacities: system.capacities)
+        loadAreaPerTier = Array(repeating: 0, count: system.tiers.count)
+        readsByTier = Array(repeating: 0, count: system.tiers.count)
+    }
+
+    /// The slot of `job` when the traffic there is its own.
+    func slot(_ job: JobHandle) -> Int? {
+        let s = Int(job.slot)
+        guard s < traffic.count, traffic[s]?.handle == job else { return nil }
+        return s
+    }
+
+    /// The job's speed from storage: 0 while it ingests, its stream's granted / needed share
+    /// while it computes, 1 without storage traffic.
+    public func speed(of job: JobHandle) -> Double {
+        guard let s = slot(job), let t = traffic[s], t.phase != .none else { return 1 }
+        return t.speed
+    }
+
+    func isIngesting(_ s: Int) -> Bool { traffic[s]?.phase == .ingest }
+
+    /// A job starts with its storage demand, computing for its compute time at full speed and
+    /// reaching storage at no more than its servers' network bandwidth: it is held (gated)
+    /// while it ingests.
+    public mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect {
+        let s = Int(job.handle.slot)
+        traffic.growToInclude(s, with: nil)
+        traffic[s] = JobTraffic(handle: job.handle, demand: job.spec.storage)
+        guard let d = job.spec.storage else { return .unaffected }
+        traffic[s]!.durationS = Double(max(1, job.computeNs)) / 1e9
+        advanceLoad(to: nowNs)
+        if d.ingestBytes > 0 {
+            let tier = readTier(d.dataset, nowNs: nowNs)
+            readsByTier[tier] += 1
+            shared.attach(s, flow: system.flow(readTier: tier, readShare: 1, fileBytes: d.fileBytes, limit: job.networkBytesPerS))
+            let (t, _) = transfers.start(work: d.ingestBytes, ratePerNs: 0, nowNs: nowNs)
+            traffic[s]!.transfer = t.raw
+            traffic[s]!.phase = .ingest
+            traffic[s]!.speed = 0
+            traffic[s]!.phaseStartNs = nowNs
+            ingests += 1
+            dirty = true
+            return .gated
+        }
+        beginStream(slot: s, nowNs: nowNs)
+        return .unaffected
+    }
+
+    /// Time the job spent ingesting (at its latest start).
+    public func ingestNs(of job: JobHandle) -> SimTimeNs { slot(job).map { traffic[$0]!.ingestNs } ?? 0 }
+
+    /// A job's row carries its ingest time.
+    public func annotate(_ record: inout JobRecord, of job: JobHandle) { record.ingestNs = ingestNs(of: job) }
+
+    /// The tier data set `dataset` is read from now: the first tier while a job streams it,
+    /// else where its age since its last completed access has moved it. Data reaches the first
+    /// tier when a read of it completes, so readers that start together all read the old tier.
+    func readTier(_ dataset: Int32, nowNs: SimTimeNs) -> Int {
+        if openStreams[dataset, default: 0] > 0 { return 0 }
+        return system.tier(lastAccessNs: lastAccessNs[dataset], nowNs: nowNs)
+    }
+
+    /// After ingest (or at start without one): the job streams its later epochs and checkpoints.
+    mutating func beginStream(slot s: Int, nowNs: SimTimeNs) {
+        guard let d = traffic[s]!.demand else { return }
+        let total = d.streamReadBytes + d.writeBytes
+        guard total > 0 else { traffic[s]!.phase = .none; return }
+        let tier = d.streamReadBytes > 0 ? readTier(d.dataset, nowNs: nowNs) : system.checkpointTier
+        if d.streamReadBytes > 0 {
+            readsByTier[tier] += 1
+            openStreams[d.dataset, default: 0] += 1
+            lastAccessNs[d.dataset] = nowNs
+        }
+        let need = total / traffic[s]!.durationS
+        shared.attach(s, flow: system.flow(readTier: tier, readShare: d.streamReadBytes / total, fileBytes: d.fileBytes, limit: need))
+        traffic[s]!.streamNeed = need
+        traffic[s]!.phase = .stream
+        traffic[s]!.speed = 1
+        traffic[s]!.phaseStartNs = nowNs
+        dirty = true
+    }
+
+    /// An ingest's completion came due: the job whose gate it opens, if it is still current.
+    public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> JobHandle? {
+        let s = Int(timer.subject)
+        guard s < traffic.count, let t = traffic[s], t.phase == .ingest,
+              transfers.isCurrent(FluidActivityID(raw: t.transfer), generation: UInt32(truncatingIfNeeded: timer.tag)) else { return nil }
+        return t.handle
+    }
+
+    /// The job's ingest completed: it starts computing and streaming.
+    public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {
+        guard let s = slot(job), isIngesting(s) else { return }
+        advanceLoad(to: nowNs)
+        transfers.finish(FluidActivityID(raw: traffic[s]!.transfer))
+        shared.detach(s)
+        let ns = nowNs - traffic[s]!.phaseStartNs
+        traffic[s]!.ingestNs += ns
+        ingestNsTotal += Double(ns)
+        if let d = traffic[s]!.demand { lastAccessNs[d.dataset] = nowNs }
+        beginStream(slot: s, nowNs: nowNs)
+        dirty = true
+    }
+
+    /// A job stops (completes, is preempted or retires): its transfer leaves the storage system.
+    public mutating func jobStopped(_ job: JobHandle, nowNs: SimTimeNs) {
+        guard let s = slot(job), let t = traffic[s], t.phase != .none else { return }
+        advanceLoad(to: nowNs)
+        closeStream(slot: s, nowNs: nowNs)
+        if t.phase == .stream, let d = t.demand, d.streamReadBytes > 0 {
+            openStreams[d.dataset, default: 1] -= 1
+            lastAccessNs[d.dataset] = nowNs
+        }
+        if t.phase == .ingest {
+            transfers.finish(FluidActivityID(raw: t.transfer))
+            let ns = nowNs - t.phaseStartNs
+            traffic[s]!.ingestNs += ns
+            ingestNsTotal += Double(ns)
+        }
+        shared.detach(s)
+        traffic[s]!.phase = .none
+        dirty = true
+    }
+
+    /// Accounts the stream's time short of its need since its last change.
+    mutating func closeStream(slot s: Int, nowNs: SimTimeNs) {
+        guard traffic[s]!.phase == .stream else { return }
+        let ns = Double(nowNs - traffic[s]!.phaseStartNs)
+        streamRunNs += ns
+        streamShortNs += ns * (1 - traffic[s]!.speed)
+        traffic[s]!.phaseStartNs = nowNs
+    }
+
+    /// Re-prices what changed this instant: adds the jobs whose stream speed changed, and a
+    /// timer for each ingest whose completion moved (subject: slot; tag: the transfer's generation).
+    public mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer]) {
+        guard dirty else { return }
+        dirty = false
+        advanceLoad(to: nowNs)
+        for s in shared.settle() {
+            let granted = shared.bandwidth(s)
+            switch traffic[s]!.phase {
+            case .ingest:
+                let t = FluidActivityID(raw: traffic[s]!.transfer)
+                guard granted / 1e9 != transfers.rate(t) else { continue }
+                let end = transfers.setRate(t, ratePerNs: granted / 1e9, nowNs: nowNs)
+                if end != SimTime.never { timers.append(ComponentTimer(atNs: end, subject: Int32(s), tag: Int64(transfers.generation(t)))) }
+            case .stream:
+                let speed = min(1, granted / traffic[s]!.streamNeed)
+                guard speed != traffic[s]!.speed else { continue }
+                closeStream(slot: s, nowNs: nowNs)
+                traffic[s]!.speed = speed
+                changed.append(traffic[s]!.handle)
+            case .none:
+                continue
+            }
+        }
+    }
+
+    /// Integrates each tier's bandwidth load up to `nowNs`.
+    mutating func advanceLoad(to nowNs: SimTimeNs) {
+        guard nowNs > lastLoadNs else { return }
+        let dt = Double(nowNs - lastLoadNs)
+        for t in system.tiers.indices { loadAreaPerTier[t] += shared.load[system.bandwidthLink(t)] * dt }
+        lastLoadNs = nowNs
+    }
+
+    /// Closes every stream at the end of the run.
+    public mutating func finish(atNs endNs: SimTimeNs) {
+        advanceLoad(to: endNs)
+        for s in traffic.indices where traffic[s]?.phase == .stream { closeStream(slot: s, nowNs: endNs) }
+    }
+
+    /// The `storage` figures of the summary.
+    public func summary(endNs: SimTimeNs) -> [(section: String, figures: [(String, SummaryValue)])] {
+        let tiers: [(String, SummaryValue)] = system.tiers.enumerated().map { i, t in
+            (t.name, .object([(Metric.bytesMoved.key, .real(loadAreaPerTier[i] / 1e9)), (Metric.reads.key, .integer(readsByTier[i])),
+                              (Metric.bandwidthUtilizationMean.key, .real(endNs > 0 ? loadAreaPerTier[i] / (Double(endNs) * t.bandwidthBytesPerS) : 0))]))
+        }
+        return [(SummarySection.storage,
+                 [(Metric.ingests.key, .integer(ingests)), (Metric.ingestMeanS.key, .real(ingests > 0 ? ingestNsTotal / Double(ingests) / 1e9 : 0)),
+                  (Metric.ioBoundFraction.key, .real(streamRunNs > 0 ? streamShortNs / streamRunNs : 0)), (SummarySection.tiers, .object(tiers))])]
+    }
+}

@@ -1,0 +1,101 @@
+import Components
+import Records
+import SimKernel
+
+/// The engine's side of the run components (``RunComponent``): it calls them at a job's start
+/// and stop, settles them once per scheduling pass, routes their timers back to them, opens
+/// their gates in job-id order, and asks them for speeds, row fields and summary sections.
+extension CenterModel {
+    /// Starts the job in `slot` with components `from...` in registration order (a replica
+    /// too, which computes nothing): the first that gates it holds it, and the later ones see
+    /// it when that gate opens. Returns `.gated` when one holds it, `.pricedAtSettle` when one
+    /// prices its speed at the instant's settle, else `.unaffected` (it computes at once).
+    mutating func startComponents(slot: Int, from first: Int, now: SimTimeNs) -> StartEffect {
+        guard first < components.count else { return .unaffected }
+        let spec = jobs[slot].spec
+        let p = Int(spec.pool)
+        let replica = jobs[slot].service >= 0
+        let job = StartingJob(handle: jobs.handle(slot: slot), id: jobs[slot].id, spec: spec, pool: p, acceleratorPool: pools[p],
+                              serversSpanned: Int(jobs[slot].serversSpanned),
+                              networkBytesPerS: Double(jobs[slot].serversSpanned) * poolServerNetworkBytesPerS[p],
+                              computeNs: replica ? 0 : spec.durationNs, isReplica: replica)
+        var effect = StartEffect.unaffected
+        for i in first..<components.count {
+            switch components[i].jobStarted(job, nowNs: now) {
+            case .gated: return .gated
+            case .pricedAtSettle: effect = .pricedAtSettle
+            case .unaffected: break
+            }
+        }
+        return effect
+    }
+
+    /// The job in `slot` stopped running (completed, preempted, or a replica retired).
+    mutating func stopComponents(slot: Int, now: SimTimeNs) {
+        let job = jobs.handle(slot: slot)
+        for i in components.indices { components[i].jobStopped(job, nowNs: now) }
+    }
+
+    /// A component's timer came due: the job whose gate it opens (if still current) goes on at
+    /// this instant's pass.
+    mutating func componentTimerFired(_ event: Event, now: SimTimeNs) {
+        let i = Int(event.kind - Self.componentKindBase)
+        guard let job = components[i].fired(ComponentTimer(atNs: now, subject: event.subject, tag: event.tag), nowNs: now) else { return }
+        lastActivityNs = now
+        gatesOpened.append((i, job))
+        requestPass(kernel)
+    }
+
+    /// Opens this instant's gates in job-id order: a replica's model file has arrived (its
+    /// service loads it); a job goes on to the components after the gate, and computes at its
+    /// priced speed.
+    mutating func openGates(now: SimTimeNs) {
+        if gatesOpened.count > 1 { gatesOpened.sort { jobs[$0.job].id < jobs[$1.job].id } }
+        for (i, job) in gatesOpened {
+            components[i].openGate(job, nowNs: now)
+            let slot = jobs.slot(of: job)
+            if jobs[slot].service >= 0 {
+                services.replicaPulled(job, jobID: jobs[slot].id)
+                continue
+            }
+            if startComponents(slot: slot, from: i + 1, now: now) == .unaffected { refreshRate(slot: slot, now: now) }
+        }
+        gatesOpened.removeAll(keepingCapacity: true)
+    }
+
+    /// Prices this instant's changes in every component (each solves only what the changes
+    /// touch), schedules their timers, and sets the speeds that moved (in slot order).
+    mutating func settleComponents(_ kernel: Kernel) {
+        guard !components.isEmpty else { return }
+        let now = kernel.nowNs
+        var changed: [JobHandle] = []
+        var timers: [ComponentTimer] = []
+        for i in components.indices {
+            components[i].settle(nowNs: now, changed: &changed, timers: &timers)
+            for timer in timers {
+                kernel.schedule(Event(kind: Self.componentKindBase + UInt16(i), subject: timer.subject, tag: timer.tag), atNs: timer.atNs)
+            }
+            timers.removeAll(keepingCapacity: true)
+        }
+        if changed.count > 1 { changed.sort { $0.slot < $1.slot } }
+        var last: Int32 = -1
+        for job in changed where job.slot != last {
+            last = job.slot
+            refreshRate(slot: Int(job.slot), now: now)
+        }
+    }
+
+    /// The slowest component's speed for the job in `slot` (1: none slows it).
+    func componentSpeed(slot: Int) -> Double {
+        let job = jobs.handle(slot: slot)
+        var speed = 1.0
+        for c in components { speed = min(speed, c.speed(of: job)) }
+        return speed
+    }
+
+    /// The components' fields of the job's `/jobs` row.
+    func annotate(_ record: inout JobRecord, slot: Int) {
+        let job = jobs.handle(slot: slot)
+        for c in components { c.annotate(&record, of: job) }
+    }
+}
