@@ -70,7 +70,7 @@ let package = Package(
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production"]),
-        .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Production"]),
+        .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Components", "Production", "Records", "Scheduling", "SimKernel", "Workloads"]),
         .testTarget(name: "ReleaseTests", dependencies: ["Release", "Records", "SimKernel"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),

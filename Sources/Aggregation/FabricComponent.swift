@@ -109,7 +109,7 @@ public struct FabricComponent: RunComponent {
 
     /// A job stops (completes or is preempted): its all-reduce leaves the fabric; the others
     /// are re-priced at the next ``settle(nowNs:)``.
-    public mutating func jobStopped(_ job: JobHandle, nowNs: SimTimeNs) {
+    public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {
         guard let ring = ring(job), ring.onFabric else { return }
         let slot = Int(job.slot)
         let pool = Int(ring.pool)

@@ -157,7 +157,7 @@ public struct StorageComponent: RunComponent {
     }
 
     /// A job stops (completes, is preempted or retires): its transfer leaves the storage system.
-    public mutating func jobStopped(_ job: JobHandle, nowNs: SimTimeNs) {
+    public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {
         guard let s = slot(job), let t = traffic[s], t.phase != .none else { return }
         advanceLoad(to: nowNs)
         closeStream(slot: s, nowNs: nowNs)

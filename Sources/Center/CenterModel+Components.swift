@@ -31,9 +31,9 @@ extension CenterModel {
     }
 
     /// The job in `slot` stopped running (completed, preempted, or a replica retired).
-    mutating func stopComponents(slot: Int, now: SimTimeNs) {
+    mutating func stopComponents(slot: Int, reason: JobStop, now: SimTimeNs) {
         let job = jobs.handle(slot: slot)
-        for i in components.indices { components[i].jobStopped(job, nowNs: now) }
+        for i in components.indices { components[i].jobStopped(job, reason: reason, nowNs: now) }
     }
 
     /// A component's timer came due: the job whose gate it opens (if still current) goes on at

@@ -14,7 +14,7 @@ extension CenterModel {
         let spec = jobs[slot].spec
         let p = Int(spec.pool)
         let sharers = pools[p].coRunners(of: jobs.handle(slot: slot))
-        stopComponents(slot: slot, now: now)
+        stopComponents(slot: slot, reason: .completed, now: now)
         pools[p].release(jobs.handle(slot: slot))
         policies[p].finished(jobs.handle(slot: slot), nowNs: now)
         count(spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))

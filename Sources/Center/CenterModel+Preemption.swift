@@ -1,3 +1,4 @@
+import Components
 import Scheduling
 import SimKernel
 import Workloads
@@ -26,7 +27,7 @@ extension CenterModel {
             g.borrowedAcceleratorNs += borrowedNs
         }
         jobs[slot].runStartNs = -1
-        stopComponents(slot: slot, now: now)
+        stopComponents(slot: slot, reason: .preempted, now: now)
         jobs[slot].preemptions += 1
         preemptionsTotal += 1
         count(spec, waiting: 0, running: -1, busyMilli: 0)

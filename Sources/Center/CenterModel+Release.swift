@@ -1,3 +1,4 @@
+import Components
 import Records
 import Release
 import Scheduling
@@ -59,7 +60,7 @@ extension CenterModel: CapacityBroker {
     mutating func stopReplica(_ replica: JobHandle, placed: Bool, nowNs now: SimTimeNs) {
         let slot = jobs.slot(of: replica)
         if placed {
-            stopComponents(slot: slot, now: now)
+            stopComponents(slot: slot, reason: .retired, now: now)
             pools[Int(jobs[slot].spec.pool)].release(replica)
             count(jobs[slot].spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
         }

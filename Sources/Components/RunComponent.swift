@@ -11,7 +11,7 @@ import SimKernel
 /// - ``jobStarted(_:nowNs:)`` when a job starts on its accelerators (or restarts after a
 ///   preemption, or a service replica is placed): the component may hold the job before it
 ///   computes (a gate, such as reading its data set) or price its speed at the instant's settle;
-/// - ``jobStopped(_:nowNs:)`` when it completes, is preempted or retires;
+/// - ``jobStopped(_:reason:nowNs:)`` when it completes, is preempted or (a replica) retires;
 /// - ``settle(nowNs:changed:timers:)`` once at the end of each scheduling pass, to price the
 ///   instant's changes: jobs whose speed changed, and the component's own timed events;
 /// - ``fired(_:nowNs:)`` when one of those events comes due, and ``openGate(_:nowNs:)`` when the
@@ -24,7 +24,7 @@ import SimKernel
 /// changed when called, and prices it in ``settle(nowNs:changed:timers:)``.
 public protocol RunComponent {
     mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect
-    mutating func jobStopped(_ job: JobHandle, nowNs: SimTimeNs)
+    mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs)
     mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer])
     mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> JobHandle?
     mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs)
@@ -36,7 +36,7 @@ public protocol RunComponent {
 
 extension RunComponent {
     public mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect { .unaffected }
-    public mutating func jobStopped(_ job: JobHandle, nowNs: SimTimeNs) {}
+    public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {}
     public mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer]) {}
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> JobHandle? { nil }
     public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {}
@@ -44,6 +44,16 @@ extension RunComponent {
     public func annotate(_ record: inout JobRecord, of job: JobHandle) {}
     public mutating func finish(atNs endNs: SimTimeNs) {}
     public func summary(endNs: SimTimeNs) -> [(section: String, figures: [(String, SummaryValue)])] { [] }
+}
+
+/// Why a job stopped running.
+public enum JobStop: Sendable, Equatable {
+    /// It did all its work.
+    case completed
+    /// Its policy (or a service borrowing its accelerators) paused it; it will start again.
+    case preempted
+    /// A service replica retired.
+    case retired
 }
 
 /// What a component does with a job that starts.
