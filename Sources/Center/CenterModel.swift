@@ -41,17 +41,8 @@ struct CenterModel: EventHandler {
     var jobs = JobTable()
     /// Jobs saving a checkpoint after preemption (neither waiting nor running).
     var saving: [JobHandle] = []
-    var running = 0
-    var waiting = 0
-    /// Accelerators allocated, in thousandths (a job on half a device counts 500).
-    var busyMilli: Int64 = 0
-    var poolBusyMilli: [Int64]
-    /// Per pool and per tenant (index + 1): waiting and running jobs, accelerators held (milli),
-    /// and the last sample written.
-    var poolWaiting: [Int32], poolRunning: [Int32], poolLast: [GroupSample]
-    var tenantBusyMilli: [Int64], tenantWaiting: [Int32], tenantRunning: [Int32], tenantLast: [GroupSample]
-    /// Tenants whose counts changed since the last sample (so a sample looks at those only).
-    var tenantDirty: [Bool], dirtyTenants: [Int] = []
+    /// Jobs waiting and running and accelerators held, per center, pool and tenant.
+    var occupancy: Occupancy
     var preemptionsTotal: Int64 = 0
 
     // This instant's buffered effects.
@@ -68,7 +59,6 @@ struct CenterModel: EventHandler {
     var nextJobID: Int64 = 0
     /// The wake-up already scheduled per pool (SimTime.never: none).
     var wakeAtNs: [SimTimeNs]
-    var lastSample = UtilizationSample(timeNs: -1, busyAccelerators: -1, queuedJobs: -1, runningJobs: -1)
 
     /// The first rejection messages, for the user.
     var rejectionMessages: [String] = []
@@ -117,16 +107,7 @@ struct CenterModel: EventHandler {
         poolQueuedDemand = Array(repeating: 0, count: poolCapacities.count)
         breakdown = Breakdown(names: names)
         stats.poolBusyAreaNs = Array(repeating: 0, count: poolCapacities.count)
-        poolBusyMilli = Array(repeating: 0, count: poolCapacities.count)
-        poolWaiting = Array(repeating: 0, count: poolCapacities.count)
-        poolRunning = Array(repeating: 0, count: poolCapacities.count)
-        poolLast = (0..<poolCapacities.count).map { GroupSample(timeNs: -1, group: Int16($0), busyAccelerators: 0, queuedJobs: 0, runningJobs: 0) }
-        let tenants = names.tenants.count + 1
-        tenantBusyMilli = Array(repeating: 0, count: tenants)
-        tenantWaiting = Array(repeating: 0, count: tenants)
-        tenantRunning = Array(repeating: 0, count: tenants)
-        tenantDirty = Array(repeating: false, count: tenants)
-        tenantLast = (0..<tenants).map { GroupSample(timeNs: -1, group: Int16($0 - 1), busyAccelerators: 0, queuedJobs: 0, runningJobs: 0) }
+        occupancy = Occupancy(pools: poolCapacities.count, tenants: names.tenants.count)
         stats.poolPartialAreaNs = Array(repeating: 0, count: poolCapacities.count)
         stats.poolStrandedMilliAreaNs = Array(repeating: 0, count: poolCapacities.count)
         wakeAtNs = Array(repeating: SimTime.never, count: poolCapacities.count)
@@ -134,7 +115,7 @@ struct CenterModel: EventHandler {
         nextOfSource = Array(repeating: nil, count: sources.count)
     }
 
-    var hasPendingWork: Bool { waiting > 0 }
+    var hasPendingWork: Bool { occupancy.waiting > 0 }
 
     /// Schedules the first arrival of every source, the services' go-live and the initial sample.
     mutating func prime(_ kernel: Kernel) {
@@ -146,7 +127,7 @@ struct CenterModel: EventHandler {
         if let first = listed.first {
             kernel.schedule(Event(kind: Kind.listArrival.rawValue, subject: 0), atNs: first.submitNs)
         }
-        sample(at: 0)
+        observe(at: 0)
     }
 
     mutating func handle(_ event: Event, kernel: Kernel) {
@@ -215,7 +196,8 @@ struct CenterModel: EventHandler {
     }
 
     mutating func advanceStatistics(to now: SimTimeNs) {
-        stats.advance(to: now, busyAccelerators: Double(busyMilli) / 1000, queued: waiting, poolBusyMilli: poolBusyMilli, pools: pools)
+        stats.advance(to: now, busyAccelerators: Double(occupancy.busyMilli) / 1000, queued: occupancy.waiting,
+                      poolBusyMilli: occupancy.poolBusyMilli, pools: pools)
     }
 
     mutating func schedulingPass(_ kernel: Kernel) {
@@ -226,7 +208,7 @@ struct CenterModel: EventHandler {
         for p in policies.indices { dispatch(pool: p, kernel: kernel) }
         settleComponents(kernel)
         flushPendingEnds(kernel)
-        sample(at: now)
+        observe(at: now)
     }
 
     /// Schedules the completion events of jobs whose speed changed this pass.

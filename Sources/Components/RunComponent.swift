@@ -17,6 +17,8 @@ import SimKernel
 /// - ``fired(_:nowNs:)`` when one of those events comes due, and ``openGate(_:nowNs:)`` when the
 ///   engine lets a job it held go on (in job-id order in the next pass);
 /// - ``speed(of:)`` on every rate change (the job runs at the slowest component's speed);
+/// - ``observe(_:nowNs:)`` at the end of each scheduling pass (and at the start of the run),
+///   with what the center holds then;
 /// - ``annotate(_:of:)`` when a job's `/jobs` row is written, ``finish(atNs:)`` at the end of
 ///   the run, and ``summary(endNs:)`` for its sections of `summary.json`.
 ///
@@ -29,6 +31,7 @@ public protocol RunComponent {
     mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> JobHandle?
     mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs)
     func speed(of job: JobHandle) -> Double
+    mutating func observe(_ occupancy: Occupancy, nowNs: SimTimeNs)
     func annotate(_ record: inout JobRecord, of job: JobHandle)
     mutating func finish(atNs endNs: SimTimeNs)
     func summary(endNs: SimTimeNs) -> [(section: String, figures: [(String, SummaryValue)])]
@@ -41,6 +44,7 @@ extension RunComponent {
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> JobHandle? { nil }
     public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {}
     public func speed(of job: JobHandle) -> Double { 1 }
+    public mutating func observe(_ occupancy: Occupancy, nowNs: SimTimeNs) {}
     public func annotate(_ record: inout JobRecord, of job: JobHandle) {}
     public mutating func finish(atNs endNs: SimTimeNs) {}
     public func summary(endNs: SimTimeNs) -> [(section: String, figures: [(String, SummaryValue)])] { [] }

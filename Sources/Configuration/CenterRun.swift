@@ -43,9 +43,11 @@ public enum CenterRun {
         center.preemption = PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits)
         center.trueDurations = spec.durations == .true
         // The run components, in the order a job starts with them: the storage system holds a
-        // job while it ingests, then the fabric prices its all-reduce.
+        // job while it ingests, then the fabric prices its all-reduce; utilisation sampling
+        // observes each pass.
         let components: [(any RunComponent)?] = [scenario.io.storage.map { StorageComponent(system: $0.system) },
-                                                 FabricPlan.component(scenario, sink: sink)]
+                                                 FabricPlan.component(scenario, sink: sink),
+                                                 UtilizationSampler(pools: demand.pools.count, tenants: demand.names.tenants.count, sink: sink)]
         center.components = components.compactMap { $0 }
         let forms: [ReleaseSpec.Policy: ReleaseForm] = [.deploy: .service, .api: .api, .file: .modelFile]
         center.registry = ModelRegistry(servedModels: demand.applicationProfiles.flatMap { app in app.services.map { (app.index, $0.modelIndex) } },

@@ -1,54 +1,12 @@
+import Components
 import Records
+import Release
 import Scheduling
 import SimKernel
 import Workloads
 
-/// Counts per center, pool and tenant, the utilisation samples, and the end-of-run records.
+/// The end of a run: every job still alive gets its `/jobs` row.
 extension CenterModel {
-    /// Changes the waiting and running counts and the accelerators held, for the center, the
-    /// job's pool and its tenant together.
-    mutating func count(_ spec: JobSpec, waiting dw: Int32, running dr: Int32, busyMilli db: Int64) {
-        poolQueuedDemand[Int(spec.pool)] += Int64(dw) * Int64(spec.accelerators)
-        waiting += Int(dw)
-        running += Int(dr)
-        busyMilli += db
-        let p = Int(spec.pool), t = Int(spec.tenant) + 1
-        poolWaiting[p] += dw; poolRunning[p] += dr; poolBusyMilli[p] += db
-        tenantWaiting[t] += dw; tenantRunning[t] += dr; tenantBusyMilli[t] += db
-        if !tenantDirty[t] {
-            tenantDirty[t] = true
-            dirtyTenants.append(t)
-        }
-    }
-
-    mutating func sample(at now: SimTimeNs) {
-        let devicesInUse = pools.reduce(0) { $0 + $1.busy }
-        let s = UtilizationSample(timeNs: now, busyAccelerators: Int32(devicesInUse), queuedJobs: Int32(waiting), runningJobs: Int32(running))
-        if (s.busyAccelerators, s.queuedJobs, s.runningJobs) != (lastSample.busyAccelerators, lastSample.queuedJobs, lastSample.runningJobs) {
-            sink.record(utilization: s)
-            lastSample = s
-        }
-        for p in poolLast.indices {
-            let g = GroupSample(timeNs: now, group: Int16(p), busyAccelerators: Double(poolBusyMilli[p]) / 1000,
-                                queuedJobs: poolWaiting[p], runningJobs: poolRunning[p])
-            if (g.busyAccelerators, g.queuedJobs, g.runningJobs) != (poolLast[p].busyAccelerators, poolLast[p].queuedJobs, poolLast[p].runningJobs) {
-                sink.record(pool: g)
-                poolLast[p] = g
-            }
-        }
-        if dirtyTenants.count > 1 { dirtyTenants.sort() }
-        for t in dirtyTenants {
-            tenantDirty[t] = false
-            let g = GroupSample(timeNs: now, group: Int16(t - 1), busyAccelerators: Double(tenantBusyMilli[t]) / 1000,
-                                queuedJobs: tenantWaiting[t], runningJobs: tenantRunning[t])
-            if (g.busyAccelerators, g.queuedJobs, g.runningJobs) != (tenantLast[t].busyAccelerators, tenantLast[t].queuedJobs, tenantLast[t].runningJobs) {
-                sink.record(tenant: g)
-                tenantLast[t] = g
-            }
-        }
-        dirtyTenants.removeAll(keepingCapacity: true)
-    }
-
     /// Records every job still alive at the end of the run, in id order; running jobs are
     /// credited the accelerator time and FLOPs of the part they did.
     mutating func finalize(at endNs: SimTimeNs) {
