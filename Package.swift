@@ -52,7 +52,7 @@ let package = Package(
                                                   .product(name: "HeapModule", package: "swift-collections")]),
         // The run engine: the kernel model of the center (job table, scheduling pass, execution),
         // its shared resources and the summary. Never reads scenario files.
-        .target(name: "Center", dependencies: ["SimKernel", "Metrics", "Production", "Components", "Aggregation", "Records", "Release", "Workloads", "Scheduling",
+        .target(name: "Center", dependencies: ["SimKernel", "Metrics", "Production", "Components", "Records", "Release", "Workloads", "Scheduling",
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Configure, then run: turns a Scenario into the engine's domain values (pools, job
         // sources, fabric, storage, services, policies) and runs it; capacity planning.
@@ -64,18 +64,18 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Scenario", "Metrics"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Scheduling", "Center", "Configuration", "Traces", "Reports",
+            "SimKernel", "Metrics", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "ProductionTests", dependencies: ["Production"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "Components", "Production", "Records", "Scheduling", "SimKernel", "Workloads"]),
-        .testTarget(name: "ReleaseTests", dependencies: ["Release", "Records", "SimKernel"]),
+        .testTarget(name: "ReleaseTests", dependencies: ["Release", "SimKernel", "Workloads"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Production", "SimKernel"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimKernel"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Production"]),
-        .testTarget(name: "CenterTests", dependencies: ["Center", "Configuration", "Metrics", "Production", "Records", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Production", "Workloads"]),
+        .testTarget(name: "CenterTests", dependencies: ["Center", "Components", "Configuration", "Metrics", "Production", "Records", "Release", "Scenario", "Workloads", "Scheduling", "SimKernel"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Center", "CHDF5", "Records"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scenario"]),
         .testTarget(name: "CLITests", dependencies: ["iccsim"]),

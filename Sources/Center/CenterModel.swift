@@ -204,7 +204,7 @@ struct CenterModel: EventHandler {
         let now = kernel.nowNs
         advanceStatistics(to: now)
         settleInstant(now: now)
-        withServices { c, m in c.step(&m, nowNs: now) }
+        if services.needsStep { withServices { c, m in c.step(&m, nowNs: now) } }
         for p in policies.indices { dispatch(pool: p, kernel: kernel) }
         settleComponents(kernel)
         flushPendingEnds(kernel)

@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import Records
 import Scenario
+import Workloads
 
 /// Capacity planning (`iccsim plan`): the smallest (or cheapest) configuration of the varied
 /// keys that meets every target in every replicate seed. Runs are in-process and trace-free.
@@ -16,6 +17,8 @@ public struct CapacityPlanner {
     public var vary: [(key: String, values: [String])]
     public var targets: PlanTargets
     public var cheapest: Bool
+    /// The trace files the configurations name, read once for all of them.
+    let files = TraceFiles()
 
     public init(basePath: String, overrides: [String], vary: [(key: String, values: [String])], targets: PlanTargets, cheapest: Bool) {
         self.basePath = basePath
@@ -40,7 +43,7 @@ public struct CapacityPlanner {
     /// Runs one configuration in every seed.
     public func evaluate(_ values: [String]) throws -> Point {
         let sets = overrides + zip(vary.map(\.key), values).map { "\($0)=\($1)" }
-        let base = try ScenarioLoader.load(path: basePath, overrides: sets)
+        let base = try ScenarioLoader.load(path: basePath, overrides: sets, files: files)
         var margins = Array(repeating: Double.infinity, count: targets.targets.count)
         var worst = Array(repeating: Double.nan, count: targets.targets.count)
         var cost: Double? = nil

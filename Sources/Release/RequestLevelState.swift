@@ -1,5 +1,6 @@
 import Histogram
 import SimKernel
+import Workloads
 
 /// Request-level serving of one service inside a run: its arrivals (Poisson at the service's
 /// rate × its application's cycle × its bursts, by thinning; or a replayed request trace), its

@@ -79,7 +79,7 @@ extension ServiceController {
         setReady(service: s, now: now)
         services[s].replicas[i].servedMark = services[s].ledger.perReplicaRequests
         recordDeployment(service: s, replica: services[s].replicas[i], event: .ready, now: now)
-        services[s].dirty = true
+        mark(s)
     }
 
     /// The service's ready count changed at `now`: the ledger and the request engine follow.

@@ -24,6 +24,7 @@ extension ServiceController {
             }
             readyNow.removeAll(keepingCapacity: true)
         }
+        marked = false
         for s in services.indices where services[s].dirty {
             services[s].dirty = false
             step(service: s, broker: &broker, now: now)

@@ -34,6 +34,9 @@ public struct ServiceController {
     /// Replicas whose model pull, or cold start, ended at this instant (job id, replica).
     var pulledNow: [(Int64, JobHandle)] = []
     var readyNow: [(Int64, JobHandle)] = []
+    /// Whether a service was marked since the last step (so a pass with nothing to do for the
+    /// services skips them).
+    var marked = false
     /// Services that cannot be deployed as asked, for the user.
     public private(set) var warnings: [String] = []
 
@@ -53,6 +56,16 @@ public struct ServiceController {
 
     /// Whether the run has services (they serve until the horizon even when nothing else happens).
     public var isEmpty: Bool { services.isEmpty }
+
+    /// Whether this instant's pass has anything to do for the services (else ``step(_:nowNs:)``
+    /// would change nothing).
+    public var needsStep: Bool { marked || !pulledNow.isEmpty || !readyNow.isEmpty || unplacedReplicas > 0 }
+
+    /// Marks service `s` to be stepped in the next pass.
+    mutating func mark(_ s: Int) {
+        services[s].dirty = true
+        marked = true
+    }
 
     /// Records the size of `model`'s file of `application` (for the model versions' rows).
     public mutating func setModelFile(application: Int16, model: Int16, bytes: Double) {
@@ -102,7 +115,7 @@ public struct ServiceController {
     /// An autoscaler tick: marks the service and schedules the next one.
     public mutating func ticked(_ s: Int, nowNs: SimTimeNs, broker: inout some CapacityBroker) {
         services[s].ticked = true
-        services[s].dirty = true
+        mark(s)
         let next = nowNs + services[s].autoscale!.intervalNs
         if next < horizonNs { broker.wake(service: s, atNs: next, tick: true) }
     }
@@ -110,7 +123,7 @@ public struct ServiceController {
     /// A wake-up for service `s` (-1: the keep-alive at the horizon).
     public mutating func woke(_ s: Int) {
         guard s >= 0 else { return }
-        services[s].dirty = true
+        mark(s)
     }
 
     /// A replica finished pulling its model file through the storage system at this instant.
@@ -133,7 +146,7 @@ public struct ServiceController {
         guard v.form == .service, let list = servicesOfModel[ApplicationModelKey.of(application: v.application, model: v.model)] else { return }
         for s in list {
             services[s].offeredVersion = v.version
-            services[s].dirty = true
+            mark(s)
         }
     }
 }

@@ -196,7 +196,7 @@ public struct NodeListSpec: Codable, Sendable, Equatable {
         accelerator = try c.decode(String.self, forKey: .accelerator, default: "A100-80GB")
         role = try c.decode(ServerRole.self, forKey: .role, default: .general)
         pool = try c.decode(String.self, forKey: .pool, default: role.rawValue) { isPlainName($0) ? nil : "must be a plain name" }
-        let text = try readTraceFile(file, at: fileDecoder)
+        let text = try readFileNow(file, at: fileDecoder)
         let nodes: [(gpus: Int, model: String)]
         do { nodes = try TraceImport.nodeList(text) } catch {
             throw ScenarioError(error.message, at: SourceLocation(file: file, line: error.line, column: 1))

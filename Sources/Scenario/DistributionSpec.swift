@@ -1,5 +1,6 @@
 import Foundation
 import SimKernel
+import Workloads
 
 /// A distribution written in a scenario: `{dist: exponential, mean: 5m}`, or a bare value for a
 /// constant (`duration: 2h`). Parameters with a dimension carry units of `U` and are stored in
@@ -12,6 +13,13 @@ public struct DistributionSpec<U: UnitDimension>: Sendable, Equatable {
     public var origin: TraceColumnSource?
 
     public init(_ distribution: Distribution) { self.distribution = distribution }
+
+    /// For `dist: trace`, reads the column: the empirical distribution of its values.
+    mutating func importColumn(_ files: TraceFiles) throws {
+        guard let source = origin else { return }
+        let values = try source.read(files)
+        distribution = .empirical(values: values, cdf: (0..<values.count).map { values.count > 1 ? Double($0) / Double(values.count - 1) : 1 })
+    }
 
     /// Names of the supported distributions and their keys.
     public static var kinds: [(name: String, keys: [String])] {
@@ -124,7 +132,7 @@ extension DistributionSpec: Codable {
         case "poisson":
             distribution = .poisson(mean: try number("mean"))
         case "trace":
-            let source = try TraceColumnSource(c.superDecoder(forKey: NameKey("file")), file: c.decode(String.self, forKey: NameKey("file")),
+            var source = try TraceColumnSource(c.superDecoder(forKey: NameKey("file")), file: c.decode(String.self, forKey: NameKey("file")),
                                                column: c.decode(String.self, forKey: NameKey("column")),
                                                unit: c.decodeIfPresent(String.self, forKey: NameKey("unit")))
             var factor = 1.0
@@ -137,8 +145,10 @@ extension DistributionSpec: Codable {
                 }
                 factor = f.factor
             }
-            let values = try source.read(from: c.superDecoder(forKey: NameKey("file")), max: U.maxBaseUnits / factor).map { max(0, $0 * factor) }.sorted()
-            distribution = .empirical(values: values, cdf: (0..<values.count).map { values.count > 1 ? Double($0) / Double(values.count - 1) : 1 })
+            source.factor = factor
+            source.maxValue = U.maxBaseUnits / factor
+            // The column is read after decoding (``importColumn(_:)``); no values until then.
+            distribution = .empirical(values: [], cdf: [])
             origin = source
         case "discrete":
             let values = try list("values") { try decodeQuantityValue(U.self, from: $0) }

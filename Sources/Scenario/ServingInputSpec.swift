@@ -1,16 +1,20 @@
 import Release
+import Workloads
 
 /// A measured latency table pricing a service's requests (`latency:`), as `iccsim serve` uses
 /// it: prefill by prompt size and time per output token by batch, for one model, hardware and
 /// tensor-parallel degree of the table (the Splitwise CSV format). The path is relative to the
-/// scenario file; the table is read and checked when the scenario is loaded.
+/// scenario file; the table is read and checked after decoding (``importFile(_:)``).
 public struct ServiceLatencySpec: Codable, Sendable, Equatable {
     public var file: String
     public var model: String
     public var hardware: String
     public var tensorParallel: Int
     /// The file's text (not written back to YAML).
-    public var text: String
+    public var text = ""
+    /// Where the scenario names the file, and the entry (for errors after decoding).
+    var fileLocation: SourceLocation?
+    var location: SourceLocation?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case file, model, hardware, tensorParallel }
 
@@ -21,14 +25,20 @@ public struct ServiceLatencySpec: Codable, Sendable, Equatable {
         model = try c.decode(String.self, forKey: .model)
         hardware = try c.decode(String.self, forKey: .hardware)
         tensorParallel = try c.decode(Int.self, forKey: .tensorParallel, default: 1) { $0 < 1 ? "must be at least 1" : nil }
-        text = try readTraceFile(file, at: fileDecoder)
+        fileLocation = (fileDecoder as? NodeDecoder)?.location
+        location = (decoder as? NodeDecoder)?.location
+    }
+
+    /// Reads and checks the table: it must have the named model, hardware and degree.
+    mutating func importFile(_ files: TraceFiles) throws {
+        text = try readTraceFile(file, files: files, at: fileLocation)
         let table: LatencyTable
         do { table = try LatencyTable.parse(text) } catch let e as LatencyTable.TableError {
             throw ScenarioError(e.message, at: SourceLocation(file: file, line: e.line, column: 1))
         }
         guard table.latency(key, promptTokens: 1) != nil else {
             let have = table.keys.map { "\($0.model)/\($0.hardware)/tp\($0.tensorParallel)" }.joined(separator: ", ")
-            throw decoder.scenarioError("the latency table '\(file)' has no \(model) on \(hardware) with tensorParallel \(tensorParallel); it has \(have)")
+            throw ScenarioError("the latency table '\(file)' has no \(model) on \(hardware) with tensorParallel \(tensorParallel); it has \(have)", at: location)
         }
     }
 
@@ -51,7 +61,10 @@ public struct ServiceLatencySpec: Codable, Sendable, Equatable {
 public struct RequestTraceSpec: Codable, Sendable, Equatable {
     public var file: String
     public var `repeat`: Bool
-    public var text: String
+    /// The file's text (not written back to YAML), read after decoding (``importFile(_:)``).
+    public var text = ""
+    var fileLocation: SourceLocation?
+    var location: SourceLocation?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case file, `repeat` }
 
@@ -60,10 +73,16 @@ public struct RequestTraceSpec: Codable, Sendable, Equatable {
         let fileDecoder = try c.superDecoder(forKey: .file)
         file = resolvePath(try c.decode(String.self, forKey: .file), relativeTo: (fileDecoder as? NodeDecoder)?.file)
         `repeat` = try c.decode(Bool.self, forKey: .repeat, default: true)
-        text = try readTraceFile(file, at: fileDecoder)
+        fileLocation = (fileDecoder as? NodeDecoder)?.location
+        location = (decoder as? NodeDecoder)?.location
+    }
+
+    /// Reads and checks the trace: every row, and at least one request.
+    mutating func importFile(_ files: TraceFiles) throws {
+        text = try readTraceFile(file, files: files, at: fileLocation)
         do {
             let t = try LLMRequestTrace.parse(text)
-            if t.arrivalS.isEmpty { throw decoder.scenarioError("the request trace '\(file)' has no requests") }
+            if t.arrivalS.isEmpty { throw ScenarioError("the request trace '\(file)' has no requests", at: location) }
         } catch let e as LLMRequestTrace.RowError {
             throw ScenarioError(e.message, at: SourceLocation(file: file, line: e.line, column: 1))
         }

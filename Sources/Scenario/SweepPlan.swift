@@ -1,5 +1,6 @@
 import Foundation
 import SimKernel
+import Workloads
 import Yams
 
 /// One run of a sweep: a configuration (its parameter values) and a replicate, keyed by a hash
@@ -41,12 +42,13 @@ public struct SweepPlan: Sendable {
         configurations = configs.count
         let fixed = try spec.set.map { try $0.located($0.key) }
         var runs: [SweepRun] = []
+        let files = TraceFiles()  // each trace file is read once for all configurations
         for (c, located) in configs.enumerated() {
             let values = located.map(\.text)
             let overrides = fixed.map(\.text) + zip(spec.parameters, values).map { "\($0)=\($1)" }
             let loaded: LoadedScenario
             do {
-                loaded = try ScenarioLoader.load(path: basePath, overrides: fixed + zip(spec.parameters, located).map { try $1.located($0) })
+                loaded = try ScenarioLoader.load(path: basePath, overrides: fixed + zip(spec.parameters, located).map { try $1.located($0) }, files: files)
             } catch let e as ScenarioError {
                 let named = zip(spec.parameters, values).map { "\($0)=\($1)" }.joined(separator: ", ")
                 throw ScenarioError("sweep '\(spec.name)' configuration \(c) (\(named.isEmpty ? "no parameters" : named)): \(e.message)", at: e.location)

@@ -4,22 +4,29 @@ import Production
 import Workloads
 
 /// A column of a CSV file with a header, named in a scenario (`dist: trace`). The path is
-/// relative to the scenario file and stored resolved (relative to the working directory).
+/// relative to the scenario file and stored resolved (relative to the working directory); the
+/// column is read after decoding (``Scenario/importFiles(_:tree:)``).
 public struct TraceColumnSource: Sendable, Equatable {
     public var file: String
     public var column: String
     public var unit: String?
+    /// Where the scenario names the file (for an error reading it).
+    var fileLocation: SourceLocation?
+    /// Base units per value of the column, and the largest value allowed (in the column's unit).
+    var factor = 1.0
+    var maxValue = Double.greatestFiniteMagnitude
 
     init(_ at: any Decoder, file: String, column: String, unit: String?) throws {
         self.file = resolvePath(file, relativeTo: (at as? NodeDecoder)?.file)
         self.column = column
         self.unit = unit
+        fileLocation = (at as? NodeDecoder)?.location
     }
 
-    /// The column's values, each at most `max`; errors name the CSV file and line.
-    func read(from at: any Decoder, max: Double) throws -> [Double] {
-        let text = try readTraceFile(file, at: at)
-        do { return try TraceImport.column(text, column, max: max) } catch {
+    /// The column's values in base units, ascending; errors name the CSV file and line.
+    func read(_ files: TraceFiles) throws -> [Double] {
+        let text = try readTraceFile(file, files: files, at: fileLocation)
+        do { return try TraceImport.column(text, column, max: maxValue).map { max(0, $0 * factor) }.sorted() } catch {
             throw ScenarioError(error.message, at: SourceLocation(file: file, line: error.line, column: 1))
         }
     }
@@ -33,13 +40,16 @@ func resolvePath(_ path: String, relativeTo scenarioFile: String?) -> String {
     return dir.isEmpty ? path : ((dir as NSString).appendingPathComponent(path) as NSString).standardizingPath
 }
 
-/// The text of a trace file, or an error at the scenario node that names it.
-func readTraceFile(_ path: String, at: any Decoder) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw at.scenarioError("cannot read trace file '\(path)'")
-    }
-    guard let text = String(data: data, encoding: .utf8) else { throw at.scenarioError("trace file '\(path)' is not UTF-8 text") }
-    return text
+/// The text of a trace file (read by `files`, once per path), or an error at the scenario node
+/// that names it.
+func readTraceFile(_ path: String, files: TraceFiles, at location: SourceLocation?) throws -> String {
+    do { return try files.text(of: path) } catch { throw ScenarioError(error.message, at: location) }
+}
+
+/// The text of a file read while decoding (a cluster's node list, which shapes the cluster the
+/// rest of the scenario is checked against), or an error at the scenario node that names it.
+func readFileNow(_ path: String, at: any Decoder) throws -> String {
+    return try readTraceFile(path, files: TraceFiles(), at: (at as? NodeDecoder)?.location)
 }
 
 extension TraceFormat: ScenarioEnum {}
@@ -56,8 +66,10 @@ public struct TraceSpec: Codable, Sendable, Equatable {
     public var limit: Int?
     /// Multiplies submission times (0.1: arrivals ten times as dense, run times unchanged).
     public var arrivalScale: Double
-    /// The file's text, read once when the scenario is loaded.
-    public var text: String
+    /// The file's text (the first `limit` rows), read after decoding (``importFile(_:)``).
+    public var text = ""
+    /// Where the scenario names the file.
+    var fileLocation: SourceLocation?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case name, format, file, pool, limit, arrivalScale }
 
@@ -71,9 +83,14 @@ public struct TraceSpec: Codable, Sendable, Equatable {
         limit = try c.decodeIfPresent(Int.self, forKey: .limit)
         if let l = limit, l < 1 { throw try c.superDecoder(forKey: .limit).scenarioError("limit must be at least 1, got \(l)") }
         arrivalScale = try c.decode(Double.self, forKey: .arrivalScale, default: 1) { $0 <= 0 || $0 > 1e6 ? "must be in (0, 1000000]" : nil }
-        text = try readTraceFile(file, at: fileDecoder)
+        fileLocation = (fileDecoder as? NodeDecoder)?.location
+    }
+
+    /// Reads the trace and checks every row, so bad input is reported before the run (Pollux
+    /// pricing uses a stand-in device here).
+    mutating func importFile(_ files: TraceFiles) throws {
+        text = try readTraceFile(file, files: files, at: fileLocation)
         if let l = limit { text = Self.firstRows(text, l) }
-        // Check every row now, so bad input is reported before the run (Pollux pricing uses a stand-in device here).
         _ = try jobs(pool: TraceSpec.checkingPool)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Release
 import Scenario
 import SimKernel
+import Workloads
 
 /// `iccsim serve`: request-level serving of one LLM service, from a replayed trace or Poisson
 /// arrivals, with measured latencies.

@@ -2,6 +2,7 @@ import Foundation
 import Release
 import SimKernel
 import Testing
+import Workloads
 
 let dataDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("data/inference")

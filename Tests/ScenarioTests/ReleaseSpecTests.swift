@@ -57,7 +57,8 @@ import Testing
         #expect(rate?.description.contains("latency is simulated request by request: set fidelity: request") == true, "\(rate?.description ?? "")")
         let tp = loadError(Self.service.replacingOccurrences(of: "AUTOSCALE", with: "fidelity: request, " + table))
         #expect(tp?.description.contains("has no llama2-70b on h100-80gb with tensorParallel 3") == true, "\(tp?.description ?? "")")
-        let missing = loadError(Self.service.replacingOccurrences(of: "AUTOSCALE", with: "fidelity: request, requestTrace: {file: nowhere.csv}"))
+        let missing = loadError(Self.service.replacingOccurrences(of: "AUTOSCALE", with: "fidelity: request, requestTrace: {file: nowhere.csv}, "
+                                                                  + table.replacingOccurrences(of: "tensorParallel: 3", with: "tensorParallel: 8")))
         #expect(missing?.description.contains("cannot read trace file 'Scenarios/nowhere.csv'") == true, "\(missing?.description ?? "")")
         let balancer = loadError(Self.service.replacingOccurrences(of: "AUTOSCALE", with: "balancer: random"))
         #expect(balancer?.description.contains("power-of-two") == true, "\(balancer?.description ?? "")")
