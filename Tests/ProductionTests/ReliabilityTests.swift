@@ -1,0 +1,65 @@
+import Foundation
+import Production
+import Testing
+
+/// The failure catalog and the checkpointing formulas, against their references.
+@Suite struct ReliabilityTests {
+    let models = ReliabilityCatalog.builtIn
+
+    /// Reference: Llama 3 report Table 5 lists 419 unexpected interruptions in the 54-day
+    /// snapshot on 16,384 H100 GPUs (2,048 servers): "one failure every three hours". The
+    /// catalog's classes cover every row (they sum to 419), and a job of that size over that
+    /// time expects each class's count and 419 in all (relative error below 1e-9).
+    @Test func theCatalogReproducesTheLlama3Count() {
+        #expect(ReliabilityCatalog.llama3Interruptions.values.reduce(0, +) == 419)
+        let hours = ReliabilityCatalog.llama3SnapshotHours, job = ReliabilityCatalog.llama3Exposure
+        for m in models {
+            let expected = Double(job.units(of: m.component)) * m.ratePerHour * hours
+            #expect(abs(expected / Double(ReliabilityCatalog.llama3Interruptions[m.component]!) - 1) < 1e-9, "\(m.component)")
+        }
+        #expect(abs(models.interruptionsPerHour(job) * hours / 419 - 1) < 1e-9)
+        #expect(abs(models.mtbfHours(job) - 1296.0 / 419) < 1e-9)   // 3.09 h
+        #expect(Set(models.map(\.component)) == Set(FailureComponent.allCases) && models.allSatisfy { !$0.source.isEmpty })
+    }
+
+    /// Reference: independent parts in series, so a job's interruption rate is the sum of its
+    /// parts' rates and grows linearly with the servers it spans: 1,024 accelerators (128
+    /// servers of 8) meet failures 128 times as often as 8; checked from 8 to 2,048.
+    @Test func aJobsInterruptionRateGrowsLinearlyWithItsSize() {
+        let one = models.interruptionsPerHour(FailureExposure(accelerators: 8, servers: 1, nicsPerServer: 8))
+        for servers in [1, 2, 16, 128, 256] {
+            let rate = models.interruptionsPerHour(FailureExposure(accelerators: 8 * servers, servers: servers, nicsPerServer: 8))
+            #expect(abs(rate / one / Double(servers) - 1) < 1e-12, "\(servers) servers")
+        }
+    }
+
+    /// Reference: a Weibull time to failure of shape 1 is exponential (its scale is the MTTF);
+    /// a unit is down for detection plus its mix of reboots and repairs.
+    @Test func shapesAndDownTimes() {
+        let gpu = ReliabilityCatalog.model(.accelerator)
+        #expect(abs(gpu.weibullScaleHours - gpu.mttfHours) < 1e-6)
+        var wearOut = gpu
+        wearOut.weibullShape = 2
+        #expect(abs(wearOut.weibullScaleHours * tgamma(1.5) - gpu.mttfHours) < 1e-6)
+        #expect(abs(gpu.meanDownHours - (0.1 + 0.3 * 0.25 + 0.7 * 72)) < 1e-12)
+    }
+
+    /// Reference: Daly (2006): T = M·e^{R/M}·(e^{(τ+δ)/M} − 1)·Ts/τ; without failures (M → ∞)
+    /// it tends to Ts·(τ+δ)/τ; his higher-order interval is within 0.1% of the best on a fine
+    /// grid of intervals, and Young's √(2δM) is close to it when δ ≪ M.
+    @Test func dalysTimeAndOptimum() {
+        let noFailures = Checkpointing.dalyExpectedS(workS: 1e6, intervalS: 3600, writeS: 60, restartS: 300, mtbfS: 1e15)
+        #expect(abs(noFailures / (1e6 * 3660.0 / 3600) - 1) < 1e-6)
+        for (writeS, mtbfS) in [(60.0, 3 * 3600.0), (300.0, 3 * 3600.0), (30.0, 24 * 3600.0)] {
+            let tau = Checkpointing.dalyIntervalS(writeS: writeS, mtbfS: mtbfS)
+            let t = { (x: Double) in Checkpointing.dalyExpectedS(workS: 1e7, intervalS: x, writeS: writeS, restartS: 600, mtbfS: mtbfS) }
+            let best = stride(from: tau / 3, through: tau * 3, by: tau / 1000).map(t).min()!
+            #expect(t(tau) <= best * 1.001, "δ \(writeS) M \(mtbfS)")
+            let young = Checkpointing.youngIntervalS(writeS: writeS, mtbfS: mtbfS)
+            #expect(abs(young / (tau + writeS) - 1) < 0.15, "δ \(writeS) M \(mtbfS)")
+        }
+        #expect(Checkpointing.dalyIntervalS(writeS: 100, mtbfS: 40) == 40)
+        let ettr = Checkpointing.effectiveTimeRatio(workS: 1e7, intervalS: 1800, writeS: 60, restartS: 600, mtbfS: 3 * 3600)
+        #expect(ettr > 0.7 && ettr < 0.95)
+    }
+}
