@@ -14,7 +14,7 @@ public struct AcceleratorPool: Sendable {
     public let cpuMilliCapacity: Int64
     public let memoryMiBCapacity: Int64
 
-    private var storage: PoolStorage
+    var storage: PoolStorage
 
     /// Whole devices not allocated to anyone.
     public var free: Int { storage.free }
@@ -24,7 +24,7 @@ public struct AcceleratorPool: Sendable {
     public var partialDevices: Int { storage.partial.count }
 
     /// Copies the state before the first change when another pool value shares it.
-    private mutating func makeUnique() {
+    mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
@@ -61,6 +61,7 @@ public struct AcceleratorPool: Sendable {
         storage.deviceJobs = Array(repeating: [], count: capacity)
         storage.partialPosition = Array(repeating: -1, count: capacity)
         storage.serverFree = layout.devicesPerServer
+        storage.serverDown = Array(repeating: false, count: layout.devicesPerServer.count)
         storage.buckets = Array(repeating: [], count: Int(storage.maxServerDevices) + 1)
         storage.bucketPosition = Array(repeating: 0, count: storage.serverFree.count)
         for s in storage.serverFree.indices { bucketInsert(Int32(s)) }
@@ -80,8 +81,9 @@ public struct AcceleratorPool: Sendable {
     /// owns it (so the context's copy is unique and is not copied on write).
     public static let placeholder = AcceleratorPool(unchecked: 0)
 
-    /// Accelerators allocated (whole, or partly to shared jobs).
-    public var busy: Int { capacity - storage.free }
+    /// Accelerators allocated (whole, or partly to shared jobs); devices out of service are
+    /// neither free nor busy.
+    public var busy: Int { capacity - storage.free - storage.downDevices }
 
     /// Whether a job of `count` accelerators could ever run here.
     public func canEverFit(_ count: Int) -> Bool { count <= capacity }
@@ -162,7 +164,7 @@ public struct AcceleratorPool: Sendable {
 
     /// Books (or, negative, unbooks) `milli` on device `d`, keeping the free counts and the
     /// partial set in step.
-    private mutating func book(_ d: Int32, _ milli: Int32) {
+    mutating func book(_ d: Int32, _ milli: Int32) {
         let i = Int(d)
         let cap = sharing.deviceCapacityMilli
         let before = storage.deviceUsed[i]
@@ -411,6 +413,9 @@ final class PoolStorage: @unchecked Sendable {
 
     /// Σ free milli on partly booked devices: capacity no whole-device job can use.
     @exclusivity(unchecked) var strandedMilli: Int = 0
+    /// Servers out of service (their devices booked whole, with no job), and their devices.
+    @exclusivity(unchecked) var serverDown: [Bool] = []
+    @exclusivity(unchecked) var downDevices: Int = 0
 
 
     init() {}
@@ -423,6 +428,7 @@ final class PoolStorage: @unchecked Sendable {
         c.deviceUsed = deviceUsed; c.serverFree = serverFree; c.buckets = buckets; c.bucketPosition = bucketPosition
         c.partial = partial; c.partialPosition = partialPosition; c.deviceJobs = deviceJobs
         c.slotDevices = slotDevices; c.slotMilli = slotMilli; c.slotHandle = slotHandle; c.strandedMilli = strandedMilli
+        c.serverDown = serverDown; c.downDevices = downDevices
         return c
     }
 }
