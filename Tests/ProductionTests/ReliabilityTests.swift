@@ -63,3 +63,37 @@ import Testing
         #expect(ettr > 0.7 && ettr < 0.95)
     }
 }
+
+/// The failure draws: their law, their independence from the order of other failures.
+@Suite struct FailureDrawsTests {
+    let draws = FailureDraws(seed: 42)
+
+    /// Reference: the mean of an exponential (shape 1) or Weibull time to failure is the MTTF
+    /// over the parts (the first of n exponential parts comes at rate n/MTTF); 20,000 draws
+    /// land within 4 standard errors (σ/√N, σ from the Weibull's Γ moments); the transient
+    /// share within 4 standard errors of a binomial.
+    @Test(arguments: [1.0, 0.7, 2.0])
+    func drawsFollowTheModel(shape: Double) {
+        var model = ReliabilityCatalog.model(.accelerator)
+        model.weibullShape = shape
+        let n = 20_000, units = 8
+        let times = (0..<n).map { draws.timeToFailureHours(model, units: units, server: 3, failure: $0) }
+        let mean = times.reduce(0, +) / Double(n)
+        let scale = model.weibullScaleHours / Double(units)
+        let sd = scale * (tgamma(1 + 2 / shape) - pow(tgamma(1 + 1 / shape), 2)).squareRoot()
+        #expect(abs(mean - model.mttfHours / Double(units)) < 4 * sd / Double(n).squareRoot(), "shape \(shape): mean \(mean)")
+        let transient = (0..<n).filter { draws.isTransient(model, server: 3, failure: $0) }.count
+        let p = model.transientShare
+        #expect(abs(Double(transient) / Double(n) - p) < 4 * (p * (1 - p) / Double(n)).squareRoot())
+    }
+
+    @Test func aDrawDependsOnlyOnItsKey() {
+        let gpu = ReliabilityCatalog.model(.accelerator), host = ReliabilityCatalog.model(.host)
+        let a = draws.timeToFailureHours(gpu, units: 8, server: 1, failure: 5)
+        #expect(a == FailureDraws(seed: 42).timeToFailureHours(gpu, units: 8, server: 1, failure: 5))
+        #expect(a != draws.timeToFailureHours(gpu, units: 8, server: 2, failure: 5))
+        #expect(a != draws.timeToFailureHours(gpu, units: 8, server: 1, failure: 6))
+        #expect(a != FailureDraws(seed: 43).timeToFailureHours(gpu, units: 8, server: 1, failure: 5))
+        #expect(draws.timeToFailureHours(host, units: 1, server: 1, failure: 5) != draws.timeToFailureHours(gpu, units: 1, server: 1, failure: 5) * host.mttfHours / gpu.mttfHours)
+    }
+}
