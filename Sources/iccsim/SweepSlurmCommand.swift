@@ -21,6 +21,18 @@ struct SweepSlurmCommand: ParsableCommand {
     @Option(help: "Slurm partition.")
     var partition: String?
 
+    @Option(help: "Slurm account the tasks are charged to.")
+    var account: String?
+
+    @Option(help: "Slurm quality of service.")
+    var qos: String?
+
+    @Option(help: "Memory per task (Slurm syntax: a number of megabytes, or with K, M, G or T, e.g. 16G).")
+    var mem: String?
+
+    @Option(help: "Node features the tasks need (Slurm syntax, e.g. 'a100' or 'gpu&ib').")
+    var constraint: String?
+
     @Option(help: "Time limit per task (Slurm syntax, e.g. 01:00:00).")
     var time: String = "01:00:00"
 
@@ -40,6 +52,17 @@ struct SweepSlurmCommand: ParsableCommand {
         guard time.range(of: #"^(\d+-)?\d+(:\d{2}){0,2}$"#, options: .regularExpression) != nil else {
             throw ValidationError("--time expects a Slurm time such as 30, 01:00:00 or 2-00:00:00, got '\(time)'")
         }
+        let passed = [("partition", partition), ("account", account), ("qos", qos), ("mem", mem), ("constraint", constraint)]
+        for case let (name, value?) in passed {
+            // A value becomes one #SBATCH line: a line break or a blank in it would end the line
+            // (and the rest would run as a command).
+            guard Self.isSlurmWord(value) else {
+                throw ValidationError("--\(name) expects one Slurm word (no blanks, line breaks or quotes), got '\(value.debugDescription.dropFirst().dropLast())'")
+            }
+        }
+        if let m = mem, m.range(of: #"^[0-9]+[KMGT]?$"#, options: .regularExpression) == nil {
+            throw ValidationError("--mem expects a size such as 16000 (megabytes), 64G or 1T, got '\(m)'")
+        }
         let logs = dir.url.appendingPathComponent("slurm")
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         var lines = ["#!/bin/bash",
@@ -48,7 +71,7 @@ struct SweepSlurmCommand: ParsableCommand {
                      "#SBATCH --time=\(time)",
                      "#SBATCH --cpus-per-task=\(jobs)",
                      "#SBATCH --output=\(logs.path)/%A_%a.out"]
-        if let p = partition { lines.append("#SBATCH --partition=\(p)") }
+        for case let (name, value?) in passed { lines.append("#SBATCH --\(name)=\(value)") }
         lines += ["# \(plan.runs.count) runs of sweep '\(plan.spec.name)'; each task runs the shard SLURM_ARRAY_TASK_ID of \(n).",
                   "exec '\(SweepRunner.executable.path)' sweep run '\(dir.url.path)' --jobs \(jobs) --shard \"$SLURM_ARRAY_TASK_ID/\(n)\""]
         let script = dir.url.appendingPathComponent("sweep.sbatch")
@@ -65,5 +88,13 @@ struct SweepSlurmCommand: ParsableCommand {
         let id = String(data: out.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard p.terminationStatus == 0 else { throw RunFailure(message: "sbatch failed (status \(p.terminationStatus))") }
         print("submitted job \(id)")
+    }
+
+    /// Whether `value` can stand on one `#SBATCH` line: not empty, no blank, line break,
+    /// control character, quote or backslash.
+    static func isSlurmWord(_ value: String) -> Bool {
+        !value.isEmpty && value.unicodeScalars.allSatisfy { c in
+            !CharacterSet.whitespacesAndNewlines.contains(c) && !CharacterSet.controlCharacters.contains(c) && !"'\"\\`".unicodeScalars.contains(c)
+        }
     }
 }

@@ -97,13 +97,21 @@ import Testing
         defer { try? FileManager.default.removeItem(at: tmp) }
         let dir = tmp.appendingPathComponent("s")
         #expect(try iccsim(["sweep", "plan", try Self.sweepFile(in: tmp), "--out", dir.path]).status == 0)
-        let r = try iccsim(["sweep", "slurm", dir.path, "--tasks", "4", "--concurrency", "2", "--partition", "debug", "--time", "00:30:00"])
+        let r = try iccsim(["sweep", "slurm", dir.path, "--tasks", "4", "--concurrency", "2", "--partition", "debug", "--time", "00:30:00",
+                            "--account", "proj-17", "--qos", "high", "--mem", "16G", "--constraint", "gpu&ib"])
         #expect(r.status == 0, "\(r.stderr)")
         let script = try String(contentsOf: dir.appendingPathComponent("sweep.sbatch"), encoding: .utf8)
-        for line in ["#SBATCH --array=0-3%2", "#SBATCH --partition=debug", "#SBATCH --time=00:30:00", "--shard \"$SLURM_ARRAY_TASK_ID/4\""] {
+        for line in ["#SBATCH --array=0-3%2", "#SBATCH --partition=debug", "#SBATCH --time=00:30:00", "--shard \"$SLURM_ARRAY_TASK_ID/4\"",
+                     "#SBATCH --account=proj-17", "#SBATCH --qos=high", "#SBATCH --mem=16G", "#SBATCH --constraint=gpu&ib"] {
             #expect(script.contains(line), "\(line)")
         }
         #expect(try iccsim(["sweep", "slurm", dir.path, "--time", "soon"]).status == 2)
+        // A value that would break the script's line (and run the rest as a command), or a bad size.
+        let injected = try iccsim(["sweep", "slurm", dir.path, "--account", "a\nrm -rf ~"])
+        #expect(injected.status == 2 && injected.stderr.contains("--account expects one Slurm word"), "\(injected.stderr)")
+        let mem = try iccsim(["sweep", "slurm", dir.path, "--mem", "lots"])
+        #expect(mem.status == 2 && mem.stderr.contains("--mem expects a size"), "\(mem.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("sweep.sbatch"), encoding: .utf8) == script, "a refused call leaves the script as it was")
     }
 
     /// Bad sweep files and directories: located errors, exit 2, nothing written.
