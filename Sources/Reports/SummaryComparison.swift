@@ -81,26 +81,11 @@ public enum SummaryComparison {
 
     /// A text table of the rows (all rows, or only those not `ok`/`ignored`).
     public static func table(_ rows: [MetricComparison], all: Bool) -> String {
-        func text(_ v: OrderedJSON?) -> String {
-            switch v {
-            case .number(let d)?: return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(format: "%.6g", d)
-            case .string(let s)?: return s
-            case .bool(let b)?: return b ? "true" : "false"
-            case .null?: return "null"
-            case nil: return "-"
-            default: return "…"
-            }
-        }
-        func change(_ r: MetricComparison) -> String {
-            guard case .number(let x)? = r.baseline, case .number(let y)? = r.candidate else { return "" }
-            if x == 0 { return y == 0 ? "0" : String(format: "%+.6g", y - x) }
-            return String(format: "%+.2f%%", (y - x) / abs(x) * 100)
-        }
         let shown = rows.filter { all || ($0.status != .ok && $0.status != .ignored) }
         var lines = [["metric", "baseline", "candidate", "change", "allowed", "better", "status"]]
         for r in shown {
-            lines.append([r.metric, text(r.baseline), text(r.candidate), change(r), r.allowed.map { String(format: "%.6g", $0) } ?? "",
-                          r.better.rawValue, r.status == .regressed || r.status == .changed ? r.status.rawValue.uppercased() : r.status.rawValue])
+            lines.append([r.metric, ComparisonReport.text(r.baseline), ComparisonReport.text(r.candidate), ComparisonReport.change(r),
+                          ComparisonReport.allowed(r), r.better.rawValue, r.status.fails ? r.status.rawValue.uppercased() : r.status.rawValue])
         }
         let widths = (0..<7).map { c in lines.map { $0[c].count }.max()! }
         return lines.map { row in

@@ -40,6 +40,14 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Fail on any difference in any figure, improvements and new figures included (for a rerun of the same scenario and seed: ICCSim is deterministic).")
     var exact = false
 
+    /// How the verdicts are printed.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown, junit
+    }
+
+    @Option(help: "Output: text (for people), json (every figure), markdown (a pull-request comment) or junit (XML, one test case per figure).")
+    var format: Format = .text
+
     func run() throws {
         if listMetrics {
             print(MetricRegistry.markdownTable(), terminator: "")
@@ -58,24 +66,39 @@ struct CompareCommand: ParsableCommand {
         if exact && tolerances != nil { throw ValidationError("--exact and --tolerances exclude each other") }
         let rules = try tolerances.map { try ToleranceFile.load(path: $0) } ?? .standard
         let pairs = try Self.pairs(baseline, candidate)
-        var regressions = 0
+        var compared: [ComparedPair] = []
         for (b, c) in pairs {
             let (base, cand) = (try Self.read(b), try Self.read(c))
             for w in Self.provenanceWarnings(base, cand) { note("warning: \(b) and \(c) \(w); their differences are not only the change under test") }
-            let rows = SummaryComparison.compare(baseline: base, candidate: cand, tolerances: rules, exact: exact)
-            let bad = rows.filter { $0.status.fails }.count
-            regressions += bad
-            let improved = rows.filter { $0.status == .improved }.count
-            print("\(b) -> \(c): \(rows.count) metrics, \(bad) \(exact ? "changed" : "regressed"), \(improved) improved")
-            if all || rows.contains(where: { $0.status != .ok && $0.status != .ignored }) {
-                print(SummaryComparison.table(rows, all: all))
-            }
+            compared.append(ComparedPair(baseline: b, candidate: c, rows: SummaryComparison.compare(baseline: base, candidate: cand, tolerances: rules, exact: exact)))
+        }
+        let regressions = compared.reduce(0) { $0 + $1.rows.filter(\.status.fails).count }
+        switch format {
+        case .json: print(ComparisonReport.json(compared, exact: exact), terminator: "")
+        case .markdown: print(ComparisonReport.markdown(compared, exact: exact, all: all), terminator: "")
+        case .junit: print(ComparisonReport.junit(compared, exact: exact), terminator: "")
+        case .text: printText(compared)
+        }
+        guard format == .text else {
+            if regressions > 0 { throw CheckFailed() }
+            return
         }
         if regressions > 0 {
             print(exact ? "compare: \(regressions) figure(s) differ from the baseline" : "compare: \(regressions) regression(s) beyond tolerance")
             throw CheckFailed()
         }
         print("compare: no \(exact ? "difference" : "regression") in \(pairs.count) summar\(pairs.count == 1 ? "y" : "ies")")
+    }
+
+    /// The verdicts for people: a line per pair, and the table of what changed.
+    func printText(_ compared: [ComparedPair]) {
+        for p in compared {
+            let bad = p.rows.filter { $0.status.fails }.count, improved = p.rows.filter { $0.status == .improved }.count
+            print("\(p.name): \(p.rows.count) metrics, \(bad) \(exact ? "changed" : "regressed"), \(improved) improved")
+            if all || p.rows.contains(where: { $0.status != .ok && $0.status != .ignored }) {
+                print(SummaryComparison.table(p.rows, all: all))
+            }
+        }
     }
 
     /// The (baseline, candidate) files to compare.

@@ -133,6 +133,16 @@ import Testing
         let worse = try iccsim(["compare", base, tmp.appendingPathComponent("worse/summary.json").path, "--tolerances", tolerances.path])
         #expect(worse.status == 1, "\(worse.stdout)")
         #expect(worse.stdout.contains("wait_mean_s") && worse.stdout.contains("REGRESSED"))
+        // The same verdict for CI reports and reviews.
+        let worsePath = tmp.appendingPathComponent("worse/summary.json").path
+        let junit = try iccsim(["compare", base, worsePath, "--tolerances", tolerances.path, "--format", "junit"])
+        #expect(junit.status == 1 && junit.stdout.hasPrefix("<?xml") && junit.stdout.contains("name=\"wait_mean_s\">\n      <failure"), "\(junit.stdout)")
+        let json = try iccsim(["compare", base, worsePath, "--tolerances", tolerances.path, "--format", "json"])
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(json.status == 1 && (parsed?["failing"] as? Int ?? 0) > 0, "\(json.stdout)")
+        let md = try iccsim(["compare", base, worsePath, "--tolerances", tolerances.path, "--format", "markdown"])
+        #expect(md.status == 1 && md.stdout.contains("| `wait_mean_s` |") && md.stdout.contains("**regressed**"), "\(md.stdout)")
+        #expect(try iccsim(["compare", base, worsePath, "--format", "xml"]).status == 2)
         // Directories: file by file.
         let dirs = try iccsim(["compare", tmp.appendingPathComponent("base").path, tmp.appendingPathComponent("same").path])
         #expect(dirs.status == 0, "\(dirs.stdout)\(dirs.stderr)")
