@@ -7,11 +7,30 @@ import Scenario
 /// configuration's replicate runs), and one row per run.
 public struct SweepTable: Sendable {
     public var parameters: [String]
-    /// Metric names, in the order the first complete run's summary gives them.
-    public var metrics: [String] = []
-    public var runRows: [(configuration: Int, replicate: Int, seed: UInt64, name: String, values: [String], metrics: [Double]?)] = []
+    /// Metric names, in the order complete runs' summaries first give them.
+    public private(set) var metrics: [String] = []
+    /// The runs, with their figures by name (looked up, never iterated; nil: not complete).
+    var runs: [(configuration: Int, replicate: Int, seed: UInt64, name: String, values: [String], figures: [String: Double]?)] = []
+    /// The metrics listed so far (for membership only).
+    var listed: Set<String> = []
 
     public init(parameters: [String]) { self.parameters = parameters }
+
+    /// One row per run, its figures in ``metrics`` order (nan: a figure its summary lacks).
+    public var runRows: [(configuration: Int, replicate: Int, seed: UInt64, name: String, values: [String], metrics: [Double]?)] {
+        runs.map { r in (r.configuration, r.replicate, r.seed, r.name, r.values, r.figures.map { f in metrics.map { f[$0] ?? .nan } }) }
+    }
+
+    /// The numeric figures of a `summary.json` whose dotted key path (`pools.training.utilization_mean`,
+    /// `services.chat.latency_p99_s`) matches one of `patterns` (`*` matches any characters), in
+    /// document order.
+    public static func metrics(ofSummary text: String, matching patterns: [String]) throws -> [(String, Double)] {
+        let rules = patterns.map { ToleranceRule(metric: $0) }
+        return try OrderedJSON.parse(text).flattened().compactMap { key, value in
+            guard case .number(let x) = value, rules.contains(where: { $0.matches(key) }) else { return nil }
+            return (key, x)
+        }
+    }
 
     /// The numeric figures of a `summary.json`: top-level numbers but the seed (a run's seed is
     /// its own column), and the numbers one level inside `delivered`, `network` and `storage`
@@ -35,9 +54,8 @@ public struct SweepTable: Sendable {
 
     /// Adds a run; `summary` is nil for a run not (yet) complete.
     public mutating func add(configuration: Int, replicate: Int, seed: UInt64, name: String, values: [String], summary: [(String, Double)]?) {
-        if let s = summary, metrics.isEmpty { metrics = s.map(\.0) }
-        let row = summary.map { s in metrics.map { m in s.first { $0.0 == m }?.1 ?? .nan } }
-        runRows.append((configuration, replicate, seed, name, values, row))
+        for (key, _) in summary ?? [] where listed.insert(key).inserted { metrics.append(key) }
+        runs.append((configuration, replicate, seed, name, values, summary.map { Dictionary($0, uniquingKeysWith: { first, _ in first }) }))
     }
 
     /// Student's t quantile for a two-sided 95% interval with `dof` degrees of freedom.
@@ -63,6 +81,7 @@ public struct SweepTable: Sendable {
     /// metric its mean and CI half-width.
     public var configurationRows: [(values: [String], planned: Int, complete: Int, stats: [(mean: Double, ci95: Double)])] {
         var order: [Int] = []
+        let runRows = self.runRows
         for r in runRows where !order.contains(r.configuration) { order.append(r.configuration) }
         return order.map { c in
             let rows = runRows.filter { $0.configuration == c }

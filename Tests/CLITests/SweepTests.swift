@@ -92,6 +92,27 @@ import Testing
     }
 
     /// A Slurm array script with the partition, time limit and concurrency given.
+    /// `collect --metrics`: nested figures by key path or glob, in summary order; a pattern that
+    /// matches nothing is refused with exit 2 and nothing rewritten.
+    @Test func collectChosenMetrics() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let dir = tmp.appendingPathComponent("s")
+        #expect(try iccsim(["sweep", "plan", try Self.sweepFile(in: tmp), "--out", dir.path]).status == 0)
+        #expect(try iccsim(["sweep", "run", dir.path, "--jobs", "2"]).status == 0)
+        let r = try iccsim(["sweep", "collect", dir.path, "--metrics", "pools.*.utilization_mean", "--metrics", "wait_p99_s"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let header = try String(contentsOf: dir.appendingPathComponent("sweep.csv"), encoding: .utf8).split(separator: "\n")[0]
+        let columns = header.split(separator: ",").map(String.init)
+        #expect(columns.contains("wait_p99_s_mean") && columns.contains("wait_p99_s_ci95"), "\(header)")
+        #expect(columns.contains { $0.hasPrefix("pools.") && $0.hasSuffix(".utilization_mean_mean") }, "\(header)")
+        #expect(!columns.contains("jobs_submitted_mean") && !columns.contains("pools.\u{2a}.utilization_mean_mean"), "only what was asked: \(header)")
+        let runs = try String(contentsOf: dir.appendingPathComponent("runs.csv"), encoding: .utf8)
+        let bad = try iccsim(["sweep", "collect", dir.path, "--metrics", "wait_mean"])
+        #expect(bad.status == 2 && bad.stderr.contains("--metrics 'wait_mean' matches no numeric figure") && bad.stderr.contains("did you mean"), "\(bad.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("runs.csv"), encoding: .utf8) == runs, "a refused collect rewrites nothing")
+    }
+
     @Test func slurmScript() throws {
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
