@@ -16,7 +16,7 @@ struct SweepCommand: ParsableCommand {
         replicate and seeded from (sweep seed, key); a finished run is skipped, so a killed or \
         re-submitted sweep resumes with nothing lost or repeated.
         """,
-        subcommands: [SweepPlanCommand.self, SweepRunCommand.self, SweepCollectCommand.self, SweepSlurmCommand.self])
+        subcommands: [SweepPlanCommand.self, SweepRunCommand.self, SweepStatusCommand.self, SweepCollectCommand.self, SweepSlurmCommand.self])
 }
 
 /// The files of a sweep directory.

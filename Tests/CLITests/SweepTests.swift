@@ -113,6 +113,36 @@ import Testing
         #expect(try String(contentsOf: dir.appendingPathComponent("runs.csv"), encoding: .utf8) == runs, "a refused collect rewrites nothing")
     }
 
+    /// `sweep status`: planned, done, failed, running (a marked temporary of a live process)
+    /// and left, with the run time left at the pace of the runs done.
+    @Test func statusCountsTheRuns() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let dir = tmp.appendingPathComponent("s")
+        #expect(try iccsim(["sweep", "plan", try Self.sweepFile(in: tmp), "--out", dir.path]).status == 0)
+        #expect(try iccsim(["sweep", "run", dir.path, "--shard", "0/3"]).status == 0)   // runs 0, 3, 6, 9 of 12
+        let runs = dir.appendingPathComponent("runs")
+        let names = try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasPrefix(".") }.sorted()
+        #expect(names.count == 4)
+        let plan = try String(contentsOf: dir.appendingPathComponent("plan.csv"), encoding: .utf8)
+        let keys = plan.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }.filter { !names.contains($0) }
+        // One failed run, and one being written by a live process of this host (this test).
+        try "exit 1\n".write(to: runs.appendingPathComponent("\(keys[0]).failed"), atomically: true, encoding: .utf8)
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        let hostName = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).replacingOccurrences(of: " ", with: "_")
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let working = runs.appendingPathComponent(".\(keys[1]).tmp-\(pid)")
+        try FileManager.default.createDirectory(at: working, withIntermediateDirectories: true)
+        try "\(hostName) \(pid)\n".write(to: working.appendingPathComponent(".iccsim-incomplete"), atomically: true, encoding: .utf8)
+        let r = try iccsim(["sweep", "status", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        for line in ["12 runs planned (4 configurations)", "done     4", "failed   1", "running  1", "to run   6", "of run time left"] {
+            #expect(r.stdout.contains(line), "\(line): \(r.stdout)")
+        }
+        #expect(try iccsim(["sweep", "status", tmp.path]).status == 2)
+    }
+
     @Test func slurmScript() throws {
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }

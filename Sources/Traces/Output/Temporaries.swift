@@ -65,6 +65,25 @@ public enum Temporaries {
 
     static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 
+    /// An output being written in `parent`: its final name, and whether its process still runs
+    /// (nil: it runs on another host, which this one cannot tell).
+    public struct InProgress: Sendable, Equatable {
+        public var name: String
+        public var alive: Bool?
+    }
+
+    /// The outputs being written in `parent` (marked temporaries), by name.
+    public static func inProgress(in parent: URL) -> [InProgress] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return [] }
+        return names.sorted().compactMap { n in
+            guard n.hasPrefix("."), let (original, kind, pid) = parse(n), kind == "tmp",
+                  let text = try? String(contentsOf: parent.appendingPathComponent(n).appendingPathComponent(workingMark), encoding: .utf8) else { return nil }
+            let fields = text.split(whereSeparator: \.isWhitespace)
+            guard fields.count == 2, Int32(fields[1]) == pid else { return nil }
+            return InProgress(name: original, alive: String(fields[0]) == hostName ? isAlive(pid) : nil)
+        }
+    }
+
     static let hostName: String = {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
