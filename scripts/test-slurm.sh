@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Integration test on a real Slurm (make test-slurm, called by .ci/run): start a one-node Slurm
 # on this machine (scripts/slurm-local.sh), plan a small sweep twice, run one plan locally with
-# one shard and submit the other as a 4-task Slurm array, wait, collect both, and require
-# identical sweep.csv and runs.csv bytes. Stops the daemons it started.
+# one shard and submit the other as a 4-task Slurm array with a dependent collect job, wait, and
+# require identical sweep.csv and runs.csv bytes. Stops the daemons it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ICC=${ICC:-.build/debug/iccsim}
@@ -43,18 +43,21 @@ YAML
 "$ICC" sweep run "$T/local" --jobs 2 2>/dev/null
 "$ICC" sweep collect "$T/local" 2>/dev/null
 
-job=$("$ICC" sweep slurm "$T/slurm" --tasks 4 --concurrency 4 --time 00:10:00 --submit | sed -n 's/^submitted job //p')
-[ -n "$job" ] || { echo "test-slurm: submission failed" >&2; exit 1; }
+# The array, and a dependent job that collects when it has ended (no collect here).
+out=$("$ICC" sweep slurm "$T/slurm" --tasks 4 --concurrency 4 --time 00:10:00 --submit --collect)
+job=$(echo "$out" | sed -n 's/^submitted job //p')
+collector=$(echo "$out" | sed -n 's/^submitted collect job \([0-9]*\).*/\1/p')
+[ -n "$job" ] && [ -n "$collector" ] || { echo "test-slurm: submission failed: $out" >&2; exit 1; }
 for _ in $(seq 1 600); do
-  left=$(timeout 10 squeue -h -j "$job" 2>/dev/null | wc -l || echo 1)
+  left=$(timeout 10 squeue -h -j "$job,$collector" 2>/dev/null | wc -l || echo 1)
   [ "$left" = 0 ] && break
   sleep 0.5
 done
-[ "$left" = 0 ] || { echo "test-slurm: array job $job did not finish in 5 minutes" >&2; timeout 10 squeue >&2 || true; exit 1; }
-"$ICC" sweep collect "$T/slurm" 2>/dev/null
+[ "$left" = 0 ] || { echo "test-slurm: jobs $job and $collector did not finish in 5 minutes" >&2; timeout 10 squeue >&2 || true; exit 1; }
+[ -f "$T/slurm/sweep.csv" ] || { echo "test-slurm: the collect job $collector wrote no sweep.csv" >&2; cat "$T"/slurm/slurm/collect-*.out >&2 || true; exit 1; }
 for f in sweep.csv runs.csv; do
   cmp -s "$T/local/$f" "$T/slurm/$f" || { echo "test-slurm: $f differs between the local run and the Slurm array" >&2; diff "$T/local/$f" "$T/slurm/$f" | head -5 >&2; exit 1; }
 done
-tasks=$(ls "$T/slurm/slurm" | wc -l)
+tasks=$(ls "$T/slurm/slurm" | grep -vc '^collect-')
 runs=$(($(wc -l < "$T/local/plan.csv") - 1))
-echo "test-slurm: $runs runs as a $tasks-task Slurm array (job $job) collect the same sweep.csv and runs.csv bytes as one local shard"
+echo "test-slurm: $runs runs as a $tasks-task Slurm array (job $job), collected by a dependent job ($collector), give the same sweep.csv and runs.csv bytes as one local shard"

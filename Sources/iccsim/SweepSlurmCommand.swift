@@ -42,6 +42,9 @@ struct SweepSlurmCommand: ParsableCommand {
     @Flag(help: "Submit the script with sbatch and print the job id.")
     var submit = false
 
+    @Flag(help: "Also write DIR/collect.sbatch, a job that collects the sweep when the array has ended; with --submit, submit it to run after the array.")
+    var collect = false
+
     func run() throws {
         let dir = SweepDirectory(directory)
         let plan = try dir.plan()
@@ -77,17 +80,35 @@ struct SweepSlurmCommand: ParsableCommand {
         let script = dir.url.appendingPathComponent("sweep.sbatch")
         try writeAtomically(lines.joined(separator: "\n") + "\n", to: script.path)
         print("wrote \(script.path) (\(n) array tasks)")
+        let collector = dir.url.appendingPathComponent("collect.sbatch")
+        if collect {
+            var c = ["#!/bin/bash", "#SBATCH --job-name=iccsim-\(plan.spec.name)-collect", "#SBATCH --time=\(time)", "#SBATCH --cpus-per-task=1",
+                     "#SBATCH --output=\(logs.path)/collect-%j.out"]
+            for case let (name, value?) in passed { c.append("#SBATCH --\(name)=\(value)") }
+            c += ["# Collects sweep '\(plan.spec.name)' once its array job has ended (submitted with --dependency=afterany:ARRAY_JOB).",
+                  "exec '\(SweepRunner.executable.path)' sweep collect '\(dir.url.path)'"]
+            try writeAtomically(c.joined(separator: "\n") + "\n", to: collector.path)
+            print("wrote \(collector.path)" + (submit ? "" : " (submit it with: sbatch --dependency=afterany:ARRAY_JOB \(collector.path))"))
+        }
         guard submit else { return }
+        let id = try Self.sbatch([script.path])
+        print("submitted job \(id)")
+        guard collect else { return }
+        print("submitted collect job \(try Self.sbatch(["--dependency=afterany:\(id)", collector.path])) (after job \(id))")
+    }
+
+    /// Submits with `sbatch --parsable ARGS` and returns the job id.
+    static func sbatch(_ arguments: [String]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["sbatch", "--parsable", script.path]
+        p.arguments = ["sbatch", "--parsable"] + arguments
         let out = Pipe()
         p.standardOutput = out
         do { try p.run() } catch { throw RunFailure(message: "cannot run sbatch: \(error.localizedDescription)") }
         p.waitUntilExit()
         let id = String(data: out.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard p.terminationStatus == 0 else { throw RunFailure(message: "sbatch failed (status \(p.terminationStatus))") }
-        print("submitted job \(id)")
+        return id
     }
 
     /// Whether `value` can stand on one `#SBATCH` line: not empty, no blank, line break,

@@ -157,6 +157,13 @@ import Testing
             #expect(script.contains(line), "\(line)")
         }
         #expect(try iccsim(["sweep", "slurm", dir.path, "--time", "soon"]).status == 2)
+        // --collect: a job that collects the sweep, to submit after the array.
+        let c = try iccsim(["sweep", "slurm", dir.path, "--tasks", "4", "--account", "proj-17", "--collect"])
+        #expect(c.status == 0 && c.stdout.contains("sbatch --dependency=afterany:ARRAY_JOB"), "\(c.stdout)")
+        let collector = try String(contentsOf: dir.appendingPathComponent("collect.sbatch"), encoding: .utf8)
+        #expect(collector.contains("#SBATCH --account=proj-17") && collector.contains("sweep collect '\(dir.standardizedFileURL.path)'"), "\(collector)")
+        _ = try iccsim(["sweep", "slurm", dir.path, "--tasks", "4", "--concurrency", "2", "--partition", "debug", "--time", "00:30:00",
+                        "--account", "proj-17", "--qos", "high", "--mem", "16G", "--constraint", "gpu&ib"])
         // A value that would break the script's line (and run the rest as a command), or a bad size.
         let injected = try iccsim(["sweep", "slurm", dir.path, "--account", "a\nrm -rf ~"])
         #expect(injected.status == 2 && injected.stderr.contains("--account expects one Slurm word"), "\(injected.stderr)")
