@@ -33,6 +33,7 @@ public enum CenterEngine {
                                 sources: setup.sources, listed: setup.listed, names: setup.names, sink: sink,
                                 preemptionCost: setup.preemption, trueDurations: setup.trueDurations, kernel: kernel)
         model.components = setup.components
+        model.stats.measuredFromNs = setup.warmupNs
         model.poolServerNetworkBytesPerS = setup.pools.map { $0.server.networkBandwidthBytesPerS }
         model.registry = setup.registry
         if let services = setup.services { model.services = services }
@@ -48,6 +49,9 @@ public enum CenterEngine {
 
         let st = model.stats
         let endS = SimTime.seconds(endNs)
+        // Time averages over the time after the warm-up (the whole run without one).
+        let windowNs = Double(max(0, endNs - setup.warmupNs))
+        let busyAreaNs = st.busyAreaNs - st.busyAreaAtWarmupNs, queueAreaNs = st.queueAreaNs - st.queueAreaAtWarmupNs
         let capacity = setup.pools.reduce(0) { $0 + $1.capacity }
         let stopText: String
         switch reason {
@@ -62,16 +66,17 @@ public enum CenterEngine {
             waitMeanS: st.started > 0 ? st.waitSumNs / Double(st.started) / 1e9 : 0,
             waitP50S: st.started > 0 ? Double(st.waits.valueAtPercentile(50)) / 1e9 : 0,
             waitP99S: st.started > 0 ? Double(st.waits.valueAtPercentile(99)) / 1e9 : 0,
-            jctMeanS: st.completed > 0 ? st.jctSumNs / Double(st.completed) / 1e9 : 0,
-            jctP50S: st.completed > 0 ? Double(st.jcts.valueAtPercentile(50)) / 1e9 : 0,
-            jctP99S: st.completed > 0 ? Double(st.jcts.valueAtPercentile(99)) / 1e9 : 0,
-            utilizationMean: endNs > 0 ? st.busyAreaNs / (Double(endNs) * Double(capacity)) : 0,
-            queueLengthMean: endNs > 0 ? st.queueAreaNs / Double(endNs) : 0,
+            jctMeanS: st.measuredCompleted > 0 ? st.jctSumNs / Double(st.measuredCompleted) / 1e9 : 0,
+            jctP50S: st.measuredCompleted > 0 ? Double(st.jcts.valueAtPercentile(50)) / 1e9 : 0,
+            jctP99S: st.measuredCompleted > 0 ? Double(st.jcts.valueAtPercentile(99)) / 1e9 : 0,
+            utilizationMean: windowNs > 0 ? busyAreaNs / (windowNs * Double(capacity)) : 0,
+            queueLengthMean: windowNs > 0 ? queueAreaNs / windowNs : 0,
             arrivalRatePerS: endS > 0 ? Double(st.submitted) / endS : 0,
             makespanS: endS, eventsProcessed: kernel.eventsProcessed, stopReason: stopText)
         summary.horizonS = horizonNs == SimTime.never ? nil : SimTime.seconds(horizonNs)
-        summary.slowdownMean = st.completed > 0 ? st.slowdownSum / Double(st.completed) : 0
-        summary.queueingDelayMeanS = st.completed > 0 ? st.queueingDelaySumNs / Double(st.completed) / 1e9 : 0
+        summary.slowdownMean = st.measuredCompleted > 0 ? st.slowdownSum / Double(st.measuredCompleted) : 0
+        summary.queueingDelayMeanS = st.measuredCompleted > 0 ? st.queueingDelaySumNs / Double(st.measuredCompleted) / 1e9 : 0
+        if setup.warmupNs > 0 { summary.warmup = (SimTime.seconds(setup.warmupNs), st.measuredSubmitted) }
         summary.preemptions = model.preemptionsTotal
         summary.network = [(Metric.model.key, .text(setup.ioModelName))]
         for c in model.components {

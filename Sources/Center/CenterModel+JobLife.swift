@@ -24,7 +24,7 @@ extension CenterModel {
         }
         activities.finish(FluidActivityID(raw: Int32(slot)))
         let jct = now - spec.submitNs
-        stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: jobs[slot].servedNs + (now - jobs[slot].runStartNs))
+        stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: jobs[slot].servedNs + (now - jobs[slot].runStartNs), submitNs: spec.submitNs)
         estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
         let acceleratorNs = Double(now - jobs[slot].segmentStartNs) * heldShare(slot)
         let borrowedNs = jobs[slot].borrowed ? acceleratorNs : 0
@@ -63,7 +63,7 @@ extension CenterModel {
         if spec.acceptance >= 0 { chooseAcceptedPool(&spec) }
         let id = nextJobID
         nextJobID += 1
-        stats.submitted += 1
+        stats.jobSubmitted(atNs: spec.submitNs)
         breakdown.update(spec) { $0.submitted += 1 }
         let p = Int(spec.pool)
         guard pools[p].canEverFit(Int(spec.accelerators)) else {
@@ -97,7 +97,7 @@ extension CenterModel {
         if jobs[slot].firstStartNs < 0 {
             jobs[slot].firstStartNs = now
             let wait = now - job.submitNs
-            stats.jobStarted(waitNs: wait)
+            stats.jobStarted(waitNs: wait, submitNs: job.submitNs)
             breakdown.update(jobs[slot].spec) { g in
                 g.started += 1
                 g.waitSumNs += Double(wait)

@@ -26,6 +26,9 @@ public struct CenterSetup {
     public var policyName: String
     /// The end of the run (SimTime.never: until all work is done).
     public var horizonNs: SimTimeNs
+    /// The warm-up (0: none): job statistics cover jobs submitted after it, time averages the
+    /// time after it.
+    public var warmupNs: SimTimeNs = 0
     /// The pools (accelerator model, role, capacity) and their accelerators as the scheduler sees them.
     public var pools: [PoolView]
     public var acceleratorPools: [AcceleratorPool]

@@ -9,6 +9,14 @@ struct RunStatistics {
     var submitted: Int64 = 0
     var completed: Int64 = 0
     var rejected: Int64 = 0
+    /// Jobs submitted at or after this time are measured (the warm-up; 0: every job): the
+    /// wait, completion-time, slowdown and queueing figures below count only them.
+    var measuredFromNs: SimTimeNs = 0
+    var measuredSubmitted: Int64 = 0
+    var measuredCompleted: Int64 = 0
+    /// ∫ busy accelerators dt and ∫ queue length dt up to the warm-up.
+    var busyAreaAtWarmupNs: Double = 0
+    var queueAreaAtWarmupNs: Double = 0
     var started: Int64 = 0
     var waitSumNs: Double = 0
     var jctSumNs: Double = 0
@@ -27,6 +35,11 @@ struct RunStatistics {
     mutating func advance(to nowNs: SimTimeNs, busyAccelerators: Double, queued: Int, poolBusyMilli: [Int64], pools: [AcceleratorPool]) {
         let dt = Double(nowNs - lastChangeNs)
         guard dt > 0 else { return }
+        if lastChangeNs < measuredFromNs {
+            let before = Double(min(nowNs, measuredFromNs) - lastChangeNs)
+            busyAreaAtWarmupNs = busyAreaNs + before * busyAccelerators
+            queueAreaAtWarmupNs = queueAreaNs + before * Double(queued)
+        }
         busyAreaNs += dt * busyAccelerators
         queueAreaNs += dt * Double(queued)
         for p in pools.indices {
@@ -39,7 +52,14 @@ struct RunStatistics {
         lastChangeNs = nowNs
     }
 
-    mutating func jobStarted(waitNs: SimTimeNs) {
+    /// A job was submitted (measured when at or after the warm-up).
+    mutating func jobSubmitted(atNs submitNs: SimTimeNs) {
+        submitted += 1
+        if submitNs >= measuredFromNs { measuredSubmitted += 1 }
+    }
+
+    mutating func jobStarted(waitNs: SimTimeNs, submitNs: SimTimeNs) {
+        guard submitNs >= measuredFromNs else { return }
         started += 1
         waitSumNs += Double(waitNs)
         _ = waits.record(UInt64(waitNs))
@@ -50,8 +70,10 @@ struct RunStatistics {
     /// Σ time spent queued (before the first start and after preemptions) over completed jobs.
     var queueingDelaySumNs: Double = 0
 
-    mutating func jobCompleted(jctNs: SimTimeNs, workNs: SimTimeNs, runNs: SimTimeNs) {
+    mutating func jobCompleted(jctNs: SimTimeNs, workNs: SimTimeNs, runNs: SimTimeNs, submitNs: SimTimeNs) {
         completed += 1
+        guard submitNs >= measuredFromNs else { return }
+        measuredCompleted += 1
         jctSumNs += Double(jctNs)
         queueingDelaySumNs += Double(max(0, jctNs - runNs))
         slowdownSum += workNs > 0 ? Double(jctNs) / Double(workNs) : 1
@@ -97,6 +119,8 @@ public struct RunSummary: Sendable, Equatable {
     /// The scenario's horizon in seconds (nil: it runs until its jobs are done); `compare`
     /// warns when two summaries differ in it.
     public var horizonS: Double?
+    /// The warm-up in seconds and the jobs submitted after it (nil: none; the figures cover the whole run).
+    public var warmup: (seconds: Double, jobsMeasured: Int64)?
     /// Jain's fairness index of the tenants' mean slowdowns (1: all equal; 1/n: one tenant takes all the delay).
     public var fairnessJain: Double = 1
     /// Time-average share of all accelerators' capacity stranded on partly booked devices.
@@ -144,7 +168,9 @@ public struct RunSummary: Sendable, Equatable {
          (Metric.fragmentationStrandedMean.key, .real(strandedCapacityMean)),
          (Metric.utilizationMean.key, .real(utilizationMean)), (Metric.queueLengthMean.key, .real(queueLengthMean)),
          (Metric.arrivalRatePerS.key, .real(arrivalRatePerS)), (Metric.makespanS.key, .real(makespanS)),
-         (Metric.eventsProcessed.key, .integer(eventsProcessed)), (Metric.stopReason.key, .text(stopReason)),
+         (Metric.eventsProcessed.key, .integer(eventsProcessed)), (Metric.stopReason.key, .text(stopReason))]
+        + (warmup.map { [(Metric.warmupS.key, .real($0.seconds)), (Metric.jobsMeasured.key, .integer($0.jobsMeasured))] } ?? [])
+        + [
          (SummarySection.delivered, .object(delivered)), (SummarySection.pools, .object(pools)), (SummarySection.applications, .object(applications)),
          (SummarySection.tenants, .object(tenants)), (SummarySection.network, .object(network)), (SummarySection.storage, .object(storage)),
          (SummarySection.serving, .object(serving)), (Metric.services.key, .object(services))]

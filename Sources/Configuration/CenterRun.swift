@@ -42,6 +42,7 @@ public enum CenterRun {
                                  sources: demand.sources, listed: demand.listed, names: demand.names, ioModelName: scenario.io.model.rawValue)
         center.preemption = PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits)
         center.trueDurations = spec.durations == .true
+        center.warmupNs = scenario.warmup?.baseUnits ?? 0
         // The run components, in the order a job starts with them: the storage system holds a
         // job while it ingests, then the fabric prices its all-reduce; utilisation sampling
         // observes each pass.

@@ -58,11 +58,14 @@ extension Metric {
     public static let makespanS = Metric("makespan_s", in: top, unit: "s", .neutral, "simulated time covered: the last event, or the horizon")
     public static let eventsProcessed = Metric("events_processed", in: top, unit: "1", .neutral, "kernel events handled")
     public static let stopReason = Metric("stop_reason", in: top, unit: "text", .neutral, "completed, horizon, or the watchdog's message")
+    public static let warmupS = Metric("warmup_s", in: top, unit: "s", .neutral,
+                                       "the warm-up (written when there is one): wait, completion-time, slowdown and queueing figures cover jobs submitted after it; utilisation and queue length the time after it")
+    public static let jobsMeasured = Metric("jobs_measured", in: top, unit: "1", .neutral, "jobs submitted after the warm-up (written when there is one)")
 
     static let runFigures: [Metric] = [scenario, seed, policy, horizonS, accelerators, jobsSubmitted, jobsCompleted, jobsRejected, jobsUnfinished,
                                 waitMeanS, waitP50S, waitP99S, jctMeanS, jctP50S, jctP99S, queueingDelayMeanS, slowdownMean, preemptions,
                                 fairnessJain, fragmentationStrandedMean, utilizationMean, queueLengthMean, arrivalRatePerS, makespanS,
-                                eventsProcessed, stopReason]
+                                eventsProcessed, stopReason, warmupS, jobsMeasured]
 
     // MARK: Delivered compute
     public static let flop = Metric("flop", in: ["delivered"] + groups, unit: "FLOP", .higher, "useful FLOPs delivered (the part done of running jobs)")

@@ -11,6 +11,9 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var seed: UInt64
     /// Simulated time at which the run stops; nil runs until every job has finished.
     public var horizon: TimeQuantity?
+    /// The warm-up: the summary's job statistics cover jobs submitted after it, and its time
+    /// averages the time after it (nil: the whole run).
+    public var warmup: TimeQuantity?
     /// Additions and overrides to the built-in accelerator catalog.
     public var catalog: CatalogSpec
     public var cluster: ClusterSpec
@@ -22,7 +25,7 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var release: ReleaseSpec
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, seed, horizon, catalog, cluster, io, workload, scheduling, release
+        case name, seed, horizon, warmup, catalog, cluster, io, workload, scheduling, release
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,6 +37,13 @@ public struct Scenario: Codable, Sendable, Equatable {
         horizon = try c.decodeIfPresent(TimeQuantity.self, forKey: .horizon)
         if let h = horizon, h.baseUnits <= 0 {
             throw try c.superDecoder(forKey: .horizon).scenarioError("horizon must be positive, got '\(h)'")
+        }
+        warmup = try c.decodeIfPresent(TimeQuantity.self, forKey: .warmup)
+        if let w = warmup {
+            if w.baseUnits < 0 { throw try c.superDecoder(forKey: .warmup).scenarioError("warmup must not be negative, got '\(w)'") }
+            if let h = horizon, w.baseUnits >= h.baseUnits {
+                throw try c.superDecoder(forKey: .warmup).scenarioError("warmup (\(w)) must be shorter than the horizon (\(h)): nothing would be measured")
+            }
         }
         catalog = try c.decode(CatalogSpec.self, forKey: .catalog, default: CatalogSpec())
         cluster = try c.decode(ClusterSpec.self, forKey: .cluster)

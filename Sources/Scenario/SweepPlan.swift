@@ -40,7 +40,7 @@ public struct SweepPlan: Sendable {
         }
         let configs = spec.configurations()
         configurations = configs.count
-        let fixed = try spec.set.map { try $0.located($0.key) }
+        let fixed = try spec.fixed.map { try $0.located($0.key) }
         var runs: [SweepRun] = []
         let files = TraceFiles()  // each trace file is read once for all configurations
         for (c, located) in configs.enumerated() {
@@ -71,7 +71,7 @@ public struct SweepPlan: Sendable {
         let rows = Self.parseCSV(text)
         let header = ["run", "key", "configuration", "replicate", "seed"] + spec.parameters
         guard rows.first == header else { throw ScenarioError("\(file):1: the header is not \(header.joined(separator: ",")); plan the sweep again") }
-        let fixed = spec.set.map { $0.override($0.key) }
+        let fixed = spec.fixed.map { $0.override($0.key) }
         runs = try rows.dropFirst().enumerated().map { i, f in
             guard f.count == header.count, let index = Int(f[0]), index == i, let key = UInt64(f[1], radix: 16),
                   let c = Int(f[2]), let r = Int(f[3]), let seed = UInt64(f[4]) else {

@@ -16,13 +16,15 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     public var replicates: Int
     /// Overrides applied to every run (`KEY: VALUE`).
     public var set: [SweepValue]
+    /// The warm-up of every run (the scenario's `warmup`), where the sweep's statistics start.
+    public var warmup: SweepValue?
     public var grid: [SweepAxis]
     public var zip: [SweepAxis]
     public var random: SweepSamples?
     /// Where `base` was written (a missing base file is reported there).
     public var baseLocation: SourceLocation?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, base, seed, replicates, set, grid, zip, random }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, base, seed, replicates, warmup, set, grid, zip, random }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -36,6 +38,12 @@ public struct SweepSpec: Codable, Sendable, Equatable {
             let d = try c.superDecoder(forKey: .set)
             guard let nd = d as? NodeDecoder, case .mapping(let m) = nd.node else { throw d.scenarioError("set expects a mapping of KEY: VALUE") }
             set = m.map { SweepValue(key: $0.key.string ?? "", node: $0.value, file: nd.file) }
+        }
+        if c.contains(.warmup) {
+            let d = try c.superDecoder(forKey: .warmup)
+            guard let nd = d as? NodeDecoder else { throw d.scenarioError("warmup expects a time") }
+            if set.contains(where: { $0.key == "warmup" }) { throw d.scenarioError("warmup is given both here and under set") }
+            warmup = SweepValue(key: "warmup", node: nd.node, file: nd.file)
         }
         grid = try c.decode([SweepAxis].self, forKey: .grid, default: [])
         zip = try c.decode([SweepAxis].self, forKey: .zip, default: [])
@@ -57,6 +65,9 @@ public struct SweepSpec: Codable, Sendable, Equatable {
                                    + "at most \(Self.maxRuns) fit one sweep: split it into several")
         }
     }
+
+    /// The overrides of every run: `set`, then the warm-up.
+    public var fixed: [SweepValue] { self.set + (warmup.map { [$0] } ?? []) }
 
     /// The most runs one sweep may have.
     public static let maxRuns = 10_000

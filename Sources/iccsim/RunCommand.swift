@@ -30,6 +30,9 @@ struct RunCommand: ParsableCommand {
                                valueName: "name"))
     var policy: String?
 
+    @Option(help: ArgumentHelp("Warm-up (a time, e.g. 2h): the summary's wait, completion-time, slowdown and queueing figures cover jobs submitted after it, utilisation and queue length the time after it (the scenario's 'warmup').", valueName: "time"))
+    var warmup: String?
+
     @OptionGroup(title: "Limits")
     var limitOptions: LimitOptions
 
@@ -51,6 +54,7 @@ struct RunCommand: ParsableCommand {
             }
             all.append("scheduling.policy=\(p)")
         }
+        if let w = warmup { all.append("warmup=\(w)") }
         let loaded = try DefaultScenario.load(scenario, overrides: all, seed: seed, limits: limitOptions.limits)
         let s = loaded.scenario
         let outPath = out ?? "Results/\(s.name)-seed\(s.seed)"

@@ -143,6 +143,30 @@ import Testing
         #expect(try iccsim(["sweep", "status", tmp.path]).status == 2)
     }
 
+    /// A warm-up for every run of a sweep (`warmup:`), and for one run (`run --warmup`): the
+    /// summaries state it.
+    @Test func warmupInSweepsAndRuns() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let dir = tmp.appendingPathComponent("s")
+        #expect(try iccsim(["sweep", "plan", try Self.sweepFile(in: tmp, extra: "warmup: 10min"), "--out", dir.path]).status == 0)
+        #expect(try iccsim(["sweep", "run", dir.path, "--shard", "0/12"]).status == 0)
+        let runs = dir.appendingPathComponent("runs")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first { !$0.hasPrefix(".") })
+        let summary = try String(contentsOf: runs.appendingPathComponent(name).appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains("\"warmup_s\": 600"), "\(summary.prefix(600))")
+        let both = tmp.appendingPathComponent("both.yaml")
+        try "name: both\nbase: \(URL(fileURLWithPath: "Scenarios/examples/two-classes.yaml").standardizedFileURL.path)\nwarmup: 10min\nset: {warmup: 5min}\n"
+            .write(to: both, atomically: true, encoding: .utf8)
+        let twice = try iccsim(["sweep", "plan", both.path, "--out", tmp.appendingPathComponent("t").path])
+        #expect(twice.status == 2 && twice.stderr.contains("both.yaml:3:") && twice.stderr.contains("warmup is given both here and under set"), "\(twice.stderr)")
+        let out = tmp.appendingPathComponent("r")
+        let r = try iccsim(["run", "Scenarios/examples/two-classes.yaml", "--warmup", "1h", "--out", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8).contains("\"warmup_s\": 3600"))
+        #expect(try iccsim(["run", "Scenarios/examples/two-classes.yaml", "--warmup", "soon", "--out", tmp.appendingPathComponent("x").path]).status == 2)
+    }
+
     @Test func slurmScript() throws {
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }

@@ -20,7 +20,7 @@ import Testing
 
     @Test func everyFigureIsDeclaredAndEveryDeclarationIsWritten() throws {
         let runs: [(String, [String])] = [
-            ("Scenarios/city-center.yaml", ["horizon=6h", "scheduling.policy=quota"]),
+            ("Scenarios/city-center.yaml", ["horizon=6h", "warmup=1h", "scheduling.policy=quota"]),
             ("Scenarios/examples/fabric-contention.yaml", ["workload.classes.0.jobs=40"]),
             ("Scenarios/examples/storage-tiers.yaml", ["horizon=6h"]),
             ("Scenarios/examples/llm-replay.yaml", ["horizon=20min"]),
