@@ -113,20 +113,7 @@ public enum ComparisonReport {
     }
 
     /// `s` as a JSON string.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out += c.value < 0x20 ? String(format: "\\u%04x", c.value) : String(c)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { JSONText.string(s) }
 
     /// `s` escaped for an XML attribute (control characters other than tab and line breaks dropped).
     static func xml(_ s: String) -> String {
