@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-slurm test-report test-examples test-fuzz fuzz doc-tables regress baselines bench bench-kernel default-scenario clean
+.PHONY: all deps build release run test test-slurm test-report test-examples test-python test-fuzz fuzz doc-tables regress baselines bench bench-kernel default-scenario clean
 
 all: build
 
@@ -38,14 +38,21 @@ release: deps
 run: release
 	.build/release/iccsim run
 
-# The whole test suite: the h5py/pandas example, the baselines, a short fuzz pass, then the
-# Swift unit, validation and CLI tests.
+# The whole test suite: the h5py/pandas example, the Python reader's tests, the baselines, a
+# short fuzz pass, then the Swift unit, validation and CLI tests.
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory test-examples
+	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory regress
 	$(MAKE) --no-print-directory test-fuzz
 	$(SWIFT) test --skip-build
+
+# The Python reader (python/, `pip install ./python`) against runs and sweeps of this build, with
+# pytest (installed from PyPI when missing, like h5py and pandas).
+test-python: build
+	@$(PYTHON) -c 'import h5py, pandas, pytest' 2>/dev/null || $(PYTHON) -m pip install -q h5py pandas pytest
+	ICCSIM=$(CURDIR)/.build/debug/iccsim $(PYTHON) -m pytest python/tests -q -p no:cacheprovider
 
 # The fuzz harness's short deterministic pass (300 mutated scenarios, sweep files and trace
 # CSVs, about a minute and a half): no crash, hang or memory blow-up, every rejection located.

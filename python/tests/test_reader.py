@@ -1,0 +1,100 @@
+"""The Python reader against the runs and sweeps the CLI writes."""
+
+import json
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import iccsim
+from conftest import iccsim as cli
+
+
+def test_summary_and_attributes(run_dir):
+    run = iccsim.open(run_dir)
+    with open(run_dir / "summary.json") as f:
+        assert run.summary == json.load(f)
+    assert list(run.summary)[:3] == ["scenario", "seed", "policy"], "key order kept"
+    assert run.attrs["schema_name"] and run.attrs["seed"] == run.summary["seed"]
+
+
+def test_jobs_decoded_with_units(run_dir):
+    run = iccsim.open(run_dir)
+    jobs = run.table("jobs")
+    # Every submitted job has a row (replicas of services too).
+    assert len(jobs) >= run.summary["jobs_submitted"]
+    assert isinstance(jobs["state"].dtype, pd.CategoricalDtype)
+    assert set(jobs["state"].dropna().unique()) <= set(run.dictionary("job_state").values())
+    assert (jobs["policy"] == run.attrs["policy"]).all()
+    assert jobs.attrs["units"]["end_ns"] == "ns" and jobs.attrs["units"]["flops"] == "FLOP"
+    # The rows' states agree with the summary's counts (service replicas are never rejected).
+    assert (jobs["state"] == "rejected").sum() == run.summary["jobs_rejected"]
+    assert jobs.loc[jobs["start_ns"] >= 0, "wait_ns"].ge(0).all()
+
+
+def test_times_in_seconds(run_dir):
+    run = iccsim.open(run_dir)
+    ns, s = run.table("jobs"), run.table("jobs", times="s")
+    assert "end_s" in s and "end_ns" not in s and s.attrs["units"]["end_s"] == "s"
+    never = ns["end_ns"] < 0
+    assert s["end_s"][never].isna().all()
+    assert np.allclose(s["end_s"][~never], ns["end_ns"][~never] / 1e9)
+    with pytest.raises(ValueError):
+        run.table("jobs", times="hours")
+    with pytest.raises(KeyError):
+        run.table("nothing")
+
+
+def test_tables_follow_the_declared_schema(run_dir):
+    """The reader finds the tables and columns `iccsim export trace-schema` declares."""
+    schema, table = {}, None
+    for line in cli("export", "trace-schema").stdout.splitlines():
+        if line.startswith("## /"):
+            table = line[4:].strip()
+            schema[table] = set()
+        elif line.startswith("| `") and table:
+            schema[table].add(re.match(r"\| `([^`]+)`", line).group(1))
+    run = iccsim.open(run_dir)
+    assert set(run.tables) <= set(schema)
+    for name in run.tables:
+        raw = set(run.table(name).columns)
+        assert raw == schema[name], f"{name}: file {sorted(raw)} vs schema {sorted(schema[name])}"
+
+
+def test_sweeps(tmp_path):
+    base = (tmp_path / "s.yaml")
+    root = __import__("conftest").ROOT
+    base.write_text(f"""name: small
+base: {root}/Scenarios/examples/two-classes.yaml
+seed: 7
+replicates: 2
+set:
+  workload.classes.0.jobs: 20
+  workload.classes.1.jobs: 100
+grid:
+  - {{key: scheduling.policy, values: [fifo, sjf]}}
+""")
+    d = tmp_path / "sweep"
+    cli("sweep", "plan", base, "--out", d)
+    cli("sweep", "run", d, "--jobs", "2")
+    sweep = iccsim.open_sweep(d)
+    with pytest.raises(FileNotFoundError):
+        sweep.configurations
+    cli("sweep", "collect", d)
+    assert len(sweep.configurations) == 2 and "wait_mean_s_mean" in sweep.configurations
+    assert len(sweep.runs) == 4
+    runs = list(sweep)
+    assert len(runs) == 4 and all(math.isfinite(r.summary["wait_mean_s"]) for r in runs)
+    assert sweep.run(sweep.runs.run[0]).summary["seed"] == int(sweep.runs.seed[0])
+
+
+def test_parquet_equals_the_tables(run_dir, tmp_path):
+    pytest.importorskip("pyarrow")
+    run = iccsim.open(run_dir)
+    for path in run.to_parquet(tmp_path):
+        name = path.rsplit("/", 1)[1][: -len(".parquet")]
+        back, direct = pd.read_parquet(path), run.table(name)
+        direct.attrs = {}
+        pd.testing.assert_frame_equal(back, direct, check_categorical=False)
