@@ -35,11 +35,12 @@ class Run:
         """The code -> name mapping of /dictionaries/NAME."""
         return dict(self._dictionaries[name])
 
-    def table(self, name, times="ns"):
+    def table(self, name, times="s"):
         """The trace table NAME as a DataFrame: one column per dataset (in name order), coded
         columns as categories of their dictionary's names (code -1: missing), the units and long
-        names in ``df.attrs["units"]`` and ``df.attrs["long_name"]``. With ``times="s"`` the
-        ``*_ns`` columns become ``*_s`` seconds (-1, "never", becomes NaN)."""
+        names in ``df.attrs["units"]`` and ``df.attrs["long_name"]``. Times are seconds: the
+        ``*_ns`` columns become ``*_s`` (-1, "never", becomes NaN); ``times="ns"`` keeps the
+        file's integer nanoseconds."""
         if name not in self.tables:
             raise KeyError(f"no table {name!r} in {self.trace_path}; it has {', '.join(self.tables)}")
         if times not in ("ns", "s"):
@@ -67,7 +68,7 @@ class Run:
         df.attrs["table"] = name
         return df
 
-    def to_parquet(self, directory, times="ns"):
+    def to_parquet(self, directory, times="s"):
         """Writes every table as DIRECTORY/NAME.parquet (needs pyarrow); returns the paths."""
         try:
             import pyarrow  # noqa: F401

@@ -22,7 +22,7 @@ def test_summary_and_attributes(run_dir):
 
 def test_jobs_decoded_with_units(run_dir):
     run = iccsim.open(run_dir)
-    jobs = run.table("jobs")
+    jobs = run.table("jobs", times="ns")
     # Every submitted job has a row (replicas of services too).
     assert len(jobs) >= run.summary["jobs_submitted"]
     assert isinstance(jobs["state"].dtype, pd.CategoricalDtype)
@@ -36,7 +36,7 @@ def test_jobs_decoded_with_units(run_dir):
 
 def test_times_in_seconds(run_dir):
     run = iccsim.open(run_dir)
-    ns, s = run.table("jobs"), run.table("jobs", times="s")
+    ns, s = run.table("jobs", times="ns"), run.table("jobs")
     assert "end_s" in s and "end_ns" not in s and s.attrs["units"]["end_s"] == "s"
     never = ns["end_ns"] < 0
     assert s["end_s"][never].isna().all()
@@ -59,7 +59,7 @@ def test_tables_follow_the_declared_schema(run_dir):
     run = iccsim.open(run_dir)
     assert set(run.tables) <= set(schema)
     for name in run.tables:
-        raw = set(run.table(name).columns)
+        raw = set(run.table(name, times="ns").columns)
         assert raw == schema[name], f"{name}: file {sorted(raw)} vs schema {sorted(schema[name])}"
 
 
