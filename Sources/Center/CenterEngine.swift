@@ -38,7 +38,7 @@ public enum CenterEngine {
         model.registry = setup.registry
         if let services = setup.services { model.services = services }
         if let names = sink as? DemandNamesReceiver { names.receive(setup.names) }
-        model.prime(kernel)
+        model.prime()
         let reason = kernel.run(&model, untilNs: horizonNs)
         // A run that drains ends at its last real event, not at a stale completion event of a
         // job whose speed changed (or a wake-up that found nothing to do).

@@ -43,7 +43,7 @@ extension CenterModel {
         guard let job = components[i].fired(ComponentTimer(atNs: now, subject: event.subject, tag: event.tag), nowNs: now) else { return }
         lastActivityNs = now
         gatesOpened.append((i, job))
-        requestPass(kernel)
+        requestPass()
     }
 
     /// Opens this instant's gates in job-id order: a replica's model file has arrived (its
@@ -65,7 +65,7 @@ extension CenterModel {
 
     /// Prices this instant's changes in every component (each solves only what the changes
     /// touch), schedules their timers, and sets the speeds that moved (in slot order).
-    mutating func settleComponents(_ kernel: Kernel) {
+    mutating func settleComponents() {
         guard !components.isEmpty else { return }
         let now = kernel.nowNs
         var changed: [JobHandle] = []

@@ -34,7 +34,6 @@ extension CenterModel {
         let runningSlots = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
         for s in runningSlots.sorted(by: { jobs[$0].id < jobs[$1].id }) {
             let spec = jobs[s].spec
-            let ranNs = endNs - jobs[s].runStartNs
             let left = activities.remainingWork(FluidActivityID(raw: Int32(s)), nowNs: endNs)
             let done = spec.durationNs > 0 ? min(1, max(0, 1 - left / Double(spec.durationNs))) : 1
             let acceleratorNs = Double(endNs - jobs[s].segmentStartNs) * heldShare(s)
@@ -44,15 +43,7 @@ extension CenterModel {
                 g.acceleratorNs += acceleratorNs
                 g.flops += spec.flops * done
             }
-            var r = JobRecord(id: jobs[s].id, jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: jobs[s].firstStartNs,
-                              endNs: -1, accelerators: spec.accelerators, state: .running)
-            r.label(with: spec)
-            r.flops = spec.flops * done
-            r.preemptions = jobs[s].preemptions
-            r.serversSpanned = jobs[s].serversSpanned
-            r.leavesSpanned = jobs[s].leavesSpanned
-            annotate(&r, slot: s)
-            alive.append(r)
+            alive.append(jobRow(slot: s, endNs: -1, state: .running, flops: spec.flops * done))
         }
         alive.sort { $0.id < $1.id }
         for r in alive { sink.record(job: r) }

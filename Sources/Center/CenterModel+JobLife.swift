@@ -13,15 +13,13 @@ extension CenterModel {
     mutating func finish(slot: Int, now: SimTimeNs) {
         let spec = jobs[slot].spec
         let p = Int(spec.pool)
-        let sharers = pools[p].coRunners(of: jobs.handle(slot: slot))
+        let handle = jobs.handle(slot: slot)
+        let sharers = pools[p].coRunners(of: handle)
         stopComponents(slot: slot, reason: .completed, now: now)
-        pools[p].release(jobs.handle(slot: slot))
-        policies[p].finished(jobs.handle(slot: slot), nowNs: now)
+        pools[p].release(handle)
+        policies[p].finished(handle, nowNs: now)
         count(spec, waiting: 0, running: -1, busyMilli: -heldMilli(slot))
-        if spec.isElastic {
-            let handle = jobs.handle(slot: slot)
-            elasticRunning[p].removeAll { $0 == handle }
-        }
+        if spec.isElastic { elasticRunning[p].removeAll { $0 == handle } }
         activities.finish(FluidActivityID(raw: Int32(slot)))
         let jct = now - spec.submitNs
         stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: jobs[slot].servedNs + (now - jobs[slot].runStartNs), submitNs: spec.submitNs)
@@ -36,15 +34,7 @@ extension CenterModel {
             g.acceleratorNs += acceleratorNs
             g.flops += spec.flops
         }
-        var r = JobRecord(id: jobs[slot].id, jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: jobs[slot].firstStartNs, endNs: now,
-                          accelerators: spec.accelerators, state: .completed)
-        r.label(with: spec)
-        r.flops = spec.flops
-        r.preemptions = jobs[slot].preemptions
-        r.serversSpanned = jobs[slot].serversSpanned
-        r.leavesSpanned = jobs[slot].leavesSpanned
-        annotate(&r, slot: slot)
-        sink.record(job: r)
+        sink.record(job: jobRow(slot: slot, endNs: now, state: .completed, flops: spec.flops))
         let builds = spec.kind == .training || spec.kind == .fineTuning || spec.kind == .compression || spec.isSearchWinner
         if var v = registry?.register(application: spec.application, model: spec.model, isModelBuilding: builds, job: jobs[slot].id, atNs: now) {
             services.describe(&v)
@@ -52,6 +42,31 @@ extension CenterModel {
             services.offer(v)
         }
         for other in sharers { refreshRate(slot: Int(other.slot), now: now) }
+    }
+
+    /// The `/jobs` row of the job in `slot`, which started: ended at `endNs` (-1: still running)
+    /// in `state`, having delivered `flops`, with its placement and the components' fields.
+    func jobRow(slot: Int, endNs: SimTimeNs, state: JobState, flops: Double) -> JobRecord {
+        let spec = jobs[slot].spec
+        var r = JobRecord(id: jobs[slot].id, jobClass: classIndex(spec), submitNs: spec.submitNs, startNs: jobs[slot].firstStartNs, endNs: endNs,
+                          accelerators: spec.accelerators, state: state)
+        r.label(with: spec)
+        r.flops = flops
+        r.preemptions = jobs[slot].preemptions
+        r.serversSpanned = jobs[slot].serversSpanned
+        r.leavesSpanned = jobs[slot].leavesSpanned
+        annotate(&r, slot: slot)
+        return r
+    }
+
+    /// The job in `slot` holds `held` accelerators of its pool from `now` (at a start, a
+    /// replica's placement or a resize): its accounting segment starts and its span is recorded.
+    mutating func holdAccelerators(slot: Int, held: Int32, now: SimTimeNs) {
+        jobs[slot].held = held
+        jobs[slot].segmentStartNs = now
+        let span = pools[Int(jobs[slot].spec.pool)].span(of: jobs.handle(slot: slot))
+        jobs[slot].serversSpanned = Int32(span.servers)
+        jobs[slot].leavesSpanned = Int32(span.leaves)
     }
 
     /// The job class index of a job, or -1 when it did not come from a job class.
@@ -82,18 +97,14 @@ extension CenterModel {
         policies[p].enqueue(queuedJob(slot: slot, now: spec.submitNs), nowNs: spec.submitNs)
     }
 
-    mutating func start(_ job: QueuedJob, kernel: Kernel) {
+    mutating func start(_ job: QueuedJob) {
         let slot = Int(job.slot)
         let now = kernel.nowNs
         jobs[slot].runStartNs = now
         count(jobs[slot].spec, waiting: -1, running: 1, busyMilli: jobs[slot].spec.milliHeld)
         jobs[slot].borrowed = job.borrowed
-        jobs[slot].held = job.accelerators
-        jobs[slot].segmentStartNs = now
+        holdAccelerators(slot: slot, held: job.accelerators, now: now)
         if jobs[slot].spec.isElastic { elasticRunning[Int(jobs[slot].spec.pool)].append(job.handle) }
-        let span = pools[Int(jobs[slot].spec.pool)].span(of: job.handle)
-        jobs[slot].serversSpanned = Int32(span.servers)
-        jobs[slot].leavesSpanned = Int32(span.leaves)
         if jobs[slot].firstStartNs < 0 {
             jobs[slot].firstStartNs = now
             let wait = now - job.submitNs

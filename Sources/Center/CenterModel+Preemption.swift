@@ -7,7 +7,7 @@ import Workloads
 extension CenterModel {
     /// Pauses a running job: its work so far is kept, it saves a checkpoint (holding its
     /// accelerators) and then waits again with the restore added to its remaining work.
-    mutating func preempt(slot: Int, kernel: Kernel) {
+    mutating func preempt(slot: Int) {
         let now = kernel.nowNs
         let spec = jobs[slot].spec
         let activity = FluidActivityID(raw: Int32(slot))

@@ -39,22 +39,13 @@ extension CenterModel: CapacityBroker {
         jobs[slot].runStartNs = now
         jobs[slot].firstStartNs = now
         jobs[slot].borrowed = borrowed
-        jobs[slot].held = jobs[slot].spec.accelerators
-        jobs[slot].segmentStartNs = now
-        let span = pools[p].span(of: replica)
-        jobs[slot].serversSpanned = Int32(span.servers)
-        jobs[slot].leavesSpanned = Int32(span.leaves)
+        holdAccelerators(slot: slot, held: jobs[slot].spec.accelerators, now: now)
         count(jobs[slot].spec, waiting: 0, running: 1, busyMilli: jobs[slot].spec.milliHeld)
         return (jobs[slot].id, startComponents(slot: slot, from: 0, now: now) == .gated)
     }
 
-    func replicaJob(_ replica: JobHandle) -> ReplicaJob {
-        let slot = jobs.slot(of: replica)
-        return ReplicaJob(spec: jobs[slot].spec, id: jobs[slot].id, serversSpanned: jobs[slot].serversSpanned, leavesSpanned: jobs[slot].leavesSpanned)
-    }
-
-    func annotate(_ record: inout JobRecord, of replica: JobHandle) {
-        annotate(&record, slot: jobs.slot(of: replica))
+    func replicaRow(_ replica: JobHandle, endNs: SimTimeNs, state: JobState, flops: Double) -> JobRecord {
+        jobRow(slot: jobs.slot(of: replica), endNs: endNs, state: state, flops: flops)
     }
 
     mutating func stopReplica(_ replica: JobHandle, placed: Bool, nowNs now: SimTimeNs) {
@@ -69,8 +60,8 @@ extension CenterModel: CapacityBroker {
         activities.finish(FluidActivityID(raw: Int32(slot)))
     }
 
-    mutating func account(_ spec: JobSpec, acceleratorNs: Double, borrowed: Bool, flops: Double) {
-        breakdown.update(spec) { g in
+    mutating func account(_ replica: JobHandle, acceleratorNs: Double, borrowed: Bool, flops: Double) {
+        breakdown.update(jobs[replica].spec) { g in
             g.acceleratorNs += acceleratorNs
             g.borrowedAcceleratorNs += borrowed ? acceleratorNs : 0
             g.flops += flops
@@ -108,7 +99,7 @@ extension CenterModel: CapacityBroker {
             guard Int64(pools[p].free) + coming < Int64(n) else { return made }
             let held = heldMilli(v) / 1000
             policies[p].finished(jobs.handle(slot: v), nowNs: now)
-            preempt(slot: v, kernel: kernel)
+            preempt(slot: v)
             made.preempted += 1
             if preemptionCost.saveNs > 0 { coming += held }
         }

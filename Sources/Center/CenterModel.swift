@@ -118,7 +118,7 @@ struct CenterModel: EventHandler {
     var hasPendingWork: Bool { occupancy.waiting > 0 }
 
     /// Schedules the first arrival of every source, the services' go-live and the initial sample.
-    mutating func prime(_ kernel: Kernel) {
+    mutating func prime() {
         withServices { c, m in c.prime(&m) }
         for (i, g) in sources.enumerated() {
             nextOfSource[i] = g.next()
@@ -143,7 +143,7 @@ struct CenterModel: EventHandler {
                 nextOfSource[i] = sources[i].next()
             }
             if let j = nextOfSource[i] { kernel.schedule(event, atNs: j.submitNs) }
-            requestPass(kernel)
+            requestPass()
         case .listArrival:
             lastActivityNs = kernel.nowNs
             var i = Int(event.subject)
@@ -153,42 +153,42 @@ struct CenterModel: EventHandler {
                 i += 1
             }
             if i < listed.count { kernel.schedule(Event(kind: Kind.listArrival.rawValue, subject: Int32(i)), atNs: listed[i].submitNs) }
-            requestPass(kernel)
+            requestPass()
         case .jobEnd:
             guard activities.isCurrent(FluidActivityID(raw: event.subject), generation: UInt32(truncatingIfNeeded: event.tag)) else { return }
             lastActivityNs = kernel.nowNs
             endedNow.append(event.subject)
-            requestPass(kernel)
+            requestPass()
         case .schedulingPass:
             passScheduled = false
-            schedulingPass(kernel)
+            schedulingPass()
         case .wakeUp:
             let p = Int(event.subject)
             if wakeAtNs[p] == kernel.nowNs { wakeAtNs[p] = SimTime.never }
-            requestPass(kernel)
+            requestPass()
         case .checkpointSaved:
             guard jobs.isCurrent(JobHandle(slot: event.subject, generation: UInt32(truncatingIfNeeded: event.tag))) else { return }
             lastActivityNs = kernel.nowNs
             savedNow.append(event.subject)
-            requestPass(kernel)
+            requestPass()
         case .serviceTick:
             let now = kernel.nowNs
             withServices { c, m in c.ticked(Int(event.subject), nowNs: now, broker: &m) }
-            requestPass(kernel)
+            requestPass()
         case .serviceWake:
             // Subject -1: the keep-alive at the horizon (services serve until then).
             guard event.subject >= 0 else { return }
             services.woke(Int(event.subject))
-            requestPass(kernel)
+            requestPass()
         case .replicaReady:
             let slot = Int(event.subject)
             guard jobs[slot].service >= 0, jobs[slot].id == event.tag else { return }
             services.replicaReady(jobs.handle(slot: slot), jobID: event.tag)
-            requestPass(kernel)
+            requestPass()
         }
     }
 
-    mutating func requestPass(_ kernel: Kernel) {
+    mutating func requestPass() {
         if !passScheduled {
             passScheduled = true
             kernel.schedule(Event(kind: Kind.schedulingPass.rawValue), atNs: kernel.nowNs, priority: Self.passPriority)
@@ -200,19 +200,19 @@ struct CenterModel: EventHandler {
                       poolBusyMilli: occupancy.poolBusyMilli, pools: pools)
     }
 
-    mutating func schedulingPass(_ kernel: Kernel) {
+    mutating func schedulingPass() {
         let now = kernel.nowNs
         advanceStatistics(to: now)
         settleInstant(now: now)
         if services.needsStep { withServices { c, m in c.step(&m, nowNs: now) } }
-        for p in policies.indices { dispatch(pool: p, kernel: kernel) }
-        settleComponents(kernel)
-        flushPendingEnds(kernel)
+        for p in policies.indices { dispatch(pool: p) }
+        settleComponents()
+        flushPendingEnds()
         observe(at: now)
     }
 
     /// Schedules the completion events of jobs whose speed changed this pass.
-    mutating func flushPendingEnds(_ kernel: Kernel) {
+    mutating func flushPendingEnds() {
         for (slot, end, generation) in pendingEnds where end != SimTime.never {
             kernel.schedule(Event(kind: Kind.jobEnd.rawValue, subject: slot, tag: generation), atNs: end)
         }
@@ -222,22 +222,22 @@ struct CenterModel: EventHandler {
     /// Lets pool `p`'s policy start and preempt jobs, then resizes elastic jobs: they shrink
     /// towards their minimum while jobs wait (and the policy runs again), and grow towards their
     /// maximum into accelerators nobody waits for.
-    mutating func dispatch(pool p: Int, kernel: Kernel) {
-        dispatchPolicy(pool: p, kernel: kernel)
+    mutating func dispatch(pool p: Int) {
+        dispatchPolicy(pool: p)
         guard !elasticRunning[p].isEmpty else { return }
         if policies[p].waiting > 0 {
-            if shrinkElastic(pool: p, now: kernel.nowNs) { dispatchPolicy(pool: p, kernel: kernel) }
+            if shrinkElastic(pool: p, now: kernel.nowNs) { dispatchPolicy(pool: p) }
         }
         if policies[p].waiting == 0 { growElastic(pool: p, now: kernel.nowNs) }
     }
 
     /// Lets pool `p`'s policy start and preempt jobs; runs it again after preemptions whose
     /// accelerators come back at once.
-    mutating func dispatchPolicy(pool p: Int, kernel: Kernel) {
+    mutating func dispatchPolicy(pool p: Int) {
         let now = kernel.nowNs
         for _ in 0..<8 {
             let context = SchedulingContext.dispatch(&policies[p], pool: &pools[p], nowNs: now)
-            for job in context.started { start(job, kernel: kernel) }
+            for job in context.started { start(job) }
             for job in context.started where job.milli < 1000 {
                 for other in pools[p].coRunners(of: job.handle) { refreshRate(slot: Int(other.slot), now: now) }
                 refreshRate(slot: Int(job.slot), now: now)
@@ -247,7 +247,7 @@ struct CenterModel: EventHandler {
                 kernel.schedule(Event(kind: Kind.wakeUp.rawValue, subject: Int32(p)), atNs: context.wakeUpNs)
             }
             guard !context.preempted.isEmpty else { return }
-            for job in context.preempted { preempt(slot: jobs.slot(of: job), kernel: kernel) }
+            for job in context.preempted { preempt(slot: jobs.slot(of: job)) }
             if preemptionCost.saveNs > 0 { return }
         }
     }

@@ -61,12 +61,8 @@ extension CenterModel {
         pools[p].release(jobs.handle(slot: s))
         let placed = pools[p].allocate(jobs.handle(slot: s), count: Int(target), milli: spec.milli)
         precondition(placed, "an elastic job could not be re-placed on accelerators it just held or found free")
-        jobs[s].held = target
-        jobs[s].segmentStartNs = now
+        holdAccelerators(slot: s, held: target, now: now)
         count(spec, waiting: 0, running: 0, busyMilli: heldMilli(s) - before)
-        let span = pools[p].span(of: jobs.handle(slot: s))
-        jobs[s].serversSpanned = Int32(span.servers)
-        jobs[s].leavesSpanned = Int32(span.leaves)
         refreshRate(slot: s, now: now)
     }
 }

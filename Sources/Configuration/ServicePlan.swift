@@ -12,7 +12,7 @@ enum ServicePlan {
     /// services (application order, then each application's).
     static func controller(_ scenario: Scenario, demand: DemandPlan, pools: [AcceleratorPool], sink: any RecordSink, streams: RandomStreams,
                            horizonNs: SimTimeNs) -> ServiceController {
-        let poolNames = demand.pools.map(\.name)
+        let poolNames = demand.pools.map(\.name), capacities = pools.map(\.capacity)
         let release = scenario.release
         var settings = ReleaseSettings()
         settings.deploysVersions = release.policy == .deploy
@@ -44,7 +44,7 @@ enum ServicePlan {
                 let fileBytes = spec.modelFileBytes(for: app.model(named: spec.model)!)
                 let service = ServiceState(index: Int16(controller.services.count), profile: s, spec: spec, modelFileBytes: fileBytes,
                                            application: profile, pools: demand.pools, streams: streams, horizonNs: horizonNs)
-                controller.add(service, poolCapacities: pools.map(\.capacity), poolNames: poolNames)
+                controller.add(service, poolCapacities: capacities, poolNames: poolNames)
             }
         }
         return controller

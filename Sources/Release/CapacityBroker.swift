@@ -22,31 +22,16 @@ public protocol CapacityBroker {
     /// pulls its model file through the storage system (then ``ServiceController/replicaPulled(_:jobID:)``
     /// follows when the pull ends).
     mutating func startReplica(_ replica: JobHandle, pool: Int, borrowed: Bool, nowNs: SimTimeNs) -> (jobID: Int64, throughStorage: Bool)
-    /// The replica's job as the engine holds it (its spec, id and placement).
-    func replicaJob(_ replica: JobHandle) -> ReplicaJob
-    /// Adds what the run's components know of the replica to its `/jobs` row (its model pull's time).
-    func annotate(_ record: inout JobRecord, of replica: JobHandle)
+    /// The replica's `/jobs` row as the engine writes any job's: ended at `endNs` (-1: still
+    /// serving) in `state`, having delivered `flops`, with its placement and the run
+    /// components' fields (its model pull's time).
+    func replicaRow(_ replica: JobHandle, endNs: SimTimeNs, state: JobState, flops: Double) -> JobRecord
     /// The replica stops: a placed one gives its accelerators back; its entry closes.
     mutating func stopReplica(_ replica: JobHandle, placed: Bool, nowNs: SimTimeNs)
     /// Adds a replica's accelerator time and delivered FLOPs to the run's breakdowns.
-    mutating func account(_ spec: JobSpec, acceleratorNs: Double, borrowed: Bool, flops: Double)
+    mutating func account(_ replica: JobHandle, acceleratorNs: Double, borrowed: Bool, flops: Double)
     /// Calls the controller back at `atNs` for `service` (an autoscaler tick when `tick`).
     mutating func wake(service: Int, atNs: SimTimeNs, tick: Bool)
     /// Calls ``ServiceController/replicaReady(_:jobID:)`` at `atNs`.
     mutating func readyAt(_ replica: JobHandle, jobID: Int64, atNs: SimTimeNs)
-}
-
-/// A replica's job as the engine holds it.
-public struct ReplicaJob: Sendable {
-    public var spec: JobSpec
-    public var id: Int64
-    public var serversSpanned: Int32
-    public var leavesSpanned: Int32
-
-    public init(spec: JobSpec, id: Int64, serversSpanned: Int32, leavesSpanned: Int32) {
-        self.spec = spec
-        self.id = id
-        self.serversSpanned = serversSpanned
-        self.leavesSpanned = leavesSpanned
-    }
 }

@@ -115,24 +115,14 @@ extension ServiceController {
     /// The job row of a placed replica at `now` (ended: retired; else still running at the
     /// end of the run), after adding its accelerator time and delivered FLOPs to the totals.
     mutating func replicaRecord(service s: Int, replica r: ServiceReplica, broker: inout some CapacityBroker, now: SimTimeNs, ended: Bool) -> JobRecord {
-        let job = broker.replicaJob(r.job)
-        let spec = job.spec
-        let acceleratorNs = Double(now - r.placedNs) * spec.acceleratorShare
+        let acceleratorNs = Double(now - r.placedNs) * services[s].acceleratorsHeldPerReplica
         let served = r.ready ? (services[s].ledger.perReplicaRequests - r.servedMark) : 0
         let flops = served * services[s].flopsPerRequest
         services[s].heldAcceleratorNs += acceleratorNs
         if r.borrowed { services[s].borrowedAcceleratorNs += acceleratorNs }
         services[s].deliveredFlops += flops
-        broker.account(spec, acceleratorNs: acceleratorNs, borrowed: r.borrowed, flops: flops)
-        var record = JobRecord(id: job.id, jobClass: -1, submitNs: spec.submitNs, startNs: r.placedNs, endNs: ended ? now : -1,
-                               accelerators: spec.accelerators, state: ended ? .completed : .running)
-        record.label(with: spec)
-        record.flops = flops
-        record.milli = spec.milli
-        record.serversSpanned = job.serversSpanned
-        record.leavesSpanned = job.leavesSpanned
-        broker.annotate(&record, of: r.job)
-        return record
+        broker.account(r.job, acceleratorNs: acceleratorNs, borrowed: r.borrowed, flops: flops)
+        return broker.replicaRow(r.job, endNs: ended ? now : -1, state: ended ? .completed : .running, flops: flops)
     }
 
     /// A replica placed, ready or stopped: one `/deployments` row.

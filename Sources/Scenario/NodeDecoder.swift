@@ -31,10 +31,13 @@ public final class NodeDecoder: Decoder {
     public var dottedPath: String { NodeDecoder.dotted(codingPath) }
 
     /// `cluster.servers[0].nics.speed`: keys joined by dots, list items by their index.
-    static func dotted(_ path: [any CodingKey]) -> String {
+    static func dotted(_ path: [any CodingKey]) -> String { dotted(parts: path.map { ($0.intValue, $0.stringValue) }) }
+
+    /// The same for a path's parts (a list index, or a key's name).
+    static func dotted(parts: [(index: Int?, name: String)]) -> String {
         var out = ""
-        for key in path {
-            if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+        for part in parts {
+            if let i = part.index { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + part.name }
         }
         return out
     }

@@ -28,17 +28,18 @@ extension Scenario {
             }
         }
         for t in workload.traces.indices { try workload.traces[t].importFile(files) }
-        try checkTraceSizes(tree)
+        try checkSizes(tree)
     }
 
-    /// Accelerators read from a trace column obey the same rules as written ones: no value above
-    /// the largest possible job, and a class whose every job is larger than the cluster is bad input.
-    func checkTraceSizes(_ tree: ScenarioTree) throws {
+    /// Job sizes, once every distribution is known: accelerators read from a trace column obey
+    /// the rule written ones were checked against while decoding (no value above the largest
+    /// possible job), and a class whose every job is larger than the cluster is bad input.
+    func checkSizes(_ tree: ScenarioTree) throws {
         func check(_ d: DistributionSpec<CountUnit>, _ path: [String]) throws {
             guard d.origin != nil else { return }
             let size = d.distribution.writtenSize
             if !(size <= Double(InputLimits.maxAccelerators)) {
-                throw ScenarioError("\(Self.dotted(path)) asks for \(String(format: "%.4g", size)) accelerators per job; at most \(InputLimits.maxAccelerators) are possible",
+                throw ScenarioError("\(NodeDecoder.dotted(parts: path.map { (Int($0), $0) })) asks for \(String(format: "%.4g", size)) accelerators per job; at most \(InputLimits.maxAccelerators) are possible",
                                     at: tree.location(of: path))
             }
         }
@@ -46,7 +47,7 @@ extension Scenario {
         for (i, k) in workload.classes.enumerated() {
             let path = ["workload", "classes", "\(i)", "accelerators"]
             try check(k.accelerators, path)
-            guard k.origin != nil, k.accepts == nil, let smallest = k.accelerators.distribution.smallestValue else { continue }
+            guard k.accepts == nil, let smallest = k.accelerators.distribution.smallestValue else { continue }
             let size = max(1, smallest.rounded())
             if size > Double(capacity) {
                 throw ScenarioError("every job of class '\(k.name)' asks for at least \(Int(size)) accelerators but the cluster has \(capacity); none could ever run",
@@ -57,18 +58,4 @@ extension Scenario {
             for (j, line) in app.jobs.enumerated() { try check(line.accelerators, ["workload", "applications", "\(a)", "jobs", "\(j)", "accelerators"]) }
         }
     }
-
-    /// A path as decoding errors write it (`workload.classes[0].accelerators`).
-    static func dotted(_ path: [String]) -> String {
-        var out = ""
-        for part in path {
-            if Int(part) != nil { out += "[\(part)]" } else { out += (out.isEmpty ? "" : ".") + part }
-        }
-        return out
-    }
-}
-
-extension JobClassSpec {
-    /// The trace column its accelerators were read from (nil: written in the scenario).
-    var origin: TraceColumnSource? { accelerators.origin }
 }

@@ -182,23 +182,15 @@ public struct Scenario: Codable, Sendable, Equatable {
 
 extension Scenario {
     /// Jobs that can never fit are bad input when the scenario itself says so: a listed job larger
-    /// than the cluster, or a job class whose every possible size is. (A class that only sometimes
-    /// draws too large a job is valid; those jobs are rejected at submission with a reason.)
+    /// than the cluster (here), or a job class whose every possible size is (once its sizes are
+    /// known, after the files are read: ``checkSizes(_:)``). A class that only sometimes draws too
+    /// large a job is valid; those jobs are rejected at submission with a reason.
     static func checkJobsFit(_ capacity: Int, _ workload: WorkloadSpec, _ c: KeyedDecodingContainer<CodingKeys>) throws {
         let w = try c.nestedContainer(keyedBy: WorkloadSpec.CodingKeys.self, forKey: .workload)
         if let i = workload.jobs.firstIndex(where: { $0.accelerators > capacity && $0.accepts == nil }) {
             let job = try w.superDecoder(forKey: .jobs, item: i).container(keyedBy: ListedJobSpec.CodingKeys.self)
             throw try job.superDecoder(forKey: .accelerators).scenarioError(
                 "listed job \(i) asks for \(workload.jobs[i].accelerators) accelerators but the cluster has \(capacity); it could never run")
-        }
-        for (i, k) in workload.classes.enumerated() where k.accepts == nil {
-            guard let smallest = k.accelerators.distribution.smallestValue else { continue }
-            let size = max(1, smallest.rounded())
-            if size > Double(capacity) {
-                let cls = try w.superDecoder(forKey: .classes, item: i).container(keyedBy: JobClassSpec.CodingKeys.self)
-                throw try cls.superDecoder(forKey: .accelerators).scenarioError(
-                    "every job of class '\(k.name)' asks for at least \(Int(size)) accelerators but the cluster has \(capacity); none could ever run")
-            }
         }
     }
 }

@@ -48,13 +48,14 @@ public enum SweepIndexWriter {
             try doubles(configs, "\(name)_mean", rows.map { $0.stats[m].mean }, "mean of \(name) over the replicate runs")
             try doubles(configs, "\(name)_ci95", rows.map { $0.stats[m].ci95 }, "95% confidence half-width of \(name) (Student's t)")
         }
-        try doubles(runs, "configuration", table.runRows.map { Double($0.configuration) }, "configuration index (row of /configurations)")
-        try doubles(runs, "replicate", table.runRows.map { Double($0.replicate) }, "replicate index")
-        try H5.writeStrings(runs, "seed", table.runRows.map { "\($0.seed)" })
-        try H5.writeStrings(runs, "run", table.runRows.map(\.name))
-        for (i, p) in table.parameters.enumerated() { try H5.writeStrings(runs, p, table.runRows.map { $0.values[i] }) }
+        let runRows = table.runRows   // materialised once (the table keeps each run's figures by name)
+        try doubles(runs, "configuration", runRows.map { Double($0.configuration) }, "configuration index (row of /configurations)")
+        try doubles(runs, "replicate", runRows.map { Double($0.replicate) }, "replicate index")
+        try H5.writeStrings(runs, "seed", runRows.map { "\($0.seed)" })
+        try H5.writeStrings(runs, "run", runRows.map(\.name))
+        for (i, p) in table.parameters.enumerated() { try H5.writeStrings(runs, p, runRows.map { $0.values[i] }) }
         for (m, name) in table.metrics.enumerated() {
-            try doubles(runs, name, table.runRows.map { $0.metrics?[m] ?? .nan }, "\(name) (nan: not complete)")
+            try doubles(runs, name, runRows.map { $0.metrics?[m] ?? .nan }, "\(name) (nan: not complete)")
         }
         for name in completeRuns {
             try H5.check(H5Lcreate_external("runs/\(name)/trace.h5", "/", traces, name, iccsim_h5p_default(), iccsim_h5p_default()),
