@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Components", "Aggregation", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports"]),
+        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Components", "Aggregation", "Failures", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,7 +32,10 @@ let package = Package(
         .target(name: "Production", dependencies: ["SimKernel"]),
         // How a model plugs into a run: the RunComponent protocol (hooks at job start, stop,
         // the scheduling pass, rate changes and the end of the run) and what it sees of a job.
-        .target(name: "Components", dependencies: ["SimKernel", "Metrics", "Records", "Workloads", "Scheduling"]),
+        .target(name: "Components", dependencies: ["SimKernel", "Metrics", "Production", "Records", "Workloads", "Scheduling"]),
+        // Failures and recovery as a run component: servers failing by class of part, hot
+        // spares, checkpoints, and the failures' books.
+        .target(name: "Failures", dependencies: ["SimKernel", "Metrics", "Production", "Records", "Components"]),
         // Aggregating compute: fabrics, max-min link sharing, collectives; the shared fabric and
         // storage system under a run (run components).
         .target(name: "Aggregation", dependencies: ["SimKernel", "Metrics", "Production", "Records", "Workloads", "Components"]),
@@ -56,10 +59,10 @@ let package = Package(
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Configure, then run: turns a Scenario into the engine's domain values (pools, job
         // sources, fabric, storage, services, policies) and runs it; capacity planning.
-        .target(name: "Configuration", dependencies: ["SimKernel", "Metrics", "Production", "Components", "Aggregation", "Records", "Release", "Scenario",
+        .target(name: "Configuration", dependencies: ["SimKernel", "Metrics", "Production", "Components", "Aggregation", "Failures", "Records", "Release", "Scenario",
                                                      "Workloads", "Scheduling", "Center"]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
-        .target(name: "Traces", dependencies: ["CHDF5", "Metrics", "Aggregation", "Records", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
+        .target(name: "Traces", dependencies: ["CHDF5", "Metrics", "Production", "Aggregation", "Records", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
         // Comparison of summaries (regression gates), reports.
         .target(name: "Reports", dependencies: ["Scenario", "Metrics"]),
         // The command-line tool.

@@ -135,11 +135,11 @@ public struct StorageComponent: RunComponent {
     }
 
     /// An ingest's completion came due: the job whose gate it opens, if it is still current.
-    public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> JobHandle? {
+    public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? {
         let s = Int(timer.subject)
         guard s < traffic.count, let t = traffic[s], t.phase == .ingest,
               transfers.isCurrent(FluidActivityID(raw: t.transfer), generation: UInt32(truncatingIfNeeded: timer.tag)) else { return nil }
-        return t.handle
+        return .openGate(t.handle)
     }
 
     /// The job's ingest completed: it starts computing and streaming.

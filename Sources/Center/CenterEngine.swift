@@ -33,6 +33,7 @@ public enum CenterEngine {
                                 sources: setup.sources, listed: setup.listed, names: setup.names, sink: sink,
                                 preemptionCost: setup.preemption, trueDurations: setup.trueDurations, kernel: kernel)
         model.components = setup.components
+        model.checkpointing = setup.components.contains { $0.plansCheckpoints }
         model.stats.measuredFromNs = setup.warmupNs
         model.poolServerNetworkBytesPerS = setup.pools.map { $0.server.networkBandwidthBytesPerS }
         model.registry = setup.registry

@@ -12,13 +12,7 @@ extension CenterModel {
     /// prices its speed at the instant's settle, else `.unaffected` (it computes at once).
     mutating func startComponents(slot: Int, from first: Int, now: SimTimeNs) -> StartEffect {
         guard first < components.count else { return .unaffected }
-        let spec = jobs[slot].spec
-        let p = Int(spec.pool)
-        let replica = jobs[slot].service >= 0
-        let job = StartingJob(handle: jobs.handle(slot: slot), id: jobs[slot].id, spec: spec, pool: p, acceleratorPool: pools[p],
-                              serversSpanned: Int(jobs[slot].serversSpanned),
-                              networkBytesPerS: Double(jobs[slot].serversSpanned) * poolServerNetworkBytesPerS[p],
-                              computeNs: replica ? 0 : spec.durationNs, isReplica: replica)
+        let job = startingJob(slot: slot)
         var effect = StartEffect.unaffected
         for i in first..<components.count {
             switch components[i].jobStarted(job, nowNs: now) {
@@ -28,6 +22,17 @@ extension CenterModel {
             }
         }
         return effect
+    }
+
+    /// The job in `slot` as a component sees it when it starts.
+    func startingJob(slot: Int) -> StartingJob {
+        let spec = jobs[slot].spec
+        let p = Int(spec.pool)
+        let replica = jobs[slot].service >= 0
+        return StartingJob(handle: jobs.handle(slot: slot), id: jobs[slot].id, spec: spec, pool: p, acceleratorPool: pools[p],
+                           serversSpanned: Int(jobs[slot].serversSpanned),
+                           networkBytesPerS: Double(jobs[slot].serversSpanned) * poolServerNetworkBytesPerS[p],
+                           computeNs: replica ? 0 : spec.durationNs, isReplica: replica)
     }
 
     /// The job in `slot` stopped running (completed, preempted, or a replica retired).
@@ -40,9 +45,14 @@ extension CenterModel {
     /// this instant's pass.
     mutating func componentTimerFired(_ event: Event, now: SimTimeNs) {
         let i = Int(event.kind - Self.componentKindBase)
-        guard let job = components[i].fired(ComponentTimer(atNs: now, subject: event.subject, tag: event.tag), nowNs: now) else { return }
-        lastActivityNs = now
-        gatesOpened.append((i, job))
+        switch components[i].fired(ComponentTimer(atNs: now, subject: event.subject, tag: event.tag), nowNs: now) {
+        case nil: return
+        case .openGate(let job)?:
+            lastActivityNs = now
+            gatesOpened.append((i, job))
+        case let .serverDown(pool, server)?: serverChangesNow.append(ServerChange(pool: pool, server: server, down: true))
+        case let .serverUp(pool, server)?: serverChangesNow.append(ServerChange(pool: pool, server: server, down: false))
+        }
         requestPass()
     }
 

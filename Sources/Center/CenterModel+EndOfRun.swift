@@ -20,6 +20,7 @@ extension CenterModel {
                               accelerators: spec.accelerators, state: .queued)
             r.label(with: spec)
             r.preemptions = jobs[s].preemptions
+            if jobs[s].resilience != nil { annotate(&r, slot: s) }
             let partial = spec.flops * min(1, Double(jobs[s].servedNs) / Double(max(1, spec.durationNs)))
             breakdown.update(spec) { $0.flops += partial }
             r.flops = partial
@@ -34,8 +35,15 @@ extension CenterModel {
         let runningSlots = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
         for s in runningSlots.sorted(by: { jobs[$0].id < jobs[$1].id }) {
             let spec = jobs[s].spec
-            let left = activities.remainingWork(FluidActivityID(raw: Int32(s)), nowNs: endNs)
-            let done = spec.durationNs > 0 ? min(1, max(0, 1 - left / Double(spec.durationNs))) : 1
+            var done = 1.0
+            if let r = jobs[s].resilience {
+                // Its compute: kept by earlier runs, and done in this one.
+                let computed = spec.durationNs - r.computeLeftNs + runSplit(slot: s, now: endNs).computeNs
+                done = spec.durationNs > 0 ? min(1, max(0, Double(computed) / Double(spec.durationNs))) : 1
+            } else {
+                let left = activities.remainingWork(FluidActivityID(raw: Int32(s)), nowNs: endNs)
+                done = spec.durationNs > 0 ? min(1, max(0, 1 - left / Double(spec.durationNs))) : 1
+            }
             let acceleratorNs = Double(endNs - jobs[s].segmentStartNs) * heldShare(s)
             let borrowedNs = jobs[s].borrowed ? acceleratorNs : 0
             breakdown.update(spec) { g in

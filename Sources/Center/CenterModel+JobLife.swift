@@ -15,6 +15,11 @@ extension CenterModel {
         let p = Int(spec.pool)
         let handle = jobs.handle(slot: slot)
         let sharers = pools[p].coRunners(of: handle)
+        if jobs[slot].resilience != nil {
+            var split = runSplit(slot: slot, now: now)
+            split.sinceDurableNs = 0  // it completed: all of it is kept
+            reportWork(slot: slot, split, now: now)
+        }
         stopComponents(slot: slot, reason: .completed, now: now)
         pools[p].release(handle)
         policies[p].finished(handle, nowNs: now)
@@ -114,6 +119,7 @@ extension CenterModel {
                 g.waitSumNs += Double(wait)
             }
         }
+        if checkpointing { beginRun(slot: slot, now: now) }
         // A job held by a component (an ingest first), or whose speed a component prices (its
         // all-reduce on the fabric), waits (rate 0) for the instant's settle.
         guard startComponents(slot: slot, from: 0, now: now) == .unaffected else { return }

@@ -10,9 +10,35 @@ extension CenterModel {
     mutating func preempt(slot: Int) {
         let now = kernel.nowNs
         let spec = jobs[slot].spec
+        stopRun(slot: slot, reason: .preempted, restoreNs: preemptionCost.restoreNs, now: now)
+        jobs[slot].preemptions += 1
+        preemptionsTotal += 1
+        count(spec, waiting: 0, running: -1, busyMilli: 0)
+        if preemptionCost.saveNs > 0 {
+            let handle = jobs.handle(slot: slot)
+            saving.append(handle)
+            kernel.schedule(Event(kind: Kind.checkpointSaved.rawValue, subject: handle.slot, tag: Int64(handle.generation)), atNs: now + preemptionCost.saveNs)
+        } else {
+            releaseAndRequeue(slot: slot, now: now)
+        }
+    }
+
+    /// Stops the running job in `slot` (preempted or interrupted; it still holds its
+    /// accelerators): its progress stops, its served time and accelerator time are counted, the
+    /// components see it stop, and its next run begins with `restoreNs` of restore. Returns the
+    /// work an interruption threw away (a job with checkpoints keeps what they saved; without,
+    /// a preempted job keeps everything).
+    @discardableResult
+    mutating func stopRun(slot: Int, reason: JobStop, restoreNs: SimTimeNs, now: SimTimeNs) -> SimTimeNs {
+        let spec = jobs[slot].spec
         let activity = FluidActivityID(raw: Int32(slot))
         _ = activities.setRate(activity, ratePerNs: 0, nowNs: now)
-        if preemptionCost.restoreNs > 0 { _ = activities.addWork(activity, work: Double(preemptionCost.restoreNs), nowNs: now) }
+        var lostNs: SimTimeNs = 0
+        if jobs[slot].resilience != nil {
+            lostNs = keepCheckpointedWork(slot: slot, interrupted: reason == .interrupted, restoreNs: restoreNs, now: now)
+        } else if restoreNs > 0 {
+            _ = activities.addWork(activity, work: Double(restoreNs), nowNs: now)
+        }
         let ranNs = now - jobs[slot].runStartNs
         jobs[slot].attainedService += Double(ranNs) * Double(spec.accelerators)
         jobs[slot].servedNs += ranNs
@@ -27,17 +53,8 @@ extension CenterModel {
             g.borrowedAcceleratorNs += borrowedNs
         }
         jobs[slot].runStartNs = -1
-        stopComponents(slot: slot, reason: .preempted, now: now)
-        jobs[slot].preemptions += 1
-        preemptionsTotal += 1
-        count(spec, waiting: 0, running: -1, busyMilli: 0)
-        if preemptionCost.saveNs > 0 {
-            let handle = jobs.handle(slot: slot)
-            saving.append(handle)
-            kernel.schedule(Event(kind: Kind.checkpointSaved.rawValue, subject: handle.slot, tag: Int64(handle.generation)), atNs: now + preemptionCost.saveNs)
-        } else {
-            releaseAndRequeue(slot: slot, now: now)
-        }
+        stopComponents(slot: slot, reason: reason, now: now)
+        return lostNs
     }
 
     /// A preempted job gives its accelerators back and waits again.

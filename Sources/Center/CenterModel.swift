@@ -77,6 +77,10 @@ struct CenterModel: EventHandler {
     var components: [any RunComponent] = []
     /// Jobs whose gate (component index) opened at this instant.
     var gatesOpened: [(component: Int, job: JobHandle)] = []
+    /// Servers going out of service or coming back at this instant (failures).
+    var serverChangesNow: [ServerChange] = []
+    /// Whether a component plans batch jobs' checkpoints (failures are modelled).
+    var checkpointing = false
     /// Network bandwidth of one server of each pool (bytes/s), for a job's reach to storage.
     var poolServerNetworkBytesPerS: [Double] = []
     /// The model registry (versions from finished model-building jobs).
@@ -167,7 +171,9 @@ struct CenterModel: EventHandler {
             if wakeAtNs[p] == kernel.nowNs { wakeAtNs[p] = SimTime.never }
             requestPass()
         case .checkpointSaved:
-            guard jobs.isCurrent(JobHandle(slot: event.subject, generation: UInt32(truncatingIfNeeded: event.tag))) else { return }
+            let handle = JobHandle(slot: event.subject, generation: UInt32(truncatingIfNeeded: event.tag))
+            // A failure may have cut the save short (the job waits again already).
+            guard jobs.isCurrent(handle), saving.contains(handle) else { return }
             lastActivityNs = kernel.nowNs
             savedNow.append(event.subject)
             requestPass()
@@ -204,6 +210,7 @@ struct CenterModel: EventHandler {
         let now = kernel.nowNs
         advanceStatistics(to: now)
         settleInstant(now: now)
+        if !serverChangesNow.isEmpty { applyServerChanges(now: now) }
         if services.needsStep { withServices { c, m in c.step(&m, nowNs: now) } }
         for p in policies.indices { dispatch(pool: p) }
         settleComponents()

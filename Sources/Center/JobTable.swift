@@ -1,3 +1,4 @@
+import Production
 import SimKernel
 import Workloads
 
@@ -28,11 +29,26 @@ struct JobEntry {
     var segmentStartNs: SimTimeNs = 0
     /// The service whose replica it is, or -1 for a batch job.
     var service: Int16 = -1
+    /// Its checkpoints, when the run models failures (nil: it keeps all its work when stopped).
+    var resilience: JobResilience?
 
     init(spec: JobSpec, id: Int64) {
         self.spec = spec
         self.id = id
     }
+}
+
+/// A batch job's checkpoint state when the run models failures: its plan, the compute not yet
+/// kept, and the layout of its current run (its work at the start, the restore at its head).
+struct JobResilience {
+    var plan: CheckpointPlan
+    /// Compute not yet kept by a checkpoint (or a completed run).
+    var computeLeftNs: SimTimeNs
+    /// Remaining work when the current run started, and the restore at its head.
+    var runWorkNs: SimTimeNs = 0
+    var restoreNs: SimTimeNs = 0
+    /// The restore the next run begins with.
+    var nextRestoreNs: SimTimeNs = 0
 }
 
 /// The run's live jobs, one ``JobEntry`` per slot. Slots are the ids of the jobs' fluid

@@ -1,4 +1,5 @@
 import Metrics
+import Production
 import Records
 import SimKernel
 
@@ -14,8 +15,13 @@ import SimKernel
 /// - ``jobStopped(_:reason:nowNs:)`` when it completes, is preempted or (a replica) retires;
 /// - ``settle(nowNs:changed:timers:)`` once at the end of each scheduling pass, to price the
 ///   instant's changes: jobs whose speed changed, and the component's own timed events;
-/// - ``fired(_:nowNs:)`` when one of those events comes due, and ``openGate(_:nowNs:)`` when the
-///   engine lets a job it held go on (in job-id order in the next pass);
+/// - ``fired(_:nowNs:)`` when one of those events comes due: the component may ask the engine
+///   to let a job it held go on (``openGate(_:nowNs:)`` is called in job-id order in the next
+///   pass), or to take a server out of service or put it back (``ComponentRequest``);
+/// - ``serverWentDown(_:nowNs:)`` when a server was taken out of service (with the jobs it hit);
+/// - ``checkpointPlan(for:)`` at a batch job's first start (the first component with a plan
+///   decides how it checkpoints), and ``jobWorked(_:split:nowNs:)`` when a job with a plan stops
+///   running, with what its run's work was;
 /// - ``speed(of:)`` on every rate change (the job runs at the slowest component's speed);
 /// - ``observe(_:nowNs:)`` at the end of each scheduling pass (and at the start of the run),
 ///   with what the center holds then;
@@ -28,8 +34,13 @@ public protocol RunComponent {
     mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect
     mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs)
     mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer])
-    mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> JobHandle?
+    mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest?
     mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs)
+    mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs)
+    mutating func checkpointPlan(for job: StartingJob) -> CheckpointPlan?
+    /// Whether ``checkpointPlan(for:)`` gives plans (the engine asks only then).
+    var plansCheckpoints: Bool { get }
+    mutating func jobWorked(_ job: JobHandle, split: WorkSplit, nowNs: SimTimeNs)
     func speed(of job: JobHandle) -> Double
     mutating func observe(_ occupancy: Occupancy, nowNs: SimTimeNs)
     func annotate(_ record: inout JobRecord, of job: JobHandle)
@@ -41,8 +52,12 @@ extension RunComponent {
     public mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect { .unaffected }
     public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {}
     public mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer]) {}
-    public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> JobHandle? { nil }
+    public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? { nil }
     public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {}
+    public mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs) {}
+    public mutating func checkpointPlan(for job: StartingJob) -> CheckpointPlan? { nil }
+    public var plansCheckpoints: Bool { false }
+    public mutating func jobWorked(_ job: JobHandle, split: WorkSplit, nowNs: SimTimeNs) {}
     public func speed(of job: JobHandle) -> Double { 1 }
     public mutating func observe(_ occupancy: Occupancy, nowNs: SimTimeNs) {}
     public func annotate(_ record: inout JobRecord, of job: JobHandle) {}
@@ -58,6 +73,56 @@ public enum JobStop: Sendable, Equatable {
     case preempted
     /// A service replica retired.
     case retired
+    /// A failure on one of its servers stopped it; it will start again (a replica is lost).
+    case interrupted
+}
+
+/// What a component asks of the engine when one of its timers comes due.
+public enum ComponentRequest: Sendable, Equatable {
+    /// Let this job, which the component held, go on.
+    case openGate(JobHandle)
+    /// Take server `server` of pool `pool` out of service: every job on it is interrupted.
+    case serverDown(pool: Int, server: Int)
+    /// Put it back in service.
+    case serverUp(pool: Int, server: Int)
+}
+
+/// A server taken out of service, and what it hit.
+public struct ServerOutage: Sendable, Equatable {
+    /// One job the outage stopped.
+    public struct Hit: Sendable, Equatable {
+        public var job: JobHandle
+        public var id: Int64
+        /// Accelerators it held (a share of a device counts that share).
+        public var accelerators: Double
+        /// Work thrown away: compute (and a write cut short) since its last durable
+        /// checkpoint, ns at full speed (0 for a replica).
+        public var lostNs: SimTimeNs
+        /// Whether it was a service replica (lost; its service replaces it).
+        public var isReplica: Bool
+
+        public init(job: JobHandle, id: Int64, accelerators: Double, lostNs: SimTimeNs, isReplica: Bool) {
+            self.job = job
+            self.id = id
+            self.accelerators = accelerators
+            self.lostNs = lostNs
+            self.isReplica = isReplica
+        }
+    }
+
+    public var pool: Int
+    public var server: Int
+    /// Devices of the server.
+    public var devices: Int
+    /// The jobs it stopped, in slot order.
+    public var hits: [Hit]
+
+    public init(pool: Int, server: Int, devices: Int, hits: [Hit]) {
+        self.pool = pool
+        self.server = server
+        self.devices = devices
+        self.hits = hits
+    }
 }
 
 /// What a component does with a job that starts.

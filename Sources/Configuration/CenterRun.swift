@@ -1,6 +1,7 @@
 import Aggregation
 import Center
 import Components
+import Failures
 import Records
 import Release
 import Scenario
@@ -43,10 +44,12 @@ public enum CenterRun {
         center.preemption = PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits)
         center.trueDurations = spec.durations == .true
         center.warmupNs = scenario.warmup?.baseUnits ?? 0
-        // The run components, in the order a job starts with them: the storage system holds a
-        // job while it ingests, then the fabric prices its all-reduce; utilisation sampling
-        // observes each pass.
-        let components: [(any RunComponent)?] = [scenario.io.storage.map { StorageComponent(system: $0.system) },
+        // The run components, in the order a job starts with them: failures first (a job's
+        // first start, before any gate, begins its books and its checkpoint plan), then the
+        // storage system holds a job while it ingests, then the fabric prices its all-reduce;
+        // utilisation sampling observes each pass.
+        let components: [(any RunComponent)?] = [failures(scenario, demand: demand, streams: streams, sink: sink),
+                                                 scenario.io.storage.map { StorageComponent(system: $0.system) },
                                                  FabricPlan.component(scenario, sink: sink),
                                                  UtilizationSampler(pools: demand.pools.count, tenants: demand.names.tenants.count, sink: sink)]
         center.components = components.compactMap { $0 }
@@ -61,6 +64,18 @@ public enum CenterRun {
             return spec.quotas.first { $0.tenant == name }?.share ?? spec.quotas.first { $0.type == type }?.share ?? 0
         }
         return (center, demand.traceReports)
+    }
+}
+
+extension CenterRun {
+    /// The failures of the scenario's servers (nil: none), drawing from the `failures/POOL` streams.
+    static func failures(_ scenario: Scenario, demand: DemandPlan, streams: RandomStreams, sink: any RecordSink) -> ServerFailures? {
+        guard let spec = scenario.failures else { return nil }
+        let names = demand.pools.map(\.name)
+        return ServerFailures(settings: spec.settings(pools: names), devices: demand.layouts.map(\.devicesPerServer),
+                              nicsPerServer: demand.pools.map(\.server.nicCount),
+                              seeds: names.map { RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "failures/\($0)") },
+                              sink: sink)
     }
 }
 

@@ -5,7 +5,7 @@
 public enum MetricRegistry {
     /// Every figure, in the order `summary.json` first writes them.
     public static let all: [Metric] = Metric.runFigures + Metric.deliveredFigures + Metric.groupFigures + Metric.networkFigures
-        + Metric.storageFigures + Metric.serviceFigures
+        + Metric.storageFigures + Metric.serviceFigures + Metric.failureFigures
 
     /// The figure the flattened key `path` names (`pools.training-h100.utilization_mean`), if any.
     public static func metric(for path: String) -> Metric? { all.first { $0.matches(path) } }
@@ -18,6 +18,7 @@ public enum MetricRegistry {
 public enum SummarySection {
     public static let delivered = "delivered", pools = "pools", applications = "applications", tenants = "tenants"
     public static let network = "network", storage = "storage", tiers = "tiers", services = "services", serving = "serving"
+    public static let failures = "failures"
 }
 
 // Scopes: where the figures appear.
@@ -159,6 +160,38 @@ extension Metric {
                                      throughputPerS, latencyTargetS, latencyMeanS, latencyP50S, latencyP90S, latencyP99S, sloAttainment,
                                      firstOutputMeanS, firstOutputP99S, deliveredFlops, services, lentAcceleratorHours,
                                      preemptedForLending, shrunkForLending]
+}
+
+// MARK: Failures and recovery
+private let failures = ["failures"]
+
+extension Metric {
+    public static let failuresTotal = Metric("failures", in: failures, unit: "1", .lower, "failures that took a server out of service")
+    public static let failuresByComponent = Metric("*", in: ["failures.by_component"], unit: "1", .lower,
+                                                   "failures of this class of part (accelerator, host, nic, network, software)")
+    public static let failuresTransient = Metric("transient", in: failures, unit: "1", .neutral, "failures a reboot cleared")
+    public static let failuresRepaired = Metric("repaired", in: failures, unit: "1", .neutral, "failures repaired in place (the server waited for its part)")
+    public static let spareSwaps = Metric("spare_swaps", in: failures, unit: "1", .neutral, "failures a hot spare covered (swapped in; the part repaired meanwhile)")
+    public static let hotSpares = Metric("hot_spares", in: failures, unit: "1", .neutral, "hot-spare servers over all pools")
+    public static let jobsInterrupted = Metric("jobs_interrupted", in: failures, unit: "1", .lower, "interruptions of batch jobs (a job hit twice counts twice)")
+    public static let replicasLost = Metric("replicas_lost", in: failures, unit: "1", .lower, "service replicas lost with their server (each replaced, with a cold start)")
+    public static let workLostAcceleratorHours = Metric("work_lost_accelerator_hours", in: failures, unit: "h", .lower,
+                                                        "accelerator-hours of work thrown away: compute since each interrupted job's last durable checkpoint")
+    public static let restartAcceleratorHours = Metric("restart_accelerator_hours", in: failures, unit: "h", .lower,
+                                                       "accelerator-hours spent restoring after interruptions and preemptions")
+    public static let checkpointAcceleratorHours = Metric("checkpoint_accelerator_hours", in: failures, unit: "h", .lower,
+                                                          "accelerator-hours spent writing checkpoints (synchronous writes pause the job)")
+    public static let goodput = Metric("goodput", in: failures, unit: "1", .higher,
+                                       "useful over busy accelerator-hours of batch jobs: compute kept, over compute, checkpoint writes, restores and work thrown away")
+    public static let ettr = Metric("ettr", in: failures, unit: "1", .higher,
+                                    "effective training time ratio of completed training and fine-tuning jobs: compute over wall time from first start to end, accelerator-weighted")
+    public static let availability = Metric("availability", in: failures, unit: "1", .higher, "share of accelerator-time the center's servers were in service")
+    public static let repairBacklogMean = Metric("repair_backlog_mean", in: failures, unit: "1", .lower, "time-average of parts under repair (servers waiting, or replaced by a spare)")
+    public static let repairBacklogPeak = Metric("repair_backlog_peak", in: failures, unit: "1", .lower, "most parts under repair at once")
+
+    static let failureFigures: [Metric] = [failuresTotal, failuresByComponent, failuresTransient, failuresRepaired, spareSwaps,
+                                           hotSpares, jobsInterrupted, replicasLost, workLostAcceleratorHours, restartAcceleratorHours,
+                                           checkpointAcceleratorHours, goodput, ettr, availability, repairBacklogMean, repairBacklogPeak]
 }
 
 extension MetricRegistry {

@@ -69,6 +69,10 @@ public struct JobRecord: Sendable, Equatable {
     public var communicationShare: Double = 0
     /// Time it spent reading its dataset or model file before computing (`io.storage`).
     public var ingestNs: SimTimeNs = 0
+    /// Times a failure interrupted it, and the work those interruptions threw away (ns at full
+    /// speed: compute since its last durable checkpoint); with `failures` only.
+    public var interruptions: Int32 = 0
+    public var workLostNs: SimTimeNs = 0
 
     /// Time from submission to start, or -1 if it never started.
     public var waitNs: SimTimeNs { startNs >= 0 ? startNs - submitNs : -1 }
@@ -150,6 +154,51 @@ public protocol RecordSink: AnyObject {
     func record(request: RequestRecord)
     /// The `/links` series, once at the end of the run: link names and their samples.
     func record(links names: [String], samples: [LinkSample])
+    /// A server taken out of service by a failure (`failures`).
+    func record(failure: FailureRecord)
+}
+
+/// One row of `/failures`: a failure that took a server out of service, what it hit and how
+/// long the server stayed out.
+public struct FailureRecord: Sendable, Equatable {
+    /// How the server came back.
+    public enum Kind: Int8, Sendable, CaseIterable {
+        /// A reboot cleared it.
+        case transient = 0
+        /// The part was repaired or replaced in place.
+        case repair = 1
+        /// A hot spare took the server's place (the part is repaired meanwhile).
+        case spare = 2
+
+        public var name: String {
+            switch self {
+            case .transient: return "transient"
+            case .repair: return "repair"
+            case .spare: return "spare"
+            }
+        }
+    }
+
+    public var timeNs: SimTimeNs
+    public var pool: Int16
+    /// The server, numbered in its pool's layout order.
+    public var server: Int32
+    /// The class of part that failed (``FailureComponent`` order).
+    public var component: Int8
+    public var kind: Kind
+    /// Jobs it interrupted, and service replicas it stopped.
+    public var jobsHit: Int32
+    public var replicasHit: Int32
+    /// Accelerator-hours of work thrown away (each job's lost work × its accelerators).
+    public var workLostAcceleratorHours: Double
+    /// Time until the server was back in service (detection, then reboot, repair or swap).
+    public var downNs: SimTimeNs
+
+    public init(timeNs: SimTimeNs, pool: Int16, server: Int32, component: Int8, kind: Kind, jobsHit: Int32, replicasHit: Int32,
+                workLostAcceleratorHours: Double, downNs: SimTimeNs) {
+        self.timeNs = timeNs; self.pool = pool; self.server = server; self.component = component; self.kind = kind
+        self.jobsHit = jobsHit; self.replicasHit = replicasHit; self.workLostAcceleratorHours = workLostAcceleratorHours; self.downNs = downNs
+    }
 }
 
 /// One row of `/collectives`: a stretch of a job's run over which its gradient all-reduce
@@ -257,6 +306,7 @@ public final class NullSink: RecordSink {
     public func record(deployment: DeploymentEvent) {}
     public func record(request: RequestRecord) {}
     public func record(links names: [String], samples: [LinkSample]) {}
+    public func record(failure: FailureRecord) {}
 }
 
 /// A sink that keeps every record in memory (for tests).
@@ -271,7 +321,9 @@ public final class CollectingSink: RecordSink {
     public private(set) var requests: [RequestRecord] = []
     public private(set) var linkNames: [String] = []
     public private(set) var linkSamples: [LinkSample] = []
+    public private(set) var failures: [FailureRecord] = []
     public init() {}
+    public func record(failure: FailureRecord) { failures.append(failure) }
     public func record(collective: CollectiveRecord) { collectives.append(collective) }
     public func record(model: ModelVersion) { models.append(model) }
     public func record(deployment: DeploymentEvent) { deployments.append(deployment) }

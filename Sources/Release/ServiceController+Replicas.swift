@@ -112,6 +112,14 @@ extension ServiceController {
         }
     }
 
+    /// A failure took the replica's server out of service: the replica is gone (its row ends)
+    /// and its service places a replacement, with a cold start, at this instant's step.
+    public mutating func replicaLost(_ replica: JobHandle, broker: inout some CapacityBroker, nowNs now: SimTimeNs) {
+        guard let s = service(of: replica), let i = services[s].replicas.firstIndex(where: { $0.job == replica }) else { return }
+        stopReplica(service: s, at: i, broker: &broker, now: now)
+        mark(s)
+    }
+
     /// The job row of a placed replica at `now` (ended: retired; else still running at the
     /// end of the run), after adding its accelerator time and delivered FLOPs to the totals.
     mutating func replicaRecord(service s: Int, replica r: ServiceReplica, broker: inout some CapacityBroker, now: SimTimeNs, ended: Bool) -> JobRecord {

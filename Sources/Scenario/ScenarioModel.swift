@@ -23,9 +23,11 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var scheduling: SchedulingSpec
     /// The release pipeline: what new model versions become and how services move to them.
     public var release: ReleaseSpec
+    /// Failures and recovery (nil: nothing fails).
+    public var failures: FailureSpec?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, seed, horizon, warmup, catalog, cluster, io, workload, scheduling, release
+        case name, seed, horizon, warmup, catalog, cluster, io, workload, scheduling, release, failures
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,7 +53,9 @@ public struct Scenario: Codable, Sendable, Equatable {
         workload = try c.decode(WorkloadSpec.self, forKey: .workload)
         scheduling = try c.decode(SchedulingSpec.self, forKey: .scheduling, default: SchedulingSpec())
         release = try c.decode(ReleaseSpec.self, forKey: .release, default: ReleaseSpec())
+        failures = try c.decodeIfPresent(FailureSpec.self, forKey: .failures)
         try checkCluster(c)
+        try checkFailures(c)
         try checkFabricSize(c)
         try checkRelease(c)
         if io.model != .fabric {
@@ -78,6 +82,29 @@ public struct Scenario: Codable, Sendable, Equatable {
         if horizon == nil, let app = workload.applications.first {
             throw try c.superDecoder(forKey: .workload).scenarioError(
                 "application '\(app.name)' generates jobs and services until the horizon: give the scenario a 'horizon'")
+        }
+    }
+
+    /// Failures need a horizon (servers fail for ever), and hot spares name pools and are no
+    /// more than the pool's servers.
+    func checkFailures(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        guard let f = failures else { return }
+        if horizon == nil {
+            throw try c.superDecoder(forKey: .failures).scenarioError("failures go on for ever: give the scenario a 'horizon'")
+        }
+        let pools = cluster.poolNames
+        let fc = try c.nestedContainer(keyedBy: FailureSpec.CodingKeys.self, forKey: .failures)
+        for (i, spare) in f.hotSpares.enumerated() {
+            let item = try fc.superDecoder(forKey: .hotSpares, item: i).container(keyedBy: HotSpareSpec.CodingKeys.self)
+            guard pools.contains(spare.pool) else {
+                throw try item.superDecoder(forKey: .pool).scenarioError(
+                    "unknown pool '\(spare.pool)'\(didYouMean(spare.pool, among: pools)); the cluster's pools are \(pools.joined(separator: ", "))")
+            }
+            let servers = cluster.servers.filter { $0.pool == spare.pool }.reduce(0) { $0 + $1.count }
+            if spare.servers > servers {
+                throw try item.superDecoder(forKey: .servers).scenarioError(
+                    "\(spare.servers) hot spares for pool '\(spare.pool)' is more than its \(servers) servers")
+            }
         }
     }
 

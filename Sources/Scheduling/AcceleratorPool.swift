@@ -193,10 +193,12 @@ public struct AcceleratorPool: Sendable {
     private func wholeDevices(_ count: Int) -> [Int32] {
         var out: [Int32] = []
         out.reserveCapacity(count)
+        // Takes `n` unused devices of server `s`; every branch below visits a server once, so
+        // a device is never taken twice.
         func take(_ s: Int32, _ n: Int) {
             var left = n
             let first = Int(storage.serverFirstDevice[Int(s)])
-            for d in first..<first + Int(storage.serverDevices[Int(s)]) where left > 0 && storage.deviceUsed[d] == 0 && !out.contains(Int32(d)) {
+            for d in first..<first + Int(storage.serverDevices[Int(s)]) where left > 0 && storage.deviceUsed[d] == 0 {
                 out.append(Int32(d))
                 left -= 1
             }
@@ -363,13 +365,13 @@ public struct AcceleratorPool: Sendable {
 
     /// Servers and leaves `devices` span.
     public func span(devices: [Int32]) -> (servers: Int, leaves: Int) {
-        var servers: [Int32] = [], leaves: [Int32] = []
-        for d in devices {
-            let s = storage.deviceServer[Int(d)]
-            if !servers.contains(s) { servers.append(s) }
-            if !leaves.contains(storage.serverLeaf[Int(s)]) { leaves.append(storage.serverLeaf[Int(s)]) }
+        // Distinct counts by sorting (a gang of thousands of devices spans hundreds of servers).
+        func distinct(_ xs: [Int32]) -> Int {
+            let sorted = xs.sorted()
+            return sorted.indices.reduce(0) { $0 + ($1 == 0 || sorted[$1] != sorted[$1 - 1] ? 1 : 0) }
         }
-        return (servers.count, leaves.count)
+        let servers = devices.map { storage.deviceServer[Int($0)] }
+        return (distinct(servers), distinct(servers.map { storage.serverLeaf[Int($0)] }))
     }
 
     /// The other jobs sharing a device with the job `handle` names.

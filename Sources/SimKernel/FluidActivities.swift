@@ -100,6 +100,17 @@ public struct FluidActivities: Sendable {
         return completionNs(id)
     }
 
+    /// Sets the activity's remaining work (a job whose checkpoints decide what is left);
+    /// returns the new completion time and bumps the generation like ``setRate(_:ratePerNs:nowNs:)``.
+    public mutating func setRemaining(_ id: FluidActivityID, work: Double, nowNs: SimTimeNs) -> SimTimeNs {
+        precondition(work >= 0, "remaining work must be non-negative")
+        let i = Int(id.raw)
+        remaining[i] = work
+        updatedAtNs[i] = nowNs
+        generations[i] &+= 1
+        return completionNs(id)
+    }
+
     /// Ends the activity and frees its slot.
     public mutating func finish(_ id: FluidActivityID) {
         let i = Int(id.raw)

@@ -57,6 +57,21 @@ enum TraceColumns {
     static let jobFlops = ColumnSpec<Double>("flops", "FLOP", "useful FLOPs delivered (all of them if completed, the part done if still running)", note: "0 for jobs that never ran")
     static let jobIngest = ColumnSpec<Int64>("ingest_ns", "ns", "time spent reading its dataset or model file before computing (io.storage)", note: "0 otherwise")
     static let jobCommunication = ColumnSpec<Double>("communication_share", "1", "share of its run spent in all-reduce not hidden behind compute (io.model: fabric)", note: "0 otherwise")
+    static let jobInterruptions = ColumnSpec<Int32>("interruptions", "1", "times a failure interrupted it", note: Self.onlyWithFailures)
+    static let jobWorkLost = ColumnSpec<Int64>("work_lost_ns", "ns", "work its interruptions threw away: compute since its last durable checkpoint, at full speed",
+                                               note: Self.onlyWithFailures)
+    /// The note of tables and columns a trace has only when its scenario has `failures`.
+    static let onlyWithFailures = "only with `failures`"
+    // /failures
+    static let failTime = ColumnSpec<Int64>("time_ns", "ns", "when the server failed")
+    static let failPool = ColumnSpec<Int16>("pool", "1", "pool of the server, decoded by /dictionaries/pool")
+    static let failServer = ColumnSpec<Int32>("server", "1", "the server, numbered in its pool's layout order")
+    static let failComponent = ColumnSpec<Int8>("component", "1", "class of part that failed, decoded by /dictionaries/failure_component")
+    static let failKind = ColumnSpec<Int8>("kind", "1", "how the server came back, decoded by /dictionaries/failure_kind", note: "transient: a reboot; repair: the part in place; spare: a hot spare swapped in")
+    static let failJobs = ColumnSpec<Int32>("jobs_hit", "1", "batch jobs it interrupted")
+    static let failReplicas = ColumnSpec<Int32>("replicas_hit", "1", "service replicas it stopped (each replaced)")
+    static let failLost = ColumnSpec<Double>("work_lost_accelerator_h", "h", "accelerator-hours of work thrown away: each job's lost work times its accelerators")
+    static let failDown = ColumnSpec<Int64>("down_ns", "ns", "time until the server was back in service: detection, then reboot, repair or swap")
     // /collectives
     static let collJob = ColumnSpec<Int64>("job", "1", "job id (/jobs/id)")
     static let collPool = ColumnSpec<Int16>("pool", "1", "pool, decoded by /dictionaries/pool")
@@ -131,7 +146,8 @@ enum TraceColumns {
 
     /// The tables and their columns, for the schema listing.
     static let tables: [(name: String, columns: [any AnyColumnSpec])] = [
-        ("jobs", [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy, jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobIngest, jobCommunication]),
+        ("jobs", [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy, jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobIngest, jobCommunication, jobInterruptions, jobWorkLost]),
+        ("failures", [failTime, failPool, failServer, failComponent, failKind, failJobs, failReplicas, failLost, failDown]),
         ("collectives", [collJob, collPool, collAlgorithm, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed]),
         ("models", [modelApplication, modelModel, modelVersion, modelSource, modelRelease, modelForm, modelBytes, modelService]),
         ("deployments", [depTime, depApplication, depModel, depPool, depJob, depEvent, depReplicas, depService, depVersion, depBorrowed, depColdStart]),

@@ -1,6 +1,7 @@
 import Aggregation
 import CHDF5
 import Center
+import Production
 import Foundation
 import Records
 import Release
@@ -15,6 +16,9 @@ public struct TraceMetadata: Sendable {
     public var runIndex: UInt64
     public var policy: String
     public var scenarioYAML: String
+    /// Whether the run models failures (the trace then has `/failures` and the `/jobs` columns
+    /// of interruptions and work lost).
+    public var failures = false
 
     public init(softwareVersion: String, scenarioName: String, seed: UInt64, runIndex: UInt64, policy: String, scenarioYAML: String) {
         self.softwareVersion = softwareVersion
@@ -34,7 +38,11 @@ public struct TraceMetadata: Sendable {
 public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// The schema this writer produces.
     public static let schemaName = "iccsim-trace"
-    public static let schemaVersion = "1.4.0"
+    public static let schemaVersion = "1.5.0"
+    /// The version a trace without `/failures` declares: the earliest schema that describes it
+    /// (1.5.0 added `/failures` and the `/jobs` columns of interruptions and work lost), so a
+    /// run without failures writes the same bytes as before them.
+    public static let schemaVersionWithoutFailures = "1.4.0"
 
     private let file: hid_t
     private var groups: [hid_t] = []
@@ -51,6 +59,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private let jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType: TraceColumn<Int16>
     private let jobPreemptions, jobServers, jobLeaves, jobMilli: TraceColumn<Int32>
     private let jobFlops, jobCommunication: TraceColumn<Double>
+    /// With failures only: /jobs' interruptions and work lost, and /failures.
+    private let failures: FailureColumns?
     // /collectives
     private let collJob, collStart, collEnd: TraceColumn<Int64>
     private let collPool: TraceColumn<Int16>
@@ -98,7 +108,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         file = try H5.check(id: H5Fcreate(path, iccsim_h5f_acc_trunc(), fcpl, iccsim_h5p_default()), "create '\(path)'")
         do {
             try H5.setAttribute(file, "schema_name", Self.schemaName)
-            try H5.setAttribute(file, "schema_version", Self.schemaVersion)
+            try H5.setAttribute(file, "schema_version", metadata.failures ? Self.schemaVersion : Self.schemaVersionWithoutFailures)
             try H5.setAttribute(file, "software_version", metadata.softwareVersion)
             try H5.setAttribute(file, "scenario_name", metadata.scenarioName)
             try H5.setAttribute(file, "seed", Int64(bitPattern: metadata.seed))
@@ -117,6 +127,13 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             let deployments = try H5.createGroup(file, "deployments")
             let requests = try H5.createGroup(file, "requests")
             groups = [jobs, util, dict, utilPools, utilTenants, coll, links, models, deployments, requests]
+            var failureGroup: hid_t?
+            if metadata.failures {
+                let g = try H5.createGroup(file, "failures")
+                groups.append(g)
+                try H5.setAttribute(g, "long_name", "one row per failure that took a server out of service (failures)")
+                failureGroup = g
+            }
             try H5.setAttribute(requests, "long_name", "sampled requests of request-level services (every k-th, services' requestSample)")
             try H5.setAttribute(models, "long_name", "one row per model version registered by a finished training, fine-tuning or compression job")
             try H5.setAttribute(deployments, "long_name", "one row per service replica placed, ready or stopped, with the service's ready replicas after it")
@@ -197,6 +214,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             utilBusy = try col(util, TraceColumns.utilBusy)
             utilQueued = try col(util, TraceColumns.utilQueued)
             utilRunning = try col(util, TraceColumns.utilRunning)
+            failures = try failureGroup.map { try FailureColumns(jobs: jobs, failures: $0, chunk: chunkRows, deflate: deflateLevel) }
             poolSeries = try GroupSeriesColumns(utilPools, key: "pool", keyMeaning: TraceColumns.poolKeyMeaning, chunk: chunkRows, deflate: deflateLevel)
             tenantSeries = try GroupSeriesColumns(utilTenants, key: "tenant", keyMeaning: TraceColumns.tenantKeyMeaning, chunk: chunkRows, deflate: deflateLevel)
             columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
@@ -205,7 +223,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
                        modelApplication, modelModel, modelVersion, modelSource, modelRelease, modelForm, modelBytes, modelService,
                        depTime, depApplication, depModel, depPool, depJob, depEvent, depReplicas, depService, depVersion, depBorrowed, depColdStart,
                        reqService, reqReplica, reqArrival, reqStart, reqFirst, reqEnd,
-                       linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning]
+                       linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning] + (failures?.all ?? [])
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "job_kind", JobKind.allCases.map { (Int64($0.rawValue), $0.name) })
@@ -213,6 +231,10 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try writeDictionary(dict, "release_form", ReleaseForm.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "deployment_event", [(0, "placed"), (1, "stopped"), (2, "ready")])
             try writeDictionary(dict, "collective_algorithm", CollectiveAlgorithm.allCases.enumerated().map { (Int64($0.offset), $0.element.rawValue) })
+            if failures != nil {
+                try writeDictionary(dict, "failure_component", FailureComponent.allCases.enumerated().map { (Int64($0.offset), $0.element.rawValue) })
+                try writeDictionary(dict, "failure_kind", FailureRecord.Kind.allCases.map { (Int64($0.rawValue), $0.name) })
+            }
         } catch {
             // The file failed: leave it alone (see close()).
             closed = true
@@ -276,7 +298,13 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try jobFlops.append(r.flops)
             try jobCommunication.append(r.communicationShare)
             try jobIngest.append(r.ingestNs)
+            try failures?.append(job: r)
         } catch { firstError = error }
+    }
+
+    public func record(failure f: FailureRecord) {
+        guard firstError == nil, let failures else { return }
+        do { try failures.append(f) } catch { firstError = error }
     }
 
     public func record(collective c: CollectiveRecord) {
@@ -418,5 +446,53 @@ struct GroupSeriesColumns {
         try busy.append(s.busyAccelerators)
         try queued.append(s.queuedJobs)
         try running.append(s.runningJobs)
+    }
+}
+
+/// The columns a trace has only when its run models failures: `/jobs`' interruptions and work
+/// lost, and the `/failures` table.
+struct FailureColumns {
+    let jobInterruptions: TraceColumn<Int32>
+    let jobWorkLost: TraceColumn<Int64>
+    let time, down: TraceColumn<Int64>
+    let pool: TraceColumn<Int16>
+    let server, jobsHit, replicasHit: TraceColumn<Int32>
+    let component, kind: TraceColumn<Int8>
+    let lost: TraceColumn<Double>
+
+    init(jobs: hid_t, failures g: hid_t, chunk: Int, deflate: UInt32) throws {
+        func col<T: ColumnElement>(_ group: hid_t, _ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
+            try TraceColumn<T>(in: group, spec.info, chunk: chunk, deflateLevel: deflate)
+        }
+        jobInterruptions = try col(jobs, TraceColumns.jobInterruptions)
+        jobWorkLost = try col(jobs, TraceColumns.jobWorkLost)
+        time = try col(g, TraceColumns.failTime)
+        pool = try col(g, TraceColumns.failPool)
+        server = try col(g, TraceColumns.failServer)
+        component = try col(g, TraceColumns.failComponent)
+        kind = try col(g, TraceColumns.failKind)
+        jobsHit = try col(g, TraceColumns.failJobs)
+        replicasHit = try col(g, TraceColumns.failReplicas)
+        lost = try col(g, TraceColumns.failLost)
+        down = try col(g, TraceColumns.failDown)
+    }
+
+    var all: [any AnyTraceColumn] { [jobInterruptions, jobWorkLost, time, pool, server, component, kind, jobsHit, replicasHit, lost, down] }
+
+    func append(job r: JobRecord) throws {
+        try jobInterruptions.append(r.interruptions)
+        try jobWorkLost.append(r.workLostNs)
+    }
+
+    func append(_ f: FailureRecord) throws {
+        try time.append(f.timeNs)
+        try pool.append(f.pool)
+        try server.append(f.server)
+        try component.append(f.component)
+        try kind.append(f.kind.rawValue)
+        try jobsHit.append(f.jobsHit)
+        try replicasHit.append(f.replicasHit)
+        try lost.append(f.workLostAcceleratorHours)
+        try down.append(f.downNs)
     }
 }

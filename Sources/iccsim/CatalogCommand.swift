@@ -8,16 +8,18 @@ import Scenario
 struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
-        abstract: "List the accelerator catalog (with a scenario's overrides) and the server presets.")
+        abstract: "List the accelerator catalog (with a scenario's overrides), the server presets and the failure models.")
 
-    @Argument(help: "A scenario whose catalog.accelerators overrides to apply (default: none).")
+    @Argument(help: "A scenario whose catalog.accelerators (and failures) overrides to apply (default: none).")
     var scenario: String?
 
     @Flag(help: "Also print each entry's source.")
     var sources = false
 
     func run() throws {
-        let devices = try scenario.map { try ScenarioLoader.load(path: $0).scenario.catalog.resolved } ?? AcceleratorCatalog.builtIn
+        let loaded = try scenario.map { try ScenarioLoader.load(path: $0).scenario }
+        let devices = loaded?.catalog.resolved ?? AcceleratorCatalog.builtIn
+        let failures = loaded?.failures?.settings(pools: []).models ?? ReliabilityCatalog.builtIn
         func t(_ v: Double) -> String { v > 0 ? String(format: "%.1f", v / 1e12) : "-" }
         print("| accelerator | kind | FP32 | TF32 | FP16 | BF16 | FP8 | INT8 | memory GB | memory TB/s | interconnect | GB/s | idle W | max W |")
         print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
@@ -35,10 +37,18 @@ struct CatalogCommand: ParsableCommand {
                   + "\(String(format: "%.0f", s.fabricBandwidthBytesPerS / 1e9)) | \(s.nicCount) x \(Int(s.nicBandwidthBitsPerS / 1e9))G | "
                   + "\(s.cpuCores) | \(Int(s.memoryBytes / 1_073_741_824)) |")
         }
+        print("\n| failure class | per | MTTF h | shape | transient | detect h | reboot h | repair h |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for m in failures {
+            print("| \(m.component.rawValue) | \(m.component.unit) | \(String(format: "%.0f", m.mttfHours)) | \(m.weibullShape) | "
+                  + "\(m.transientShare) | \(m.detectHours) | \(m.rebootHours) | \(m.repairHours) |")
+        }
+        print("\nFailure models (the scenario's `failures`, else the built-in ones, calibrated to the Llama 3 report).")
         if sources {
             print("\nSources:\n")
             for d in devices { print("- \(d.name): \(d.source)") }
             for s in ServerCatalog.builtIn { print("- \(s.name): \(s.source)") }
+            for m in failures { print("- failures of \(m.component.rawValue): \(m.source)") }
         }
     }
 }

@@ -71,9 +71,10 @@ struct RunCommand: ParsableCommand {
         let dir: RunDirectory
         do { dir = try RunDirectory(path: outPath, flag: outFlag) } catch let e as TraceError { throw RunFailure(message: e.message) }
         do {
-            let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: TraceMetadata(
-                softwareVersion: ICCSimVersion.current, scenarioName: s.name, seed: s.seed, runIndex: 0,
-                policy: s.scheduling.policy, scenarioYAML: loaded.resolvedYAML))
+            var metadata = TraceMetadata(softwareVersion: ICCSimVersion.current, scenarioName: s.name, seed: s.seed, runIndex: 0,
+                                         policy: s.scheduling.policy, scenarioYAML: loaded.resolvedYAML)
+            metadata.failures = s.failures != nil
+            let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: metadata)
             let t0 = wallSeconds()
             let result = try CenterRun.run(s, sink: writer, kernelOptions: options)
             if case .overBudget(let why) = result.stopReason {

@@ -69,7 +69,7 @@ import Workloads
         #expect(storage.speed(of: Self.first) == 0)
         storage.settle(nowNs: 0, changed: &changed, timers: &timers)
         #expect(timers.count == 1 && timers[0].atNs == 10_000_000_000)
-        #expect(storage.fired(timers[0], nowNs: timers[0].atNs) == Self.first)
+        #expect(storage.fired(timers[0], nowNs: timers[0].atNs) == .openGate(Self.first))
         storage.openGate(Self.first, nowNs: timers[0].atNs)
         storage.jobStopped(Self.first, reason: .completed, nowNs: 20_000_000_000)
         #expect(storage.ingestNs(of: Self.first) == 10_000_000_000)

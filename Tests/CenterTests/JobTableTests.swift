@@ -1,3 +1,4 @@
+import Production
 import SimKernel
 import Testing
 import Workloads
@@ -31,6 +32,7 @@ import Workloads
         table[0].held = 6
         table[0].segmentStartNs = 80
         table[0].service = 1
+        table[0].resilience = JobResilience(plan: CheckpointPlan(intervalNs: 10, writeNs: 1, restartNs: 2), computeLeftNs: 50)
         let used = Self.fields(table[0])
         let fresh = JobEntry(spec: Self.spec(5), id: 8)
         // Every field of the used entry differs from a fresh one, so the check below sees each.

@@ -25,6 +25,7 @@ import Testing
             ("Scenarios/examples/storage-tiers.yaml", ["horizon=6h"]),
             ("Scenarios/examples/llm-replay.yaml", ["horizon=20min"]),
             ("Scenarios/examples/elastic-serving.yaml", ["horizon=1d"]),
+            ("Scenarios/examples/failures-and-spares.yaml", ["horizon=3d"]),
         ]
         var written: Set<String> = []
         for (file, overrides) in runs {

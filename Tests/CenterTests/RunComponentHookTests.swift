@@ -30,8 +30,8 @@ import Testing
             for h in waiting { timers.append(ComponentTimer(atNs: nowNs + delayNs, subject: h.slot, tag: Int64(h.generation))) }
             waiting.removeAll()
         }
-        mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> JobHandle? {
-            JobHandle(slot: timer.subject, generation: UInt32(timer.tag))
+        mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? {
+            .openGate(JobHandle(slot: timer.subject, generation: UInt32(timer.tag)))
         }
         mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) { opened += 1 }
         func summary(endNs: SimTimeNs) -> [(section: String, figures: [(String, SummaryValue)])] {

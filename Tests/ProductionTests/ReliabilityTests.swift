@@ -96,4 +96,36 @@ import Testing
         #expect(a != FailureDraws(seed: 43).timeToFailureHours(gpu, units: 8, server: 1, failure: 5))
         #expect(draws.timeToFailureHours(host, units: 1, server: 1, failure: 5) != draws.timeToFailureHours(gpu, units: 1, server: 1, failure: 5) * host.mttfHours / gpu.mttfHours)
     }
+
+    /// Reference: Daly's layout of a run (a restore, then segments of τ compute and a δ write,
+    /// the last one shorter), worked by hand: τ = 10, δ = 2, restore 3, 25 of compute left.
+    @Test func aCheckpointPlanSplitsARunsWork() {
+        let plan = CheckpointPlan(intervalNs: 10, writeNs: 2, restartNs: 3)
+        #expect(plan.workNs(computeNs: 25) == 25 + 3 * 2 && plan.workNs(computeNs: 20) == 24 && plan.workNs(computeNs: 0) == 0)
+        // 3 restore + one segment (12) + 7 more of compute: 17 computed, 10 durable, the 7 lost.
+        let a = plan.split(doneNs: 22, restoreNs: 3, computeLeftNs: 25)
+        #expect(a == WorkSplit(restoreNs: 3, computeNs: 17, writeNs: 2, durableComputeNs: 10, sinceDurableNs: 7))
+        // Cut one unit into the second write: 20 computed, 10 durable, 10 + 1 of a write lost.
+        let b = plan.split(doneNs: 3 + 12 + 11, restoreNs: 3, computeLeftNs: 25)
+        #expect(b == WorkSplit(restoreNs: 3, computeNs: 20, writeNs: 3, durableComputeNs: 10, sinceDurableNs: 11))
+        // Inside the restore: nothing computed.
+        #expect(plan.split(doneNs: 2, restoreNs: 3, computeLeftNs: 25) == WorkSplit(restoreNs: 2, computeNs: 0, writeNs: 0, durableComputeNs: 0, sinceDurableNs: 0))
+        // Without checkpoints everything is lost; asynchronous writes keep a snapshot one write later.
+        let none = CheckpointPlan(intervalNs: 0, writeNs: 2, restartNs: 3).split(doneNs: 20, restoreNs: 0, computeLeftNs: 25)
+        #expect(none.durableComputeNs == 0 && none.sinceDurableNs == 20 && none.computeNs == 20)
+        let async = CheckpointPlan(intervalNs: 10, writeNs: 2, asynchronous: true, restartNs: 3)
+        #expect(async.workNs(computeNs: 25) == 25)
+        #expect(async.split(doneNs: 21, restoreNs: 0, computeLeftNs: 25).durableComputeNs == 10)   // snapshot 2 (at 20) durable at 22
+        #expect(async.split(doneNs: 22, restoreNs: 0, computeLeftNs: 25).durableComputeNs == 20)
+    }
+
+    /// Reference: Young's √(2δM) and Daly's interval, as whole nanoseconds, from a job's MTBF.
+    @Test func aPolicyPlansTheOptimumForTheJobsMTBF() {
+        let young = CheckpointPolicy(interval: .young, writeNs: 60_000_000_000, restartNs: 0).plan(mtbfHours: 3)
+        #expect(abs(Double(young.intervalNs) / 1e9 - Checkpointing.youngIntervalS(writeS: 60, mtbfS: 3 * 3600)) < 1e-6)
+        let daly = CheckpointPolicy(interval: .daly, writeNs: 60_000_000_000, restartNs: 0).plan(mtbfHours: 3)
+        #expect(abs(Double(daly.intervalNs) / 1e9 - Checkpointing.dalyIntervalS(writeS: 60, mtbfS: 3 * 3600)) < 1e-6)
+        #expect(CheckpointPolicy(interval: .fixed(5), writeNs: 1, restartNs: 0).plan(mtbfHours: 3).intervalNs == 5)
+        #expect(CheckpointPolicy(interval: .none, writeNs: 1, restartNs: 0).plan(mtbfHours: 3).intervalNs == 0)
+    }
 }

@@ -91,13 +91,25 @@ func writeSample(_ path: String, jobs: Int) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iccsim-columns-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("t.h5").path
-        let w = try TraceWriter(path: path, metadata: TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: ""))
-        try w.close()
+        let path = dir.appendingPathComponent("t.h5").path, plain = dir.appendingPathComponent("p.h5").path
+        var withFailures = TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")
+        withFailures.failures = true
+        try TraceWriter(path: path, metadata: withFailures).close()
         let reader = try TraceReader(path: path)
+        #expect(try reader.attribute("/", "schema_version") == TraceWriter.schemaVersion)
         for (table, columns) in TraceColumns.tables {
             #expect(try reader.members(table).sorted() == columns.map(\.name).sorted(), "/\(table)")
             for c in columns { #expect(try reader.attribute("\(table)/\(c.name)", "units") == c.units, "/\(table)/\(c.name)") }
         }
+        // Without failures: no /failures, no columns noted as only with failures, and the
+        // earliest schema version that describes the file.
+        try TraceWriter(path: plain, metadata: TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")).close()
+        let without = try TraceReader(path: plain)
+        #expect(try without.attribute("/", "schema_version") == TraceWriter.schemaVersionWithoutFailures)
+        for (table, columns) in TraceColumns.tables where table != "failures" {
+            let kept = columns.filter { $0.note != TraceColumns.onlyWithFailures }.map(\.name)
+            #expect(try without.members(table).sorted() == kept.sorted(), "/\(table) without failures")
+        }
+        #expect(try without.members("failures").isEmpty)
     }
 }

@@ -49,18 +49,23 @@ def test_times_in_seconds(run_dir):
 
 def test_tables_follow_the_declared_schema(run_dir):
     """The reader finds the tables and columns `iccsim export trace-schema` declares."""
-    schema, table = {}, None
+    # Columns noted "only with `failures`" are in runs with a failures section only.
+    schema, optional, table = {}, set(), None
     for line in cli("export", "trace-schema").stdout.splitlines():
         if line.startswith("## /"):
             table = line[4:].strip()
             schema[table] = set()
         elif line.startswith("| `") and table:
-            schema[table].add(re.match(r"\| `([^`]+)`", line).group(1))
+            column = re.match(r"\| `([^`]+)`", line).group(1)
+            schema[table].add(column)
+            if "only with `failures`" in line:
+                optional.add((table, column))
     run = iccsim.open(run_dir)
     assert set(run.tables) <= set(schema)
     for name in run.tables:
         raw = set(run.table(name, times="ns").columns)
-        assert raw == schema[name], f"{name}: file {sorted(raw)} vs schema {sorted(schema[name])}"
+        required = {c for c in schema[name] if (name, c) not in optional}
+        assert required <= raw <= schema[name], f"{name}: file {sorted(raw)} vs schema {sorted(schema[name])}"
 
 
 def test_sweeps(tmp_path):
@@ -98,3 +103,17 @@ def test_parquet_equals_the_tables(run_dir, tmp_path):
         back, direct = pd.read_parquet(path), run.table(name)
         direct.attrs = {}
         pd.testing.assert_frame_equal(back, direct, check_categorical=False)
+
+
+def test_failures_table(tmp_path):
+    """A run with failures has /failures (components and kinds decoded) and per-job interruptions."""
+    out = tmp_path / "f"
+    __import__("conftest").iccsim("run", "Scenarios/examples/failures-and-spares.yaml", "--set", "horizon=7d", "--out", out, "--quiet")
+    run = iccsim.open(out)
+    failures = run.table("failures")
+    assert len(failures) == run.summary["failures"]["failures"] > 0
+    assert set(failures["component"].unique()) <= {"accelerator", "host", "nic", "network", "software"}
+    assert set(failures["kind"].unique()) <= {"transient", "repair", "spare"}
+    jobs = run.table("jobs")
+    assert jobs["interruptions"].sum() == run.summary["failures"]["jobs_interrupted"]
+    assert run.attrs["schema_version"] == "1.5.0"
