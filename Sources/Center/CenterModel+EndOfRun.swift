@@ -12,6 +12,7 @@ extension CenterModel {
     mutating func finalize(at endNs: SimTimeNs) {
         advanceStatistics(to: endNs)
         settleInstant(now: endNs)  // effects buffered by a run that stopped mid-instant
+        if checkpointing { reportRunningWork(at: endNs) }
         for i in components.indices { components[i].finish(atNs: endNs) }
         var alive: [JobRecord] = []
         func queued(_ s: Int) {
@@ -55,5 +56,16 @@ extension CenterModel {
         }
         alive.sort { $0.id < $1.id }
         for r in alive { sink.record(job: r) }
+    }
+
+    /// The components hear the work so far of the batch jobs running at the end (in id order):
+    /// nothing of it is lost, the run just ends.
+    mutating func reportRunningWork(at endNs: SimTimeNs) {
+        let running = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].resilience != nil && activities.isLive(FluidActivityID(raw: Int32($0))) }
+        for s in running.sorted(by: { jobs[$0].id < jobs[$1].id }) {
+            var split = runSplit(slot: s, now: endNs)
+            split.sinceDurableNs = 0
+            reportWork(slot: s, split, now: endNs)
+        }
     }
 }

@@ -19,10 +19,10 @@ struct FailureTally {
     var writeAcceleratorNs = 0.0
     var keptAcceleratorNs = 0.0
     var workAcceleratorNs = 0.0
-    /// Completed training jobs: compute and wall time from first start to end, accelerator-weighted.
+    /// Training jobs (completed, or started by the end): compute kept and wall time from first
+    /// start to the end (theirs or the run's), accelerator-weighted.
     var trainingComputeAcceleratorNs = 0.0
     var trainingWallAcceleratorNs = 0.0
-    var trainingCompleted = 0
     /// Device·ns out of service, and the center's devices.
     var downDeviceNs = 0.0
     let capacity: Int
@@ -54,8 +54,7 @@ struct FailureTally {
         workAcceleratorNs += Double(split.restoreNs + split.computeNs + split.writeNs) * accelerators
     }
 
-    mutating func trainingCompleted(computeNs: SimTimeNs, wallNs: SimTimeNs, accelerators: Double) {
-        trainingCompleted += 1
+    mutating func trained(computeNs: SimTimeNs, wallNs: SimTimeNs, accelerators: Double) {
         trainingComputeAcceleratorNs += Double(computeNs) * accelerators
         trainingWallAcceleratorNs += Double(wallNs) * accelerators
     }

@@ -214,11 +214,13 @@ public struct ServerFailures: RunComponent {
         guard let j = entry(job) else { return }
         let kept = split.sinceDurableNs > 0 ? split.durableComputeNs : split.computeNs
         tally.worked(split, keptNs: kept, accelerators: j.accelerators)
+        jobsBySlot[Int(job.slot)]!.keptNs += kept
     }
 
     public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {
         guard reason == .completed, let j = entry(job) else { return }
-        if j.trains { tally.trainingCompleted(computeNs: j.computeNs, wallNs: nowNs - j.firstStartNs, accelerators: j.accelerators) }
+        jobsBySlot[Int(job.slot)]!.completed = true
+        if j.trains { tally.trained(computeNs: j.computeNs, wallNs: nowNs - j.firstStartNs, accelerators: j.accelerators) }
     }
 
     func entry(_ job: JobHandle) -> JobFailures? {
@@ -234,6 +236,10 @@ public struct ServerFailures: RunComponent {
     }
 
     public mutating func finish(atNs endNs: SimTimeNs) {
+        // Training jobs started and not completed: their compute kept so far over their time.
+        for case let j? in jobsBySlot where j.trains && !j.completed {
+            tally.trained(computeNs: j.keptNs, wallNs: endNs - j.firstStartNs, accelerators: j.accelerators)
+        }
         for g in isDown.indices where isDown[g] {
             let (p, s) = locate(g)
             tally.downDeviceNs += Double(endNs - downSinceNs[g]) * Double(devices[p][s])
@@ -256,4 +262,7 @@ struct JobFailures {
     var trains: Bool
     var interruptions: Int32 = 0
     var lostNs: SimTimeNs = 0
+    /// Compute kept by its runs so far, and whether it completed.
+    var keptNs: SimTimeNs = 0
+    var completed = false
 }

@@ -184,7 +184,7 @@ extension Metric {
     public static let goodput = Metric("goodput", in: failures, unit: "1", .higher,
                                        "useful over busy accelerator-hours of batch jobs: compute kept, over compute, checkpoint writes, restores and work thrown away")
     public static let ettr = Metric("ettr", in: failures, unit: "1", .higher,
-                                    "effective training time ratio of completed training and fine-tuning jobs: compute over wall time from first start to end, accelerator-weighted")
+                                    "effective training time ratio of training and fine-tuning jobs (and job classes' jobs): compute kept over wall time from first start to their end (or the run's), accelerator-weighted")
     public static let availability = Metric("availability", in: failures, unit: "1", .higher, "share of accelerator-time the center's servers were in service")
     public static let repairBacklogMean = Metric("repair_backlog_mean", in: failures, unit: "1", .lower, "time-average of parts under repair (servers waiting, or replaced by a spare)")
     public static let repairBacklogPeak = Metric("repair_backlog_peak", in: failures, unit: "1", .lower, "most parts under repair at once")

@@ -4,8 +4,10 @@ import Workloads
 import Yams
 
 /// One run of a sweep: a configuration (its parameter values) and a replicate, keyed by a hash
-/// of its resolved scenario and the replicate, and seeded from (sweep seed, key), so neither
-/// the shard that runs it nor the order of runs can change its result.
+/// of its resolved scenario and the replicate, and seeded from (sweep seed, replicate), so neither
+/// the shard that runs it nor the order of runs can change its result, and replicate r of every
+/// configuration draws the same random numbers (common random numbers: the configurations are
+/// compared on the same demand and the same failures, a paired comparison).
 public struct SweepRun: Sendable, Equatable {
     public var index: Int
     public var configuration: Int
@@ -57,7 +59,7 @@ public struct SweepPlan: Sendable {
             for r in 0..<spec.replicates {
                 let key = SplitMix64.mix(configKey ^ SplitMix64.mix(UInt64(r) &+ 0x5EED))
                 runs.append(SweepRun(index: runs.count, configuration: c, replicate: r, key: key,
-                                     seed: SplitMix64.mix(spec.seed ^ SplitMix64.mix(key)) >> 1, values: values, overrides: overrides))
+                                     seed: Self.seed(sweep: spec.seed, replicate: r), values: values, overrides: overrides))
             }
         }
         self.runs = runs
@@ -123,6 +125,11 @@ public struct SweepPlan: Sendable {
         }
         if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
         return rows
+    }
+
+    /// The seed of replicate `r` of every configuration of a sweep seeded `sweep`.
+    public static func seed(sweep: UInt64, replicate r: Int) -> UInt64 {
+        SplitMix64.mix(sweep ^ SplitMix64.mix(UInt64(r) &+ 0xC0FFEE)) >> 1
     }
 
     /// FNV-1a over the UTF-8 bytes: a stable hash (Swift's `Hasher` is seeded per process).

@@ -10,7 +10,7 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     public var name: String
     /// The base scenario, relative to the sweep file.
     public var base: String
-    /// The sweep seed: every run's seed comes from (this seed, the run's key).
+    /// The sweep seed: replicate r of every configuration runs with the seed of (this seed, r).
     public var seed: UInt64
     /// Runs per configuration, each with its own seed.
     public var replicates: Int

@@ -13,7 +13,7 @@ struct SweepCommand: ParsableCommand {
         discussion: """
         A sweep file names a base scenario, axes over its keys (grid, zip, random) and replicates; \
         see docs/user-guide.md#sweeps. Each run is keyed by a hash of its resolved scenario and \
-        replicate and seeded from (sweep seed, key); a finished run is skipped, so a killed or \
+        replicate and seeded from (sweep seed, replicate), the same seed in every configuration; a finished run is skipped, so a killed or \
         re-submitted sweep resumes with nothing lost or repeated.
         """,
         subcommands: [SweepPlanCommand.self, SweepRunCommand.self, SweepStatusCommand.self, SweepCollectCommand.self, SweepSlurmCommand.self])

@@ -63,9 +63,14 @@ import Testing
                 var s = base
                 s.seed = UInt64(seed)
                 let sink = CollectingSink()
-                _ = try CenterRun.run(s, sink: sink)
+                let summary = try CenterRun.run(s, sink: sink).summary
                 let job = try #require(sink.jobs.first { $0.state == .completed })
                 times.append(Double(job.endNs - job.startNs) / 1e9)
+                // The summary's ETTR of the one job: its compute over its time from start to end.
+                if seed <= 3, case .object(let f)? = summary.fields.first(where: { $0.0 == "failures" })?.1 {
+                    #expect(abs(figure(f, "ettr") - 24 * 3600 / times.last!) < 1e-9)
+                    #expect(Int64(figure(f, "jobs_interrupted")) == Int64(job.interruptions))
+                }
             }
             let n = Double(times.count), mean = times.reduce(0, +) / n
             let sd = (times.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot()
