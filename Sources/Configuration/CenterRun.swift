@@ -72,7 +72,8 @@ extension CenterRun {
     static func failures(_ scenario: Scenario, demand: DemandPlan, streams: RandomStreams, sink: any RecordSink) -> ServerFailures? {
         guard let spec = scenario.failures else { return nil }
         let names = demand.pools.map(\.name)
-        return ServerFailures(settings: spec.settings(pools: names), devices: demand.layouts.map(\.devicesPerServer),
+        let bandwidth = Double(scenario.io.storageBandwidthPerJob.baseUnits) / 8
+        return ServerFailures(settings: spec.settings(pools: names, checkpointBandwidthBytesPerS: bandwidth), devices: demand.layouts.map(\.devicesPerServer),
                               nicsPerServer: demand.pools.map(\.server.nicCount),
                               seeds: names.map { RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "failures/\($0)") },
                               sink: sink)

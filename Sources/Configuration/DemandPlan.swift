@@ -141,7 +141,8 @@ public struct DemandPlan {
             profiles.append(ApplicationProfile(name: app.name, index: appIndex, cycle: app.cycle.arrivalCycle, jobMix: mix,
                                                services: app.services.isEmpty || app.scale == 0 ? [] : services))
         }
-        let io = scenario.io.ioModel
+        // With failures, each job's checkpoints are the run's (planned for its failure rate).
+        let io: any JobIOModel = scenario.failures == nil ? scenario.io.ioModel : RunCheckpointsIO(scenario.io.ioModel)
         for profile in profiles {
             for (line, entry) in profile.jobMix.enumerated() {
                 sources.append(JobMixGenerator(entry, application: profile, line: line, source: Int32(sources.count), pools: pools,

@@ -190,13 +190,13 @@ public struct ServerFailures: RunComponent {
 
     public var plansCheckpoints: Bool { true }
 
-    /// A batch job's checkpoint plan from its own exposure: the parts of the accelerators and
-    /// servers it spans.
+    /// A batch job's checkpoint plan from its own exposure (the parts of the accelerators and
+    /// servers it spans) and its checkpoint's size.
     public mutating func checkpointPlan(for job: StartingJob) -> CheckpointPlan? {
         guard !job.isReplica else { return nil }
         let exposure = FailureExposure(accelerators: max(1, Int(job.spec.accelerators)), servers: max(1, job.serversSpanned),
                                        nicsPerServer: nicsPerServer[job.pool])
-        return settings.checkpoint.plan(mtbfHours: settings.models.mtbfHours(exposure))
+        return settings.checkpoint.plan(mtbfHours: settings.models.mtbfHours(exposure), checkpointBytes: job.spec.checkpointBytes)
     }
 
     public mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect {

@@ -53,11 +53,15 @@ public protocol JobIOModel: Sendable {
     /// Whether storage traffic (ingest, epochs, checkpoints) is priced later on the shared
     /// storage system, so the job's duration holds none of it.
     var defersStorage: Bool { get }
+    /// Whether checkpoints are left to the run (failures plan each job's checkpoints), so the
+    /// job's duration and storage traffic hold none of the work model's.
+    var defersCheckpoints: Bool { get }
 }
 
 extension JobIOModel {
     public var deferredOverlap: Double? { nil }
     public var defersStorage: Bool { false }
+    public var defersCheckpoints: Bool { false }
 }
 
 /// I/O that costs nothing: the efficiency figure already includes communication, as a measured
@@ -120,6 +124,7 @@ public struct SharedStorageIO: JobIOModel {
 
     public var deferredOverlap: Double? { base.deferredOverlap }
     public var defersStorage: Bool { true }
+    public var defersCheckpoints: Bool { base.defersCheckpoints }
 
     public func exposedSecondsPerIteration(_ demand: JobIODemand, placement: JobPlacementView) -> Double {
         base.exposedSecondsPerIteration(demand, placement: placement)
@@ -146,5 +151,28 @@ public struct StorageDemand: Sendable, Equatable {
         self.streamReadBytes = streamReadBytes
         self.writeBytes = writeBytes
         self.fileBytes = fileBytes
+    }
+}
+
+/// Any I/O model with checkpoints left to the run: with failures, each job's checkpoints are
+/// planned for its own failure rate (``CheckpointPlan``), so the work model's own checkpoints
+/// (and their writes) leave the job's duration and storage traffic.
+public struct RunCheckpointsIO: JobIOModel {
+    public var base: any JobIOModel
+
+    public init(_ base: any JobIOModel) { self.base = base }
+
+    public var deferredOverlap: Double? { base.deferredOverlap }
+    public var defersStorage: Bool { base.defersStorage }
+    public var defersCheckpoints: Bool { true }
+
+    public func exposedSecondsPerIteration(_ demand: JobIODemand, placement: JobPlacementView) -> Double {
+        base.exposedSecondsPerIteration(demand, placement: placement)
+    }
+
+    public func exposedSecondsPerJob(_ demand: JobIODemand, placement: JobPlacementView) -> Double {
+        var d = demand
+        d.checkpoints = 0
+        return base.exposedSecondsPerJob(d, placement: placement)
     }
 }

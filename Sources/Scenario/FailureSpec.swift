@@ -39,12 +39,15 @@ public struct FailureSpec: Codable, Sendable, Equatable {
         swap = try c.decode(TimeQuantity.self, forKey: .swap, default: d.swap) { $0.baseUnits > 0 ? nil : "must be positive" }
     }
 
-    /// The run's failure settings for pools named `pools` (each class's model scaled by `rateScale`).
-    public func settings(pools: [String]) -> FailureSettings {
+    /// The run's failure settings for pools named `pools` (each class's model scaled by
+    /// `rateScale`); jobs whose checkpoint size is known write it at `checkpointBandwidthBytesPerS`
+    /// (0: every job writes for `checkpoint.write`).
+    public func settings(pools: [String], checkpointBandwidthBytesPerS: Double = 0) -> FailureSettings {
         let models = FailureComponent.allCases.map { classes.model($0, rateScale: rateScale) }
         let spares = pools.map { p in hotSpares.filter { $0.pool == p }.reduce(0) { $0 + $1.servers } }
-        let policy = CheckpointPolicy(interval: checkpoint.interval.rule, writeNs: checkpoint.write.baseUnits, asynchronous: checkpoint.asynchronous,
+        var policy = CheckpointPolicy(interval: checkpoint.interval.rule, writeNs: checkpoint.write.baseUnits, asynchronous: checkpoint.asynchronous,
                                       restartNs: restart.baseUnits)
+        policy.bandwidthBytesPerS = checkpointBandwidthBytesPerS
         return FailureSettings(models: models, checkpoint: policy, hotSpares: spares, swapNs: swap.baseUnits)
     }
 }
@@ -121,7 +124,8 @@ public struct FailureClassSpec: Codable, Sendable, Equatable {
 public struct CheckpointSpec: Codable, Sendable, Equatable {
     /// `daly` (the default), `young`, `none`, or a fixed compute time between checkpoints.
     public var interval: CheckpointIntervalSpec
-    /// One checkpoint write.
+    /// One checkpoint write of a job whose model size is unknown (job classes, listed jobs,
+    /// traces); applications' jobs write their model's checkpoint at `io.storageBandwidthPerJob`.
     public var write: TimeQuantity
     /// Writes overlap training (the job does not pause; a checkpoint is durable one write later).
     public var asynchronous: Bool

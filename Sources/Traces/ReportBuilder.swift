@@ -44,6 +44,8 @@ public enum ReportBuilder {
         let keys = top.map(\.key) + [Metric.allreduceBusbwGBpsP50, .exposedCommunicationFraction].map { "\(SummarySection.network).\($0.key)" }
             + ["\(SummarySection.storage).\(Metric.ioBoundFraction.key)", Metric.makespanS.key]
             + [Metric.requests, .sloAttainment, .replicaHours, .lentAcceleratorHours, .coldStarts, .rollouts].map { "\(SummarySection.serving).\($0.key)" }
+            + [Metric.failuresTotal, .jobsInterrupted, .workLostAcceleratorHours, .goodput, .ettr, .availability, .repairBacklogMean]
+                .map { "\(SummarySection.failures).\($0.key)" }
         var table = [["figure", "value", "unit", "meaning"]]
         for k in keys where get(k) != nil {
             let m = MetricRegistry.metric(for: k)
@@ -104,6 +106,7 @@ public enum ReportBuilder {
                 SVGPlot(title: "Exposed communication share (CDF over jobs)", xLabel: "share of run time", yLabel: "fraction", series: [cdf("jobs", share)])]))
         }
         sections.append(try servingSection(trace, summary: flat, table: &table))
+        if trace.has("failures/time_ns") { sections.append(try failuresSection(trace)) }
         let scenario = get("scenario").flatMap { if case .string(let s) = $0 { return s }; return nil } ?? directory.lastPathComponent
         return HTMLReport(title: "ICCSim run: \(scenario)", subtitle: "\(directory.path): policy \(number(get("policy"))), seed \(number(get("seed"))), \(number(get("stop_reason")))",
                           table: table, sections: sections)
@@ -152,6 +155,30 @@ public enum ReportBuilder {
             if !curves.isEmpty { plots.append(SVGPlot(title: "Request latency (CDF, sampled requests)", xLabel: "seconds", yLabel: "fraction of requests", logX: true, series: curves)) }
         }
         return .init(title: "Serving", note: "Ready replicas after every change (the busiest six services); autoscaled services beside the static deployment sized for their peak. Latency of request-level services from /requests.", plots: plots)
+    }
+
+    /// Failures on the timeline: servers out of service over time (each failure until its
+    /// server is back), and failures so far by class of part.
+    static func failuresSection(_ trace: TraceReader) throws -> HTMLReport.Section {
+        let t = try trace.doubles("failures/time_ns"), down = try trace.doubles("failures/down_ns"), component = try trace.doubles("failures/component")
+        let classes = try trace.dictionary("failure_component")
+        // Servers down: +1 at each failure, -1 when its server is back, in time order.
+        let changes = (t.indices.map { (t[$0], 1.0) } + t.indices.map { (t[$0] + down[$0], -1.0) }).sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        var level = 0.0, xs: [Double] = [0], ys: [Double] = [0]
+        for (time, step) in changes {
+            level += step
+            xs.append(time / 3.6e12)
+            ys.append(level)
+        }
+        var cumulative: [PlotSeries] = []
+        for c in classes.keys.sorted() {
+            let times = t.indices.filter { Int(component[$0]) == c }.map { t[$0] / 3.6e12 }
+            guard !times.isEmpty else { continue }
+            cumulative.append(PlotSeries(name: classes[c]!, xs: [0] + times, ys: [0] + times.indices.map { Double($0 + 1) }, step: true))
+        }
+        return .init(title: "Failures", note: "Servers out of service (from each failure until its server is back: a reboot, a repair or a hot spare's swap), and failures so far by class of part, from /failures.",
+                     plots: [SVGPlot(title: "Servers out of service", xLabel: "hours", yLabel: "servers", series: [PlotSeries(name: "down", xs: xs, ys: ys, step: true)]),
+                             SVGPlot(title: "Failures so far, by class", xLabel: "hours", yLabel: "failures", series: cumulative)])
     }
 
     /// A number from a CSV cell with four significant digits (empty stays empty).

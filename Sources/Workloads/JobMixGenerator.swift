@@ -70,6 +70,7 @@ public final class JobMixGenerator: JobSource {
             let base = work.duration(on: pool.accelerator, server: pool.server, io: io)
             job.communication = communication(work, on: pool)
             job.storage = storage(work, on: pool)
+            job.checkpointBytes = work.ioDemand(on: pool.accelerator).checkpointBytes
             for (i, fraction) in (entry.search ?? SuccessiveHalving(trials: 1)).budgetFractions.enumerated() {
                 let d = WorkDuration(computeSeconds: base.computeSeconds * fraction, totalSeconds: base.totalSeconds * fraction,
                                      flops: base.flops * fraction)
@@ -83,6 +84,7 @@ public final class JobMixGenerator: JobSource {
             job.kind = entry.kind
             job.communication = communication(work, on: pool)
             job.storage = storage(work, on: pool)
+            job.checkpointBytes = work.ioDemand(on: pool.accelerator).checkpointBytes
             return emit(job, d)
         }
     }
@@ -96,7 +98,7 @@ public final class JobMixGenerator: JobSource {
         guard io.defersStorage else { return nil }
         let d = work.ioDemand(on: pool.accelerator)
         return StorageDemand(dataset: dataset, ingestBytes: d.datasetBytes, streamReadBytes: d.datasetBytes * max(0, work.epochs - 1),
-                             writeBytes: d.checkpointBytes * Double(d.checkpoints),
+                             writeBytes: io.defersCheckpoints ? 0 : d.checkpointBytes * Double(d.checkpoints),
                              fileBytes: work.family == .llm ? Self.shardBytes : work.bytesPerSample)
     }
 

@@ -49,6 +49,9 @@ public struct JobSpec: Sendable, Equatable {
     /// Reads and writes priced on the shared storage system (`io.storage`); nil: none, or
     /// already in the duration.
     public var storage: StorageDemand?
+    /// Bytes of one checkpoint of its model (weights and optimizer state; 0 when unknown), for
+    /// the write time of the checkpoints a run with failures plans.
+    public var checkpointBytes: Double = 0
 
     /// The source index used for explicitly listed jobs (after every other source).
     public static let listSource: Int32 = .max

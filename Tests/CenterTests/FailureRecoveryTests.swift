@@ -1,10 +1,12 @@
 import Configuration
-import Metrics
 import Foundation
+import Metrics
 import Production
 import Records
 import Scenario
+import SimKernel
 import Testing
+import Workloads
 
 /// Failures and recovery in runs, against the classic checkpointing formula (Daly 2006), the
 /// component rates (a job's interruptions grow linearly with the servers it spans) and the
@@ -138,5 +140,39 @@ import Testing
             return
         }
         #expect(figure(section, "failures") == Double(n))
+    }
+
+    /// Reference: the work model's checkpoints (16 bytes per parameter every hour of compute,
+    /// written at `io.storageBandwidthPerJob`, 10 GB/s by default) are in a training job's
+    /// duration without failures; with failures they are the run's: the same jobs arrive (same
+    /// submission times, sizes and models), each duration shorter by exactly its hourly writes,
+    /// and the job carries its checkpoint size for the plan, whose write takes size / bandwidth.
+    @Test func withFailuresTheRunPlansTheCheckpointsOfApplicationJobs() throws {
+        let off = try shippedScenario("Scenarios/city-center.yaml", ["horizon=6h"])
+        let on = try shippedScenario("Scenarios/city-center.yaml", ["horizon=6h", "failures={}"])
+        func jobs(_ s: Scenario) throws -> [JobSpec] {
+            let plan = try DemandPlan(s, streams: RandomStreams(masterSeed: s.seed), horizonNs: s.horizon!.baseUnits)
+            return plan.sources.flatMap { source -> [JobSpec] in
+                var out: [JobSpec] = []
+                while out.count < 200, let j = source.next() { out.append(j) }
+                return out
+            }
+        }
+        let a = try jobs(off), b = try jobs(on)
+        #expect(a.count == b.count && a.count > 1_000)
+        var checked = 0
+        for (x, y) in zip(a, b) {
+            #expect(x.submitNs == y.submitNs && x.accelerators == y.accelerators && x.model == y.model && x.kind == y.kind)
+            guard y.checkpointBytes > 0, y.storage == nil else { continue }
+            let writes = Double(x.durationNs - y.durationNs) / 1e9
+            let perWrite = y.checkpointBytes / 10e9
+            let count = (writes / perWrite).rounded()
+            #expect(count >= 0 && abs(writes - count * perWrite) < 1e-3 + 1e-9 * Double(x.durationNs), "\(writes) s is not a whole number of \(perWrite) s writes")
+            if count > 0 { checked += 1 }
+        }
+        #expect(checked > 10, "jobs long enough to checkpoint")
+        let settings = try #require(on.failures).settings(pools: [], checkpointBandwidthBytesPerS: 10e9)
+        #expect(settings.checkpoint.plan(mtbfHours: 100, checkpointBytes: 2.4e12).writeNs == 240_000_000_000)
+        #expect(settings.checkpoint.plan(mtbfHours: 100).writeNs == 60_000_000_000)
     }
 }

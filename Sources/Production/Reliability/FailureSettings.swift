@@ -15,8 +15,11 @@ public struct CheckpointPolicy: Sendable, Equatable {
     }
 
     public var interval: Interval
-    /// One checkpoint write.
+    /// One checkpoint write of a job whose checkpoint size is unknown.
     public var writeNs: SimTimeNs
+    /// Bandwidth a job writes its checkpoint at, bytes per second (0: every job writes for
+    /// `writeNs`); a job whose checkpoint size is known writes it for size / bandwidth.
+    public var bandwidthBytesPerS: Double = 0
     /// Writes overlap training.
     public var asynchronous: Bool
     /// Detection, requeue and restore after an interruption.
@@ -29,8 +32,16 @@ public struct CheckpointPolicy: Sendable, Equatable {
         self.restartNs = restartNs
     }
 
-    /// The plan of a job whose mean time between interruptions is `mtbfHours`.
-    public func plan(mtbfHours: Double) -> CheckpointPlan {
+    /// The write time of a checkpoint of `bytes` (0: unknown, `writeNs`).
+    public func writeNs(bytes: Double) -> SimTimeNs {
+        guard bytes > 0, bandwidthBytesPerS > 0 else { return writeNs }
+        return SimTimeNs(min((bytes / bandwidthBytesPerS * 1e9).rounded(.up), 365 * 86_400 * 1e9))
+    }
+
+    /// The plan of a job whose mean time between interruptions is `mtbfHours` and whose
+    /// checkpoint holds `checkpointBytes` (0: unknown).
+    public func plan(mtbfHours: Double, checkpointBytes: Double = 0) -> CheckpointPlan {
+        let writeNs = writeNs(bytes: checkpointBytes)
         let writeS = Double(writeNs) / 1e9, mtbfS = mtbfHours * 3600
         let intervalNs: SimTimeNs
         switch interval {
