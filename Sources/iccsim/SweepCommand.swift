@@ -16,7 +16,8 @@ struct SweepCommand: ParsableCommand {
         replicate and seeded from (sweep seed, replicate), the same seed in every configuration; a finished run is skipped, so a killed or \
         re-submitted sweep resumes with nothing lost or repeated.
         """,
-        subcommands: [SweepPlanCommand.self, SweepRunCommand.self, SweepStatusCommand.self, SweepCollectCommand.self, SweepSlurmCommand.self])
+        subcommands: [SweepPlanCommand.self, SweepRunCommand.self, SweepStatusCommand.self, SweepCollectCommand.self, SweepCompareCommand.self,
+                      SweepSlurmCommand.self])
 }
 
 /// The files of a sweep directory.
@@ -158,33 +159,7 @@ struct SweepCollectCommand: ParsableCommand {
     func run() throws {
         let dir = SweepDirectory(directory)
         let plan = try dir.plan()
-        var table = SweepTable(parameters: plan.spec.parameters)
-        var matched = Set<String>()
-        var complete: [String] = []
-        for r in plan.runs {
-            var metrics: [(String, Double)]? = nil
-            let summaryPath = dir.runDirectory(r).appendingPathComponent("summary.json").path
-            if let data = FileManager.default.contents(atPath: summaryPath), let text = String(data: data, encoding: .utf8) {
-                do {
-                    if self.metrics.isEmpty {
-                        metrics = try SweepTable.metrics(ofSummary: text)
-                    } else {
-                        metrics = try SweepTable.metrics(ofSummary: text, matching: self.metrics)
-                        for p in self.metrics where !matched.contains(p) {
-                            if metrics!.contains(where: { ToleranceRule(metric: p).matches($0.0) }) { matched.insert(p) }
-                        }
-                    }
-                } catch {
-                    throw RunFailure(message: "\(summaryPath): not a summary (\(error)); remove the run and run the sweep again")
-                }
-                complete.append(r.name)
-            }
-            table.add(configuration: r.configuration, replicate: r.replicate, seed: r.seed, name: r.name, values: r.values, summary: metrics)
-        }
-        if !complete.isEmpty, let missing = self.metrics.first(where: { !matched.contains($0) }) {
-            let figures = MetricRegistry.all.flatMap(\.paths)
-            throw ValidationError("--metrics '\(missing)' matches no numeric figure of the runs' summaries\(didYouMean(missing, among: figures)); key paths look like 'wait_mean_s', 'pools.*.utilization_mean' or 'serving.slo_attainment' (iccsim compare --list-metrics lists them)")
-        }
+        let (table, complete) = try dir.figures(plan, metrics: metrics)
         try writeAtomically(table.configurationCSV, to: dir.url.appendingPathComponent("sweep.csv").path)
         try writeAtomically(table.runCSV, to: dir.url.appendingPathComponent("runs.csv").path)
         let h5 = dir.url.appendingPathComponent("sweep.h5").path

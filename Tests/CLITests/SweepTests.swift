@@ -229,6 +229,52 @@ import Testing
         #expect(a != nil && a == b)
         #expect(String(decoding: a!, as: UTF8.self).split(separator: "\n").count == 1 + 4 * 3 * 3)
     }
+
+    /// Reference: common random numbers. Two sweeps with the same seed, a small what-if (the
+    /// two-class center with 24 servers against 26, FIFO, 6 replicates): replicate r runs with the
+    /// same seed in both (the same jobs arrive), so the paired 95% interval of the mean wait's
+    /// difference is far narrower than the unpaired one, and the larger center's lower wait is
+    /// significant (better) only when paired; with --gate, swapping the roles fails (exit 1).
+    @Test func sweepCompareGivesPairedIntervals() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let base = URL(fileURLWithPath: "Scenarios/examples/two-classes.yaml").standardizedFileURL.path
+        var dirs: [String] = []
+        for servers in [24, 26] {
+            let file = tmp.appendingPathComponent("s\(servers).yaml").path
+            try """
+                name: cmp-\(servers)
+                base: \(base)
+                seed: 7
+                replicates: 6
+                set:
+                  cluster.servers.0.count: \(servers)
+                  workload.classes.0.jobs: 30
+                  workload.classes.1.jobs: 600
+                grid:
+                  - {key: scheduling.policy, values: [fifo]}
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            let dir = tmp.appendingPathComponent("s\(servers)").path
+            #expect(try iccsim(["sweep", "plan", file, "--out", dir]).status == 0)
+            #expect(try iccsim(["sweep", "run", dir, "--jobs", "2"]).status == 0)
+            dirs.append(dir)
+        }
+        let r = try iccsim(["sweep", "compare", dirs[0], dirs[1], "--metrics", "wait_mean_s", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(json["seeds_differ"] as? Bool == false)
+        let row = try #require((json["rows"] as? [[String: Any]])?.first)
+        let paired = try #require(row["paired_ci95"] as? Double), unpaired = try #require(row["unpaired_ci95"] as? Double)
+        #expect(row["pairs"] as? Int == 6 && paired * 3 < unpaired, "paired ±\(paired) against unpaired ±\(unpaired)")
+        let difference = try #require(row["difference"] as? Double)
+        #expect(abs(difference) > paired && abs(difference) < unpaired, "significant paired, not unpaired")
+        #expect(row["verdict"] as? String == "better", "\(row)")
+        let text = try iccsim(["sweep", "compare", dirs[0], dirs[1]])
+        #expect(text.status == 0 && text.stdout.contains("paired ±95%") && text.stdout.contains("wait_mean_s"))
+        let gate = try iccsim(["sweep", "compare", dirs[1], dirs[0], "--metrics", "wait_mean_s", "--gate", "--format", "junit"])
+        #expect(gate.status == 1 && gate.stdout.contains("<failure message=\"worse: ") && gate.stdout.contains("name=\"wait_mean_s\""), "\(gate.stdout)")
+        #expect(try iccsim(["sweep", "compare", dirs[0], dirs[1], "--metrics", "no_such_figure"]).status == 2)
+    }
 }
 
 /// `iccsim report` through the CLI: one self-contained page per run or sweep.
