@@ -12,6 +12,8 @@ public enum TraceFormat: String, Sendable, CaseIterable {
     case pollux
     /// ICCSim's own job CSV: `submit_s, accelerators, duration_s`, optionally `tenant`, `model`, `kind`, `gpu_milli`.
     case csv
+    /// The Parallel Workloads Archive's Standard Workload Format (`.swf`).
+    case swf
 }
 
 /// A bad row in a trace file: its 1-based line and what is wrong.
@@ -50,6 +52,8 @@ public struct TraceImportReport: Sendable, Equatable {
     public var neverScheduled = 0
     /// Pods or jobs that ask for no accelerator (run without waiting; CPUs are not modelled).
     public var withoutAccelerators = 0
+    /// SWF: jobs without a run time or a processor count (skipped).
+    public var skipped = 0
 }
 
 /// A header-indexed view of a comma-separated file: rows of fields, with line numbers.
@@ -104,6 +108,7 @@ public enum TraceImport {
         case .alibabaGPU2023: return try alibaba(text)
         case .pollux: return try pollux(text, pool: pool, io: io)
         case .csv: return try csv(text)
+        case .swf: return try swf(text)
         }
     }
 

@@ -89,6 +89,7 @@ struct RunCommand: ParsableCommand {
                 var parts: [String] = []
                 if r.fractionalRequests > 0 { parts.append("\(r.fractionalRequests) ask for a fraction of a GPU (they share devices)") }
                 if r.withoutAccelerators > 0 { parts.append("\(r.withoutAccelerators) ask for no accelerator (run without waiting)") }
+                if r.skipped > 0 { parts.append("\(r.skipped) have no run time or processor count (skipped)") }
                 if r.neverScheduled > 0 { parts.append("\(r.neverScheduled) never started in the trace (replayed with their lifetime as run time)") }
                 if !parts.isEmpty { note("trace \(name): \(r.rows) rows; " + parts.joined(separator: "; ")) }
             }

@@ -8,6 +8,26 @@ import Testing
 import Workloads
 
 @Suite struct TraceReplayTests {
+    /// The NASA Ames iPSC/860 log (Parallel Workloads Archive, SWF, data/traces/): all 18,239
+    /// jobs replay to completion on its 128 nodes, each user a tenant, and the mean utilisation
+    /// equals the log's own Σ processors × run time / (128 × makespan), computed here from the
+    /// file (the log's submit times are start times, so little waiting moves the end), to 0.5%.
+    @Test func nasaSWFLogReplaysToCompletion() throws {
+        let s = try shippedScenario("Scenarios/traces/nasa-ipsc-1993.yaml")
+        let sink = CollectingSink()
+        let r = try CenterRun.run(s, sink: sink).summary
+        #expect(r.jobsSubmitted == 18_239 && r.jobsCompleted == 18_239)
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("data/traces/NASA-iPSC-1993-3.1-cln.swf"), encoding: .utf8)
+        var nodeSeconds = 0.0, users = Set<Int>()
+        for line in text.split(separator: "\n") where !line.hasPrefix(";") {
+            let f = line.split(separator: " ").compactMap { Double($0) }
+            nodeSeconds += f[3] * f[4]
+            users.insert(Int(f[11]))
+        }
+        #expect(abs(r.utilizationMean / (nodeSeconds / (128 * r.makespanS)) - 1) < 0.005, "\(r.utilizationMean) against \(nodeSeconds / (128 * r.makespanS))")
+        #expect(Set(sink.jobs.map(\.tenant)).count == users.count)
+    }
+
     /// Alibaba cluster-trace-gpu-v2023 (data/traces/): every one of the 8,152 pods is accounted
     /// for, and with no waiting the mean utilisation equals the trace's own
     /// Σ num_gpu × gpu_milli/1000 × (deletion − start) / (6,212 GPUs × makespan), computed here from the CSV.
