@@ -41,6 +41,33 @@ public final class TraceReader {
         return out
     }
 
+    /// A 1-D integer column as exact 64-bit integers; empty when absent.
+    public func int64s(_ path: String) throws -> [Int64] {
+        guard has(path) else { return [] }
+        let ds = H5Dopen2(file, path, iccsim_h5p_default())
+        guard ds >= 0 else { throw TraceError("cannot open '\(path)'") }
+        defer { H5Dclose(ds) }
+        let space = H5Dget_space(ds)
+        defer { H5Sclose(space) }
+        var n: hsize_t = 0
+        H5Sget_simple_extent_dims(space, &n, nil)
+        var out = [Int64](repeating: 0, count: Int(n))
+        guard n > 0 else { return [] }
+        let status = out.withUnsafeMutableBytes { H5Dread(ds, iccsim_h5t_native_int64(), iccsim_h5s_all(), iccsim_h5s_all(), iccsim_h5p_default(), $0.baseAddress) }
+        guard status >= 0 else { throw TraceError("cannot read '\(path)'") }
+        return out
+    }
+
+    /// Whether the column at `path` stores integers (else floating point).
+    public func isInteger(_ path: String) -> Bool {
+        let ds = H5Dopen2(file, path, iccsim_h5p_default())
+        guard ds >= 0 else { return false }
+        defer { H5Dclose(ds) }
+        let t = H5Dget_type(ds)
+        defer { H5Tclose(t) }
+        return H5Tget_class(t) == H5T_INTEGER
+    }
+
     /// The names of the members of group `path` (its columns), in name order; empty when absent.
     public func members(_ path: String) throws -> [String] {
         guard has(path) else { return [] }

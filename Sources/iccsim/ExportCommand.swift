@@ -5,7 +5,7 @@ import Traces
 /// `iccsim export`: other views of a run's trace.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Export a run's trace to other tools.",
-                                                    subcommands: [TimelineCommand.self, TraceSchemaCommand.self])
+                                                    subcommands: [ExportCSVCommand.self, ExportParquetCommand.self, TimelineCommand.self, TraceSchemaCommand.self])
 }
 
 /// `iccsim export timeline RUN_DIR`: a Chrome/Perfetto trace of a small run.
