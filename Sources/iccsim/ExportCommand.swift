@@ -8,12 +8,12 @@ struct ExportCommand: ParsableCommand {
                                                     subcommands: [ExportCSVCommand.self, ExportParquetCommand.self, TimelineCommand.self, TraceSchemaCommand.self])
 }
 
-/// `iccsim export timeline RUN_DIR`: a Chrome/Perfetto trace of a small run.
+/// `iccsim export timeline RUN_DIR`: a Chrome/Perfetto trace of a run.
 struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline",
-        abstract: "Write a Chrome/Perfetto trace (JSON) of a small run: jobs on lanes per pool, busy accelerators as a counter.",
-        discussion: "Open the file in https://ui.perfetto.dev or chrome://tracing.")
+        abstract: "Write a Chrome/Perfetto trace (JSON) of a run: jobs on lanes per pool with their all-reduce stretches, failures, services' ready replicas and busy accelerators as counters.",
+        discussion: "Open the file in https://ui.perfetto.dev or chrome://tracing. It is written as it is built, so large runs stream to disk (the viewer may still struggle with millions of events).")
 
     @Argument(help: "A run directory (with trace.h5).")
     var directory: String
@@ -21,19 +21,22 @@ struct TimelineCommand: ParsableCommand {
     @Option(help: "Where to write it (default: DIR/timeline.json).")
     var out: String?
 
-    @Option(help: "Refuse runs with more jobs than this.")
-    var maxJobs: Int = 200_000
+    @Option(help: "Refuse runs with more jobs than this (default: no limit).")
+    var maxJobs: Int?
 
     func run() throws {
         let dir = URL(fileURLWithPath: directory).standardizedFileURL
         let trace = dir.appendingPathComponent("trace.h5").path
         guard FileManager.default.fileExists(atPath: trace) else { throw ValidationError("'\(directory)' has no trace.h5") }
-        let text: String
-        do { text = try TimelineExport.json(trace: TraceReader(path: trace), maxJobs: maxJobs) } catch let e as TraceError {
+        let path = out ?? dir.appendingPathComponent("timeline.json").path
+        let reader = try TraceReader(path: trace)
+        do {
+            try OutputFile.stream(to: path, generator: OutputFile.timelineMark) { emit in
+                try TimelineExport.write(trace: reader, maxJobs: maxJobs, emit: emit)
+            }
+        } catch let e as TraceError where e.message.contains("--max-jobs") {
             throw ValidationError("\(e)")
         }
-        let path = out ?? dir.appendingPathComponent("timeline.json").path
-        try OutputFile.write(text, to: path, generator: OutputFile.timelineMark)
         print("wrote \(path)")
     }
 }

@@ -328,7 +328,7 @@ import Testing
         #expect(try iccsim(["export", "timeline", run.path]).status == 0)
         let json = try JSONSerialization.jsonObject(with: fileData(run.appendingPathComponent("timeline.json"))!) as! [String: Any]
         let events = json["traceEvents"] as! [[String: Any]]
-        let jobs = events.filter { $0["ph"] as? String == "X" }
+        let jobs = events.filter { $0["ph"] as? String == "X" && $0["cat"] as? String != "collective" && $0["cat"] as? String != "failure" }
         #expect(!jobs.isEmpty && events.contains { $0["ph"] as? String == "C" })
         var lanes: [String: [(Double, Double)]] = [:]
         for e in jobs { lanes["\(e["pid"]!)/\(e["tid"]!)", default: []].append((e["ts"] as! Double, (e["ts"] as! Double) + (e["dur"] as! Double))) }
@@ -337,6 +337,34 @@ import Testing
             for (a, b) in zip(s, s.dropFirst()) { #expect(a.1 <= b.0 + 1e-6) }
         }
         #expect(try iccsim(["export", "timeline", run.path, "--max-jobs", "1"]).status == 2)
+    }
+
+    /// With the fabric, services and failures, the timeline nests each all-reduce stretch inside
+    /// its job's event on the job's lane, puts every failure on its pool's failures lane, and
+    /// has a ready-replicas counter per service; the rows match the trace's tables.
+    @Test func collectivesFailuresAndServices() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        func events(_ scenario: String, _ extra: [String] = []) throws -> [[String: Any]] {
+            let run = tmp.appendingPathComponent(URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent)
+            #expect(try iccsim(["run", scenario, "--out", run.path, "--quiet"] + extra).status == 0)
+            #expect(try iccsim(["export", "timeline", run.path]).status == 0)
+            let json = try JSONSerialization.jsonObject(with: fileData(run.appendingPathComponent("timeline.json"))!) as! [String: Any]
+            return json["traceEvents"] as! [[String: Any]]
+        }
+        let fabric = try events("Scenarios/examples/fabric-contention.yaml")
+        let stretches = fabric.filter { $0["cat"] as? String == "collective" }
+        #expect(!stretches.isEmpty)
+        let jobs = fabric.filter { $0["ph"] as? String == "X" && $0["cat"] as? String != "collective" }
+        for c in stretches.prefix(200) {
+            let ts = c["ts"] as! Double, end = ts + (c["dur"] as! Double)
+            #expect(jobs.contains { "\($0["pid"]!)/\($0["tid"]!)" == "\(c["pid"]!)/\(c["tid"]!)" && ($0["ts"] as! Double) <= ts + 1e-3
+                                    && end <= ($0["ts"] as! Double) + ($0["dur"] as! Double) + 1e-3 }, "a stretch outside its job: \(c)")
+        }
+        let failures = try events("Scenarios/examples/failures-and-spares.yaml", ["--set", "horizon=7d"]).filter { $0["cat"] as? String == "failure" }
+        #expect(!failures.isEmpty && failures.allSatisfy { $0["tid"] as? Int == 1_000_000 })
+        let serving = try events("Scenarios/examples/elastic-serving.yaml", ["--set", "horizon=1d"])
+        #expect(serving.contains { $0["ph"] as? String == "C" && ($0["name"] as? String ?? "").hasPrefix("ready replicas: ") })
     }
 }
 
