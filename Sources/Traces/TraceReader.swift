@@ -25,24 +25,13 @@ public final class TraceReader {
     }
 
     /// A 1-D numeric column as doubles; empty when absent.
-    public func doubles(_ path: String) throws -> [Double] {
-        guard has(path) else { return [] }
-        let ds = H5Dopen2(file, path, iccsim_h5p_default())
-        guard ds >= 0 else { throw TraceError("cannot open '\(path)'") }
-        defer { H5Dclose(ds) }
-        let space = H5Dget_space(ds)
-        defer { H5Sclose(space) }
-        var n: hsize_t = 0
-        H5Sget_simple_extent_dims(space, &n, nil)
-        var out = [Double](repeating: 0, count: Int(n))
-        guard n > 0 else { return [] }
-        let status = out.withUnsafeMutableBytes { H5Dread(ds, iccsim_h5t_native_double(), iccsim_h5s_all(), iccsim_h5s_all(), iccsim_h5p_default(), $0.baseAddress) }
-        guard status >= 0 else { throw TraceError("cannot read '\(path)'") }
-        return out
-    }
+    public func doubles(_ path: String) throws -> [Double] { try column(path, as: Double.self, memoryType: iccsim_h5t_native_double()) }
 
     /// A 1-D integer column as exact 64-bit integers; empty when absent.
-    public func int64s(_ path: String) throws -> [Int64] {
+    public func int64s(_ path: String) throws -> [Int64] { try column(path, as: Int64.self, memoryType: iccsim_h5t_native_int64()) }
+
+    /// A 1-D column converted by HDF5 to `memoryType` (whose elements are `T`); empty when absent.
+    private func column<T: Numeric>(_ path: String, as: T.Type, memoryType: hid_t) throws -> [T] {
         guard has(path) else { return [] }
         let ds = H5Dopen2(file, path, iccsim_h5p_default())
         guard ds >= 0 else { throw TraceError("cannot open '\(path)'") }
@@ -51,9 +40,9 @@ public final class TraceReader {
         defer { H5Sclose(space) }
         var n: hsize_t = 0
         H5Sget_simple_extent_dims(space, &n, nil)
-        var out = [Int64](repeating: 0, count: Int(n))
+        var out = [T](repeating: 0, count: Int(n))
         guard n > 0 else { return [] }
-        let status = out.withUnsafeMutableBytes { H5Dread(ds, iccsim_h5t_native_int64(), iccsim_h5s_all(), iccsim_h5s_all(), iccsim_h5p_default(), $0.baseAddress) }
+        let status = out.withUnsafeMutableBytes { H5Dread(ds, memoryType, iccsim_h5s_all(), iccsim_h5s_all(), iccsim_h5p_default(), $0.baseAddress) }
         guard status >= 0 else { throw TraceError("cannot read '\(path)'") }
         return out
     }
