@@ -133,7 +133,7 @@ public struct SweepPlan: Sendable {
     }
 
     /// FNV-1a over the UTF-8 bytes: a stable hash (Swift's `Hasher` is seeded per process).
-    static func fnv1a(_ text: String) -> UInt64 {
+    public static func fnv1a(_ text: String) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
         return h

@@ -19,6 +19,9 @@ public struct TraceMetadata: Sendable {
     /// Whether the run models failures (the trace then has `/failures` and the `/jobs` columns
     /// of interruptions and work lost).
     public var failures = false
+    /// The overrides the run was given (`--set`, `--policy`, `--warmup`), recorded as the root
+    /// attribute `overrides` when there are any.
+    public var overrides: [String] = []
 
     public init(softwareVersion: String, scenarioName: String, seed: UInt64, runIndex: UInt64, policy: String, scenarioYAML: String) {
         self.softwareVersion = softwareVersion
@@ -39,9 +42,9 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// The schema this writer produces.
     public static let schemaName = "iccsim-trace"
     public static let schemaVersion = "1.5.0"
-    /// The version a trace without `/failures` declares: the earliest schema that describes it
-    /// (1.5.0 added `/failures` and the `/jobs` columns of interruptions and work lost), so a
-    /// run without failures writes the same bytes as before them.
+    /// The version a trace without what 1.5.0 added declares (the earliest schema that describes
+    /// it: 1.5.0 added `/failures`, the `/jobs` columns of interruptions and work lost, and the
+    /// `overrides` attribute), so a run without them writes the same bytes as before.
     public static let schemaVersionWithoutFailures = "1.4.0"
 
     private let file: hid_t
@@ -108,13 +111,14 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         file = try H5.check(id: H5Fcreate(path, iccsim_h5f_acc_trunc(), fcpl, iccsim_h5p_default()), "create '\(path)'")
         do {
             try H5.setAttribute(file, "schema_name", Self.schemaName)
-            try H5.setAttribute(file, "schema_version", metadata.failures ? Self.schemaVersion : Self.schemaVersionWithoutFailures)
+            try H5.setAttribute(file, "schema_version", metadata.failures || !metadata.overrides.isEmpty ? Self.schemaVersion : Self.schemaVersionWithoutFailures)
             try H5.setAttribute(file, "software_version", metadata.softwareVersion)
             try H5.setAttribute(file, "scenario_name", metadata.scenarioName)
             try H5.setAttribute(file, "seed", Int64(bitPattern: metadata.seed))
             try H5.setAttribute(file, "run_index", Int64(bitPattern: metadata.runIndex))
             try H5.setAttribute(file, "policy", metadata.policy)
             try H5.setAttribute(file, "scenario_yaml", metadata.scenarioYAML)
+            if !metadata.overrides.isEmpty { try H5.setAttribute(file, "overrides", metadata.overrides.joined(separator: "\n")) }
 
             let jobs = try H5.createGroup(file, "jobs")
             let util = try H5.createGroup(file, "utilization")

@@ -14,8 +14,7 @@ struct ExportDirectory {
         final = out.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? run.appendingPathComponent(format)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: final.path, isDirectory: &isDirectory) {
-            let mark = (try? String(contentsOf: final.appendingPathComponent(Self.manifest), encoding: .utf8)) ?? ""
-            guard isDirectory.boolValue, mark.contains("\"generator\": \"iccsim\"") else {
+            guard isDirectory.boolValue, OutputPath.isExport(final) else {
                 throw ValidationError("--out '\(final.path)' exists and is not an earlier export of iccsim; it will not be replaced (choose another --out)")
             }
         }

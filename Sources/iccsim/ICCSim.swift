@@ -14,7 +14,7 @@ struct ICCSim: ParsableCommand {
         `compare` found a regression; 2 bad input (scenario, flags, files), with the error on stderr.
         """,
         version: ICCSimVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, CompareCommand.self, PoliciesCommand.self, CatalogCommand.self, CollectiveCommand.self, BenchCommand.self, SweepCommand.self, PlanCommand.self, ReportCommand.self, ExportCommand.self, ServeCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, CompareCommand.self, DiffCommand.self, PoliciesCommand.self, CatalogCommand.self, CollectiveCommand.self, BenchCommand.self, SweepCommand.self, PlanCommand.self, ReportCommand.self, ExportCommand.self, ServeCommand.self]
     )
 
     /// Exit code for bad input.

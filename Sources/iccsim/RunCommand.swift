@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a key: --set path.to.key=value (repeatable).")
     var overrides: [String] = []
 
-    @Option(help: "Output directory (default: Results/<scenario>-seed<N>).")
+    @Option(help: "Output directory (default: Results/<scenario>-seed<N>, and -<policy>-<hash of the overrides> when --set or --policy change the center, its demand or its policy; the run's horizon and warm-up do not count).")
     var out: String?
 
     @Option(help: ArgumentHelp("Scheduling policy, replacing the scenario's (\(SchedulingPolicies.names.joined(separator: ", "))).",
@@ -57,16 +57,30 @@ struct RunCommand: ParsableCommand {
         if let w = warmup { all.append("warmup=\(w)") }
         let loaded = try DefaultScenario.load(scenario, overrides: all, seed: seed, limits: limitOptions.limits)
         let s = loaded.scenario
-        let outPath = out ?? "Results/\(s.name)-seed\(s.seed)"
+        let outPath = out ?? Self.defaultOut(s, overrides: all)
         var budget = MemoryBudget.standard()
         if let m = maxMemory { budget.maxResidentBytes = m }
-        let summary = try RunCommand.execute(loaded, outPath: outPath, outFlag: out == nil ? "the default output directory" : "--out",
+        let summary = try RunCommand.execute(loaded, outPath: outPath, overrides: all, outFlag: out == nil ? "the default output directory" : "--out",
                                              options: KernelOptions(permuteTies: permuteTies, memoryBudget: budget))
         if !quiet { print(SummaryWriter.markdown(summary), terminator: "") }
     }
 
-    /// Runs a loaded scenario into `outPath`, all or nothing.
-    static func execute(_ loaded: LoadedScenario, outPath: String, outFlag: String = "--out", options: KernelOptions) throws -> RunSummary {
+    /// The default output directory: `Results/NAME-seedN` for the scenario as written, and
+    /// `Results/NAME-seedN-POLICY-HASH` when overrides change the center, its demand or its
+    /// policy (HASH: 4 hex digits of those overrides), so what-ifs of one scenario land side by
+    /// side. The run's length (`horizon`, `warmup`) is not a what-if: a longer run of the same
+    /// what-if replaces the shorter one.
+    static func defaultOut(_ s: Scenario, overrides: [String]) -> String {
+        let base = "Results/\(s.name)-seed\(s.seed)"
+        let whatIf = overrides.filter { o in !["horizon", "warmup"].contains(o.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "") }
+        guard !whatIf.isEmpty else { return base }
+        let hash = String(format: "%04llx", SweepPlan.fnv1a(whatIf.joined(separator: "\n")) & 0xFFFF)
+        return "\(base)-\(s.scheduling.policy)-\(hash)"
+    }
+
+    /// Runs a loaded scenario into `outPath`, all or nothing; `overrides` (as given) are recorded
+    /// in run-info.json and the trace.
+    static func execute(_ loaded: LoadedScenario, outPath: String, overrides: [String] = [], outFlag: String = "--out", options: KernelOptions) throws -> RunSummary {
         let s = loaded.scenario
         let dir: RunDirectory
         do { dir = try RunDirectory(path: outPath, flag: outFlag) } catch let e as TraceError { throw RunFailure(message: e.message) }
@@ -74,6 +88,7 @@ struct RunCommand: ParsableCommand {
             var metadata = TraceMetadata(softwareVersion: ICCSimVersion.current, scenarioName: s.name, seed: s.seed, runIndex: 0,
                                          policy: s.scheduling.policy, scenarioYAML: loaded.resolvedYAML)
             metadata.failures = s.failures != nil
+            metadata.overrides = overrides
             let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: metadata)
             let t0 = wallSeconds()
             let result = try CenterRun.run(s, sink: writer, kernelOptions: options)
@@ -106,6 +121,7 @@ struct RunCommand: ParsableCommand {
                 ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),
                 ("wall_s", .real((wall * 1e3).rounded() / 1e3)), ("events_processed", .integer(summary.eventsProcessed)),
                 ("events_per_s", .real(eps.rounded())), ("permute_ties", .text(options.permuteTies ? "true" : "false")),
+                ("overrides", .text(overrides.joined(separator: "; "))),
             ]))
             try dir.commit()
             note(String(format: "iccsim: %@ seed %llu: %lld events in %.2f s wall (%.2f M events/s) -> %@",

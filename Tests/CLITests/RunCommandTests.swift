@@ -85,4 +85,37 @@ import Testing
         #expect(rows.map { $0["pending"] as? Int } == [100, 1000])
         #expect(rows.allSatisfy { ($0["events_per_s"] as? Double ?? 0) > 0 && $0["ns_per_event"] != nil && $0["events"] as? Int == 20000 })
     }
+
+    /// What-ifs land side by side: runs of one scenario without overrides, with --policy and
+    /// with --set write three default directories (the plain one `NAME-seedN`, the others with
+    /// the policy and a hash of the overrides), and record their overrides in run-info.json and
+    /// the trace; `iccsim diff` of two of them lists the changed figures with relative change,
+    /// as Markdown on request, warns when seeds differ, and exits 0 (no verdict).
+    @Test func whatIfsLandApartAndDiffShowsWhatChanged() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let scenario = repositoryRoot.appendingPathComponent("Scenarios/examples/two-classes.yaml").path
+        let small = ["--set", "workload.classes.1.jobs=400"]
+        #expect(try iccsim(["run", scenario, "-q"], in: tmp).status == 0)
+        #expect(try iccsim(["run", scenario, "-q", "--policy", "sjf"] + small, in: tmp).status == 0)
+        #expect(try iccsim(["run", scenario, "-q"] + small, in: tmp).status == 0)
+        let dirs = try FileManager.default.contentsOfDirectory(atPath: tmp.appendingPathComponent("Results").path).sorted()
+        #expect(dirs.count == 3 && dirs.contains("two-classes-seed1") && dirs.contains { $0.hasPrefix("two-classes-seed1-sjf-") }, "\(dirs)")
+        let sjf = tmp.appendingPathComponent("Results").appendingPathComponent(dirs.first { $0.hasPrefix("two-classes-seed1-sjf-") }!)
+        let fifo = tmp.appendingPathComponent("Results").appendingPathComponent(dirs.first { $0.hasPrefix("two-classes-seed1-fifo-") }!)
+        let info = String(decoding: fileData(sjf.appendingPathComponent("run-info.json"))!, as: UTF8.self)
+        #expect(info.contains("workload.classes.1.jobs=400") && info.contains("scheduling.policy=sjf"))
+        let trace = String(decoding: fileData(sjf.appendingPathComponent("trace.h5"))!, as: UTF8.self)
+        #expect(trace.contains("workload.classes.1.jobs=400\nscheduling.policy=sjf"), "the trace's overrides attribute")
+
+        let d = try iccsim(["diff", fifo.path, sjf.path])
+        #expect(d.status == 0 && d.stdout.contains("wait_mean_s") && d.stdout.contains("%") && !d.stdout.contains("warning"), "\(d.stdout)")
+        let md = try iccsim(["diff", fifo.appendingPathComponent("summary.json").path, sjf.path, "--format", "markdown"])
+        #expect(md.status == 0 && md.stdout.contains("|---|---:|"))
+        let seed2 = tmp.appendingPathComponent("seed2")
+        #expect(try iccsim(["run", scenario, "-q", "--seed", "2", "--out", seed2.path] + small, in: tmp).status == 0)
+        let w = try iccsim(["diff", fifo.path, seed2.path])
+        #expect(w.status == 0 && w.stdout.contains("warning: the runs' seeds differ"))
+        #expect(try iccsim(["diff", fifo.path, tmp.appendingPathComponent("nothing").path]).status == 2)
+    }
 }

@@ -15,6 +15,13 @@ public struct OutputRefused: Error, CustomStringConvertible, Sendable {
 public enum OutputPath {
     /// The files a run directory may hold: what `run` writes and what `report` and `export` add.
     public static let runFiles: Set<String> = ["trace.h5", "summary.json", "summary.md", "run-info.json", "timeline.json", "report.html"]
+    /// Whether `url` is a directory of tables `iccsim export csv|parquet` wrote (its
+    /// `export.json` names iccsim as its generator).
+    public static func isExport(_ url: URL) -> Bool {
+        let mark = (try? String(contentsOf: url.appendingPathComponent("export.json"), encoding: .utf8)) ?? ""
+        return mark.contains("\"generator\": \"iccsim\"")
+    }
+
     /// The value of `tool` in the `run-info.json` of every run directory.
     public static let toolMark = "iccsim"
 
@@ -50,7 +57,7 @@ public enum OutputPath {
                 throw OutputRefused("\(shown) exists and is not an ICCSim run directory (it has no run-info.json written by iccsim); "
                     + "ICCSim replaces only its own earlier runs: choose another --out")
             }
-            let foreign = entries.filter { !runFiles.contains($0) }
+            let foreign = entries.filter { !runFiles.contains($0) && !isExport(url.appendingPathComponent($0)) }
             if !foreign.isEmpty {
                 throw OutputRefused("\(shown) is an earlier run but also holds files ICCSim did not write (\(listed(foreign))); "
                     + "move them away or choose another --out")
