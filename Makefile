@@ -34,7 +34,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Build and run the built-in default scenario; results go to Results/default-seed1/.
+# Build and run the built-in default scenario; results go to Results/city-center-seed1/.
 run: release
 	.build/release/iccsim run
 

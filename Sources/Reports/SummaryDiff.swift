@@ -67,12 +67,7 @@ public struct SummaryDiff: Sendable {
     }
 
     static func number(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 {
-            // Thousands grouped with commas, whatever the locale.
-            let digits = String(Int64(abs(x)))
-            let grouped = digits.reversed().enumerated().map { String($0.element) + ($0.offset > 0 && $0.offset % 3 == 0 ? "," : "") }.reversed().joined()
-            return (x < 0 ? "-" : "") + grouped
-        }
+        if x == x.rounded(), abs(x) < 1e15 { return NumberText.grouped(Int64(x)) }
         if abs(x) >= 1e6 || abs(x) < 1e-3 { return String(format: "%.4g", x) }
         return String(format: abs(x) >= 100 ? "%.1f" : "%.4f", x)
     }

@@ -1,6 +1,7 @@
 import Center
 import Foundation
 import Metrics
+import Reports
 
 /// Renders a run's summary: `summary.json` (the machine contract, fixed key order, no
 /// wall-clock values) and `summary.md` (for people).
@@ -33,20 +34,23 @@ public enum SummaryWriter {
     static func jsonString(_ s: String) -> String { JSONText.string(s) }
 
     /// A Markdown report of the summary.
-    public static func markdown(_ s: RunSummary) -> String {
+    /// `overrides`: the `--set`, `--policy` and `--warmup` the run was given, listed under the title.
+    public static func markdown(_ s: RunSummary, overrides: [String] = []) -> String {
         func f(_ x: Double) -> String { String(format: "%.3f", x) }
+        func n(_ x: Int64) -> String { NumberText.grouped(x) }
+        let given = overrides.isEmpty ? "" : "Overrides: " + overrides.map { "`\($0)`" }.joined(separator: ", ") + ".\n\n"
         return """
         # ICCSim run: \(s.scenario) (seed \(s.seed))
 
-        Policy `\(s.policy)` on \(s.accelerators) accelerators; \(s.stopReason) after \(f(s.makespanS)) s simulated \
-        (\(s.eventsProcessed) events).
+        \(given)Policy `\(s.policy)` on \(n(Int64(s.accelerators))) accelerators; \(s.stopReason) after \(f(s.makespanS)) s simulated \
+        (\(n(s.eventsProcessed)) events).
 
         | jobs | count |
         |---|---:|
-        | submitted | \(s.jobsSubmitted) |
-        | completed | \(s.jobsCompleted) |
-        | rejected | \(s.jobsRejected) |
-        | unfinished | \(s.jobsUnfinished) |
+        | submitted | \(n(s.jobsSubmitted)) |
+        | completed | \(n(s.jobsCompleted)) |
+        | rejected | \(n(s.jobsRejected)) |
+        | unfinished | \(n(s.jobsUnfinished)) |
 
         | time (s) | mean | p50 | p99 |
         |---|---:|---:|---:|

@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a scenario; write trace.h5, summary.json, summary.md and run-info.json.",
-        discussion: "Without SCENARIO, runs the built-in default scenario (the same as Scenarios/default.yaml).")
+        discussion: "Without SCENARIO, runs the built-in default scenario, Scenarios/city-center.yaml (written to Results/city-center-seed1).")
 
     @Argument(help: "The scenario file (default: the built-in default scenario).")
     var scenario: String?
@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
         if let m = maxMemory { budget.maxResidentBytes = m }
         let summary = try RunCommand.execute(loaded, outPath: outPath, overrides: all, outFlag: out == nil ? "the default output directory" : "--out",
                                              options: KernelOptions(permuteTies: permuteTies, memoryBudget: budget))
-        if !quiet { print(SummaryWriter.markdown(summary), terminator: "") }
+        if !quiet { print(SummaryWriter.markdown(summary, overrides: all), terminator: "") }
     }
 
     /// The default output directory: `Results/NAME-seedN` for the scenario as written, and
@@ -115,7 +115,7 @@ struct RunCommand: ParsableCommand {
             for c in result.seedCollisions { note("note: random stream '\(c)' had a 32-bit seed collision; re-mixed") }
             let summary = result.summary
             try dir.write("summary.json", SummaryWriter.json(summary.fields))
-            try dir.write("summary.md", SummaryWriter.markdown(summary))
+            try dir.write("summary.md", SummaryWriter.markdown(summary, overrides: overrides))
             let eps = wall > 0 ? Double(summary.eventsProcessed) / wall : 0
             try dir.write("run-info.json", SummaryWriter.json([
                 ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),

@@ -12,6 +12,9 @@ import Testing
         let ra = try iccsim(["run", "--seed", "7", "--out", a.path] + short)
         #expect(ra.status == 0, "\(ra.stderr)")
         #expect(ra.stdout.contains("# ICCSim run: city-center (seed 7)"))
+        // Counts are grouped by thousands for people (tens of thousands of jobs in two days).
+        let submittedLine = ra.stdout.split(separator: "\n").first { $0.hasPrefix("| submitted | ") } ?? ""
+        #expect(submittedLine.contains(","), "\(submittedLine)")
         #expect(ra.stderr.contains("events in"))
         #expect(try iccsim(["run", "--seed", "7", "--out", b.path, "--quiet"] + short).status == 0)
         #expect(try iccsim(["run", "--seed", "8", "--out", c.path, "--quiet"] + short).status == 0)
@@ -107,11 +110,13 @@ import Testing
         #expect(info.contains("workload.classes.1.jobs=400") && info.contains("scheduling.policy=sjf"))
         let trace = String(decoding: fileData(sjf.appendingPathComponent("trace.h5"))!, as: UTF8.self)
         #expect(trace.contains("workload.classes.1.jobs=400\nscheduling.policy=sjf"), "the trace's overrides attribute")
+        let md = String(decoding: fileData(sjf.appendingPathComponent("summary.md"))!, as: UTF8.self)
+        #expect(md.contains("Overrides: `workload.classes.1.jobs=400`, `scheduling.policy=sjf`."), "\(md.prefix(300))")
 
         let d = try iccsim(["diff", fifo.path, sjf.path])
         #expect(d.status == 0 && d.stdout.contains("wait_mean_s") && d.stdout.contains("%") && !d.stdout.contains("warning"), "\(d.stdout)")
-        let md = try iccsim(["diff", fifo.appendingPathComponent("summary.json").path, sjf.path, "--format", "markdown"])
-        #expect(md.status == 0 && md.stdout.contains("|---|---:|"))
+        let table = try iccsim(["diff", fifo.appendingPathComponent("summary.json").path, sjf.path, "--format", "markdown"])
+        #expect(table.status == 0 && table.stdout.contains("|---|---:|"))
         let seed2 = tmp.appendingPathComponent("seed2")
         #expect(try iccsim(["run", scenario, "-q", "--seed", "2", "--out", seed2.path] + small, in: tmp).status == 0)
         let w = try iccsim(["diff", fifo.path, seed2.path])
