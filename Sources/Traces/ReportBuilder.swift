@@ -108,7 +108,14 @@ public enum ReportBuilder {
         sections.append(try servingSection(trace, summary: flat, table: &table))
         if trace.has("failures/time_ns") { sections.append(try failuresSection(trace)) }
         let scenario = get("scenario").flatMap { if case .string(let s) = $0 { return s }; return nil } ?? directory.lastPathComponent
-        return HTMLReport(title: "ICCSim run: \(scenario)", subtitle: "\(directory.path): policy \(number(get("policy"))), seed \(number(get("seed"))), \(number(get("stop_reason")))",
+        // The overrides the run was given (run-info.json), and the run's directory by its name only.
+        var given = ""
+        if let info = FileManager.default.contents(atPath: directory.appendingPathComponent("run-info.json").path),
+           case .object(let fields)? = try? OrderedJSON.parse(String(decoding: info, as: UTF8.self)),
+           case .string(let overrides)? = fields.first(where: { $0.0 == "overrides" })?.1, !overrides.isEmpty {
+            given = "; overrides: \(overrides)"
+        }
+        return HTMLReport(title: "ICCSim run: \(scenario)", subtitle: "\(directory.lastPathComponent): policy \(number(get("policy"))), seed \(number(get("seed"))), \(number(get("stop_reason")))\(given)",
                           table: table, sections: sections)
     }
 
@@ -249,7 +256,7 @@ public enum ReportBuilder {
                 }
             }
         }
-        return HTMLReport(title: "ICCSim sweep: \(directory.lastPathComponent)", subtitle: "\(directory.path): \(body.count) configurations",
+        return HTMLReport(title: "ICCSim sweep: \(directory.lastPathComponent)", subtitle: "\(directory.lastPathComponent): \(body.count) configurations",
                           table: table, sections: sections)
     }
 }

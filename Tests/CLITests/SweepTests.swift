@@ -323,6 +323,8 @@ import Testing
         #expect(page.contains("network.allreduce_busbw_gbps_p50") && page.contains("All-reduce bus bandwidth"))
         // Self-contained: nothing fetched from elsewhere.
         #expect(!page.contains("src=") && !page.contains("<script") && !page.contains("href="))
+        // It states its overrides and names the run by its directory, not by an absolute path.
+        #expect(page.contains("overrides: workload.classes.0.jobs=40") && !page.contains(tmp.path), "the report's subtitle")
 
         // Serving: the autoscaled service's ready replicas beside its static peak-sized
         // deployment, and its attainment and replica-hours against the static ones; request
