@@ -1,7 +1,8 @@
 import Yams
 
-/// One `--set path.to.key=value` override. Path segments are mapping keys or list indices
-/// (`workload.classes.0.jobs=100` or `workload.classes[0].jobs=100`); the value is YAML
+/// One `--set path.to.key=value` override. Path segments are mapping keys, list indices or the
+/// names of list items (`workload.classes.0.jobs=100`, `workload.classes[0].jobs=100`,
+/// `cluster.servers[h100].count=384`, `workload.applications[medical-imaging].scale=2`); the value is YAML
 /// (`4`, `400Gbps`, `{dist: exponential, mean: 2m}`, `[1, 2, 4]`).
 ///
 /// An override from the command line has no position, and errors in its value name `--set KEY`.
@@ -77,7 +78,7 @@ public struct Override: Sendable, Equatable {
             }
             return .mapping(m)
         case .sequence(var s):
-            guard let i = Int(head) else {
+            guard let i = try Int(head) ?? itemNamed(head, in: s, list: done.joined(separator: ".")) else {
                 throw ScenarioError("--set \(key): '\(done.joined(separator: "."))' is a list; expected an index, found '\(head)'")
             }
             guard i >= 0, i < s.count else {
@@ -91,6 +92,32 @@ public struct Override: Sendable, Equatable {
             }
             throw ScenarioError("--set \(key): '\(done.isEmpty ? "the scenario" : done.joined(separator: "."))' is a value, not a mapping, so it has no key '\(head)' (at \(here))")
         }
+    }
+}
+
+extension Override {
+    /// The index of the item of `list` named `name`: a mapping whose `name` is `name`, or an
+    /// included one (`include: applications/NAME.yaml`) whose file is named so. Nil when no item
+    /// has a name (the path wanted an index); an error naming the names when none matches.
+    func itemNamed(_ name: String, in items: Node.Sequence, list: String) throws -> Int? {
+        func itemName(_ item: Node) -> String? {
+            guard case .mapping(let m) = item else { return nil }
+            if let n = m["name"]?.scalar?.string { return n }
+            guard let file = m["include"]?.scalar?.string else { return nil }
+            let base = file.split(separator: "/").last.map(String.init) ?? file
+            return base.hasSuffix(".yaml") ? String(base.dropLast(5)) : (base.hasSuffix(".yml") ? String(base.dropLast(4)) : base)
+        }
+        let names = items.map(itemName)
+        guard names.contains(where: { $0 != nil }) else { return nil }
+        let matches = names.indices.filter { names[$0] == name }
+        guard matches.count == 1 else {
+            let known = names.compactMap { $0 }
+            let hint = didYouMean(name, among: known)
+            throw ScenarioError(matches.isEmpty
+                ? "--set \(key): '\(list)' has no item named '\(name)'\(hint); its items are \(known.joined(separator: ", ")) (or give an index)"
+                : "--set \(key): '\(list)' has \(matches.count) items named '\(name)'; give an index")
+        }
+        return matches[0]
     }
 }
 
