@@ -46,6 +46,10 @@ public struct KernelOptions: Sendable {
     public var maxEventsPerInstant: Int64 = 50_000_000
     /// The memory the run may use, checked every ``Kernel/resourceCheckInterval`` events (nil: unchecked).
     public var memoryBudget: MemoryBudget?
+    /// Called every ``Kernel/resourceCheckInterval`` events with the simulated time and the
+    /// events processed, for a progress display (it must not touch the model: results never
+    /// depend on it).
+    public var progress: (@Sendable (SimTimeNs, Int64) -> Void)?
 
     public init(permuteTies: Bool = false, permutationSeed: UInt64 = 0, maxEventsPerInstant: Int64 = 50_000_000,
                 memoryBudget: MemoryBudget? = nil) {
@@ -140,8 +144,9 @@ public final class Kernel {
                 now = next.timeNs
             }
             processed += 1
-            if processed & (Kernel.resourceCheckInterval - 1) == 0, let budget = options.memoryBudget, let why = budget.exceeded() {
-                return .overBudget(why)
+            if processed & (Kernel.resourceCheckInterval - 1) == 0 {
+                if let budget = options.memoryBudget, let why = budget.exceeded() { return .overBudget(why) }
+                options.progress?(nowNs, processed)
             }
             handler.handle(next.event, kernel: self)
             if stopRequested { return .stopped }

@@ -276,8 +276,12 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         } catch { firstError = error }
     }
 
+    /// `/jobs` rows written so far (jobs that ended or were rejected), for progress displays.
+    public private(set) var jobRows = 0
+
     public func record(job r: JobRecord) {
         guard firstError == nil else { return }
+        jobRows += 1
         do {
             try jobID.append(r.id)
             try jobClass.append(r.jobClass)

@@ -43,8 +43,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Test mode: permute same-time events to expose order-dependent models.")
     var permuteTies = false
 
-    @Flag(name: [.customShort("q"), .long], help: "Do not print the summary on stdout.")
+    @Flag(name: [.customShort("q"), .long], help: "Do not print the summary on stdout (nor progress on a terminal).")
     var quiet = false
+
+    @Flag(help: "Show progress as plain lines on stderr (for logs and CI), even when stderr is not a terminal.")
+    var progress = false
 
     func run() throws {
         var all = overrides
@@ -60,8 +63,11 @@ struct RunCommand: ParsableCommand {
         let outPath = out ?? Self.defaultOut(s, overrides: all)
         var budget = MemoryBudget.standard()
         if let m = maxMemory { budget.maxResidentBytes = m }
+        var options = KernelOptions(permuteTies: permuteTies, memoryBudget: budget)
+        let meter = ProgressMeter.make(horizonNs: s.horizon?.baseUnits ?? SimTime.never, forced: progress, quiet: quiet)
+        if let meter { options.progress = { now, events in meter.update(nowNs: now, events: events) } }
         let summary = try RunCommand.execute(loaded, outPath: outPath, overrides: all, outFlag: out == nil ? "the default output directory" : "--out",
-                                             options: KernelOptions(permuteTies: permuteTies, memoryBudget: budget))
+                                             options: options, meter: meter)
         if !quiet { print(SummaryWriter.markdown(summary, overrides: all), terminator: "") }
     }
 
@@ -80,7 +86,8 @@ struct RunCommand: ParsableCommand {
 
     /// Runs a loaded scenario into `outPath`, all or nothing; `overrides` (as given) are recorded
     /// in run-info.json and the trace.
-    static func execute(_ loaded: LoadedScenario, outPath: String, overrides: [String] = [], outFlag: String = "--out", options: KernelOptions) throws -> RunSummary {
+    static func execute(_ loaded: LoadedScenario, outPath: String, overrides: [String] = [], outFlag: String = "--out", options: KernelOptions,
+                        meter: ProgressMeter? = nil) throws -> RunSummary {
         let s = loaded.scenario
         let dir: RunDirectory
         do { dir = try RunDirectory(path: outPath, flag: outFlag) } catch let e as TraceError { throw RunFailure(message: e.message) }
@@ -90,8 +97,12 @@ struct RunCommand: ParsableCommand {
             metadata.failures = s.failures != nil
             metadata.overrides = overrides
             let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: metadata)
+            meter?.jobsDone = { writer.jobRows }
             let t0 = wallSeconds()
+            meter?.stage("simulating \(s.name) (seed \(s.seed)), generating its demand as it goes")
             let result = try CenterRun.run(s, sink: writer, kernelOptions: options)
+            meter?.finish()
+            meter?.stage("writing the trace")
             if case .overBudget(let why) = result.stopReason {
                 throw RunFailure(message: "\(why); the run stopped after \(String(format: "%.0f", result.summary.makespanS)) s of simulated time "
                                  + "and wrote nothing (shorten the horizon, lower the demand, or raise --max-memory)")

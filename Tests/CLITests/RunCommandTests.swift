@@ -123,4 +123,22 @@ import Testing
         #expect(w.status == 0 && w.stdout.contains("warning: the runs' seeds differ"))
         #expect(try iccsim(["diff", fifo.path, tmp.appendingPathComponent("nothing").path]).status == 2)
     }
+
+    /// Progress: `--progress` prints plain lines on stderr (stages, simulated time and share of
+    /// the horizon, events per second, time left) even on a pipe; without it a pipe gets none,
+    /// and the results are the same bytes either way.
+    @Test func progressLinesOnRequestOnly() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let a = tmp.appendingPathComponent("a"), b = tmp.appendingPathComponent("b")
+        let shown = try iccsim(["run", "--set", "horizon=2d", "--out", a.path, "-q", "--progress"])
+        #expect(shown.status == 0)
+        let lines = shown.stderr.split(separator: "\n").filter { $0.hasPrefix("iccsim: simulating: ") }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("% ") || $0.contains("%)") } && shown.stderr.contains("iccsim: writing the trace"), "\(shown.stderr)")
+        let quiet = try iccsim(["run", "--set", "horizon=2d", "--out", b.path, "-q"])
+        #expect(quiet.status == 0 && !quiet.stderr.contains("simulating"))
+        for name in ["trace.h5", "summary.json"] {
+            #expect(fileData(a.appendingPathComponent(name)) == fileData(b.appendingPathComponent(name)), "progress changed \(name)")
+        }
+    }
 }
