@@ -12,7 +12,11 @@ extension CenterModel {
     /// prices its speed at the instant's settle, else `.unaffected` (it computes at once).
     mutating func startComponents(slot: Int, from first: Int, now: SimTimeNs) -> StartEffect {
         guard first < components.count else { return .unaffected }
-        let job = startingJob(slot: slot)
+        return startComponents(startingJob(slot: slot), from: first, now: now)
+    }
+
+    /// Starts `job` with components `from...` (as ``startComponents(slot:from:now:)``).
+    mutating func startComponents(_ job: StartingJob, from first: Int, now: SimTimeNs) -> StartEffect {
         var effect = StartEffect.unaffected
         for i in first..<components.count {
             switch components[i].jobStarted(job, nowNs: now) {

@@ -12,7 +12,13 @@ extension CenterModel {
     mutating func finalize(at endNs: SimTimeNs) {
         advanceStatistics(to: endNs)
         settleInstant(now: endNs)  // effects buffered by a run that stopped mid-instant
-        if checkpointing { reportRunningWork(at: endNs) }
+        // Running batch jobs in id order (slot order depends on which slots were freed first),
+        // with what their current run did (jobs with checkpoints): the components hear it (nothing
+        // of it is lost, the run just ends) before they finish.
+        let runningSlots = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
+            .sorted { jobs[$0].id < jobs[$1].id }
+        let runs = runningSlots.map { s in jobs[s].resilience != nil ? runSplit(slot: s, now: endNs) : nil }
+        for (s, split) in zip(runningSlots, runs) { if let split { reportWork(slot: s, split, now: endNs) } }
         for i in components.indices { components[i].finish(atNs: endNs) }
         var alive: [JobRecord] = []
         func queued(_ s: Int) {
@@ -33,13 +39,12 @@ extension CenterModel {
         for s in saving { queued(jobs.slot(of: s)) }
         // Running jobs in id order (slot order depends on which slots were freed first).
         alive += withServices { c, m in c.finish(atNs: endNs, broker: &m) }
-        let runningSlots = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && activities.isLive(FluidActivityID(raw: Int32($0))) }
-        for s in runningSlots.sorted(by: { jobs[$0].id < jobs[$1].id }) {
+        for (s, split) in zip(runningSlots, runs) {
             let spec = jobs[s].spec
             var done = 1.0
-            if let r = jobs[s].resilience {
+            if let r = jobs[s].resilience, let split {
                 // Its compute: kept by earlier runs, and done in this one.
-                let computed = spec.durationNs - r.computeLeftNs + runSplit(slot: s, now: endNs).computeNs
+                let computed = spec.durationNs - r.computeLeftNs + split.computeNs
                 done = spec.durationNs > 0 ? min(1, max(0, Double(computed) / Double(spec.durationNs))) : 1
             } else {
                 let left = activities.remainingWork(FluidActivityID(raw: Int32(s)), nowNs: endNs)
@@ -56,16 +61,5 @@ extension CenterModel {
         }
         alive.sort { $0.id < $1.id }
         for r in alive { sink.record(job: r) }
-    }
-
-    /// The components hear the work so far of the batch jobs running at the end (in id order):
-    /// nothing of it is lost, the run just ends.
-    mutating func reportRunningWork(at endNs: SimTimeNs) {
-        let running = (0..<jobs.count).filter { jobs[$0].runStartNs >= 0 && jobs[$0].resilience != nil && activities.isLive(FluidActivityID(raw: Int32($0))) }
-        for s in running.sorted(by: { jobs[$0].id < jobs[$1].id }) {
-            var split = runSplit(slot: s, now: endNs)
-            split.sinceDurableNs = 0
-            reportWork(slot: s, split, now: endNs)
-        }
     }
 }

@@ -31,20 +31,20 @@ extension CenterModel {
                 let slot = jobs.slot(of: handle)
                 let share = heldShare(slot)
                 if jobs[slot].service >= 0 {
-                    hits.append(ServerOutage.Hit(job: handle, id: jobs[slot].id, accelerators: share, lostNs: 0, isReplica: true))
+                    hits.append(ServerOutage.Hit(job: handle, accelerators: share, lostNs: 0, isReplica: true))
                     withServices { c, m in c.replicaLost(handle, broker: &m, nowNs: now) }
                 } else if let i = saving.firstIndex(of: handle) {
                     // Saving its preemption checkpoint: the save is cut short; it waits again.
                     saving.remove(at: i)
-                    hits.append(ServerOutage.Hit(job: handle, id: jobs[slot].id, accelerators: share, lostNs: 0, isReplica: false))
+                    hits.append(ServerOutage.Hit(job: handle, accelerators: share, lostNs: 0, isReplica: false))
                     releaseAndRequeue(slot: slot, now: now)
                 } else {
                     let lost = interrupt(slot: slot, now: now)
-                    hits.append(ServerOutage.Hit(job: handle, id: jobs[slot].id, accelerators: share, lostNs: lost, isReplica: false))
+                    hits.append(ServerOutage.Hit(job: handle, accelerators: share, lostNs: lost, isReplica: false))
                 }
             }
             pools[p].takeDown(server: s)
-            let outage = ServerOutage(pool: p, server: s, devices: pools[p].devices(onServer: s), hits: hits)
+            let outage = ServerOutage(pool: p, server: s, hits: hits)
             for i in components.indices { components[i].serverWentDown(outage, nowNs: now) }
         }
         serverChangesNow.removeAll(keepingCapacity: true)
@@ -63,12 +63,14 @@ extension CenterModel {
         return lost
     }
 
-    /// A batch job's run begins: at its first start the components choose its checkpoint plan
-    /// (its work becomes the compute and the writes); every run records its layout.
-    mutating func beginRun(slot: Int, now: SimTimeNs) {
+    /// A batch job's run begins (`job` is how the components see it): at its first start they
+    /// choose its checkpoint plan (its work becomes the compute and the writes); every run
+    /// records its layout.
+    mutating func beginRun(_ job: StartingJob, now: SimTimeNs) {
+        let slot = Int(job.handle.slot)
         let activity = FluidActivityID(raw: Int32(slot))
         if jobs[slot].resilience == nil {
-            guard let plan = componentCheckpointPlan(slot: slot) else { return }
+            guard let plan = componentCheckpointPlan(job) else { return }
             let compute = jobs[slot].spec.durationNs
             jobs[slot].resilience = JobResilience(plan: plan, computeLeftNs: compute)
             _ = activities.setRemaining(activity, work: Double(plan.workNs(computeNs: compute)), nowNs: now)
@@ -90,13 +92,13 @@ extension CenterModel {
     /// was; its remaining work becomes `restoreNs` and what is left. Returns the work lost.
     mutating func keepCheckpointedWork(slot: Int, interrupted: Bool, restoreNs: SimTimeNs, now: SimTimeNs) -> SimTimeNs {
         var split = runSplit(slot: slot, now: now)
-        if !interrupted { split.sinceDurableNs = 0 }
-        jobs[slot].resilience!.computeLeftNs -= interrupted ? split.durableComputeNs : split.computeNs
+        split.interrupted = interrupted
+        jobs[slot].resilience!.computeLeftNs -= split.keptComputeNs
         jobs[slot].resilience!.nextRestoreNs = restoreNs
         let r = jobs[slot].resilience!
         _ = activities.setRemaining(FluidActivityID(raw: Int32(slot)), work: Double(restoreNs + r.plan.workNs(computeNs: r.computeLeftNs)), nowNs: now)
         reportWork(slot: slot, split, now: now)
-        return split.sinceDurableNs
+        return split.lostNs
     }
 
     /// The components hear what a run's work was.
@@ -105,9 +107,8 @@ extension CenterModel {
         for i in components.indices { components[i].jobWorked(job, split: split, nowNs: now) }
     }
 
-    /// The first checkpoint plan a component gives the job in `slot`.
-    mutating func componentCheckpointPlan(slot: Int) -> CheckpointPlan? {
-        let job = startingJob(slot: slot)
+    /// The first checkpoint plan a component gives `job`.
+    mutating func componentCheckpointPlan(_ job: StartingJob) -> CheckpointPlan? {
         for i in components.indices {
             if let plan = components[i].checkpointPlan(for: job) { return plan }
         }

@@ -15,11 +15,7 @@ extension CenterModel {
         let p = Int(spec.pool)
         let handle = jobs.handle(slot: slot)
         let sharers = pools[p].coRunners(of: handle)
-        if jobs[slot].resilience != nil {
-            var split = runSplit(slot: slot, now: now)
-            split.sinceDurableNs = 0  // it completed: all of it is kept
-            reportWork(slot: slot, split, now: now)
-        }
+        if jobs[slot].resilience != nil { reportWork(slot: slot, runSplit(slot: slot, now: now), now: now) }
         stopComponents(slot: slot, reason: .completed, now: now)
         pools[p].release(handle)
         policies[p].finished(handle, nowNs: now)
@@ -119,10 +115,15 @@ extension CenterModel {
                 g.waitSumNs += Double(wait)
             }
         }
-        if checkpointing { beginRun(slot: slot, now: now) }
         // A job held by a component (an ingest first), or whose speed a component prices (its
         // all-reduce on the fabric), waits (rate 0) for the instant's settle.
-        guard startComponents(slot: slot, from: 0, now: now) == .unaffected else { return }
+        var effect = StartEffect.unaffected
+        if !components.isEmpty {
+            let starting = startingJob(slot: slot)
+            if checkpointing { beginRun(starting, now: now) }
+            effect = startComponents(starting, from: 0, now: now)
+        }
+        guard effect == .unaffected else { return }
         let activity = FluidActivityID(raw: job.slot)
         let end = activities.setRate(activity, ratePerNs: 1, nowNs: now)
         let gen = Int64(activities.generation(activity))

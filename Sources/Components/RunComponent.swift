@@ -92,7 +92,6 @@ public struct ServerOutage: Sendable, Equatable {
     /// One job the outage stopped.
     public struct Hit: Sendable, Equatable {
         public var job: JobHandle
-        public var id: Int64
         /// Accelerators it held (a share of a device counts that share).
         public var accelerators: Double
         /// Work thrown away: compute (and a write cut short) since its last durable
@@ -101,9 +100,8 @@ public struct ServerOutage: Sendable, Equatable {
         /// Whether it was a service replica (lost; its service replaces it).
         public var isReplica: Bool
 
-        public init(job: JobHandle, id: Int64, accelerators: Double, lostNs: SimTimeNs, isReplica: Bool) {
+        public init(job: JobHandle, accelerators: Double, lostNs: SimTimeNs, isReplica: Bool) {
             self.job = job
-            self.id = id
             self.accelerators = accelerators
             self.lostNs = lostNs
             self.isReplica = isReplica
@@ -112,15 +110,12 @@ public struct ServerOutage: Sendable, Equatable {
 
     public var pool: Int
     public var server: Int
-    /// Devices of the server.
-    public var devices: Int
     /// The jobs it stopped, in slot order.
     public var hits: [Hit]
 
-    public init(pool: Int, server: Int, devices: Int, hits: [Hit]) {
+    public init(pool: Int, server: Int, hits: [Hit]) {
         self.pool = pool
         self.server = server
-        self.devices = devices
         self.hits = hits
     }
 }

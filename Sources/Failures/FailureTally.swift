@@ -47,10 +47,10 @@ struct FailureTally {
         lostAcceleratorNs += lost
     }
 
-    mutating func worked(_ split: WorkSplit, keptNs: SimTimeNs, accelerators: Double) {
+    mutating func worked(_ split: WorkSplit, accelerators: Double) {
         restoreAcceleratorNs += Double(split.restoreNs) * accelerators
         writeAcceleratorNs += Double(split.writeNs) * accelerators
-        keptAcceleratorNs += Double(keptNs) * accelerators
+        keptAcceleratorNs += Double(split.keptComputeNs) * accelerators
         workAcceleratorNs += Double(split.restoreNs + split.computeNs + split.writeNs) * accelerators
     }
 

@@ -212,9 +212,8 @@ public struct ServerFailures: RunComponent {
 
     public mutating func jobWorked(_ job: JobHandle, split: WorkSplit, nowNs: SimTimeNs) {
         guard let j = entry(job) else { return }
-        let kept = split.sinceDurableNs > 0 ? split.durableComputeNs : split.computeNs
-        tally.worked(split, keptNs: kept, accelerators: j.accelerators)
-        jobsBySlot[Int(job.slot)]!.keptNs += kept
+        tally.worked(split, accelerators: j.accelerators)
+        jobsBySlot[Int(job.slot)]!.keptNs += split.keptComputeNs
     }
 
     public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {

@@ -10,4 +10,13 @@ public enum NumberText {
         }
         return (n < 0 ? "-" : "") + out
     }
+
+    /// A figure for a table people read: whole numbers grouped, very large or small ones with
+    /// four significant digits, others with one (from 100) or four decimals; "-" when not finite.
+    public static func figure(_ x: Double) -> String {
+        guard x.isFinite else { return "-" }
+        if x == x.rounded(), abs(x) < 1e15 { return grouped(Int64(x)) }
+        if abs(x) >= 1e6 || abs(x) < 1e-3 { return String(format: "%.4g", x) }
+        return String(format: abs(x) >= 100 ? "%.1f" : "%.4f", x)
+    }
 }

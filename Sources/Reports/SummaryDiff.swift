@@ -66,11 +66,7 @@ public struct SummaryDiff: Sendable {
         }
     }
 
-    static func number(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 { return NumberText.grouped(Int64(x)) }
-        if abs(x) >= 1e6 || abs(x) < 1e-3 { return String(format: "%.4g", x) }
-        return String(format: abs(x) >= 100 ? "%.1f" : "%.4f", x)
-    }
+    static func number(_ x: Double) -> String { NumberText.figure(x) }
 
     /// The change of a figure: absolute and relative ("+12.3%"), when both are numbers.
     static func change(_ c: Change) -> (String, String) {

@@ -92,11 +92,7 @@ public struct SweepComparison: Sendable {
     /// Whether some figure got significantly worse.
     public var regressed: Bool { rows.contains { $0.verdict == .worse } }
 
-    static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "-" }
-        if x != 0 && (abs(x) >= 1e6 || abs(x) < 1e-3) { return String(format: "%.4g", x) }
-        return String(format: abs(x) >= 100 ? "%.1f" : "%.4f", x)
-    }
+    static func number(_ x: Double) -> String { NumberText.figure(x) }
 
     static let header = ["configuration", "figure", "pairs", "baseline", "candidate", "difference", "paired ±95%", "unpaired ±95%", "verdict"]
 

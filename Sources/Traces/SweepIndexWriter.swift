@@ -12,7 +12,7 @@ public enum SweepIndexWriter {
     public static func write(_ table: SweepTable, to path: String, completeRuns: [String]) throws {
         iccsim_h5_prepare()
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(Temporaries.workingName(for: url.lastPathComponent))
         do {
             try writeFile(table, to: temporary.path, completeRuns: completeRuns)
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }

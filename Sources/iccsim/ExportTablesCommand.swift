@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import Traces
 
-/// A directory of exported tables, published whole: the files are written into a temporary
-/// sibling and renamed into place, and an existing directory is replaced only when an earlier
-/// export wrote it (its `export.json` names iccsim as its generator).
+/// A directory of exported tables, published whole: the files are written into a marked
+/// temporary sibling (``Temporaries``: one a killed export leaves is removed by the next) and
+/// renamed into place, and an existing directory is replaced only when an earlier export wrote
+/// it (its `export.json` names iccsim as its generator).
 struct ExportDirectory {
     static let manifest = "export.json"
     let final: URL
@@ -18,9 +19,11 @@ struct ExportDirectory {
                 throw ValidationError("--out '\(final.path)' exists and is not an earlier export of iccsim; it will not be replaced (choose another --out)")
             }
         }
-        staging = final.deletingLastPathComponent().appendingPathComponent(".\(final.lastPathComponent).tmp-\(getpid())")
-        try? FileManager.default.removeItem(at: staging)
+        let parent = final.deletingLastPathComponent()
+        staging = parent.appendingPathComponent(Temporaries.workingName(for: final.lastPathComponent))
+        Temporaries.removeStale(in: parent)
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        try Temporaries.mark(staging)
     }
 
     /// Writes the manifest and moves the staged files into place.
@@ -28,6 +31,7 @@ struct ExportDirectory {
         let list = tables.map { "\"\($0)\"" }.joined(separator: ", ")
         try "{\"generator\": \"iccsim\", \"run\": \"\(run.path)\", \"format\": \"\(format)\", \"tables\": [\(list)]}\n"
             .write(to: staging.appendingPathComponent(Self.manifest), atomically: true, encoding: .utf8)
+        try Temporaries.unmark(staging)
         if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: final) }
         try FileManager.default.moveItem(at: staging, to: final)
     }

@@ -77,6 +77,14 @@ public struct WorkSplit: Sendable, Equatable {
     /// Work after the last durable checkpoint (compute, and a write cut short): what an
     /// interruption throws away.
     public var sinceDurableNs: SimTimeNs
+    /// Whether a failure ended the run (else it completed, was preempted with a checkpoint of
+    /// all it did, or the simulation ended).
+    public var interrupted = false
+
+    /// Compute the run keeps: what checkpoints made durable when it was interrupted, else all of it.
+    public var keptComputeNs: SimTimeNs { interrupted ? durableComputeNs : computeNs }
+    /// Work the run threw away: the work since its last durable checkpoint when it was interrupted.
+    public var lostNs: SimTimeNs { interrupted ? sinceDurableNs : 0 }
 
     public init(restoreNs: SimTimeNs, computeNs: SimTimeNs, writeNs: SimTimeNs, durableComputeNs: SimTimeNs, sinceDurableNs: SimTimeNs) {
         self.restoreNs = restoreNs

@@ -28,7 +28,7 @@ public enum OutputFile {
     /// chunks, and renamed into place when complete (removed if `body` throws).
     public static func stream(to path: String, generator: String, flag: String = "--out", _ body: ((String) throws -> Void) throws -> Void) throws {
         let url = try replaceable(path, generator: generator, flag: flag)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(Temporaries.workingName(for: url.lastPathComponent))
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: temporary.path, contents: nil), let handle = FileHandle(forWritingAtPath: temporary.path) else {

@@ -7,20 +7,21 @@ import Foundation
 /// mark is not ICCSim's and is never touched.
 public enum Temporaries {
     /// Mark file of a directory being written.
-    static let workingMark = ".iccsim-incomplete"
+    public static let workingMark = ".iccsim-incomplete"
     /// Mark file of an earlier run renamed aside.
     static let asideMark = ".iccsim-replaced"
 
-    static func workingName(for name: String) -> String { ".\(name).tmp-\(getpid())" }
+    /// The name an output called `name` is written under until it is complete.
+    public static func workingName(for name: String) -> String { ".\(name).tmp-\(getpid())" }
     static func asideName(for name: String) -> String { ".\(name).old-\(getpid())" }
 
     /// Writes the mark (`HOST PID`) into `dir`.
-    static func mark(_ dir: URL, as mark: String = workingMark) throws {
+    public static func mark(_ dir: URL, as mark: String = workingMark) throws {
         try "\(hostName) \(getpid())\n".write(to: dir.appendingPathComponent(mark), atomically: false, encoding: .utf8)
     }
 
     /// Removes the working mark before the directory is renamed into place.
-    static func unmark(_ dir: URL) throws {
+    public static func unmark(_ dir: URL) throws {
         try FileManager.default.removeItem(at: dir.appendingPathComponent(workingMark))
     }
 
