@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Records
+import SimKernel
 import Scenario
 import Workloads
 
@@ -19,6 +20,11 @@ public struct CapacityPlanner {
     public var cheapest: Bool
     /// The trace files the configurations name, read once for all of them.
     let files = TraceFiles()
+    /// The kernel's options for every run (its progress hook shows a run's simulated time).
+    public var kernelOptions = KernelOptions()
+    /// Called before each run with the configuration's values and the replicate (0-based), for
+    /// progress; it never changes a result.
+    public var runStarting: ((_ values: [String], _ replicate: Int) -> Void)?
 
     public init(basePath: String, overrides: [String], vary: [(key: String, values: [String])], targets: PlanTargets, cheapest: Bool) {
         self.basePath = basePath
@@ -50,7 +56,8 @@ public struct CapacityPlanner {
         for s in 0..<targets.seeds {
             var scenario = base.scenario
             scenario.seed = base.scenario.seed &+ UInt64(s)
-            let summary = try CenterRun.run(scenario, sink: NullSink()).summary
+            runStarting?(values, s)
+            let summary = try CenterRun.run(scenario, sink: NullSink(), kernelOptions: kernelOptions).summary
             let figures = Self.figures(summary.fields)
             for (i, t) in targets.targets.enumerated() {
                 guard let v = figures.first(where: { $0.0 == t.metric })?.1 else {
@@ -79,6 +86,17 @@ public struct CapacityPlanner {
             case .text: return []
             }
         }
+    }
+
+    /// How many configurations the search runs: every combination of a grid; for one key, the
+    /// bisection's steps, the largest value and the one below the answer (an estimate: more
+    /// when the targets are not monotone in the key).
+    public var plannedConfigurations: Int {
+        if vary.count == 1 {
+            let n = vary[0].values.count
+            return min(n, Int(ceil(log2(Double(max(n, 1))))) + 1)
+        }
+        return vary.reduce(1) { $0 * $1.values.count }
     }
 
     /// The points explored, in the order they were run, and the recommended one (nil: none met).

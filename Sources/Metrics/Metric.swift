@@ -19,14 +19,19 @@ public struct Metric: Sendable, Equatable, CustomStringConvertible {
     /// The objects it appears in, as dotted paths with `*` for a named member (`""`: the top
     /// level; `pools.*`: each pool; `delivered.flop_by_kind`: a map whose members are kinds).
     public let scopes: [String]
-    /// Unit of the value (`s`, `1` for counts and ratios, `GB/s`, ...; `text` for names).
+    /// What a planner calls it ("mean wait", "SLO attainment"): the row and column heads of
+    /// `summary.md`, `iccsim diff` and reports.
+    public let label: String
+    /// Unit of the value (`s`, `1` for counts and ratios, `share` for a part of a whole between
+    /// 0 and 1, shown as a percentage; `GB/s`, `B`, ...; `text` for names).
     public let unit: String
     public let direction: MetricDirection
     /// One line for `compare --explain`, the reference tables and reports.
     public let summary: String
 
-    public init(_ key: String, in scopes: [String], unit: String, _ direction: MetricDirection, _ summary: String) {
+    public init(_ key: String, label: String, in scopes: [String], unit: String, _ direction: MetricDirection, _ summary: String) {
         self.key = key
+        self.label = label
         self.scopes = scopes
         self.unit = unit
         self.direction = direction

@@ -3,6 +3,7 @@ import Center
 import Configuration
 import Foundation
 import Scenario
+import SimKernel
 import Traces
 
 /// `iccsim plan`: the smallest (or cheapest) configuration that meets the targets.
@@ -36,6 +37,12 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Where to write the recommended scenario (default: Results/plan-<name>.yaml).")
     var out: String?
 
+    @Flag(name: [.customShort("q"), .long], help: "Show no progress on a terminal.")
+    var quiet = false
+
+    @Flag(help: "Show progress as plain lines on stderr (a line per run; for logs and CI), even when stderr is not a terminal.")
+    var progress = false
+
     static func parseVary(_ text: String) throws -> (String, [String]) {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw ValidationError("--vary expects KEY=RANGE, got '\(text)'") }
         let key = String(text[..<eq]), range = String(text[text.index(after: eq)...])
@@ -67,8 +74,9 @@ struct PlanCommand: ParsableCommand {
             basePath = tmp.appendingPathComponent("default.yaml").path
             try writeAtomically(loaded.resolvedYAML, to: basePath)
         }
-        let planner = CapacityPlanner(basePath: basePath, overrides: overrides, vary: axes.map { (key: $0.0, values: $0.1) }, targets: goals,
+        var planner = CapacityPlanner(basePath: basePath, overrides: overrides, vary: axes.map { (key: $0.0, values: $0.1) }, targets: goals,
                                       cheapest: cheapest)
+        showProgress(on: &planner, horizonNs: loaded.scenario.horizon?.baseUnits ?? SimTime.never, seeds: goals.seeds)
         let (explored, best) = try planner.search()
         let keys = axes.map(\.0)
         print("# iccsim plan: \(loaded.scenario.name), \(goals.seeds) seed(s) per configuration, \(explored.count) configuration(s) run")
@@ -89,5 +97,26 @@ struct PlanCommand: ParsableCommand {
         let path = out ?? "Results/plan-\(loaded.scenario.name).yaml"
         try OutputFile.write(OutputFile.planMark + ": " + zip(keys, best.values).map { "\($0)=\($1)" }.joined(separator: " ") + "\n" + best.resolvedYAML, to: path, generator: OutputFile.planMark)
         print("wrote \(path)")
+    }
+
+    /// Progress on stderr: a line as each run starts (its configuration, replicate, how many
+    /// runs of the search's estimate are done and the time left), and on a terminal the run's
+    /// simulated time rewritten in place. Wall-clock time never reaches a result.
+    func showProgress(on planner: inout CapacityPlanner, horizonNs: SimTimeNs, seeds: Int) {
+        guard let meter = ProgressMeter.make(horizonNs: horizonNs, forced: progress, quiet: quiet) else { return }
+        meter.plainSimulation = false
+        planner.kernelOptions.progress = { now, events in meter.update(nowNs: now, events: events) }
+        let planned = planner.plannedConfigurations * seeds, keys = planner.vary.map(\.key), started = Date()
+        var runs = 0
+        planner.runStarting = { values, replicate in
+            meter.finish()
+            let elapsed = Date().timeIntervalSince(started)
+            var line = "plan: run \(runs + 1) of \(runs < planned ? "about \(planned)" : "more than planned"): "
+                + zip(keys, values).map { "\($0)=\($1)" }.joined(separator: " ") + ", seed \(replicate + 1) of \(seeds)"
+            if runs > 0 && runs < planned { line += String(format: ", about %.0f s left", elapsed / Double(runs) * Double(planned - runs)) }
+            meter.stage(line)
+            meter.restart()
+            runs += 1
+        }
     }
 }

@@ -10,7 +10,7 @@ import SimKernel
 final class ProgressMeter: @unchecked Sendable {
     let horizonNs: SimTimeNs
     let plain: Bool
-    let started = Date()
+    var started = Date()
     var lastShown = Date.distantPast
     var lastTenth = -1
     var lineOpen = false
@@ -33,6 +33,16 @@ final class ProgressMeter: @unchecked Sendable {
     /// A stage begins (a line of its own).
     func stage(_ name: String) { write(name, final: true) }
 
+    /// Whether plain lines report simulated time (off for `plan`, whose plain lines are one per run).
+    var plainSimulation = true
+
+    /// A new run begins: its rate and time left are measured from now.
+    func restart() {
+        started = Date()
+        lastShown = .distantPast
+        lastTenth = -1
+    }
+
     /// The kernel's periodic report.
     func update(nowNs: SimTimeNs, events: Int64) {
         let now = Date()
@@ -48,6 +58,7 @@ final class ProgressMeter: @unchecked Sendable {
         text += String(format: ", %.1f M events, %.2f M events/s", Double(events) / 1e6, elapsed > 0 ? Double(events) / elapsed / 1e6 : 0)
         if let f = fraction, f > 0.01 { text += String(format: ", about %.0f s left", elapsed * (1 - f) / f) }
         if plain {
+            guard plainSimulation else { return }
             let tenth = fraction.map { Int($0 * 10) } ?? Int(elapsed / 10)
             guard tenth > lastTenth else { return }
             lastTenth = tenth
@@ -62,7 +73,7 @@ final class ProgressMeter: @unchecked Sendable {
     /// Ends the display (clears the rewritten line on a terminal).
     func finish() { if lineOpen { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); lineOpen = false } }
 
-    private func write(_ text: String, final: Bool) {
+    func write(_ text: String, final: Bool) {
         if plain {
             FileHandle.standardError.write(Data("iccsim: \(text)\n".utf8))
         } else if final {

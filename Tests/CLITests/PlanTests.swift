@@ -18,8 +18,12 @@ import Testing
             """.write(to: targets, atomically: true, encoding: .utf8)
         let out = tmp.appendingPathComponent("best.yaml")
         let r = try iccsim(["plan", "Scenarios/examples/two-classes.yaml", "--targets", targets.path,
-                            "--vary", "cluster.servers.0.count=40..120", "--out", out.path])
+                            "--vary", "cluster.servers.0.count=40..120", "--out", out.path, "--progress"])
         #expect(r.status == 0, "\(r.stderr)")
+        // Progress (forced plain): a line as each run starts, naming its configuration and seed.
+        let runLines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("iccsim: plan: run ") }
+        #expect(runLines.count >= 4 && runLines[0].contains("of about") && runLines[0].contains("cluster.servers.0.count=120, seed 1 of 2"), "\(r.stderr)")
+        #expect(runLines[1].contains("s left"))
         let line = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("recommended: ") })
         let best = try #require(Int(line.split(separator: "=")[1].split(separator: " ")[0]))
         let written = try String(contentsOf: out, encoding: .utf8)

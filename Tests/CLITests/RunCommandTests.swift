@@ -141,4 +141,37 @@ import Testing
             #expect(fileData(a.appendingPathComponent(name)) == fileData(b.appendingPathComponent(name)), "progress changed \(name)")
         }
     }
+
+    /// On a terminal (a pseudo-terminal from script(1)), the progress line is rewritten in
+    /// place and advances; on a pipe there is none.
+    @Test func progressOnATerminalAdvancesAndNoneOnAPipe() throws {
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script), "script(1) (util-linux, essential in Debian) runs iccsim on a terminal")
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let command = [iccsimPath, "run", "--set", "horizon=3d", "--out", tmp.appendingPathComponent("tty").path]
+            .map { "'" + $0 + "'" }.joined(separator: " ") + " >/dev/null"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: script)
+        p.arguments = ["-qefc", command, "/dev/null"]
+        p.currentDirectoryURL = repositoryRoot
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let raw = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(raw.suffix(300))")
+        // Each state is written after a carriage return and an erase-line; the simulated time advances.
+        let states = raw.components(separatedBy: "\r\u{1B}[K").compactMap { piece -> String? in
+            let line = piece.split(separator: "\n").first.map(String.init) ?? ""
+            return line.hasPrefix("iccsim: simulating: ") ? line : nil
+        }
+        // The share of the horizon, "(15%)", rises from state to state.
+        let shares = states.compactMap { line in line.range(of: #"\((\d+)%\)"#, options: .regularExpression).flatMap { Int(line[$0].dropFirst().dropLast(2)) } }
+        #expect(shares.count == states.count && Set(shares).count >= 2 && shares == shares.sorted(), "\(states)")
+        #expect(states.contains { $0.contains("events/s") && $0.contains("of 3.0 d (") })
+        let piped = try iccsim(["run", "--set", "horizon=3d", "--out", tmp.appendingPathComponent("pipe").path])
+        #expect(piped.status == 0 && !piped.stderr.contains("simulating") && !piped.stderr.contains("\u{1B}["), "\(piped.stderr)")
+    }
 }

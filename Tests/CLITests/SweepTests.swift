@@ -318,25 +318,36 @@ import Testing
         let r = try iccsim(["report", run.path])
         #expect(r.status == 0, "\(r.stderr)")
         let page = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
-        // Busy and queued over time, per pool and per tenant, two CDFs, two all-reduce plots.
+        // Busy and queued over time, utilisation per pool, two CDFs, two all-reduce plots and the
+        // hottest links (one tenant: no plot per tenant).
         #expect(page.components(separatedBy: "<svg").count - 1 == 8)
-        #expect(page.contains("network.allreduce_busbw_gbps_p50") && page.contains("All-reduce bus bandwidth"))
+        #expect(page.contains("all-reduce bus bandwidth, median") && page.contains("network.allreduce_busbw_gbps_p50") && page.contains("All-reduce bus bandwidth"))
+        // Planners' names and units: utilisation per pool as a percentage, axes with units,
+        // the hottest links from /links.
+        #expect(page.contains("Utilisation per pool") && page.contains("busy share of the pool (%)") && page.contains("simulated time (h)"))
+        #expect(page.contains("Hottest leaf-spine links") && page.contains("training/leaf") && page.contains("peak over a sample interval"))
+        #expect(page.range(of: #"<td>\d+(\.\d+)?%</td>"#, options: .regularExpression) != nil, "a percentage in a table")
+        // Legends sit below the axes (the browser check in scripts/test-report.sh measures them).
+        #expect(page.contains("<g class=\"legend\""))
         // Self-contained: nothing fetched from elsewhere.
         #expect(!page.contains("src=") && !page.contains("<script") && !page.contains("href="))
-        // It states its overrides and names the run by its directory, not by an absolute path.
-        #expect(page.contains("overrides: workload.classes.0.jobs=40") && !page.contains(tmp.path), "the report's subtitle")
+        // It states its scenario, seed, horizon and overrides, and names the run by its
+        // directory, not by an absolute path.
+        #expect(page.contains("scenario fabric-contention · seed 1 · policy fifo") && page.contains("no horizon"))
+        #expect(page.contains("overrides: workload.classes.0.jobs=40") && !page.contains(tmp.path), "the report's header")
 
         // Serving: the autoscaled service's ready replicas beside its static peak-sized
         // deployment, and its attainment and replica-hours against the static ones; request
-        // latency when it is simulated request by request.
+        // latency when it is simulated request by request, with the latency target across it.
         let serving = tmp.appendingPathComponent("serving")
         #expect(try iccsim(["run", "Scenarios/examples/elastic-serving.yaml", "--set", "horizon=1d", "--set", "workload.applications.0.services.0.fidelity=request",
                             "--out", serving.path, "--quiet"]).status == 0)
         #expect(try iccsim(["report", serving.path]).status == 0)
         let servingPage = try String(contentsOf: serving.appendingPathComponent("report.html"), encoding: .utf8)
-        #expect(servingPage.contains("Ready replicas per service") && servingPage.contains("bank-assistant (static)"))
-        #expect(servingPage.contains("service bank-assistant") && servingPage.contains("replica-hours") && servingPage.contains("static, peak-sized:"))
+        #expect(servingPage.contains("Ready replicas per service") && servingPage.contains("bank-assistant (static)") && servingPage.contains("horizon 24 h"))
+        #expect(servingPage.contains("<td class=\"t\">bank-assistant</td>") && servingPage.contains("static, peak-sized replica-hours"))
         #expect(servingPage.contains("Request latency (CDF, sampled requests)") && servingPage.contains("serving.slo_attainment"))
+        #expect(servingPage.contains("class=\"marker\"") && servingPage.contains("SLO 15 s"), "the latency target on the latency plot")
 
         let sweepDir = tmp.appendingPathComponent("sweep")
         #expect(try iccsim(["sweep", "plan", try SweepTests.sweepFile(in: tmp), "--out", sweepDir.path]).status == 0)
@@ -344,8 +355,14 @@ import Testing
         #expect(try iccsim(["sweep", "collect", sweepDir.path]).status == 0)
         #expect(try iccsim(["report", sweepDir.path, "--out", tmp.appendingPathComponent("s.html").path]).status == 0)
         let sweepPage = try String(contentsOf: tmp.appendingPathComponent("s.html"), encoding: .utf8)
-        // Wait and JCT CDFs per configuration, then two parameters x four metrics with 95% bands.
+        // Wait and JCT CDFs per configuration, then two parameters x four metrics with 95%
+        // intervals: bands along the pool's size, error bars at each policy (a category).
         #expect(sweepPage.components(separatedBy: "<svg").count - 1 == 10 && sweepPage.contains("<polygon"))
+        #expect(sweepPage.contains("mean wait against scheduling.policy") && sweepPage.contains("mean wait (s)"))
+        let plots = sweepPage.components(separatedBy: "<svg").dropFirst()
+        let byPolicy = plots.filter { $0.contains("against scheduling.policy</text>") }, bySize = plots.filter { $0.contains("against cluster.servers.0.count</text>") }
+        #expect(byPolicy.count == 4 && byPolicy.allSatisfy { !$0.contains("<polyline") && $0.contains("<circle") }, "a category is points, not lines")
+        #expect(bySize.count == 4 && bySize.allSatisfy { $0.contains("<polyline") && $0.contains(">32</text>") && $0.contains(">64</text>") }, "a number is a line, ticked at its values")
         #expect(sweepPage.contains("fifo, 32 (") && sweepPage.contains("sjf, 64 ("))
         #expect(try iccsim(["report", tmp.appendingPathComponent("nothing").path]).status == 2)
     }
