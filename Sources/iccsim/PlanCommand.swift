@@ -2,6 +2,7 @@ import ArgumentParser
 import Center
 import Configuration
 import Foundation
+import Reports
 import Scenario
 import SimKernel
 import Traces
@@ -85,14 +86,14 @@ struct PlanCommand: ParsableCommand {
         print("| " + header.joined(separator: " | ") + " |")
         print("|" + String(repeating: "---|", count: header.count))
         for p in explored {
-            let cells = p.values + p.worst.map { String(format: "%.6g", $0) } + [p.meets ? "yes" : "no"] + (p.cost.map { [String(format: "%.6g", $0)] } ?? [])
+            let cells = p.values + p.worst.map { NumberText.figure($0) } + [p.meets ? "yes" : "no"] + (p.cost.map { [NumberText.figure($0)] } ?? [])
             print("| " + cells.joined(separator: " | ") + " |")
         }
         guard let best else {
             print("no candidate meets the targets")
             throw CheckFailed()
         }
-        let margins = zip(goals.targets, best.margins).map { "\($0.metric) margin \(String(format: "%.6g", $1))" }.joined(separator: ", ")
+        let margins = zip(goals.targets, best.margins).map { "\($0.metric) margin \(NumberText.figure($1))" }.joined(separator: ", ")
         print("recommended: " + zip(keys, best.values).map { "\($0)=\($1)" }.joined(separator: " ") + " (\(margins))")
         let path = out ?? "Results/plan-\(loaded.scenario.name).yaml"
         try OutputFile.write(OutputFile.planMark + ": " + zip(keys, best.values).map { "\($0)=\($1)" }.joined(separator: " ") + "\n" + best.resolvedYAML, to: path, generator: OutputFile.planMark)
