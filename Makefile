@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-slurm test-report test-examples test-python test-fuzz fuzz doc-tables regress baselines bench bench-kernel default-scenario clean
+.PHONY: all deps build release run test test-slurm test-report test-examples test-python test-doc-figures test-fuzz fuzz doc-tables regress baselines bench bench-kernel default-scenario clean
 
 all: build
 
@@ -38,13 +38,14 @@ release: deps
 run: release
 	.build/release/iccsim run
 
-# The whole test suite: the h5py/pandas example, the Python reader's tests, the baselines, a
-# short fuzz pass, then the Swift unit, validation and CLI tests.
+# The whole test suite: the h5py/pandas example, the Python reader's tests, the baselines, the
+# docs' quick figures rerun, a short fuzz pass, then the Swift unit, validation and CLI tests.
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory test-examples
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory regress
+	$(MAKE) --no-print-directory test-doc-figures
 	$(MAKE) --no-print-directory test-fuzz
 	$(SWIFT) test --skip-build
 
@@ -105,6 +106,11 @@ bench: deps
 
 clean:
 	rm -rf .build Benchmarks/.build
+
+# The figures in docs/ that come from runs: rerun the quick blocks with this build and compare
+# (scripts/doc-figures.py --list shows every block; --write regenerates them).
+test-doc-figures: build
+	ICC=$(CURDIR)/.build/debug/iccsim $(PYTHON) scripts/doc-figures.py --check
 
 # Regenerate the tables in docs/ that come from the code (the summary figures' registry).
 doc-tables: build

@@ -1,0 +1,362 @@
+#!/usr/bin/env python3
+"""The figures in docs/ that come from runs, produced by the runs.
+
+Each block sits between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->` in a document and
+is written by the generator of the same name below, from the commands the document shows.
+
+  scripts/doc-figures.py --check            # the quick blocks: rerun, compare with docs/ (make test)
+  scripts/doc-figures.py --write            # rerun every block and rewrite it (release build)
+  scripts/doc-figures.py --write NAME ...   # only these blocks
+  scripts/doc-figures.py --list             # the blocks, their documents and whether make test checks them
+
+Quick blocks (seconds even in a debug build) end with a line saying make test checks them.
+Slow blocks (days or a month of the city center) end with the command that regenerates them
+and the commit whose release build produced them. ICC names the binary (default: the release
+build for --write, the debug build for --check). Python 3, standard library only.
+"""
+import argparse, difflib, json, math, os, re, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TMP = None  # a scratch directory for runs, set in main
+
+
+def icc():
+    return os.environ.get("ICC", os.path.join(ROOT, ".build/release/iccsim"))
+
+
+def run(args):
+    """Runs iccsim with args from the repository root; its stdout."""
+    r = subprocess.run([icc()] + args, cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"doc-figures: iccsim {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()[-400:]}")
+    return r.stdout
+
+
+def summary(scenario, sets=(), extra=()):
+    """Runs a scenario with --set overrides into a scratch directory; its summary.json."""
+    out = os.path.join(TMP, f"run{len(os.listdir(TMP))}")
+    args = ["run"] + ([scenario] if scenario else []) + [a for s in sets for a in ("--set", s)] + list(extra) + ["--out", out, "-q"]
+    run(args)
+    with open(os.path.join(out, "summary.json")) as f:
+        return json.load(f)
+
+
+# Numbers as the documents print them.
+def g(x):
+    """Grouped thousands, rounded to a whole number: 12,075."""
+    return f"{round(x):,}"
+
+
+def g1(x):
+    """Grouped, one decimal: 1,800.5."""
+    return f"{x:,.1f}"
+
+
+def sig(x, n=3):
+    """n significant digits, no e-notation: 0.0854, 10.8, 18.2."""
+    if x == 0:
+        return "0"
+    digits = max(n - 1 - math.floor(math.log10(abs(x))), 0)
+    return f"{x:.{digits}f}"
+
+
+def num(x):
+    """A figure people read: grouped from 1,000, whole numbers plain, else three significant digits."""
+    if abs(x) >= 1000:
+        return g(x)
+    return str(int(x)) if x == int(x) else sig(x)
+
+
+def pct(share, decimals=1):
+    """A share as a percentage: 75.6%, 100%."""
+    p = share * 100
+    return "100%" if abs(p - 100) < 0.5 * 10 ** -decimals else f"{p:.{decimals}f}%"
+
+
+def sci(x):
+    """Three significant digits in e-notation, as the tables of huge counts print them: 4.17e10."""
+    m, e = f"{x:.2e}".split("e")
+    return f"{m}e{int(e)}"
+
+
+def table(header, rows, align=None):
+    align = align or ["---"] + ["---:"] * (len(header) - 1)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+# The blocks. Each returns Markdown; QUICK ones are rerun by make test.
+def serving_azure_conversation():
+    rows = []
+    for n in (40, 48, 64):
+        s = json.loads(run(["serve", "--trace", "data/inference/vidur_splitwise_conv.csv", "--replicas", str(n), "--json"]))
+        rows.append([n, sig(s["ttft_s"]["p50"]), sig(s["ttft_s"]["p90"]), sig(s["ttft_s"]["p99"]), sig(s["tpot_s"]["p50"]),
+                     sig(s["tpot_s"]["p99"]), sig(s["e2e_s"]["p50"]), pct(s["slo_attainment"])])
+    return table(["replicas", "TTFT p50 (s)", "TTFT p90 (s)", "TTFT p99 (s)", "TPOT p50 (s)", "TPOT p99 (s)", "E2E p50 (s)", "SLO attainment"], rows,
+                 ["---:"] * 8) + "\n\n(`iccsim serve --trace data/inference/vidur_splitwise_conv.csv --replicas N`.)"
+
+
+def serving_azure_batching():
+    rows = []
+    for n in (4, 8):
+        s = json.loads(run(["serve", "--trace", "data/inference/vidur_splitwise_conv.csv", "--replicas", str(n), "--max-batch", "64", "--json"]))
+        rows.append([n, sig(s["ttft_s"]["p50"]), sig(s["ttft_s"]["p99"]), sig(s["tpot_s"]["p50"]), sig(s["tpot_s"]["p99"]),
+                     sig(s["e2e_s"]["p50"]), pct(s["slo_attainment"])])
+    return table(["replicas, batch ≤ 64", "TTFT p50 (s)", "TTFT p99 (s)", "TPOT p50 (s)", "TPOT p99 (s)", "E2E p50 (s)", "SLO attainment"], rows,
+                 ["---:"] * 7) + "\n\n(`iccsim serve --trace data/inference/vidur_splitwise_conv.csv --replicas N --max-batch 64`.)"
+
+
+def fabric_placement():
+    rows = []
+    for o in (1, 2, 4):
+        for p in ("pack", "spread", "topology"):
+            s = summary("Scenarios/examples/fabric-contention.yaml", [f"scheduling.placement={p}", f"io.fabric.oversubscription={o}"])
+            n = s["network"]
+            rows.append([f"{o}:1", p, g(s["jct_mean_s"]), g(s["wait_mean_s"]), f"{n['allreduce_busbw_gbps_p50']:.1f}",
+                         pct(n["exposed_communication_fraction"]), pct(n["spine_link_utilization_mean"])])
+    return table(["oversubscription", "placement", "mean JCT (s)", "mean wait (s)", "busbw p50 (GB/s)", "exposed communication", "spine utilisation"],
+                 rows, ["---:", "---"] + ["---:"] * 5)
+
+
+ELASTIC = "Scenarios/examples/elastic-serving.yaml"
+SVC = "workload.applications.0.services.0"
+
+
+def serving_elastic():
+    cases = [
+        ("static, peak-sized", [f"{SVC}.autoscale=null"]),
+        ("autoscaled on latency (95% within 15 s)", []),
+        ("autoscaled on utilisation (≤ 70%)", [f"{SVC}.autoscale.metric=utilization", f"{SVC}.autoscale.target=0.7"]),
+        ("autoscaled on queue (≤ 1 waiting per replica)", [f"{SVC}.autoscale.metric=queue", f"{SVC}.autoscale.target=1"]),
+        ("autoscaled, no lending", ["release.lendingPools=[]"]),
+        ("request level, autoscaled on latency", [f"{SVC}.fidelity=request"]),
+        ("request level, static", [f"{SVC}.fidelity=request", f"{SVC}.autoscale=null"]),
+    ]
+    rows = []
+    for name, sets in cases:
+        s = summary(ELASTIC, sets)
+        sv, svc = s["serving"], s["services"]["bank-assistant"]
+        label = f"{name}: {svc['replicas_peak_sized'] if 'autoscale=null' in ' '.join(sets) else svc['replicas']} replicas at most"
+        if "fidelity=request" in " ".join(sets):
+            label += f", {svc['requests'] / 1e6:.1f} M requests"
+        rows.append([label, g1(sv["replica_hours"]), pct(sv["slo_attainment"], 2), g1(sv["lent_accelerator_hours"]),
+                     g(sv["preempted_for_lending"]), g(s["pools"]["training-a100"]["jct_mean_s"])])
+    cmds = "; ".join(f"`{' '.join(['--set ' + x for x in sets]) or '(as shipped)'}`" for _, sets in cases)
+    return table(["deployment", "replica-hours", "SLO attainment", "lent accelerator-hours", "training jobs preempted", "training pool mean JCT (s)"],
+                 rows, ["---"] + ["---:"] * 5) + f"\n\nEach row is `iccsim run {ELASTIC}` with: {cmds}."
+
+
+def serving_llm_replay():
+    svc = "workload.applications.0.services.0"
+    cases = [("static, sized by the roofline for the peak", [f"{svc}.autoscale=null"]),
+             ("4 replicas (autoscale min = max = 4)", [f"{svc}.autoscale.min=4", f"{svc}.autoscale.max=4"]),
+             ("autoscaled on latency (95%, 2 to 8)", [])]
+    rows = []
+    for name, sets in cases:
+        s = summary("Scenarios/examples/llm-replay.yaml", sets)
+        v = next(iter(s["services"].values()))
+        rows.append([name, num(v["replicas_mean"]), num(v["replica_hours"]), pct(v["slo_attainment"], 2),
+                     f"{num(v['latency_mean_s'])} / {num(v['latency_p99_s'])}", num(v["first_output_p99_s"])])
+    cmds = "; ".join(f"`{' '.join(['--set ' + x for x in sets]) or '(as shipped)'}`" for _, sets in cases)
+    return table(["deployment", "replicas (mean)", "replica-hours", "within 20 s", "end-to-end mean / p99 (s)", "first token p99 (s)"], rows,
+                 ["---"] + ["---:"] * 5) + f"\n\nEach row is `iccsim run Scenarios/examples/llm-replay.yaml` with: {cmds}."
+
+
+def serving_city_month():
+    s = summary(None, [])
+    rows = []
+    for name, a in s["serving"]["applications"].items():
+        rows.append([name, a["services"], sci(a["requests"]), pct(a["slo_attainment"], 2), g(a["accelerator_hours"]), sci(a["delivered_flops"])])
+    sv, services = s["serving"], s["services"]
+    first = min(services.items(), key=lambda kv: kv[1]["live_from_s"])
+    last = max(services.items(), key=lambda kv: kv[1]["live_from_s"])
+    scaled = [(n, v) for n, v in services.items() if v["scaling"] == "autoscaled"]
+    def when(sec):
+        return f"{sec / 60:.0f} minutes" if sec < 3600 else f"{sec / 3600:.1f} hours"
+    lead = (f"In the 30-day month all {len(services)} services go live within {when(last[1]['live_from_s'])} ({first[0]} first, after "
+            f"{when(first[1]['live_from_s'])}; {last[0]} last, after {when(last[1]['live_from_s'])}, when its model's first version is "
+            f"trained), {sv['rollouts']:,} rollouts and {sv['cold_starts']:,} cold starts follow, and the services take {sci(sv['requests'])} "
+            f"requests at {pct(sv['slo_attainment'], 3)} SLO attainment on {g(sv['accelerator_hours'])} accelerator-hours, delivering "
+            f"{sci(sv['delivered_flops'])} inference FLOPs; {g1(sv['lent_accelerator_hours'])} accelerator-hours were borrowed from "
+            f"other pools. The autoscaled services: "
+            + "; ".join(f"{n} {pct(v['slo_attainment'], 1)} attainment with {v['replicas_mean']:.1f} replicas on average against "
+                        f"{v['replicas_peak_sized']} peak-sized" for n, v in scaled)
+            + ". Per application scenario (`serving.applications`):\n\n")
+    return lead + table(["application", "services", "requests", "SLO attainment", "accelerator-hours", "delivered FLOPs"], rows) + \
+        "\n\n(`iccsim run`, the 30-day default month.)"
+
+
+def fabric_city_whatifs():
+    nics = [f"cluster.servers.{i}.nics.speed=100Gbps" for i in range(3)]
+    cases = [("as built: 400G H100, 200G A100 and Ascend, 1:1", ["io.model=fabric"]),
+             ("2:1 oversubscription", ["io.model=fabric", "io.fabric.oversubscription=2"]),
+             ("100G NICs on every training server", ["io.model=fabric"] + nics),
+             ("100G and 2:1", ["io.model=fabric", "io.fabric.oversubscription=2"] + nics),
+             ("`scheduling.placement=spread`", ["io.model=fabric", "scheduling.placement=spread"]),
+             ("`scheduling.placement=topology`", ["io.model=fabric", "scheduling.placement=topology"]),
+             ("`io.model=no_contention` (the default, for reference)", [])]
+    rows = []
+    for name, sets in cases:
+        s = summary(None, ["horizon=7d"] + sets)
+        n = s["network"]
+        fabric = n.get("model") == "fabric"
+        rows.append([name, g(s["jct_mean_s"]), g(s["wait_mean_s"]), g(s["pools"]["training-h100"]["jct_mean_s"]),
+                     f"{n['allreduce_busbw_gbps_p50']:.1f}" if fabric else "", pct(n["exposed_communication_fraction"], 2) if fabric else "",
+                     pct(n["spine_link_utilization_mean"]) if fabric else ""])
+    return table(["what-if (7 days)", "mean JCT (s)", "mean wait (s)", "H100 pool mean JCT (s)", "busbw p50 (GB/s)", "exposed communication",
+                  "spine utilisation"], rows, ["---"] + ["---:"] * 6)
+
+
+def city_center_month():
+    """scenarios.md's tables of the default month: pools, totals, the shape of its batch jobs
+    (from /jobs, exported as CSV) and the applications."""
+    out = os.path.join(TMP, "city-month")
+    run(["run", "--seed", "1", "--out", out, "-q"])
+    run(["export", "csv", out])
+    s = json.load(open(os.path.join(out, "summary.json")))
+    pools = table(["pool", "accelerator", "accelerators", "mean utilisation"],
+                  [[n, p["accelerator"], g(p["accelerators"]), pct(p["utilization_mean"])] for n, p in s["pools"].items()],
+                  ["---", "---", "---:", "---:"])
+    import csv
+    runs, sizes = [], []
+    with open(os.path.join(out, "csv", "jobs.csv"), newline="") as f:
+        for r in csv.DictReader(f):
+            if r["kind"] != "inference" and int(r["end_ns"]) >= 0:
+                runs.append((int(r["end_ns"]) - int(r["start_ns"])) / 1e9)
+                sizes.append(int(r["accelerators"]))
+    runs.sort(); sizes.sort()
+    median = lambda xs: xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+    totals = (f"{s['jobs_submitted']:,} jobs; mean utilisation {pct(s['utilization_mean'])}; mean wait {g(s['wait_mean_s'])} s; "
+              f"mean job completion time {g(s['jct_mean_s'])} s. Completed jobs other than services' replicas ({len(runs):,}): median run "
+              f"time {g(median(runs))} s, mean {g(sum(runs) / len(runs))} s; median {num(median(sizes))} accelerator, mean "
+              f"{sum(sizes) / len(sizes):.2f}.")
+    apps = table(["application", "jobs", "mean wait (s)", "mean JCT (s)", "accelerator-hours", "FLOP"],
+                 [[n, g(a["jobs_submitted"]), g(a["wait_mean_s"]), g(a["jct_mean_s"]), g(a["accelerator_hours"]), sci(a["flop"])]
+                  for n, a in s["applications"].items()])
+    return pools + "\n\n" + totals + "\n\n" + apps + "\n\n(`iccsim run --seed 1`, then `iccsim export csv` for the run times.)"
+
+
+def policies_city_month():
+    """The table of scripts/compare-policies.sh, and the scenario's size, from the same runs."""
+    rows, jobs = [], 0
+    for p in run(["policies", "--names"]).split():
+        x = summary(None, [], ["--policy", p])
+        jobs = x["jobs_submitted"]
+        rows.append([p, g(x["wait_mean_s"]), g(x["wait_p99_s"]), g(x["queueing_delay_mean_s"]), g(x["jct_mean_s"]), g(x["jct_p99_s"]),
+                     f"{x['slowdown_mean']:.2f}", pct(x["utilization_mean"]), f"{x['preemptions']:,}", f"{x['fairness_jain']:.3f}"])
+    return (f"The 30-day month of `Scenarios/city-center.yaml` ({jobs:,} jobs, seed 1) under each policy "
+            f"(`iccsim run --policy P`; `scripts/compare-policies.sh` prints the same table for any scenario):\n\n"
+            + table(["policy", "mean wait (s)", "p99 wait (s)", "mean queueing delay (s)", "mean JCT (s)", "p99 JCT (s)", "mean slowdown",
+                     "utilisation", "preemptions", "Jain's fairness"], rows, ["---"] + ["---:"] * 9))
+
+
+def plan_output(args):
+    out = run(["plan"] + args + ["--out", os.path.join(TMP, f"plan{len(os.listdir(TMP))}.yaml")])
+    lines = out.strip().split("\n")[1:]  # without the header line, which names the seeds
+    return "```\n" + "\n".join(l for l in lines if not l.startswith("wrote ")) + "\n```"
+
+
+def targets_file(text):
+    path = os.path.join(TMP, f"targets{len(os.listdir(TMP))}.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def plan_two_classes():
+    t = targets_file("seeds: 2\ntargets:\n  - {metric: wait_p99_s, max: 3600}\n  - {metric: jobs_rejected, max: 0}\n"
+                     "cost:\n  serverCost: {training: 250000}\n  portCost: 1000\n  pricePerKWh: 0.1\n  pue: 1.3\n  years: 5\n")
+    return plan_output(["Scenarios/examples/two-classes.yaml", "--targets", t, "--vary", "cluster.servers.0.count=40..120"])
+
+
+def plan_city():
+    t = targets_file("seeds: 2\ntargets:\n  - {metric: wait_p99_s, max: 10000}\n")
+    return plan_output(["--set", "horizon=2d", "--targets", t, "--vary", "cluster.servers.0.count=200..360"])
+
+
+BLOCKS = {  # name: (document, generator, quick)
+    "serving-azure-conversation": ("docs/release.md", serving_azure_conversation, True),
+    "serving-azure-batching": ("docs/release.md", serving_azure_batching, True),
+    "fabric-placement": ("docs/aggregation.md", fabric_placement, True),
+    "serving-elastic": ("docs/release.md", serving_elastic, False),
+    "serving-llm-replay": ("docs/release.md", serving_llm_replay, False),
+    "serving-city-month": ("docs/release.md", serving_city_month, False),
+    "fabric-city-whatifs": ("docs/aggregation.md", fabric_city_whatifs, False),
+    "policies-city-month": ("docs/policies.md", policies_city_month, False),
+    "city-center-month": ("docs/scenarios.md", city_center_month, False),
+    "plan-two-classes": ("docs/user-guide.md", plan_two_classes, False),
+    "plan-city": ("docs/user-guide.md", plan_city, False),
+}
+
+
+def commit():
+    r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "Sources", "Scenarios", "data"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    return (r.stdout.strip() or "unknown") + (" with uncommitted changes to Sources/Scenarios/data" if dirty else "")
+
+
+def block_text(name):
+    doc, make, quick = BLOCKS[name]
+    body = make().rstrip()
+    if quick:
+        stamp = f"<sub>Generated by `scripts/doc-figures.py --write {name}`; `make test` reruns it and checks these figures.</sub>"
+    else:
+        stamp = f"<sub>Generated by `scripts/doc-figures.py --write {name}` (release build of commit {commit()}).</sub>"
+    return f"<!-- figures:{name} -->\n{body}\n\n{stamp}\n<!-- /figures:{name} -->"
+
+
+def span(text, name):
+    m = re.search(rf"<!-- figures:{re.escape(name)} -->.*?<!-- /figures:{re.escape(name)} -->", text, re.S)
+    return m
+
+
+def main():
+    global TMP
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--check", action="store_true", help="rerun the quick blocks and compare them with docs/ (exit 1 on a difference)")
+    ap.add_argument("--write", action="store_true", help="rerun blocks and rewrite them in docs/")
+    ap.add_argument("--list", action="store_true", help="list the blocks")
+    ap.add_argument("names", nargs="*", help="blocks to write (default: all)")
+    a = ap.parse_args()
+    if a.list:
+        for n, (doc, _, quick) in BLOCKS.items():
+            print(f"{n:28} {doc:22} {'checked by make test' if quick else 'slow: --write stamps the commit'}")
+        return 0
+    unknown = [n for n in a.names if n not in BLOCKS]
+    if unknown or a.check == a.write:
+        ap.error(f"unknown block(s): {', '.join(unknown)}" if unknown else "give --check or --write")
+    if a.check and "ICC" not in os.environ:
+        os.environ["ICC"] = os.path.join(ROOT, ".build/debug/iccsim")
+    if not os.access(icc(), os.X_OK):
+        sys.exit(f"doc-figures: {icc()} is missing: build it first")
+    names = a.names or [n for n, b in BLOCKS.items() if b[2] or a.write]
+    failed = []
+    with tempfile.TemporaryDirectory(prefix="iccsim-doc-figures.") as TMP:
+        for name in names:
+            doc = os.path.join(ROOT, BLOCKS[name][0])
+            text = open(doc, encoding="utf-8").read()
+            m = span(text, name)
+            if not m:
+                failed.append(f"{BLOCKS[name][0]} has no block '{name}' (<!-- figures:{name} --> ... <!-- /figures:{name} -->)")
+                continue
+            fresh = block_text(name)
+            if a.write:
+                with open(doc + ".tmp", "w", encoding="utf-8") as f:
+                    f.write(text[:m.start()] + fresh + text[m.end():])
+                os.replace(doc + ".tmp", doc)
+                print(f"doc-figures: wrote {name} in {BLOCKS[name][0]}")
+            elif m.group(0) != fresh:
+                diff = "\n".join(difflib.unified_diff(m.group(0).splitlines(), fresh.splitlines(), "docs", "a rerun", lineterm=""))
+                failed.append(f"{BLOCKS[name][0]}: the figures of '{name}' differ from a rerun "
+                              f"(scripts/doc-figures.py --write {name} updates them):\n{diff}")
+            else:
+                print(f"doc-figures: {name} in {BLOCKS[name][0]} matches a rerun")
+    for f in failed:
+        print(f"doc-figures: {f}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
