@@ -119,6 +119,18 @@ def fabric_placement():
                  rows, ["---:", "---"] + ["---:"] * 5)
 
 
+def collective_ring_16():
+    rows = run(["collective", "--ranks", "16", "--min-bytes", "8", "--max-bytes", "8G", "--step-factor", "16"]).rstrip().split("\n")
+    table_rows = [r for r in rows if not r.startswith("#") or r.startswith("# Avg")]
+    h = json.loads(run(["collective", "--ranks", "16", "--algo", "hierarchical", "--min-bytes", "8M", "--max-bytes", "2G", "--step-factor", "256", "--json"]))
+    ring2g = float(table_rows[-2].split()[-1])
+    return ("From `iccsim collective --ranks 16 --min-bytes 8 --max-bytes 8G --step-factor 16`:\n\n```\n" + "\n".join(table_rows) + "\n```\n\n"
+            f"Small messages are latency-bound (2(p−1)·α = 300 µs here); the hierarchical ring cuts that to "
+            f"2(d−1)·α_intra + 2(s−1)·α_inter ({h[0]['time_us']:.0f} µs at 8 MiB) but moves n/8 per rank over one NIC, so it "
+            f"loses at large sizes ({h[1]['busbw_gbps']:.0f} GB/s busbw at 2 GiB against {ring2g:.0f}; `--algo hierarchical "
+            f"--min-bytes 8M --max-bytes 2G --step-factor 256`).")
+
+
 ELASTIC = "Scenarios/examples/elastic-serving.yaml"
 SVC = "workload.applications.0.services.0"
 
@@ -279,6 +291,7 @@ BLOCKS = {  # name: (document, generator, quick)
     "serving-azure-conversation": ("docs/release.md", serving_azure_conversation, True),
     "serving-azure-batching": ("docs/release.md", serving_azure_batching, True),
     "fabric-placement": ("docs/aggregation.md", fabric_placement, True),
+    "collective-ring-16": ("docs/aggregation.md", collective_ring_16, True),
     "serving-elastic": ("docs/release.md", serving_elastic, False),
     "serving-llm-replay": ("docs/release.md", serving_llm_replay, False),
     "serving-city-month": ("docs/release.md", serving_city_month, False),

@@ -18,10 +18,10 @@ public enum FabricPlan {
                 let model = group.serverModel
                 let ports = ServerPorts(accelerators: group.acceleratorsPerServer,
                                         intraBandwidthBytesPerS: model.fabricBandwidthBytesPerS / 2 * f.intraEfficiency,
-                                        intraLatencyS: Double(f.intraLatency.baseUnits) / 1e9,
+                                        intraLatencyS: f.intraLatency.nanoseconds / 1e9,
                                         nics: max(1, model.nicCount),
                                         nicBandwidthBytesPerS: model.nicBandwidthBitsPerS / 8 * f.nicEfficiency,
-                                        interLatencyS: Double(f.interLatency.baseUnits) / 1e9)
+                                        interLatencyS: f.interLatency.nanoseconds / 1e9)
                 servers.append(contentsOf: repeatElement(ports, count: group.count))
             }
             return FabricLinks(servers: servers, leafOfServer: servers.indices.map { Int32($0 / perLeaf) },

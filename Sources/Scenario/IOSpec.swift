@@ -74,9 +74,10 @@ public struct FabricSpec: Codable, Sendable, Equatable {
     /// Achieved fraction of the intra-server fabric's one-way bandwidth (half the catalog's
     /// bidirectional figure; SimAI: 370.8 of 450 GB/s on H100 NVSwitch).
     public var intraEfficiency: Double
-    /// Per-message latency of a hop inside a server and between servers.
-    public var intraLatency: TimeQuantity
-    public var interLatency: TimeQuantity
+    /// Per-message latency of a hop inside a server and between servers, to a fraction of a
+    /// nanosecond (a collective's sum of steps is rounded once).
+    public var intraLatency: FineTimeQuantity
+    public var interLatency: FineTimeQuantity
     /// Width of one point of the `/links` utilisation series.
     public var linkSampleInterval: TimeQuantity
     /// How many of the busiest leaf-spine links `/links` keeps.
@@ -91,8 +92,8 @@ public struct FabricSpec: Codable, Sendable, Equatable {
         spines = 1
         nicEfficiency = 0.97
         intraEfficiency = 0.824
-        intraLatency = TimeQuantity(baseUnits: 5_000)
-        interLatency = TimeQuantity(baseUnits: 10_000)
+        intraLatency = FineTimeQuantity(nanoseconds: 5_000)
+        interLatency = FineTimeQuantity(nanoseconds: 10_000)
         linkSampleInterval = TimeQuantity(baseUnits: 3_600_000_000_000)
         busiestLinks = 32
     }
@@ -104,8 +105,8 @@ public struct FabricSpec: Codable, Sendable, Equatable {
         spines = try c.decode(Int.self, forKey: .spines, default: d.spines) { $0 < 1 ? "must be at least 1" : nil }
         nicEfficiency = try c.decode(Double.self, forKey: .nicEfficiency, default: d.nicEfficiency) { $0 <= 0 || $0 > 1 ? "must be in (0, 1]" : nil }
         intraEfficiency = try c.decode(Double.self, forKey: .intraEfficiency, default: d.intraEfficiency) { $0 <= 0 || $0 > 1 ? "must be in (0, 1]" : nil }
-        intraLatency = try c.decode(TimeQuantity.self, forKey: .intraLatency, default: d.intraLatency)
-        interLatency = try c.decode(TimeQuantity.self, forKey: .interLatency, default: d.interLatency)
+        intraLatency = try c.decode(FineTimeQuantity.self, forKey: .intraLatency, default: d.intraLatency)
+        interLatency = try c.decode(FineTimeQuantity.self, forKey: .interLatency, default: d.interLatency)
         linkSampleInterval = try c.decode(TimeQuantity.self, forKey: .linkSampleInterval, default: d.linkSampleInterval) {
             $0.baseUnits <= 0 ? "must be positive" : nil
         }

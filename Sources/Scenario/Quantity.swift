@@ -21,6 +21,28 @@ public typealias BandwidthQuantity = Quantity<BandwidthUnit>
 /// A compute throughput in FLOP/s.
 public typealias FlopsQuantity = Quantity<FlopsUnit>
 
+/// A duration kept to a fraction of a nanosecond (`936.25ns`): a link's per-step latency, which
+/// a collective adds up 2(p−1) times before the sum becomes a time of the simulation and is
+/// rounded to a whole nanosecond once. Other durations are whole nanoseconds (``TimeQuantity``).
+public struct FineTimeQuantity: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// The value in nanoseconds, as written (not rounded).
+    public var nanoseconds: Double
+
+    public init(nanoseconds: Double) { self.nanoseconds = nanoseconds }
+
+    public init(from decoder: any Decoder) throws {
+        nanoseconds = try decodeQuantityValue(TimeUnit.self, from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    /// Canonical text: `5us`, `936.25ns`.
+    public var description: String { Quantities.format(nanoseconds, as: TimeUnit.self) }
+}
+
 extension Quantity: Codable {
     public init(from decoder: any Decoder) throws {
         let value = try decodeQuantityValue(U.self, from: decoder)

@@ -139,26 +139,24 @@ struct CollectiveCommand: ParsableCommand {
         guard algorithm != .hierarchical || local * spanned == ranks else {
             throw ValidationError("--algo hierarchical needs the same ranks on every server (\(ranks) ranks on \(spanned) servers); try --placement packed")
         }
-        var flows: [MaxMinFairShare.Flow] = []
-        var alpha = 0.0, intraAlpha = 0.0
-        var streams = [1.0, 1.0]
+        // Background: streams between random accelerators of different servers (the same flags give the same table).
+        let background = links.randomTransfers(self.background)
+        let solver = MaxMinFairShare(capacities: links.capacities)
+        /// The bandwidth per rank of one collective flow of `streams` channels beside the background.
+        func share(_ flow: MaxMinFairShare.Flow, streams: Int) -> Double { solver.solve([flow] + background)[0] * Double(streams) }
+        let path: CollectivePath
         if algorithm == .hierarchical {
+            // The phases run one after another (reduce-scatter inside each server, the
+            // inter-server rings, all-gather inside each server), so each is priced on the
+            // fabric alone with the background, never against the other phase.
             let intra = links.collectiveFlow(Array(sorted.prefix(local)))
             let inter = links.collectiveFlow(sorted, ringsPerReplica: local)
-            flows = [inter.flow, intra.flow]
-            alpha = inter.latencyS
-            intraAlpha = intra.latencyS
+            path = CollectivePath(bandwidthBytesPerS: spanned > 1 ? share(inter.flow, streams: 1) : 0, latencyS: inter.latencyS,
+                                  intraBandwidthBytesPerS: share(intra.flow, streams: intra.streams), intraLatencyS: intra.latencyS, localRanks: local)
         } else {
             let collective = links.collectiveFlow(rankList)
-            flows = [collective.flow]
-            alpha = collective.latencyS
-            streams[0] = Double(collective.streams)
+            path = CollectivePath(bandwidthBytesPerS: share(collective.flow, streams: collective.streams), latencyS: collective.latencyS)
         }
-        // Background: streams between random accelerators of different servers (the same flags give the same table).
-        flows += links.randomTransfers(background)
-        let shares = MaxMinFairShare(capacities: links.capacities).solve(flows).enumerated().map { $0.element * ($0.offset < 2 ? streams[$0.offset] : 1) }
-        let path = CollectivePath(bandwidthBytesPerS: shares[0], latencyS: alpha, intraBandwidthBytesPerS: shares.count > 1 ? shares[1] : 0,
-                                  intraLatencyS: intraAlpha, localRanks: local)
         var curve: EfficiencyCurve? = nil
         if let path = efficiency {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
@@ -187,10 +185,10 @@ struct CollectiveCommand: ParsableCommand {
         let root = operation == .broadcast ? 0 : -1
         print("# iccsim collective: \(operation.rawValue) (\(algorithm.rawValue)), \(ranks) ranks on \(spanned) of \(serverCount) server(s) of \(fabricName), \(layout.rawValue) placement")
         if algorithm == .hierarchical {
-            print(String(format: "# intra-server ring %.2f GB/s per rank, inter-server rings %.2f GB/s each (max-min shares), latency %.1f / %.1f us per step",
-                         shares[1] / 1e9, path.bandwidthBytesPerS / 1e9, intraAlpha * 1e6, alpha * 1e6))
+            print(String(format: "# intra-server ring %.2f GB/s per rank, inter-server rings %.2f GB/s each (max-min shares, each phase alone with the background), latency %.1f / %.1f us per step",
+                         path.intraBandwidthBytesPerS / 1e9, path.bandwidthBytesPerS / 1e9, path.intraLatencyS * 1e6, path.latencyS * 1e6))
         } else {
-            print(String(format: "# ring bandwidth per rank %.2f GB/s (channels over every NIC rail, max-min fair per stream), latency %.1f us per step", path.bandwidthBytesPerS / 1e9, alpha * 1e6))
+            print(String(format: "# ring bandwidth per rank %.2f GB/s (channels over every NIC rail, max-min fair per stream), latency %.1f us per step", path.bandwidthBytesPerS / 1e9, path.latencyS * 1e6))
         }
         print("#")
         print("#       size         count      type   redop    root     time   algbw   busbw")

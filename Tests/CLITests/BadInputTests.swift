@@ -202,4 +202,38 @@ import Testing
         #expect(try iccsim(["collective", "--scenario", "Scenarios/examples/fabric-contention.yaml", "--pool", "nope"]).status == 2)
         #expect(try iccsim(["collective", "--ranks", "12", "--algo", "hierarchical", "--placement", "shuffled", "--servers", "4"]).status == 2)
     }
+
+    /// Exact arithmetic in the tool: a scenario's 936.25 ns inter-server latency (intra 500 ns)
+    /// prices an 8-byte all-reduce over 16 ranks on two servers at 2(p−1)·α + 2(p−1)/p·n/B
+    /// with α = 936.25 ns to the printed precision, 0.0075 µs from what 936 ns per step gives.
+    @Test func fractionalLatencyIsExact() throws {
+        let r = try iccsim(["collective", "--scenario", "Scenarios/examples/fabric-contention.yaml", "--set", "io.fabric.interLatency=936.25ns",
+                            "--set", "io.fabric.intraLatency=500ns", "--ranks", "16", "--min-bytes", "8", "--max-bytes", "8", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let row = try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Double]]).first)
+        let p = 16.0
+        func timeUs(_ alphaS: Double) -> Double { (2 * (p - 1) * alphaS + 2 * (p - 1) / p * 8 / 97e9) * 1e6 }
+        #expect(abs(row["time_us"]! - timeUs(936.25e-9)) < 0.0006 && abs(row["time_us"]! - timeUs(936e-9)) > 0.005, "\(row)")
+    }
+
+    /// On one server the hierarchical all-reduce is the ring: its intra-server reduce-scatter and
+    /// all-gather are the ring's two halves, and its inter-server phase is empty. The phases run
+    /// one after another, so neither is priced against the other (they once shared the NVLink
+    /// ports as simultaneous flows, halving the bandwidth). Reference: the ring's own rows, to
+    /// the printed precision (0.001), at every size from 1 KiB to 8 GiB, on 8 and 4 ranks.
+    @Test func hierarchicalEqualsRingOnOneServer() throws {
+        func rows(_ ranks: Int, _ algo: String) throws -> [[String: Double]] {
+            let r = try iccsim(["collective", "--ranks", "\(ranks)", "--servers", "1", "--algo", algo, "--min-bytes", "1K", "--max-bytes", "8G",
+                                "--step-factor", "8", "--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Double]]
+        }
+        for ranks in [8, 4] {
+            let ring = try rows(ranks, "ring"), hierarchical = try rows(ranks, "hierarchical")
+            #expect(ring.count == 8 && hierarchical.count == ring.count)
+            for (a, b) in zip(ring, hierarchical) {
+                for key in ["time_us", "busbw_gbps"] { #expect(abs(a[key]! - b[key]!) <= max(1e-9 * a[key]!, 0.0011), "\(ranks) ranks, \(a["bytes"]!) B: \(key) \(a[key]!) vs \(b[key]!)") }
+            }
+        }
+    }
 }

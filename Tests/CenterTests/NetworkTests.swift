@@ -31,6 +31,29 @@ import Testing
         #expect(abs(job.communicationShare - allReduceS * 0.75 / (1 + allReduceS * 0.75)) < 1e-12)
     }
 
+    /// Exact arithmetic: a 936.25 ns inter-server latency is kept to the quarter nanosecond, summed
+    /// over the ring's 2(p−1) steps and 1,000 iterations, and the job's end is rounded once. The
+    /// same α–β reference as above with α = 936.25 ns; rounding α to 936 ns per step would move
+    /// the end by 1000 × 30 × 0.25 ns × 0.75 = 5,625 ns.
+    @Test func fractionalLatencyIsSummedExactlyAndRoundedOnce() throws {
+        let s = try scenario("""
+            cluster: {servers: [{name: h100, preset: hgx-h100-8, count: 4}]}
+            io: {model: fabric, allreduceOverlap: 0.25, fabric: {intraLatency: 500ns, interLatency: 936.25ns}}
+            workload: {jobs: [{submit: 0s, accelerators: 16, duration: 1000s, allreduce: {bytes: 1GiB, iteration: 1s}}]}
+            """)
+        #expect(s.io.fabric.interLatency.nanoseconds == 936.25 && s.io.fabric.interLatency.description == "936.25ns")
+        let sink = CollectingSink()
+        _ = try CenterRun.run(s, sink: sink)
+        let p = 16.0, n = 1_073_741_824.0
+        func endNs(alphaS: Double) -> Double {
+            let allReduceS = 2 * (p - 1) * alphaS + 2 * (p - 1) / p * n / (450e9 * 0.824)
+            return (1000 * (1 + allReduceS * 0.75) * 1e9).rounded(.up)
+        }
+        let job = try #require(sink.jobs.first)
+        #expect(abs(Double(job.endNs) - endNs(alphaS: 936.25e-9)) <= 1, "\(job.endNs) ns vs \(endNs(alphaS: 936.25e-9)) ns")
+        #expect(abs(Double(job.endNs) - endNs(alphaS: 936e-9)) > 5_000, "the latency was rounded per step")
+    }
+
     /// Reference: max-min fairness on one bottleneck. Two 12-rank jobs on three servers share
     /// the middle server (4 accelerators each), so both send through its NICs: each gets half of
     /// its 8 × 48.5 GB/s (194 GB/s), where alone it would get NVLink's 370.8 GB/s.
