@@ -15,10 +15,20 @@ extension CommunicationDemand {
         allReduceSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS) * (1 - overlap)
     }
 
-    /// The job's speed relative to compute alone: C / (C + exposed).
-    public func speed(bandwidthBytesPerS: Double, latencyS: Double) -> Double {
+    /// Seconds of compute per iteration on the fabric: `computeSPerIteration`, less, for an
+    /// end-to-end efficiency, the all-reduce the job exposes alone on its links (`aloneExposedS`),
+    /// so that alone on an uncontended fabric it runs exactly at its stated efficiency (never
+    /// below zero: an efficiency too high for its own all-reduce leaves no compute time).
+    public func fabricComputeSeconds(aloneExposedS: Double) -> Double {
+        endToEnd ? max(0, computeSPerIteration - aloneExposedS) : computeSPerIteration
+    }
+
+    /// The job's speed relative to its stated time per iteration: C / (C' + exposed), with C'
+    /// the compute per iteration on the fabric (``fabricComputeSeconds(aloneExposedS:)``; C
+    /// itself for a compute-only efficiency).
+    public func speed(bandwidthBytesPerS: Double, latencyS: Double, computeS: Double) -> Double {
         let c = computeSPerIteration
         guard c > 0 else { return 1 }
-        return c / (c + exposedSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS))
+        return c / (computeS + exposedSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS))
     }
 }

@@ -32,6 +32,8 @@ public struct FabricComponent: RunComponent {
         var job: Int64
         var rings: Int32
         var latencyS: Double
+        /// Compute per iteration on the fabric (``CommunicationDemand/fabricComputeSeconds(aloneExposedS:)``).
+        var computeS: Double
         var bandwidth = 0.0
         /// 0 until the instant's settle prices it.
         var speed = 0.0
@@ -99,7 +101,11 @@ public struct FabricComponent: RunComponent {
         let ranks = devices.map(Int.init).sorted()
         let perReplica = max(1, ranks.count / Int(demand.dataParallel))
         let (flow, streams, latency) = links[pool].collectiveFlow(ranks, ringsPerReplica: perReplica)
-        slots[slot] = Ring(handle: job.handle, demand: demand, pool: Int16(pool), job: job.id, rings: Int32(perReplica), latencyS: latency, segmentStart: nowNs,
+        // An end-to-end efficiency holds the all-reduce the job exposes alone on these links.
+        let aloneExposedS = demand.endToEnd
+            ? demand.exposedSeconds(bandwidthBytesPerS: flow.aloneRate(capacities: links[pool].capacities) * Double(streams), latencyS: latency) : 0
+        slots[slot] = Ring(handle: job.handle, demand: demand, pool: Int16(pool), job: job.id, rings: Int32(perReplica), latencyS: latency,
+                           computeS: demand.fabricComputeSeconds(aloneExposedS: aloneExposedS), segmentStart: nowNs,
                            exposedNs: earlier?.exposedNs ?? 0, runNs: earlier?.runNs ?? 0)
         communicatingJobs += 1
         fabrics[pool].attach(slot, flow: flow, streams: streams)
@@ -138,7 +144,7 @@ public struct FabricComponent: RunComponent {
                 guard abs(b - ring.bandwidth) > 1e-9 * max(b, ring.bandwidth) else { continue }
                 closeStretch(slot: s, nowNs: nowNs)
                 slots[s]!.bandwidth = b
-                slots[s]!.speed = ring.demand.speed(bandwidthBytesPerS: b, latencyS: ring.latencyS)
+                slots[s]!.speed = ring.demand.speed(bandwidthBytesPerS: b, latencyS: ring.latencyS, computeS: ring.computeS)
                 changed.append(ring.handle)
             }
         }
@@ -168,7 +174,7 @@ public struct FabricComponent: RunComponent {
         let ns = Double(nowNs - ring.segmentStart)
         let allReduceS = demand.allReduceSeconds(bandwidthBytesPerS: ring.bandwidth, latencyS: ring.latencyS)
         let exposedS = allReduceS * (1 - demand.overlap)
-        let iterationS = demand.computeSPerIteration + exposedS
+        let iterationS = ring.computeS + exposedS
         let exposedShare = iterationS > 0 ? exposedS / iterationS : 0
         let algbw = allReduceS > 0 ? demand.bytesPerIteration / allReduceS / 1e9 : 0
         let busbw = CollectiveOp.allreduce.busBandwidth(algbw: algbw, ranks: Int(demand.dataParallel))

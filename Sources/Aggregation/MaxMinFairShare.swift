@@ -39,6 +39,14 @@ public struct MaxMinFairShare: Sendable {
             }
             self.init(links: links, uses: uses, limit: limit)
         }
+
+        /// Its rate alone on links of these capacities: its tightest link's capacity over the
+        /// times it crosses it (or its own limit).
+        public func aloneRate(capacities: [Double]) -> Double {
+            var rate = limit
+            for (l, u) in zip(links, uses) where u > 0 { rate = min(rate, capacities[l] / u) }
+            return rate
+        }
     }
 
     /// The max-min fair rate of each flow.

@@ -78,14 +78,20 @@ public struct IdealIO: JobIOModel {
 public struct CommunicationDemand: Sendable, Equatable {
     public var bytesPerIteration: Double
     public var dataParallel: Int32
+    /// Seconds per iteration at the job's efficiency: compute only, or, when `endToEnd`, the
+    /// whole step as measured with its all-reduce alone on the fabric.
     public var computeSPerIteration: Double
     public var overlap: Double
+    /// Whether `computeSPerIteration` already holds the all-reduce the job exposes alone on its
+    /// fabric (an end-to-end MFU); the run then slows it only by what contention adds.
+    public var endToEnd: Bool
 
-    public init(bytesPerIteration: Double, dataParallel: Int32, computeSPerIteration: Double, overlap: Double) {
+    public init(bytesPerIteration: Double, dataParallel: Int32, computeSPerIteration: Double, overlap: Double, endToEnd: Bool = false) {
         self.bytesPerIteration = bytesPerIteration
         self.dataParallel = dataParallel
         self.computeSPerIteration = computeSPerIteration
         self.overlap = overlap
+        self.endToEnd = endToEnd
     }
 }
 

@@ -55,6 +55,17 @@ extension AcceleratorKind {
     }
 }
 
+/// What a model FLOPs utilisation figure covers. Published MFUs (Megatron-LM, PaLM, Llama 3,
+/// MegaScale) are measured end to end: a step's time includes the gradient all-reduce that was
+/// not hidden, so adding the all-reduce on top would count communication twice.
+public enum EfficiencyScope: String, Sendable, CaseIterable {
+    /// The figure is end to end: the job's time is its FLOPs at this efficiency, communication
+    /// included (the default, and what the family defaults are).
+    case endToEnd = "end_to_end"
+    /// The figure is compute only: the I/O model adds the exposed all-reduce.
+    case compute
+}
+
 /// The efficiency a job reaches: the model's own MFU if given, else its family's default scaled
 /// by the device kind.
 public func modelFlopsUtilization(family: ModelFamily, override: Double?, on device: AcceleratorModel) -> Double {

@@ -42,6 +42,8 @@ public struct TrainingWork: Sendable, Equatable {
     public var precision: Precision
     /// Model FLOPs utilisation; nil takes the family's default on the device.
     public var mfu: Double?
+    /// Whether `mfu` (or the family default) already includes communication.
+    public var efficiencyScope: EfficiencyScope
     /// Bytes of one sample on storage (0 for none: synthetic or cached).
     public var bytesPerSample: Double
     /// Compute time between checkpoints, in seconds (0: no checkpoints).
@@ -49,7 +51,7 @@ public struct TrainingWork: Sendable, Equatable {
 
     public init(family: ModelFamily, parameters: Double, flopsPerSample: Double, samplesPerEpoch: Double, epochs: Double,
                 globalBatch: Double, parallelism: Parallelism, precision: Precision = .bf16, mfu: Double? = nil,
-                bytesPerSample: Double = 0, checkpointIntervalS: Double = 0) {
+                efficiencyScope: EfficiencyScope = .endToEnd, bytesPerSample: Double = 0, checkpointIntervalS: Double = 0) {
         self.family = family
         self.parameters = parameters
         self.flopsPerSample = flopsPerSample
@@ -59,6 +61,7 @@ public struct TrainingWork: Sendable, Equatable {
         self.parallelism = parallelism
         self.precision = precision
         self.mfu = mfu
+        self.efficiencyScope = efficiencyScope
         self.bytesPerSample = bytesPerSample
         self.checkpointIntervalS = checkpointIntervalS
     }
@@ -95,12 +98,15 @@ public struct TrainingWork: Sendable, Equatable {
                            checkpoints: checkpoints)
     }
 
-    /// The job's time on `server`'s accelerators: compute plus the I/O `io` exposes.
+    /// The job's time on `server`'s accelerators: compute plus the I/O `io` exposes. With an
+    /// end-to-end efficiency the per-iteration time already holds the exposed all-reduce, so
+    /// only storage is added (under `io.model: fabric` the run slows the job only by the
+    /// all-reduce beyond what it would expose alone on the fabric).
     public func duration(on device: AcceleratorModel, server: ServerModel, io: any JobIOModel) -> WorkDuration {
         let compute = computeSecondsPerIteration(on: device)
         let demand = ioDemand(on: device)
         let placement = JobPlacementView(accelerators: parallelism.accelerators, server: server)
-        let perIteration = compute + io.exposedSecondsPerIteration(demand, placement: placement)
+        let perIteration = compute + (efficiencyScope == .endToEnd ? 0 : io.exposedSecondsPerIteration(demand, placement: placement))
         return WorkDuration(computeSeconds: compute * iterations,
                             totalSeconds: perIteration * iterations + io.exposedSecondsPerJob(demand, placement: placement),
                             flops: totalFlops)

@@ -127,6 +127,7 @@ public struct CycleSpec: Codable, Sendable, Equatable {
 
 extension TenantType: ScenarioEnum {}
 extension CompressionMethod: ScenarioEnum {}
+extension EfficiencyScope: ScenarioEnum {}
 
 /// A tenant of an application (the guide's government, enterprises, research institutes, start-ups).
 public struct TenantSpec: Codable, Sendable, Equatable {
@@ -160,10 +161,13 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     public var precision: Precision
     /// Model FLOPs utilisation; absent for the family's default on the device.
     public var mfu: Double?
+    /// What the MFU covers: `end_to_end` (communication included, as published MFUs are; the
+    /// default when absent) or `compute` (the I/O model adds the exposed all-reduce).
+    public var mfuScope: EfficiencyScope?
     /// Samples (tokens for language models) per optimizer step.
     public var batch: CountQuantity
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, family, parameters, trainFlopsPerSample, sampleBytes, precision, mfu, batch }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, family, parameters, trainFlopsPerSample, sampleBytes, precision, mfu, mfuScope, batch }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -184,6 +188,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         precision = try c.decode(Precision.self, forKey: .precision, default: .bf16)
         mfu = try c.decodeIfPresent(Double.self, forKey: .mfu)
         if let u = mfu, !(u > 0 && u <= 1) { throw try c.superDecoder(forKey: .mfu).scenarioError("mfu must be in (0, 1], got \(u)") }
+        mfuScope = try c.decodeIfPresent(EfficiencyScope.self, forKey: .mfuScope)
         batch = try c.decode(CountQuantity.self, forKey: .batch, default: CountQuantity(baseUnits: family == .llm ? 4_000_000 : 256)) {
             $0.baseUnits < 1 ? "must be at least 1" : nil
         }
@@ -192,7 +197,8 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     /// The workload model's view.
     public var profile: ModelProfile {
         ModelProfile(name: name, family: family, parameters: Double(parameters.baseUnits), trainFlopsPerSample: Double(trainFlopsPerSample.baseUnits),
-                     sampleBytes: Double(sampleBytes.baseUnits), precision: precision, mfu: mfu, globalBatch: Double(batch.baseUnits))
+                     sampleBytes: Double(sampleBytes.baseUnits), precision: precision, mfu: mfu, efficiencyScope: mfuScope ?? .endToEnd,
+                     globalBatch: Double(batch.baseUnits))
     }
 }
 

@@ -13,11 +13,13 @@ public struct ModelProfile: Sendable, Equatable {
     public var precision: Precision
     /// Model FLOPs utilisation; nil for the family default on the device.
     public var mfu: Double?
+    /// Whether the MFU is end to end (communication included) or compute only.
+    public var efficiencyScope: EfficiencyScope
     /// Samples (tokens) per optimizer step.
     public var globalBatch: Double
 
     public init(name: String, family: ModelFamily, parameters: Double, trainFlopsPerSample: Double, sampleBytes: Double,
-                precision: Precision, mfu: Double?, globalBatch: Double) {
+                precision: Precision, mfu: Double?, efficiencyScope: EfficiencyScope = .endToEnd, globalBatch: Double) {
         self.name = name
         self.family = family
         self.parameters = parameters
@@ -25,6 +27,7 @@ public struct ModelProfile: Sendable, Equatable {
         self.sampleBytes = sampleBytes
         self.precision = precision
         self.mfu = mfu
+        self.efficiencyScope = efficiencyScope
         self.globalBatch = globalBatch
     }
 }

@@ -114,7 +114,8 @@ public final class JobMixGenerator: JobSource {
         guard let overlap = io.deferredOverlap, work.parallelism.data > 1 else { return nil }
         let demand = work.ioDemand(on: pool.accelerator)
         return CommunicationDemand(bytesPerIteration: demand.allReduceBytesPerIteration, dataParallel: Int32(work.parallelism.data),
-                                   computeSPerIteration: work.computeSecondsPerIteration(on: pool.accelerator), overlap: overlap)
+                                   computeSPerIteration: work.computeSecondsPerIteration(on: pool.accelerator), overlap: overlap,
+                                   endToEnd: work.efficiencyScope == .endToEnd)
     }
 
     /// The training-like work of a job on `n` accelerators of `pool`, by kind.
@@ -137,7 +138,7 @@ public final class JobMixGenerator: JobSource {
         let plan = Parallelism.forAccelerators(n, maxTensor: bigModel ? pool.server.acceleratorsPerServer : 1)
         return TrainingWork(family: m.family, parameters: m.parameters, flopsPerSample: flopsPerSample, samplesPerEpoch: samples,
                             epochs: max(epochs, 1e-9), globalBatch: m.globalBatch, parallelism: plan, precision: m.precision,
-                            mfu: m.mfu, bytesPerSample: m.sampleBytes, checkpointIntervalS: 3_600)
+                            mfu: m.mfu, efficiencyScope: m.efficiencyScope, bytesPerSample: m.sampleBytes, checkpointIntervalS: 3_600)
     }
 
     private func emit(_ job: JobSpec, _ d: WorkDuration) -> JobSpec {
