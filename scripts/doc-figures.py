@@ -131,6 +131,29 @@ def collective_ring_16():
             f"--min-bytes 8M --max-bytes 2G --step-factor 256`).")
 
 
+def collective_calibration():
+    """data/calibration/nccl_tests_busbw.csv against iccsim collective on each row's preset."""
+    import csv
+    rows, errors = [], []
+    with open(os.path.join(ROOT, "data/calibration/nccl_tests_busbw.csv"), newline="") as f:
+        for r in csv.DictReader(f):
+            out = json.loads(run(["collective", "--preset", r["preset"], "--ranks", r["ranks"], "--servers", r["servers"], "--algo", r["algo"],
+                                  "--min-bytes", r["bytes"], "--max-bytes", r["bytes"], "--json"]))
+            ours, measured = out[0]["busbw_gbps"], float(r["busbw_gbps"])
+            errors.append(ours / measured - 1)
+            thread = r["source"].replace("https://github.com/", "").replace("/issues/", " issue ")
+            rows.append([r["system"], r["algo"], f"{int(r['bytes']) / 2**30:g} GiB", f"{measured:g}", f"{ours:.1f}",
+                         f"{100 * (ours / measured - 1):+.1f}%", f"[{thread}]({r['source']})"])
+    worst = max(abs(e) for e in errors)
+    median = sorted(abs(e) for e in errors)[len(errors) // 2]
+    return (table(["system", "algorithm", "size", "measured busbw (GB/s)", "ICCSim (GB/s)", "error", "source"], rows,
+                  ["---", "---", "---:", "---:", "---:", "---:", "---"])
+            + f"\n\n{len(rows)} measurements; largest error {100 * worst:.1f}%, median {100 * median:.1f}% "
+            "(`CollectiveCommandTests.calibrationTable` checks each row within 10%). The rows are "
+            "`data/calibration/nccl_tests_busbw.csv`; each is `iccsim collective --preset P --ranks R --servers S --algo A "
+            "--min-bytes B --max-bytes B`.")
+
+
 ELASTIC = "Scenarios/examples/elastic-serving.yaml"
 SVC = "workload.applications.0.services.0"
 
@@ -292,6 +315,7 @@ BLOCKS = {  # name: (document, generator, quick)
     "serving-azure-batching": ("docs/release.md", serving_azure_batching, True),
     "fabric-placement": ("docs/aggregation.md", fabric_placement, True),
     "collective-ring-16": ("docs/aggregation.md", collective_ring_16, True),
+    "collective-calibration": ("docs/aggregation.md", collective_calibration, True),
     "serving-elastic": ("docs/release.md", serving_elastic, False),
     "serving-llm-replay": ("docs/release.md", serving_llm_replay, False),
     "serving-city-month": ("docs/release.md", serving_city_month, False),

@@ -29,6 +29,29 @@ public enum CollectiveAlgorithm: String, Sendable, CaseIterable {
     /// server's 1/d share across servers (one ring per local rank, on its own NIC rail), then
     /// all-gather inside each server (``HierarchicalRingCost``).
     case hierarchical
+    /// NVLink SHARP inside one NVSwitch server (Hopper and later): the switch reduces and
+    /// multicasts, each rank sends and receives its buffer once (``NVLinkSHARP``).
+    case nvls
+}
+
+/// NVLink SHARP (NVLS): an all-reduce inside one NVSwitch server in which the switch adds the
+/// ranks' buffers and multicasts the sum, so each rank sends its n bytes and receives n once:
+/// time = 2α + n / B, B = η × the NVLink's one-way bandwidth. η = 0.6095 is calibrated on one
+/// measurement, 8 × H100 SXM at busbw ≈ 480 GB/s (NVIDIA/nccl-tests issues 212 and 290: algbw
+/// 480 × 8 / 14 = 274.3 GB/s of 450); with it 8 × H200 comes out at 480 against a measured
+/// 475 (issue 272) and 8 × H800 (8 NVLinks, 200 GB/s one way) at 213 against 215 (NVIDIA/nccl
+/// issue 1374). nccl-tests counts busbw as for any all-reduce: algbw × 2(p−1)/p.
+public enum NVLinkSHARP {
+    /// Achieved fraction of the one-way NVLink bandwidth (algbw over link rate).
+    public static let efficiency = 480.0 * 8 / 14 / 450
+
+    /// The algorithm bandwidth per rank (0 without NVLS).
+    public static func algorithmBandwidth(nvlinkOneWayBytesPerS: Double) -> Double { nvlinkOneWayBytesPerS * efficiency }
+
+    /// Seconds of an all-reduce of `bytes` per rank inside one server.
+    public static func seconds(bytes: Double, alphaS: Double, bandwidthBytesPerS: Double) -> Double {
+        bytes > 0 ? 2 * alphaS + bytes / bandwidthBytesPerS : 0
+    }
 }
 
 /// The hierarchical ring all-reduce over `servers` servers of `localRanks` ranks each:
@@ -92,6 +115,8 @@ public struct CollectiveCost: Sendable, Equatable {
         guard ranks > 1 else { return 0 }
         let lg = log2(p).rounded(.up)
         switch (op, algorithm) {
+        case (.allreduce, .nvls):
+            return NVLinkSHARP.seconds(bytes: n, alphaS: a, bandwidthBytesPerS: bandwidthBytesPerS)
         case (.allreduce, .ring), (.allreduce, .hierarchical):
             return CollectivePricing.ringAllReduceSeconds(ranks: ranks, bytes: n, alphaS: a, bandwidthBytesPerS: bandwidthBytesPerS) + (p - 1) / p * n * g
         case (.allreduce, .halvingDoubling): return 2 * lg * a + 2 * (p - 1) / p * n * beta + (p - 1) / p * n * g

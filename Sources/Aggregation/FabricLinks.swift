@@ -9,10 +9,14 @@ public struct ServerPorts: Sendable, Equatable {
     /// Effective bandwidth of one NIC (bytes/s, one direction).
     public var nicBandwidthBytesPerS: Double
     public var interLatencyS: Double
+    /// In-switch reduction (NVLink SHARP, NVLS) bandwidth per rank of an all-reduce inside the
+    /// server (bytes/s of algbw; ``NVLinkSHARP``); 0 when the server's switch has none.
+    public var nvlsBytesPerS: Double
 
     public init(accelerators: Int, intraBandwidthBytesPerS: Double, intraLatencyS: Double, nics: Int, nicBandwidthBytesPerS: Double,
-                interLatencyS: Double) {
+                interLatencyS: Double, nvlsBytesPerS: Double = 0) {
         precondition(accelerators > 0 && nics > 0)
+        self.nvlsBytesPerS = nvlsBytesPerS
         self.accelerators = accelerators
         self.intraBandwidthBytesPerS = intraBandwidthBytesPerS
         self.intraLatencyS = intraLatencyS
@@ -80,7 +84,8 @@ public struct FabricLinks: Sendable {
     public init(preset: FabricPreset, servers count: Int) {
         let ports = ServerPorts(accelerators: preset.acceleratorsPerServer, intraBandwidthBytesPerS: preset.intraBandwidthBytesPerS,
                                 intraLatencyS: preset.intraLatencyS, nics: preset.nicsPerServer,
-                                nicBandwidthBytesPerS: preset.nicBandwidthBytesPerS, interLatencyS: preset.interLatencyS)
+                                nicBandwidthBytesPerS: preset.nicBandwidthBytesPerS, interLatencyS: preset.interLatencyS,
+                                nvlsBytesPerS: NVLinkSHARP.algorithmBandwidth(nvlinkOneWayBytesPerS: preset.nvlinkOneWayBytesPerS))
         self.init(servers: Array(repeating: ports, count: count),
                   leafOfServer: (0..<count).map { Int32($0 / max(1, preset.serversPerLeaf)) },
                   oversubscription: preset.oversubscription, spines: preset.spines)

@@ -1,6 +1,7 @@
 import Aggregation
 import Center
 import Records
+import Production
 import Scenario
 
 /// Builds each pool's leaf-spine fabric from the scenario: its servers in group order, each
@@ -21,12 +22,19 @@ public enum FabricPlan {
                                         intraLatencyS: f.intraLatency.nanoseconds / 1e9,
                                         nics: max(1, model.nicCount),
                                         nicBandwidthBytesPerS: model.nicBandwidthBitsPerS / 8 * f.nicEfficiency,
-                                        interLatencyS: f.interLatency.nanoseconds / 1e9)
+                                        interLatencyS: f.interLatency.nanoseconds / 1e9,
+                                        nvlsBytesPerS: nvls(model) ? NVLinkSHARP.algorithmBandwidth(nvlinkOneWayBytesPerS: model.fabricBandwidthBytesPerS / 2) : 0)
                 servers.append(contentsOf: repeatElement(ports, count: group.count))
             }
             return FabricLinks(servers: servers, leafOfServer: servers.indices.map { Int32($0 / perLeaf) },
                                oversubscription: f.oversubscription, spines: f.spines)
         }
+    }
+
+    /// Whether a server's switch reduces in the network (NVLink SHARP): NVSwitch servers of
+    /// Hopper and Blackwell GPUs (calibrated on Hopper; Blackwell's NVLink 5 is extrapolated).
+    static func nvls(_ model: ServerModel) -> Bool {
+        model.fabric == .nvswitch && ["H100-SXM", "H200", "H800", "B200"].contains(model.accelerator)
     }
 
     /// The run's shared fabric, when the scenario prices communication on it (`/collectives`

@@ -7,10 +7,12 @@ public enum ServerRole: String, Sendable, CaseIterable {
 public enum IntraServerFabric: String, Sendable, CaseIterable {
     /// NVLink through NVSwitch chips: every GPU reaches every other at full NVLink bandwidth.
     case nvswitch
-    /// Direct NVLink bridges or meshes.
+    /// Direct NVLink bridges or meshes (NVLink bridge pairs on PCIe cards, the DGX-1 hybrid cube mesh).
     case nvlink
-    /// OCP Accelerator Modules on a universal baseboard (Infinity Fabric, HCCS and similar).
+    /// OCP Accelerator Modules on a universal baseboard, fully connected (AMD Infinity Fabric / xGMI).
     case oam
+    /// HCCS (Huawei Cache Coherence System) joining Ascend NPUs (Atlas 800T A2).
+    case hccs
     /// Through the PCIe switch and host.
     case pcie
 }
@@ -84,7 +86,7 @@ public enum ServerCatalog {
                     role: .training,
                     source: "AMD Instinct MI300X platform (UBB, 8 OAM modules, fully connected Infinity Fabric 448 GB/s per GPU); 2x EPYC 9654 (192 cores); 8x 400 Gb/s NICs as in typical OEM designs"),
         ServerModel(name: "atlas-800t-a2", accelerator: "Ascend-910B", acceleratorsPerServer: 8, cpuCores: 192, memoryBytes: 1 * tib,
-                    nicCount: 8, nicBandwidthBitsPerS: 200 * giga, fabric: .oam, fabricBandwidthBytesPerS: 392 * giga,
+                    nicCount: 8, nicBandwidthBitsPerS: 200 * giga, fabric: .hccs, fabricBandwidthBytesPerS: 392 * giga,
                     role: .training,
                     source: "Huawei Atlas 800T A2 training server: 8x Ascend 910B on HCCS, 4x Kunpeng 920 (192 cores), 8x 200GE RoCE ports"),
         ServerModel(name: "pcie-l4-8", accelerator: "L4", acceleratorsPerServer: 8, cpuCores: 64, memoryBytes: 512 * gib,

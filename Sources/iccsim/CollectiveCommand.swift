@@ -41,7 +41,7 @@ struct CollectiveCommand: ParsableCommand {
     @Option(help: "Operation: allreduce, reducescatter, allgather, broadcast, alltoall.")
     var op: String = "allreduce"
 
-    @Option(help: "Algorithm: ring, halving-doubling, tree, hierarchical (all-reduce only).")
+    @Option(help: "Algorithm: ring, halving-doubling, tree, hierarchical (all-reduce only), nvls (NVLink SHARP inside one NVSwitch server: hgx-h100/h200/h800 presets; all-reduce only).")
     var algo: String = "ring"
 
     @Option(help: "Smallest size per rank (bytes; K, M, G suffixes are powers of 1024).")
@@ -120,6 +120,7 @@ struct CollectiveCommand: ParsableCommand {
             throw ValidationError("unknown --algo '\(algo)'; expected one of \(CollectiveAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard algorithm != .hierarchical || operation == .allreduce else { throw ValidationError("--algo hierarchical is an all-reduce algorithm; use --op allreduce") }
+        guard algorithm != .nvls || operation == .allreduce else { throw ValidationError("--algo nvls is an all-reduce algorithm; use --op allreduce") }
         guard let layout = RankPlacement(rawValue: placement) else {
             throw ValidationError("unknown --placement '\(placement)'; expected one of \(RankPlacement.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -145,7 +146,17 @@ struct CollectiveCommand: ParsableCommand {
         /// The bandwidth per rank of one collective flow of `streams` channels beside the background.
         func share(_ flow: MaxMinFairShare.Flow, streams: Int) -> Double { solver.solve([flow] + background)[0] * Double(streams) }
         let path: CollectivePath
-        if algorithm == .hierarchical {
+        if algorithm == .nvls {
+            // In-switch reduction inside one server: the switch's NVLS bandwidth, no ring.
+            let server = links.server(ofAccelerator: rankList[0])
+            guard spanned == 1 else {
+                throw ValidationError("--algo nvls reduces inside one NVSwitch server; \(ranks) ranks span \(spanned) servers (across servers use ring or hierarchical)")
+            }
+            guard links.servers[server].nvlsBytesPerS > 0 else {
+                throw ValidationError("--algo nvls needs an NVSwitch with in-switch reduction (NVLink SHARP): hgx-h100-400g-rail, hgx-h200-400g-rail or hgx-h800-400g-rail, or an NVSwitch server of H100, H200, H800 or B200 in a scenario")
+            }
+            path = CollectivePath(bandwidthBytesPerS: links.servers[server].nvlsBytesPerS, latencyS: links.servers[server].intraLatencyS)
+        } else if algorithm == .hierarchical {
             // The phases run one after another (reduce-scatter inside each server, the
             // inter-server rings, all-gather inside each server), so each is priced on the
             // fabric alone with the background, never against the other phase.

@@ -203,6 +203,27 @@ import Testing
         #expect(try iccsim(["collective", "--ranks", "12", "--algo", "hierarchical", "--placement", "shuffled", "--servers", "4"]).status == 2)
     }
 
+    /// The calibration table (`data/calibration/nccl_tests_busbw.csv`, shown in
+    /// docs/aggregation.md): every published nccl-tests measurement is reproduced by `iccsim
+    /// collective` on its preset within 10% (the goal for large-message bus bandwidth).
+    @Test func calibrationTable() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("data/calibration/nccl_tests_busbw.csv"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(lines.first)
+        func col(_ name: String) throws -> Int { try #require(header.firstIndex(of: name), "column \(name)") }
+        let (preset, ranks, servers, algo, bytes, busbw) = (try col("preset"), try col("ranks"), try col("servers"), try col("algo"), try col("bytes"),
+                                                           try col("busbw_gbps"))
+        #expect(lines.count - 1 >= 5)
+        for row in lines.dropFirst() {
+            let r = try iccsim(["collective", "--preset", row[preset], "--ranks", row[ranks], "--servers", row[servers], "--algo", row[algo],
+                                "--min-bytes", row[bytes], "--max-bytes", row[bytes], "--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let ours = try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Double]])?.first?["busbw_gbps"])
+            let measured = try #require(Double(row[busbw]))
+            #expect(abs(ours / measured - 1) <= 0.10, "\(row[0]): ICCSim \(ours) GB/s against \(measured) measured")
+        }
+    }
+
     /// Exact arithmetic in the tool: a scenario's 936.25 ns inter-server latency (intra 500 ns)
     /// prices an 8-byte all-reduce over 16 ranks on two servers at 2(p−1)·α + 2(p−1)/p·n/B
     /// with α = 936.25 ns to the printed precision, 0.0075 µs from what 936 ns per step gives.
