@@ -203,6 +203,27 @@ public struct AcceleratorPool: Sendable {
                 left -= 1
             }
         }
+        /// `greedy(fullServers())` without sorting every server with a free device: the buckets
+        /// from the most free devices down, each bucket's servers by ascending index (the same
+        /// order as the sort: all of a bucket have the same free count), until the gang is
+        /// placed. Only the servers taken are ordered: the smallest indices of the last bucket
+        /// needed are selected, not the whole bucket sorted.
+        func greedyFromBuckets() {
+            var left = count - out.count
+            var k = Int(storage.maxServerDevices)
+            while left > 0 && k >= 1 {
+                let bucket = storage.buckets[k]
+                if !bucket.isEmpty {
+                    let need = (left + k - 1) / k
+                    for s in Self.smallest(need, of: bucket) where left > 0 {
+                        let n = min(left, k)
+                        take(s, n)
+                        left -= n
+                    }
+                }
+                k -= 1
+            }
+        }
         /// Greedy over servers with the most free devices first (few servers per gang).
         func greedy(_ servers: [Int32]) {
             var left = count - out.count
@@ -244,7 +265,7 @@ public struct AcceleratorPool: Sendable {
                     greedy(servers)
                 }
             } else {
-                greedy(fullServers())
+                greedyFromBuckets()
             }
         default:
             // Pack: the server whose storage.free count fits most tightly; a gang larger than any
@@ -252,10 +273,25 @@ public struct AcceleratorPool: Sendable {
             if count <= Int(storage.maxServerDevices), let k = (count...Int(storage.maxServerDevices)).first(where: { !storage.buckets[$0].isEmpty }) {
                 take(storage.buckets[k].last!, count)
             } else {
-                greedy(fullServers())
+                greedyFromBuckets()
             }
         }
         return out
+    }
+
+    /// The `m` smallest of `ids`, ascending: a full sort when most are wanted, else one pass
+    /// keeping the smallest `m` in order.
+    static func smallest(_ m: Int, of ids: [Int32]) -> [Int32] {
+        if m * 4 >= ids.count { return Array(ids.sorted().prefix(m)) }
+        var kept: [Int32] = []
+        kept.reserveCapacity(m + 1)
+        for id in ids where kept.count < m || id < kept[m - 1] {
+            var i = kept.count
+            while i > 0 && kept[i - 1] > id { i -= 1 }
+            kept.insert(id, at: i)
+            if kept.count > m { kept.removeLast() }
+        }
+        return kept
     }
 
     /// Servers with at least one free device, from the buckets (highest first, stable order).
