@@ -11,6 +11,8 @@ public struct LoadedScenario: Sendable {
     public var resolvedYAML: String
     /// The decoded node tree, to locate checks made after decoding.
     public var tree: ScenarioTree
+    /// Notes for people (not errors): durations rounded to whole nanoseconds.
+    public var notes: [String] { tree.roundingNotes() }
 }
 
 /// Reads scenario files strictly: YAML syntax, unknown keys, types, units and ranges are all

@@ -31,4 +31,33 @@ public struct ScenarioTree: @unchecked Sendable {  // Node is an immutable value
         guard let mark = node.mark else { return SourceLocation(file: "--set \(path.joined(separator: "."))") }
         return SourceLocation(file: f, line: mark.line, column: mark.column)
     }
+
+    /// Keys whose durations keep fractions of a nanosecond (``FineTimeQuantity``).
+    static let fineTimeKeys: Set<String> = ["intraLatency", "interLatency"]
+
+    /// A note for every duration written with a fraction of a nanosecond (`1.5ns`, `0.0001us`)
+    /// where times are whole nanoseconds: it runs rounded to the nearest, and the note says so
+    /// (`file:line:column: path = 1.5ns is not a whole nanosecond; ...`). Fabric latencies keep
+    /// their fractions and get none.
+    public func roundingNotes() -> [String] {
+        var notes: [String] = []
+        func walk(_ node: Node, _ path: [String]) {
+            switch node {
+            case .mapping(let m):
+                for pair in m { if let k = pair.key.scalar?.string { walk(pair.value, path + [k]) } }
+            case .sequence(let items):
+                for (i, item) in items.enumerated() { walk(item, path + ["\(i)"]) }
+            case .scalar(let scalar):
+                guard let key = path.last, !Self.fineTimeKeys.contains(key),
+                      case .success(let ns) = Quantities.parse(scalar.string, as: TimeUnit.self), ns != ns.rounded(), ns.isFinite else { return }
+                let place = location(of: path).map { "\($0): " } ?? ""
+                notes.append("\(place)\(path.joined(separator: ".")) = \(scalar.string) is not a whole nanosecond; times are kept in whole "
+                             + "nanoseconds, so it runs as \(Quantities.format(ns.rounded(), as: TimeUnit.self))")
+            default:
+                return
+            }
+        }
+        walk(root, [])
+        return notes
+    }
 }

@@ -31,6 +31,7 @@ struct ValidateCommand: ParsableCommand {
             return
         }
         let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil, limits: limitOptions.limits)
+        for n in loaded.notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         if resolved {
             print(loaded.resolvedYAML, terminator: "")
             return

@@ -237,6 +237,21 @@ import Testing
         #expect(abs(row["time_us"]! - timeUs(936.25e-9)) < 0.0006 && abs(row["time_us"]! - timeUs(936e-9)) > 0.005, "\(row)")
     }
 
+    /// A duration that is not a whole nanosecond is rounded once, at reading, and the run says so
+    /// (a note naming the file, line and column, on stderr); fabric latencies keep their fraction.
+    @Test func fractionalNanosecondsAreNoted() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let file = tmp.appendingPathComponent("t.yaml")
+        try "name: t\ncluster: {servers: [{name: a, preset: hgx-h100-8, count: 2}]}\nworkload: {jobs: [{submit: 0.25ns, accelerators: 8, duration: 10s}]}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let r = try iccsim(["validate", file.path, "--set", "io.fabric.interLatency=936.25ns"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("note: \(file.path):3:28: workload.jobs.0.submit = 0.25ns is not a whole nanosecond") && r.stderr.contains("runs as 0ns"),
+                "\(r.stderr)")
+        #expect(!r.stderr.contains("interLatency"), "fabric latencies keep their fraction")
+    }
+
     /// On one server the hierarchical all-reduce is the ring: its intra-server reduce-scatter and
     /// all-gather are the ring's two halves, and its inter-server phase is empty. The phases run
     /// one after another, so neither is priced against the other (they once shared the NVLink
