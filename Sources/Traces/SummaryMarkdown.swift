@@ -1,6 +1,7 @@
 import Center
 import Foundation
 import Metrics
+import Production
 import Reports
 
 /// `summary.md` and the summary `iccsim run` prints: the run's figures for people, named as
@@ -72,10 +73,34 @@ extension SummaryWriter {
         guard !rows.isEmpty else { return "\n## Delivered compute\n\nNone: no job ran.\n" }
         var out = "\n## Delivered compute\n\n| kind of work | accelerator-hours | FLOPs |\n|---|---:|---:|\n"
         for (kind, h) in rows { out += "| \(kind.replacingOccurrences(of: "_", with: " ")) | \(NumberText.figure(number(h))) | \(NumberText.si(number(lookup(flops, kind)), "FLOP")) |\n" }
+        out += "\n" + balance(s, hours: hours) + "\n"
         if let e = lookup(s.delivered, Metric.acceleratorEnergyKWh.key) {
             out += "\nAccelerator energy \(reading(e, path: "delivered.\(Metric.acceleratorEnergyKWh.key)")) (idle power plus the busy increment; hosts, network and cooling excluded).\n"
         }
         return out
+    }
+
+    /// The center's balance as the guide frames it: inference's share of the accelerator-hours,
+    /// and the share of accelerators (and of their hours) that are not GPUs (NPUs, ASICs, FPGAs;
+    /// devices of the built-in catalog, by the pools' accelerator models).
+    static func balance(_ s: RunSummary, hours: [(String, SummaryValue)]) -> String {
+        let total = hours.reduce(0) { $0 + number($1.1) }
+        var parts: [String] = []
+        if total > 0 { parts.append("Inference is \(NumberText.percent(number(lookup(hours, "inference")) / total)) of the accelerator-hours") }
+        var devices = 0.0, nonGPU = 0.0, poolHours = 0.0, nonGPUHours = 0.0, known = true
+        for (_, v) in s.pools {
+            guard case .object(let f) = v, case .text(let name)? = lookup(f, Metric.accelerator.key) else { continue }
+            guard let kind = AcceleratorCatalog.builtIn(named: name)?.kind else { known = false; continue }
+            let n = number(lookup(f, Metric.accelerators.key)), h = number(lookup(f, Metric.acceleratorHours.key))
+            devices += n
+            poolHours += h
+            if kind != .gpu { nonGPU += n; nonGPUHours += h }
+        }
+        if known, devices > 0 {
+            parts.append("non-GPU accelerators (NPU, ASIC, FPGA) are \(NumberText.percent(nonGPU / devices)) of the center's accelerators"
+                         + (poolHours > 0 ? " and \(NumberText.percent(nonGPUHours / poolHours)) of their accelerator-hours" : ""))
+        }
+        return parts.isEmpty ? "" : parts.joined(separator: "; ") + "."
     }
 
     /// Pools, applications and tenants: one row each; a group without jobs says so, and its

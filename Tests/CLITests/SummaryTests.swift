@@ -21,6 +21,8 @@ import Testing
         #expect(fabric.range(of: #"\| exposed communication \| \d+(\.\d+)?% \|"#, options: .regularExpression) != nil, "a share as a percentage")
         #expect(fabric.contains("stopped at the horizon after 6 h simulated") && fabric.contains("Overrides: `horizon=6h`."))
         #expect(!fabric.contains("## Storage") && !fabric.contains("## Serving") && !fabric.contains("## Failures"))
+        // The balance the guide asks about: all H100s here, so no non-GPU share and no inference.
+        #expect(fabric.contains("Inference is 0% of the accelerator-hours; non-GPU accelerators (NPU, ASIC, FPGA) are 0% of the center's accelerators"))
 
         let storage = try summary("Scenarios/examples/storage-tiers.yaml", ["--set", "horizon=6h"], in: tmp)
         #expect(storage.contains("## Storage") && storage.contains("| tiers | data moved | reads | bandwidth in use, mean |"), "\(storage)")
@@ -31,6 +33,8 @@ import Testing
         #expect(serving.contains("## Serving (rate level)") && serving.contains("| SLO attainment | ") && serving.contains("## Services"), "\(serving)")
         #expect(serving.contains("| bank-assistant | smart-customer-service | inference-a100 | autoscaled |"))
         #expect(serving.range(of: #"EFLOP|PFLOP"#, options: .regularExpression) != nil && !serving.contains("e+"), "no e-notation for ordinary magnitudes")
+        // Inference's share of the accelerator-hours (the service's replicas), as a percentage.
+        #expect(serving.range(of: #"Inference is \d+(\.\d+)?% of the accelerator-hours"#, options: .regularExpression) != nil)
         // A pool that ran only services' replicas says so instead of showing zero waits.
         #expect(serving.contains("| inference-a100 (no batch jobs) |") && serving.contains("| — | — |"))
 
