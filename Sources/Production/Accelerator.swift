@@ -44,6 +44,11 @@ public struct AcceleratorModel: Sendable, Equatable {
     /// Where the figures come from.
     public var source: String
 
+
+    /// Whether its NVLink generation reduces inside the NVSwitch (NVLink SHARP: NVLink 4 and
+    /// later, on NVSwitch servers), derived from `interconnect`.
+    public var reducesInNVSwitch: Bool { interconnect == "NVLink4" || interconnect == "NVLink5" }
+
     public init(name: String, kind: AcceleratorKind, peakFlopsPerS: [Precision: Double], memoryBytes: Double,
                 memoryBandwidthBytesPerS: Double, interconnect: String, interconnectBandwidthBytesPerS: Double,
                 idlePowerW: Double, maxPowerW: Double, source: String) {

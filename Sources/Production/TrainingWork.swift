@@ -102,9 +102,10 @@ public struct TrainingWork: Sendable, Equatable {
     /// end-to-end efficiency the per-iteration time already holds the exposed all-reduce, so
     /// only storage is added (under `io.model: fabric` the run slows the job only by the
     /// all-reduce beyond what it would expose alone on the fabric).
-    public func duration(on device: AcceleratorModel, server: ServerModel, io: any JobIOModel) -> WorkDuration {
+    /// `demand`: the job's ``ioDemand(on:)`` when the caller has it already.
+    public func duration(on device: AcceleratorModel, server: ServerModel, io: any JobIOModel, demand known: JobIODemand? = nil) -> WorkDuration {
         let compute = computeSecondsPerIteration(on: device)
-        let demand = ioDemand(on: device)
+        let demand = known ?? ioDemand(on: device)
         let placement = JobPlacementView(accelerators: parallelism.accelerators, server: server)
         let perIteration = compute + (efficiencyScope == .endToEnd ? 0 : io.exposedSecondsPerIteration(demand, placement: placement))
         return WorkDuration(computeSeconds: compute * iterations,

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// Numbers as people read them, the same in every locale.
 public enum NumberText {
@@ -76,4 +77,7 @@ public enum NumberText {
         default: return "\(figure(x)) \(unit)"
         }
     }
+
+    /// A value of a registry figure as people read it, in the figure's unit (a count without one).
+    public static func reading(_ x: Double, of metric: Metric?) -> String { reading(x, unit: metric?.unit ?? "1") }
 }

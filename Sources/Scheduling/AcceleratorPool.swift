@@ -279,10 +279,10 @@ public struct AcceleratorPool: Sendable {
         return out
     }
 
-    /// The `m` smallest of `ids`, ascending: a full sort when most are wanted, else one pass
-    /// keeping the smallest `m` in order.
+    /// The `m` smallest of `ids`, ascending: one pass keeping the smallest `m` in order when
+    /// few are wanted (insertion costs at most `m` per id), else a sort.
     static func smallest(_ m: Int, of ids: [Int32]) -> [Int32] {
-        if m * 4 >= ids.count { return Array(ids.sorted().prefix(m)) }
+        if m > 16 || m * 4 >= ids.count { return Array(ids.sorted().prefix(m)) }
         var kept: [Int32] = []
         kept.reserveCapacity(m + 1)
         for id in ids where kept.count < m || id < kept[m - 1] {

@@ -44,14 +44,16 @@ extension SummaryWriter {
 
     /// The people's text of a value of the figure at `path` (`pools.training.utilization_mean`).
     static func reading(_ v: SummaryValue?, path: String) -> String {
-        let unit = MetricRegistry.metric(for: path)?.unit ?? "1"
         switch v {
-        case .integer(let i)?: return unit == "1" ? NumberText.grouped(i) : NumberText.reading(Double(i), unit: unit)
-        case .unsigned(let u)?: return NumberText.reading(Double(u), unit: unit)
-        case .real(let x)?: return NumberText.reading(x, unit: unit)
+        case .integer, .unsigned, .real: return NumberText.reading(number(v), of: MetricRegistry.metric(for: path))
         case .text(let t)?: return t
         default: return "—"
         }
+    }
+
+    /// A table's head: `first`, then the figures' labels; figures align right, names left.
+    static func head(_ first: String, _ columns: [Metric]) -> String {
+        "| \(first) | " + columns.map(\.label).joined(separator: " | ") + " |\n|---|" + columns.map { $0.unit == "text" ? "---|" : "---:|" }.joined() + "\n"
     }
 
     static func lookup(_ fields: [(String, SummaryValue)], _ key: String) -> SummaryValue? { fields.first { $0.0 == key }?.1 }
@@ -109,8 +111,7 @@ extension SummaryWriter {
         let columns: [Metric] = [.jobsSubmitted, .jobsCompleted, .waitMeanS, .jctMeanS, .acceleratorHours, .flop]
         func table(_ title: String, _ section: String, _ rows: [(String, SummaryValue)], _ columns: [Metric]) -> String {
             guard !rows.isEmpty else { return "" }
-            var out = "\n## \(title)\n\n| name | " + columns.map(\.label).joined(separator: " | ") + " |\n|---|"
-            out += columns.map { $0.unit == "text" ? "---|" : "---:|" }.joined() + "\n"
+            var out = "\n## \(title)\n\n" + head("name", columns)
             for (name, value) in rows {
                 guard case .object(let f) = value else { continue }
                 let empty = number(lookup(f, Metric.jobsSubmitted.key)) == 0
@@ -180,8 +181,7 @@ extension SummaryWriter {
     /// Online services, one row each: where they run, what they held, what they served.
     static func servicesTable(_ services: [(String, SummaryValue)]) -> String {
         let columns: [Metric] = [.application, .pool, .scaling, .replicasMean, .replicaHours, .requests, .latencyP99S, .latencyTargetS, .sloAttainment]
-        var out = "\n## Services\n\n| service | " + columns.map(\.label).joined(separator: " | ") + " |\n|---|"
-        out += columns.map { $0.unit == "text" ? "---|" : "---:|" }.joined() + "\n"
+        var out = "\n## Services\n\n" + head("service", columns)
         for (name, v) in services {
             guard case .object(let f) = v else { continue }
             out += "| \(name) | " + columns.map { reading(lookup(f, $0.key), path: "services.\(name).\($0.key)") }.joined(separator: " | ") + " |\n"

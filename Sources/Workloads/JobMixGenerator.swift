@@ -66,11 +66,7 @@ public final class JobMixGenerator: JobSource {
             }
             return emit(job, work.duration(accelerators: n))
         case .automl:
-            let work = training(n, pool: pool)
-            let base = work.duration(on: pool.accelerator, server: pool.server, io: io)
-            job.communication = communication(work, on: pool)
-            job.storage = storage(work, on: pool)
-            job.checkpointBytes = work.ioDemand(on: pool.accelerator).checkpointBytes
+            let base = price(&job, training(n, pool: pool), on: pool)
             for (i, fraction) in (entry.search ?? SuccessiveHalving(trials: 1)).budgetFractions.enumerated() {
                 let d = WorkDuration(computeSeconds: base.computeSeconds * fraction, totalSeconds: base.totalSeconds * fraction,
                                      flops: base.flops * fraction)
@@ -79,12 +75,8 @@ public final class JobMixGenerator: JobSource {
             }
             return pendingTrials.removeFirst()
         default:
-            let work = training(n, pool: pool)
-            let d = work.duration(on: pool.accelerator, server: pool.server, io: io)
+            let d = price(&job, training(n, pool: pool), on: pool)
             job.kind = entry.kind
-            job.communication = communication(work, on: pool)
-            job.storage = storage(work, on: pool)
-            job.checkpointBytes = work.ioDemand(on: pool.accelerator).checkpointBytes
             return emit(job, d)
         }
     }
@@ -92,11 +84,20 @@ public final class JobMixGenerator: JobSource {
     /// The data set this line's jobs read: its application and model.
     var dataset: Int32 { ApplicationModelKey.of(application: application, model: entry.modelIndex) }
 
+    /// Prices a training-like job from its I/O demand, worked out once: its duration, and the
+    /// all-reduce, storage traffic and checkpoint size the run prices.
+    func price(_ job: inout JobSpec, _ work: TrainingWork, on pool: PoolView) -> WorkDuration {
+        let demand = work.ioDemand(on: pool.accelerator)
+        job.communication = communication(work, demand: demand, on: pool)
+        job.storage = storage(work, demand: demand)
+        job.checkpointBytes = demand.checkpointBytes
+        return work.duration(on: pool.accelerator, server: pool.server, io: io, demand: demand)
+    }
+
     /// The storage traffic the run prices, when the I/O model defers it: the dataset read once
     /// before training (ingest), again for every later epoch while computing, and the checkpoints.
-    func storage(_ work: TrainingWork, on pool: PoolView) -> StorageDemand? {
+    func storage(_ work: TrainingWork, demand d: JobIODemand) -> StorageDemand? {
         guard io.defersStorage else { return nil }
-        let d = work.ioDemand(on: pool.accelerator)
         return StorageDemand(dataset: dataset, ingestBytes: d.datasetBytes, streamReadBytes: d.datasetBytes * max(0, work.epochs - 1),
                              writeBytes: io.defersCheckpoints ? 0 : d.checkpointBytes * Double(d.checkpoints),
                              fileBytes: work.family == .llm ? Self.shardBytes : work.bytesPerSample)
@@ -110,9 +111,8 @@ public final class JobMixGenerator: JobSource {
 
     /// The all-reduce the run prices on the fabric, when the I/O model defers it and the job
     /// has more than one data-parallel rank.
-    func communication(_ work: TrainingWork, on pool: PoolView) -> CommunicationDemand? {
+    func communication(_ work: TrainingWork, demand: JobIODemand, on pool: PoolView) -> CommunicationDemand? {
         guard let overlap = io.deferredOverlap, work.parallelism.data > 1 else { return nil }
-        let demand = work.ioDemand(on: pool.accelerator)
         return CommunicationDemand(bytesPerIteration: demand.allReduceBytesPerIteration, dataParallel: Int32(work.parallelism.data),
                                    computeSPerIteration: work.computeSecondsPerIteration(on: pool.accelerator), overlap: overlap,
                                    endToEnd: work.efficiencyScope == .endToEnd)

@@ -153,7 +153,7 @@ struct CollectiveCommand: ParsableCommand {
                 throw ValidationError("--algo nvls reduces inside one NVSwitch server; \(ranks) ranks span \(spanned) servers (across servers use ring or hierarchical)")
             }
             guard links.servers[server].nvlsBytesPerS > 0 else {
-                throw ValidationError("--algo nvls needs an NVSwitch with in-switch reduction (NVLink SHARP): hgx-h100-400g-rail, hgx-h200-400g-rail or hgx-h800-400g-rail, or an NVSwitch server of H100, H200, H800 or B200 in a scenario")
+                throw ValidationError("--algo nvls needs an NVSwitch with in-switch reduction (NVLink SHARP): hgx-h100-400g-rail, hgx-h200-400g-rail or hgx-h800-400g-rail, or an NVSwitch server of NVLink 4 or later GPUs (H100-SXM, H200, B200) in a scenario")
             }
             path = CollectivePath(bandwidthBytesPerS: links.servers[server].nvlsBytesPerS, latencyS: links.servers[server].intraLatencyS)
         } else if algorithm == .hierarchical {

@@ -73,7 +73,7 @@ final class ProgressMeter: @unchecked Sendable {
     /// Ends the display (clears the rewritten line on a terminal).
     func finish() { if lineOpen { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); lineOpen = false } }
 
-    func write(_ text: String, final: Bool) {
+    private func write(_ text: String, final: Bool) {
         if plain {
             FileHandle.standardError.write(Data("iccsim: \(text)\n".utf8))
         } else if final {

@@ -59,7 +59,7 @@ struct RunCommand: ParsableCommand {
         }
         if let w = warmup { all.append("warmup=\(w)") }
         let loaded = try DefaultScenario.load(scenario, overrides: all, seed: seed, limits: limitOptions.limits)
-        for n in loaded.notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+        for n in loaded.notes { note("note: \(n)") }
         let s = loaded.scenario
         let outPath = out ?? Self.defaultOut(s, overrides: all)
         var budget = MemoryBudget.standard()

@@ -31,7 +31,7 @@ struct ValidateCommand: ParsableCommand {
             return
         }
         let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil, limits: limitOptions.limits)
-        for n in loaded.notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+        for n in loaded.notes { note("note: \(n)") }
         if resolved {
             print(loaded.resolvedYAML, terminator: "")
             return

@@ -31,7 +31,7 @@ public enum ReportBuilder {
     /// The people's text of a summary value at `path`, in the registry's unit for it.
     static func reading(_ v: OrderedJSON?, path: String) -> String {
         switch v {
-        case .number(let x)?: return NumberText.reading(x, unit: MetricRegistry.metric(for: path)?.unit ?? "1")
+        case .number(let x)?: return NumberText.reading(x, of: MetricRegistry.metric(for: path))
         case .string(let s)?: return s
         default: return ""
         }

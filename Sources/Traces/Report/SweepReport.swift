@@ -19,10 +19,7 @@ extension ReportBuilder {
         let metrics = wanted.filter { header.contains("\($0)_mean") }
         func col(_ name: String) -> Int { header.firstIndex(of: name)! }
         func label(_ m: String) -> String { MetricRegistry.metric(key: m)?.label ?? m }
-        func cell(_ text: String, _ m: String) -> String {
-            guard let x = Double(text) else { return text }
-            return NumberText.reading(x, unit: MetricRegistry.metric(key: m)?.unit ?? "1")
-        }
+        func cell(_ text: String, _ m: String) -> String { Double(text).map { NumberText.reading($0, of: MetricRegistry.metric(key: m)) } ?? text }
         var table = [params + ["runs"] + metrics.map { "\(label($0)) (mean ± 95%)" }]
         for r in body.prefix(40) {
             table.append(Array(r[..<split]) + ["\(r[col("runs_complete")])/\(r[col("runs_planned")])"]
