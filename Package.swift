@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "iccsim", targets: ["iccsim"]),
         .library(name: "SimKernel", targets: ["SimKernel"]),
-        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Components", "Aggregation", "Failures", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports"]),
+        .library(name: "ICCSimCore", targets: ["Metrics", "Production", "Components", "Aggregation", "Failures", "Power", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +36,8 @@ let package = Package(
         // Failures and recovery as a run component: servers failing by class of part, hot
         // spares, checkpoints, and the failures' books.
         .target(name: "Failures", dependencies: ["SimKernel", "Metrics", "Production", "Records", "Components"]),
+        // The facility's power, energy, cost and carbon (a run component).
+        .target(name: "Power", dependencies: ["SimKernel", "Metrics", "Production", "Records", "Components"]),
         // Aggregating compute: fabrics, max-min link sharing, collectives; the shared fabric and
         // storage system under a run (run components).
         .target(name: "Aggregation", dependencies: ["SimKernel", "Metrics", "Production", "Records", "Workloads", "Components"]),
@@ -59,7 +61,7 @@ let package = Package(
                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Configure, then run: turns a Scenario into the engine's domain values (pools, job
         // sources, fabric, storage, services, policies) and runs it; capacity planning.
-        .target(name: "Configuration", dependencies: ["SimKernel", "Metrics", "Production", "Components", "Aggregation", "Failures", "Records", "Release", "Scenario",
+        .target(name: "Configuration", dependencies: ["SimKernel", "Metrics", "Production", "Components", "Aggregation", "Failures", "Power", "Records", "Release", "Scenario",
                                                      "Workloads", "Scheduling", "Center"]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
         .target(name: "Traces", dependencies: ["CHDF5", "Metrics", "Production", "Aggregation", "Records", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),

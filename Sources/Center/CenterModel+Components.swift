@@ -36,7 +36,7 @@ extension CenterModel {
         return StartingJob(handle: jobs.handle(slot: slot), id: jobs[slot].id, spec: spec, pool: p, acceleratorPool: pools[p],
                            serversSpanned: Int(jobs[slot].serversSpanned),
                            networkBytesPerS: Double(jobs[slot].serversSpanned) * poolServerNetworkBytesPerS[p],
-                           computeNs: replica ? 0 : spec.durationNs, isReplica: replica)
+                           computeNs: replica ? 0 : spec.durationNs, isReplica: replica, heldMilli: heldMilli(slot))
     }
 
     /// The job in `slot` stopped running (completed, preempted, or a replica retired).
@@ -56,6 +56,7 @@ extension CenterModel {
             gatesOpened.append((i, job))
         case let .serverDown(pool, server)?: serverChangesNow.append(ServerChange(pool: pool, server: server, down: true))
         case let .serverUp(pool, server)?: serverChangesNow.append(ServerChange(pool: pool, server: server, down: false))
+        case .pass?: break
         }
         requestPass()
     }

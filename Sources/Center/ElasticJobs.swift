@@ -63,6 +63,7 @@ extension CenterModel {
         precondition(placed, "an elastic job could not be re-placed on accelerators it just held or found free")
         holdAccelerators(slot: s, held: target, now: now)
         count(spec, waiting: 0, running: 0, busyMilli: heldMilli(s) - before)
+        for i in components.indices { components[i].jobResized(jobs.handle(slot: s), heldMilli: heldMilli(s), nowNs: now) }
         refreshRate(slot: s, now: now)
     }
 }

@@ -13,6 +13,7 @@ import SimKernel
 ///   preemption, or a service replica is placed): the component may hold the job before it
 ///   computes (a gate, such as reading its data set) or price its speed at the instant's settle;
 /// - ``jobStopped(_:reason:nowNs:)`` when it completes, is preempted or (a replica) retires;
+/// - ``jobResized(_:heldMilli:nowNs:)`` when an elastic job grows or shrinks;
 /// - ``settle(nowNs:changed:timers:)`` once at the end of each scheduling pass, to price the
 ///   instant's changes: jobs whose speed changed, and the component's own timed events;
 /// - ``fired(_:nowNs:)`` when one of those events comes due: the component may ask the engine
@@ -33,6 +34,8 @@ import SimKernel
 public protocol RunComponent {
     mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect
     mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs)
+    /// An elastic job now holds `heldMilli` thousandths of accelerators.
+    mutating func jobResized(_ job: JobHandle, heldMilli: Int64, nowNs: SimTimeNs)
     mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer])
     mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest?
     mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs)
@@ -51,6 +54,7 @@ public protocol RunComponent {
 extension RunComponent {
     public mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect { .unaffected }
     public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {}
+    public mutating func jobResized(_ job: JobHandle, heldMilli: Int64, nowNs: SimTimeNs) {}
     public mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer]) {}
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? { nil }
     public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {}
@@ -85,6 +89,9 @@ public enum ComponentRequest: Sendable, Equatable {
     case serverDown(pool: Int, server: Int)
     /// Put it back in service.
     case serverUp(pool: Int, server: Int)
+    /// Run a scheduling pass at this instant (the component changed something the pass settles:
+    /// jobs' speeds, or room for jobs it holds).
+    case pass
 }
 
 /// A server taken out of service, and what it hit.

@@ -17,9 +17,11 @@ public struct StartingJob {
     public var computeNs: SimTimeNs
     /// Whether it is a service replica rather than a batch job.
     public var isReplica: Bool
+    /// Thousandths of accelerators it holds (a job on two half devices: 1000).
+    public var heldMilli: Int64
 
     public init(handle: JobHandle, id: Int64, spec: JobSpec, pool: Int, acceleratorPool: AcceleratorPool, serversSpanned: Int,
-                networkBytesPerS: Double, computeNs: SimTimeNs, isReplica: Bool) {
+                networkBytesPerS: Double, computeNs: SimTimeNs, isReplica: Bool, heldMilli: Int64) {
         self.handle = handle
         self.id = id
         self.spec = spec
@@ -29,6 +31,7 @@ public struct StartingJob {
         self.networkBytesPerS = networkBytesPerS
         self.computeNs = computeNs
         self.isReplica = isReplica
+        self.heldMilli = heldMilli
     }
 
     /// The devices it holds in its pool (ranks in device order).

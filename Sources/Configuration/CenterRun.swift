@@ -2,6 +2,7 @@ import Aggregation
 import Center
 import Components
 import Failures
+import Power
 import Records
 import Release
 import Scenario
@@ -44,11 +45,14 @@ public enum CenterRun {
         center.preemption = PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits)
         center.trueDurations = spec.durations == .true
         center.warmupNs = scenario.warmup?.baseUnits ?? 0
-        // The run components, in the order a job starts with them: failures first (a job's
+        // The run components, in the order a job starts with them: the facility's power first
+        // (it charges a job from the moment it holds accelerators, and under a power cap holds
+        // it until there is power for it), failures next (a job's
         // first start, before any gate, begins its books and its checkpoint plan), then the
         // storage system holds a job while it ingests, then the fabric prices its all-reduce;
         // utilisation sampling observes each pass.
-        let components: [(any RunComponent)?] = [failures(scenario, demand: demand, streams: streams, sink: sink),
+        let components: [(any RunComponent)?] = [PowerPlan.component(scenario, demand: demand, sink: sink, horizonNs: horizonNs),
+                                                 failures(scenario, demand: demand, streams: streams, sink: sink),
                                                  scenario.io.storage.map { StorageComponent(system: $0.system) },
                                                  FabricPlan.component(scenario, sink: sink),
                                                  UtilizationSampler(pools: demand.pools.count, tenants: demand.names.tenants.count, sink: sink)]

@@ -5,7 +5,7 @@
 public enum MetricRegistry {
     /// Every figure, in the order `summary.json` first writes them.
     public static let all: [Metric] = Metric.runFigures + Metric.deliveredFigures + Metric.groupFigures + Metric.networkFigures
-        + Metric.storageFigures + Metric.serviceFigures + Metric.failureFigures
+        + Metric.storageFigures + Metric.serviceFigures + Metric.failureFigures + Metric.powerFigures
 
     /// The figure the flattened key `path` names (`pools.training-h100.utilization_mean`), if any.
     public static func metric(for path: String) -> Metric? { all.first { $0.matches(path) } }
@@ -19,6 +19,7 @@ public enum SummarySection {
     public static let delivered = "delivered", pools = "pools", applications = "applications", tenants = "tenants"
     public static let network = "network", storage = "storage", tiers = "tiers", services = "services", serving = "serving"
     public static let failures = "failures"
+    public static let power = "power"
 }
 
 // Scopes: where the figures appear.
@@ -192,6 +193,56 @@ extension Metric {
     static let failureFigures: [Metric] = [failuresTotal, failuresByComponent, failuresTransient, failuresRepaired, spareSwaps,
                                            hotSpares, jobsInterrupted, replicasLost, workLostAcceleratorHours, restartAcceleratorHours,
                                            checkpointAcceleratorHours, goodput, ettr, availability, repairBacklogMean, repairBacklogPeak]
+}
+
+// MARK: Power, energy, cost and carbon
+private let power = ["power"]
+private let powerGroups = ["power.pools.*", "power.tenants.*", "power.applications.*"]
+
+extension Metric {
+    public static let pueAchieved = Metric("pue_achieved", label: "PUE achieved", in: power, unit: "1", .lower, "facility energy over IT energy (power usage effectiveness over the run)")
+    public static let itEnergyKWh = Metric("it_energy_kwh", label: "IT energy", in: power + powerGroups, unit: "kWh", .lower,
+                                           "IT energy: servers, accelerators, switches and storage (a pool's, tenant's or application's: what its jobs were charged)")
+    public static let facilityEnergyKWh = Metric("facility_energy_kwh", label: "facility energy", in: power + powerGroups, unit: "kWh", .lower,
+                                                 "facility energy: IT energy times the hour's PUE (cooling and power distribution included)")
+    public static let acceleratorEnergyShare = Metric("accelerator_energy_share", label: "accelerators' share of IT energy", in: power, unit: "share", .neutral,
+                                                      "share of the IT energy the accelerators drew")
+    public static let itPowerMeanKW = Metric("it_power_mean_kw", label: "IT power, mean", in: power, unit: "kW", .lower, "mean IT power")
+    public static let itPowerPeakKW = Metric("it_power_peak_kw", label: "IT power, peak", in: power, unit: "kW", .lower, "highest IT power")
+    public static let facilityPowerMeanKW = Metric("facility_power_mean_kw", label: "facility power, mean", in: power, unit: "kW", .lower, "mean facility power")
+    public static let facilityPowerPeakKW = Metric("facility_power_peak_kw", label: "facility power, peak", in: power, unit: "kW", .lower,
+                                                   "highest facility power (what the site's supply must carry)")
+    public static let currency = Metric("currency", label: "currency", in: power, unit: "text", .neutral, "currency of the costs (the tariff's and the price list's)")
+    public static let energyCost = Metric("energy_cost", label: "energy cost", in: power + powerGroups, unit: "money", .lower,
+                                          "electricity bill: facility energy hour by hour at the tariff's price")
+    public static let emissionsT = Metric("emissions_t", label: "emissions", in: power + powerGroups, unit: "t CO2", .lower,
+                                          "operational emissions: facility energy less green power, times the grid's carbon intensity, tonnes of CO2")
+    public static let carbonIntensityKgPerKWh = Metric("carbon_intensity_kg_per_kwh", label: "carbon intensity", in: power, unit: "kg/kWh", .lower,
+                                                       "emissions over facility energy (green power counts zero)")
+    public static let idleEnergyShare = Metric("idle_energy_share", label: "idle accelerators' share", in: power, unit: "share", .lower,
+                                               "share of facility energy drawn by accelerators (and their hosts) no job held")
+    public static let sharedEnergyShare = Metric("shared_energy_share", label: "switches' and storage's share", in: power, unit: "share", .neutral,
+                                                 "share of facility energy drawn by switches and storage servers")
+    public static let tco = Metric("tco", label: "cost of ownership", in: power, unit: "money", .lower,
+                                   "total cost of ownership over the run: capital written off over its life, maintenance, staff and energy")
+    public static let tcoByPart = Metric("*", label: "cost by part", in: ["power.tco_by_part"], unit: "money", .lower,
+                                         "the cost of ownership by part: servers, network, storage, building, maintenance, staff, energy")
+    public static let tcoPerAcceleratorHour = Metric("tco_per_accelerator_hour", label: "cost per accelerator-hour", in: power, unit: "money", .lower,
+                                                     "cost of ownership over installed accelerator-hours")
+    public static let tcoPerUsedAcceleratorHour = Metric("tco_per_used_accelerator_hour", label: "cost per busy accelerator-hour", in: power, unit: "money", .lower,
+                                                         "cost of ownership over busy accelerator-hours (what a user must pay to cover it)")
+    public static let tcoPerPflopDay = Metric("tco_per_pflop_day", label: "cost per PFLOP-day", in: power, unit: "money", .lower,
+                                              "cost of ownership over the PFLOP-days delivered by jobs that completed")
+    public static let powerCapKW = Metric("power_cap_kw", label: "power cap", in: power, unit: "kW", .neutral, "the site's contracted maximum facility power")
+    public static let capEvents = Metric("cap_events", label: "cap events", in: power, unit: "1", .lower,
+                                         "times the accelerators' power limit was lowered or a job had to wait for power")
+    public static let jobsHeldForPower = Metric("jobs_held_for_power", label: "jobs that waited for power", in: power, unit: "1", .lower, "batch jobs that waited for power under the cap")
+    public static let powerWaitMeanS = Metric("power_wait_mean_s", label: "mean wait for power", in: power, unit: "s", .lower, "mean wait for power of the jobs that waited")
+
+    static let powerFigures: [Metric] = [pueAchieved, itEnergyKWh, facilityEnergyKWh, acceleratorEnergyShare, itPowerMeanKW, itPowerPeakKW,
+                                         facilityPowerMeanKW, facilityPowerPeakKW, currency, energyCost, emissionsT, carbonIntensityKgPerKWh,
+                                         idleEnergyShare, sharedEnergyShare, tco, tcoByPart, tcoPerAcceleratorHour, tcoPerUsedAcceleratorHour,
+                                         tcoPerPflopDay, powerCapKW, capEvents, jobsHeldForPower, powerWaitMeanS]
 }
 
 extension MetricRegistry {

@@ -73,6 +73,9 @@ public struct JobRecord: Sendable, Equatable {
     /// speed: compute since its last durable checkpoint); with `failures` only.
     public var interruptions: Int32 = 0
     public var workLostNs: SimTimeNs = 0
+    /// Facility energy charged to it (its accelerators at rest while it held them, what they
+    /// added while it computed, its hosts' share, times the hours' PUE), kWh; with `power` only.
+    public var energyKWh: Double = 0
 
     /// Time from submission to start, or -1 if it never started.
     public var waitNs: SimTimeNs { startNs >= 0 ? startNs - submitNs : -1 }
@@ -156,6 +159,38 @@ public protocol RecordSink: AnyObject {
     func record(links names: [String], samples: [LinkSample])
     /// A server taken out of service by a failure (`failures`).
     func record(failure: FailureRecord)
+    /// The facility's power over an interval (`power`).
+    func record(power: PowerSample)
+}
+
+/// One row of `/power`: the facility's power over an interval (`power.interval` long; the last
+/// row ends with the run): mean IT, accelerator and facility power, the highest facility draw
+/// in it, the accelerators' lowest power limit, and the cap's doings.
+public struct PowerSample: Sendable, Equatable {
+    /// Start of the interval.
+    public var timeNs: SimTimeNs
+    public var itW: Double
+    public var acceleratorW: Double
+    public var facilityW: Double
+    public var facilityPeakW: Double
+    /// The lowest limit set on busy accelerators in the interval, as a share of their uncapped draw (1: none).
+    public var powerLimitShare: Double
+    /// Jobs waiting for power at the end of the interval.
+    public var jobsWaiting: Int32
+    /// Times the limit was lowered or a job had to wait for power in the interval.
+    public var capEvents: Int32
+
+    public init(timeNs: SimTimeNs, itW: Double, acceleratorW: Double, facilityW: Double, facilityPeakW: Double, powerLimitShare: Double,
+                jobsWaiting: Int32, capEvents: Int32) {
+        self.timeNs = timeNs
+        self.itW = itW
+        self.acceleratorW = acceleratorW
+        self.facilityW = facilityW
+        self.facilityPeakW = facilityPeakW
+        self.powerLimitShare = powerLimitShare
+        self.jobsWaiting = jobsWaiting
+        self.capEvents = capEvents
+    }
 }
 
 /// One row of `/failures`: a failure that took a server out of service, what it hit and how
@@ -307,6 +342,7 @@ public final class NullSink: RecordSink {
     public func record(request: RequestRecord) {}
     public func record(links names: [String], samples: [LinkSample]) {}
     public func record(failure: FailureRecord) {}
+    public func record(power: PowerSample) {}
 }
 
 /// A sink that keeps every record in memory (for tests).
@@ -322,8 +358,10 @@ public final class CollectingSink: RecordSink {
     public private(set) var linkNames: [String] = []
     public private(set) var linkSamples: [LinkSample] = []
     public private(set) var failures: [FailureRecord] = []
+    public private(set) var power: [PowerSample] = []
     public init() {}
     public func record(failure: FailureRecord) { failures.append(failure) }
+    public func record(power sample: PowerSample) { power.append(sample) }
     public func record(collective: CollectiveRecord) { collectives.append(collective) }
     public func record(model: ModelVersion) { models.append(model) }
     public func record(deployment: DeploymentEvent) { deployments.append(deployment) }

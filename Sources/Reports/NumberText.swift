@@ -73,6 +73,9 @@ public enum NumberText {
         case "share": return percent(x)
         case "s": return duration(x)
         case "FLOP", "B": return si(x, unit)
+        case "kWh": return si(x * 1000, "Wh")
+        case "kW": return si(x * 1000, "W")
+        case "money": return figure(x)
         case "1", "h": return figure(x)
         default: return "\(figure(x)) \(unit)"
         }

@@ -20,6 +20,8 @@ public typealias ByteQuantity = Quantity<ByteUnit>
 public typealias BandwidthQuantity = Quantity<BandwidthUnit>
 /// A compute throughput in FLOP/s.
 public typealias FlopsQuantity = Quantity<FlopsUnit>
+/// An electric power in watts.
+public typealias PowerQuantity = Quantity<PowerUnit>
 
 /// A duration kept to a fraction of a nanosecond (`936.25ns`): a link's per-step latency, which
 /// a collective adds up 2(p−1) times before the sum becomes a time of the simulation and is

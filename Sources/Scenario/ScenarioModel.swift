@@ -25,9 +25,11 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var release: ReleaseSpec
     /// Failures and recovery (nil: nothing fails).
     public var failures: FailureSpec?
+    /// The facility's power, energy, cost and carbon (nil: not modelled).
+    public var power: PowerSpec?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, seed, horizon, warmup, catalog, cluster, io, workload, scheduling, release, failures
+        case name, seed, horizon, warmup, catalog, cluster, io, workload, scheduling, release, failures, power
     }
 
     public init(from decoder: any Decoder) throws {
@@ -54,8 +56,10 @@ public struct Scenario: Codable, Sendable, Equatable {
         scheduling = try c.decode(SchedulingSpec.self, forKey: .scheduling, default: SchedulingSpec())
         release = try c.decode(ReleaseSpec.self, forKey: .release, default: ReleaseSpec())
         failures = try c.decodeIfPresent(FailureSpec.self, forKey: .failures)
+        power = try c.decodeIfPresent(PowerSpec.self, forKey: .power)
         try checkCluster(c)
         try checkFailures(c)
+        try checkPower(c)
         try checkFabricSize(c)
         try checkRelease(c)
         if io.model != .fabric {

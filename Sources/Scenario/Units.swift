@@ -67,6 +67,14 @@ public enum FlopsUnit: UnitDimension {
     ]
 }
 
+/// Electric power; base unit watts.
+public enum PowerUnit: UnitDimension {
+    public static let what = "a power"
+    public static let example = "20MW"
+    public static let baseUnit = "W"
+    public static let units: [(suffix: String, factor: Double)] = [("GW", 1e9), ("MW", 1e6), ("kW", 1e3), ("W", 1)]
+}
+
 /// Parsing and formatting of quantities with units.
 public enum Quantities {
     /// Parses `text` (a number, optional spaces, a unit) into base units, as a real number.

@@ -60,6 +60,21 @@ enum TraceColumns {
     static let jobInterruptions = ColumnSpec<Int32>("interruptions", "1", "times a failure interrupted it", note: Self.onlyWithFailures)
     static let jobWorkLost = ColumnSpec<Int64>("work_lost_ns", "ns", "work its interruptions threw away: compute since its last durable checkpoint, at full speed",
                                                note: Self.onlyWithFailures)
+    static let jobEnergy = ColumnSpec<Double>("energy_kwh", "kWh", "facility energy charged to it: its accelerators at rest while it held them, what they added while it computed, its hosts' share, times the hour's PUE",
+                                              note: Self.onlyWithPower)
+    /// The note of tables and columns a trace has only when its scenario has `power`.
+    static let onlyWithPower = "only with `power`"
+    // /power
+    static let powerTime = ColumnSpec<Int64>("time_ns", "ns", "start of the interval (power.interval long; the last ends with the run)")
+    static let powerIT = ColumnSpec<Double>("it_kw", "kW", "mean IT power: servers, accelerators, switches and storage")
+    static let powerAccelerators = ColumnSpec<Double>("accelerator_kw", "kW", "mean power of the accelerators (part of it_kw)")
+    static let powerCooling = ColumnSpec<Double>("cooling_kw", "kW", "mean power of cooling and power distribution (facility_kw - it_kw)")
+    static let powerFacility = ColumnSpec<Double>("facility_kw", "kW", "mean facility power: IT power times the hour's PUE")
+    static let powerFacilityPeak = ColumnSpec<Double>("facility_peak_kw", "kW", "highest facility power in the interval")
+    static let powerPUE = ColumnSpec<Double>("pue", "1", "facility energy over IT energy in the interval")
+    static let powerLimit = ColumnSpec<Double>("power_limit_share", "1", "lowest power limit set on busy accelerators in the interval, as a share of their uncapped draw", note: "1: not capped")
+    static let powerWaiting = ColumnSpec<Int32>("jobs_waiting", "1", "jobs waiting for power at the end of the interval", note: "only under power.cap")
+    static let powerCapEvents = ColumnSpec<Int32>("cap_events", "1", "times in the interval the accelerators' limit was lowered or a job had to wait for power")
     /// The note of tables and columns a trace has only when its scenario has `failures`.
     static let onlyWithFailures = "only with `failures`"
     // /failures
@@ -146,7 +161,8 @@ enum TraceColumns {
 
     /// The tables and their columns, for the schema listing.
     static let tables: [(name: String, columns: [any AnyColumnSpec])] = [
-        ("jobs", [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy, jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobIngest, jobCommunication, jobInterruptions, jobWorkLost]),
+        ("jobs", [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy, jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobIngest, jobCommunication, jobInterruptions, jobWorkLost, jobEnergy]),
+        ("power", [powerTime, powerIT, powerAccelerators, powerCooling, powerFacility, powerFacilityPeak, powerPUE, powerLimit, powerWaiting, powerCapEvents]),
         ("failures", [failTime, failPool, failServer, failComponent, failKind, failJobs, failReplicas, failLost, failDown]),
         ("collectives", [collJob, collPool, collAlgorithm, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed]),
         ("models", [modelApplication, modelModel, modelVersion, modelSource, modelRelease, modelForm, modelBytes, modelService]),

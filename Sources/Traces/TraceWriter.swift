@@ -19,6 +19,9 @@ public struct TraceMetadata: Sendable {
     /// Whether the run models failures (the trace then has `/failures` and the `/jobs` columns
     /// of interruptions and work lost).
     public var failures = false
+    /// Whether the run models the facility's power (the trace then has `/power` and the `/jobs`
+    /// column of energy).
+    public var power = false
     /// The overrides the run was given (`--set`, `--policy`, `--warmup`), recorded as the root
     /// attribute `overrides` when there are any.
     public var overrides: [String] = []
@@ -41,7 +44,9 @@ public struct TraceMetadata: Sendable {
 public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// The schema this writer produces.
     public static let schemaName = "iccsim-trace"
-    public static let schemaVersion = "1.5.0"
+    public static let schemaVersion = "1.6.0"
+    /// The version a trace without `/power` declares (1.6.0 added `/power` and `/jobs/energy_kwh`).
+    public static let schemaVersionWithoutPower = "1.5.0"
     /// The version a trace without what 1.5.0 added declares (the earliest schema that describes
     /// it: 1.5.0 added `/failures`, the `/jobs` columns of interruptions and work lost, and the
     /// `overrides` attribute), so a run without them writes the same bytes as before.
@@ -64,6 +69,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private let jobFlops, jobCommunication: TraceColumn<Double>
     /// With failures only: /jobs' interruptions and work lost, and /failures.
     private let failures: FailureColumns?
+    /// With power only: /jobs' energy, and /power.
+    private let power: PowerColumns?
     // /collectives
     private let collJob, collStart, collEnd: TraceColumn<Int64>
     private let collPool: TraceColumn<Int16>
@@ -111,7 +118,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         file = try H5.check(id: H5Fcreate(path, iccsim_h5f_acc_trunc(), fcpl, iccsim_h5p_default()), "create '\(path)'")
         do {
             try H5.setAttribute(file, "schema_name", Self.schemaName)
-            try H5.setAttribute(file, "schema_version", metadata.failures || !metadata.overrides.isEmpty ? Self.schemaVersion : Self.schemaVersionWithoutFailures)
+            try H5.setAttribute(file, "schema_version", metadata.power ? Self.schemaVersion
+                                : metadata.failures || !metadata.overrides.isEmpty ? Self.schemaVersionWithoutPower : Self.schemaVersionWithoutFailures)
             try H5.setAttribute(file, "software_version", metadata.softwareVersion)
             try H5.setAttribute(file, "scenario_name", metadata.scenarioName)
             try H5.setAttribute(file, "seed", Int64(bitPattern: metadata.seed))
@@ -137,6 +145,13 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
                 groups.append(g)
                 try H5.setAttribute(g, "long_name", "one row per failure that took a server out of service (failures)")
                 failureGroup = g
+            }
+            var powerGroup: hid_t?
+            if metadata.power {
+                let g = try H5.createGroup(file, "power")
+                groups.append(g)
+                try H5.setAttribute(g, "long_name", "the facility's power, one row per interval (power)")
+                powerGroup = g
             }
             try H5.setAttribute(requests, "long_name", "sampled requests of request-level services (every k-th, services' requestSample)")
             try H5.setAttribute(models, "long_name", "one row per model version registered by a finished training, fine-tuning or compression job")
@@ -219,6 +234,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             utilQueued = try col(util, TraceColumns.utilQueued)
             utilRunning = try col(util, TraceColumns.utilRunning)
             failures = try failureGroup.map { try FailureColumns(jobs: jobs, failures: $0, chunk: chunkRows, deflate: deflateLevel) }
+            power = try powerGroup.map { try PowerColumns(jobs: jobs, power: $0, chunk: chunkRows, deflate: deflateLevel) }
             poolSeries = try GroupSeriesColumns(utilPools, key: "pool", keyMeaning: TraceColumns.poolKeyMeaning, chunk: chunkRows, deflate: deflateLevel)
             tenantSeries = try GroupSeriesColumns(utilTenants, key: "tenant", keyMeaning: TraceColumns.tenantKeyMeaning, chunk: chunkRows, deflate: deflateLevel)
             columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
@@ -227,7 +243,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
                        modelApplication, modelModel, modelVersion, modelSource, modelRelease, modelForm, modelBytes, modelService,
                        depTime, depApplication, depModel, depPool, depJob, depEvent, depReplicas, depService, depVersion, depBorrowed, depColdStart,
                        reqService, reqReplica, reqArrival, reqStart, reqFirst, reqEnd,
-                       linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning] + (failures?.all ?? [])
+                       linkTime, linkIndex, linkUtilization, utilTime, utilBusy, utilQueued, utilRunning] + (failures?.all ?? []) + (power?.all ?? [])
             try writeDictionary(dict, "job_state", JobState.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "reject_reason", RejectReason.allCases.map { (Int64($0.rawValue), $0.name) })
             try writeDictionary(dict, "job_kind", JobKind.allCases.map { (Int64($0.rawValue), $0.name) })
@@ -307,7 +323,13 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try jobCommunication.append(r.communicationShare)
             try jobIngest.append(r.ingestNs)
             try failures?.append(job: r)
+            try power?.jobEnergy.append(r.energyKWh)
         } catch { firstError = error }
+    }
+
+    public func record(power s: PowerSample) {
+        guard firstError == nil, let power else { return }
+        do { try power.append(s) } catch { firstError = error }
     }
 
     public func record(failure f: FailureRecord) {
@@ -502,5 +524,46 @@ struct FailureColumns {
         try replicasHit.append(f.replicasHit)
         try lost.append(f.workLostAcceleratorHours)
         try down.append(f.downNs)
+    }
+}
+
+/// The columns a trace has only when its run models the facility's power: `/jobs`' energy and
+/// the `/power` table.
+struct PowerColumns {
+    let jobEnergy: TraceColumn<Double>
+    let time: TraceColumn<Int64>
+    let it, accelerators, cooling, facility, facilityPeak, pue, limit: TraceColumn<Double>
+    let waiting, capEvents: TraceColumn<Int32>
+
+    init(jobs: hid_t, power g: hid_t, chunk: Int, deflate: UInt32) throws {
+        func col<T: ColumnElement>(_ group: hid_t, _ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
+            try TraceColumn<T>(in: group, spec.info, chunk: chunk, deflateLevel: deflate)
+        }
+        jobEnergy = try col(jobs, TraceColumns.jobEnergy)
+        time = try col(g, TraceColumns.powerTime)
+        it = try col(g, TraceColumns.powerIT)
+        accelerators = try col(g, TraceColumns.powerAccelerators)
+        cooling = try col(g, TraceColumns.powerCooling)
+        facility = try col(g, TraceColumns.powerFacility)
+        facilityPeak = try col(g, TraceColumns.powerFacilityPeak)
+        pue = try col(g, TraceColumns.powerPUE)
+        limit = try col(g, TraceColumns.powerLimit)
+        waiting = try col(g, TraceColumns.powerWaiting)
+        capEvents = try col(g, TraceColumns.powerCapEvents)
+    }
+
+    var all: [any AnyTraceColumn] { [jobEnergy, time, it, accelerators, cooling, facility, facilityPeak, pue, limit, waiting, capEvents] }
+
+    func append(_ s: PowerSample) throws {
+        try time.append(s.timeNs)
+        try it.append(s.itW / 1000)
+        try accelerators.append(s.acceleratorW / 1000)
+        try cooling.append((s.facilityW - s.itW) / 1000)
+        try facility.append(s.facilityW / 1000)
+        try facilityPeak.append(s.facilityPeakW / 1000)
+        try pue.append(s.itW > 0 ? s.facilityW / s.itW : 0)
+        try limit.append(s.powerLimitShare)
+        try waiting.append(s.jobsWaiting)
+        try capEvents.append(s.capEvents)
     }
 }

@@ -96,6 +96,7 @@ struct RunCommand: ParsableCommand {
             var metadata = TraceMetadata(softwareVersion: ICCSimVersion.current, scenarioName: s.name, seed: s.seed, runIndex: 0,
                                          policy: s.scheduling.policy, scenarioYAML: loaded.resolvedYAML)
             metadata.failures = s.failures != nil
+            metadata.power = s.power != nil
             metadata.overrides = overrides
             let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: metadata)
             meter?.jobsDone = { writer.jobRows }

@@ -19,7 +19,7 @@ import Workloads
         let spec = JobSpec(submitNs: 0, accelerators: 16, durationNs: 3_600_000_000_000, source: 0, sequence: id, kind: .training, flops: 0)
             .withCommunication(communication).withStorage(storage)
         return StartingJob(handle: handle, id: id, spec: spec, pool: 0, acceleratorPool: pool, serversSpanned: 2, networkBytesPerS: 100e9,
-                           computeNs: spec.durationNs, isReplica: false)
+                           computeNs: spec.durationNs, isReplica: false, heldMilli: spec.milliHeld)
     }
 
     static func pool(holding handles: [JobHandle]) -> AcceleratorPool {

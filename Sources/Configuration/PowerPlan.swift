@@ -1,0 +1,54 @@
+import Components
+import Power
+import Production
+import Records
+import Scenario
+import SimKernel
+
+/// Builds the facility power model (``FacilityPower``) from a scenario's `power` section and
+/// its center: pools from ``Scenario/powerPools``, switches from their ports, storage servers
+/// from `power.storage` (or estimated from the storage tiers' bandwidth), the site's climate
+/// and cooling, tariff, carbon intensity and price list.
+enum PowerPlan {
+    /// A storage server's bandwidth and power when `power.storage` is not given (estimate: a 2U
+    /// NVMe server delivering about 20 GB/s at about 1.2 kW).
+    static let storageServerBytesPerS = 20e9, storageServerW = 1_200.0
+
+    static func component(_ scenario: Scenario, demand: DemandPlan, sink: any RecordSink, horizonNs: SimTimeNs) -> FacilityPower? {
+        guard let spec = scenario.power else { return nil }
+        let figures = scenario.powerPools
+        let pools = demand.pools.map { pool -> FacilitySettings.Pool in
+            let f = figures.first { $0.name == pool.name }!
+            let servers = max(1, f.servers)
+            return FacilitySettings.Pool(name: f.name, servers: f.servers, accelerators: f.accelerators, acceleratorIdleW: f.acceleratorIdleW,
+                                         acceleratorBusyW: f.acceleratorBusyW,
+                                         host: HostPower(idleW: f.hostIdleW / Double(servers), maxW: f.hostMaxW / Double(servers), source: "pool mean"))
+        }
+        let networkW = figures.reduce(0.0) { $0 + Double($1.switchPorts) * SwitchPortPower.watts(gbps: $1.nicGbps) }
+        let storageW: Double
+        if let s = spec.storage {
+            storageW = Double(s.baseUnits)
+        } else if let tiers = scenario.io.storage?.tiers {
+            storageW = tiers.reduce(0.0) { $0 + ($1.bandwidth.baseUnits > 0 ? (Double($1.bandwidth.baseUnits) / 8 / storageServerBytesPerS).rounded(.up) : 0) } * storageServerW
+        } else {
+            storageW = 0
+        }
+        let tariff = spec.tariff?.tariff ?? .flatDefault
+        let prices = spec.prices.map { p in
+            PriceList(currency: p.currency, serverPrice: demand.pools.map { pool in p.servers.first { $0.pool == pool.name }?.price ?? 0 },
+                      switchPortPrice: p.switchPort, switchPorts: figures.reduce(0) { $0 + $1.switchPorts }, storagePrice: p.storage,
+                      buildingPricePerKW: p.buildingPerKW, serverLifeYears: p.life.servers, networkLifeYears: p.life.network,
+                      storageLifeYears: p.life.storage, buildingLifeYears: p.life.building, maintenanceSharePerYear: p.maintenance,
+                      staffPerYear: p.staffPerYear, source: p.source)
+        } ?? PriceList(currency: tariff.currency, serverPrice: [], switchPortPrice: 0, switchPorts: 0, storagePrice: 0, buildingPricePerKW: 0,
+                       serverLifeYears: 5, networkLifeYears: 5, storageLifeYears: 5, buildingLifeYears: 15, maintenanceSharePerYear: 0,
+                       staffPerYear: 0, source: "none given: energy only")
+        let settings = FacilitySettings(
+            pools: pools, networkW: networkW, storageW: storageW, cooling: spec.coolingCurve, climate: spec.site.flatMap(ClimateCatalog.named),
+            startHourOfYear: spec.startHourOfYear, tariff: tariff, carbon: spec.carbon?.carbonIntensity ?? .chinaGrid,
+            capW: spec.cap.map { Double($0.baseUnits) }, capPolicy: spec.capPolicy == .hold ? .hold : .throttle,
+            powerPerformance: .calibrated, capReviewNs: spec.capReview.baseUnits, sampleNs: spec.interval.baseUnits, horizonNs: horizonNs,
+            prices: prices, tenants: demand.names.tenants, applications: demand.names.applications)
+        return FacilityPower(settings: settings, sink: sink)
+    }
+}

@@ -1,0 +1,39 @@
+import SimKernel
+
+/// What owning and running the center cost over a run: each kind of capital written off
+/// linearly over its life, maintenance and staff by the year, and the energy bill.
+struct CostOfOwnership {
+    var servers = 0.0
+    var network = 0.0
+    var storage = 0.0
+    var building = 0.0
+    var maintenance = 0.0
+    var staff = 0.0
+    var energy = 0.0
+    /// Accelerator-hours busy, and PFLOP-days delivered by jobs that completed.
+    var usedAcceleratorHours = 0.0
+    var deliveredPflopDays = 0.0
+
+    var total: Double { servers + network + storage + building + maintenance + staff + energy }
+}
+
+extension FacilityPower {
+    /// The cost of owning the center for the run's `endNs`.
+    func ownership(endNs: SimTimeNs) -> CostOfOwnership {
+        let prices = settings.prices
+        let years = Double(endNs) / 1e9 / (365.25 * 86_400)
+        var c = CostOfOwnership()
+        let serverCapital = settings.pools.indices.reduce(0.0) { $0 + Double(settings.pools[$1].servers) * (prices.serverPrice.indices.contains($1) ? prices.serverPrice[$1] : 0) }
+        let networkCapital = Double(prices.switchPorts) * prices.switchPortPrice
+        c.servers = serverCapital * years / prices.serverLifeYears
+        c.network = networkCapital * years / prices.networkLifeYears
+        c.storage = prices.storagePrice * years / prices.storageLifeYears
+        c.building = settings.maxITW / 1000 * prices.buildingPricePerKW * years / prices.buildingLifeYears
+        c.maintenance = (serverCapital + networkCapital + prices.storagePrice) * prices.maintenanceSharePerYear * years
+        c.staff = prices.staffPerYear * years
+        c.energy = ledger.total.cost
+        c.usedAcceleratorHours = busyMilliSeconds / 1000 / 3600
+        c.deliveredPflopDays = completedFlop / 1e15 / 86_400
+        return c
+    }
+}
