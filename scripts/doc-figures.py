@@ -304,13 +304,83 @@ def targets_file(text):
 
 def plan_two_classes():
     t = targets_file("seeds: 2\ntargets:\n  - {metric: wait_p99_s, max: 3600}\n  - {metric: jobs_rejected, max: 0}\n"
-                     "cost:\n  serverCost: {training: 250000}\n  portCost: 1000\n  pricePerKWh: 0.1\n  pue: 1.3\n  years: 5\n")
-    return plan_output(["Scenarios/examples/two-classes.yaml", "--targets", t, "--vary", "cluster.servers.0.count=40..120"])
+                     "cost: {years: 5}\n")
+    return plan_output(["Scenarios/examples/two-classes.yaml", "--set", TWO_CLASSES_POWER, "--targets", t,
+                        "--vary", "cluster.servers.0.count=40..120"])
+
+
+# The power model (and so the prices) the planning example costs configurations with.
+TWO_CLASSES_POWER = ("power={pue: 1.3, tariff: {currency: USD, flat: 0.1}, prices: {currency: USD, "
+                     "servers: [{pool: general, price: 250000}], switchPort: 1000}}")
 
 
 def plan_city():
     t = targets_file("seeds: 2\ntargets:\n  - {metric: wait_p99_s, max: 10000}\n")
     return plan_output(["--set", "horizon=2d", "--targets", t, "--vary", "cluster.servers.0.count=200..360"])
+
+
+def power_cooling_seasons():
+    rows, saved = [], []
+    for label, start in [("winter (from 15 January)", "01-15"), ("spring (from 15 April)", "04-15"), ("summer (from 15 July)", "07-15"),
+                         ("autumn (from 15 October)", "10-15")]:
+        air = summary(None, ["horizon=7d", f"power.start={start}"])["power"]
+        liquid = summary(None, ["horizon=7d", f"power.start={start}", "power.cooling=liquid"])["power"]
+        saved.append(air["energy_cost"] - liquid["energy_cost"])
+        rows.append([label, f"{air['pue_achieved']:.3f}", f"{liquid['pue_achieved']:.3f}", g(air["facility_energy_kwh"] / 1000),
+                     g(liquid["facility_energy_kwh"] / 1000), g(saved[-1])])
+    year = sum(saved) / len(saved) * 365.25 / 7
+    return (table(["a week of the city center", "PUE, air", "PUE, liquid", "facility MWh, air", "facility MWh, liquid", "energy cost saved (CNY)"], rows)
+            + f"\n\nA year: {g(year)} CNY of electricity saved (the four weeks' mean, times 52.2 weeks).")
+
+
+def power_cap_city():
+    cases = [("no cap", []), ("cap 11 MW, throttle", ["power.cap=11MW"]), ("cap 10 MW, throttle", ["power.cap=10MW"]),
+             ("cap 10 MW, hold", ["power.cap=10MW", "power.capPolicy=hold"])]
+    rows = []
+    for name, sets in cases:
+        s = summary(None, ["horizon=7d", "power.start=07-15"] + sets)
+        p = s["power"]
+        h100, a100 = s["pools"]["training-h100"], s["pools"]["training-a100"]
+        rows.append([name, sig(p["facility_power_peak_kw"] / 1000), sig(p["facility_power_mean_kw"] / 1000), g(p.get("cap_events", 0)),
+                     g(h100["jct_mean_s"]), g(h100["wait_mean_s"]), g(a100["jct_mean_s"]), g(a100["wait_mean_s"]), g(p["energy_cost"])])
+    return table(["a July week", "peak MW", "mean MW", "cap events", "H100 mean JCT (s)", "H100 mean wait (s)", "A100 mean JCT (s)",
+                  "A100 mean wait (s)", "energy cost (CNY)"], rows)
+
+
+def power_peak_tenants():
+    import csv
+    out = os.path.join(TMP, "peak")
+    run(["run", "--set", "horizon=7d", "--set", "power.start=07-15", "--out", out, "-q"])
+    run(["export", "csv", out])
+    with open(os.path.join(out, "csv", "power.csv")) as f:
+        rows = list(csv.DictReader(f))
+    peak = max(rows, key=lambda r: float(r["facility_kw"]))
+    t = int(peak["time_ns"])
+    busy = {}
+    with open(os.path.join(out, "csv", "utilization_tenants.csv")) as f:
+        for r in csv.DictReader(f):  # rows in time order: the last at or before the peak is each tenant's level then
+            if int(r["time_ns"]) <= t:
+                busy[r["tenant"]] = float(r["busy_accelerators"])
+    top = sorted(busy.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+    total = sum(busy.values())
+    hour = t / 3.6e12
+    return (f"The peak 15 minutes start {int(hour // 24)} d {int(hour % 24):02d}:{int(round(hour % 1 * 60)):02d} into the week "
+            f"({sig(float(peak['facility_kw']) / 1000)} MW facility, {sig(float(peak['it_kw']) / 1000)} MW IT); "
+            f"accelerators busy then, by tenant:\n\n"
+            + table(["tenant", "busy accelerators", "share of the busy"], [[k, g(v), pct(v / total)] for k, v in top]))
+
+
+def power_cost_city():
+    s = summary(None)
+    p = s["power"]
+    parts = p["tco_by_part"]
+    total = p["tco"]
+    rows = [[k, g(v), pct(v / total)] for k, v in parts.items()]
+    return (table(["the city center's month", "CNY", "share"], rows)
+            + f"\n\nTotal {g(total)} CNY: {p['tco_per_accelerator_hour']:.2f} CNY per installed accelerator-hour, "
+            f"{p['tco_per_used_accelerator_hour']:.2f} per busy accelerator-hour ({pct(s['utilization_mean'])} busy), "
+            f"{g(p['tco_per_pflop_day'])} per delivered PFLOP-day; PUE {p['pue_achieved']:.3f}, facility energy "
+            f"{g(p['facility_energy_kwh'] / 1000)} MWh, peak {sig(p['facility_power_peak_kw'] / 1000)} MW, emissions {g(p['emissions_t'])} t CO2.")
 
 
 BLOCKS = {  # name: (document, generator, quick)
@@ -327,6 +397,10 @@ BLOCKS = {  # name: (document, generator, quick)
     "city-center-month": ("docs/scenarios.md", city_center_month, False),
     "plan-two-classes": ("docs/user-guide.md", plan_two_classes, False),
     "plan-city": ("docs/user-guide.md", plan_city, False),
+    "power-cooling-seasons": ("docs/power.md", power_cooling_seasons, False),
+    "power-cap-city": ("docs/power.md", power_cap_city, False),
+    "power-peak-tenants": ("docs/power.md", power_peak_tenants, False),
+    "power-cost-city": ("docs/power.md", power_cost_city, False),
 }
 
 

@@ -67,8 +67,11 @@ public struct CapacityPlanner {
                 if m < margins[i] { margins[i] = m; worst[i] = v }
             }
             if let model = targets.cost {
-                let energy = figures.first { $0.0 == "delivered.accelerator_energy_kwh" }?.1 ?? 0
-                cost = max(cost ?? 0, model.cost(of: scenario, energyKWh: energy, makespanS: summary.makespanS))
+                guard let perHour = figures.first(where: { $0.0 == "power.\(Metric.tcoPerAcceleratorHour.key)" })?.1,
+                      let accelerators = figures.first(where: { $0.0 == Metric.accelerators.key })?.1 else {
+                    throw ScenarioError("the targets' cost needs the scenario's power model: give the scenario a 'power' section with its prices (power.prices) and tariff")
+                }
+                cost = max(cost ?? 0, model.cost(tcoPerAcceleratorHour: perHour, accelerators: accelerators))
             }
         }
         return Point(values: values, margins: margins, worst: worst, cost: cost, resolvedYAML: base.resolvedYAML)

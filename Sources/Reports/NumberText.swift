@@ -75,7 +75,7 @@ public enum NumberText {
         case "FLOP", "B": return si(x, unit)
         case "kWh": return si(x * 1000, "Wh")
         case "kW": return si(x * 1000, "W")
-        case "money": return figure(x)
+        case "money": return !x.isFinite ? "-" : abs(x) >= 1000 ? grouped(Int64(x.rounded())) : String(format: "%.2f", x)
         case "1", "h": return figure(x)
         default: return "\(figure(x)) \(unit)"
         }

@@ -50,36 +50,32 @@ public struct PlanTarget: Codable, Sendable, Equatable {
     }
 }
 
-/// What a configuration costs over `years`: servers (capital cost per server, by server group
-/// name), switch ports (one per NIC, and as many again on the spine side), and the accelerators'
-/// energy at `pue` and `pricePerKWh`, scaled from the run's length to the period.
+/// What a configuration costs (`cost` in a targets file): its cost of ownership as the
+/// scenario's power model prices it (`power.prices` and `power.tariff`: capital written off over
+/// its life, maintenance, staff and the energy bill; one cost model for runs and plans), scaled
+/// from the run's length to `years`.
 public struct CostModel: Codable, Sendable, Equatable {
-    public var serverCost: [String: Double]
-    public var portCost: Double
-    public var pricePerKWh: Double
-    public var pue: Double
     public var years: Double
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case serverCost, portCost, pricePerKWh, pue, years }
+    enum CodingKeys: String, CodingKey, CaseIterable { case years, serverCost, portCost, pricePerKWh, pue }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        serverCost = try c.decode([String: Double].self, forKey: .serverCost, default: [:])
-        portCost = try c.decode(Double.self, forKey: .portCost, default: 0) { $0 < 0 ? "must not be negative" : nil }
-        pricePerKWh = try c.decode(Double.self, forKey: .pricePerKWh, default: 0) { $0 < 0 ? "must not be negative" : nil }
-        pue = try c.decode(Double.self, forKey: .pue, default: 1.3) { $0 < 1 ? "must be at least 1" : nil }
-        years = try c.decode(Double.self, forKey: .years, default: 5) { $0 <= 0 ? "must be positive" : nil }
+        for old in [CodingKeys.serverCost, .portCost, .pricePerKWh, .pue] where c.contains(old) {
+            throw try c.superDecoder(forKey: old).scenarioError(
+                "cost.\(old.stringValue) is no longer read: a plan's costs come from the scenario's power model (power.prices for equipment, power.tariff for energy, power.pue or power.cooling); cost takes only 'years'")
+        }
+        years = try c.decode(Double.self, forKey: .years, default: 5) { $0 <= 0 || $0 > 100 ? "must be a number of years above 0" : nil }
     }
 
-    /// The cost of `scenario` whose run drew `energyKWh` over `makespanS`.
-    public func cost(of scenario: Scenario, energyKWh: Double, makespanS: Double) -> Double {
-        var capital = 0.0, ports = 0.0
-        for g in scenario.cluster.servers {
-            capital += Double(g.count) * (serverCost[g.name] ?? 0)
-            ports += Double(g.count * g.nics.count) * 2
-        }
-        let periodS = years * 365.25 * 86_400
-        let energy = makespanS > 0 ? energyKWh * periodS / makespanS * pue * pricePerKWh : 0
-        return capital + ports * portCost + energy
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(years, forKey: .years)
+    }
+
+    /// The cost over `years` of a center whose run cost `tcoPerAcceleratorHour` for each of its
+    /// `accelerators` (the run's `power` figures).
+    public func cost(tcoPerAcceleratorHour: Double, accelerators: Double) -> Double {
+        tcoPerAcceleratorHour * accelerators * years * 365.25 * 24
     }
 }

@@ -68,5 +68,40 @@ scheduling:
   quotas:
     - {type: government, share: 0.3}
     - {type: research, share: 0.2}
+
+# Power, energy, cost and carbon (docs/power.md): a northern site (Beijing's climate normals),
+# air cooling whose PUE follows the outdoor temperature, the month starting on 1 July (summer,
+# when the envelope is tightest), a time-of-use tariff and the national grid's carbon factor.
+# Prices are estimates in CNY (their basis is in docs/power.md); set any of them to your quotes.
+power:
+  site: beijing
+  cooling: air
+  start: 07-01
+  tariff:
+    currency: CNY
+    flat: 0.65
+    peak: 1.04
+    valley: 0.26
+    peakHours: [10, 11, 12, 13, 14, 18, 19, 20]
+    valleyHours: [23, 0, 1, 2, 3, 4, 5, 6]
+    source: "estimate: a large industrial user's average of 0.65 CNY/kWh; peak and valley at 1.6 and 0.4 times it (NDRC 2021 time-of-use notice: a peak-valley ratio of at least 4:1 where the system's peak-valley gap is large); hours as in Beijing's schedule"
+  carbon:
+    intensity: 0.5366
+    source: "China national average electricity CO2 emission factor 2022, 0.5366 kg/kWh (Ministry of Ecology and Environment and National Bureau of Statistics, 2024)"
+  prices:
+    currency: CNY
+    servers:
+      - {pool: training-h100, price: 2300000}
+      - {pool: training-a100, price: 1300000}
+      - {pool: training-ascend, price: 1500000}
+      - {pool: general, price: 1000000}
+      - {pool: inference-l4, price: 350000}
+      - {pool: inference-a100, price: 1300000}
+    switchPort: 6000
+    buildingPerKW: 35000
+    life: {servers: 5, network: 5, storage: 5, building: 15}
+    maintenance: 0.05
+    staffPerYear: 15000000
+    source: "estimates: 8-GPU servers at 2023-2024 Chinese market prices (H100/H800 about 2.3 M CNY, A100 about 1.3 M), a 400G switch port with optics about 6,000 CNY, a Tier III building with its power and cooling plant about 35,000 CNY per kW of IT, 5% of equipment capital a year for maintenance, 60 staff at 250,000 CNY"
 """#
 }

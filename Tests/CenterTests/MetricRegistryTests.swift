@@ -26,6 +26,7 @@ import Testing
             ("Scenarios/examples/llm-replay.yaml", ["horizon=20min"]),
             ("Scenarios/examples/elastic-serving.yaml", ["horizon=1d"]),
             ("Scenarios/examples/failures-and-spares.yaml", ["horizon=3d"]),
+            ("Scenarios/examples/power-cap.yaml", ["horizon=6h"]),
         ]
         var written: Set<String> = []
         for (file, overrides) in runs {

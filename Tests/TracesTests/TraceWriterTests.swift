@@ -94,6 +94,7 @@ func writeSample(_ path: String, jobs: Int) throws {
         let path = dir.appendingPathComponent("t.h5").path, plain = dir.appendingPathComponent("p.h5").path
         var withFailures = TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")
         withFailures.failures = true
+        withFailures.power = true
         try TraceWriter(path: path, metadata: withFailures).close()
         let reader = try TraceReader(path: path)
         #expect(try reader.attribute("/", "schema_version") == TraceWriter.schemaVersion)
@@ -106,10 +107,15 @@ func writeSample(_ path: String, jobs: Int) throws {
         try TraceWriter(path: plain, metadata: TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")).close()
         let without = try TraceReader(path: plain)
         #expect(try without.attribute("/", "schema_version") == TraceWriter.schemaVersionWithoutFailures)
-        for (table, columns) in TraceColumns.tables where table != "failures" {
-            let kept = columns.filter { $0.note != TraceColumns.onlyWithFailures }.map(\.name)
-            #expect(try without.members(table).sorted() == kept.sorted(), "/\(table) without failures")
+        for (table, columns) in TraceColumns.tables where table != "failures" && table != "power" {
+            let kept = columns.filter { $0.note != TraceColumns.onlyWithFailures && $0.note != TraceColumns.onlyWithPower }.map(\.name)
+            #expect(try without.members(table).sorted() == kept.sorted(), "/\(table) without failures or power")
         }
-        #expect(try without.members("failures").isEmpty)
+        #expect(try without.members("failures").isEmpty && without.members("power").isEmpty)
+        // With failures but without power: the version before /power.
+        var failuresOnly = TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")
+        failuresOnly.failures = true
+        try TraceWriter(path: plain, metadata: failuresOnly).close()
+        #expect(try TraceReader(path: plain).attribute("/", "schema_version") == TraceWriter.schemaVersionWithoutPower)
     }
 }

@@ -18,6 +18,7 @@ extension ReportBuilder {
         var sections = [try utilisationSection(trace, figures), try waitsSection(trace), try fabricSection(trace, figures)]
         sections.append(try servingSection(trace, figures))
         if trace.has("failures/time_ns") { sections.append(try failuresSection(trace)) }
+        if trace.has("power/time_ns") { sections.append(try powerSection(trace, figures)) }
         let scenario = figures.text(Metric.scenario.key) ?? directory.lastPathComponent
         return HTMLReport(title: "ICCSim run: \(scenario)", subtitle: header(figures, directory: directory), table: table, sections: sections)
     }
@@ -51,6 +52,8 @@ extension ReportBuilder {
             + [Metric.requests, .sloAttainment, .replicaHours, .lentAcceleratorHours, .coldStarts, .rollouts].map { "\(SummarySection.serving).\($0.key)" }
             + [Metric.failuresTotal, .jobsInterrupted, .workLostAcceleratorHours, .goodput, .ettr, .availability, .repairBacklogMean]
                 .map { "\(SummarySection.failures).\($0.key)" }
+            + [Metric.pueAchieved, .facilityEnergyKWh, .facilityPowerPeakKW, .energyCost, .emissionsT, .tcoPerAcceleratorHour]
+                .map { "\(SummarySection.power).\($0.key)" }
         var table = [["figure", "value", "meaning", "summary.json key"]]
         let servicesOn = (figures.number("\(SummarySection.serving).\(Metric.services.key)") ?? 0) > 0
         for path in paths where figures.get(path) != nil {
