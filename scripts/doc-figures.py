@@ -334,8 +334,8 @@ def power_cooling_seasons():
 
 
 def power_cap_city():
-    cases = [("no cap", []), ("cap 11 MW, throttle", ["power.cap=11MW"]), ("cap 10 MW, throttle", ["power.cap=10MW"]),
-             ("cap 10 MW, hold", ["power.cap=10MW", "power.capPolicy=hold"])]
+    cases = [("no cap", []), ("cap 10 MW, throttle", ["power.cap=10MW"]), ("cap 9 MW, throttle", ["power.cap=9MW"]),
+             ("cap 9 MW, hold", ["power.cap=9MW", "power.capPolicy=hold"])]
     rows = []
     for name, sets in cases:
         s = summary(None, ["horizon=7d", "power.start=07-15"] + sets)
