@@ -223,8 +223,8 @@ extension Metric {
                                                "share of facility energy drawn by accelerators (and their hosts) no job held")
     public static let sharedEnergyShare = Metric("shared_energy_share", label: "switches' and storage's share", in: power, unit: "share", .neutral,
                                                  "share of facility energy drawn by switches and storage servers")
-    public static let tco = Metric("tco", label: "cost of ownership", in: power, unit: "money", .lower,
-                                   "total cost of ownership over the run: capital written off over its life, maintenance, staff and energy")
+    public static let tco = Metric("tco", label: "cost of ownership", in: power + powerGroups, unit: "money", .lower,
+                                   "total cost of ownership over the run: capital written off over its life, maintenance, staff and energy (a pool's, tenant's or application's: its jobs' energy bill and the fixed costs in proportion to the accelerator-time they held)")
     public static let tcoByPart = Metric("*", label: "cost by part", in: ["power.tco_by_part"], unit: "money", .lower,
                                          "the cost of ownership by part: servers, network, storage, building, maintenance, staff, energy")
     public static let tcoPerAcceleratorHour = Metric("tco_per_accelerator_hour", label: "cost per accelerator-hour", in: power, unit: "money", .lower,

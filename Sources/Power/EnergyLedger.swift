@@ -12,6 +12,10 @@ struct EnergyLedger {
     var pools: [EnergyAccount]
     var tenants: [EnergyAccount]
     var applications: [EnergyAccount]
+    /// Accelerator-seconds each pool, tenant and application held (for their share of the fixed costs).
+    var poolHeldS: [Double]
+    var tenantHeldS: [Double]
+    var applicationHeldS: [Double]
     /// Times the accelerators' limit was lowered or a job had to wait for power.
     var capEvents = 0
     /// Jobs that waited for power, and their waits.
@@ -22,6 +26,16 @@ struct EnergyLedger {
         self.pools = Array(repeating: EnergyAccount(), count: pools)
         self.tenants = Array(repeating: EnergyAccount(), count: tenants + 1)
         self.applications = Array(repeating: EnergyAccount(), count: applications + 1)
+        poolHeldS = Array(repeating: 0, count: pools)
+        tenantHeldS = Array(repeating: 0, count: tenants + 1)
+        applicationHeldS = Array(repeating: 0, count: applications + 1)
+    }
+
+    /// A job of these groups held `seconds` accelerator-seconds.
+    mutating func held(_ seconds: Double, pool: Int, tenant: Int, application: Int) {
+        poolHeldS[pool] += seconds
+        tenantHeldS[tenant] += seconds
+        applicationHeldS[application] += seconds
     }
 
     mutating func charge(_ e: EnergyAccount, pool: Int, tenant: Int, application: Int) {
@@ -40,9 +54,15 @@ extension FacilityPower {
         let hours = seconds / 3600
         let capacity = settings.pools.reduce(0) { $0 + $1.accelerators }
         let tco = ownership(endNs: endNs)
-        func energy(_ e: EnergyAccount) -> SummaryValue {
+        // A group's cost of ownership: its energy bill, and the fixed costs (capital, maintenance,
+        // staff) in proportion to the accelerator-time its jobs held; the idle capacity's share
+        // of the fixed costs is nobody's.
+        let fixed = tco.total - tco.energy
+        let capacityS = Double(capacity) * seconds
+        func energy(_ e: EnergyAccount, heldS: Double) -> SummaryValue {
             .object([(Metric.itEnergyKWh.key, .real(e.itKWh)), (Metric.facilityEnergyKWh.key, .real(e.facilityKWh)),
-                     (Metric.energyCost.key, .real(e.cost)), (Metric.emissionsT.key, .real(e.co2Tonnes))])
+                     (Metric.energyCost.key, .real(e.cost)), (Metric.emissionsT.key, .real(e.co2Tonnes)),
+                     (Metric.tco.key, .real(e.cost + (capacityS > 0 ? fixed * heldS / capacityS : 0)))])
         }
         var figures: [(String, SummaryValue)] = [
             (Metric.pueAchieved.key, .real(l.total.itJ > 0 ? l.total.facilityJ / l.total.itJ : 0)),
@@ -72,9 +92,11 @@ extension FacilityPower {
                         (Metric.jobsHeldForPower.key, .integer(Int64(l.jobsHeld))),
                         (Metric.powerWaitMeanS.key, .real(l.jobsHeld > 0 ? Double(l.waitNs) / 1e9 / Double(l.jobsHeld) : 0))]
         }
-        figures.append(("pools", .object(settings.pools.indices.map { (settings.pools[$0].name, energy(l.pools[$0])) })))
-        figures.append(("tenants", .object(settings.tenants.indices.map { (settings.tenants[$0], energy(l.tenants[$0 + 1])) })))
-        figures.append(("applications", .object(settings.applications.indices.map { (settings.applications[$0], energy(l.applications[$0 + 1])) })))
+        figures.append(("pools", .object(settings.pools.indices.map { (settings.pools[$0].name, energy(l.pools[$0], heldS: l.poolHeldS[$0])) })))
+        figures.append(("tenants", .object(settings.tenants.indices.map { (settings.tenants[$0], energy(l.tenants[$0 + 1], heldS: l.tenantHeldS[$0 + 1])) })))
+        figures.append(("applications", .object(settings.applications.indices.map {
+            (settings.applications[$0], energy(l.applications[$0 + 1], heldS: l.applicationHeldS[$0 + 1]))
+        })))
         return [("power", figures)]
     }
 }

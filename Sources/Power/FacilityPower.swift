@@ -81,6 +81,8 @@ public struct FacilityPower: RunComponent {
         /// The part of `charged` already in the ledger.
         var booked = EnergyAccount()
         var waitedSinceNs: SimTimeNs = 0
+        /// Since when it holds its accelerators (for the accelerator-time each group held).
+        var holdingSinceNs: SimTimeNs = 0
         /// It stopped: `charged` is all it was charged (kept for its `/jobs` row until the slot is reused).
         var stopped = false
     }
@@ -196,6 +198,7 @@ public struct FacilityPower: RunComponent {
         allocatedMilli[p] += job.heldMilli
         var j = JobPower(handle: job.handle, pool: p, tenant: Int(job.spec.tenant) + 1, application: Int(job.spec.application) + 1, milli: job.heldMilli,
                          isReplica: job.isReplica, drawing: false, flop: job.isReplica ? 0 : job.spec.flops, restMark: restIntegral[p], busyMark: busyIntegral[p])
+        j.holdingSinceNs = now
         // Under a cap a batch job waits for the instant's settle to see whether there is power for it.
         if let earlier = jobs[slot], earlier.handle == job.handle {
             // A restart (after a preemption or a failure): its row shows all its runs.
@@ -239,6 +242,7 @@ public struct FacilityPower: RunComponent {
         var j = jobs[slot]!
         j.charged += chargeSinceMarks(j)
         book(&j)
+        ledger.held(Double(j.milli) * Double(lastNs - j.holdingSinceNs) / 1e12, pool: j.pool, tenant: j.tenant, application: j.application)
         chargeIdle(j.pool)
         allocatedMilli[j.pool] -= j.milli
         if j.drawing {
@@ -269,6 +273,8 @@ public struct FacilityPower: RunComponent {
         guard slot < jobs.count, var j = jobs[slot], j.handle == handle, !j.stopped else { return }
         advance(to: now)
         j.charged += chargeSinceMarks(j)
+        ledger.held(Double(j.milli) * Double(now - j.holdingSinceNs) / 1e12, pool: j.pool, tenant: j.tenant, application: j.application)
+        j.holdingSinceNs = now
         j.restMark = restIntegral[j.pool]
         j.busyMark = busyIntegral[j.pool]
         chargeIdle(j.pool)
@@ -287,7 +293,10 @@ public struct FacilityPower: RunComponent {
 
     public func annotate(_ record: inout JobRecord, of job: JobHandle) {
         guard Int(job.slot) < jobs.count, let j = jobs[Int(job.slot)], j.handle == job else { return }
-        record.energyKWh = (j.charged + chargeSinceMarks(j)).facilityKWh
+        let e = j.charged + chargeSinceMarks(j)
+        record.energyKWh = e.facilityKWh
+        record.itEnergyKWh = e.itKWh
+        record.co2Kg = e.co2Kg
     }
 
     // MARK: The cap
@@ -406,6 +415,7 @@ public struct FacilityPower: RunComponent {
             guard var j = jobs[slot], !j.stopped else { continue }
             j.charged += chargeSinceMarks(j)
             book(&j)
+            ledger.held(Double(j.milli) * Double(endNs - j.holdingSinceNs) / 1e12, pool: j.pool, tenant: j.tenant, application: j.application)
             j.stopped = true
             jobs[slot] = j
         }

@@ -76,6 +76,9 @@ public struct JobRecord: Sendable, Equatable {
     /// Facility energy charged to it (its accelerators at rest while it held them, what they
     /// added while it computed, its hosts' share, times the hours' PUE), kWh; with `power` only.
     public var energyKWh: Double = 0
+    /// Its IT energy (before the PUE), kWh, and its emissions, kg CO2; with `power` only.
+    public var itEnergyKWh: Double = 0
+    public var co2Kg: Double = 0
 
     /// Time from submission to start, or -1 if it never started.
     public var waitNs: SimTimeNs { startNs >= 0 ? startNs - submitNs : -1 }

@@ -62,6 +62,8 @@ enum TraceColumns {
                                                note: Self.onlyWithFailures)
     static let jobEnergy = ColumnSpec<Double>("energy_kwh", "kWh", "facility energy charged to it: its accelerators at rest while it held them, what they added while it computed, its hosts' share, times the hour's PUE",
                                               note: Self.onlyWithPower)
+    static let jobITEnergy = ColumnSpec<Double>("it_energy_kwh", "kWh", "IT energy charged to it (energy_kwh before the PUE)", note: Self.onlyWithPower)
+    static let jobCO2 = ColumnSpec<Double>("co2_kg", "kg", "emissions of its energy: facility energy less green power, times the hour's carbon intensity", note: Self.onlyWithPower)
     /// The note of tables and columns a trace has only when its scenario has `power`.
     static let onlyWithPower = "only with `power`"
     // /power
@@ -161,7 +163,7 @@ enum TraceColumns {
 
     /// The tables and their columns, for the schema listing.
     static let tables: [(name: String, columns: [any AnyColumnSpec])] = [
-        ("jobs", [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy, jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobIngest, jobCommunication, jobInterruptions, jobWorkLost, jobEnergy]),
+        ("jobs", [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy, jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobIngest, jobCommunication, jobInterruptions, jobWorkLost, jobEnergy, jobITEnergy, jobCO2]),
         ("power", [powerTime, powerIT, powerAccelerators, powerCooling, powerFacility, powerFacilityPeak, powerPUE, powerLimit, powerWaiting, powerCapEvents]),
         ("failures", [failTime, failPool, failServer, failComponent, failKind, failJobs, failReplicas, failLost, failDown]),
         ("collectives", [collJob, collPool, collAlgorithm, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed]),

@@ -323,7 +323,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try jobCommunication.append(r.communicationShare)
             try jobIngest.append(r.ingestNs)
             try failures?.append(job: r)
-            try power?.jobEnergy.append(r.energyKWh)
+            try power?.append(job: r)
         } catch { firstError = error }
     }
 
@@ -530,7 +530,7 @@ struct FailureColumns {
 /// The columns a trace has only when its run models the facility's power: `/jobs`' energy and
 /// the `/power` table.
 struct PowerColumns {
-    let jobEnergy: TraceColumn<Double>
+    let jobEnergy, jobITEnergy, jobCO2: TraceColumn<Double>
     let time: TraceColumn<Int64>
     let it, accelerators, cooling, facility, facilityPeak, pue, limit: TraceColumn<Double>
     let waiting, capEvents: TraceColumn<Int32>
@@ -540,6 +540,8 @@ struct PowerColumns {
             try TraceColumn<T>(in: group, spec.info, chunk: chunk, deflateLevel: deflate)
         }
         jobEnergy = try col(jobs, TraceColumns.jobEnergy)
+        jobITEnergy = try col(jobs, TraceColumns.jobITEnergy)
+        jobCO2 = try col(jobs, TraceColumns.jobCO2)
         time = try col(g, TraceColumns.powerTime)
         it = try col(g, TraceColumns.powerIT)
         accelerators = try col(g, TraceColumns.powerAccelerators)
@@ -552,7 +554,13 @@ struct PowerColumns {
         capEvents = try col(g, TraceColumns.powerCapEvents)
     }
 
-    var all: [any AnyTraceColumn] { [jobEnergy, time, it, accelerators, cooling, facility, facilityPeak, pue, limit, waiting, capEvents] }
+    func append(job r: JobRecord) throws {
+        try jobEnergy.append(r.energyKWh)
+        try jobITEnergy.append(r.itEnergyKWh)
+        try jobCO2.append(r.co2Kg)
+    }
+
+    var all: [any AnyTraceColumn] { [jobEnergy, jobITEnergy, jobCO2, time, it, accelerators, cooling, facility, facilityPeak, pue, limit, waiting, capEvents] }
 
     func append(_ s: PowerSample) throws {
         try time.append(s.timeNs)

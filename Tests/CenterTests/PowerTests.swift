@@ -93,6 +93,16 @@ import Testing
                 #expect(listed > 0 && abs(sum - listed) <= 1e-9 * listed, "tenants: \(sum) vs their jobs \(listed)")
             }
         }
+        // The jobs' IT energy and emissions in /jobs are the pools' (one ledger).
+        let poolNames = ["train", "infer"]
+        let poolIT = poolNames.reduce(0.0) { $0 + figure(Self.member(p, "pools", $1), "it_energy_kwh") }
+        let poolCO2 = poolNames.reduce(0.0) { $0 + figure(Self.member(p, "pools", $1), "emissions_t") }
+        #expect(abs(sink.jobs.reduce(0) { $0 + $1.itEnergyKWh } - poolIT) <= 1e-9 * poolIT)
+        #expect(abs(sink.jobs.reduce(0) { $0 + $1.co2Kg } / 1000 - poolCO2) <= 1e-9 * poolCO2)
+        // Pools' costs of ownership: their energy bills and their share of the fixed costs by
+        // accelerator-time held; with the idle capacity's share, the whole.
+        let poolTCO = poolNames.reduce(0.0) { $0 + figure(Self.member(p, "pools", $1), "tco") }
+        #expect(poolTCO < figure(p, "tco") && poolTCO > 0.5 * figure(p, "tco"))
         // Costs add up; the energy bill is facility energy at each hour's price.
         guard case .object(let parts)? = p.first(where: { $0.0 == "tco_by_part" })?.1 else { Issue.record("no tco_by_part"); return }
         let partSum = parts.reduce(0.0) { total, part in if case .real(let x) = part.1 { return total + x } else { return total } }

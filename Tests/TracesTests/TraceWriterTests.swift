@@ -115,7 +115,8 @@ func writeSample(_ path: String, jobs: Int) throws {
         // With failures but without power: the version before /power.
         var failuresOnly = TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")
         failuresOnly.failures = true
-        try TraceWriter(path: plain, metadata: failuresOnly).close()
-        #expect(try TraceReader(path: plain).attribute("/", "schema_version") == TraceWriter.schemaVersionWithoutPower)
+        let failuresPath = dir.appendingPathComponent("f.h5").path
+        try TraceWriter(path: failuresPath, metadata: failuresOnly).close()
+        #expect(try TraceReader(path: failuresPath).attribute("/", "schema_version") == TraceWriter.schemaVersionWithoutPower)
     }
 }
