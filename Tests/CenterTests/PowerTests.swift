@@ -146,20 +146,8 @@ import Testing
         let pool = FacilityPoolFigures.h100(servers: 2)
         let share = 0.805
         let capW = pool.restW + 16 * (pool.hostPerBusyW + share * 700 - 70) + pool.networkW
-        let text = """
-            horizon: 30h
-            cluster:
-              servers:
-                - {name: h, preset: hgx-h100-8, count: 2}
-            workload:
-              jobs:
-                - {submit: 0s, accelerators: 16, duration: 10h}
-            power:
-              pue: 1
-              cap: \(Int(capW))W
-            """
         let one = CollectingSink()
-        _ = try CenterRun.run(try scenario(text), sink: one)
+        _ = try CenterRun.run(try scenario(pool.center(jobs: ["{submit: 0s, accelerators: 16, duration: 10h}"], capW: capW)), sink: one)
         let job = try #require(one.jobs.first)
         let expected = 36_000.0 / PowerPerformance.calibrated.speed(atShare: 0.80)
         #expect(abs(Double(job.endNs - job.startNs) / 1e9 - expected) < 1e-6, "ran \(Double(job.endNs - job.startNs) / 1e9) s, expected \(expected) s")
@@ -170,22 +158,9 @@ import Testing
     @Test func holdMakesJobsWaitForPower() throws {
         let pool = FacilityPoolFigures.h100(servers: 2)
         let capW = pool.restW + 8 * (pool.hostPerBusyW + 630) + pool.networkW + 1000
-        let text = """
-            horizon: 30h
-            cluster:
-              servers:
-                - {name: h, preset: hgx-h100-8, count: 2}
-            workload:
-              jobs:
-                - {submit: 0s, accelerators: 8, duration: 5h}
-                - {submit: 1h, accelerators: 8, duration: 5h}
-            power:
-              pue: 1
-              cap: \(Int(capW))W
-              capPolicy: hold
-            """
+        let listed = ["{submit: 0s, accelerators: 8, duration: 5h}", "{submit: 1h, accelerators: 8, duration: 5h}"]
         let sink = CollectingSink()
-        let summary = try CenterRun.run(try scenario(text), sink: sink).summary
+        let summary = try CenterRun.run(try scenario(pool.center(jobs: listed, capW: capW, policy: "hold")), sink: sink).summary
         let jobs = sink.jobs.sorted { $0.id < $1.id }
         #expect(jobs.count == 2)
         #expect(jobs[0].endNs == 5 * 3_600_000_000_000)
@@ -272,4 +247,21 @@ struct FacilityPoolFigures {
     var networkW: Double { Double(servers) * 16 * 22 }
 
     static func h100(servers: Int) -> Self { Self(servers: servers) }
+
+    /// These servers running listed `jobs` for 30 h at PUE 1 under a cap of `capW`.
+    func center(jobs: [String], capW: Double, policy: String = "throttle") -> String {
+        """
+        horizon: 30h
+        cluster:
+          servers:
+            - {name: h, preset: hgx-h100-8, count: \(servers)}
+        workload:
+          jobs:
+        \(jobs.map { "    - \($0)" }.joined(separator: "\n"))
+        power:
+          pue: 1
+          cap: \(Int(capW))W
+          capPolicy: \(policy)
+        """
+    }
 }
