@@ -22,7 +22,7 @@ public struct DemandPlan {
     /// Roles a job kind prefers, most preferred first.
     static func rolePreference(_ kind: JobKind) -> [ServerRole] {
         switch kind {
-        case .inference: return [.inference, .general, .training]
+        case .inference, .batchInference: return [.inference, .general, .training]
         case .dataProcessing: return [.general, .training, .inference]
         default: return [.training, .general, .inference]
         }

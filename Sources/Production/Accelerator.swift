@@ -1,6 +1,9 @@
 /// What an accelerator is built as (the guide's GPU / FPGA / ASIC / NPU).
 public enum AcceleratorKind: String, Sendable, CaseIterable {
     case gpu, fpga, asic, npu
+    /// A general-purpose processor socket (the guide's baseline: AI servers are 10-100x faster
+    /// at deep learning than CPUs); a "CPU server" holds its sockets as its devices.
+    case cpu
 }
 
 /// Numeric precision of tensor work; a device's peak throughput depends on it.

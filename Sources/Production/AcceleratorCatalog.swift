@@ -98,6 +98,30 @@ public enum AcceleratorCatalog {
             memoryBytes: 24 * giga, memoryBandwidthBytesPerS: 204.8 * giga,
             interconnect: "PCIe4", interconnectBandwidthBytesPerS: 32 * giga, idlePowerW: 12, maxPowerW: 72,
             source: "Huawei Atlas 300I Pro inference card (Ascend 310P) datasheet: 140 TOPS INT8, 70 TF FP16; 24 GB LPDDR4X at 204.8 GB/s; PCIe Gen4 x16; 72 W. Idle ~12 W (estimate)."),
+        AcceleratorModel(
+            name: "MLU370-X8", kind: .npu,
+            peakFlopsPerS: [.fp32: 24 * tera, .fp16: 96 * tera, .bf16: 96 * tera, .int8: 256 * tera],
+            memoryBytes: 48 * giga, memoryBandwidthBytesPerS: 614.4 * giga,
+            interconnect: "MLU-Link", interconnectBandwidthBytesPerS: 200 * giga, idlePowerW: 40, maxPowerW: 250,
+            source: "Cambricon MLU370-X8 training card product page (2021): 24 TF FP32, 96 TF FP16/BF16, 256 TOPS INT8; 48 GB LPDDR5 at 614.4 GB/s; MLU-Link 200 GB/s; PCIe Gen4 x16; 250 W. Idle ~40 W (estimate)."),
+        AcceleratorModel(
+            name: "Kunlunxin-R200", kind: .asic,
+            peakFlopsPerS: [.fp32: 32 * tera, .fp16: 128 * tera, .int8: 256 * tera],
+            memoryBytes: 32 * giga, memoryBandwidthBytesPerS: 512 * giga,
+            interconnect: "PCIe4", interconnectBandwidthBytesPerS: 32 * giga, idlePowerW: 25, maxPowerW: 150,
+            source: "Kunlunxin (Baidu Kunlun 2nd generation) R200 inference card product page (2021): 32 TF FP32, 128 TF FP16, 256 TOPS INT8; 32 GB GDDR6 at 512 GB/s; PCIe Gen4 x16; 150 W. Idle ~25 W (estimate)."),
+        AcceleratorModel(
+            name: "Xeon-8280", kind: .cpu,
+            peakFlopsPerS: [.fp32: 28 * 2.1 * giga * 64, .int8: 28 * 2.1 * giga * 256],
+            memoryBytes: 768 * gib, memoryBandwidthBytesPerS: 140.8 * giga,
+            interconnect: "UPI", interconnectBandwidthBytesPerS: 62.4 * giga, idlePowerW: 50, maxPowerW: 205,
+            source: "Intel Xeon Platinum 8280 (Cascade Lake, 2019), Intel ARK: 28 cores, 205 W, 6 channels of DDR4-2933 (140.8 GB/s); peak derived: 28 cores x 2.1 GHz (all-core AVX-512 clock, estimate) x 64 FP32 FLOP/cycle (two AVX-512 FMA units) = 3.76 TF FP32, 4x that in INT8 with VNNI. Idle ~50 W (estimate)."),
+        AcceleratorModel(
+            name: "Kunpeng-920", kind: .cpu,
+            peakFlopsPerS: [.fp32: 64 * 2.6 * giga * 16, .fp16: 64 * 2.6 * giga * 32],
+            memoryBytes: 512 * gib, memoryBandwidthBytesPerS: 187.7 * giga,
+            interconnect: "Hydra", interconnectBandwidthBytesPerS: 30 * giga, idlePowerW: 40, maxPowerW: 180,
+            source: "Huawei Kunpeng 920-6426 (2019), Huawei product page: 64 cores at 2.6 GHz, 180 W, 8 channels of DDR4-2933 (187.7 GB/s); peak derived: 64 cores x 2.6 GHz x 16 FP32 FLOP/cycle (two 128-bit NEON FMA pipes) = 2.66 TF FP32, twice that in FP16. Idle ~40 W (estimate)."),
     ]
 
     /// The built-in accelerator called `name` (exact catalog name), or nil.

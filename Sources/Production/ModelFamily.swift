@@ -44,13 +44,16 @@ public enum ModelFamily: String, Sendable, CaseIterable {
 
 extension AcceleratorKind {
     /// How much of a GPU's achieved utilisation the software stack of this kind of device reaches
-    /// on the same model (an ICCSim assumption: less mature kernels on NPUs, FPGAs and ASICs).
+    /// on the same model (an ICCSim assumption: less mature kernels on NPUs, FPGAs and ASICs; CPUs as GPUs).
     public var efficiencyFactor: Double {
         switch self {
         case .gpu: return 1.0
         case .npu: return 0.85
         case .asic: return 0.85
         case .fpga: return 0.7
+        // oneDNN/KML kernels reach about the share of a CPU's FP32 peak that a GPU's kernels
+        // reach of its tensor peak (an assumption); a CPU's speed comes from its lower peak.
+        case .cpu: return 1.0
         }
     }
 }

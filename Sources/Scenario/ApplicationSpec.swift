@@ -204,7 +204,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
 
 /// Job kinds an application's job mix can name.
 public enum JobMixKind: String, Sendable, CaseIterable, ScenarioEnum {
-    case training, fine_tuning, automl, compression, data_processing
+    case training, fine_tuning, automl, compression, data_processing, batch_inference
 
     public var jobKind: JobKind {
         switch self {
@@ -213,6 +213,7 @@ public enum JobMixKind: String, Sendable, CaseIterable, ScenarioEnum {
         case .automl: return .automl
         case .compression: return .compression
         case .data_processing: return .dataProcessing
+        case .batch_inference: return .batchInference
         }
     }
 }

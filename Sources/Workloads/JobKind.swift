@@ -12,6 +12,9 @@ public enum JobKind: UInt8, Sendable, CaseIterable {
     case dataProcessing = 5
     /// One replica of an online inference service.
     case inference = 6
+    /// Offline inference over a batch of items (video archive analysis, document OCR,
+    /// embeddings, nightly re-scoring): forward passes only, no latency target.
+    case batchInference = 7
 
     /// The name used in scenarios, traces and summaries.
     public var name: String {
@@ -23,6 +26,7 @@ public enum JobKind: UInt8, Sendable, CaseIterable {
         case .compression: return "compression"
         case .dataProcessing: return "data_processing"
         case .inference: return "inference"
+        case .batchInference: return "batch_inference"
         }
     }
 
@@ -39,7 +43,7 @@ public enum JobKind: UInt8, Sendable, CaseIterable {
         case .generic: return "generic"
         case .training, .fineTuning, .automl, .compression: return "training"
         case .dataProcessing: return "data_processing"
-        case .inference: return "inference"
+        case .inference, .batchInference: return "inference"
         }
     }
 }

@@ -74,6 +74,15 @@ public final class JobMixGenerator: JobSource {
                 pendingTrials.append(emit(job, d))
             }
             return pendingTrials.removeFirst()
+        case .batchInference:
+            // Forward passes over the batch: the items are read once, nothing is all-reduced
+            // or checkpointed.
+            var work = training(n, pool: pool)
+            work.checkpointIntervalS = 0
+            work.parallelism = Parallelism(data: 1, tensor: work.parallelism.tensor, pipeline: work.parallelism.pipeline * work.parallelism.data)
+            let demand = work.ioDemand(on: pool.accelerator)
+            job.storage = storage(work, demand: demand)
+            return emit(job, work.duration(on: pool.accelerator, server: pool.server, io: io, demand: demand))
         default:
             let d = price(&job, training(n, pool: pool), on: pool)
             job.kind = entry.kind
@@ -125,6 +134,10 @@ public final class JobMixGenerator: JobSource {
         let samples = min(InputLimits.maxCount, max(1, samplesSampler.sample(samplesStream)))
         var epochs = min(InputLimits.maxCount, max(0, epochsSampler.sample(epochsStream)))
         var flopsPerSample = m.trainFlopsPerSample
+        if entry.kind == .batchInference {
+            flopsPerSample = m.trainFlopsPerSample / 3   // one forward pass an item
+            epochs = 1
+        }
         switch entry.compression {
         case .quantization?:
             flopsPerSample = m.trainFlopsPerSample / 3   // forward passes only

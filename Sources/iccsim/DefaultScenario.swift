@@ -17,7 +17,8 @@ enum DefaultScenario {
 # region. This is the default scenario of `iccsim run`.
 #
 # Hardware: H100 and A100 training servers, a domestic Ascend 910B training pool, general
-# servers for data processing, and L4 and A100 inference servers; each service deploys where
+# servers for data processing, L4 and A100 inference servers and a small FPGA pool for line-side
+# inspection (smart manufacturing); each service deploys where
 # its peak load costs the least power (catalog figures and sources: `iccsim catalog`).
 # Demand: each application file in Scenarios/applications/ describes its tenants, models, job
 # mix, services and cycles; here they are mixed with a scale each (scale 3 = three times the
@@ -35,6 +36,7 @@ cluster:
     - {name: general, preset: generic-8, count: 32}
     - {name: l4-inference, preset: pcie-l4-8, count: 24, pool: inference-l4}
     - {name: llm-inference, preset: hgx-a100-8, count: 16, role: inference, pool: inference-a100}
+    - {name: fpga-inference, preset: fpga-u250-4, count: 4, pool: fpga}
 
 workload:
   applications:
@@ -97,6 +99,7 @@ power:
       - {pool: general, price: 1000000}
       - {pool: inference-l4, price: 350000}
       - {pool: inference-a100, price: 1300000}
+      - {pool: fpga, price: 250000}
     switchPort: 6000
     buildingPerKW: 35000
     life: {servers: 5, network: 5, storage: 5, building: 15}

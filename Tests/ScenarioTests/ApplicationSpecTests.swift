@@ -60,10 +60,10 @@ workload:
         ("{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}", "{name: cnn, family: cnn, parameters: 25M}",
          "a.yaml:18:11: model 'cnn' (family cnn) needs 'trainFlopsPerSample' (only llm models default to 6 x parameters per token)"),
         ("accelerators: 1, bytes: 100GB", "accelerators: 1", "a.yaml:21:11: a 'data_processing' job needs 'bytes'"),
-        ("count: 4, accelerator: H800", "count: 4, accelerator: H80", "a.yaml:7:64: unknown accelerator 'H80' (did you mean 'H800'?); the catalog has V100, A100-40GB, A100-80GB, H100-SXM, H100-PCIe, H200, B200, MI300X, Ascend-910B, T4, A10, L4, Alveo-U250, Atlas-300I-Pro, H800 (add others under catalog.accelerators)"),
+        ("count: 4, accelerator: H800", "count: 4, accelerator: H80", "a.yaml:7:64: unknown accelerator 'H80' (did you mean 'H800'?); the catalog has V100, A100-40GB, A100-80GB, H100-SXM, H100-PCIe, H200, B200, MI300X, Ascend-910B, T4, A10, L4, Alveo-U250, Atlas-300I-Pro, MLU370-X8, Kunlunxin-R200, Xeon-8280, Kunpeng-920, H800 (add others under catalog.accelerators)"),
         ("{name: serve, preset: pcie-l4-8, count: 1}", "{name: serve, preset: pcie-l4-8, count: 1, pool: training}",
          "a.yaml:8:56: pool 'training' mixes H800 (group 'train') and L4 (group 'serve'); give the groups different 'pool' names"),
-        ("preset: pcie-l4-8", "preset: pcie-l5-8", "a.yaml:8:29: unknown server preset 'pcie-l5-8' (did you mean 'pcie-l4-8'?); expected one of hgx-h100-8, hgx-h200-8, hgx-b200-8, hgx-a100-8, dgx-v100-8, oam-mi300x-8, atlas-800t-a2, pcie-l4-8, pcie-a10-4, pcie-t4-8, atlas-300i-8, fpga-u250-4, generic-8"),
+        ("preset: pcie-l4-8", "preset: pcie-l5-8", "a.yaml:8:29: unknown server preset 'pcie-l5-8' (did you mean 'pcie-l4-8'?); expected one of hgx-h100-8, hgx-h200-8, hgx-b200-8, hgx-a100-8, dgx-v100-8, oam-mi300x-8, atlas-800t-a2, pcie-l4-8, pcie-a10-4, pcie-t4-8, atlas-300i-8, fpga-u250-4, mlu370-x8-8, kunlun-r200-8, cpu-2s-xeon-8280, cpu-2s-kunpeng-920, generic-8"),
         ("horizon: 2d", "seed: 2", "a.yaml:10:3: application 'app' generates jobs and services until the horizon: give the scenario a 'horizon'"),
     ])
     func badApplicationInputIsLocated(_ replace: (String, String, String)) throws {

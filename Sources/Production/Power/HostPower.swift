@@ -35,6 +35,10 @@ public enum HostPowerCatalog {
         ("pcie-t4-8", HostPower(idleW: 250, maxW: 700, source: "estimate: a 2U dual-socket server with 24-core CPUs")),
         ("atlas-300i-8", HostPower(idleW: 300, maxW: 800, source: "estimate: as pcie-l4-8, with 2x Kunpeng 920")),
         ("fpga-u250-4", HostPower(idleW: 250, maxW: 700, source: "estimate: a 2U dual-socket server with 20-core CPUs")),
+        ("mlu370-x8-8", HostPower(idleW: 400, maxW: 1_000, source: "estimate: 2x 32-core CPUs, 4 NICs, fans of an 8-card PCIe training server")),
+        ("kunlun-r200-8", HostPower(idleW: 300, maxW: 800, source: "estimate: as pcie-l4-8")),
+        ("cpu-2s-xeon-8280", HostPower(idleW: 100, maxW: 250, source: "estimate: memory, NICs, disks and fans of a 2-socket server (its CPUs are its devices)")),
+        ("cpu-2s-kunpeng-920", HostPower(idleW: 100, maxW: 250, source: "estimate: as cpu-2s-xeon-8280")),
         ("generic-8", HostPower(idleW: 600, maxW: 1_500, source: "estimate: a general server with 8 PCIe accelerators, 64 cores, 1 TB and 2x 100 GbE")),
     ]
 

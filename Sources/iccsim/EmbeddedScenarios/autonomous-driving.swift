@@ -12,6 +12,13 @@ extension EmbeddedScenarios {
 # millions of clips; sensor data 1-4 TB per vehicle-day (industry reports); a driving world
 # model of 1-2 B parameters as in GAIA-1 (Wayve 2023, 9 B) scaled down. Rates are ICCSim
 # assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): autonomous driving as a scenario
+#   (perception, simulation, fleet data); no figure of the guide is used.
+# - From other sources: model sizes, FLOPs and fleet data volumes under Sources above.
+# - Assumptions (ICCSim's): rates, tenant shares and the shift cycle.
 name: autonomous-driving
 seed: 1
 horizon: 7d

@@ -12,6 +12,16 @@ extension EmbeddedScenarios {
 # one environment step of the policy and value networks); GNN timing models after Guo et al.
 # DAC 2022; RTL code models after VeriGen/RTLCoder (7 B class, Llama-style). RL is bound by
 # the simulator, hence the low default MFU of family rl. Rates are ICCSim assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): AI chip design is the third
+#   scenario; besides design (EDA: placement RL, timing GNNs, RTL code models) the chip industry
+#   validates and benchmarks new accelerators and their software stacks at the center (MLPerf-
+#   style training and offline-inference runs, here).
+# - From other sources: the models under Sources above; MLPerf Training v1.0's ResNet-50 v1.5
+#   target (75.9% top-1, about 37 epochs) and MLPerf Inference's 50,000-image offline set.
+# - Assumptions (ICCSim's): rates, tenant shares and the weekday office cycle.
 name: chip-design
 seed: 1
 horizon: 7d
@@ -30,10 +40,19 @@ workload:
         - {name: ic-research-institute, type: research, share: 0.3}
         - {name: eda-startups, type: startup, share: 0.2}
       models:
+        - {name: mlperf-resnet50, family: cnn, parameters: 25.6M, trainFlopsPerSample: 24.6GFLOP, sampleBytes: 110KB, batch: 3072}
         - {name: placement-rl, family: rl, parameters: 5M, trainFlopsPerSample: 40GFLOP, batch: 2048}
         - {name: timing-gnn, family: gnn, parameters: 20M, trainFlopsPerSample: 200GFLOP, sampleBytes: 50MB, batch: 16}
         - {name: rtl-coder-7b, family: llm, parameters: 6.7B, batch: 2M}
       jobs:
+        # Validation and benchmarking of new accelerators and their software stacks: MLPerf
+        # Training-style runs (ResNet-50 v1.5 to 75.9% top-1 in about 37 epochs of ImageNet,
+        # MLPerf Training v1.0 rules) and MLPerf Inference-style offline runs over the 50,000
+        # validation images, repeated while compilers and kernels are tuned.
+        - {kind: training, model: mlperf-resnet50, perDay: 6, tenants: [chip-design-houses, ic-research-institute],
+           accelerators: {dist: discrete, values: [8, 16, 64], weights: [0.5, 0.3, 0.2]}, samples: 1.28M, epochs: {dist: uniform, min: 35, max: 41}}
+        - {kind: batch_inference, model: mlperf-resnet50, perDay: 40, tenants: [chip-design-houses, ic-research-institute, eda-startups],
+           accelerators: 1, samples: 50K}
         - {kind: data_processing, perDay: 150, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.6, 0.3, 0.1]},
            bytes: {dist: lognormal, median: 500GB, sigma: 1.3}, throughputPerAccelerator: 8Gbps}
         - {kind: training, model: placement-rl, perDay: 40, accelerators: {dist: discrete, values: [8, 16, 32], weights: [0.5, 0.3, 0.2]},

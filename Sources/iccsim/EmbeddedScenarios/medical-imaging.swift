@@ -11,6 +11,13 @@ extension EmbeddedScenarios {
 # 250 iterations (Isensee et al., Nature Methods 2021), forward ~1 TFLOP per patch; ViT-B
 # 86 M, 17.6 GMACs at 224 px for pathology tiles; a 7 B radiology report model (LLaVA-Med
 # class, Li et al. 2023). Hospitals work office hours. Rates are ICCSim assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): medical imaging (segmentation,
+#   pathology, report generation) as a scenario; no figure of the guide is used.
+# - From other sources: model sizes and training schedules under Sources above.
+# - Assumptions (ICCSim's): rates, tenant shares and the office cycle.
 name: medical-imaging
 seed: 1
 horizon: 7d

@@ -13,6 +13,16 @@ extension EmbeddedScenarios {
 # plus backward). Dataset sizes: COCO 118 k images, ImageNet-1k 1.28 M; city corpora assumed
 # of 1-100 M images (surveillance video frames). Rates, tenant shares and service loads are ICCSim assumptions for a
 # mid-sized city center (perDay is demand at scale 1 in Scenarios/city-center.yaml).
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): recognition and detection across
+#   10^5+ object classes for city video; used as the scope (cameras, faces, plates, documents),
+#   not as a figure: the models here are detectors and classifiers of COCO and ImageNet scale.
+# - From other sources: model sizes, FLOPs and data sets under Sources above, each with its
+#   reference.
+# - Assumptions (ICCSim's): submission rates, tenant shares, service loads, the archive-analysis
+#   batch jobs and the office-hours cycle.
 name: recognition-detection
 seed: 1
 horizon: 7d
@@ -37,6 +47,9 @@ workload:
         - {name: vit-l16, family: vit, parameters: 304M, trainFlopsPerSample: 369.6GFLOP, sampleBytes: 110KB, batch: 4096}
         - {name: ppocr-v4, family: cnn, parameters: 10M, trainFlopsPerSample: 30GFLOP, sampleBytes: 50KB, batch: 512}
       jobs:
+        # Batch (offline) inference: analysing archived video (detection over stored frames).
+        - {kind: batch_inference, model: yolov8-l, perDay: 20, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.5, 0.3, 0.2]},
+           samples: {dist: lognormal, median: 2M, sigma: 1.0}}
         - {kind: data_processing, perDay: 700, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.7, 0.2, 0.1]},
            bytes: {dist: lognormal, median: 300GB, sigma: 1.5}, throughputPerAccelerator: 16Gbps}
         - {kind: fine_tuning, model: yolov8-l, perDay: 420, accelerators: {dist: discrete, values: [1, 2, 4, 8], weights: [0.55, 0.2, 0.15, 0.1]},

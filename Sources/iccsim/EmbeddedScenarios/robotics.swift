@@ -10,6 +10,14 @@ extension EmbeddedScenarios {
 # steps (Rudin et al., CoRL 2021, Isaac Gym); OpenVLA 7 B parameters fine-tuned on Open
 # X-Embodiment episodes (Kim et al. 2024); GraspNet-style CNNs. Simulation-bound RL uses the
 # low default MFU of family rl. Rates are ICCSim assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): robots including inspection robots
+#   (power lines, pipelines, plants); their perception and control policies are the models here;
+#   no figure of the guide is used.
+# - From other sources: policy and model sizes under Sources above.
+# - Assumptions (ICCSim's): rates, tenant shares and the office cycle.
 name: robotics
 seed: 1
 horizon: 7d

@@ -13,6 +13,14 @@ extension EmbeddedScenarios {
 # foundation model of ViT-L class (Prithvi, Jakubik et al. 2023, 100 M-600 M parameters).
 # Strong seasonality is left to sweeps; demand follows office hours. Rates are ICCSim
 # assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): crop, pest and forest-fire
+#   monitoring from satellite and drone imagery as a scenario; no figure of the guide is used.
+# - From other sources: tile sizes and model sizes under Sources above.
+# - Assumptions (ICCSim's): rates, tenant shares and the office cycle (seasonality left to
+#   sweeps).
 name: smart-agriculture-forestry
 seed: 1
 horizon: 7d

@@ -13,6 +13,16 @@ extension EmbeddedScenarios {
 # serving load from the Azure LLM inference trace 2023 (about 5 requests per second per
 # service endpoint, ~250 output tokens; Patel et al., Splitwise, ISCA 2024). Rates are ICCSim
 # assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): speech recognition and synthesis
+#   with dialogue models in customer service, and minute-level model generation as the target of
+#   the fast fine-tuning path; the fine-tuning jobs here are sized to finish in minutes to
+#   hours.
+# - From other sources: model sizes, corpora and the serving load under Sources above.
+# - Assumptions (ICCSim's): rates, tenant shares, the embedding and re-scoring batch jobs and
+#   the office cycle.
 name: smart-customer-service
 seed: 1
 horizon: 7d
@@ -37,6 +47,12 @@ workload:
         - {name: llama2-70b, family: llm, parameters: 70B, batch: 4M}
         - {name: embedding-bge, family: vit, parameters: 335M, trainFlopsPerSample: 300GFLOP, sampleBytes: 2KB, batch: 4096}
       jobs:
+        # Batch (offline) inference: embedding the knowledge base and call transcripts, and
+        # nightly re-scoring of the day's conversations with a 13B model (tokens).
+        - {kind: batch_inference, model: embedding-bge, perDay: 6, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.5, 0.3, 0.2]},
+           samples: {dist: lognormal, median: 20M, sigma: 0.8}}
+        - {kind: batch_inference, model: llama2-13b, perDay: 2, accelerators: {dist: discrete, values: [4, 8], weights: [0.5, 0.5]},
+           samples: {dist: lognormal, median: 300M, sigma: 0.6}}
         - {kind: fine_tuning, model: llama2-7b, perDay: 250, accelerators: {dist: discrete, values: [1, 2, 4, 8], weights: [0.3, 0.2, 0.3, 0.2]},
            samples: {dist: lognormal, median: 30M, sigma: 1.2}, epochs: {dist: uniform, min: 1, max: 3}}
         - {kind: fine_tuning, model: llama2-13b, perDay: 60, accelerators: {dist: discrete, values: [8, 16], weights: [0.7, 0.3]},

@@ -11,6 +11,14 @@ extension EmbeddedScenarios {
 # (Kool et al., ICLR 2019) of ~1 M parameters trained by RL on generated instances; temporal
 # fusion transformers for forecasting (Lim et al. 2021, ~10 M parameters). Sorting runs
 # around the clock with evening peaks. Rates are ICCSim assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): logistics runs 7x24; the cycle
+#   here is flat over the week with evening sorting peaks.
+# - From other sources: model sizes under Sources above.
+# - Assumptions (ICCSim's): rates, tenant shares, the overnight OCR batch jobs and the evening
+#   peak.
 name: smart-logistics
 seed: 1
 horizon: 7d
@@ -33,6 +41,9 @@ workload:
         - {name: routing-attention, family: rl, parameters: 1.4M, trainFlopsPerSample: 3GFLOP, batch: 512}
         - {name: demand-tft, family: recsys, parameters: 10M, trainFlopsPerSample: 1GFLOP, sampleBytes: 4KB, batch: 2048}
       jobs:
+        # Batch (offline) inference: the night's waybill and document OCR backlog.
+        - {kind: batch_inference, model: parcel-ocr, perDay: 12, accelerators: {dist: discrete, values: [1, 2], weights: [0.7, 0.3]},
+           samples: {dist: lognormal, median: 5M, sigma: 0.8}}
         - {kind: fine_tuning, model: parcel-ocr, perDay: 150, accelerators: 1, samples: {dist: lognormal, median: 300K, sigma: 1.0},
            epochs: {dist: uniform, min: 10, max: 50}}
         - {kind: training, model: routing-attention, perDay: 80, accelerators: {dist: discrete, values: [1, 2, 4, 8], weights: [0.5, 0.2, 0.2, 0.1]},

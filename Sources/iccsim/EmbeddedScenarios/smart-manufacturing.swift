@@ -11,6 +11,15 @@ extension EmbeddedScenarios {
 # of images per product); anomaly detection on time series with small transformers (~10 M
 # parameters); a 13 B industrial assistant (Llama-2-13B class, Touvron et al. 2023). Lines
 # run three shifts, so the diurnal cycle is nearly flat. Rates are ICCSim assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): visual quality inspection and
+#   predictive maintenance on production lines; no figure of the guide is used. FPGAs, which the
+#   guide names among AI accelerators, serve line-side inspection here.
+# - From other sources: model sizes and data scale under Sources above.
+# - Assumptions (ICCSim's): rates, tenant shares, service loads, the FPGA pool and the three-
+#   shift cycle.
 name: smart-manufacturing
 seed: 1
 horizon: 7d
@@ -18,6 +27,9 @@ cluster:
   servers:
     - {name: training, preset: hgx-a100-8, count: 32}
     - {name: inference, preset: atlas-300i-8, count: 2}
+    # Line-side FPGA inference (the guide names FPGAs among AI accelerators): INT8 defect
+    # inspection pinned to Alveo U250 cards, as factories deploy it for deterministic latency.
+    - {name: fpga-inspection, preset: fpga-u250-4, count: 4, pool: fpga}
 workload:
   applications:
     - name: smart-manufacturing
@@ -49,6 +61,8 @@ workload:
       services:
         - {name: line-inspection, model: defect-yolo, tenant: manufacturers, requestsPerSecond: 2000, flopsPerPass: 79GFLOP,
            bytesPerRequest: 12MB, maxBatch: 16, latencyTarget: 50ms, precision: int8}
+        - {name: line-inspection-fpga, model: defect-yolo, tenant: manufacturers, pool: fpga, requestsPerSecond: 300, flopsPerPass: 79GFLOP,
+           bytesPerRequest: 12MB, maxBatch: 4, latencyTarget: 50ms, precision: int8}
         - {name: maintenance-assistant, model: industry-llm-13b, tenant: industrial-internet-platform, requestsPerSecond: 2,
            tokensPerRequest: 250, bytesPerRequest: 800KB, maxBatch: 16, latencyTarget: 30s, acceleratorsPerReplica: 2, precision: fp16}
 """#)

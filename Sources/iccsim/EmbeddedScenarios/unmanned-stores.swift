@@ -11,6 +11,15 @@ extension EmbeddedScenarios {
 # of thousands of SKUs; multi-camera tracking with YOLO-class detectors; demand forecasting
 # with small sequence models. Consumer-facing, so evening and weekend peaks. Rates are
 # ICCSim assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): unmanned retail (product
+#   recognition, multi-camera tracking, demand forecasting) as a scenario; no figure of the
+#   guide is used.
+# - From other sources: model sizes under Sources above.
+# - Assumptions (ICCSim's): rates, store counts, tenant shares and the evening and weekend
+#   cycle.
 name: unmanned-stores
 seed: 1
 horizon: 7d

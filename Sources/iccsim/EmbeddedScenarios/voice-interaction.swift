@@ -11,6 +11,14 @@ extension EmbeddedScenarios {
 # 10-second utterance estimated as 6 x parameters x encoder frames (250 after 4x subsampling)
 # for the encoders, 3 x forward for the others. WenetSpeech 10 k hours (Zhang et al. 2022)
 # sets the scale of Mandarin corpora. Rates and loads are ICCSim assumptions.
+#
+# Provenance
+# - From the guide (the 2020 planning guide's scenario description, as ICCSim's issue 18 quotes
+#   it (the guide's text was not at hand to cite its pages)): speech corpora of millions of
+#   hours; the corpora here (WenetSpeech's 10 k hours sets their scale) are a city center's
+#   share, two orders of magnitude below.
+# - From other sources: model sizes and FLOPs under Sources above.
+# - Assumptions (ICCSim's): rates, loads, tenant shares and the evening cycle.
 name: voice-interaction
 seed: 1
 horizon: 7d
