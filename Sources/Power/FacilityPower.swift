@@ -29,8 +29,11 @@ public struct FacilityPower: RunComponent {
     let acceleratorIdlePerMilliW: [Double]
     let acceleratorBusyPerMilliW: [Double]
     let sharedW: Double
-    /// The lowest power limit (share of a busy accelerator's draw) and the highest PUE of the run.
+    /// The lowest power limit (share of a busy accelerator's draw), the limit a new batch job
+    /// must fit under to start (the lowest under `throttle`, none under `hold`), and the
+    /// highest PUE of the run.
     let minimumShare: Double
+    let admissionShare: Double
     let worstPUE: Double
     var pueByHour: [Double] = []
 
@@ -97,7 +100,8 @@ public struct FacilityPower: RunComponent {
         acceleratorBusyPerMilliW = pools.map { $0.acceleratorBusyW / 1000 }
         sharedW = settings.networkW + settings.storageW
         let floorShare = pools.map { $0.acceleratorBusyW > 0 ? $0.acceleratorIdleW / $0.acceleratorBusyW : 0 }.max() ?? 0
-        minimumShare = settings.capPolicy == .hold ? 1 : max(settings.powerPerformance.minimumShare, floorShare)
+        minimumShare = max(settings.powerPerformance.minimumShare, floorShare)
+        admissionShare = settings.capPolicy == .hold ? 1 : minimumShare
         busyMilli = Array(repeating: 0, count: pools.count)
         allocatedMilli = busyMilli
         restIntegral = Array(repeating: EnergyAccount(), count: pools.count)
@@ -354,7 +358,7 @@ public struct FacilityPower: RunComponent {
             for h in waiting {
                 let slot = Int(h.slot)
                 let j = jobs[slot]!
-                if kept.isEmpty && itW(atShare: minimumShare, extraMilli: j.milli, pool: j.pool) <= capW {
+                if kept.isEmpty && itW(atShare: admissionShare, extraMilli: j.milli, pool: j.pool) <= capW {
                     beginDrawing(slot)
                     ledger.waitNs += now - j.waitedSinceNs
                     if now > j.waitedSinceNs { ledger.jobsHeld += 1 }

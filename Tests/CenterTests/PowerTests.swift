@@ -138,6 +138,9 @@ import Testing
         let p = Self.powerSection(summary)
         #expect(sink.power.allSatisfy { $0.facilityPeakW <= 110_000 * (1 + 1e-12) })
         #expect(figure(p, "facility_power_peak_kw") <= 110)
+        let held = CollectingSink()
+        _ = try CenterRun.run(try scenario(Self.busyCenter + "\n  cap: 110kW\n  capPolicy: hold\n"), sink: held)
+        #expect(held.power.allSatisfy { $0.facilityPeakW <= 110_000 * (1 + 1e-12) } && held.power.contains { $0.jobsWaiting > 0 })
         let uncapped = try CenterRun.run(try scenario(Self.busyCenter), sink: NullSink()).summary
         #expect(figure(Self.powerSection(uncapped), "facility_power_peak_kw") > 120)
 
