@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-slurm test-report test-examples test-python test-doc-figures test-fuzz fuzz doc-tables regress baselines bench bench-kernel default-scenario clean
+.PHONY: all deps build release run test test-slurm test-report test-examples test-python test-doc-figures test-scenario-tables test-fuzz fuzz doc-tables regress baselines bench bench-kernel default-scenario clean
 
 all: build
 
@@ -46,6 +46,7 @@ test: deps
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory regress
 	$(MAKE) --no-print-directory test-doc-figures
+	$(MAKE) --no-print-directory test-scenario-tables
 	$(MAKE) --no-print-directory test-fuzz
 	$(SWIFT) test --skip-build
 
@@ -111,6 +112,11 @@ clean:
 # (scripts/doc-figures.py --list shows every block; --write regenerates them).
 test-doc-figures: build
 	ICC=$(CURDIR)/.build/debug/iccsim $(PYTHON) scripts/doc-figures.py --check
+
+# The application sections of docs/scenarios.md equal what the application files say.
+test-scenario-tables:
+	@$(PYTHON) -c 'import yaml' 2>/dev/null || $(PYTHON) -m pip install -q pyyaml
+	$(PYTHON) scripts/scenario-tables.py --check
 
 # Regenerate the tables in docs/ that come from the code (the summary figures' registry).
 doc-tables: build

@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
-"""Prints the per-application tables of docs/scenarios.md from Scenarios/applications/*.yaml.
+"""The per-application sections of docs/scenarios.md, from Scenarios/applications/*.yaml: each
+file's header (what it models, its sources and its provenance), cycle, standalone cluster,
+tenants, models, job mix and services. They sit between <!-- applications:begin --> and
+<!-- applications:end --> in docs/scenarios.md.
 
-Run from the repository root after editing an application file and paste the output over the
-"The eleven applications" part of docs/scenarios.md (needs PyYAML).
+  scripts/scenario-tables.py           # print them
+  scripts/scenario-tables.py --write   # rewrite them in docs/scenarios.md
+  scripts/scenario-tables.py --check   # exit 1 when docs/scenarios.md differs (make test)
+
+Run from the repository root (needs PyYAML).
 """
-import yaml, glob, os, re
+import sys, yaml, glob, os, re
 order = ["recognition-detection","voice-interaction","chip-design","autonomous-driving","robotics","smart-manufacturing",
          "medical-imaging","unmanned-stores","smart-customer-service","smart-logistics","smart-agriculture-forestry"]
 cn = {"recognition-detection":"识别与检测","voice-interaction":"语音交互","chip-design":"AI芯片设计","autonomous-driving":"自动驾驶",
@@ -40,4 +46,20 @@ for name in order:
     for s in app.get("services",[]):
         out.append(f"| {s['name']} | {s['model']} | {s['requestsPerSecond']} | {s.get('tokensPerRequest',1)} | {s['latencyTarget']} | {s.get('maxBatch',16)} |")
     out.append("")
-print("\n".join(out))
+text = "\n".join(out) + "\n"
+if len(sys.argv) > 1 and sys.argv[1] in ("--write", "--check"):
+    doc = "docs/scenarios.md"
+    old = open(doc, encoding="utf-8").read()
+    begin, end = "<!-- applications:begin -->\n", "<!-- applications:end -->"
+    i, j = old.index(begin) + len(begin), old.index(end)
+    if sys.argv[1] == "--write":
+        open(doc + ".tmp", "w", encoding="utf-8").write(old[:i] + text + old[j:])
+        os.replace(doc + ".tmp", doc)
+        print("scenario-tables: wrote the application sections of docs/scenarios.md")
+    elif old[i:j] != text:
+        sys.exit("scenario-tables: the application sections of docs/scenarios.md differ from Scenarios/applications/*.yaml: "
+                 "run scripts/scenario-tables.py --write")
+    else:
+        print("scenario-tables: docs/scenarios.md matches Scenarios/applications/*.yaml")
+else:
+    print(text, end="")
