@@ -40,19 +40,11 @@ workload:
         - {name: ic-research-institute, type: research, share: 0.3}
         - {name: eda-startups, type: startup, share: 0.2}
       models:
-        - {name: mlperf-resnet50, family: cnn, parameters: 25.6M, trainFlopsPerSample: 24.6GFLOP, sampleBytes: 110KB, batch: 3072}
         - {name: placement-rl, family: rl, parameters: 5M, trainFlopsPerSample: 40GFLOP, batch: 2048}
         - {name: timing-gnn, family: gnn, parameters: 20M, trainFlopsPerSample: 200GFLOP, sampleBytes: 50MB, batch: 16}
         - {name: rtl-coder-7b, family: llm, parameters: 6.7B, batch: 2M}
+        - {name: mlperf-resnet50, family: cnn, parameters: 25.6M, trainFlopsPerSample: 24.6GFLOP, sampleBytes: 110KB, batch: 3072}
       jobs:
-        # Validation and benchmarking of new accelerators and their software stacks: MLPerf
-        # Training-style runs (ResNet-50 v1.5 to 75.9% top-1 in about 37 epochs of ImageNet,
-        # MLPerf Training v1.0 rules) and MLPerf Inference-style offline runs over the 50,000
-        # validation images, repeated while compilers and kernels are tuned.
-        - {kind: training, model: mlperf-resnet50, perDay: 6, tenants: [chip-design-houses, ic-research-institute],
-           accelerators: {dist: discrete, values: [8, 16, 64], weights: [0.5, 0.3, 0.2]}, samples: 1.28M, epochs: {dist: uniform, min: 35, max: 41}}
-        - {kind: batch_inference, model: mlperf-resnet50, perDay: 40, tenants: [chip-design-houses, ic-research-institute, eda-startups],
-           accelerators: 1, samples: 50K}
         - {kind: data_processing, perDay: 150, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.6, 0.3, 0.1]},
            bytes: {dist: lognormal, median: 500GB, sigma: 1.3}, throughputPerAccelerator: 8Gbps}
         - {kind: training, model: placement-rl, perDay: 40, accelerators: {dist: discrete, values: [8, 16, 32], weights: [0.5, 0.3, 0.2]},
@@ -66,6 +58,14 @@ workload:
         - {kind: training, model: rtl-coder-7b, perDay: 0.1, tenants: [chip-design-houses], accelerators: {dist: discrete, values: [64, 128], weights: [0.5, 0.5]},
            samples: {dist: lognormal, median: 600B, sigma: 0.4}, epochs: 1}
         - {kind: compression, method: quantization, model: rtl-coder-7b, perDay: 10, accelerators: 1, samples: {dist: uniform, min: 100K, max: 1M}}
+        # Validation and benchmarking of new accelerators and their software stacks: MLPerf
+        # Training-style runs (ResNet-50 v1.5 to 75.9% top-1 in about 37 epochs of ImageNet,
+        # MLPerf Training v1.0 rules) and MLPerf Inference-style offline runs over the 50,000
+        # validation images, repeated while compilers and kernels are tuned.
+        - {kind: training, model: mlperf-resnet50, perDay: 6, tenants: [chip-design-houses, ic-research-institute],
+           accelerators: {dist: discrete, values: [8, 16, 64], weights: [0.5, 0.3, 0.2]}, samples: 1.28M, epochs: {dist: uniform, min: 35, max: 41}}
+        - {kind: batch_inference, model: mlperf-resnet50, perDay: 40, tenants: [chip-design-houses, ic-research-institute, eda-startups],
+           accelerators: 1, samples: 50K}
       services:
         - {name: rtl-assistant, model: rtl-coder-7b, tenant: chip-design-houses, requestsPerSecond: 5, tokensPerRequest: 300,
            bytesPerRequest: 500KB, maxBatch: 32, latencyTarget: 20s, acceleratorsPerReplica: 1, precision: fp16}

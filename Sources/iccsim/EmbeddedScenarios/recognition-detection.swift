@@ -47,9 +47,6 @@ workload:
         - {name: vit-l16, family: vit, parameters: 304M, trainFlopsPerSample: 369.6GFLOP, sampleBytes: 110KB, batch: 4096}
         - {name: ppocr-v4, family: cnn, parameters: 10M, trainFlopsPerSample: 30GFLOP, sampleBytes: 50KB, batch: 512}
       jobs:
-        # Batch (offline) inference: analysing archived video (detection over stored frames).
-        - {kind: batch_inference, model: yolov8-l, perDay: 20, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.5, 0.3, 0.2]},
-           samples: {dist: lognormal, median: 2M, sigma: 1.0}}
         - {kind: data_processing, perDay: 700, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.7, 0.2, 0.1]},
            bytes: {dist: lognormal, median: 300GB, sigma: 1.5}, throughputPerAccelerator: 16Gbps}
         - {kind: fine_tuning, model: yolov8-l, perDay: 420, accelerators: {dist: discrete, values: [1, 2, 4, 8], weights: [0.55, 0.2, 0.15, 0.1]},
@@ -68,6 +65,9 @@ workload:
         - {kind: compression, method: quantization, model: yolov8-l, perDay: 30, accelerators: 1, samples: {dist: uniform, min: 500, max: 5000}}
         - {kind: compression, method: pruning, model: yolov8-l, perDay: 6, accelerators: {dist: discrete, values: [1, 4], weights: [0.6, 0.4]},
            samples: {dist: lognormal, median: 300K, sigma: 0.5}, epochs: {dist: uniform, min: 5, max: 20}}
+        # Batch (offline) inference: analysing archived video (detection over stored frames).
+        - {kind: batch_inference, model: yolov8-l, perDay: 20, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.5, 0.3, 0.2]},
+           samples: {dist: lognormal, median: 2M, sigma: 1.0}}
       services:
         - {name: camera-detection, model: yolov8-l, tenant: city-public-security, requestsPerSecond: 3000, flopsPerPass: 165.2GFLOP,
            bytesPerRequest: 20MB, maxBatch: 32, latencyTarget: 100ms, precision: int8}

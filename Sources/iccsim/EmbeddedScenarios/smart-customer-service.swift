@@ -47,12 +47,6 @@ workload:
         - {name: llama2-70b, family: llm, parameters: 70B, batch: 4M}
         - {name: embedding-bge, family: vit, parameters: 335M, trainFlopsPerSample: 300GFLOP, sampleBytes: 2KB, batch: 4096}
       jobs:
-        # Batch (offline) inference: embedding the knowledge base and call transcripts, and
-        # nightly re-scoring of the day's conversations with a 13B model (tokens).
-        - {kind: batch_inference, model: embedding-bge, perDay: 6, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.5, 0.3, 0.2]},
-           samples: {dist: lognormal, median: 20M, sigma: 0.8}}
-        - {kind: batch_inference, model: llama2-13b, perDay: 2, accelerators: {dist: discrete, values: [4, 8], weights: [0.5, 0.5]},
-           samples: {dist: lognormal, median: 300M, sigma: 0.6}}
         - {kind: fine_tuning, model: llama2-7b, perDay: 250, accelerators: {dist: discrete, values: [1, 2, 4, 8], weights: [0.3, 0.2, 0.3, 0.2]},
            samples: {dist: lognormal, median: 30M, sigma: 1.2}, epochs: {dist: uniform, min: 1, max: 3}}
         - {kind: fine_tuning, model: llama2-13b, perDay: 60, accelerators: {dist: discrete, values: [8, 16], weights: [0.7, 0.3]},
@@ -70,6 +64,12 @@ workload:
         - {kind: compression, method: quantization, model: llama2-13b, perDay: 15, accelerators: 1, samples: {dist: uniform, min: 500K, max: 5M}}
         - {kind: compression, method: distillation, model: llama2-70b, perDay: 1, studentFraction: 0.1, accelerators: {dist: discrete, values: [32, 64], weights: [0.5, 0.5]},
            samples: {dist: lognormal, median: 6B, sigma: 0.5}, epochs: 1}
+        # Batch (offline) inference: embedding the knowledge base and call transcripts, and
+        # nightly re-scoring of the day's conversations with a 13B model (tokens).
+        - {kind: batch_inference, model: embedding-bge, perDay: 6, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.5, 0.3, 0.2]},
+           samples: {dist: lognormal, median: 20M, sigma: 0.8}}
+        - {kind: batch_inference, model: llama2-13b, perDay: 2, accelerators: {dist: discrete, values: [4, 8], weights: [0.5, 0.5]},
+           samples: {dist: lognormal, median: 300M, sigma: 0.6}}
       services:
         - {name: bank-assistant, model: llama2-13b, tenant: banks, requestsPerSecond: 12, tokensPerRequest: 250, bytesPerRequest: 800KB,
            maxBatch: 32, latencyTarget: 15s, acceleratorsPerReplica: 2, precision: fp16,

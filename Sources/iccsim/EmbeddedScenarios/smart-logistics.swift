@@ -41,9 +41,6 @@ workload:
         - {name: routing-attention, family: rl, parameters: 1.4M, trainFlopsPerSample: 3GFLOP, batch: 512}
         - {name: demand-tft, family: recsys, parameters: 10M, trainFlopsPerSample: 1GFLOP, sampleBytes: 4KB, batch: 2048}
       jobs:
-        # Batch (offline) inference: the night's waybill and document OCR backlog.
-        - {kind: batch_inference, model: parcel-ocr, perDay: 12, accelerators: {dist: discrete, values: [1, 2], weights: [0.7, 0.3]},
-           samples: {dist: lognormal, median: 5M, sigma: 0.8}}
         - {kind: fine_tuning, model: parcel-ocr, perDay: 150, accelerators: 1, samples: {dist: lognormal, median: 300K, sigma: 1.0},
            epochs: {dist: uniform, min: 10, max: 50}}
         - {kind: training, model: routing-attention, perDay: 80, accelerators: {dist: discrete, values: [1, 2, 4, 8], weights: [0.5, 0.2, 0.2, 0.1]},
@@ -54,6 +51,9 @@ workload:
            samples: {dist: lognormal, median: 150M, sigma: 0.5}, epochs: 5}
         - {kind: data_processing, perDay: 300, accelerators: 1, bytes: {dist: lognormal, median: 75GB, sigma: 1.3}, throughputPerAccelerator: 8Gbps}
         - {kind: compression, method: quantization, model: parcel-ocr, perDay: 30, accelerators: 1, samples: {dist: uniform, min: 500, max: 5000}}
+        # Batch (offline) inference: the night's waybill and document OCR backlog.
+        - {kind: batch_inference, model: parcel-ocr, perDay: 12, accelerators: {dist: discrete, values: [1, 2], weights: [0.7, 0.3]},
+           samples: {dist: lognormal, median: 5M, sigma: 0.8}}
       services:
         - {name: sorting-ocr, model: parcel-ocr, tenant: carriers, requestsPerSecond: 2500, flopsPerPass: 10GFLOP,
            bytesPerRequest: 4MB, maxBatch: 64, latencyTarget: 50ms, precision: int8}

@@ -61,9 +61,9 @@ workload:
       services:
         - {name: line-inspection, model: defect-yolo, tenant: manufacturers, requestsPerSecond: 2000, flopsPerPass: 79GFLOP,
            bytesPerRequest: 12MB, maxBatch: 16, latencyTarget: 50ms, precision: int8}
-        - {name: line-inspection-fpga, model: defect-yolo, tenant: manufacturers, pool: fpga, requestsPerSecond: 300, flopsPerPass: 79GFLOP,
-           bytesPerRequest: 12MB, maxBatch: 4, latencyTarget: 50ms, precision: int8}
         - {name: maintenance-assistant, model: industry-llm-13b, tenant: industrial-internet-platform, requestsPerSecond: 2,
            tokensPerRequest: 250, bytesPerRequest: 800KB, maxBatch: 16, latencyTarget: 30s, acceleratorsPerReplica: 2, precision: fp16}
+        - {name: line-inspection-fpga, model: defect-yolo, tenant: manufacturers, pool: fpga, requestsPerSecond: 300, flopsPerPass: 79GFLOP,
+           bytesPerRequest: 12MB, maxBatch: 4, latencyTarget: 50ms, precision: int8}
 """#)
 }
