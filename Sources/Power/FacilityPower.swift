@@ -29,6 +29,8 @@ public struct FacilityPower: RunComponent {
     let acceleratorIdlePerMilliW: [Double]
     let acceleratorBusyPerMilliW: [Double]
     let sharedW: Double
+    /// IT power with nothing busy (``FacilitySettings/restW``, summed once).
+    let restW: Double
     /// The lowest power limit (share of a busy accelerator's draw), the limit a new batch job
     /// must fit under to start (the lowest under `throttle`, none under `hold`), and the
     /// highest PUE of the run.
@@ -40,6 +42,8 @@ public struct FacilityPower: RunComponent {
     // State, integrated up to `lastNs`.
     var lastNs: SimTimeNs = 0
     var busyMilli: [Int64]
+    /// `busyMilli` summed over the pools.
+    var busyMilliTotal: Int64 = 0
     var allocatedMilli: [Int64]
     var share = 1.0
     var itW: Double
@@ -99,6 +103,7 @@ public struct FacilityPower: RunComponent {
         acceleratorIdlePerMilliW = pools.map { $0.acceleratorIdleW / 1000 }
         acceleratorBusyPerMilliW = pools.map { $0.acceleratorBusyW / 1000 }
         sharedW = settings.networkW + settings.storageW
+        restW = settings.restW
         let floorShare = pools.map { $0.acceleratorBusyW > 0 ? $0.acceleratorIdleW / $0.acceleratorBusyW : 0 }.max() ?? 0
         minimumShare = max(settings.powerPerformance.minimumShare, floorShare)
         admissionShare = settings.capPolicy == .hold ? 1 : minimumShare
@@ -108,7 +113,7 @@ public struct FacilityPower: RunComponent {
         busyIntegral = restIntegral
         idleMark = restIntegral
         ledger = EnergyLedger(pools: pools.count, tenants: settings.tenants.count, applications: settings.applications.count)
-        itW = settings.restW
+        itW = restW
         acceleratorW = pools.reduce(0) { $0 + Double($1.accelerators) * $1.acceleratorIdleW }
         let hours = settings.horizonNs < SimTime.never ? Int((settings.horizonNs + 3_599_999_999_999) / 3_600_000_000_000) : 8760
         var worst = 0.0
@@ -152,7 +157,7 @@ public struct FacilityPower: RunComponent {
             ledger.total += all
             ledger.shared += unit * sharedW
             ledger.acceleratorJ += acceleratorW * seconds
-            busyMilliSeconds += Double(busyMilli.reduce(0, +)) * seconds
+            busyMilliSeconds += Double(busyMilliTotal) * seconds
             sample.energy += all
             sample.acceleratorJ += acceleratorW * seconds
             sample.seconds += seconds
@@ -173,14 +178,13 @@ public struct FacilityPower: RunComponent {
 
     /// Recomputes the IT draw after the busy accelerators or the limit changed.
     mutating func redraw() {
-        var w = settings.restW + 0
+        busyMilliTotal = busyMilli.reduce(0, +)
         var acc = 0.0
         for p in settings.pools.indices {
-            w += Double(busyMilli[p]) * busyPerMilliW(p)
             acc += Double(settings.pools[p].accelerators) * settings.pools[p].acceleratorIdleW
                 + Double(busyMilli[p]) * (share * acceleratorBusyPerMilliW[p] - acceleratorIdlePerMilliW[p])
         }
-        itW = w
+        itW = itW(atShare: share)
         acceleratorW = acc
     }
 
@@ -310,7 +314,7 @@ public struct FacilityPower: RunComponent {
 
     /// IT power with the accelerators busy now plus `extra` thousandths of pool `p`'s, at limit `share`.
     func itW(atShare s: Double, extraMilli: Int64 = 0, pool: Int = 0) -> Double {
-        var w = settings.restW
+        var w = restW
         for q in settings.pools.indices {
             let busy = Double(busyMilli[q] + (q == pool ? extraMilli : 0))
             w += busy * (hostPerMilliW[q] + s * acceleratorBusyPerMilliW[q] - acceleratorIdlePerMilliW[q])

@@ -80,8 +80,7 @@ public struct PowerSpec: Codable, Sendable, Equatable {
         let days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard (1...days[m - 1]).contains(d) else { return nil }
         if parts.count == 3 { guard let y = Int(parts[0]), y > 0 else { return nil } }
-        let before = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
-        return before[m - 1] + min(d, m == 2 ? 28 : d) - 1
+        return Climate.monthStart[m - 1] + min(d, m == 2 ? 28 : d) - 1
     }
 
     /// Hour of the year at which the run starts.

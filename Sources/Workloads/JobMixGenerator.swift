@@ -134,18 +134,12 @@ public final class JobMixGenerator: JobSource {
         let samples = min(InputLimits.maxCount, max(1, samplesSampler.sample(samplesStream)))
         var epochs = min(InputLimits.maxCount, max(0, epochsSampler.sample(epochsStream)))
         var flopsPerSample = m.trainFlopsPerSample
-        if entry.kind == .batchInference {
-            flopsPerSample = m.trainFlopsPerSample / 3   // one forward pass an item
+        // Batch inference and quantisation: one forward pass an item, once.
+        if entry.kind == .batchInference || entry.compression == .quantization {
+            flopsPerSample = m.trainFlopsPerSample / 3
             epochs = 1
-        }
-        switch entry.compression {
-        case .quantization?:
-            flopsPerSample = m.trainFlopsPerSample / 3   // forward passes only
-            epochs = 1
-        case .distillation?:
+        } else if entry.compression == .distillation {
             flopsPerSample = m.trainFlopsPerSample / 3 + m.trainFlopsPerSample * entry.studentFraction
-        case .pruning?, nil:
-            break
         }
         let bigModel = m.family == .llm && m.parameters >= 10e9
         let plan = Parallelism.forAccelerators(n, maxTensor: bigModel ? pool.server.acceleratorsPerServer : 1)

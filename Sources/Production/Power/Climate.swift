@@ -20,8 +20,8 @@ public struct Climate: Sendable, Equatable {
         self.source = source
     }
 
-    /// First day of each month in a 365-day year.
-    static let monthStart = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365]
+    /// First day of each month in a 365-day year (and the year's end).
+    public static let monthStart = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365]
 
     /// The normals' (high, low) on day `day` of the year (0-based, 0..<365), interpolated
     /// between the middle days of the months (cyclic over the new year).
