@@ -28,6 +28,14 @@ public struct DemandPlan {
         }
     }
 
+    /// `app`'s growth and season day by day over the run (nil: its demand has neither).
+    static func trend(of app: ApplicationSpec, in scenario: Scenario, horizonNs: SimTimeNs) -> DemandTrend? {
+        let growth = scenario.workload.growthPath(of: app), season = scenario.workload.season(of: app)
+        guard growth != .none || season != nil else { return nil }
+        let days = Int(min(horizonNs, 100 * 365 * 86_400_000_000_000) / 86_400_000_000_000) + 1
+        return DemandTrend(growth: growth, season: season, start: scenario.start?.date, days: days)
+    }
+
     /// What each trace import found, in scenario order (for the user).
     public var traceReports: [(name: String, report: TraceImportReport)] = []
 
@@ -116,7 +124,7 @@ public struct DemandPlan {
                 if kind == .automl { trials = SuccessiveHalving(trials: j.trials ?? 27, eta: j.eta ?? 3, rungs: j.rungs ?? 3) }
                 return JobMixEntry(
                     kind: kind, modelIndex: j.model.flatMap { modelIndex[$0] } ?? -1, model: j.model.flatMap { app.model(named: $0)?.profile },
-                    ratePerNs: j.perDay * app.scale / dayNs,
+                    ratePerNs: j.perDay * app.rateScale / dayNs,
                     tenants: chosen.map { tenantIndex[$0]! },
                     tenantWeights: chosen.map { n in app.tenants.first { $0.name == n }!.share },
                     pools: p, poolWeights: pw, accelerators: j.accelerators.distribution,
@@ -125,11 +133,12 @@ public struct DemandPlan {
                     bytes: j.bytes?.distribution ?? .constant(0),
                     bytesPerSecondPerAccelerator: j.throughputPerAccelerator.map { Double($0.baseUnits) / 8 } ?? 2e9)
             }
-            let cycle = app.cycle.arrivalCycle
+            let cycle = app.cycle.arrivalCycle.with(trend: Self.trend(of: app, in: scenario, horizonNs: horizonNs),
+                                                    weekdayOfDay0: scenario.start?.date.weekday ?? 0)
             let services: [ServiceProfile] = app.services.map { s in
                 let model = app.model(named: s.model)!
                 var profile = ServiceProfile(name: s.name, modelIndex: modelIndex[s.model]!, tenant: tenantIndex[s.tenant ?? app.tenants[0].name]!,
-                                             pool: 0, startNs: s.start.baseUnits, requestsPerSecond: s.requestsPerSecond * app.scale,
+                                             pool: 0, startNs: s.start.baseUnits, requestsPerSecond: s.requestsPerSecond * app.rateScale,
                                              work: s.work(for: model), maxBatch: s.maxBatch, latencyTargetS: Double(s.latencyTarget.baseUnits) / 1e9,
                                              acceleratorsPerReplica: s.acceleratorsPerReplica)
                 // Deploy where the service's peak load costs the least power (first pool on ties).
@@ -138,8 +147,8 @@ public struct DemandPlan {
                 profile.pool = p[powerW.indices.min { powerW[$0] < powerW[$1] }!]
                 return profile
             }
-            profiles.append(ApplicationProfile(name: app.name, index: appIndex, cycle: app.cycle.arrivalCycle, jobMix: mix,
-                                               services: app.services.isEmpty || app.scale == 0 ? [] : services))
+            profiles.append(ApplicationProfile(name: app.name, index: appIndex, cycle: cycle, jobMix: mix,
+                                               services: app.services.isEmpty || app.rateScale == 0 ? [] : services))
         }
         // With failures, each job's checkpoints are the run's (planned for its failure rate).
         let io: any JobIOModel = scenario.failures == nil ? scenario.io.ioModel : RunCheckpointsIO(scenario.io.ioModel)

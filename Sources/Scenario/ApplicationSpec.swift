@@ -18,8 +18,20 @@ public struct ApplicationSpec: Codable, Sendable, Equatable {
     public var models: [ModelSpec]
     public var jobs: [JobMixSpec]
     public var services: [ServiceSpec]
+    /// Growth of its demand over the years (nil: the workload's `growth`, else none).
+    public var growth: GrowthSpec?
+    /// Its demand over the year (nil: the workload's `seasonality`, else none).
+    public var seasonality: SeasonalitySpec?
+    /// What drives its demand in a city, with the factor (nil: its rates are as written).
+    public var driver: DriverSpec?
+    /// The city's count of the driver's unit over the driver's reference (1 without a driver
+    /// or a city figure for it); set by the workload, which holds the city's figures.
+    public internal(set) var driverFactor: Double = 1
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, note, scale, cycle, tenants, models, jobs, services }
+    /// The multiplier of its written rates: `scale` times the driver's factor.
+    public var rateScale: Double { scale * driverFactor }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, note, scale, cycle, tenants, models, jobs, services, growth, seasonality, driver }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -31,6 +43,9 @@ public struct ApplicationSpec: Codable, Sendable, Equatable {
         models = try c.decode([ModelSpec].self, forKey: .models, default: [])
         jobs = try c.decode([JobMixSpec].self, forKey: .jobs, default: [])
         services = try c.decode([ServiceSpec].self, forKey: .services, default: [])
+        growth = try c.decodeIfPresent(GrowthSpec.self, forKey: .growth)
+        seasonality = try c.decodeIfPresent(SeasonalitySpec.self, forKey: .seasonality)
+        driver = try c.decodeIfPresent(DriverSpec.self, forKey: .driver)
         if jobs.isEmpty && services.isEmpty {
             throw decoder.scenarioError("application '\(name)' has neither jobs nor services")
         }

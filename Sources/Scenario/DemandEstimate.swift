@@ -1,5 +1,6 @@
 import Foundation
 import SimKernel
+import Workloads
 
 /// How much a run may take on before it starts: a scenario whose demand is estimated beyond
 /// these is bad input (`validate` and `run` refuse it, located at the line that asks for it),
@@ -59,19 +60,26 @@ public struct DemandEstimate: Sendable {
         }
         let days = (horizonNs ?? 0) / 86_400e9
         for (a, app) in s.workload.applications.enumerated() {
+            // Growth and seasons: the mean of the day-by-day factor over the horizon.
+            let growth = s.workload.growthPath(of: app), season = s.workload.season(of: app)
+            let trend = growth == .none && season == nil ? 1
+                : DemandTrend(growth: growth, season: season, start: s.start?.date ?? CivilDate(year: 2001, month: 1, day: 1),
+                              days: Int(min(days, 36_500)) + 1).mean(fromDay: 0, toDay: Int(min(days, 36_500)) + 1)
+            let trendText = trend == 1 ? "" : " × growth and season \(Self.number(trend)) on average"
+            let scaleText = app.driverFactor == 1 ? "scale \(Self.number(app.scale))" : "scale \(Self.number(app.rateScale)) (with its driver)"
             for (j, line) in app.jobs.enumerated() {
                 let trials = line.kind == .automl ? Double(line.trials ?? 27) : 1
-                let n = line.perDay * app.scale * days * trials
+                let n = line.perDay * app.rateScale * trend * days * trials
                 jobSources.append(Source(path: ["workload", "applications", "\(a)", "jobs", "\(j)", "perDay"],
-                                         reason: "\(Self.number(line.perDay)) a day × scale \(Self.number(app.scale))\(trials > 1 ? " × \(Int(trials)) trials" : "") \(horizonText)",
+                                         reason: "\(Self.number(line.perDay)) a day × \(scaleText)\(trendText)\(trials > 1 ? " × \(Int(trials)) trials" : "") \(horizonText)",
                                          count: n))
             }
             for (k, service) in app.services.enumerated() where service.fidelity == .request {
                 let seconds = max(0, (horizonNs ?? 0) - Double(service.start.baseUnits)) / 1e9
                 let burst = service.bursts.map(\.factor).max().map { max(1, $0) } ?? 1
                 requestSources.append(Source(path: ["workload", "applications", "\(a)", "services", "\(k)", "requestsPerSecond"],
-                                             reason: "\(Self.number(service.requestsPerSecond)) requests a second × scale \(Self.number(app.scale)) \(horizonText)",
-                                             count: service.requestsPerSecond * app.scale * burst * seconds))
+                                             reason: "\(Self.number(service.requestsPerSecond)) requests a second × \(scaleText)\(trendText) \(horizonText)",
+                                             count: service.requestsPerSecond * app.rateScale * trend * burst * seconds))
             }
         }
         for (i, t) in s.workload.traces.enumerated() {

@@ -1,6 +1,7 @@
 import Production
 import Scheduling
 import SimKernel
+import Workloads
 
 /// A whole scenario file: the center, its demand, how it is scheduled, and for how long.
 /// Every key is documented in `docs/scenario-reference.md`.
@@ -27,9 +28,12 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var failures: FailureSpec?
     /// The facility's power, energy, cost and carbon (nil: not modelled).
     public var power: PowerSpec?
+    /// The calendar date of time 0 (nil: an undated run whose day 0 is a Monday). Demand's
+    /// seasons and weekdays, and the power model's climate, follow it.
+    public var start: DateSpec?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, seed, horizon, warmup, catalog, cluster, io, workload, scheduling, release, failures, power
+        case name, seed, start, horizon, warmup, catalog, cluster, io, workload, scheduling, release, failures, power
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,6 +42,7 @@ public struct Scenario: Codable, Sendable, Equatable {
             n.isEmpty || isPlainName(n) ? nil : "must use only letters, digits, '.', '_' and '-'"
         }
         seed = try c.decode(UInt64.self, forKey: .seed, default: 1)
+        start = try c.decodeIfPresent(DateSpec.self, forKey: .start)
         horizon = try c.decodeIfPresent(TimeQuantity.self, forKey: .horizon)
         if let h = horizon, h.baseUnits <= 0 {
             throw try c.superDecoder(forKey: .horizon).scenarioError("horizon must be positive, got '\(h)'")
@@ -57,6 +62,9 @@ public struct Scenario: Codable, Sendable, Equatable {
         release = try c.decode(ReleaseSpec.self, forKey: .release, default: ReleaseSpec())
         failures = try c.decodeIfPresent(FailureSpec.self, forKey: .failures)
         power = try c.decodeIfPresent(PowerSpec.self, forKey: .power)
+        if let s = start, power != nil, !(try c.nestedContainer(keyedBy: PowerSpec.CodingKeys.self, forKey: .power).contains(.start)) {
+            power!.start = s.date.description
+        }
         try checkCluster(c)
         try checkFailures(c)
         try checkPower(c)
@@ -83,9 +91,26 @@ public struct Scenario: Codable, Sendable, Equatable {
             throw try c.superDecoder(forKey: .workload).scenarioError(
                 "job class '\(open.name)' would generate jobs forever: give it 'jobs' (a count) or give the scenario a 'horizon'")
         }
+        try checkCalendar(c)
         if horizon == nil, let app = workload.applications.first {
             throw try c.superDecoder(forKey: .workload).scenarioError(
                 "application '\(app.name)' generates jobs and services until the horizon: give the scenario a 'horizon'")
+        }
+    }
+
+    /// Seasons follow the calendar, so they need a start date; a trend (growth or season) is
+    /// laid out day by day up to the horizon, which may be at most a century.
+    func checkCalendar(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        guard workload.hasTrend else { return }
+        let wc = try c.nestedContainer(keyedBy: WorkloadSpec.CodingKeys.self, forKey: .workload)
+        if start == nil, let i = workload.applications.firstIndex(where: { workload.season(of: $0) != nil }) {
+            let app = workload.applications[i]
+            let at = app.seasonality == nil ? try wc.superDecoder(forKey: .seasonality)
+                : try wc.superDecoder(forKey: .applications, item: i).container(keyedBy: ApplicationSpec.CodingKeys.self).superDecoder(forKey: .seasonality)
+            throw at.scenarioError("application '\(app.name)' has a seasonality, which follows the calendar: give the scenario a 'start' date (YYYY-MM-DD)")
+        }
+        if let h = horizon, h.baseUnits > 100 * 365 * 86_400_000_000_000 {
+            throw try c.superDecoder(forKey: .horizon).scenarioError("a run whose demand grows or follows seasons may last at most 100 years, got \(h)")
         }
     }
 
@@ -239,8 +264,14 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
     public var jobs: [ListedJobSpec]
     /// Real job traces replayed as demand.
     public var traces: [TraceSpec]
+    /// Growth of every application's demand that does not give its own (nil: none).
+    public var growth: GrowthSpec?
+    /// Demand over the year of every application that does not give its own (nil: none).
+    public var seasonality: SeasonalitySpec?
+    /// The city's figures that drive its applications' demand (cameras, imaging studies, ...).
+    public var city: CityFiguresSpec?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case applications, classes, jobs, traces }
+    enum CodingKeys: String, CodingKey, CaseIterable { case applications, classes, jobs, traces, growth, seasonality, city }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -248,6 +279,10 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         classes = try c.decode([JobClassSpec].self, forKey: .classes, default: [])
         jobs = try c.decode([ListedJobSpec].self, forKey: .jobs, default: [])
         traces = try c.decode([TraceSpec].self, forKey: .traces, default: [])
+        growth = try c.decodeIfPresent(GrowthSpec.self, forKey: .growth)
+        seasonality = try c.decodeIfPresent(SeasonalitySpec.self, forKey: .seasonality)
+        city = try c.decodeIfPresent(CityFiguresSpec.self, forKey: .city)
+        try applyCity(c)
         if applications.isEmpty && classes.isEmpty && jobs.isEmpty && traces.isEmpty {
             throw decoder.scenarioError("the workload has no jobs: give workload.applications, workload.classes, workload.jobs or workload.traces")
         }
@@ -256,6 +291,83 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         for (i, k) in classes.enumerated() where !seen.insert(k.name).inserted {
             throw try c.superDecoder(forKey: .classes, item: i).scenarioError("duplicate job class name '\(k.name)' (names seed the random streams and must be unique)")
         }
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+public struct DateSpec: Codable, Sendable, Equatable {
+    public var date: CivilDate
+
+    public init(_ date: CivilDate) { self.date = date }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let d = CivilDate(text) else {
+            throw decoder.scenarioError("\(decoder.scenarioPath) must be a date YYYY-MM-DD, got '\(text)'")
+        }
+        date = d
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(date.description)
+    }
+}
+
+extension WorkloadSpec {
+    /// The growth of `app`'s demand: its own, else the workload's.
+    public func growthPath(of app: ApplicationSpec) -> GrowthPath { (app.growth ?? growth)?.path ?? .none }
+
+    /// The season of `app`'s demand: its own, else the workload's.
+    public func season(of app: ApplicationSpec) -> Seasonality? { (app.seasonality ?? seasonality)?.season }
+
+    /// Whether any application's demand changes over the calendar (growth or season).
+    public var hasTrend: Bool {
+        applications.contains { growthPath(of: $0) != .none || season(of: $0) != nil }
+    }
+
+    /// Sets each application's driver factor from the city's figures; every city figure must
+    /// drive some application.
+    mutating func applyCity(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        guard let city else { return }
+        let units = applications.compactMap { $0.driver?.unit }
+        for (name, _) in city.figures where !units.contains(name) {
+            throw try c.superDecoder(forKey: .city).scenarioError(
+                "workload.city.\(name) drives no application\(didYouMean(name, among: units)); the applications' drivers are \(units.isEmpty ? "none" : units.joined(separator: ", "))")
+        }
+        for i in applications.indices {
+            guard let d = applications[i].driver, let count = city.figures.first(where: { $0.name == d.unit })?.count else { continue }
+            applications[i].driverFactor = count / d.reference
+        }
+    }
+}
+
+/// The city's figures (`workload.city`): counts of the units that drive demand, by name
+/// (`cameras: 200000`), kept in name order.
+public struct CityFiguresSpec: Codable, Sendable, Equatable {
+    public var figures: [(name: String, count: Double)]
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        figures = try c.allKeys.sorted { $0.stringValue < $1.stringValue }.map { k in
+            (k.stringValue, try c.decode(Double.self, forKey: k) { $0 >= 0 && $0 <= 1e15 ? nil : "must be a count between 0 and 1e15" })
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        for f in figures { try c.encode(f.count, forKey: Key(stringValue: f.name)) }
+    }
+
+    public static func == (a: CityFiguresSpec, b: CityFiguresSpec) -> Bool {
+        a.figures.map(\.name) == b.figures.map(\.name) && a.figures.map(\.count) == b.figures.map(\.count)
     }
 }
 

@@ -28,7 +28,7 @@ public enum TimeUnit: UnitDimension {
     public static let example = "30s"
     public static let baseUnit = "ns"
     public static let units: [(suffix: String, factor: Double)] = [
-        ("w", 604_800e9), ("d", 86_400e9), ("h", 3_600e9), ("min", 60e9), ("m", 60e9), ("s", 1e9),
+        ("y", 31_536_000e9), ("w", 604_800e9), ("d", 86_400e9), ("h", 3_600e9), ("min", 60e9), ("m", 60e9), ("s", 1e9),
         ("ms", 1e6), ("us", 1e3), ("µs", 1e3), ("ns", 1),
     ]
 }

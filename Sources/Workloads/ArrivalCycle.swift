@@ -1,8 +1,9 @@
 import SimKernel
 
 /// Diurnal and weekly cycles of demand: a multiplier per hour of day and per day of week, each
-/// normalised to mean 1, so a source's mean rate over a week is its base rate. Time 0 is
-/// Monday 00:00.
+/// normalised to mean 1, so a source's mean rate over a week is its base rate; and, over a
+/// longer run, the application's trend (growth and season, ``DemandTrend``) on top. Time 0 is
+/// 00:00 of a Monday, or of the scenario's start date (`weekdayOfDay0`).
 public struct ArrivalCycle: Sendable, Equatable {
     /// 24 multipliers, hour 0 first, mean 1.
     public let hourly: [Double]
@@ -10,6 +11,10 @@ public struct ArrivalCycle: Sendable, Equatable {
     public let daily: [Double]
     /// The largest multiplier, the envelope for thinning.
     public let peak: Double
+    /// Growth and season by day of the run (nil: none).
+    public let trend: DemandTrend?
+    /// Day of the week of the run's day 0 (Monday 0).
+    public let weekdayOfDay0: Int
 
     public init(diurnal: [Double], weekly: [Double]) {
         precondition(diurnal.count == 24 && weekly.count == 7, "a cycle has 24 hourly and 7 daily values")
@@ -20,6 +25,21 @@ public struct ArrivalCycle: Sendable, Equatable {
         hourly = normalised(diurnal)
         daily = normalised(weekly)
         peak = hourly.max()! * daily.max()!
+        trend = nil
+        weekdayOfDay0 = 0
+    }
+
+    private init(hourly: [Double], daily: [Double], trend: DemandTrend?, weekdayOfDay0: Int) {
+        self.hourly = hourly
+        self.daily = daily
+        self.trend = trend
+        self.weekdayOfDay0 = weekdayOfDay0
+        peak = hourly.max()! * daily.max()! * (trend?.peak ?? 1)
+    }
+
+    /// This cycle with `trend` on top, its day 0 falling on `weekday` (Monday 0).
+    public func with(trend: DemandTrend?, weekdayOfDay0 weekday: Int) -> ArrivalCycle {
+        ArrivalCycle(hourly: hourly, daily: daily, trend: trend, weekdayOfDay0: weekday)
     }
 
     /// No cycle: demand is the same at every hour.
@@ -29,8 +49,10 @@ public struct ArrivalCycle: Sendable, Equatable {
     @inlinable
     public func multiplier(atNs tNs: SimTimeNs) -> Double {
         let hour = Int((tNs / 3_600_000_000_000) % 24)
-        let day = Int((tNs / 86_400_000_000_000) % 7)
-        return hourly[hour] * daily[day]
+        let dayOfRun = Int(tNs / 86_400_000_000_000)
+        let m = hourly[hour] * daily[(dayOfRun + weekdayOfDay0) % 7]
+        guard let trend else { return m }
+        return m * trend.factor(day: dayOfRun)
     }
 }
 

@@ -1,0 +1,166 @@
+import Configuration
+import Foundation
+import Scenario
+import SimKernel
+import Testing
+import Workloads
+
+/// Demand over the years: growth paths, seasons, holidays and city drivers. Each count of jobs
+/// submitted per period is checked against the integral of the stated rate over the period
+/// (computed here from the path's formula, not from the simulator's day-by-day table) within
+/// Poisson confidence: |N − E| ≤ 4·√E (a 4-sigma band; a fixed seed makes the test
+/// deterministic, and at this width twelve honest quarters fail together about once in 1,300
+/// seeds).
+@Suite struct DemandGrowthTests {
+    static let dayNs: SimTimeNs = 86_400_000_000_000
+    static let perDay = 400.0
+
+    /// A one-application scenario with a flat cycle and `extra` (growth, season, start, city).
+    static func scenarioText(horizon: String, app extra: String = "", workload: String = "", top: String = "") -> String {
+        """
+        name: growth
+        seed: 11
+        horizon: \(horizon)
+        \(top)
+        cluster:
+          servers:
+            - {name: hgx, preset: hgx-a100-8, count: 4}
+        workload:
+        \(workload)
+          applications:
+            - name: vision
+              tenants: [{name: city, type: government}]
+              models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
+              jobs:
+                - {kind: training, model: cnn, perDay: \(perDay), accelerators: 1, samples: 1000}
+        \(extra)
+        """
+    }
+
+    /// Submission times (days) of every job the scenario's demand generates.
+    static func submissionDays(_ text: String) throws -> [Double] {
+        let s = try ScenarioLoader.load(text: text, file: "growth.yaml", defaultName: "growth").scenario
+        let plan = try DemandPlan(s, streams: RandomStreams(masterSeed: s.seed), horizonNs: s.horizon!.baseUnits)
+        var days: [Double] = []
+        for source in plan.sources {
+            while let j = source.next() { days.append(Double(j.submitNs) / Double(dayNs)) }
+        }
+        return days
+    }
+
+    /// Counts in `[edges[i], edges[i+1])` days.
+    static func counts(_ days: [Double], edges: [Double]) -> [Int] {
+        (0..<edges.count - 1).map { i in days.filter { $0 >= edges[i] && $0 < edges[i + 1] }.count }
+    }
+
+    /// Each count within 4 √E of its expectation.
+    static func expectPoisson(_ n: [Int], _ e: [Double], _ what: String) {
+        for i in n.indices {
+            #expect(abs(Double(n[i]) - e[i]) <= 4 * e[i].squareRoot(), "\(what) period \(i): \(n[i]) jobs, expected \(e[i]) ± \(4 * e[i].squareRoot())")
+        }
+    }
+
+    static let quarterEdges = (0...12).map { Double($0) * 365.0 / 4 }
+
+    @Test func compoundGrowthMatchesItsIntegralEveryQuarter() throws {
+        let days = try Self.submissionDays(Self.scenarioText(horizon: "3y", workload: "  growth: {cagr: 40%}"))
+        // E over [a, b] days = r ∫ 1.4^(t/365) dt = r · 365/ln 1.4 · (1.4^(b/365) − 1.4^(a/365)).
+        let e = (0..<12).map { q in
+            Self.perDay * 365 / log(1.4) * (pow(1.4, Self.quarterEdges[q + 1] / 365) - pow(1.4, Self.quarterEdges[q] / 365))
+        }
+        Self.expectPoisson(Self.counts(days, edges: Self.quarterEdges), e, "cagr 40%")
+        // The last quarter offers 1.4^2.75 = 2.52 times the first.
+        let n = Self.counts(days, edges: Self.quarterEdges)
+        #expect(abs(Double(n[11]) / Double(n[0]) - pow(1.4, 2.75)) < 0.08, "\(n)")
+    }
+
+    @Test func adoptionCurveAndQuarterlyTableMatchTheirIntegrals() throws {
+        let adoption = try Self.submissionDays(Self.scenarioText(horizon: "3y", app: "      growth: {adoption: {saturation: 4, midpoint: 540d, width: 120d}}"))
+        // The logistic's integral by the midpoint rule at 0.01-day steps (independent of the
+        // simulator's day-by-day factor).
+        func factor(_ t: Double) -> Double {
+            func l(_ x: Double) -> Double { 1 / (1 + exp(-(x - 540) / 120)) }
+            return 1 + 3 * (l(t) - l(0)) / (1 - l(0))
+        }
+        let e = (0..<12).map { q -> Double in
+            let a = Self.quarterEdges[q], b = Self.quarterEdges[q + 1], steps = Int((b - a) * 100)
+            return (0..<steps).reduce(0) { $0 + factor(a + (Double($1) + 0.5) / 100) } / 100 * Self.perDay
+        }
+        Self.expectPoisson(Self.counts(adoption, edges: Self.quarterEdges), e, "adoption")
+
+        let table = [1.0, 1.2, 0.8, 2.0]
+        let quarterly = try Self.submissionDays(Self.scenarioText(horizon: "1y", app: "      growth: {quarterly: [1, 1.2, 0.8, 2]}"))
+        let q4 = Array(Self.quarterEdges.prefix(5))
+        Self.expectPoisson(Self.counts(quarterly, edges: q4), table.map { $0 * Self.perDay * 365 / 4 }, "quarterly")
+    }
+
+    @Test func seasonsAndHolidaysFollowTheCalendar() throws {
+        // From 2027-01-01 (a Friday), a season doubling demand in July and August (normalised),
+        // and a week of Spring Festival (2027-02-06 to 02-12) at a fifth of the demand.
+        let monthly = [1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 1, 1.0]
+        let mean = monthly.reduce(0, +) / 12
+        let text = Self.scenarioText(horizon: "365d", app: """
+              seasonality:
+                monthly: [1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 1, 1]
+                holidays: [{name: spring-festival, from: 2027-02-06, to: 2027-02-12, factor: 0.2}]
+        """, top: "start: 2027-01-01")
+        let days = try Self.submissionDays(text)
+        let monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        var edges = [0.0]
+        for d in monthDays { edges.append(edges.last! + Double(d)) }
+        let e = (0..<12).map { m -> Double in
+            let holiday = m == 1 ? 7 * (0.2 - 1) : 0  // seven days of February at 0.2 instead of 1
+            return Self.perDay * monthly[m] / mean * (Double(monthDays[m]) + holiday)
+        }
+        Self.expectPoisson(Self.counts(days, edges: edges), e, "season")
+        // The holiday itself: 7 days at a fifth of February's rate.
+        let festival = days.filter { $0 >= 36 && $0 < 43 }.count
+        Self.expectPoisson([festival], [Self.perDay / mean * 0.2 * 7], "festival")
+    }
+
+    @Test func cityFiguresDriveDemandThroughTheDriversFactor() throws {
+        // Rates written for 50,000 cameras, in a city of 200,000: four times the jobs.
+        let text = Self.scenarioText(horizon: "30d", app: "      driver: {unit: cameras, reference: 50000, source: test}",
+                                     workload: "  city: {cameras: 200000}")
+        let n = try Self.submissionDays(text).count
+        Self.expectPoisson([n], [4 * Self.perDay * 30], "driver")
+        let s = try ScenarioLoader.load(text: text, file: "growth.yaml", defaultName: "growth").scenario
+        #expect(s.workload.applications[0].rateScale == 4)
+    }
+
+    @Test func badTrendInputIsLocated() {
+        let cases: [(String, String)] = [
+            (Self.scenarioText(horizon: "3y", workload: "  growth: {cagr: -250%}"),
+             "growth.yaml:9:18: workload.growth.cagr must be above -100% (demand cannot fall below zero) and at most 10000%, got -250%"),
+            (Self.scenarioText(horizon: "3y", workload: "  growth: {cagr: 5%, quarterly: [1]}"), "needs exactly one of cagr"),
+            (Self.scenarioText(horizon: "3y", workload: "  growth: {cagr: fast}"), "expected a fraction (0.4) or a percentage (40%), found 'fast'"),
+            (Self.scenarioText(horizon: "3y", app: "      seasonality: {monthly: [1, 2]}", top: "start: 2027-01-01"), "needs 12 non-negative numbers"),
+            (Self.scenarioText(horizon: "3y", app: "      seasonality: {monthly: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]}"),
+             "has a seasonality, which follows the calendar: give the scenario a 'start' date"),
+            (Self.scenarioText(horizon: "3y", top: "start: 2027-02-30"), "start must be a date YYYY-MM-DD, got '2027-02-30'"),
+            (Self.scenarioText(horizon: "3y", app: "      seasonality: {holidays: [{from: 13-01, factor: 0.5}]}", top: "start: 2027-01-01"),
+             "from must be a date MM-DD (every year) or YYYY-MM-DD"),
+            (Self.scenarioText(horizon: "3y", app: "      driver: {unit: cameras}"), "has no factor: give 'reference'"),
+            (Self.scenarioText(horizon: "3y", app: "      driver: {unit: cameras, reference: 10}", workload: "  city: {camera: 5}"),
+             "workload.city.camera drives no application (did you mean 'cameras'?)"),
+        ]
+        for (text, expected) in cases {
+            do {
+                _ = try ScenarioLoader.load(text: text, file: "growth.yaml", defaultName: "growth")
+                Issue.record("accepted: \(expected)")
+            } catch {
+                let message = "\(error)"
+                #expect(message.contains(expected), "\(message)")
+                #expect(message.contains("growth.yaml:"), "not located: \(message)")
+            }
+        }
+    }
+
+    @Test func civilDatesAndWeekdays() {
+        #expect(CivilDate("2026-12-02")?.weekday == 2)  // a Wednesday
+        #expect(CivilDate("2024-02-29")?.adding(days: 1).description == "2024-03-01")
+        #expect(CivilDate("2023-02-29") == nil && CivilDate("2026-13-01") == nil && CivilDate("26-01-01") == nil)
+        #expect(CivilDate(dayNumber: 0).description == "1970-01-01")
+        for n in stride(from: -800_000, through: 2_900_000, by: 997) { #expect(CivilDate(dayNumber: n).dayNumber == n) }
+    }
+}
