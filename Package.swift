@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Scenario", "Metrics"]),
         // The command-line tool.
         .executableTarget(name: "iccsim", dependencies: [
-            "SimKernel", "Metrics", "Production", "Aggregation", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports",
+            "SimKernel", "Metrics", "Production", "Aggregation", "Records", "Release", "Scenario", "Workloads", "Scheduling", "Center", "Configuration", "Traces", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -14,10 +14,12 @@ import Workloads
 /// pools, policies, job sources, fabric, storage, services) and the engine runs them.
 public enum CenterRun {
     /// Runs `scenario`, sending records to `sink`. `runIndex` separates replicate runs of one seed.
+    /// `observeDemand` (when given) sees every job the demand generates, as it is submitted.
     public static func run(_ scenario: Scenario, sink: any RecordSink, kernelOptions: KernelOptions = KernelOptions(),
-                           runIndex: UInt64 = 0) throws -> RunResult {
+                           runIndex: UInt64 = 0, observeDemand: ((JobSpec) -> Void)? = nil) throws -> RunResult {
         let streams = RandomStreams(masterSeed: scenario.seed, runIndex: runIndex)
-        let setup = try configure(scenario, sink: sink, streams: streams)
+        var setup = try configure(scenario, sink: sink, streams: streams)
+        if let observe = observeDemand { setup.center.sources = setup.center.sources.map { ObservedSource($0, observe) } }
         var options = kernelOptions
         if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }
         var result = CenterEngine.run(setup.center, sink: sink, kernelOptions: options)
@@ -29,6 +31,10 @@ public enum CenterRun {
     /// The engine's view of `scenario`, and what its trace imports found.
     public static func configure(_ scenario: Scenario, sink: any RecordSink, streams: RandomStreams) throws
         -> (center: CenterSetup, traceReports: [(name: String, report: TraceImportReport)]) {
+        if !scenario.cluster.phases.isEmpty {
+            throw ScenarioError("this scenario builds the center in phases (cluster.phases); a job-level run through its phases is not supported yet: "
+                                + "run it sampled (iccsim run --sampled quarter), which simulates each period with the servers in service then")
+        }
         let horizonNs = scenario.horizon?.baseUnits ?? SimTime.never
         let demand = try DemandPlan(scenario, streams: streams, horizonNs: horizonNs)
         guard SchedulingPolicies.make(scenario.scheduling.policy) != nil else {
@@ -97,5 +103,22 @@ extension JobClassSpec {
             c.maxAccelerators = Int32(e.max)
         }
         return c
+    }
+}
+
+/// A job source whose jobs are also shown to an observer (a sampled run's offered load).
+final class ObservedSource: JobSource {
+    let inner: any JobSource
+    let observe: (JobSpec) -> Void
+
+    init(_ inner: any JobSource, _ observe: @escaping (JobSpec) -> Void) {
+        self.inner = inner
+        self.observe = observe
+    }
+
+    func next() -> JobSpec? {
+        guard let j = inner.next() else { return nil }
+        observe(j)
+        return j
     }
 }

@@ -32,6 +32,10 @@ public struct DemandPlan {
     static func trend(of app: ApplicationSpec, in scenario: Scenario, horizonNs: SimTimeNs) -> DemandTrend? {
         let growth = scenario.workload.growthPath(of: app), season = scenario.workload.season(of: app)
         guard growth != .none || season != nil else { return nil }
+        if let w = scenario.sample {
+            let whole = DemandTrend(growth: growth, season: season, start: scenario.start?.date, days: w.periodToDay)
+            return DemandTrend(constant: whole.mean(fromDay: w.periodFromDay, toDay: w.periodToDay))
+        }
         let days = Int(min(horizonNs, 100 * 365 * 86_400_000_000_000) / 86_400_000_000_000) + 1
         return DemandTrend(growth: growth, season: season, start: scenario.start?.date, days: days)
     }
@@ -134,7 +138,7 @@ public struct DemandPlan {
                     bytesPerSecondPerAccelerator: j.throughputPerAccelerator.map { Double($0.baseUnits) / 8 } ?? 2e9)
             }
             let cycle = app.cycle.arrivalCycle.with(trend: Self.trend(of: app, in: scenario, horizonNs: horizonNs),
-                                                    weekdayOfDay0: scenario.start?.date.weekday ?? 0)
+                                                    weekdayOfDay0: ((scenario.start?.date.weekday ?? 0) + (scenario.sample?.offsetDays ?? 0)) % 7)
             let services: [ServiceProfile] = app.services.map { s in
                 let model = app.model(named: s.model)!
                 var profile = ServiceProfile(name: s.name, modelIndex: modelIndex[s.model]!, tenant: tenantIndex[s.tenant ?? app.tenants[0].name]!,

@@ -8,8 +8,10 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
     public var servers: [ServerGroupSpec]
     /// Servers under one leaf (top-of-rack) switch, in the order the groups list them.
     public var serversPerLeaf: Int
+    /// The center's build-out: phases whose server groups arrive and retire on dates.
+    public var phases: [PhaseSpec]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case servers, nodeLists, serversPerLeaf }
+    enum CodingKeys: String, CodingKey, CaseIterable { case servers, nodeLists, serversPerLeaf, phases }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -17,6 +19,15 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
         for list in try c.decode([NodeListSpec].self, forKey: .nodeLists, default: []) { servers += list.groups }
         if servers.isEmpty { throw decoder.scenarioError("the cluster has no servers: give cluster.servers or cluster.nodeLists") }
         serversPerLeaf = try c.decode(Int.self, forKey: .serversPerLeaf, default: 32) { $0 < 1 || $0 > 100_000 ? "must be between 1 and 100000" : nil }
+        phases = try c.decode([PhaseSpec].self, forKey: .phases, default: [])
+        try requireUnique(phases.map(\.name), c, .phases, what: "phase")
+        let listed = c.contains(.servers) ? (try c.nestedUnkeyedContainer(forKey: .servers).count ?? 0) : 0
+        for (i, g) in servers.enumerated() where i < listed {
+            guard let ph = g.phase, !phases.contains(where: { $0.name == ph }) else { continue }
+            let names = phases.map(\.name)
+            throw try c.superDecoder(forKey: .servers, item: i).container(keyedBy: ServerGroupSpec.CodingKeys.self).superDecoder(forKey: .phase)
+                .scenarioError("server group '\(g.name)' names phase '\(ph)'\(didYouMean(ph, among: names)); cluster.phases has \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+        }
         // Each group is bounded; so is the center (accelerator numbers are 32-bit, and every
         // accelerator costs memory in a run).
         var total = 0
@@ -36,6 +47,20 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(servers, forKey: .servers)
         try c.encode(serversPerLeaf, forKey: .serversPerLeaf)
+        if !phases.isEmpty { try c.encode(phases, forKey: .phases) }
+    }
+
+    /// The phase of server group `g` (nil: in service for the whole run).
+    public func phase(of g: ServerGroupSpec) -> PhaseSpec? { g.phase.flatMap { n in phases.first { $0.name == n } } }
+
+    /// The cluster in service on `date` (its phases' groups that have arrived, been
+    /// commissioned and not yet retired), without phases; nil if no server is in service then.
+    public func inService(on date: CivilDate) -> ClusterSpec? {
+        var c = self
+        c.servers = servers.filter { g in phase(of: g)?.isInService(on: date) ?? true }
+        c.phases = []
+        for i in c.servers.indices { c.servers[i].phase = nil }
+        return c.servers.isEmpty ? nil : c
     }
 
     /// Accelerators in the whole cluster.
@@ -75,9 +100,11 @@ public struct ServerGroupSpec: Codable, Sendable, Equatable {
     public var fabric: IntraServerFabric
     /// Per-accelerator bandwidth of the intra-server fabric.
     public var fabricBandwidth: BandwidthQuantity
+    /// The build-out phase the group arrives (and retires) with (nil: in service throughout).
+    public var phase: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, preset, count, accelerator, acceleratorsPerServer, role, pool, cpuCores, memory, nics, fabric, fabricBandwidth
+        case name, preset, count, accelerator, acceleratorsPerServer, role, pool, cpuCores, memory, nics, fabric, fabricBandwidth, phase
     }
 
     /// A group of `count` generic servers of `accelerators` each (from a node list).
@@ -95,6 +122,7 @@ public struct ServerGroupSpec: Codable, Sendable, Equatable {
         nics = NICSpec(count: base.nicCount, speed: BandwidthQuantity(baseUnits: Int64(base.nicBandwidthBitsPerS)))
         fabric = base.fabric
         fabricBandwidth = BandwidthQuantity(baseUnits: Int64(base.fabricBandwidthBytesPerS * 8))
+        phase = nil
     }
 
     public init(from decoder: any Decoder) throws {
@@ -122,6 +150,7 @@ public struct ServerGroupSpec: Codable, Sendable, Equatable {
         role = try c.decode(ServerRole.self, forKey: .role, default: preset == nil ? .general : base.role)
         pool = try c.decode(String.self, forKey: .pool, default: role.rawValue) { isPlainName($0) ? nil : "must be a plain name" }
         cpuCores = try c.decode(Int.self, forKey: .cpuCores, default: base.cpuCores) { $0 < 0 || $0 > 100_000 ? "must be between 0 and 100000" : nil }
+        phase = try c.decodeIfPresent(String.self, forKey: .phase)
         memory = try c.decode(ByteQuantity.self, forKey: .memory, default: ByteQuantity(baseUnits: Int64(base.memoryBytes))) {
             $0.baseUnits > 1 << 50 ? "must be at most 1PiB" : nil
         }
@@ -221,4 +250,39 @@ public struct NodeListSpec: Codable, Sendable, Equatable {
         try c.encode(file, forKey: .file); try c.encode(accelerator, forKey: .accelerator)
         try c.encode(role, forKey: .role); try c.encode(pool, forKey: .pool)
     }
+}
+
+/// A phase of the center's build-out (`cluster.phases` item): its server groups (those naming it
+/// in `phase`) arrive on `arrive`, enter service after `commissioning`, and retire on `retire`
+/// (nil: never), draining their jobs first.
+public struct PhaseSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var arrive: DateSpec
+    public var commissioning: TimeQuantity
+    public var retire: DateSpec?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, arrive, commissioning, retire }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name) { isPlainName($0) ? nil : "must be a plain name" }
+        arrive = try c.decode(DateSpec.self, forKey: .arrive)
+        commissioning = try c.decode(TimeQuantity.self, forKey: .commissioning, default: TimeQuantity(baseUnits: 0)) {
+            $0.baseUnits <= 3650 * 86_400_000_000_000 ? nil : "must be at most 3650d"
+        }
+        retire = try c.decodeIfPresent(DateSpec.self, forKey: .retire)
+        if let r = retire, r.date <= inServiceFrom {
+            throw try c.superDecoder(forKey: .retire).scenarioError(
+                "phase '\(name)' retires on \(r.date), before it enters service on \(inServiceFrom) (arrival \(arrive.date) + commissioning \(commissioning))")
+        }
+    }
+
+    /// The first day its servers are in service: arrival plus commissioning (whole days, rounded up).
+    public var inServiceFrom: CivilDate {
+        let day: SimTimeNs = 86_400_000_000_000
+        return arrive.date.adding(days: Int((commissioning.baseUnits + day - 1) / day))
+    }
+
+    /// Whether its servers are in service on `date`.
+    public func isInService(on date: CivilDate) -> Bool { inServiceFrom <= date && retire.map { date < $0.date } ?? true }
 }

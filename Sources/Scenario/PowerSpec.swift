@@ -1,3 +1,4 @@
+import SimKernel
 import Foundation
 import Production
 
@@ -81,6 +82,13 @@ public struct PowerSpec: Codable, Sendable, Equatable {
         guard (1...days[m - 1]).contains(d) else { return nil }
         if parts.count == 3 { guard let y = Int(parts[0]), y > 0 else { return nil } }
         return Climate.monthStart[m - 1] + min(d, m == 2 ? 28 : d) - 1
+    }
+
+    /// The start `text` (`MM-DD` or `YYYY-MM-DD`) moved `days` later, in the same form.
+    public static func shifted(_ text: String, byDays days: Int) -> String {
+        if let d = CivilDate(text) { return d.adding(days: days).description }
+        guard let d = CivilDate("2001-" + text) else { return text }
+        return String(d.adding(days: days).description.dropFirst(5))
     }
 
     /// Hour of the year at which the run starts.

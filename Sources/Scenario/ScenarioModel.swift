@@ -31,6 +31,8 @@ public struct Scenario: Codable, Sendable, Equatable {
     /// The calendar date of time 0 (nil: an undated run whose day 0 is a Monday). Demand's
     /// seasons and weekdays, and the power model's climate, follow it.
     public var start: DateSpec?
+    /// Set by a sampled run (never read from a file): this run is one period's sample.
+    public var sample: SampleWindow?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, seed, start, horizon, warmup, catalog, cluster, io, workload, scheduling, release, failures, power
@@ -139,6 +141,10 @@ public struct Scenario: Codable, Sendable, Equatable {
 
     /// Every server group's accelerator is in the catalog, and each pool has one accelerator model.
     func checkCluster(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        if !cluster.phases.isEmpty && start == nil {
+            throw try c.nestedContainer(keyedBy: ClusterSpec.CodingKeys.self, forKey: .cluster).superDecoder(forKey: .phases)
+                .scenarioError("cluster.phases arrive and retire on dates: give the scenario a 'start' date (YYYY-MM-DD)")
+        }
         let names = catalog.resolved.map(\.name)
         let cl = try c.nestedContainer(keyedBy: ClusterSpec.CodingKeys.self, forKey: .cluster)
         let listed = cl.contains(.servers) ? (try cl.nestedUnkeyedContainer(forKey: .servers).count ?? 0) : 0
@@ -291,6 +297,21 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         for (i, k) in classes.enumerated() where !seen.insert(k.name).inserted {
             throw try c.superDecoder(forKey: .classes, item: i).scenarioError("duplicate job class name '\(k.name)' (names seed the random streams and must be unique)")
         }
+    }
+}
+
+/// Where a sampled run's sample sits in the scenario's calendar: its time 0 is `offsetDays`
+/// after the scenario's, and its demand is the period `[periodFromDay, periodToDay)`'s mean
+/// (growth and season held at their mean over the period; the daily and weekly cycles go on).
+public struct SampleWindow: Sendable, Equatable {
+    public var offsetDays: Int
+    public var periodFromDay: Int
+    public var periodToDay: Int
+
+    public init(offsetDays: Int, periodFromDay: Int, periodToDay: Int) {
+        self.offsetDays = offsetDays
+        self.periodFromDay = periodFromDay
+        self.periodToDay = periodToDay
     }
 }
 

@@ -148,6 +148,24 @@ enum TraceColumns {
     static let poolKeyMeaning = "pool, decoded by /dictionaries/pool"
     static let tenantKeyMeaning = "tenant, decoded by /dictionaries/tenant; -1 for jobs without one"
 
+    // /periods (a sampled run: iccsim run --sampled)
+    static let onlySampled = "only in a sampled run"
+    static let periodIndex = ColumnSpec<Int32>("period", "1", "the period's number, 0 first")
+    static let periodStart = ColumnSpec<Double>("start_day", "d", "start of the period, days from time 0")
+    static let periodEnd = ColumnSpec<Double>("end_day", "d", "end of the period")
+    static let periodWindow = ColumnSpec<Double>("window_start_day", "d", "start of the sample's measured window (its warm-up before it)")
+    static let periodAccelerators = ColumnSpec<Int32>("accelerators", "1", "accelerators in service in the window")
+    static let periodJobs = ColumnSpec<Double>("jobs_submitted_per_day", "1/d", "batch jobs submitted per day in the window")
+    static let periodOffered = ColumnSpec<Double>("offered_load", "1", "batch work submitted (accelerator-time at full speed) over installed accelerator-time")
+    static let periodOfferedCI = ColumnSpec<Double>("offered_load_ci95", "1", "95% confidence half-width of offered_load, from the daily batch means")
+    static let periodUtil = ColumnSpec<Double>("utilization", "1", "busy accelerator-time (batch jobs and service replicas) over installed accelerator-time")
+    static let periodUtilCI = ColumnSpec<Double>("utilization_ci95", "1", "95% confidence half-width of utilization")
+    static let periodWait = ColumnSpec<Double>("wait_mean_s", "s", "mean wait of the batch jobs submitted in the window (one still waiting at its end counts its wait so far)")
+    static let periodWaitCI = ColumnSpec<Double>("wait_mean_s_ci95", "s", "95% confidence half-width of wait_mean_s, from the days' mean waits")
+    static let periodSLO = ColumnSpec<Double>("slo_attainment", "1", "share of the services' requests served within their latency target over the sample's run", note: "NaN without services")
+    static let periodEnergy = ColumnSpec<Double>("energy_kwh_per_day", "kWh/d", "facility energy per day in the window", note: "0 without `power`")
+    static let periodEnergyCI = ColumnSpec<Double>("energy_kwh_per_day_ci95", "kWh/d", "95% confidence half-width of energy_kwh_per_day")
+
     // /dictionaries/NAME
     static let dictionaryCode = ColumnSpec<Int16>("code", "1", "code stored in the data")
 
@@ -174,6 +192,8 @@ enum TraceColumns {
         ("utilization", [utilTime, utilBusy, utilQueued, utilRunning]),
         ("utilization_pools", [seriesTime, seriesKey("pool", meaning: poolKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
         ("utilization_tenants", [seriesTime, seriesKey("tenant", meaning: tenantKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
+        ("periods", [periodIndex, periodStart, periodEnd, periodWindow, periodAccelerators, periodJobs, periodOffered, periodOfferedCI,
+                     periodUtil, periodUtilCI, periodWait, periodWaitCI, periodSLO, periodEnergy, periodEnergyCI]),
     ]
 }
 

@@ -433,6 +433,35 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// Flushes every column and closes the file; throws the first error met while writing.
     /// After an HDF5 call failed (a full disk, say) the file is left alone: calling into a
     /// failed file can crash the library, and the caller discards the output anyway.
+    /// Writes `/periods`: a sampled run's figures per period (call once, before `close`).
+    public func record(periods: [PeriodFigures]) throws {
+        let g = try H5.createGroup(file, "periods")
+        groups.append(g)
+        try H5.setAttribute(g, "long_name", "a sampled run's figures, one row per period (iccsim run --sampled)")
+        func col<T: ColumnElement>(_ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
+            let c = try TraceColumn<T>(in: g, spec.info, chunk: 1024, deflateLevel: 4)
+            columns.append(c)
+            return c
+        }
+        let T = TraceColumns.self
+        let index = try col(T.periodIndex), start = try col(T.periodStart), end = try col(T.periodEnd), window = try col(T.periodWindow)
+        let accelerators = try col(T.periodAccelerators), jobs = try col(T.periodJobs)
+        let reals = try [T.periodOffered, T.periodOfferedCI, T.periodUtil, T.periodUtilCI, T.periodWait, T.periodWaitCI, T.periodSLO,
+                         T.periodEnergy, T.periodEnergyCI].map { try col($0) }
+        let day = 86_400e9
+        for p in periods {
+            try index.append(Int32(p.index))
+            try start.append(Double(p.periodStartNs) / day)
+            try end.append(Double(p.periodEndNs) / day)
+            try window.append(Double(p.windowStartNs) / day)
+            try accelerators.append(Int32(clamping: p.accelerators))
+            try jobs.append(p.jobsPerDay.mean)
+            let values = [p.offeredLoad.mean, p.offeredLoad.ci95, p.utilization.mean, p.utilization.ci95, p.waitMeanS.mean, p.waitMeanS.ci95,
+                          p.sloAttainment, p.energyKWhPerDay.mean, p.energyKWhPerDay.ci95]
+            for (c, v) in zip(reals, values) { try c.append(v) }
+        }
+    }
+
     public func close() throws {
         guard !closed else { return }
         closed = true

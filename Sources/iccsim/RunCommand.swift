@@ -33,6 +33,15 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Warm-up (a time, e.g. 2h): the summary's wait, completion-time, slowdown and queueing figures cover jobs submitted after it, utilisation and queue length the time after it (the scenario's 'warmup').", valueName: "time"))
     var warmup: String?
 
+    @Option(help: ArgumentHelp("Sampled multi-year mode: simulate one representative week per period (quarter or month) at job level, each warmed up from an empty center with the servers in service then and the period's mean demand, and report each period's offered load, utilisation, waits, SLO attainment and energy with 95% confidence intervals.", valueName: "period"))
+    var sampled: String?
+
+    @Option(help: ArgumentHelp("With --sampled: the measured window of each period, whole days (default 7d).", valueName: "time"))
+    var sampleLength: String?
+
+    @Option(help: ArgumentHelp("With --sampled: the warm-up before each window, whole days (default 3d).", valueName: "time"))
+    var sampleWarmup: String?
+
     @OptionGroup(title: "Limits")
     var limitOptions: LimitOptions
 
@@ -62,6 +71,14 @@ struct RunCommand: ParsableCommand {
         for n in loaded.notes { note("note: \(n)") }
         let s = loaded.scenario
         let outPath = out ?? Self.defaultOut(s, overrides: all)
+        if let period = sampled {
+            let options = try sampledOptions(period)
+            let rows = try SampledRunOutput.execute(loaded, options, outPath: outPath, overrides: all,
+                                                    outFlag: out == nil ? "the default output directory" : "--out", quiet: quiet, forceProgress: progress)
+            if !quiet { print(rows, terminator: "") }
+            return
+        }
+        guard sampleLength == nil && sampleWarmup == nil else { throw ValidationError("--sample-length and --sample-warmup need --sampled") }
         var budget = MemoryBudget.standard()
         if let m = maxMemory { budget.maxResidentBytes = m }
         var options = KernelOptions(permuteTies: permuteTies, memoryBudget: budget)
@@ -70,6 +87,24 @@ struct RunCommand: ParsableCommand {
         let summary = try RunCommand.execute(loaded, outPath: outPath, overrides: all, outFlag: out == nil ? "the default output directory" : "--out",
                                              options: options, meter: meter)
         if !quiet { print(SummaryWriter.markdown(summary, overrides: all), terminator: "") }
+    }
+
+    /// The sampled mode's options from the flags.
+    func sampledOptions(_ period: String) throws -> SampledRun.Options {
+        func days(_ text: String?, _ flag: String, default d: SimTimeNs) throws -> SimTimeNs {
+            guard let text else { return d }
+            guard case .success(let ns) = Quantities.parse(text, as: TimeUnit.self), ns > 0, ns < 3.2e18,
+                  SimTimeNs(ns) % SampledRun.Options.dayNs == 0 else {
+                throw ValidationError("\(flag) expects whole days (7d, 2w), got '\(text)'")
+            }
+            return SimTimeNs(ns)
+        }
+        let length = try days(sampleLength, "--sample-length", default: 7 * SampledRun.Options.dayNs)
+        let warmup = try days(sampleWarmup, "--sample-warmup", default: 3 * SampledRun.Options.dayNs)
+        guard let o = SampledRun.Options(period: period, lengthNs: length, warmupNs: warmup) else {
+            throw ValidationError("--sampled expects quarter or month, got '\(period)'")
+        }
+        return o
     }
 
     /// The default output directory: `Results/NAME-seedN` for the scenario as written, and

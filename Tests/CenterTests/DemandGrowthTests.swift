@@ -1,4 +1,5 @@
 import Configuration
+import Records
 import Foundation
 import Scenario
 import SimKernel
@@ -162,5 +163,56 @@ import Workloads
         #expect(CivilDate("2023-02-29") == nil && CivilDate("2026-13-01") == nil && CivilDate("26-01-01") == nil)
         #expect(CivilDate(dayNumber: 0).description == "1970-01-01")
         for n in stride(from: -800_000, through: 2_900_000, by: 997) { #expect(CivilDate(dayNumber: n).dayNumber == n) }
+    }
+}
+
+/// The sampled mode: one window per period, the center in service then, the period's mean demand.
+@Suite struct SampledRunTests {
+    static let text = DemandGrowthTests.scenarioText(horizon: "1y", app: "", workload: "  growth: {cagr: 100%}", top: "start: 2027-01-01")
+        .replacingOccurrences(of: "    - {name: hgx, preset: hgx-a100-8, count: 4}", with: """
+            - {name: hgx, preset: hgx-a100-8, count: 4}
+            - {name: more, preset: hgx-a100-8, count: 4, phase: second}
+          phases:
+            - {name: second, arrive: 2027-06-01, commissioning: 10d}
+        """)
+
+    @Test func periodsFollowPhasesAndGrowthAndDoNotDependOnWorkers() throws {
+        let s = try ScenarioLoader.load(text: Self.text, file: "sampled.yaml", defaultName: "sampled").scenario
+        let o = try #require(SampledRun.Options(period: "quarter", lengthNs: 2 * SampledRun.Options.dayNs, warmupNs: SampledRun.Options.dayNs))
+        let one = try SampledRun.run(s, o, workers: 1), two = try SampledRun.run(s, o, workers: 2)
+        #expect(one.count == 4)
+        // Phase 2 is in service from 2027-06-11: quarters 3 and 4 (windows in mid-August and
+        // mid-November) have 64 accelerators, the first two 32.
+        #expect(one.map(\.accelerators) == [32, 32, 64, 64])
+        // Demand doubles a year: each quarter's jobs a day against the period's mean factor,
+        // r · ∫ 2^t over the quarter / its length, within Poisson confidence over the window.
+        for p in one {
+            let a = Double(p.periodStartNs) / 86_400e9 / 365, b = Double(p.periodEndNs) / 86_400e9 / 365
+            let factor = (pow(2, b) - pow(2, a)) / log(2) / (b - a)
+            let expected = DemandGrowthTests.perDay * factor * 2, n = Double(p.days.reduce(0) { $0 + $1.jobsSubmitted })
+            #expect(abs(n - expected) <= 4 * expected.squareRoot(), "period \(p.index): \(n) jobs, expected \(expected)")
+            #expect(p.utilization.mean >= 0 && p.utilization.mean <= 1 && p.utilization.ci95 >= 0)
+        }
+        // Same figures whether the periods ran one or two at a time.
+        #expect(one.map { $0.days.map(\.utilization) } == two.map { $0.days.map(\.utilization) })
+        #expect(one.map { $0.days.map(\.waitSumS) } == two.map { $0.days.map(\.waitSumS) })
+        // A job-level run through the phases is refused with the advice to sample.
+        #expect(throws: (any Error).self) { try CenterRun.run(s, sink: CollectingSink()) }
+    }
+
+    @Test func badPhasesAreLocated() {
+        let retired = Self.text.replacingOccurrences(of: "commissioning: 10d}", with: "commissioning: 10d, retire: 2027-06-05}")
+        let undated = Self.text.replacingOccurrences(of: "start: 2027-01-01", with: "")
+        let unknown = Self.text.replacingOccurrences(of: "phase: second}", with: "phase: secnd}")
+        for (text, expected) in [(retired, "phase 'second' retires on 2027-06-05, before it enters service on 2027-06-11"),
+                                 (undated, "cluster.phases arrive and retire on dates: give the scenario a 'start' date"),
+                                 (unknown, "names phase 'secnd' (did you mean 'second'?)")] {
+            do {
+                _ = try ScenarioLoader.load(text: text, file: "sampled.yaml", defaultName: "sampled")
+                Issue.record("accepted: \(expected)")
+            } catch {
+                #expect("\(error)".contains(expected) && "\(error)".contains("sampled.yaml:"), "\(error)")
+            }
+        }
     }
 }

@@ -1,0 +1,100 @@
+import Records
+import SimKernel
+import Workloads
+
+/// The records of one sample's run, kept as day-by-day sums over its measured window: batch
+/// work submitted (accelerator-time at full speed), jobs submitted and their waits (by the day
+/// they were submitted; a job still waiting at the end counts its wait so far), busy
+/// accelerator-time (from `/utilization`) and facility energy (from `/power`). Nothing else is
+/// kept: a sample's trace is not written.
+final class PeriodTap: RecordSink {
+    let windowStartNs: SimTimeNs
+    let days: Int
+    static let dayNs: SimTimeNs = 86_400_000_000_000
+    private(set) var offeredNs: [Double], submitted: [Int], waitSumNs: [Double], waitCount: [Int], busyNs: [Double], energyKWh: [Double]
+    private var lastUtil: (timeNs: SimTimeNs, busy: Int32)?
+    private var lastPower: (timeNs: SimTimeNs, facilityW: Double)?
+
+    init(windowStartNs: SimTimeNs, days: Int) {
+        self.windowStartNs = windowStartNs
+        self.days = days
+        offeredNs = Array(repeating: 0, count: days)
+        submitted = Array(repeating: 0, count: days)
+        waitSumNs = Array(repeating: 0, count: days)
+        waitCount = Array(repeating: 0, count: days)
+        busyNs = Array(repeating: 0, count: days)
+        energyKWh = Array(repeating: 0, count: days)
+    }
+
+    /// The window's day of time `t` (nil outside it).
+    func day(of t: SimTimeNs) -> Int? {
+        guard t >= windowStartNs else { return nil }
+        let d = Int((t - windowStartNs) / Self.dayNs)
+        return d < days ? d : nil
+    }
+
+    /// Spreads `value` per ns over [a, b) into the window's days.
+    func spread(_ sums: inout [Double], from a: SimTimeNs, to b: SimTimeNs, perNs value: Double) {
+        var t = max(a, windowStartNs)
+        let end = min(b, windowStartNs + SimTimeNs(days) * Self.dayNs)
+        while t < end {
+            let d = Int((t - windowStartNs) / Self.dayNs)
+            let next = min(end, windowStartNs + SimTimeNs(d + 1) * Self.dayNs)
+            sums[d] += Double(next - t) * value
+            t = next
+        }
+    }
+
+    /// A job the demand generated (before it is submitted).
+    func submitted(_ j: JobSpec) {
+        guard let d = day(of: j.submitNs) else { return }
+        submitted[d] += 1
+        offeredNs[d] += Double(j.accelerators) * Double(j.milli) / 1000 * Double(j.durationNs)
+    }
+
+    /// Closes the series at the end of the run.
+    func finish(atNs end: SimTimeNs) {
+        if let u = lastUtil { spread(&busyNs, from: u.timeNs, to: end, perNs: Double(u.busy)) }
+        if let p = lastPower { spread(&energyKWh, from: p.timeNs, to: end, perNs: p.facilityW / 3.6e15) }
+        lastUtil = nil
+        lastPower = nil
+    }
+
+    /// Each day's figures on `accelerators` accelerators.
+    func dayFigures(accelerators: Int) -> [PeriodFigures.Day] {
+        let capacityNs = Double(accelerators) * Double(Self.dayNs)
+        return (0..<days).map { d in
+            PeriodFigures.Day(jobsSubmitted: submitted[d], offeredLoad: capacityNs > 0 ? offeredNs[d] / capacityNs : 0,
+                              utilization: capacityNs > 0 ? busyNs[d] / capacityNs : 0,
+                              waitSumS: waitSumNs[d] / 1e9, waits: waitCount[d], energyKWh: energyKWh[d])
+        }
+    }
+
+    /// A batch job's row (written when it ends, or at the end of the run, which is the window's
+    /// end: a job that never started has waited until then).
+    func record(job r: JobRecord) {
+        guard let d = day(of: r.submitNs) else { return }
+        let endNs = windowStartNs + SimTimeNs(days) * Self.dayNs
+        waitSumNs[d] += Double((r.startNs >= 0 ? r.startNs : endNs) - r.submitNs)
+        waitCount[d] += 1
+    }
+
+    func record(utilization s: UtilizationSample) {
+        if let u = lastUtil { spread(&busyNs, from: u.timeNs, to: s.timeNs, perNs: Double(u.busy)) }
+        lastUtil = (s.timeNs, s.busyAccelerators)
+    }
+
+    func record(power s: PowerSample) {
+        if let p = lastPower { spread(&energyKWh, from: p.timeNs, to: s.timeNs, perNs: p.facilityW / 3.6e15) }
+        lastPower = (s.timeNs, s.facilityW)
+    }
+
+    func record(pool: GroupSample) {}
+    func record(tenant: GroupSample) {}
+    func record(collective: CollectiveRecord) {}
+    func record(model: ModelVersion) {}
+    func record(deployment: DeploymentEvent) {}
+    func record(request: RequestRecord) {}
+    func record(links names: [String], samples: [LinkSample]) {}
+    func record(failure: FailureRecord) {}
+}

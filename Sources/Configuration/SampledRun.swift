@@ -1,0 +1,180 @@
+import Center
+import Dispatch
+import Foundation
+import Metrics
+import Records
+import Scenario
+import SimKernel
+import Workloads
+
+/// A sampled multi-year run (`iccsim run --sampled quarter`): instead of simulating every day of
+/// years, one representative stretch per period (a quarter or a month) is simulated at job
+/// level: it starts empty `warmupNs` before its measured window (which sits in the middle of
+/// the period), with the center in service on the window's first day (``ClusterSpec/inService(on:)``),
+/// the calendar (weekdays, climate) of those days, and each application's demand at its mean
+/// over the period (growth and season held at their period mean, the daily and weekly cycles
+/// going on). The periods are independent runs, so they run in parallel and their results do
+/// not depend on how many run at once. Each period's figures come with 95% confidence
+/// half-widths from the daily batch means of its window (Student's t over the days).
+public enum SampledRun {
+    /// How the run is sampled.
+    public struct Options: Sendable {
+        /// Length of a period: a quarter (365/4 days) or a month (365/12 days).
+        public var periodNs: SimTimeNs
+        public var periodName: String
+        /// The measured window in each period, and the warm-up before it (whole days).
+        public var lengthNs: SimTimeNs
+        public var warmupNs: SimTimeNs
+
+        public static let dayNs: SimTimeNs = 86_400_000_000_000
+
+        /// `period` is `quarter` or `month`; nil if neither.
+        public init?(period: String, lengthNs: SimTimeNs = 7 * dayNs, warmupNs: SimTimeNs = 3 * dayNs) {
+            switch period {
+            case "quarter": periodNs = 365 * Self.dayNs / 4
+            case "month": periodNs = 365 * Self.dayNs / 12
+            default: return nil
+            }
+            periodName = period
+            self.lengthNs = lengthNs
+            self.warmupNs = warmupNs
+        }
+    }
+
+    /// One period's sample: where it sits and the scenario that simulates it.
+    public struct Sample: Sendable {
+        public var index: Int
+        public var periodStartNs, periodEndNs: SimTimeNs
+        /// Start of the measured window, in the scenario's time.
+        public var windowStartNs: SimTimeNs
+        public var scenario: Scenario?
+    }
+
+    /// The samples of `scenario` (its horizon cut into periods; a last partial period shorter
+    /// than the window is left out). Throws when the horizon holds no whole window.
+    public static func samples(_ scenario: Scenario, _ o: Options) throws -> [Sample] {
+        guard let horizon = scenario.horizon?.baseUnits else { throw ScenarioError("--sampled needs a scenario with a horizon") }
+        let day = Options.dayNs
+        guard o.lengthNs >= day, o.lengthNs % day == 0, o.warmupNs % day == 0 else {
+            throw ScenarioError("--sample-length must be whole days (at least 1d) and --sample-warmup whole days")
+        }
+        guard o.lengthNs <= o.periodNs else { throw ScenarioError("--sample-length (\(o.lengthNs / day)d) is longer than a \(o.periodName)") }
+        var out: [Sample] = []
+        var a: SimTimeNs = 0
+        while a + o.lengthNs <= horizon {
+            let b = min(horizon, a + o.periodNs)
+            // The window in the middle of the period, on whole days, its warm-up not before time 0.
+            let mid = (a + b) / 2
+            let windowStart = max(o.warmupNs, (mid - o.lengthNs / 2) / day * day)
+            let offset = windowStart - o.warmupNs
+            out.append(Sample(index: out.count, periodStartNs: a, periodEndNs: b, windowStartNs: windowStart,
+                              scenario: sampleScenario(scenario, offsetNs: offset, windowStartNs: windowStart, period: (a, b), o)))
+            if b == horizon { break }
+            a = b
+        }
+        guard !out.isEmpty else { throw ScenarioError("the horizon is shorter than one sample window (\(o.lengthNs / day)d)") }
+        return out
+    }
+
+    /// The scenario of one sample (nil when no server is in service in its window).
+    static func sampleScenario(_ s: Scenario, offsetNs: SimTimeNs, windowStartNs: SimTimeNs, period: (SimTimeNs, SimTimeNs), _ o: Options) -> Scenario? {
+        let day = Options.dayNs
+        var x = s
+        let offsetDays = Int(offsetNs / day)
+        if let start = s.start?.date {
+            guard let cluster = s.cluster.inService(on: start.adding(days: Int(windowStartNs / day))) else { return nil }
+            x.cluster = cluster
+            let pools = Set(cluster.poolNames)
+            x.release.lendingPools = s.release.lendingPools.filter { pools.contains($0) }
+            x.start = DateSpec(start.adding(days: offsetDays))
+        }
+        x.horizon = TimeQuantity(baseUnits: o.warmupNs + o.lengthNs)
+        x.warmup = o.warmupNs > 0 ? TimeQuantity(baseUnits: o.warmupNs) : nil
+        x.sample = SampleWindow(offsetDays: offsetDays, periodFromDay: Int(period.0 / day), periodToDay: Int((period.1 + day - 1) / day))
+        // The center's state at that date: its services are live (their models trained before).
+        x.release.firstVersion = .preloaded
+        if var p = x.power {
+            p.start = PowerSpec.shifted(p.start, byDays: offsetDays)
+            x.power = p
+        }
+        return x
+    }
+
+    /// Runs every sample (in parallel, `workers` at a time) and returns each period's figures,
+    /// in period order. `progress` hears each period as it finishes (from any thread).
+    public static func run(_ scenario: Scenario, _ o: Options, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [PeriodFigures] {
+        let samples = try samples(scenario, o)
+        let results = ResultBox(count: samples.count)
+        let queue = DispatchQueue(label: "iccsim.sampled", attributes: .concurrent)
+        let group = DispatchGroup()
+        let slots = DispatchSemaphore(value: max(1, workers))
+        for sample in samples {
+            slots.wait()
+            queue.async(group: group) {
+                defer { slots.signal() }
+                results.set(sample.index, Result { try runSample(sample, o) })
+                progress?(results.done, samples.count)
+            }
+        }
+        group.wait()
+        return try results.values.map { try $0!.get() }
+    }
+
+    /// One sample's run and its figures.
+    static func runSample(_ sample: Sample, _ o: Options) throws -> PeriodFigures {
+        guard let s = sample.scenario else {
+            return PeriodFigures(sample: sample, days: [], accelerators: 0, sloAttainment: .nan)
+        }
+        let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / Options.dayNs))
+        let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
+        tap.finish(atNs: o.warmupNs + o.lengthNs)
+        return PeriodFigures(sample: sample, days: tap.dayFigures(accelerators: s.cluster.totalAccelerators),
+                             accelerators: s.cluster.totalAccelerators, sloAttainment: Self.sloAttainment(result.summary.fields))
+    }
+
+    /// The run's SLO attainment over all services (NaN without services).
+    static func sloAttainment(_ fields: [(String, SummaryValue)]) -> Double {
+        guard case .object(let serving)? = fields.first(where: { $0.0 == SummarySection.serving })?.1,
+              case .real(let a)? = serving.first(where: { $0.0 == Metric.sloAttainment.key })?.1 else { return .nan }
+        return a
+    }
+}
+
+/// The samples' results, filled from several threads.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<PeriodFigures, any Error>?]
+    private var finished = 0
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ r: Result<PeriodFigures, any Error>) {
+        lock.lock(); defer { lock.unlock() }
+        slots[i] = r
+        finished += 1
+    }
+
+    var done: Int { lock.lock(); defer { lock.unlock() }; return finished }
+    var values: [Result<PeriodFigures, any Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
+}
+
+extension PeriodFigures {
+    init(sample: SampledRun.Sample, days: [Day], accelerators: Int, sloAttainment: Double) {
+        self.init(index: sample.index, periodStartNs: sample.periodStartNs, periodEndNs: sample.periodEndNs, windowStartNs: sample.windowStartNs,
+                  days: days, accelerators: accelerators, sloAttainment: sloAttainment)
+    }
+
+    /// The figures as `summary.json` writes them (NaN as null).
+    public var fields: [(String, SummaryValue)] {
+        let day = 86_400e9
+        func pair(_ key: String, _ v: (mean: Double, ci95: Double)) -> [(String, SummaryValue)] {
+            [(key, .real(v.mean)), (key + "_ci95", .real(v.ci95))]
+        }
+        return [("period", .integer(Int64(index))), ("start_day", .real(Double(periodStartNs) / day)), ("end_day", .real(Double(periodEndNs) / day)),
+                ("window_start_day", .real(Double(windowStartNs) / day)), ("window_days", .integer(Int64(days.count))),
+                ("accelerators", .integer(Int64(accelerators)))]
+            + pair("jobs_submitted_per_day", jobsPerDay) + pair("offered_load", offeredLoad) + pair("utilization", utilization)
+            + pair("wait_mean_s", waitMeanS) + [("slo_attainment", .real(sloAttainment))] + pair("energy_kwh_per_day", energyKWhPerDay)
+    }
+}

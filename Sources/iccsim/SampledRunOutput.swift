@@ -1,0 +1,91 @@
+import Configuration
+import Foundation
+import Metrics
+import Records
+import Reports
+import Scenario
+import SimKernel
+import Traces
+
+/// Writes a sampled run (`iccsim run --sampled`): `summary.json` with each period's figures
+/// under `periods`, `summary.md` with them as a table, `trace.h5` with `/periods` (its other
+/// tables are empty: a sample's own records are not kept) and `run-info.json`, all or nothing.
+enum SampledRunOutput {
+    /// Runs and writes; returns the table of periods for the terminal.
+    static func execute(_ loaded: LoadedScenario, _ o: SampledRun.Options, outPath: String, overrides: [String], outFlag: String,
+                        quiet: Bool, forceProgress: Bool) throws -> String {
+        let s = loaded.scenario
+        let dir: RunDirectory
+        do { dir = try RunDirectory(path: outPath, flag: outFlag) } catch let e as TraceError { throw RunFailure(message: e.message) }
+        do {
+            let t0 = wallSeconds()
+            let showProgress = !quiet && (forceProgress || isatty(2) != 0)
+            let name = s.name, periodName = o.periodName
+            var progress: (@Sendable (Int, Int) -> Void)? = nil
+            if showProgress {
+                progress = { (done: Int, all: Int) in
+                    let line = "sampled " + name + ": \(done) of \(all) " + periodName + "s simulated\n"
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
+            }
+            let periods = try SampledRun.run(s, o, progress: progress)
+            var metadata = TraceMetadata(softwareVersion: ICCSimVersion.current, scenarioName: s.name, seed: s.seed, runIndex: 0,
+                                         policy: s.scheduling.policy, scenarioYAML: loaded.resolvedYAML)
+            metadata.overrides = overrides
+            let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: metadata)
+            try writer.record(periods: periods)
+            try writer.close()
+            let day = Double(SampledRun.Options.dayNs)
+            let fields: [(String, SummaryValue)] = [
+                ("scenario", .text(s.name)), ("seed", .unsigned(s.seed)), ("policy", .text(s.scheduling.policy)),
+                ("sampled", .object([("period", .text(o.periodName)), ("window_days", .real(Double(o.lengthNs) / day)),
+                                     ("warmup_days", .real(Double(o.warmupNs) / day)), ("periods", .integer(Int64(periods.count))),
+                                     ("start", .text(s.start?.date.description ?? ""))])),
+                ("periods", .object(periods.map { p -> (String, SummaryValue) in (label(of: p, s, o), SummaryValue.object(p.fields)) })),
+            ]
+            let table = markdown(periods, s, o)
+            try dir.write("summary.json", SummaryWriter.json(fields))
+            try dir.write("summary.md", table)
+            let wall = wallSeconds() - t0
+            try dir.write("run-info.json", SummaryWriter.json([
+                ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),
+                ("wall_s", .real((wall * 1e3).rounded() / 1e3)), ("sampled", .text(o.periodName)), ("overrides", .text(overrides.joined(separator: "; "))),
+            ]))
+            try dir.commit()
+            note(String(format: "iccsim: %@ seed %llu sampled by %@: %d periods in %.1f s wall -> %@", s.name, s.seed, o.periodName, periods.count, wall, dir.finalURL.path))
+            return table
+        } catch let e as TraceError {
+            dir.discard()
+            throw RunFailure(message: e.message)
+        } catch {
+            dir.discard()
+            throw error
+        }
+    }
+
+    /// The calendar quarter or month the period's middle falls in (`2026-Q1`, `2026-01`) with a
+    /// start date; `q01` / `m01` without.
+    static func label(of p: PeriodFigures, _ s: Scenario, _ o: SampledRun.Options) -> String {
+        let n = p.index + 1
+        guard let start = s.start?.date else { return (o.periodName == "quarter" ? "q" : "m") + (n < 10 ? "0\(n)" : "\(n)") }
+        let d = start.adding(days: Int((p.periodStartNs + p.periodEndNs) / 2 / SampledRun.Options.dayNs))
+        return o.periodName == "quarter" ? "\(d.year)-Q\((d.month - 1) / 3 + 1)" : String(d.description.prefix(7))
+    }
+
+    /// The periods as a Markdown table for people.
+    static func markdown(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options) -> String {
+        func pm(_ v: (mean: Double, ci95: Double), _ f: (Double) -> String) -> String {
+            v.mean.isNaN ? "–" : v.ci95.isNaN ? f(v.mean) : "\(f(v.mean)) ± \(f(v.ci95))"
+        }
+        var lines = ["# \(s.name): sampled by \(o.periodName)", "",
+                     "One \(o.lengthNs / SampledRun.Options.dayNs)-day window per \(o.periodName) after a \(o.warmupNs / SampledRun.Options.dayNs)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the window's days.", "",
+                     "| period | accelerators | jobs a day | offered load | utilisation | mean wait | SLO attainment | facility energy a day |",
+                     "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for p in periods {
+            lines.append("| \(label(of: p, s, o)) | \(NumberText.grouped(Int64(p.accelerators))) | \(pm(p.jobsPerDay) { NumberText.grouped(Int64($0.rounded())) }) | "
+                         + "\(pm(p.offeredLoad, NumberText.percent)) | \(pm(p.utilization, NumberText.percent)) | \(pm(p.waitMeanS, NumberText.duration)) | "
+                         + "\(p.sloAttainment.isNaN ? "–" : NumberText.percent(p.sloAttainment)) | \(pm(p.energyKWhPerDay) { NumberText.si($0 * 1000, "Wh") }) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
