@@ -68,6 +68,7 @@ struct PlanCommand: ParsableCommand {
         let goals = try PlanTargets.load(path: targets)
         if cheapest && goals.cost == nil { throw ValidationError("--cheapest needs a cost model in \(targets)") }
         let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
+        if let refusal = loaded.jobLevelRefusal { throw refusal }
         let basePath: String
         if let s = scenario { basePath = s } else {
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("iccsim-plan-\(getpid())")

@@ -79,6 +79,7 @@ struct RunCommand: ParsableCommand {
             return
         }
         guard sampleLength == nil && sampleWarmup == nil else { throw ValidationError("--sample-length and --sample-warmup need --sampled") }
+        if let refusal = loaded.jobLevelRefusal { throw refusal }
         var budget = MemoryBudget.standard()
         if let m = maxMemory { budget.maxResidentBytes = m }
         var options = KernelOptions(permuteTies: permuteTies, memoryBudget: budget)
