@@ -95,7 +95,10 @@ func writeSample(_ path: String, jobs: Int) throws {
         var withFailures = TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")
         withFailures.failures = true
         withFailures.power = true
-        try TraceWriter(path: path, metadata: withFailures).close()
+        // A sampled run's trace also has /periods.
+        let writer = try TraceWriter(path: path, metadata: withFailures)
+        try writer.record(periods: [])
+        try writer.close()
         let reader = try TraceReader(path: path)
         #expect(try reader.attribute("/", "schema_version") == TraceWriter.schemaVersion)
         for (table, columns) in TraceColumns.tables {
@@ -107,7 +110,7 @@ func writeSample(_ path: String, jobs: Int) throws {
         try TraceWriter(path: plain, metadata: TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")).close()
         let without = try TraceReader(path: plain)
         #expect(try without.attribute("/", "schema_version") == TraceWriter.schemaVersionWithoutFailures)
-        for (table, columns) in TraceColumns.tables where table != "failures" && table != "power" {
+        for (table, columns) in TraceColumns.tables where table != "failures" && table != "power" && table != "periods" {
             let kept = columns.filter { $0.note != TraceColumns.onlyWithFailures && $0.note != TraceColumns.onlyWithPower }.map(\.name)
             #expect(try without.members(table).sorted() == kept.sorted(), "/\(table) without failures or power")
         }
