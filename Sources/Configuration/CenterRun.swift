@@ -31,10 +31,8 @@ public enum CenterRun {
     /// The engine's view of `scenario`, and what its trace imports found.
     public static func configure(_ scenario: Scenario, sink: any RecordSink, streams: RandomStreams) throws
         -> (center: CenterSetup, traceReports: [(name: String, report: TraceImportReport)]) {
-        if !scenario.cluster.phases.isEmpty {
-            throw ScenarioError("this scenario builds the center in phases (cluster.phases); a job-level run through its phases is not supported yet: "
-                                + "run it sampled (iccsim run --sampled quarter), which simulates each period with the servers in service then")
-        }
+        // The commands refuse it located (LoadedScenario.jobLevelRefusal); this guards other callers.
+        if !scenario.cluster.phases.isEmpty { throw ScenarioError(ClusterSpec.phasedRunRefusal) }
         let horizonNs = scenario.horizon?.baseUnits ?? SimTime.never
         let demand = try DemandPlan(scenario, streams: streams, horizonNs: horizonNs)
         guard SchedulingPolicies.make(scenario.scheduling.policy) != nil else {

@@ -28,16 +28,15 @@ public struct DemandPlan {
         }
     }
 
-    /// `app`'s growth and season day by day over the run (nil: its demand has neither).
+    /// `app`'s growth and season day by day over the run (nil: its demand has neither); a
+    /// sampled run's sample holds them at their mean over its period.
     static func trend(of app: ApplicationSpec, in scenario: Scenario, horizonNs: SimTimeNs) -> DemandTrend? {
-        let growth = scenario.workload.growthPath(of: app), season = scenario.workload.season(of: app)
-        guard growth != .none || season != nil else { return nil }
-        if let w = scenario.sample {
-            let whole = DemandTrend(growth: growth, season: season, start: scenario.start?.date, days: w.periodToDay)
-            return DemandTrend(constant: whole.mean(fromDay: w.periodFromDay, toDay: w.periodToDay))
+        let start = scenario.start?.date
+        guard let w = scenario.sample else {
+            return scenario.workload.trend(of: app, start: start, days: WorkloadSpec.trendDays(horizonNs: horizonNs))
         }
-        let days = Int(min(horizonNs, 100 * 365 * 86_400_000_000_000) / 86_400_000_000_000) + 1
-        return DemandTrend(growth: growth, season: season, start: scenario.start?.date, days: days)
+        return scenario.workload.trend(of: app, start: start, days: w.periodToDay)
+            .map { DemandTrend(constant: $0.mean(fromDay: w.periodFromDay, toDay: w.periodToDay)) }
     }
 
     /// What each trace import found, in scenario order (for the user).

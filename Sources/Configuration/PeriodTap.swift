@@ -10,7 +10,6 @@ import Workloads
 final class PeriodTap: RecordSink {
     let windowStartNs: SimTimeNs
     let days: Int
-    static let dayNs: SimTimeNs = 86_400_000_000_000
     private(set) var offeredNs: [Double], submitted: [Int], waitSumNs: [Double], waitCount: [Int], busyNs: [Double], energyKWh: [Double]
     private var lastUtil: (timeNs: SimTimeNs, busy: Int32)?
     private var lastPower: (timeNs: SimTimeNs, facilityW: Double)?
@@ -29,17 +28,17 @@ final class PeriodTap: RecordSink {
     /// The window's day of time `t` (nil outside it).
     func day(of t: SimTimeNs) -> Int? {
         guard t >= windowStartNs else { return nil }
-        let d = Int((t - windowStartNs) / Self.dayNs)
+        let d = Int((t - windowStartNs) / SimTime.nsPerDay)
         return d < days ? d : nil
     }
 
     /// Spreads `value` per ns over [a, b) into the window's days.
     func spread(_ sums: inout [Double], from a: SimTimeNs, to b: SimTimeNs, perNs value: Double) {
         var t = max(a, windowStartNs)
-        let end = min(b, windowStartNs + SimTimeNs(days) * Self.dayNs)
+        let end = min(b, windowStartNs + SimTimeNs(days) * SimTime.nsPerDay)
         while t < end {
-            let d = Int((t - windowStartNs) / Self.dayNs)
-            let next = min(end, windowStartNs + SimTimeNs(d + 1) * Self.dayNs)
+            let d = Int((t - windowStartNs) / SimTime.nsPerDay)
+            let next = min(end, windowStartNs + SimTimeNs(d + 1) * SimTime.nsPerDay)
             sums[d] += Double(next - t) * value
             t = next
         }
@@ -62,7 +61,7 @@ final class PeriodTap: RecordSink {
 
     /// Each day's figures on `accelerators` accelerators.
     func dayFigures(accelerators: Int) -> [PeriodFigures.Day] {
-        let capacityNs = Double(accelerators) * Double(Self.dayNs)
+        let capacityNs = Double(accelerators) * Double(SimTime.nsPerDay)
         return (0..<days).map { d in
             PeriodFigures.Day(jobsSubmitted: submitted[d], offeredLoad: capacityNs > 0 ? offeredNs[d] / capacityNs : 0,
                               utilization: capacityNs > 0 ? busyNs[d] / capacityNs : 0,
@@ -74,7 +73,7 @@ final class PeriodTap: RecordSink {
     /// end: a job that never started has waited until then).
     func record(job r: JobRecord) {
         guard let d = day(of: r.submitNs) else { return }
-        let endNs = windowStartNs + SimTimeNs(days) * Self.dayNs
+        let endNs = windowStartNs + SimTimeNs(days) * SimTime.nsPerDay
         waitSumNs[d] += Double((r.startNs >= 0 ? r.startNs : endNs) - r.submitNs)
         waitCount[d] += 1
     }

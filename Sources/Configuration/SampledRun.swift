@@ -26,13 +26,11 @@ public enum SampledRun {
         public var lengthNs: SimTimeNs
         public var warmupNs: SimTimeNs
 
-        public static let dayNs: SimTimeNs = 86_400_000_000_000
-
         /// `period` is `quarter` or `month`; nil if neither.
-        public init?(period: String, lengthNs: SimTimeNs = 7 * dayNs, warmupNs: SimTimeNs = 3 * dayNs) {
+        public init?(period: String, lengthNs: SimTimeNs = 7 * SimTime.nsPerDay, warmupNs: SimTimeNs = 3 * SimTime.nsPerDay) {
             switch period {
-            case "quarter": periodNs = 365 * Self.dayNs / 4
-            case "month": periodNs = 365 * Self.dayNs / 12
+            case "quarter": periodNs = 365 * SimTime.nsPerDay / 4
+            case "month": periodNs = 365 * SimTime.nsPerDay / 12
             default: return nil
             }
             periodName = period
@@ -54,7 +52,7 @@ public enum SampledRun {
     /// than the window is left out). Throws when the horizon holds no whole window.
     public static func samples(_ scenario: Scenario, _ o: Options) throws -> [Sample] {
         guard let horizon = scenario.horizon?.baseUnits else { throw ScenarioError("--sampled needs a scenario with a horizon") }
-        let day = Options.dayNs
+        let day = SimTime.nsPerDay
         guard o.lengthNs >= day, o.lengthNs % day == 0, o.warmupNs % day == 0 else {
             throw ScenarioError("--sample-length must be whole days (at least 1d) and --sample-warmup whole days")
         }
@@ -78,7 +76,7 @@ public enum SampledRun {
 
     /// The scenario of one sample (nil when no server is in service in its window).
     static func sampleScenario(_ s: Scenario, offsetNs: SimTimeNs, windowStartNs: SimTimeNs, period: (SimTimeNs, SimTimeNs), _ o: Options) -> Scenario? {
-        let day = Options.dayNs
+        let day = SimTime.nsPerDay
         var x = s
         let offsetDays = Int(offsetNs / day)
         if let start = s.start?.date {
@@ -126,7 +124,7 @@ public enum SampledRun {
         guard let s = sample.scenario else {
             return PeriodFigures(sample: sample, days: [], accelerators: 0, sloAttainment: .nan)
         }
-        let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / Options.dayNs))
+        let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay))
         let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: o.warmupNs + o.lengthNs)
         return PeriodFigures(sample: sample, days: tap.dayFigures(accelerators: s.cluster.totalAccelerators),
@@ -167,7 +165,7 @@ extension PeriodFigures {
 
     /// The figures as `summary.json` writes them (NaN as null).
     public var fields: [(String, SummaryValue)] {
-        let day = 86_400e9
+        let day = Double(SimTime.nsPerDay)
         func pair(_ key: String, _ v: (mean: Double, ci95: Double)) -> [(String, SummaryValue)] {
             [(key, .real(v.mean)), (key + "_ci95", .real(v.ci95))]
         }

@@ -50,6 +50,10 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
         if !phases.isEmpty { try c.encode(phases, forKey: .phases) }
     }
 
+    /// Why a center built in phases cannot be run day by day at job level yet, and what to do.
+    public static let phasedRunRefusal = "this scenario builds the center in phases (cluster.phases); a job-level run through its phases is not supported yet: "
+        + "run it sampled (iccsim run --sampled quarter), which simulates each period with the servers in service then"
+
     /// The phase of server group `g` (nil: in service for the whole run).
     public func phase(of g: ServerGroupSpec) -> PhaseSpec? { g.phase.flatMap { n in phases.first { $0.name == n } } }
 
@@ -268,7 +272,7 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
         name = try c.decode(String.self, forKey: .name) { isPlainName($0) ? nil : "must be a plain name" }
         arrive = try c.decode(DateSpec.self, forKey: .arrive)
         commissioning = try c.decode(TimeQuantity.self, forKey: .commissioning, default: TimeQuantity(baseUnits: 0)) {
-            $0.baseUnits <= 3650 * 86_400_000_000_000 ? nil : "must be at most 3650d"
+            $0.baseUnits <= 3650 * SimTime.nsPerDay ? nil : "must be at most 3650d"
         }
         retire = try c.decodeIfPresent(DateSpec.self, forKey: .retire)
         if let r = retire, r.date <= inServiceFrom {
@@ -279,7 +283,7 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
 
     /// The first day its servers are in service: arrival plus commissioning (whole days, rounded up).
     public var inServiceFrom: CivilDate {
-        let day: SimTimeNs = 86_400_000_000_000
+        let day = SimTime.nsPerDay
         return arrive.date.adding(days: Int((commissioning.baseUnits + day - 1) / day))
     }
 

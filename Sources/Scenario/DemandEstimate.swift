@@ -61,10 +61,8 @@ public struct DemandEstimate: Sendable {
         let days = (horizonNs ?? 0) / 86_400e9
         for (a, app) in s.workload.applications.enumerated() {
             // Growth and seasons: the mean of the day-by-day factor over the horizon.
-            let growth = s.workload.growthPath(of: app), season = s.workload.season(of: app)
-            let trend = growth == .none && season == nil ? 1
-                : DemandTrend(growth: growth, season: season, start: s.start?.date ?? CivilDate(year: 2001, month: 1, day: 1),
-                              days: Int(min(days, 36_500)) + 1).mean(fromDay: 0, toDay: Int(min(days, 36_500)) + 1)
+            let trendDays = WorkloadSpec.trendDays(horizonNs: s.horizon?.baseUnits ?? 0)
+            let trend = s.workload.trend(of: app, start: s.start?.date, days: trendDays)?.mean(fromDay: 0, toDay: trendDays) ?? 1
             let trendText = trend == 1 ? "" : " × growth and season \(Self.number(trend)) on average"
             let scaleText = app.driverFactor == 1 ? "scale \(Self.number(app.scale))" : "scale \(Self.number(app.rateScale)) (with its driver)"
             for (j, line) in app.jobs.enumerated() {

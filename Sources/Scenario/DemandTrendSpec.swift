@@ -52,7 +52,7 @@ public struct GrowthSpec: Codable, Sendable, Equatable {
             let s = try a.decode(Double.self, forKey: .saturation) { $0 > 0 && $0 <= 1e6 ? nil : "must be a positive factor of today's demand (at most 1000000)" }
             let mid = try a.decode(TimeQuantity.self, forKey: .midpoint) { $0.baseUnits >= 0 ? nil : "must not be negative" }
             let width = try a.decode(TimeQuantity.self, forKey: .width) { $0.baseUnits > 0 ? nil : "must be positive" }
-            let dayNs = 86_400e9
+            let dayNs = Double(SimTime.nsPerDay)
             path = .adoption(saturation: s, midpointDays: Double(mid.baseUnits) / dayNs, widthDays: Double(width.baseUnits) / dayNs)
         default:
             let q = try c.decode([Double].self, forKey: .quarterly) { v in
@@ -70,8 +70,8 @@ public struct GrowthSpec: Codable, Sendable, Equatable {
         case .adoption(let s, let mid, let width):
             var a = c.nestedContainer(keyedBy: AdoptionKeys.self, forKey: .adoption)
             try a.encode(s, forKey: .saturation)
-            try a.encode(TimeQuantity(baseUnits: SimTimeNs((mid * 86_400e9).rounded())), forKey: .midpoint)
-            try a.encode(TimeQuantity(baseUnits: SimTimeNs((width * 86_400e9).rounded())), forKey: .width)
+            try a.encode(TimeQuantity(baseUnits: SimTimeNs((mid * Double(SimTime.nsPerDay)).rounded())), forKey: .midpoint)
+            try a.encode(TimeQuantity(baseUnits: SimTimeNs((width * Double(SimTime.nsPerDay)).rounded())), forKey: .width)
         case .quarterly(let q): try c.encode(q, forKey: .quarterly)
         }
         if !source.isEmpty { try c.encode(source, forKey: .source) }

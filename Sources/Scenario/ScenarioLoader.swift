@@ -18,9 +18,7 @@ public struct LoadedScenario: Sendable {
     /// phases needs a sampled run for now; located at `cluster.phases`.
     public var jobLevelRefusal: ScenarioError? {
         guard !scenario.cluster.phases.isEmpty else { return nil }
-        return ScenarioError("this scenario builds the center in phases (cluster.phases); a job-level run through its phases is not supported yet: "
-                             + "run it sampled (iccsim run --sampled quarter), which simulates each period with the servers in service then",
-                             at: tree.location(of: ["cluster", "phases"]))
+        return ScenarioError(ClusterSpec.phasedRunRefusal, at: tree.location(of: ["cluster", "phases"]))
     }
 }
 

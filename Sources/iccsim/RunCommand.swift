@@ -95,13 +95,13 @@ struct RunCommand: ParsableCommand {
         func days(_ text: String?, _ flag: String, default d: SimTimeNs) throws -> SimTimeNs {
             guard let text else { return d }
             guard case .success(let ns) = Quantities.parse(text, as: TimeUnit.self), ns > 0, ns < 3.2e18,
-                  SimTimeNs(ns) % SampledRun.Options.dayNs == 0 else {
+                  SimTimeNs(ns) % SimTime.nsPerDay == 0 else {
                 throw ValidationError("\(flag) expects whole days (7d, 2w), got '\(text)'")
             }
             return SimTimeNs(ns)
         }
-        let length = try days(sampleLength, "--sample-length", default: 7 * SampledRun.Options.dayNs)
-        let warmup = try days(sampleWarmup, "--sample-warmup", default: 3 * SampledRun.Options.dayNs)
+        let length = try days(sampleLength, "--sample-length", default: 7 * SimTime.nsPerDay)
+        let warmup = try days(sampleWarmup, "--sample-warmup", default: 3 * SimTime.nsPerDay)
         guard let o = SampledRun.Options(period: period, lengthNs: length, warmupNs: warmup) else {
             throw ValidationError("--sampled expects quarter or month, got '\(period)'")
         }

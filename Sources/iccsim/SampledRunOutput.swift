@@ -35,7 +35,7 @@ enum SampledRunOutput {
             let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: metadata)
             try writer.record(periods: periods)
             try writer.close()
-            let day = Double(SampledRun.Options.dayNs)
+            let day = Double(SimTime.nsPerDay)
             let fields: [(String, SummaryValue)] = [
                 ("scenario", .text(s.name)), ("seed", .unsigned(s.seed)), ("policy", .text(s.scheduling.policy)),
                 ("sampled", .object([("period", .text(o.periodName)), ("window_days", .real(Double(o.lengthNs) / day)),
@@ -68,7 +68,7 @@ enum SampledRunOutput {
     static func label(of p: PeriodFigures, _ s: Scenario, _ o: SampledRun.Options) -> String {
         let n = p.index + 1
         guard let start = s.start?.date else { return (o.periodName == "quarter" ? "q" : "m") + (n < 10 ? "0\(n)" : "\(n)") }
-        let d = start.adding(days: Int((p.periodStartNs + p.periodEndNs) / 2 / SampledRun.Options.dayNs))
+        let d = start.adding(days: Int((p.periodStartNs + p.periodEndNs) / 2 / SimTime.nsPerDay))
         return o.periodName == "quarter" ? "\(d.year)-Q\((d.month - 1) / 3 + 1)" : String(d.description.prefix(7))
     }
 
@@ -78,7 +78,7 @@ enum SampledRunOutput {
             v.mean.isNaN ? "–" : v.ci95.isNaN ? f(v.mean) : "\(f(v.mean)) ± \(f(v.ci95))"
         }
         var lines = ["# \(s.name): sampled by \(o.periodName)", "",
-                     "One \(o.lengthNs / SampledRun.Options.dayNs)-day window per \(o.periodName) after a \(o.warmupNs / SampledRun.Options.dayNs)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the window's days.", "",
+                     "One \(o.lengthNs / SimTime.nsPerDay)-day window per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the window's days.", "",
                      "| period | accelerators | jobs a day | offered load | utilisation | mean wait | SLO attainment | facility energy a day |",
                      "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for p in periods {

@@ -13,7 +13,6 @@ import Workloads
 /// deterministic, and at this width twelve honest quarters fail together about once in 1,300
 /// seeds).
 @Suite struct DemandGrowthTests {
-    static let dayNs: SimTimeNs = 86_400_000_000_000
     static let perDay = 400.0
 
     /// A one-application scenario with a flat cycle and `extra` (growth, season, start, city).
@@ -44,7 +43,7 @@ import Workloads
         let plan = try DemandPlan(s, streams: RandomStreams(masterSeed: s.seed), horizonNs: s.horizon!.baseUnits)
         var days: [Double] = []
         for source in plan.sources {
-            while let j = source.next() { days.append(Double(j.submitNs) / Double(dayNs)) }
+            while let j = source.next() { days.append(Double(j.submitNs) / Double(SimTime.nsPerDay)) }
         }
         return days
     }
@@ -178,7 +177,7 @@ import Workloads
 
     @Test func periodsFollowPhasesAndGrowthAndDoNotDependOnWorkers() throws {
         let s = try ScenarioLoader.load(text: Self.text, file: "sampled.yaml", defaultName: "sampled").scenario
-        let o = try #require(SampledRun.Options(period: "quarter", lengthNs: 2 * SampledRun.Options.dayNs, warmupNs: SampledRun.Options.dayNs))
+        let o = try #require(SampledRun.Options(period: "quarter", lengthNs: 2 * SimTime.nsPerDay, warmupNs: SimTime.nsPerDay))
         let one = try SampledRun.run(s, o, workers: 1), two = try SampledRun.run(s, o, workers: 2)
         #expect(one.count == 4)
         // Phase 2 is in service from 2027-06-11: quarters 3 and 4 (windows in mid-August and
@@ -187,7 +186,7 @@ import Workloads
         // Demand doubles a year: each quarter's jobs a day against the period's mean factor,
         // r · ∫ 2^t over the quarter / its length, within Poisson confidence over the window.
         for p in one {
-            let a = Double(p.periodStartNs) / 86_400e9 / 365, b = Double(p.periodEndNs) / 86_400e9 / 365
+            let a = Double(p.periodStartNs) / Double(SimTime.nsPerDay) / 365, b = Double(p.periodEndNs) / Double(SimTime.nsPerDay) / 365
             let factor = (pow(2, b) - pow(2, a)) / log(2) / (b - a)
             let expected = DemandGrowthTests.perDay * factor * 2, n = Double(p.days.reduce(0) { $0 + $1.jobsSubmitted })
             #expect(abs(n - expected) <= 4 * expected.squareRoot(), "period \(p.index): \(n) jobs, expected \(expected)")

@@ -1,0 +1,36 @@
+import SimKernel
+
+/// Where a sampled run's sample sits in the scenario's calendar: its time 0 is `offsetDays`
+/// after the scenario's, and its demand is the period `[periodFromDay, periodToDay)`'s mean
+/// (growth and season held at their mean over the period; the daily and weekly cycles go on).
+public struct SampleWindow: Sendable, Equatable {
+    public var offsetDays: Int
+    public var periodFromDay: Int
+    public var periodToDay: Int
+
+    public init(offsetDays: Int, periodFromDay: Int, periodToDay: Int) {
+        self.offsetDays = offsetDays
+        self.periodFromDay = periodFromDay
+        self.periodToDay = periodToDay
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+public struct DateSpec: Codable, Sendable, Equatable {
+    public var date: CivilDate
+
+    public init(_ date: CivilDate) { self.date = date }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let d = CivilDate(text) else {
+            throw decoder.scenarioError("\(decoder.scenarioPath) must be a date YYYY-MM-DD, got '\(text)'")
+        }
+        date = d
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(date.description)
+    }
+}
