@@ -319,6 +319,18 @@ def plan_city():
     return plan_output(["--set", "horizon=2d", "--targets", t, "--vary", "cluster.servers.0.count=200..360"])
 
 
+def plan_city_phases():
+    """The city center's phases planned by quarter; the plan's Markdown with its headings as bold lines."""
+    out = run(["plan", "Scenarios/city-center-2026-2028.yaml", "--phased", "quarter", "--targets", "Scenarios/plans/city-center-phases.yaml",
+               "--out", os.path.join(TMP, f"plan{len(os.listdir(TMP))}.yaml")])
+    lines = []
+    for l in out.strip().split("\n")[1:]:
+        if l.startswith("wrote "):
+            continue
+        lines.append(f"**{l[3:]}**" if l.startswith("## ") else l)
+    return "\n".join(lines).strip()
+
+
 def power_cooling_seasons():
     rows, saved = [], []
     for label, start in [("winter (from 15 January)", "01-15"), ("spring (from 15 April)", "04-15"), ("summer (from 15 July)", "07-15"),
@@ -397,6 +409,7 @@ BLOCKS = {  # name: (document, generator, quick)
     "city-center-month": ("docs/scenarios.md", city_center_month, False),
     "plan-two-classes": ("docs/user-guide.md", plan_two_classes, False),
     "plan-city": ("docs/user-guide.md", plan_city, False),
+    "plan-city-phases": ("docs/lifecycle.md", plan_city_phases, False),
     "power-cooling-seasons": ("docs/power.md", power_cooling_seasons, False),
     "power-cap-city": ("docs/power.md", power_cap_city, False),
     "power-peak-tenants": ("docs/power.md", power_peak_tenants, False),

@@ -285,7 +285,7 @@ def main():
             status, err, rss, hung = run(cmd, case, 30)
             verdict = classify(status, err, rss, hung)
             outcomes.append((verdict, cmd, err))
-            if verdict == "accepted" and not target.startswith("Scenarios/sweeps/"):
+            if verdict == "accepted" and not target.startswith(("Scenarios/sweeps/", "Scenarios/plans/")):
                 cmd = [iccsim, "run", target, "--set", f"horizon={args.run_horizon}", "--out", os.path.join(case, "out"), "--quiet"]
                 status, err, rss, hung = run(cmd, case, 60)
                 v = classify(status, err, rss, hung)

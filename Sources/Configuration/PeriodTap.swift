@@ -11,6 +11,8 @@ final class PeriodTap: RecordSink {
     let windowStartNs: SimTimeNs
     let days: Int
     private(set) var offeredNs: [Double], submitted: [Int], waitSumNs: [Double], waitCount: [Int], busyNs: [Double], energyKWh: [Double]
+    /// Every wait of the window's jobs (for its quantiles), in ns.
+    private(set) var waitsNs: [SimTimeNs] = []
     private var lastUtil: (timeNs: SimTimeNs, busy: Int32)?
     private var lastPower: (timeNs: SimTimeNs, facilityW: Double)?
 
@@ -51,6 +53,14 @@ final class PeriodTap: RecordSink {
         offeredNs[d] += Double(j.accelerators) * Double(j.milli) / 1000 * Double(j.durationNs)
     }
 
+    /// The 99th percentile of the window's waits, in seconds (nearest rank; NaN without jobs).
+    var waitP99S: Double {
+        guard !waitsNs.isEmpty else { return .nan }
+        let sorted = waitsNs.sorted()
+        let rank = Int((0.99 * Double(sorted.count)).rounded(.up))
+        return Double(sorted[max(0, rank - 1)]) / 1e9
+    }
+
     /// Closes the series at the end of the run.
     func finish(atNs end: SimTimeNs) {
         if let u = lastUtil { spread(&busyNs, from: u.timeNs, to: end, perNs: Double(u.busy)) }
@@ -74,8 +84,10 @@ final class PeriodTap: RecordSink {
     func record(job r: JobRecord) {
         guard let d = day(of: r.submitNs) else { return }
         let endNs = windowStartNs + SimTimeNs(days) * SimTime.nsPerDay
-        waitSumNs[d] += Double((r.startNs >= 0 ? r.startNs : endNs) - r.submitNs)
+        let wait = (r.startNs >= 0 ? r.startNs : endNs) - r.submitNs
+        waitSumNs[d] += Double(wait)
         waitCount[d] += 1
+        waitsNs.append(wait)
     }
 
     func record(utilization s: UtilizationSample) {

@@ -103,64 +103,46 @@ public enum SampledRun {
     public static func run(_ scenario: Scenario, _ o: Options, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [PeriodFigures] {
         let samples = try samples(scenario, o)
-        let results = ResultBox(count: samples.count)
-        let queue = DispatchQueue(label: "iccsim.sampled", attributes: .concurrent)
-        let group = DispatchGroup()
-        let slots = DispatchSemaphore(value: max(1, workers))
-        for sample in samples {
-            slots.wait()
-            queue.async(group: group) {
-                defer { slots.signal() }
-                results.set(sample.index, Result { try runSample(sample, o) })
-                progress?(results.done, samples.count)
-            }
-        }
-        group.wait()
-        return try results.values.map { try $0!.get() }
+        let all = samples.count
+        var done: (@Sendable (Int) -> Void)? = nil
+        if let progress { done = { progress($0, all) } }
+        return try parallelMap(samples, workers: workers, done: done) { try runSample($0, o) }
+    }
+
+    /// The calendar quarter or month a period's middle falls in (`2026-Q1`, `2026-01`) when the
+    /// scenario has a start date; `q01` / `m01` (its 1-based number) without.
+    public static func label(index: Int, periodStartNs: SimTimeNs, periodEndNs: SimTimeNs, start: CivilDate?, _ o: Options) -> String {
+        let n = index + 1
+        guard let start else { return (o.periodName == "quarter" ? "q" : "m") + (n < 10 ? "0\(n)" : "\(n)") }
+        let d = start.adding(days: Int((periodStartNs + periodEndNs) / 2 / SimTime.nsPerDay))
+        return o.periodName == "quarter" ? "\(d.year)-Q\((d.month - 1) / 3 + 1)" : String(d.description.prefix(7))
     }
 
     /// One sample's run and its figures.
     static func runSample(_ sample: Sample, _ o: Options) throws -> PeriodFigures {
         guard let s = sample.scenario else {
-            return PeriodFigures(sample: sample, days: [], accelerators: 0, sloAttainment: .nan)
+            return PeriodFigures(sample: sample, days: [], accelerators: 0, sloAttainment: .nan, waitP99S: .nan)
         }
         let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay))
         let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: o.warmupNs + o.lengthNs)
         return PeriodFigures(sample: sample, days: tap.dayFigures(accelerators: s.cluster.totalAccelerators),
-                             accelerators: s.cluster.totalAccelerators, sloAttainment: Self.sloAttainment(result.summary.fields))
+                             accelerators: s.cluster.totalAccelerators, sloAttainment: Self.sloAttainment(result.summary.fields), waitP99S: tap.waitP99S)
     }
 
     /// The run's SLO attainment over all services (NaN without services).
     static func sloAttainment(_ fields: [(String, SummaryValue)]) -> Double {
         guard case .object(let serving)? = fields.first(where: { $0.0 == SummarySection.serving })?.1,
               case .real(let a)? = serving.first(where: { $0.0 == Metric.sloAttainment.key })?.1 else { return .nan }
+        if case .integer(0)? = serving.first(where: { $0.0 == Metric.services.key })?.1 { return .nan }
         return a
     }
 }
 
-/// The samples' results, filled from several threads.
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<PeriodFigures, any Error>?]
-    private var finished = 0
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ r: Result<PeriodFigures, any Error>) {
-        lock.lock(); defer { lock.unlock() }
-        slots[i] = r
-        finished += 1
-    }
-
-    var done: Int { lock.lock(); defer { lock.unlock() }; return finished }
-    var values: [Result<PeriodFigures, any Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
-}
-
 extension PeriodFigures {
-    init(sample: SampledRun.Sample, days: [Day], accelerators: Int, sloAttainment: Double) {
+    init(sample: SampledRun.Sample, days: [Day], accelerators: Int, sloAttainment: Double, waitP99S: Double) {
         self.init(index: sample.index, periodStartNs: sample.periodStartNs, periodEndNs: sample.periodEndNs, windowStartNs: sample.windowStartNs,
-                  days: days, accelerators: accelerators, sloAttainment: sloAttainment)
+                  days: days, accelerators: accelerators, sloAttainment: sloAttainment, waitP99S: waitP99S)
     }
 
     /// The figures as `summary.json` writes them (NaN as null).
@@ -173,6 +155,6 @@ extension PeriodFigures {
                 ("window_start_day", .real(Double(windowStartNs) / day)), ("window_days", .integer(Int64(days.count))),
                 ("accelerators", .integer(Int64(accelerators)))]
             + pair("jobs_submitted_per_day", jobsPerDay) + pair("offered_load", offeredLoad) + pair("utilization", utilization)
-            + pair("wait_mean_s", waitMeanS) + [("slo_attainment", .real(sloAttainment))] + pair("energy_kwh_per_day", energyKWhPerDay)
+            + pair("wait_mean_s", waitMeanS) + [("wait_p99_s", .real(waitP99S)), ("slo_attainment", .real(sloAttainment))] + pair("energy_kwh_per_day", energyKWhPerDay)
     }
 }

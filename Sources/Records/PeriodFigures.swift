@@ -33,8 +33,11 @@ public struct PeriodFigures: Sendable {
     public var accelerators: Int
     /// Over the sample's run (its services' expected attainment); NaN without services.
     public var sloAttainment: Double
+    /// The 99th percentile of the waits of the batch jobs submitted in the window (NaN without jobs).
+    public var waitP99S: Double
 
-    public init(index: Int, periodStartNs: SimTimeNs, periodEndNs: SimTimeNs, windowStartNs: SimTimeNs, days: [Day], accelerators: Int, sloAttainment: Double) {
+    public init(index: Int, periodStartNs: SimTimeNs, periodEndNs: SimTimeNs, windowStartNs: SimTimeNs, days: [Day], accelerators: Int,
+                sloAttainment: Double, waitP99S: Double) {
         self.index = index
         self.periodStartNs = periodStartNs
         self.periodEndNs = periodEndNs
@@ -42,6 +45,7 @@ public struct PeriodFigures: Sendable {
         self.days = days
         self.accelerators = accelerators
         self.sloAttainment = sloAttainment
+        self.waitP99S = waitP99S
     }
 
     /// Mean and 95% half-width of `values`.

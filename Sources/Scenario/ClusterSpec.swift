@@ -267,6 +267,14 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable { case name, arrive, commissioning, retire }
 
+    /// A phase arriving on `arrive`, in service `commissioning` later, retired on `retire` (nil: never).
+    public init(name: String, arrive: CivilDate, commissioning: TimeQuantity, retire: CivilDate? = nil) {
+        self.name = name
+        self.arrive = DateSpec(arrive)
+        self.commissioning = commissioning
+        self.retire = retire.map(DateSpec.init)
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name) { isPlainName($0) ? nil : "must be a plain name" }

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import SimKernel
 
 /// A capacity-planning targets file (`iccsim plan --targets`): the figures a configuration must
 /// meet in every replicate seed, and optionally a cost model to pick the cheapest.
@@ -8,15 +9,46 @@ public struct PlanTargets: Codable, Sendable, Equatable {
     /// Replicate seeds each configuration is run with (the scenario's seed, +1, ...).
     public var seeds: Int
     public var cost: CostModel?
+    /// The server types a phased plan may add (a phased targets file: its targets are each
+    /// period's figures, ``periodFigures``).
+    public var candidates: [PhaseCandidate]
+    /// How long a phased plan's phase must meet the targets from its first day (without later
+    /// phases): one period when nil; `1y` sizes each phase for a year, so phases come yearly.
+    public var phaseCovers: TimeQuantity?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case targets, seeds, cost }
+    enum CodingKeys: String, CodingKey, CaseIterable { case targets, seeds, cost, candidates, phaseCovers }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        candidates = try c.decode([PhaseCandidate].self, forKey: .candidates, default: [])
+        phaseCovers = try c.decodeIfPresent(TimeQuantity.self, forKey: .phaseCovers)
+        if let t = phaseCovers, t.baseUnits <= 0 || t.baseUnits > 10 * 365 * SimTime.nsPerDay {
+            throw try c.superDecoder(forKey: .phaseCovers).scenarioError("phaseCovers must be above 0 and at most 10y, got \(t)")
+        }
+        if phaseCovers != nil && !c.contains(.candidates) {
+            throw try c.superDecoder(forKey: .phaseCovers).scenarioError("phaseCovers sizes the phases of a phased plan: give candidates too")
+        }
+        if c.contains(.candidates) && candidates.isEmpty { throw try c.superDecoder(forKey: .candidates).scenarioError("candidates must list at least one server type") }
         targets = try c.decode([PlanTarget].self, forKey: .targets) { $0.isEmpty ? "must list at least one target" : nil }
         seeds = try c.decode(Int.self, forKey: .seeds, default: 2) { $0 < 1 || $0 > 100 ? "must be between 1 and 100" : nil }
         cost = try c.decodeIfPresent(CostModel.self, forKey: .cost)
+        // A phased file bounds each period's figures; a plain one, the run's summary figures.
+        for (i, t) in targets.enumerated() {
+            let periodic = Self.periodFigures.contains(t.metric), known = MetricRegistry.metric(for: t.metric) != nil
+            let problem: String? = isPhased
+                ? (periodic ? nil : "a phased plan (with candidates) bounds each period's figures: \(Self.periodFigures.joined(separator: ", "))\(didYouMean(t.metric, among: Self.periodFigures))")
+                : (known ? nil : "'\(t.metric)' is a period's figure: bound it in a phased plan (give candidates and iccsim plan --phased quarter)")
+            if let problem {
+                throw try c.superDecoder(forKey: .targets, item: i).container(keyedBy: PlanTarget.CodingKeys.self).superDecoder(forKey: .metric).scenarioError(problem)
+            }
+        }
+        if isPhased, c.contains(.cost) {
+            throw try c.superDecoder(forKey: .cost).scenarioError("a phased plan prices its phases from its candidates: cost is not read")
+        }
     }
+
+    /// Whether the file plans phases (it lists candidates).
+    public var isPhased: Bool { !candidates.isEmpty }
 
 }
 
@@ -33,8 +65,9 @@ public struct PlanTarget: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         metric = try c.decode(String.self, forKey: .metric) { name in
             guard !name.isEmpty else { return "must name a summary figure" }
+            if PlanTargets.periodFigures.contains(name) { return nil }
             guard let m = MetricRegistry.metric(for: name) else {
-                let known = MetricRegistry.all.flatMap(\.paths)
+                let known = MetricRegistry.all.flatMap(\.paths) + PlanTargets.periodFigures
                 return "is not a figure of summary.json\(didYouMean(name, among: known)); see iccsim compare --explain or docs/trace-schema.md"
             }
             return m.unit == "text" ? "is a name, not a figure that can be bounded" : nil

@@ -68,7 +68,7 @@ public enum ScenarioLoader {
         let tree = ScenarioTree(root: root, file: file, fileByPath: fileByPath)
         try scenario.importFiles(files, tree: tree)
         try DemandEstimate(scenario).check(limits, tree: tree)
-        let resolved = try YAMLEncoder().encode(scenario)
+        let resolved = try scenario.resolvedYAML()
         return LoadedScenario(scenario: scenario, source: file, resolvedYAML: resolved, tree: tree)
     }
 
@@ -76,4 +76,9 @@ public enum ScenarioLoader {
         let cleaned = String(name.map { isPlainName(String($0)) ? $0 : "_" })
         return cleaned.isEmpty ? "scenario" : cleaned
     }
+}
+
+extension Scenario {
+    /// The scenario as one self-contained YAML file (includes expanded, defaults written out).
+    public func resolvedYAML() throws -> String { try YAMLEncoder().encode(self) }
 }

@@ -19,4 +19,19 @@ extension StrictYAMLFile {
 
 extension ToleranceFile: StrictYAMLFile { public static var fileKind: String { "tolerance file" } }
 extension SweepSpec: StrictYAMLFile { public static var fileKind: String { "sweep file" } }
-extension PlanTargets: StrictYAMLFile { public static var fileKind: String { "targets file" } }
+extension PlanTargets: StrictYAMLFile {
+    public static var fileKind: String { "targets file" }
+
+    /// Whether `path` holds a targets file (a top-level `targets` and no `cluster`).
+    public static func isTargetsFile(_ path: String) -> Bool { YAMLSource.isFile(path, withTopKey: "targets") }
+}
+
+extension YAMLSource {
+    /// Whether `path` holds YAML whose top level has `key` and no `cluster` (so it is not a
+    /// scenario): how `iccsim validate` tells sweep and targets files from scenarios.
+    static func isFile(_ path: String, withTopKey key: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path), let root = try? Yams.compose(yaml: String(decoding: data, as: UTF8.self)),
+              case .mapping(let m) = root else { return false }
+        return m[Node(key)] != nil && m[Node("cluster")] == nil
+    }
+}

@@ -74,11 +74,7 @@ public struct SweepSpec: Codable, Sendable, Equatable {
 
     /// Whether the file at `path` looks like a sweep file (a top-level `base` and no `cluster`);
     /// false for anything unreadable, which the scenario loader then reports.
-    public static func isSweepFile(_ path: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path), let root = try? Yams.compose(yaml: String(decoding: data, as: UTF8.self)),
-              case .mapping(let m) = root else { return false }
-        return m[Node("base")] != nil && m[Node("cluster")] == nil
-    }
+    public static func isSweepFile(_ path: String) -> Bool { YAMLSource.isFile(path, withTopKey: "base") }
 
     /// The swept keys, in column order: grid, then zipped, then sampled.
     public var parameters: [String] { grid.map(\.key) + zip.map(\.key) + (random?.keys.map(\.key) ?? []) }

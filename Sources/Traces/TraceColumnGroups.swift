@@ -134,7 +134,7 @@ struct PeriodColumns {
     let start, end, window: TraceColumn<Double>
     let accelerators: TraceColumn<Int32>
     let jobs: TraceColumn<Double>
-    /// Offered load, utilisation, wait (each with its half-width), SLO attainment, energy and its half-width.
+    /// Offered load, utilisation, mean wait (each with its half-width), p99 wait, SLO attainment, energy and its half-width.
     let figures: [TraceColumn<Double>]
 
     init(_ g: hid_t, chunk: Int, deflate: UInt32) throws {
@@ -148,7 +148,7 @@ struct PeriodColumns {
         window = try col(T.periodWindow)
         accelerators = try col(T.periodAccelerators)
         jobs = try col(T.periodJobs)
-        figures = try [T.periodOffered, T.periodOfferedCI, T.periodUtil, T.periodUtilCI, T.periodWait, T.periodWaitCI, T.periodSLO,
+        figures = try [T.periodOffered, T.periodOfferedCI, T.periodUtil, T.periodUtilCI, T.periodWait, T.periodWaitCI, T.periodWaitP99, T.periodSLO,
                        T.periodEnergy, T.periodEnergyCI].map { try col($0) }
     }
 
@@ -162,7 +162,7 @@ struct PeriodColumns {
         try accelerators.append(Int32(clamping: p.accelerators))
         try jobs.append(p.jobsPerDay.mean)
         let values = [p.offeredLoad.mean, p.offeredLoad.ci95, p.utilization.mean, p.utilization.ci95, p.waitMeanS.mean, p.waitMeanS.ci95,
-                      p.sloAttainment, p.energyKWhPerDay.mean, p.energyKWhPerDay.ci95]
+                      p.waitP99S, p.sloAttainment, p.energyKWhPerDay.mean, p.energyKWhPerDay.ci95]
         for (c, v) in zip(figures, values) { try c.append(v) }
     }
 }

@@ -162,6 +162,7 @@ enum TraceColumns {
     static let periodUtilCI = ColumnSpec<Double>("utilization_ci95", "1", "95% confidence half-width of utilization")
     static let periodWait = ColumnSpec<Double>("wait_mean_s", "s", "mean wait of the batch jobs submitted in the window (one still waiting at its end counts its wait so far)")
     static let periodWaitCI = ColumnSpec<Double>("wait_mean_s_ci95", "s", "95% confidence half-width of wait_mean_s, from the days' mean waits")
+    static let periodWaitP99 = ColumnSpec<Double>("wait_p99_s", "s", "99th percentile of the waits of the batch jobs submitted in the window (nearest rank)", note: "NaN without jobs")
     static let periodSLO = ColumnSpec<Double>("slo_attainment", "1", "share of the services' requests served within their latency target over the sample's run", note: "NaN without services")
     static let periodEnergy = ColumnSpec<Double>("energy_kwh_per_day", "kWh/d", "facility energy per day in the window", note: "0 without `power`")
     static let periodEnergyCI = ColumnSpec<Double>("energy_kwh_per_day_ci95", "kWh/d", "95% confidence half-width of energy_kwh_per_day")
@@ -193,7 +194,7 @@ enum TraceColumns {
         ("utilization_pools", [seriesTime, seriesKey("pool", meaning: poolKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
         ("utilization_tenants", [seriesTime, seriesKey("tenant", meaning: tenantKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
         ("periods", [periodIndex, periodStart, periodEnd, periodWindow, periodAccelerators, periodJobs, periodOffered, periodOfferedCI,
-                     periodUtil, periodUtilCI, periodWait, periodWaitCI, periodSLO, periodEnergy, periodEnergyCI]),
+                     periodUtil, periodUtilCI, periodWait, periodWaitCI, periodWaitP99, periodSLO, periodEnergy, periodEnergyCI]),
     ]
 }
 

@@ -18,6 +18,13 @@ struct PlanCommand: ParsableCommand {
         must never make the targets harder to meet); several keys are searched as a grid. The \
         targets file lists summary figures with min and/or max, the replicate seeds, and an \
         optional cost model (docs/user-guide.md#capacity-planning). Exit 1 when no candidate meets them.
+
+        --phased quarter (or month) plans the center's phases over a multi-year scenario instead: \
+        the targets file bounds each period's figures (wait_mean_s, wait_p99_s, slo_attainment, \
+        utilization, ...) and lists candidate server types with their price, lead time and \
+        commissioning; each period is simulated sampled (as iccsim run --sampled), and a phase \
+        is added, as late and as small as the targets allow and of the cheapest type, wherever \
+        a period would miss them (docs/lifecycle.md#phased-capacity-planning).
         """)
 
     @Argument(help: "The scenario file (default: the built-in default scenario).")
@@ -31,6 +38,15 @@ struct PlanCommand: ParsableCommand {
 
     @Option(name: .customLong("set"), help: "Override a key for every run (repeatable).")
     var overrides: [String] = []
+
+    @Option(help: ArgumentHelp("Plan the center's phases period by period (quarter or month): when each phase must come online, how big, of which candidate type.", valueName: "period"))
+    var phased: String?
+
+    @Option(help: ArgumentHelp("With --phased: the measured window of each period, whole days (default 7d).", valueName: "time"))
+    var sampleLength: String?
+
+    @Option(help: ArgumentHelp("With --phased: the warm-up before each window, whole days (default 3d).", valueName: "time"))
+    var sampleWarmup: String?
 
     @Flag(help: "Minimise the targets file's cost model instead of the sum of the varied values (grid search).")
     var cheapest = false
@@ -62,10 +78,23 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
+        let goals = try PlanTargets.load(path: targets)
+        if let period = phased {
+            guard vary.isEmpty, !cheapest else { throw ValidationError("--phased searches phases, not --vary or --cheapest: give one or the other") }
+            guard goals.isPhased else {
+                throw ValidationError("\(targets) lists no candidates: a phased plan needs the server types it may add (candidates: [{server: {...}, price, leadTime, commissioning, max}])")
+            }
+            let options = try RunCommand.sampledOptions(period, length: sampleLength, warmup: sampleWarmup, flag: "--phased")
+            let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
+            try PhasedPlanOutput.execute(loaded, targets: goals, targetsPath: targets, options: options,
+                                         outPath: out ?? "Results/plan-\(loaded.scenario.name)-phased.yaml", quiet: quiet, forceProgress: progress)
+            return
+        }
+        guard sampleLength == nil && sampleWarmup == nil else { throw ValidationError("--sample-length and --sample-warmup need --phased") }
+        if goals.isPhased { throw ValidationError("\(targets) lists candidates (a phased plan's): give --phased quarter or --phased month") }
         guard !vary.isEmpty else { throw ValidationError("give at least one --vary KEY=RANGE") }
         let axes = try vary.map(Self.parseVary)
         guard axes.count == 1 || axes.reduce(1, { $0 * $1.1.count }) <= 10_000 else { throw ValidationError("the grid has more than 10000 points") }
-        let goals = try PlanTargets.load(path: targets)
         if cheapest && goals.cost == nil { throw ValidationError("--cheapest needs a cost model in \(targets)") }
         let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
         if let refusal = loaded.jobLevelRefusal { throw refusal }

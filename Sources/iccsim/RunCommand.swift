@@ -92,6 +92,11 @@ struct RunCommand: ParsableCommand {
 
     /// The sampled mode's options from the flags.
     func sampledOptions(_ period: String) throws -> SampledRun.Options {
+        try Self.sampledOptions(period, length: sampleLength, warmup: sampleWarmup, flag: "--sampled")
+    }
+
+    /// Sampling options from `period` (given with `flag`), `--sample-length` and `--sample-warmup`.
+    static func sampledOptions(_ period: String, length sampleLength: String?, warmup sampleWarmup: String?, flag: String) throws -> SampledRun.Options {
         func days(_ text: String?, _ flag: String, default d: SimTimeNs) throws -> SimTimeNs {
             guard let text else { return d }
             guard case .success(let ns) = Quantities.parse(text, as: TimeUnit.self), ns > 0, ns < 3.2e18,
@@ -103,7 +108,7 @@ struct RunCommand: ParsableCommand {
         let length = try days(sampleLength, "--sample-length", default: 7 * SimTime.nsPerDay)
         let warmup = try days(sampleWarmup, "--sample-warmup", default: 3 * SimTime.nsPerDay)
         guard let o = SampledRun.Options(period: period, lengthNs: length, warmupNs: warmup) else {
-            throw ValidationError("--sampled expects quarter or month, got '\(period)'")
+            throw ValidationError("\(flag) expects quarter or month, got '\(period)'")
         }
         return o
     }

@@ -63,13 +63,8 @@ enum SampledRunOutput {
         }
     }
 
-    /// The calendar quarter or month the period's middle falls in (`2026-Q1`, `2026-01`) with a
-    /// start date; `q01` / `m01` without.
     static func label(of p: PeriodFigures, _ s: Scenario, _ o: SampledRun.Options) -> String {
-        let n = p.index + 1
-        guard let start = s.start?.date else { return (o.periodName == "quarter" ? "q" : "m") + (n < 10 ? "0\(n)" : "\(n)") }
-        let d = start.adding(days: Int((p.periodStartNs + p.periodEndNs) / 2 / SimTime.nsPerDay))
-        return o.periodName == "quarter" ? "\(d.year)-Q\((d.month - 1) / 3 + 1)" : String(d.description.prefix(7))
+        SampledRun.label(index: p.index, periodStartNs: p.periodStartNs, periodEndNs: p.periodEndNs, start: s.start?.date, o)
     }
 
     /// The periods as a Markdown table for people.
@@ -79,11 +74,11 @@ enum SampledRunOutput {
         }
         var lines = ["# \(s.name): sampled by \(o.periodName)", "",
                      "One \(o.lengthNs / SimTime.nsPerDay)-day window per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the window's days.", "",
-                     "| period | accelerators | jobs a day | offered load | utilisation | mean wait | SLO attainment | facility energy a day |",
-                     "|---|---:|---:|---:|---:|---:|---:|---:|"]
+                     "| period | accelerators | jobs a day | offered load | utilisation | mean wait | p99 wait | SLO attainment | facility energy a day |",
+                     "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for p in periods {
             lines.append("| \(label(of: p, s, o)) | \(NumberText.grouped(Int64(p.accelerators))) | \(pm(p.jobsPerDay) { NumberText.grouped(Int64($0.rounded())) }) | "
-                         + "\(pm(p.offeredLoad, NumberText.percent)) | \(pm(p.utilization, NumberText.percent)) | \(pm(p.waitMeanS, NumberText.duration)) | "
+                         + "\(pm(p.offeredLoad, NumberText.percent)) | \(pm(p.utilization, NumberText.percent)) | \(pm(p.waitMeanS, NumberText.duration)) | \(p.waitP99S.isNaN ? "–" : NumberText.duration(p.waitP99S)) | "
                          + "\(p.sloAttainment.isNaN ? "–" : NumberText.percent(p.sloAttainment)) | \(pm(p.energyKWhPerDay) { NumberText.si($0 * 1000, "Wh") }) |")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -6,7 +6,7 @@ import Scenario
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a scenario file (keys, types, units, ranges) without running it; a sweep file is checked by planning every configuration.")
+        abstract: "Check a scenario file (keys, types, units, ranges) without running it; a sweep file is checked by planning every configuration, a targets file (iccsim plan) by reading it.")
 
     @Argument(help: "The scenario file (default: the built-in city-center scenario).")
     var scenario: String?
@@ -28,6 +28,13 @@ struct ValidateCommand: ParsableCommand {
             guard overrides.isEmpty, !resolved else { throw ValidationError("--set and --resolved apply to scenario files, not sweep files") }
             let plan = try SweepPlan(SweepSpec.load(path: path), directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
             print("\(path): OK: sweep '\(plan.spec.name)', \(plan.runs.count) runs (\(plan.configurations) configurations x \(plan.spec.replicates) replicates) of \(plan.basePath)")
+            return
+        }
+        if let path = scenario, PlanTargets.isTargetsFile(path) {
+            guard overrides.isEmpty, !resolved else { throw ValidationError("--set and --resolved apply to scenario files, not targets files") }
+            let t = try PlanTargets.load(path: path)
+            print("\(path): OK: targets file, \(t.targets.count) target(s) (\(t.targets.map(\.metric).joined(separator: ", "))), \(t.seeds) seed(s)"
+                  + (t.isPhased ? "; a phased plan (iccsim plan --phased) with candidates \(t.candidates.map(\.server.name).joined(separator: ", "))" : ""))
             return
         }
         let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil, limits: limitOptions.limits)
