@@ -62,7 +62,7 @@ let package = Package(
         // Configure, then run: turns a Scenario into the engine's domain values (pools, job
         // sources, fabric, storage, services, policies) and runs it; capacity planning.
         .target(name: "Configuration", dependencies: ["SimKernel", "Metrics", "Production", "Components", "Aggregation", "Failures", "Power", "Records", "Release", "Scenario",
-                                                     "Workloads", "Scheduling", "Center"]),
+                                                     "Workloads", "Scheduling", "Center", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // Record sinks: HDF5 trace, summary.json / summary.md.
         .target(name: "Traces", dependencies: ["CHDF5", "Metrics", "Production", "Aggregation", "Records", "Release", "Center", "Reports", "Scenario", "Workloads", "Scheduling"]),
         // Comparison of summaries (regression gates), reports.

@@ -38,6 +38,7 @@ public enum CenterEngine {
         model.poolServerNetworkBytesPerS = setup.pools.map { $0.server.networkBandwidthBytesPerS }
         model.registry = setup.registry
         if let services = setup.services { model.services = services }
+        model.lifecycle = setup.lifecycle
         if let names = sink as? DemandNamesReceiver { names.receive(setup.names) }
         model.prime()
         let reason = kernel.run(&model, untilNs: horizonNs)
@@ -70,7 +71,8 @@ public enum CenterEngine {
             jctMeanS: st.measuredCompleted > 0 ? st.jctSumNs / Double(st.measuredCompleted) / 1e9 : 0,
             jctP50S: st.measuredCompleted > 0 ? Double(st.jcts.valueAtPercentile(50)) / 1e9 : 0,
             jctP99S: st.measuredCompleted > 0 ? Double(st.jcts.valueAtPercentile(99)) / 1e9 : 0,
-            utilizationMean: windowNs > 0 ? busyAreaNs / (windowNs * Double(capacity)) : 0,
+            utilizationMean: st.poolInstalledAreaNs != nil ? busyAreaNs / max(1, st.installedAreaNs - st.installedAreaAtWarmupNs)
+                : windowNs > 0 ? busyAreaNs / (windowNs * Double(capacity)) : 0,
             queueLengthMean: windowNs > 0 ? queueAreaNs / windowNs : 0,
             arrivalRatePerS: endS > 0 ? Double(st.submitted) / endS : 0,
             makespanS: endS, eventsProcessed: kernel.eventsProcessed, stopReason: stopText)

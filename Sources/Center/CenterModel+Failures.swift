@@ -16,38 +16,63 @@ struct ServerChange {
 extension CenterModel {
     /// Applies this instant's server changes in (pool, server) order, so the result never
     /// depends on the order of same-time events: a server going down interrupts its jobs (in
-    /// slot order) and leaves service; one coming back returns to it.
+    /// slot order) and leaves service; one coming back returns to it. In a center built in
+    /// phases a server is out when it fails or is not installed, and back only when neither;
+    /// a draining server that fails leaves the center at once.
     mutating func applyServerChanges(now: SimTimeNs) {
         if serverChangesNow.count > 1 { serverChangesNow.sort { ($0.pool, $0.server, $0.down ? 1 : 0) < ($1.pool, $1.server, $1.down ? 1 : 0) } }
         for change in serverChangesNow {
             let p = change.pool, s = change.server
             guard change.down else {
+                if !serverOut.isEmpty {
+                    serverOut[p][s] &= ~Self.outFailed
+                    if serverOut[p][s] != 0 { continue }
+                }
                 if pools[p].isDown(server: s) { pools[p].bringUp(server: s) }
                 continue
             }
-            guard !pools[p].isDown(server: s) else { continue }
-            var hits: [ServerOutage.Hit] = []
-            for handle in pools[p].jobs(onServer: s) {
-                let slot = jobs.slot(of: handle)
-                let share = heldShare(slot)
-                if jobs[slot].service >= 0 {
-                    hits.append(ServerOutage.Hit(job: handle, accelerators: share, lostNs: 0, isReplica: true))
-                    withServices { c, m in c.replicaLost(handle, broker: &m, nowNs: now) }
-                } else if let i = saving.firstIndex(of: handle) {
-                    // Saving its preemption checkpoint: the save is cut short; it waits again.
-                    saving.remove(at: i)
-                    hits.append(ServerOutage.Hit(job: handle, accelerators: share, lostNs: 0, isReplica: false))
-                    releaseAndRequeue(slot: slot, now: now)
-                } else {
-                    let lost = interrupt(slot: slot, now: now)
-                    hits.append(ServerOutage.Hit(job: handle, accelerators: share, lostNs: lost, isReplica: false))
+            if !serverOut.isEmpty {
+                let wasOut = serverOut[p][s] != 0
+                serverOut[p][s] |= Self.outFailed
+                if wasOut { continue }
+                if pools[p].isCordoned(server: s) {
+                    pools[p].uncordon(server: s)
+                    let outage = ServerOutage(pool: p, server: s, hits: takeOut(pool: p, server: s, now: now))
+                    for i in components.indices { components[i].serverWentDown(outage, nowNs: now) }
+                    leave(pool: p, server: s, now: now)
+                    continue
                 }
             }
-            pools[p].takeDown(server: s)
-            let outage = ServerOutage(pool: p, server: s, hits: hits)
+            guard !pools[p].isDown(server: s) else { continue }
+            let outage = ServerOutage(pool: p, server: s, hits: takeOut(pool: p, server: s, now: now))
             for i in components.indices { components[i].serverWentDown(outage, nowNs: now) }
         }
         serverChangesNow.removeAll(keepingCapacity: true)
+    }
+
+    /// Stops every job on server `s` of pool `p` (in slot order: a replica is lost, a job saving
+    /// its preemption checkpoint waits again, a running job loses the work since its last
+    /// checkpoint) and takes the server out of service; returns what it hit.
+    mutating func takeOut(pool p: Int, server s: Int, now: SimTimeNs) -> [ServerOutage.Hit] {
+        var hits: [ServerOutage.Hit] = []
+        for handle in pools[p].jobs(onServer: s) {
+            let slot = jobs.slot(of: handle)
+            let share = heldShare(slot)
+            if jobs[slot].service >= 0 {
+                hits.append(ServerOutage.Hit(job: handle, accelerators: share, lostNs: 0, isReplica: true))
+                withServices { c, m in c.replicaLost(handle, broker: &m, nowNs: now) }
+            } else if let i = saving.firstIndex(of: handle) {
+                // Saving its preemption checkpoint: the save is cut short; it waits again.
+                saving.remove(at: i)
+                hits.append(ServerOutage.Hit(job: handle, accelerators: share, lostNs: 0, isReplica: false))
+                releaseAndRequeue(slot: slot, now: now)
+            } else {
+                let lost = interrupt(slot: slot, now: now)
+                hits.append(ServerOutage.Hit(job: handle, accelerators: share, lostNs: lost, isReplica: false))
+            }
+        }
+        pools[p].takeDown(server: s)
+        return hits
     }
 
     /// A failure stopped the running job in `slot`: it loses the work since its last durable

@@ -17,7 +17,7 @@ import Workloads
 /// accelerators at once) and samples utilisation. Results therefore never depend on the order of
 /// same-time events (checked by the kernel's tie-permutation mode).
 struct CenterModel: EventHandler {
-    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass, wakeUp, checkpointSaved, serviceTick, replicaReady, serviceWake }
+    enum Kind: UInt16 { case sourceArrival = 0, listArrival, jobEnd, schedulingPass, wakeUp, checkpointSaved, serviceTick, replicaReady, serviceWake, capacityChange }
     /// Events of run component `i` have kind `componentKindBase + i`.
     static let componentKindBase: UInt16 = 16
     static let passPriority: UInt8 = 255
@@ -79,6 +79,13 @@ struct CenterModel: EventHandler {
     var gatesOpened: [(component: Int, job: JobHandle)] = []
     /// Servers going out of service or coming back at this instant (failures).
     var serverChangesNow: [ServerChange] = []
+    /// A center built in phases: when servers enter and leave (nil: all in service throughout),
+    /// this instant's changes, each server's out-of-service reasons (``outFailed``,
+    /// ``outAbsent``; empty without phases) and the accelerators in the center per pool.
+    var lifecycle: ServerLifecycle?
+    var lifecycleNow: [ServerLifecycle.Step] = []
+    var serverOut: [[UInt8]] = []
+    var installedAccelerators: [Int]?
     /// Whether a component plans batch jobs' checkpoints (failures are modelled).
     var checkpointing = false
     /// Network bandwidth of one server of each pool (bytes/s), for a job's reach to storage.
@@ -131,6 +138,7 @@ struct CenterModel: EventHandler {
         if let first = listed.first {
             kernel.schedule(Event(kind: Kind.listArrival.rawValue, subject: 0), atNs: first.submitNs)
         }
+        primeLifecycle()
         observe(at: 0)
     }
 
@@ -186,6 +194,8 @@ struct CenterModel: EventHandler {
             guard event.subject >= 0 else { return }
             services.woke(Int(event.subject))
             requestPass()
+        case .capacityChange:
+            capacityChangesDue(from: Int(event.subject), now: kernel.nowNs)
         case .replicaReady:
             let slot = Int(event.subject)
             guard jobs[slot].service >= 0, jobs[slot].id == event.tag else { return }
@@ -203,7 +213,7 @@ struct CenterModel: EventHandler {
 
     mutating func advanceStatistics(to now: SimTimeNs) {
         stats.advance(to: now, busyAccelerators: Double(occupancy.busyMilli) / 1000, queued: occupancy.waiting,
-                      poolBusyMilli: occupancy.poolBusyMilli, pools: pools)
+                      poolBusyMilli: occupancy.poolBusyMilli, pools: pools, installed: installedAccelerators)
     }
 
     mutating func schedulingPass() {
@@ -211,6 +221,8 @@ struct CenterModel: EventHandler {
         advanceStatistics(to: now)
         settleInstant(now: now)
         if !serverChangesNow.isEmpty { applyServerChanges(now: now) }
+        if !lifecycleNow.isEmpty { applyLifecycle(now: now) }
+        if lifecycle != nil { finishDrains(now: now) }
         if services.needsStep { withServices { c, m in c.step(&m, nowNs: now) } }
         for p in policies.indices { dispatch(pool: p) }
         settleComponents()

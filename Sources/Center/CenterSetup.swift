@@ -52,6 +52,8 @@ public struct CenterSetup {
     public var services: ServiceController?
     /// Each tenant's guaranteed share of every pool (for the summary; 0: none).
     public var tenantQuotaShares: [Double] = []
+    /// When servers enter and leave the center (nil: all in service for the whole run).
+    public var lifecycle: ServerLifecycle?
 
     public init(name: String, seed: UInt64, policyName: String, horizonNs: SimTimeNs, pools: [PoolView], acceleratorPools: [AcceleratorPool],
                 makePolicy: @escaping () -> any SchedulingPolicy, sources: [any JobSource], listed: [JobSpec], names: DemandNames,

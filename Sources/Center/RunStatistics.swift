@@ -31,17 +31,29 @@ struct RunStatistics {
     var poolPartialAreaNs: [Double] = []
     var poolStrandedMilliAreaNs: [Double] = []
     var lastChangeNs: SimTimeNs = 0
+    /// In a center built in phases: ∫ accelerators in the center dt, per pool and in all, and
+    /// its value at the warm-up (nil without phases: every accelerator is there throughout).
+    var poolInstalledAreaNs: [Double]?
+    var installedAreaNs = 0.0, installedAreaAtWarmupNs = 0.0
 
-    mutating func advance(to nowNs: SimTimeNs, busyAccelerators: Double, queued: Int, poolBusyMilli: [Int64], pools: [AcceleratorPool]) {
+    mutating func advance(to nowNs: SimTimeNs, busyAccelerators: Double, queued: Int, poolBusyMilli: [Int64], pools: [AcceleratorPool],
+                          installed: [Int]? = nil) {
         let dt = Double(nowNs - lastChangeNs)
         guard dt > 0 else { return }
+        let installedNow = installed.map { Double($0.reduce(0, +)) } ?? 0
         if lastChangeNs < measuredFromNs {
             let before = Double(min(nowNs, measuredFromNs) - lastChangeNs)
             busyAreaAtWarmupNs = busyAreaNs + before * busyAccelerators
             queueAreaAtWarmupNs = queueAreaNs + before * Double(queued)
+            installedAreaAtWarmupNs = installedAreaNs + before * installedNow
         }
         busyAreaNs += dt * busyAccelerators
         queueAreaNs += dt * Double(queued)
+        if let installed {
+            if poolInstalledAreaNs == nil { poolInstalledAreaNs = Array(repeating: 0, count: installed.count) }
+            installedAreaNs += dt * installedNow
+            for p in installed.indices { poolInstalledAreaNs![p] += dt * Double(installed[p]) }
+        }
         for p in pools.indices {
             poolBusyAreaNs[p] += dt * Double(poolBusyMilli[p]) / 1000
             if pools[p].partialDevices > 0 {

@@ -26,9 +26,11 @@ enum SummaryBreakdowns {
         }
         // Accelerator energy: idle power for every device all the time, plus (max − idle) for
         // busy device-time (the catalog's linear power model; hosts, network and cooling excluded).
+        // In a center built in phases, the accelerator-time in the center replaces capacity × time.
+        let installedNs = stats.poolInstalledAreaNs
         let energyKWh = pools.indices.map { i -> Double in
             let a = pools[i].accelerator
-            let idleJ = a.idlePowerW * Double(pools[i].capacity) * Double(endNs) / 1e9
+            let idleJ = installedNs.map { a.idlePowerW * $0[i] / 1e9 } ?? a.idlePowerW * Double(pools[i].capacity) * Double(endNs) / 1e9
             return (idleJ + (a.maxPowerW - a.idlePowerW) * stats.poolBusyAreaNs[i] / 1e9) / 3.6e6
         }
         s.delivered = [(Metric.flop.key, .real(b.kinds.reduce(0) { $0 + $1.flops })),
@@ -39,12 +41,14 @@ enum SummaryBreakdowns {
                        (Metric.acceleratorEnergyKWh.key, .real(energyKWh.reduce(0, +)))]
         let end = Double(max(1, endNs))
         let capacityMilli = pools.indices.map { Double(pools[$0].capacity) * 1000 * sharingCapacities[$0] }
-        s.strandedCapacityMean = endNs > 0 ? stats.poolStrandedMilliAreaNs.reduce(0, +) / (end * capacityMilli.reduce(0, +)) : 0
+        // ∫ capacity dt in milli-units, per pool (capacity × the run's length without phases).
+        let capacityMilliNs = pools.indices.map { i in installedNs.map { $0[i] * 1000 * sharingCapacities[i] } ?? end * capacityMilli[i] }
+        s.strandedCapacityMean = endNs > 0 ? stats.poolStrandedMilliAreaNs.reduce(0, +) / (installedNs == nil ? end * capacityMilli.reduce(0, +) : max(1, capacityMilliNs.reduce(0, +))) : 0
         s.pools = pools.enumerated().map { i, p in
-            let util = endNs > 0 ? stats.poolBusyAreaNs[i] / (Double(endNs) * Double(p.capacity)) : 0
+            let util = endNs > 0 ? stats.poolBusyAreaNs[i] / (installedNs.map { max(1, $0[i]) } ?? Double(endNs) * Double(p.capacity)) : 0
             let fragmentation: [(String, SummaryValue)] = [
                 (Metric.fragmentedDevicesMean.key, .real(stats.poolPartialAreaNs[i] / end)),
-                (Metric.fragmentationStrandedMean.key, .real(endNs > 0 ? stats.poolStrandedMilliAreaNs[i] / (end * capacityMilli[i]) : 0))]
+                (Metric.fragmentationStrandedMean.key, .real(endNs > 0 ? stats.poolStrandedMilliAreaNs[i] / max(1, capacityMilliNs[i]) : 0))]
             return (p.name, .object([(Metric.accelerator.key, .text(p.accelerator.name)), (Metric.role.key, .text(p.role.rawValue)),
                                      (Metric.accelerators.key, .integer(Int64(p.capacity))), (Metric.utilizationMean.key, .real(util)),
                                      (Metric.acceleratorEnergyKWh.key, .real(energyKWh[i]))]

@@ -20,6 +20,8 @@ import SimKernel
 ///   to let a job it held go on (``openGate(_:nowNs:)`` is called in job-id order in the next
 ///   pass), or to take a server out of service or put it back (``ComponentRequest``);
 /// - ``serverWentDown(_:nowNs:)`` when a server was taken out of service (with the jobs it hit);
+/// - ``serverInstalled(pool:server:accelerators:installed:nowNs:)`` when a server of a center
+///   built in phases enters the center or leaves it (retired and drained);
 /// - ``checkpointPlan(for:)`` at a batch job's first start (the first component with a plan
 ///   decides how it checkpoints), and ``jobWorked(_:split:nowNs:)`` when a job with a plan stops
 ///   running, with what its run's work was;
@@ -40,6 +42,9 @@ public protocol RunComponent {
     mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest?
     mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs)
     mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs)
+    /// Server `server` of pool `pool`, with `accelerators`, entered the center (`installed`) or
+    /// left it; at time 0 for the servers that arrive later.
+    mutating func serverInstalled(pool: Int, server: Int, accelerators: Int, installed: Bool, nowNs: SimTimeNs)
     mutating func checkpointPlan(for job: StartingJob) -> CheckpointPlan?
     /// Whether ``checkpointPlan(for:)`` gives plans (the engine asks only then).
     var plansCheckpoints: Bool { get }
@@ -59,6 +64,7 @@ extension RunComponent {
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? { nil }
     public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {}
     public mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs) {}
+    public mutating func serverInstalled(pool: Int, server: Int, accelerators: Int, installed: Bool, nowNs: SimTimeNs) {}
     public mutating func checkpointPlan(for job: StartingJob) -> CheckpointPlan? { nil }
     public var plansCheckpoints: Bool { false }
     public mutating func jobWorked(_ job: JobHandle, split: WorkSplit, nowNs: SimTimeNs) {}

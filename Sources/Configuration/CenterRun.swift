@@ -31,8 +31,6 @@ public enum CenterRun {
     /// The engine's view of `scenario`, and what its trace imports found.
     public static func configure(_ scenario: Scenario, sink: any RecordSink, streams: RandomStreams) throws
         -> (center: CenterSetup, traceReports: [(name: String, report: TraceImportReport)]) {
-        // The commands refuse it located (LoadedScenario.jobLevelRefusal); this guards other callers.
-        if !scenario.cluster.phases.isEmpty { throw ScenarioError(ClusterSpec.phasedRunRefusal) }
         let horizonNs = scenario.horizon?.baseUnits ?? SimTime.never
         let demand = try DemandPlan(scenario, streams: streams, horizonNs: horizonNs)
         guard SchedulingPolicies.make(scenario.scheduling.policy) != nil else {
@@ -61,6 +59,7 @@ public enum CenterRun {
                                                  FabricPlan.component(scenario, sink: sink),
                                                  UtilizationSampler(pools: demand.pools.count, tenants: demand.names.tenants.count, sink: sink)]
         center.components = components.compactMap { $0 }
+        center.lifecycle = lifecycle(scenario.cluster, start: scenario.start?.date, pools: demand.pools.map(\.name))
         let forms: [ReleaseSpec.Policy: ReleaseForm] = [.deploy: .service, .api: .api, .file: .modelFile]
         center.registry = ModelRegistry(servedModels: demand.applicationProfiles.flatMap { app in app.services.map { (app.index, $0.modelIndex) } },
                                         servedForm: forms[scenario.release.policy]!)
@@ -76,6 +75,29 @@ public enum CenterRun {
 }
 
 extension CenterRun {
+    /// When each server of a center built in phases enters and leaves it (nil: no phases): a
+    /// pool's servers are its groups' in the cluster's order.
+    static func lifecycle(_ cluster: ClusterSpec, start: CivilDate?, pools: [String]) -> ServerLifecycle? {
+        guard let schedule = cluster.capacitySchedule(start: start) else { return nil }
+        var absent: [(pool: Int32, server: Int32)] = []
+        var steps: [ServerLifecycle.Step] = []
+        var next = Array(repeating: Int32(0), count: pools.count)
+        for (g, w) in zip(cluster.servers, schedule.groups) {
+            let p = pools.firstIndex(of: g.pool)!
+            for s in next[p]..<next[p] + Int32(g.count) {
+                if w.fromNs > 0 || w.retireNs <= 0 { absent.append((Int32(p), s)) }
+                guard w.retireNs > 0 else { continue }
+                if w.fromNs > 0 { steps.append(.init(atNs: w.fromNs, pool: Int32(p), server: s, change: .install)) }
+                if w.retireNs != SimTime.never {
+                    steps.append(.init(atNs: w.retireNs, pool: Int32(p), server: s, change: .retire))
+                    steps.append(.init(atNs: w.removeNs, pool: Int32(p), server: s, change: .remove))
+                }
+            }
+            next[p] += Int32(g.count)
+        }
+        return ServerLifecycle(absentAtStart: absent, steps: steps)
+    }
+
     /// The failures of the scenario's servers (nil: none), drawing from the `failures/POOL` streams.
     static func failures(_ scenario: Scenario, demand: DemandPlan, streams: RandomStreams, sink: any RecordSink) -> ServerFailures? {
         guard let spec = scenario.failures else { return nil }

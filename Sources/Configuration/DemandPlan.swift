@@ -69,19 +69,31 @@ public struct DemandPlan {
         /// present), weighted by their compute: capacity × peak at the model's precision × the device
         /// kind's efficiency (capacity
         /// alone for data processing), so faster pools take proportionally more work.
-        func candidates(_ kind: JobKind, pinned: String?, precision: Precision?) -> ([Int16], [Double]) {
+        /// In a center built in phases, the weights follow the capacity in service: from time 0
+        /// and from each change (a pool with none in service then takes no job unless all have none).
+        func candidates(_ kind: JobKind, pinned: String?, precision: Precision?, capacity: (Int) -> Int = { pools[$0].capacity }) -> ([Int16], [Double]) {
             if let p = pinned, let i = pools.firstIndex(where: { $0.name == p }) { return ([Int16(i)], [1]) }
             for role in Self.rolePreference(kind) {
                 let idx = pools.indices.filter { pools[$0].role == role }
                 if !idx.isEmpty {
-                    return (idx.map { Int16($0) }, idx.map { i in
+                    let weights = idx.map { i in
                         let a = pools[i].accelerator
                         let speed = precision.map { a.peakFlopsPerS(a.effectivePrecision($0)) / 1e12 * a.kind.efficiencyFactor } ?? 1
-                        return Double(pools[i].capacity) * speed
-                    })
+                        return Double(capacity(i)) * speed
+                    }
+                    guard weights.contains(where: { $0 > 0 }) else { return candidates(kind, pinned: pinned, precision: precision) }
+                    return (idx.map { Int16($0) }, weights)
                 }
             }
             return ([0], [1])
+        }
+        let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
+        /// The weights of a line's pools from each capacity change on (phases only).
+        func weightChanges(_ kind: JobKind, pinned: String?, precision: Precision?) -> [(fromNs: SimTimeNs, weights: [Double])] {
+            guard let schedule else { return [] }
+            let cluster = scenario.cluster
+            func inService(at t: SimTimeNs) -> (Int) -> Int { { schedule.accelerators(of: cluster, pool: pools[$0].name, atNs: t) } }
+            return ([0] + schedule.changeTimesNs).map { t in (t, candidates(kind, pinned: pinned, precision: precision, capacity: inService(at: t)).1) }
         }
 
         /// The acceptance set of `accepts`: every pool of each named accelerator, at its speed.
@@ -122,10 +134,11 @@ public struct DemandPlan {
             let mix: [JobMixEntry] = app.jobs.map { j in
                 let kind = j.kind.jobKind
                 let chosen = j.tenants ?? app.tenants.map(\.name)
-                let (p, pw) = candidates(kind, pinned: j.pool, precision: j.model.flatMap { app.model(named: $0)?.precision })
+                let precision = j.model.flatMap { app.model(named: $0)?.precision }
+                let (p, pw) = candidates(kind, pinned: j.pool, precision: precision)
                 var trials: SuccessiveHalving? = nil
                 if kind == .automl { trials = SuccessiveHalving(trials: j.trials ?? 27, eta: j.eta ?? 3, rungs: j.rungs ?? 3) }
-                return JobMixEntry(
+                var entry = JobMixEntry(
                     kind: kind, modelIndex: j.model.flatMap { modelIndex[$0] } ?? -1, model: j.model.flatMap { app.model(named: $0)?.profile },
                     ratePerNs: j.perDay * app.rateScale / dayNs,
                     tenants: chosen.map { tenantIndex[$0]! },
@@ -135,6 +148,8 @@ public struct DemandPlan {
                     search: trials, compression: j.method, studentFraction: j.studentFraction ?? 0.25,
                     bytes: j.bytes?.distribution ?? .constant(0),
                     bytesPerSecondPerAccelerator: j.throughputPerAccelerator.map { Double($0.baseUnits) / 8 } ?? 2e9)
+                entry.poolWeightChanges = weightChanges(kind, pinned: j.pool, precision: precision)
+                return entry
             }
             let cycle = app.cycle.arrivalCycle.with(trend: Self.trend(of: app, in: scenario, horizonNs: horizonNs),
                                                     weekdayOfDay0: ((scenario.start?.date.weekday ?? 0) + (scenario.sample?.offsetDays ?? 0)) % 7)

@@ -1,24 +1,30 @@
+import Histogram
 import Records
 import SimKernel
 import Workloads
 
-/// The records of one sample's run, kept as day-by-day sums over its measured window: batch
-/// work submitted (accelerator-time at full speed), jobs submitted and their waits (by the day
-/// they were submitted; a job still waiting at the end counts its wait so far), busy
-/// accelerator-time (from `/utilization`) and facility energy (from `/power`). Nothing else is
-/// kept: a sample's trace is not written.
+/// The records of a run kept as day-by-day sums over its measured window (a sample's window,
+/// or the whole of a job-level run): batch work submitted (accelerator-time at full speed),
+/// jobs submitted and their waits (by the day they were submitted; a job still waiting at the
+/// end counts its wait so far), busy accelerator-time (from `/utilization`) and facility
+/// energy (from `/power`), and the waits' distribution per period (the window's days fall in
+/// periods: one for a sample, a quarter's or a month's for a full run). Nothing else is kept.
 final class PeriodTap: RecordSink {
     let windowStartNs: SimTimeNs
     let days: Int
+    /// The period of each day of the window.
+    let periodOfDay: [Int]
     private(set) var offeredNs: [Double], submitted: [Int], waitSumNs: [Double], waitCount: [Int], busyNs: [Double], energyKWh: [Double]
-    /// Every wait of the window's jobs (for its quantiles), in ns.
-    private(set) var waitsNs: [SimTimeNs] = []
+    /// The waits of each period's jobs (ns, three significant digits).
+    private(set) var waits: [Histogram<UInt64>]
     private var lastUtil: (timeNs: SimTimeNs, busy: Int32)?
     private var lastPower: (timeNs: SimTimeNs, facilityW: Double)?
 
-    init(windowStartNs: SimTimeNs, days: Int) {
+    init(windowStartNs: SimTimeNs, days: Int, periodOfDay: [Int]? = nil) {
         self.windowStartNs = windowStartNs
         self.days = days
+        self.periodOfDay = periodOfDay ?? Array(repeating: 0, count: days)
+        waits = (0..<((periodOfDay?.max() ?? 0) + 1)).map { _ in Histogram<UInt64>(highestTrackableValue: 1 << 62, numberOfSignificantValueDigits: .three) }
         offeredNs = Array(repeating: 0, count: days)
         submitted = Array(repeating: 0, count: days)
         waitSumNs = Array(repeating: 0, count: days)
@@ -53,12 +59,9 @@ final class PeriodTap: RecordSink {
         offeredNs[d] += Double(j.accelerators) * Double(j.milli) / 1000 * Double(j.durationNs)
     }
 
-    /// The 99th percentile of the window's waits, in seconds (nearest rank; NaN without jobs).
-    var waitP99S: Double {
-        guard !waitsNs.isEmpty else { return .nan }
-        let sorted = waitsNs.sorted()
-        let rank = Int((0.99 * Double(sorted.count)).rounded(.up))
-        return Double(sorted[max(0, rank - 1)]) / 1e9
+    /// The 99th percentile of period `p`'s waits, in seconds (NaN without jobs).
+    func waitP99S(period p: Int = 0) -> Double {
+        waits[p].totalCount > 0 ? Double(waits[p].valueAtPercentile(99)) / 1e9 : .nan
     }
 
     /// Closes the series at the end of the run.
@@ -69,11 +72,11 @@ final class PeriodTap: RecordSink {
         lastPower = nil
     }
 
-    /// Each day's figures on `accelerators` accelerators.
-    func dayFigures(accelerators: Int) -> [PeriodFigures.Day] {
-        let capacityNs = Double(accelerators) * Double(SimTime.nsPerDay)
-        return (0..<days).map { d in
-            PeriodFigures.Day(jobsSubmitted: submitted[d], offeredLoad: capacityNs > 0 ? offeredNs[d] / capacityNs : 0,
+    /// Each day's figures, day `d` on `accelerators(d)` accelerators.
+    func dayFigures(accelerators: (Int) -> Int) -> [PeriodFigures.Day] {
+        (0..<days).map { d in
+            let capacityNs = Double(accelerators(d)) * Double(SimTime.nsPerDay)
+            return PeriodFigures.Day(jobsSubmitted: submitted[d], offeredLoad: capacityNs > 0 ? offeredNs[d] / capacityNs : 0,
                               utilization: capacityNs > 0 ? busyNs[d] / capacityNs : 0,
                               waitSumS: waitSumNs[d] / 1e9, waits: waitCount[d], energyKWh: energyKWh[d])
         }
@@ -87,7 +90,7 @@ final class PeriodTap: RecordSink {
         let wait = (r.startNs >= 0 ? r.startNs : endNs) - r.submitNs
         waitSumNs[d] += Double(wait)
         waitCount[d] += 1
-        waitsNs.append(wait)
+        _ = waits[periodOfDay[d]].record(UInt64(max(0, wait)))
     }
 
     func record(utilization s: UtilizationSample) {

@@ -17,6 +17,12 @@ import Workloads
 /// not depend on how many run at once. Each period's figures come with 95% confidence
 /// half-widths from the daily batch means of its window (Student's t over the days).
 public enum SampledRun {
+    /// The default warm-up before each window: 14 days. In the city center, jobs running longer
+    /// than 3 days hold a fifth of the accelerator-time and those longer than 14 days 1% (a
+    /// three-year job-level run, docs/lifecycle.md): a shorter warm-up starts the window
+    /// without the long jobs a center of that date would be running, and reads utilisation low.
+    public static let defaultWarmupNs: SimTimeNs = 14 * SimTime.nsPerDay
+
     /// How the run is sampled.
     public struct Options: Sendable {
         /// Length of a period: a quarter (365/4 days) or a month (365/12 days).
@@ -27,7 +33,7 @@ public enum SampledRun {
         public var warmupNs: SimTimeNs
 
         /// `period` is `quarter` or `month`; nil if neither.
-        public init?(period: String, lengthNs: SimTimeNs = 7 * SimTime.nsPerDay, warmupNs: SimTimeNs = 3 * SimTime.nsPerDay) {
+        public init?(period: String, lengthNs: SimTimeNs = 7 * SimTime.nsPerDay, warmupNs: SimTimeNs = SampledRun.defaultWarmupNs) {
             switch period {
             case "quarter": periodNs = 365 * SimTime.nsPerDay / 4
             case "month": periodNs = 365 * SimTime.nsPerDay / 12
@@ -58,19 +64,28 @@ public enum SampledRun {
         }
         guard o.lengthNs <= o.periodNs else { throw ScenarioError("--sample-length (\(o.lengthNs / day)d) is longer than a \(o.periodName)") }
         var out: [Sample] = []
-        var a: SimTimeNs = 0
-        while a + o.lengthNs <= horizon {
-            let b = min(horizon, a + o.periodNs)
+        for (a, b) in periods(horizonNs: horizon, o) where b - a >= o.lengthNs {
             // The window in the middle of the period, on whole days, its warm-up not before time 0.
             let mid = (a + b) / 2
             let windowStart = max(o.warmupNs, (mid - o.lengthNs / 2) / day * day)
             let offset = windowStart - o.warmupNs
             out.append(Sample(index: out.count, periodStartNs: a, periodEndNs: b, windowStartNs: windowStart,
                               scenario: sampleScenario(scenario, offsetNs: offset, windowStartNs: windowStart, period: (a, b), o)))
-            if b == horizon { break }
-            a = b
         }
         guard !out.isEmpty else { throw ScenarioError("the horizon is shorter than one sample window (\(o.lengthNs / day)d)") }
+        return out
+    }
+
+    /// The periods of a horizon: quarters (or months) from time 0, the last one cut at the
+    /// horizon (a sampled run leaves it out when it is shorter than its window).
+    public static func periods(horizonNs horizon: SimTimeNs, _ o: Options) -> [(startNs: SimTimeNs, endNs: SimTimeNs)] {
+        var out: [(SimTimeNs, SimTimeNs)] = []
+        var a: SimTimeNs = 0
+        while a < horizon {
+            let b = min(horizon, a + o.periodNs)
+            out.append((a, b))
+            a = b
+        }
         return out
     }
 
@@ -126,8 +141,9 @@ public enum SampledRun {
         let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay))
         let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: o.warmupNs + o.lengthNs)
-        return PeriodFigures(sample: sample, days: tap.dayFigures(accelerators: s.cluster.totalAccelerators),
-                             accelerators: s.cluster.totalAccelerators, sloAttainment: Self.sloAttainment(result.summary.fields), waitP99S: tap.waitP99S)
+        let total = s.cluster.totalAccelerators
+        return PeriodFigures(sample: sample, days: tap.dayFigures { _ in total },
+                             accelerators: total, sloAttainment: Self.sloAttainment(result.summary.fields), waitP99S: tap.waitP99S())
     }
 
     /// The run's SLO attainment over all services (NaN without services).

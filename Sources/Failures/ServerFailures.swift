@@ -34,6 +34,8 @@ public struct ServerFailures: RunComponent {
     /// Whether the server is down for a repair in place (the backlog falls when it comes back).
     var inRepair: [Bool]
     var sparesFree: [Int]
+    /// Servers out of the center (a center built in phases): they do not fail.
+    var absent: [Bool]
     var timers: [ComponentTimer] = []
     var primed = false
     /// Each batch job's failures, by slot.
@@ -60,6 +62,7 @@ public struct ServerFailures: RunComponent {
         failingClass = Array(repeating: 0, count: n)
         downSinceNs = Array(repeating: 0, count: n)
         inRepair = Array(repeating: false, count: n)
+        absent = Array(repeating: false, count: n)
         sparesFree = settings.hotSpares
         tally = FailureTally(classes: settings.models.count, capacity: devices.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } },
                              hotSpares: settings.hotSpares.reduce(0, +))
@@ -101,7 +104,7 @@ public struct ServerFailures: RunComponent {
     public mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers out: inout [ComponentTimer]) {
         if !primed {
             primed = true
-            for g in life.indices { scheduleFailure(g, fromNs: 0) }
+            for g in life.indices where !absent[g] { scheduleFailure(g, fromNs: 0) }
             for i in timers.indices where timers[i].atNs < nowNs { timers[i].atNs = nowNs }
         }
         out += timers
@@ -137,6 +140,25 @@ public struct ServerFailures: RunComponent {
             return .serverUp(pool: p, server: s)
         case .spareBack:
             return nil
+        }
+    }
+
+    /// A server entered the center (its life starts now) or left it (its pending failure, and
+    /// a repair under way, end with it).
+    public mutating func serverInstalled(pool: Int, server: Int, accelerators: Int, installed: Bool, nowNs: SimTimeNs) {
+        let g = firstServer[pool] + server
+        absent[g] = !installed
+        life[g] += 1
+        if installed {
+            if primed { scheduleFailure(g, fromNs: nowNs) }
+            return
+        }
+        guard isDown[g] else { return }
+        isDown[g] = false
+        tally.downDeviceNs += Double(nowNs - downSinceNs[g]) * Double(devices[pool][server])
+        if inRepair[g] {
+            inRepair[g] = false
+            tally.repairDone(nowNs: nowNs)
         }
     }
 

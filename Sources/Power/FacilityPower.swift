@@ -20,7 +20,9 @@ import SimKernel
 /// power and, with `capPolicy: throttle`, accelerators are power-limited (slowed by
 /// ``PowerPerformance``) so the facility never draws more than the cap.
 public struct FacilityPower: RunComponent {
-    let settings: FacilitySettings
+    /// The facility (its pools' servers and accelerators change as servers of a center built in
+    /// phases enter and leave it).
+    var settings: FacilitySettings
     let sink: any RecordSink
     /// Per pool: W per thousandth of a held accelerator at rest, and per thousandth busy (uncapped
     /// accelerator draw less its rest, and the host's share of load).
@@ -29,8 +31,9 @@ public struct FacilityPower: RunComponent {
     let acceleratorIdlePerMilliW: [Double]
     let acceleratorBusyPerMilliW: [Double]
     let sharedW: Double
-    /// IT power with nothing busy (``FacilitySettings/restW``, summed once).
-    let restW: Double
+    /// IT power with nothing busy (``FacilitySettings/restW``, summed once; it follows the
+    /// servers in the center).
+    var restW: Double
     /// The lowest power limit (share of a busy accelerator's draw), the limit a new batch job
     /// must fit under to start (the lowest under `throttle`, none under `hold`), and the
     /// highest PUE of the run.
@@ -186,6 +189,18 @@ public struct FacilityPower: RunComponent {
         }
         itW = itW(atShare: share)
         acceleratorW = acc
+    }
+
+    /// A server entered the center or left it: its rest draw (host and accelerators) starts or
+    /// stops, after the energy so far is charged.
+    public mutating func serverInstalled(pool p: Int, server: Int, accelerators: Int, installed: Bool, nowNs: SimTimeNs) {
+        advance(to: nowNs)
+        chargeIdle(p)
+        let sign = installed ? 1 : -1
+        settings.pools[p].servers += sign
+        settings.pools[p].accelerators += sign * accelerators
+        restW += Double(sign) * (settings.pools[p].host.idleW + Double(accelerators) * settings.pools[p].acceleratorIdleW)
+        redraw()
     }
 
     /// Charges idle energy of pool `p`'s unheld accelerators up to now (before its holdings change).

@@ -50,10 +50,6 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
         if !phases.isEmpty { try c.encode(phases, forKey: .phases) }
     }
 
-    /// Why a center built in phases cannot be run day by day at job level yet, and what to do.
-    public static let phasedRunRefusal = "this scenario builds the center in phases (cluster.phases); a job-level run through its phases is not supported yet: "
-        + "run it sampled (iccsim run --sampled quarter), which simulates each period with the servers in service then"
-
     /// The phase of server group `g` (nil: in service for the whole run).
     public func phase(of g: ServerGroupSpec) -> PhaseSpec? { g.phase.flatMap { n in phases.first { $0.name == n } } }
 
@@ -264,8 +260,12 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
     public var arrive: DateSpec
     public var commissioning: TimeQuantity
     public var retire: DateSpec?
+    /// From `retire`, how long the servers drain: they take no new job, and jobs still running
+    /// at the end are stopped (as by a failure: they lose work since their last checkpoint)
+    /// and wait again elsewhere.
+    public var drain: TimeQuantity
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, arrive, commissioning, retire }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, arrive, commissioning, retire, drain }
 
     /// A phase arriving on `arrive`, in service `commissioning` later, retired on `retire` (nil: never).
     public init(name: String, arrive: CivilDate, commissioning: TimeQuantity, retire: CivilDate? = nil) {
@@ -273,6 +273,7 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
         self.arrive = DateSpec(arrive)
         self.commissioning = commissioning
         self.retire = retire.map(DateSpec.init)
+        drain = TimeQuantity(baseUnits: 7 * SimTime.nsPerDay)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -283,6 +284,9 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
             $0.baseUnits <= 3650 * SimTime.nsPerDay ? nil : "must be at most 3650d"
         }
         retire = try c.decodeIfPresent(DateSpec.self, forKey: .retire)
+        drain = try c.decode(TimeQuantity.self, forKey: .drain, default: TimeQuantity(baseUnits: 7 * SimTime.nsPerDay)) {
+            $0.baseUnits >= 0 && $0.baseUnits <= 365 * SimTime.nsPerDay ? nil : "must be from 0 to 365d"
+        }
         if let r = retire, r.date <= inServiceFrom {
             throw try c.superDecoder(forKey: .retire).scenarioError(
                 "phase '\(name)' retires on \(r.date), before it enters service on \(inServiceFrom) (arrival \(arrive.date) + commissioning \(commissioning))")

@@ -13,13 +13,6 @@ public struct LoadedScenario: Sendable {
     public var tree: ScenarioTree
     /// Notes for people (not errors): durations rounded to whole nanoseconds.
     public var notes: [String] { tree.roundingNotes() }
-
-    /// Why this scenario cannot be run day by day at job level (nil: it can): a center built in
-    /// phases needs a sampled run for now; located at `cluster.phases`.
-    public var jobLevelRefusal: ScenarioError? {
-        guard !scenario.cluster.phases.isEmpty else { return nil }
-        return ScenarioError(ClusterSpec.phasedRunRefusal, at: tree.location(of: ["cluster", "phases"]))
-    }
 }
 
 /// Reads scenario files strictly: YAML syntax, unknown keys, types, units and ranges are all

@@ -51,7 +51,6 @@ public struct SweepPlan: Sendable {
             let loaded: LoadedScenario
             do {
                 loaded = try ScenarioLoader.load(path: basePath, overrides: fixed + zip(spec.parameters, located).map { try $1.located($0) }, files: files)
-                if let refusal = loaded.jobLevelRefusal { throw refusal }
             } catch let e as ScenarioError {
                 let named = zip(spec.parameters, values).map { "\($0)=\($1)" }.joined(separator: ", ")
                 throw ScenarioError("sweep '\(spec.name)' configuration \(c) (\(named.isEmpty ? "no parameters" : named)): \(e.message)", at: e.location)

@@ -83,7 +83,7 @@ public struct AcceleratorPool: Sendable {
 
     /// Accelerators allocated (whole, or partly to shared jobs); devices out of service are
     /// neither free nor busy.
-    public var busy: Int { capacity - storage.free - storage.downDevices }
+    public var busy: Int { capacity - storage.free - storage.downDevices - storage.cordonIdleDevices }
 
     /// Whether a job of `count` accelerators could ever run here.
     public func canEverFit(_ count: Int) -> Bool { count <= capacity }
@@ -343,7 +343,11 @@ public struct AcceleratorPool: Sendable {
         let devices = storage.slotDevices[s]
         storage.slotDevices[s] = []
         for d in devices {
-            book(d, -milli)
+            if storage.cordonedServers > 0 && storage.serverCordoned[Int(storage.deviceServer[Int(d)])] {
+                keepCordoned(d, milli)
+            } else {
+                book(d, -milli)
+            }
             if milli < sharing.deviceCapacityMilli { storage.deviceJobs[Int(d)].removeAll { $0 == handle } }
         }
     }
@@ -454,6 +458,14 @@ final class PoolStorage: @unchecked Sendable {
     /// Servers out of service (their devices booked whole, with no job), and their devices.
     @exclusivity(unchecked) var serverDown: [Bool] = []
     @exclusivity(unchecked) var downDevices: Int = 0
+    /// Servers draining before they retire (empty until the first): milli booked on each
+    /// device to keep new jobs off it, devices booked by the drain alone, and how many drain.
+    @exclusivity(unchecked) var serverCordoned: [Bool] = []
+    @exclusivity(unchecked) var cordonMilli: [Int32] = []
+    @exclusivity(unchecked) var cordonIdleDevices: Int = 0
+    @exclusivity(unchecked) var cordonedServers: Int = 0
+    /// Draining servers found empty (in the order they emptied), for the engine to take out.
+    @exclusivity(unchecked) var drained: [Int32] = []
 
 
     init() {}
@@ -467,6 +479,8 @@ final class PoolStorage: @unchecked Sendable {
         c.partial = partial; c.partialPosition = partialPosition; c.deviceJobs = deviceJobs
         c.slotDevices = slotDevices; c.slotMilli = slotMilli; c.slotHandle = slotHandle; c.strandedMilli = strandedMilli
         c.serverDown = serverDown; c.downDevices = downDevices
+        c.serverCordoned = serverCordoned; c.cordonMilli = cordonMilli; c.cordonIdleDevices = cordonIdleDevices; c.cordonedServers = cordonedServers
+        c.drained = drained
         return c
     }
 }

@@ -67,6 +67,17 @@ enum H5 {
         try check(H5Aclose(a), "close attribute '\(name)'")
     }
 
+    /// Writes a scalar 64-bit float attribute (little-endian in the file).
+    static func setAttribute(_ object: hid_t, _ name: String, _ value: Double) throws {
+        let space = try check(id: H5Screate(H5S_SCALAR), "create a scalar dataspace")
+        defer { H5Sclose(space) }
+        let a = try check(id: H5Acreate2(object, name, iccsim_h5t_ieee_f64le(), space, iccsim_h5p_default(), iccsim_h5p_default()),
+                          "create attribute '\(name)'")
+        var v = value
+        try check(H5Awrite(a, iccsim_h5t_native_double(), &v), "write attribute '\(name)'")
+        try check(H5Aclose(a), "close attribute '\(name)'")
+    }
+
     /// Writes a small, contiguous 1-D dataset of strings.
     static func writeStrings(_ parent: hid_t, _ name: String, _ values: [String]) throws {
         let t = try utf8StringType()

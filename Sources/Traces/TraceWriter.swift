@@ -25,6 +25,10 @@ public struct TraceMetadata: Sendable {
     /// The overrides the run was given (`--set`, `--policy`, `--warmup`), recorded as the root
     /// attribute `overrides` when there are any.
     public var overrides: [String] = []
+    /// The share of jobs whose `/jobs` rows are written (1: all), chosen by a hash of the job
+    /// id (``TraceWriter/keepsRow(ofJob:rate:)``), recorded as the `/jobs` attribute
+    /// `sample_rate` when below 1; the summary always counts every job.
+    public var jobsSampleRate = 1.0
 
     public init(softwareVersion: String, scenarioName: String, seed: UInt64, runIndex: UInt64, policy: String, scenarioYAML: String) {
         self.softwareVersion = softwareVersion
@@ -113,6 +117,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     public init(path: String, metadata: TraceMetadata, chunkRows: Int = 65_536, deflateLevel: UInt32 = 4) throws {
         iccsim_h5_prepare()
         policyCode = Int8(SchedulingPolicies.names.firstIndex(of: metadata.policy) ?? -1)
+        jobsSampleRate = metadata.jobsSampleRate
         let fcpl = try H5.untimedPlist(iccsim_h5p_file_create())
         defer { H5Pclose(fcpl) }
         file = try H5.check(id: H5Fcreate(path, iccsim_h5f_acc_trunc(), fcpl, iccsim_h5p_default()), "create '\(path)'")
@@ -129,6 +134,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             if !metadata.overrides.isEmpty { try H5.setAttribute(file, "overrides", metadata.overrides.joined(separator: "\n")) }
 
             let jobs = try H5.createGroup(file, "jobs")
+            if metadata.jobsSampleRate < 1 { try H5.setAttribute(jobs, "sample_rate", metadata.jobsSampleRate) }
             let util = try H5.createGroup(file, "utilization")
             let dict = try H5.createGroup(file, "dictionaries")
             let utilPools = try H5.createGroup(file, "utilization_pools")
@@ -294,10 +300,23 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
 
     /// `/jobs` rows written so far (jobs that ended or were rejected), for progress displays.
     public private(set) var jobRows = 0
+    let jobsSampleRate: Double
+
+    /// Whether job `id`'s row is kept at sampling rate `rate`: a SplitMix64 hash of the id,
+    /// as a fraction of 2^64, below the rate (so the same jobs are kept in every run, and a
+    /// job's AutoML trials or a series of ids are not kept or dropped together).
+    public static func keepsRow(ofJob id: Int64, rate: Double) -> Bool {
+        var z = UInt64(bitPattern: id) &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Double(z >> 11) / 9_007_199_254_740_992 < rate
+    }
 
     public func record(job r: JobRecord) {
         guard firstError == nil else { return }
         jobRows += 1
+        guard jobsSampleRate >= 1 || Self.keepsRow(ofJob: r.id, rate: jobsSampleRate) else { return }
         do {
             try jobID.append(r.id)
             try jobClass.append(r.jobClass)

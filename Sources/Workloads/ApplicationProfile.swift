@@ -64,6 +64,9 @@ public struct JobMixEntry: Sendable {
     /// Indices of the pools it may run in, with weights (their capacities).
     public var pools: [Int16]
     public var poolWeights: [Double]
+    /// In a center built in phases: the weights from each time on (the first from 0), which
+    /// replace `poolWeights` (empty: `poolWeights` always).
+    public var poolWeightChanges: [(fromNs: SimTimeNs, weights: [Double])] = []
     public var accelerators: Distribution
     /// Dataset samples (tokens) per epoch.
     public var samples: Distribution

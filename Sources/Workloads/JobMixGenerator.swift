@@ -16,6 +16,8 @@ public final class JobMixGenerator: JobSource {
     private let horizonNs: SimTimeNs
     private let arrivalStream, tenantStream, poolStream, sizeStream, samplesStream, epochsStream, bytesStream: RandomStream
     private let tenantSampler, poolSampler, sizeSampler, samplesSampler, epochsSampler, bytesSampler: DistributionSampler
+    /// The pool samplers of a center built in phases, from each time on (empty: `poolSampler`).
+    private let poolSamplersFrom: [(fromNs: SimTimeNs, sampler: DistributionSampler)]
     private var lastSubmitNs: SimTimeNs = 0
     private var emitted: Int64 = 0
     /// AutoML trials of the current search still to emit (same submission time).
@@ -40,6 +42,7 @@ public final class JobMixGenerator: JobSource {
         bytesStream = stream("bytes")
         tenantSampler = DistributionSampler(.discrete(values: entry.tenants.indices.map(Double.init), weights: entry.tenantWeights))
         poolSampler = DistributionSampler(.discrete(values: entry.pools.indices.map(Double.init), weights: entry.poolWeights))
+        poolSamplersFrom = entry.poolWeightChanges.map { ($0.fromNs, DistributionSampler(.discrete(values: entry.pools.indices.map(Double.init), weights: $0.weights))) }
         sizeSampler = DistributionSampler(entry.accelerators)
         samplesSampler = DistributionSampler(entry.samples)
         epochsSampler = DistributionSampler(entry.epochs)
@@ -51,7 +54,8 @@ public final class JobMixGenerator: JobSource {
         guard let t = cycle.next(after: lastSubmitNs, horizonNs: horizonNs, stream: arrivalStream) else { return nil }
         lastSubmitNs = t
         let tenant = entry.tenants[Int(tenantSampler.sample(tenantStream))]
-        let poolSlot = Int(poolSampler.sample(poolStream))
+        let sampler = poolSamplersFrom.last { $0.fromNs <= t }?.sampler ?? poolSampler
+        let poolSlot = Int(sampler.sample(poolStream))
         let pool = pools[Int(entry.pools[poolSlot])]
         let n = Int(min(max(1, sizeSampler.sample(sizeStream).rounded()), Double(Int32.max)))
         var job = JobSpec(submitNs: t, accelerators: Int32(n), durationNs: 0, source: source, sequence: 0,

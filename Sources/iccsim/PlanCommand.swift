@@ -45,7 +45,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --phased: the measured window of each period, whole days (default 7d).", valueName: "time"))
     var sampleLength: String?
 
-    @Option(help: ArgumentHelp("With --phased: the warm-up before each window, whole days (default 3d).", valueName: "time"))
+    @Option(help: ArgumentHelp("With --phased: the warm-up before each window, whole days (default 14d).", valueName: "time"))
     var sampleWarmup: String?
 
     @Flag(help: "Minimise the targets file's cost model instead of the sum of the varied values (grid search).")
@@ -97,7 +97,6 @@ struct PlanCommand: ParsableCommand {
         guard axes.count == 1 || axes.reduce(1, { $0 * $1.1.count }) <= 10_000 else { throw ValidationError("the grid has more than 10000 points") }
         if cheapest && goals.cost == nil { throw ValidationError("--cheapest needs a cost model in \(targets)") }
         let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
-        if let refusal = loaded.jobLevelRefusal { throw refusal }
         let basePath: String
         if let s = scenario { basePath = s } else {
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("iccsim-plan-\(getpid())")

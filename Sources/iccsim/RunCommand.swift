@@ -2,6 +2,7 @@ import ArgumentParser
 import Center
 import Configuration
 import Foundation
+import Records
 import Scenario
 import Scheduling
 import SimKernel
@@ -39,8 +40,14 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --sampled: the measured window of each period, whole days (default 7d).", valueName: "time"))
     var sampleLength: String?
 
-    @Option(help: ArgumentHelp("With --sampled: the warm-up before each window, whole days (default 3d).", valueName: "time"))
+    @Option(help: ArgumentHelp("With --sampled: the warm-up before each window, whole days (default 14d).", valueName: "time"))
     var sampleWarmup: String?
+
+    @Option(help: ArgumentHelp("A job-level run's figures period by period (quarter or month): offered load, utilisation, waits and energy of each, in summary.json ('periods'), summary.md and the trace's /periods, as a sampled run reports them.", valueName: "period"))
+    var periods: String?
+
+    @Option(help: ArgumentHelp("Write the /jobs rows of this share of the jobs only (0.01 or 1%; chosen by job id, the same in every run), for runs of years; the summary counts every job.", valueName: "share"))
+    var jobsSample: String?
 
     @OptionGroup(title: "Limits")
     var limitOptions: LimitOptions
@@ -79,15 +86,25 @@ struct RunCommand: ParsableCommand {
             return
         }
         guard sampleLength == nil && sampleWarmup == nil else { throw ValidationError("--sample-length and --sample-warmup need --sampled") }
-        if let refusal = loaded.jobLevelRefusal { throw refusal }
+        let periodOptions = try periods.map { try Self.sampledOptions($0, length: nil, warmup: nil, flag: "--periods") }
+        let rate = try jobsSample.map(Self.share) ?? 1
         var budget = MemoryBudget.standard()
         if let m = maxMemory { budget.maxResidentBytes = m }
         var options = KernelOptions(permuteTies: permuteTies, memoryBudget: budget)
         let meter = ProgressMeter.make(horizonNs: s.horizon?.baseUnits ?? SimTime.never, forced: progress, quiet: quiet)
         if let meter { options.progress = { now, events in meter.update(nowNs: now, events: events) } }
-        let summary = try RunCommand.execute(loaded, outPath: outPath, overrides: all, outFlag: out == nil ? "the default output directory" : "--out",
-                                             options: options, meter: meter)
-        if !quiet { print(SummaryWriter.markdown(summary, overrides: all), terminator: "") }
+        let (summary, table) = try RunCommand.execute(loaded, outPath: outPath, overrides: all, outFlag: out == nil ? "the default output directory" : "--out",
+                                                      options: options, meter: meter, periods: periodOptions, jobsSampleRate: rate)
+        if !quiet { print(SummaryWriter.markdown(summary, overrides: all) + table, terminator: "") }
+    }
+
+    /// A share from `0.01` or `1%`, above 0 and at most 1.
+    static func share(_ text: String) throws -> Double {
+        let percent = text.hasSuffix("%")
+        guard let v = Double(percent ? String(text.dropLast()) : text).map({ percent ? $0 / 100 : $0 }), v > 0, v <= 1 else {
+            throw ValidationError("--jobs-sample expects a share above 0 and at most 1 (0.01 or 1%), got '\(text)'")
+        }
+        return v
     }
 
     /// The sampled mode's options from the flags.
@@ -106,7 +123,7 @@ struct RunCommand: ParsableCommand {
             return SimTimeNs(ns)
         }
         let length = try days(sampleLength, "--sample-length", default: 7 * SimTime.nsPerDay)
-        let warmup = try days(sampleWarmup, "--sample-warmup", default: 3 * SimTime.nsPerDay)
+        let warmup = try days(sampleWarmup, "--sample-warmup", default: SampledRun.defaultWarmupNs)
         guard let o = SampledRun.Options(period: period, lengthNs: length, warmupNs: warmup) else {
             throw ValidationError("\(flag) expects quarter or month, got '\(period)'")
         }
@@ -128,8 +145,10 @@ struct RunCommand: ParsableCommand {
 
     /// Runs a loaded scenario into `outPath`, all or nothing; `overrides` (as given) are recorded
     /// in run-info.json and the trace.
+    /// With `periods`, the run's figures period by period go to the outputs too; returns them
+    /// as a Markdown table (empty without).
     static func execute(_ loaded: LoadedScenario, outPath: String, overrides: [String] = [], outFlag: String = "--out", options: KernelOptions,
-                        meter: ProgressMeter? = nil) throws -> RunSummary {
+                        meter: ProgressMeter? = nil, periods: SampledRun.Options? = nil, jobsSampleRate: Double = 1) throws -> (RunSummary, String) {
         let s = loaded.scenario
         let dir: RunDirectory
         do { dir = try RunDirectory(path: outPath, flag: outFlag) } catch let e as TraceError { throw RunFailure(message: e.message) }
@@ -139,11 +158,18 @@ struct RunCommand: ParsableCommand {
             metadata.failures = s.failures != nil
             metadata.power = s.power != nil
             metadata.overrides = overrides
+            metadata.jobsSampleRate = jobsSampleRate
             let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: metadata)
             meter?.jobsDone = { writer.jobRows }
             let t0 = wallSeconds()
             meter?.stage("simulating \(s.name) (seed \(s.seed)), generating its demand as it goes")
-            let result = try CenterRun.run(s, sink: writer, kernelOptions: options)
+            var result: RunResult, figures: [PeriodFigures] = []
+            if let periods {
+                (result, figures) = try RunPeriods.run(s, sink: writer, kernelOptions: options, periods)
+                try writer.record(periods: figures)
+            } else {
+                result = try CenterRun.run(s, sink: writer, kernelOptions: options)
+            }
             meter?.finish()
             meter?.stage("writing the trace")
             if case .overBudget(let why) = result.stopReason {
@@ -168,8 +194,9 @@ struct RunCommand: ParsableCommand {
             if case .noProgress(let why) = result.stopReason { note("warning: the run stopped without progress: \(why)") }
             for c in result.seedCollisions { note("note: random stream '\(c)' had a 32-bit seed collision; re-mixed") }
             let summary = result.summary
-            try dir.write("summary.json", SummaryWriter.json(summary.fields))
-            try dir.write("summary.md", SummaryWriter.markdown(summary, overrides: overrides))
+            let table = periods.map { SampledRunOutput.markdown(figures, s, $0, sampled: false) } ?? ""
+            try dir.write("summary.json", SummaryWriter.json(summary.fields + (periods.map { [SampledRunOutput.periodsField(figures, s, $0)] } ?? [])))
+            try dir.write("summary.md", SummaryWriter.markdown(summary, overrides: overrides) + (table.isEmpty ? "" : "\n" + table))
             let eps = wall > 0 ? Double(summary.eventsProcessed) / wall : 0
             try dir.write("run-info.json", SummaryWriter.json([
                 ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),
@@ -180,7 +207,7 @@ struct RunCommand: ParsableCommand {
             try dir.commit()
             note(String(format: "iccsim: %@ seed %llu: %lld events in %.2f s wall (%.2f M events/s) -> %@",
                         s.name, s.seed, summary.eventsProcessed, wall, eps / 1e6, dir.finalURL.path))
-            return summary
+            return (summary, table.isEmpty ? "" : "\n" + table)
         } catch let e as TraceError {
             dir.discard()
             throw RunFailure(message: e.message)

@@ -41,7 +41,7 @@ enum SampledRunOutput {
                 ("sampled", .object([("period", .text(o.periodName)), ("window_days", .real(Double(o.lengthNs) / day)),
                                      ("warmup_days", .real(Double(o.warmupNs) / day)), ("periods", .integer(Int64(periods.count))),
                                      ("start", .text(s.start?.date.description ?? ""))])),
-                ("periods", .object(periods.map { p -> (String, SummaryValue) in (label(of: p, s, o), SummaryValue.object(p.fields)) })),
+                periodsField(periods, s, o),
             ]
             let table = markdown(periods, s, o)
             try dir.write("summary.json", SummaryWriter.json(fields))
@@ -63,17 +63,24 @@ enum SampledRunOutput {
         }
     }
 
+    /// The `periods` field of `summary.json`: each period's figures under its label.
+    static func periodsField(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options) -> (String, SummaryValue) {
+        ("periods", .object(periods.map { p -> (String, SummaryValue) in (label(of: p, s, o), SummaryValue.object(p.fields)) }))
+    }
+
     static func label(of p: PeriodFigures, _ s: Scenario, _ o: SampledRun.Options) -> String {
         SampledRun.label(index: p.index, periodStartNs: p.periodStartNs, periodEndNs: p.periodEndNs, start: s.start?.date, o)
     }
 
     /// The periods as a Markdown table for people.
-    static func markdown(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options) -> String {
+    static func markdown(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options, sampled: Bool = true) -> String {
         func pm(_ v: (mean: Double, ci95: Double), _ f: (Double) -> String) -> String {
             v.mean.isNaN ? "–" : v.ci95.isNaN ? f(v.mean) : "\(f(v.mean)) ± \(f(v.ci95))"
         }
-        var lines = ["# \(s.name): sampled by \(o.periodName)", "",
-                     "One \(o.lengthNs / SimTime.nsPerDay)-day window per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the window's days.", "",
+        let intro = sampled
+            ? "One \(o.lengthNs / SimTime.nsPerDay)-day window per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the window's days."
+            : "Every day of the job-level run (seed \(s.seed)); ± is the 95% confidence half-width from the \(o.periodName)'s daily means; accelerators in the center in the \(o.periodName)'s middle."
+        var lines = ["# \(s.name): " + (sampled ? "sampled by \(o.periodName)" : "by \(o.periodName)"), "", intro, "",
                      "| period | accelerators | jobs a day | offered load | utilisation | mean wait | p99 wait | SLO attainment | facility energy a day |",
                      "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for p in periods {

@@ -195,8 +195,15 @@ import Workloads
         // Same figures whether the periods ran one or two at a time.
         #expect(one.map { $0.days.map(\.utilization) } == two.map { $0.days.map(\.utilization) })
         #expect(one.map { $0.days.map(\.waitSumS) } == two.map { $0.days.map(\.waitSumS) })
-        // A job-level run through the phases is refused with the advice to sample.
-        #expect(throws: (any Error).self) { try CenterRun.run(s, sink: CollectingSink()) }
+        // The full job-level run through the phases, quarter by quarter, agrees with the
+        // samples: jobs a day and utilisation within the sample's 95% half-width (plus 2
+        // points for the days' correlation), the accelerators in the middle of each quarter.
+        let full = try RunPeriods.run(s, sink: NullSink(), o).periods
+        #expect(full.map(\.accelerators) == [32, 32, 64, 64])
+        for (f, p) in zip(full, one) {
+            #expect(abs(f.jobsPerDay.mean - p.jobsPerDay.mean) <= p.jobsPerDay.ci95 + 0.02 * p.jobsPerDay.mean, "quarter \(p.index): \(f.jobsPerDay) vs \(p.jobsPerDay)")
+            #expect(abs(f.utilization.mean - p.utilization.mean) <= p.utilization.ci95 + 0.02, "quarter \(p.index): \(f.utilization) vs \(p.utilization)")
+        }
     }
 
     @Test func badPhasesAreLocated() {

@@ -82,3 +82,45 @@ import Scheduling
         }
     }
 }
+
+/// Servers draining before they retire (a center built in phases): a cordoned server takes no
+/// new job while its jobs run on, is reported once it empties, and leaves service whole.
+@Suite struct ServerDrainTests {
+    static func job(_ slot: Int32) -> JobHandle { JobHandle(slot: slot, generation: 0) }
+
+    @Test func aDrainingServerTakesNoNewJobAndEmpties() {
+        var pool = AcceleratorPool(layout: PoolLayout(devicesPerServer: [4, 4], leafOfServer: [0, 0]), sharing: SharingOptions(oversubscription: 1))
+        let placed = [pool.allocate(Self.job(0), count: 2), pool.allocate(Self.job(1), count: 1, milli: 500)]
+        #expect(placed == [true, true])
+        let server = Int(pool.devices(of: Self.job(0))[0]) / 4
+        #expect(pool.devices(of: Self.job(1)).allSatisfy { Int($0) / 4 == server }, "packed on one server")
+        pool.cordon(server: server)
+        // Its idle devices are neither free nor busy; its jobs still hold theirs.
+        #expect(pool.isCordoned(server: server) && !pool.isDrained(server: server))
+        #expect(pool.free == 4 && pool.busy == 3 && pool.inconsistency() == nil, "free \(pool.free), busy \(pool.busy)")
+        // New jobs go to the other server only, and nothing fits beyond it.
+        let other = pool.allocate(Self.job(2), count: 4), beyond = pool.allocate(Self.job(3), count: 1)
+        #expect(other && !beyond && pool.devices(of: Self.job(2)).allSatisfy { Int($0) / 4 != server })
+        var drained = pool.takeDrained()
+        #expect(drained.isEmpty)
+        pool.release(Self.job(0))
+        drained = pool.takeDrained()
+        let slice = pool.allocate(Self.job(4), count: 1, milli: 500)
+        #expect(pool.busy == 5 && pool.free == 0 && drained.isEmpty && !slice, "what a job gives back stays off limits")
+        pool.release(Self.job(1))
+        drained = pool.takeDrained()
+        #expect(drained == [Int32(server)] && pool.isDrained(server: server) && pool.busy == 4)
+        pool.uncordon(server: server)
+        pool.takeDown(server: server)
+        #expect(pool.isDown(server: server) && pool.downDevices == 4 && pool.free == 0 && pool.inconsistency() == nil)
+    }
+
+    @Test func anEmptyServerIsDrainedAtOnce() {
+        var pool = AcceleratorPool(layout: PoolLayout(devicesPerServer: [8, 8], leafOfServer: [0, 0]))
+        pool.cordon(server: 1)
+        let drained = pool.takeDrained()
+        #expect(drained == [1] && pool.free == 8 && pool.busy == 0)
+        pool.uncordon(server: 1)
+        #expect(pool.free == 16 && !pool.isCordoned(server: 1) && pool.inconsistency() == nil)
+    }
+}

@@ -65,6 +65,33 @@ func writeSample(_ path: String, jobs: Int) throws {
         #expect(readStringAttribute(path, "/", "scenario_yaml") == metadata.scenarioYAML)
     }
 
+    /// `/jobs` thinned to a share of the jobs (a run of years): the rows kept are exactly the
+    /// jobs the id hash keeps, about the share of them (binomial, 4 sigma), with the rate on
+    /// `/jobs`; the other series are whole.
+    @Test func jobsRowsThinnedBySampleRate() throws {
+        let path = tempPath("thin.h5")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var m = metadata
+        m.jobsSampleRate = 0.1
+        let w = try TraceWriter(path: path, metadata: m, chunkRows: 64)
+        let n = 20_000
+        for i in 0..<n {
+            w.record(job: JobRecord(id: Int64(i), jobClass: 0, submitNs: 0, startNs: 1, endNs: 2, accelerators: 1, state: .completed))
+            w.record(utilization: UtilizationSample(timeNs: Int64(i), busyAccelerators: 1, queuedJobs: 0, runningJobs: 1))
+        }
+        try w.close()
+        let kept = readInt64(path, "/jobs/id")
+        #expect(kept == (0..<Int64(n)).filter { TraceWriter.keepsRow(ofJob: $0, rate: 0.1) })
+        #expect(abs(Double(kept.count) - 2000) <= 4 * (Double(n) * 0.1 * 0.9).squareRoot(), "\(kept.count) rows of \(n) at 10%")
+        #expect(readInt64(path, "/utilization/time_ns").count == n)
+        let f = H5Fopen(path, iccsim_h5f_acc_rdonly(), iccsim_h5p_default())
+        defer { H5Fclose(f) }
+        let a = H5Aopen_by_name(f, "/jobs", "sample_rate", iccsim_h5p_default(), iccsim_h5p_default())
+        defer { H5Aclose(a) }
+        var rate = 0.0
+        #expect(a >= 0 && H5Aread(a, iccsim_h5t_native_double(), &rate) >= 0 && rate == 0.1)
+    }
+
     @Test func identicalRecordsGiveIdenticalBytes() throws {
         let a = tempPath("b1.h5"), b = tempPath("b2.h5")
         defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }

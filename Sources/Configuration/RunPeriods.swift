@@ -1,0 +1,46 @@
+import Center
+import Records
+import Scenario
+import SimKernel
+
+/// A job-level run's figures period by period (`iccsim run --periods quarter`): the run's own
+/// records, kept day by day (``PeriodTap``) beside its trace, summed over each quarter (or
+/// month) of its horizon, with the same figures as a sampled run's periods (the 95% half-widths
+/// from the period's daily means), so a sampled run can be set against the full one. The
+/// accelerators of a day are those in the center at its start (``CapacitySchedule``; all of
+/// them without phases); the SLO attainment is a whole-run figure, so a period's is undefined.
+public enum RunPeriods {
+    /// Runs `scenario` (its horizon whole days) sending records to `sink`, and returns the run
+    /// and each period's figures.
+    public static func run(_ scenario: Scenario, sink: any RecordSink, kernelOptions: KernelOptions = KernelOptions(),
+                           _ o: SampledRun.Options) throws -> (result: RunResult, periods: [PeriodFigures]) {
+        guard let horizon = scenario.horizon?.baseUnits, horizon >= SimTime.nsPerDay else {
+            throw ScenarioError("--periods needs a scenario with a horizon of a day or more")
+        }
+        let day = SimTime.nsPerDay
+        let bounds = SampledRun.periods(horizonNs: horizon, o)
+        let days = Int(horizon / day)
+        let periodOfDay = (0..<days).map { d in bounds.lastIndex { $0.startNs <= SimTimeNs(d) * day }! }
+        let tap = PeriodTap(windowStartNs: 0, days: days, periodOfDay: periodOfDay)
+        let result = try CenterRun.run(scenario, sink: RecordTee(sink, tap), kernelOptions: kernelOptions, observeDemand: { tap.submitted($0) })
+        tap.finish(atNs: SimTimeNs(days) * day)
+        let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
+        let cluster = scenario.cluster
+        let inCenter = (0..<days).map { d -> Int in
+            guard let schedule else { return cluster.totalAccelerators }
+            let t = SimTimeNs(d) * day
+            return zip(cluster.servers, schedule.groups).reduce(0) { acc, gw in
+                gw.1.fromNs <= t && t < gw.1.removeNs ? acc + gw.0.count * gw.0.acceleratorsPerServer : acc
+            }
+        }
+        let all = tap.dayFigures { inCenter[$0] }
+        let periods = bounds.enumerated().compactMap { i, b -> PeriodFigures? in
+            let mine = periodOfDay.indices.filter { periodOfDay[$0] == i }
+            guard let first = mine.first else { return nil }
+            let middle = mine[mine.count / 2]
+            return PeriodFigures(index: i, periodStartNs: b.startNs, periodEndNs: b.endNs, windowStartNs: SimTimeNs(first) * day,
+                                 days: mine.map { all[$0] }, accelerators: inCenter[middle], sloAttainment: .nan, waitP99S: tap.waitP99S(period: i))
+        }
+        return (result, periods)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// A job-level run of a center built in phases through the CLI, reported quarter by quarter
+/// (`--periods quarter`) with its `/jobs` thinned (`--jobs-sample`): the periods follow the
+/// phases, the run is deterministic, and bad values of the new flags are refused.
+@Suite struct MultiYearRunTests {
+    static let scenario = """
+        name: years
+        seed: 3
+        horizon: 1y
+        start: 2027-01-01
+        cluster:
+          servers:
+            - {name: hgx, preset: hgx-a100-8, count: 4}
+            - {name: more, preset: hgx-a100-8, count: 4, phase: second}
+          phases:
+            - {name: second, arrive: 2027-06-01, commissioning: 10d}
+        workload:
+          growth: {cagr: 100%}
+          applications:
+            - name: vision
+              tenants: [{name: city, type: government}]
+              models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
+              jobs:
+                - {kind: training, model: cnn, perDay: 100, accelerators: 1, samples: 20M}
+        """
+
+    @Test func periodsOfAFullRunFollowThePhasesAndRepeat() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let file = tmp.appendingPathComponent("years.yaml")
+        try Self.scenario.write(to: file, atomically: true, encoding: .utf8)
+        let a = tmp.appendingPathComponent("a"), b = tmp.appendingPathComponent("b")
+        for dir in [a, b] {
+            let r = try iccsim(["run", file.path, "--periods", "quarter", "--jobs-sample", "10%", "--out", dir.path, "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        for name in ["summary.json", "trace.h5", "summary.md"] {
+            #expect(fileData(a.appendingPathComponent(name)) == fileData(b.appendingPathComponent(name)), "same seed, same \(name)")
+        }
+        let s = try JSONSerialization.jsonObject(with: fileData(a.appendingPathComponent("summary.json"))!) as! [String: Any]
+        let periods = try #require(s["periods"] as? [String: [String: Any]])
+        #expect(periods.keys.sorted() == ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"])
+        // Phase 2 is in service from 2027-06-11: 32 accelerators in the first two quarters' middles, 64 after.
+        #expect(periods.keys.sorted().map { periods[$0]!["accelerators"] as? Int } == [32, 32, 64, 64])
+        // The quarters' jobs add up to the run's (every job is submitted in some quarter's day).
+        let days = periods.values.map { ($0["end_day"] as! Double) - ($0["start_day"] as! Double) }
+        let jobs = zip(periods.keys.sorted().map { periods[$0]!["jobs_submitted_per_day"] as! Double }, periods.keys.sorted().map { periods[$0]! })
+            .reduce(0.0) { $0 + $1.0 * Double($1.1["window_days"] as! Int) }
+        #expect(abs(jobs - Double(s["jobs_submitted"] as! Int)) < 0.5, "\(jobs) vs \(s["jobs_submitted"]!)")
+        #expect(days.allSatisfy { $0 > 90 && $0 < 92 })
+        let md = String(decoding: fileData(a.appendingPathComponent("summary.md"))!, as: UTF8.self)
+        #expect(md.contains("# years: by quarter") && md.contains("| 2027-Q3 | 64 |"), "\(md.suffix(800))")
+        // Bad values are refused before anything is written.
+        for bad in [["--jobs-sample", "0"], ["--jobs-sample", "150%"], ["--periods", "week"]] {
+            let c = tmp.appendingPathComponent("bad")
+            let r = try iccsim(["run", file.path, "--out", c.path, "--quiet"] + bad)
+            #expect(r.status == 2 && !FileManager.default.fileExists(atPath: c.path), "\(bad): \(r.status) \(r.stderr)")
+        }
+    }
+}

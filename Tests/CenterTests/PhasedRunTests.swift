@@ -1,0 +1,120 @@
+import Configuration
+import Foundation
+import Records
+import Scenario
+import SimKernel
+import Testing
+import Workloads
+
+/// A job-level run through a center's phases: servers enter on their phase's first day of
+/// service, drain from their retire date and leave; the scheduler never holds more
+/// accelerators than the center has, jobs go to pools in proportion to the capacity in service,
+/// utilisation is over the accelerator-time in the center, and failures strike only servers
+/// that are there. References: the phase dates themselves (a count of accelerators per day),
+/// and the run's own samples integrated independently.
+@Suite struct PhasedRunTests {
+    /// 4 A100 servers throughout; 2 old ones retiring on 2027-02-01 (2 days' drain); 4 H100
+    /// servers in their own pool from 2027-03-11 (arrival 2027-03-01, 10 days' commissioning).
+    static func text(failures: String = "") -> String {
+        """
+        name: phased-run
+        seed: 5
+        horizon: 100d
+        start: 2027-01-01
+        cluster:
+          servers:
+            - {name: a100, preset: hgx-a100-8, count: 4, pool: a100}
+            - {name: old, preset: hgx-a100-8, count: 2, pool: a100, phase: first}
+            - {name: h100, preset: hgx-h100-8, count: 4, pool: h100, phase: second}
+          phases:
+            - {name: first, arrive: 2026-01-01, retire: 2027-02-01, drain: 2d}
+            - {name: second, arrive: 2027-03-01, commissioning: 10d}
+        workload:
+          applications:
+            - name: vision
+              tenants: [{name: city, type: government}]
+              models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
+              jobs:
+                - {kind: training, model: cnn, perDay: 300, accelerators: 1, samples: 60M}
+                - {kind: training, model: cnn, perDay: 10, accelerators: 8, samples: 600M}
+        \(failures)
+        """
+    }
+
+    static let retireDay = 31.0, removeDay = 33.0, installDay = 69.0
+
+    /// Accelerators in the center on day `t` (the reference, from the phase dates): a100 32, old
+    /// 16 until their drain ends (taking jobs until the retire date), h100 32 from its first day.
+    static func inCenter(day t: Double) -> (all: Int, takingJobs: Int) {
+        let old = t < removeDay ? 16 : 0, oldTaking = t < retireDay ? 16 : 0, h100 = t >= installDay ? 32 : 0
+        return (32 + old + h100, 32 + oldTaking + h100)
+    }
+
+    @Test func serversEnterDrainAndLeaveOnTheirDates() throws {
+        let s = try ScenarioLoader.load(text: Self.text(), file: "phased.yaml", defaultName: "phased").scenario
+        let sink = CollectingSink()
+        let result = try CenterRun.run(s, sink: sink)
+        // Never more accelerators busy than in the center; after the drain, never more than it
+        // takes jobs on; the H100s are used once they arrive.
+        var busyArea = 0.0, inCenterArea = 0.0
+        let samples = sink.samples
+        for (i, u) in samples.enumerated() {
+            let day = Double(u.timeNs) / Double(SimTime.nsPerDay)
+            let n = Self.inCenter(day: day)
+            #expect(Int(u.busyAccelerators) <= n.all, "day \(day): \(u.busyAccelerators) busy of \(n.all)")
+            if day >= Self.removeDay { #expect(Int(u.busyAccelerators) <= n.takingJobs) }
+            let next = i + 1 < samples.count ? samples[i + 1].timeNs : s.horizon!.baseUnits
+            busyArea += Double(next - u.timeNs) * Double(u.busyAccelerators)
+        }
+        #expect(samples.contains { Double($0.timeNs) / Double(SimTime.nsPerDay) > Self.installDay && $0.busyAccelerators > 48 })
+        #expect(!samples.contains { Double($0.timeNs) / Double(SimTime.nsPerDay) < Self.installDay && $0.busyAccelerators > 48 })
+        // The summary's utilisation is over the accelerator-time in the center (integrated here
+        // from the phase dates; draining servers count until they leave, which is at the latest
+        // the end of their drain).
+        for d in 0..<100 { inCenterArea += Double(Self.inCenter(day: Double(d) + 0.5).all) * Double(SimTime.nsPerDay) }
+        let utilization = try #require(result.summary.fields.first { $0.0 == "utilization_mean" }.map { v -> Double in
+            if case .real(let x) = v.1 { return x }
+            return .nan
+        })
+        let lower = busyArea / inCenterArea, upper = busyArea / (inCenterArea - 2 * 16 * Double(SimTime.nsPerDay))
+        #expect(utilization >= lower * (1 - 1e-9) && utilization <= upper * (1 + 1e-9), "\(utilization) not in [\(lower), \(upper)]")
+        // Same bytes again: the changes are part of the deterministic event order.
+        let again = CollectingSink()
+        _ = try CenterRun.run(s, sink: again)
+        #expect(again.samples == sink.samples && again.jobs == sink.jobs)
+    }
+
+    @Test func jobsGoToPoolsInProportionToTheCapacityInService() throws {
+        let s = try ScenarioLoader.load(text: Self.text(), file: "phased.yaml", defaultName: "phased").scenario
+        let plan = try DemandPlan(s, streams: RandomStreams(masterSeed: s.seed), horizonNs: s.horizon!.baseUnits)
+        let h100 = Int16(plan.pools.firstIndex { $0.name == "h100" }!)
+        var before = 0, after = 0, afterAll = 0
+        for source in plan.sources {
+            while let j = source.next() {
+                let day = Double(j.submitNs) / Double(SimTime.nsPerDay)
+                if day < Self.installDay { before += j.pool == h100 ? 1 : 0 } else { afterAll += 1; after += j.pool == h100 ? 1 : 0 }
+            }
+        }
+        // Before the H100s arrive no job is sent to them; after, they take their compute's share:
+        // 32 H100 against 32 A100, weighted by peak FLOP/s at the model's precision.
+        #expect(before == 0)
+        let a100 = plan.pools.first { $0.name == "a100" }!.accelerator, h = plan.pools[Int(h100)].accelerator
+        let p = Double(32) * h.peakFlopsPerS(h.effectivePrecision(.bf16)) / (Double(32) * h.peakFlopsPerS(h.effectivePrecision(.bf16))
+                                                                             + Double(32) * a100.peakFlopsPerS(a100.effectivePrecision(.bf16)))
+        let expected = p * Double(afterAll), sd = (Double(afterAll) * p * (1 - p)).squareRoot()
+        #expect(abs(Double(after) - expected) <= 4 * sd, "\(after) of \(afterAll) to h100, expected \(expected) ± \(4 * sd)")
+    }
+
+    @Test func failuresStrikeOnlyServersInTheCenter() throws {
+        let failing = "failures:\n  classes:\n    accelerator: {mttf: 2000h, repair: 24h}\n"
+        let s = try ScenarioLoader.load(text: Self.text(failures: failing), file: "phased.yaml", defaultName: "phased").scenario
+        let sink = CollectingSink()
+        _ = try CenterRun.run(s, sink: sink)
+        #expect(sink.failures.count > 20)
+        for f in sink.failures {
+            let day = Double(f.timeNs) / Double(SimTime.nsPerDay)
+            if f.pool == 1 { #expect(day >= Self.installDay, "an H100 server failed on day \(day), before it arrived") }
+            if f.pool == 0 && f.server >= 4 { #expect(day < Self.removeDay, "a retired A100 server failed on day \(day)") }
+        }
+    }
+}
