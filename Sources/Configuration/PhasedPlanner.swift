@@ -12,8 +12,8 @@ import SimKernel
 /// replaced by the plan's). The periods are those of a sampled run (``SampledRun``): one
 /// window a period with the servers in service on its first day and the demand of that period.
 /// Going forward in time, a period that misses a target gets a new phase in service from the
-/// period's first day: for each candidate server type that can be ordered, delivered and
-/// commissioned by then, the fewest servers (whole steps, by bisection: more servers never make
+/// period's first day: for each candidate server type that can be ordered (from the targets'
+/// `orderFrom`, else the start), delivered and commissioned by then, the fewest servers (whole steps, by bisection: more servers never make
 /// a target harder to meet) that meet the targets in every seed in that period and in the
 /// periods a phase covers (`phaseCovers` in the targets file: one period unless given); the
 /// cheapest of them (servers × price) is chosen. So every phase comes as late and as small as
@@ -38,6 +38,8 @@ public struct PhasedPlanner: Sendable {
 
     let windows: [SampledRun.Sample]
     let start: CivilDate
+    /// The first day orders can be placed, from the start (negative: before it).
+    let orderDay: Int
     let prices: [Double]
     let cache = OutcomeCache()
 
@@ -106,6 +108,7 @@ public struct PhasedPlanner: Sendable {
         self.targets = targets
         self.options = options
         self.start = start
+        orderDay = targets.orderFrom.map { $0.date.dayNumber - start.dayNumber } ?? 0
         windows = try SampledRun.samples(base, options)
         prices = try targets.candidates.map { c in
             if let p = c.price { return p }
@@ -228,7 +231,7 @@ public struct PhasedPlanner: Sendable {
             var tried = Set<Int>()
             while !outcome.meets {
                 let day = firstDay(p)
-                let usable = targets.candidates.indices.filter { !tried.contains($0) && targets.candidates[$0].earliestServiceDay <= day }
+                let usable = targets.candidates.indices.filter { !tried.contains($0) && targets.candidates[$0].earliestServiceDay(orderDay: orderDay) <= day }
                 guard !usable.isEmpty else { break }
                 let name = "phase-\(phases.count + 2)"
                 let before = phases

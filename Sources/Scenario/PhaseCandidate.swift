@@ -36,10 +36,10 @@ public struct PhaseCandidate: Codable, Sendable, Equatable {
     /// Servers in one step.
     public var step: Int { server.count }
 
-    /// The first day (from the plan's start) servers ordered on day 0 can be in service.
-    public var earliestServiceDay: Int {
+    /// The first day (from the plan's start) servers ordered on day `orderDay` can be in service.
+    public func earliestServiceDay(orderDay: Int = 0) -> Int {
         let day = SimTime.nsPerDay
-        return Int((leadTime.baseUnits + commissioning.baseUnits + day - 1) / day)
+        return orderDay + Int((leadTime.baseUnits + commissioning.baseUnits + day - 1) / day)
     }
 }
 

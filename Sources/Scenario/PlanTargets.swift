@@ -15,8 +15,11 @@ public struct PlanTargets: Codable, Sendable, Equatable {
     /// How long a phased plan's phase must meet the targets from its first day (without later
     /// phases): one period when nil; `1y` sizes each phase for a year, so phases come yearly.
     public var phaseCovers: TimeQuantity?
+    /// The first day a phased plan's orders can be placed (nil: the scenario's start): a plan
+    /// made before the center opens can have servers arriving in its first periods.
+    public var orderFrom: DateSpec?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case targets, seeds, cost, candidates, phaseCovers }
+    enum CodingKeys: String, CodingKey, CaseIterable { case targets, seeds, cost, candidates, phaseCovers, orderFrom }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -24,6 +27,10 @@ public struct PlanTargets: Codable, Sendable, Equatable {
         phaseCovers = try c.decodeIfPresent(TimeQuantity.self, forKey: .phaseCovers)
         if let t = phaseCovers, t.baseUnits <= 0 || t.baseUnits > 10 * 365 * SimTime.nsPerDay {
             throw try c.superDecoder(forKey: .phaseCovers).scenarioError("phaseCovers must be above 0 and at most 10y, got \(t)")
+        }
+        orderFrom = try c.decodeIfPresent(DateSpec.self, forKey: .orderFrom)
+        if orderFrom != nil && !c.contains(.candidates) {
+            throw try c.superDecoder(forKey: .orderFrom).scenarioError("orderFrom dates the orders of a phased plan: give candidates too")
         }
         if phaseCovers != nil && !c.contains(.candidates) {
             throw try c.superDecoder(forKey: .phaseCovers).scenarioError("phaseCovers sizes the phases of a phased plan: give candidates too")

@@ -58,23 +58,21 @@ enum H5 {
 
     /// Writes a scalar 64-bit integer attribute (little-endian in the file).
     static func setAttribute(_ object: hid_t, _ name: String, _ value: Int64) throws {
-        let space = try check(id: H5Screate(H5S_SCALAR), "create a scalar dataspace")
-        defer { H5Sclose(space) }
-        let a = try check(id: H5Acreate2(object, name, iccsim_h5t_std_i64le(), space, iccsim_h5p_default(), iccsim_h5p_default()),
-                          "create attribute '\(name)'")
-        var v = value
-        try check(H5Awrite(a, iccsim_h5t_native_int64(), &v), "write attribute '\(name)'")
-        try check(H5Aclose(a), "close attribute '\(name)'")
+        try setScalarAttribute(object, name, value, fileType: iccsim_h5t_std_i64le(), memoryType: iccsim_h5t_native_int64())
     }
 
     /// Writes a scalar 64-bit float attribute (little-endian in the file).
     static func setAttribute(_ object: hid_t, _ name: String, _ value: Double) throws {
+        try setScalarAttribute(object, name, value, fileType: iccsim_h5t_ieee_f64le(), memoryType: iccsim_h5t_native_double())
+    }
+
+    /// Writes a scalar attribute of a fixed-size type.
+    private static func setScalarAttribute<T>(_ object: hid_t, _ name: String, _ value: T, fileType: hid_t, memoryType: hid_t) throws {
         let space = try check(id: H5Screate(H5S_SCALAR), "create a scalar dataspace")
         defer { H5Sclose(space) }
-        let a = try check(id: H5Acreate2(object, name, iccsim_h5t_ieee_f64le(), space, iccsim_h5p_default(), iccsim_h5p_default()),
-                          "create attribute '\(name)'")
+        let a = try check(id: H5Acreate2(object, name, fileType, space, iccsim_h5p_default(), iccsim_h5p_default()), "create attribute '\(name)'")
         var v = value
-        try check(H5Awrite(a, iccsim_h5t_native_double(), &v), "write attribute '\(name)'")
+        try check(H5Awrite(a, memoryType, &v), "write attribute '\(name)'")
         try check(H5Aclose(a), "close attribute '\(name)'")
     }
 

@@ -42,11 +42,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Plan the center's phases period by period (quarter or month): when each phase must come online, how big, of which candidate type.", valueName: "period"))
     var phased: String?
 
-    @Option(help: ArgumentHelp("With --phased: the measured window of each period, whole days (default 7d).", valueName: "time"))
-    var sampleLength: String?
-
-    @Option(help: ArgumentHelp("With --phased: the warm-up before each window, whole days (default 14d).", valueName: "time"))
-    var sampleWarmup: String?
+    @OptionGroup var sampling: SamplingOptions
 
     @Flag(help: "Minimise the targets file's cost model instead of the sum of the varied values (grid search).")
     var cheapest = false
@@ -84,13 +80,13 @@ struct PlanCommand: ParsableCommand {
             guard goals.isPhased else {
                 throw ValidationError("\(targets) lists no candidates: a phased plan needs the server types it may add (candidates: [{server: {...}, price, leadTime, commissioning, max}])")
             }
-            let options = try RunCommand.sampledOptions(period, length: sampleLength, warmup: sampleWarmup, flag: "--phased")
+            let options = try sampling.options(period, flag: "--phased")
             let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
             try PhasedPlanOutput.execute(loaded, targets: goals, targetsPath: targets, options: options,
                                          outPath: out ?? "Results/plan-\(loaded.scenario.name)-phased.yaml", quiet: quiet, forceProgress: progress)
             return
         }
-        guard sampleLength == nil && sampleWarmup == nil else { throw ValidationError("--sample-length and --sample-warmup need --phased") }
+        guard !sampling.given else { throw ValidationError("--sample-length and --sample-warmup need --phased") }
         if goals.isPhased { throw ValidationError("\(targets) lists candidates (a phased plan's): give --phased quarter or --phased month") }
         guard !vary.isEmpty else { throw ValidationError("give at least one --vary KEY=RANGE") }
         let axes = try vary.map(Self.parseVary)

@@ -37,11 +37,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Sampled multi-year mode: simulate one representative week per period (quarter or month) at job level, each warmed up from an empty center with the servers in service then and the period's mean demand, and report each period's offered load, utilisation, waits, SLO attainment and energy with 95% confidence intervals.", valueName: "period"))
     var sampled: String?
 
-    @Option(help: ArgumentHelp("With --sampled: the measured window of each period, whole days (default 7d).", valueName: "time"))
-    var sampleLength: String?
-
-    @Option(help: ArgumentHelp("With --sampled: the warm-up before each window, whole days (default 14d).", valueName: "time"))
-    var sampleWarmup: String?
+    @OptionGroup var sampling: SamplingOptions
 
     @Option(help: ArgumentHelp("A job-level run's figures period by period (quarter or month): offered load, utilisation, waits and energy of each, in summary.json ('periods'), summary.md and the trace's /periods, as a sampled run reports them.", valueName: "period"))
     var periods: String?
@@ -79,14 +75,14 @@ struct RunCommand: ParsableCommand {
         let s = loaded.scenario
         let outPath = out ?? Self.defaultOut(s, overrides: all)
         if let period = sampled {
-            let options = try sampledOptions(period)
+            let options = try sampling.options(period, flag: "--sampled")
             let rows = try SampledRunOutput.execute(loaded, options, outPath: outPath, overrides: all,
                                                     outFlag: out == nil ? "the default output directory" : "--out", quiet: quiet, forceProgress: progress)
             if !quiet { print(rows, terminator: "") }
             return
         }
-        guard sampleLength == nil && sampleWarmup == nil else { throw ValidationError("--sample-length and --sample-warmup need --sampled") }
-        let periodOptions = try periods.map { try Self.sampledOptions($0, length: nil, warmup: nil, flag: "--periods") }
+        guard !sampling.given else { throw ValidationError("--sample-length and --sample-warmup need --sampled") }
+        let periodOptions = try periods.map { try SamplingOptions().options($0, flag: "--periods") }
         let rate = try jobsSample.map(Self.share) ?? 1
         var budget = MemoryBudget.standard()
         if let m = maxMemory { budget.maxResidentBytes = m }
@@ -105,29 +101,6 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--jobs-sample expects a share above 0 and at most 1 (0.01 or 1%), got '\(text)'")
         }
         return v
-    }
-
-    /// The sampled mode's options from the flags.
-    func sampledOptions(_ period: String) throws -> SampledRun.Options {
-        try Self.sampledOptions(period, length: sampleLength, warmup: sampleWarmup, flag: "--sampled")
-    }
-
-    /// Sampling options from `period` (given with `flag`), `--sample-length` and `--sample-warmup`.
-    static func sampledOptions(_ period: String, length sampleLength: String?, warmup sampleWarmup: String?, flag: String) throws -> SampledRun.Options {
-        func days(_ text: String?, _ flag: String, default d: SimTimeNs) throws -> SimTimeNs {
-            guard let text else { return d }
-            guard case .success(let ns) = Quantities.parse(text, as: TimeUnit.self), ns > 0, ns < 3.2e18,
-                  SimTimeNs(ns) % SimTime.nsPerDay == 0 else {
-                throw ValidationError("\(flag) expects whole days (7d, 2w), got '\(text)'")
-            }
-            return SimTimeNs(ns)
-        }
-        let length = try days(sampleLength, "--sample-length", default: 7 * SimTime.nsPerDay)
-        let warmup = try days(sampleWarmup, "--sample-warmup", default: SampledRun.defaultWarmupNs)
-        guard let o = SampledRun.Options(period: period, lengthNs: length, warmupNs: warmup) else {
-            throw ValidationError("\(flag) expects quarter or month, got '\(period)'")
-        }
-        return o
     }
 
     /// The default output directory: `Results/NAME-seedN` for the scenario as written, and

@@ -108,6 +108,11 @@ import Testing
         try lateOnly.write(to: targets, atomically: true, encoding: .utf8)
         let late = try iccsim(["plan", scenario.path, "--phased", "quarter", "--targets", targets.path, "--out", tmp.appendingPathComponent("p.yaml").path] + Self.window)
         #expect(late.status == 1 && late.stdout.contains("**no**") && late.stdout.contains("can be ordered, delivered and commissioned in time"), "\(late.stdout)")
+        // Orders placed a year before the start: the cheapest candidate, with its 400-day lead
+        // time, can now arrive in time, and every phase is of it.
+        try ("orderFrom: 2026-01-01\n" + Self.targets).write(to: targets, atomically: true, encoding: .utf8)
+        let early = try iccsim(["plan", scenario.path, "--phased", "quarter", "--targets", targets.path, "--out", tmp.appendingPathComponent("e.yaml").path] + Self.window)
+        #expect(early.status == 0 && early.stdout.contains("× late (") && !early.stdout.contains("× cheap (") && early.stdout.contains("| 2026-"), "\(early.stdout)")
         // A phased plan bounds a period's figures: a summary-only figure is located.
         try Self.targets.replacingOccurrences(of: "wait_mean_s", with: "jobs_rejected").write(to: targets, atomically: true, encoding: .utf8)
         let bad = try iccsim(["plan", scenario.path, "--phased", "quarter", "--targets", targets.path])

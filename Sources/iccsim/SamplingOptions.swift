@@ -1,0 +1,35 @@
+import ArgumentParser
+import Configuration
+import Scenario
+import SimKernel
+
+/// How periods are sampled, for `iccsim run --sampled` and `iccsim plan --phased`: the
+/// measured window of each period and the warm-up before it, whole days.
+struct SamplingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("With --sampled or --phased: the measured window of each period, whole days (default 7d).", valueName: "time"))
+    var sampleLength: String?
+
+    @Option(help: ArgumentHelp("With --sampled or --phased: the warm-up before each window, whole days (default 14d).", valueName: "time"))
+    var sampleWarmup: String?
+
+    /// Whether either flag was given.
+    var given: Bool { sampleLength != nil || sampleWarmup != nil }
+
+    /// The options for `period` (`quarter` or `month`, given with `flag`).
+    func options(_ period: String, flag: String) throws -> SampledRun.Options {
+        func days(_ text: String?, _ name: String, default d: SimTimeNs) throws -> SimTimeNs {
+            guard let text else { return d }
+            guard case .success(let ns) = Quantities.parse(text, as: TimeUnit.self), ns > 0, ns < 3.2e18,
+                  SimTimeNs(ns) % SimTime.nsPerDay == 0 else {
+                throw ValidationError("\(name) expects whole days (7d, 2w), got '\(text)'")
+            }
+            return SimTimeNs(ns)
+        }
+        let length = try days(sampleLength, "--sample-length", default: 7 * SimTime.nsPerDay)
+        let warmup = try days(sampleWarmup, "--sample-warmup", default: SampledRun.defaultWarmupNs)
+        guard let o = SampledRun.Options(period: period, lengthNs: length, warmupNs: warmup) else {
+            throw ValidationError("\(flag) expects quarter or month, got '\(period)'")
+        }
+        return o
+    }
+}
