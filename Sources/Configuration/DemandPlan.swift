@@ -149,6 +149,10 @@ public struct DemandPlan {
                     bytes: j.bytes?.distribution ?? .constant(0),
                     bytesPerSecondPerAccelerator: j.throughputPerAccelerator.map { Double($0.baseUnits) / 8 } ?? 2e9)
                 entry.poolWeightChanges = weightChanges(kind, pinned: j.pool, precision: precision)
+                entry.generations = scenario.workload.modelGrowth(of: app).map {
+                    ModelGenerations(parametersPerYear: $0.parametersPerYear, dataPerYear: $0.dataPerYear,
+                                     offsetNs: SimTimeNs(scenario.sample?.offsetDays ?? 0) * SimTime.nsPerDay)
+                }
                 return entry
             }
             let cycle = app.cycle.arrivalCycle.with(trend: Self.trend(of: app, in: scenario, horizonNs: horizonNs),

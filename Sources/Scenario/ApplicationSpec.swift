@@ -24,6 +24,8 @@ public struct ApplicationSpec: Codable, Sendable, Equatable {
     public var seasonality: SeasonalitySpec?
     /// What drives its demand in a city, with the factor (nil: its rates are as written).
     public var driver: DriverSpec?
+    /// How the models it trains grow over the years (nil: the workload's `modelGrowth`, else none).
+    public var modelGrowth: ModelGrowthSpec?
     /// The city's count of the driver's unit over the driver's reference (1 without a driver
     /// or a city figure for it); set by the workload, which holds the city's figures.
     public internal(set) var driverFactor: Double = 1
@@ -31,7 +33,7 @@ public struct ApplicationSpec: Codable, Sendable, Equatable {
     /// The multiplier of its written rates: `scale` times the driver's factor.
     public var rateScale: Double { scale * driverFactor }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, note, scale, cycle, tenants, models, jobs, services, growth, seasonality, driver }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, note, scale, cycle, tenants, models, jobs, services, growth, seasonality, driver, modelGrowth }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -46,6 +48,7 @@ public struct ApplicationSpec: Codable, Sendable, Equatable {
         growth = try c.decodeIfPresent(GrowthSpec.self, forKey: .growth)
         seasonality = try c.decodeIfPresent(SeasonalitySpec.self, forKey: .seasonality)
         driver = try c.decodeIfPresent(DriverSpec.self, forKey: .driver)
+        modelGrowth = try c.decodeIfPresent(ModelGrowthSpec.self, forKey: .modelGrowth)
         if jobs.isEmpty && services.isEmpty {
             throw decoder.scenarioError("application '\(name)' has neither jobs nor services")
         }

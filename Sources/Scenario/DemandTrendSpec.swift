@@ -83,6 +83,43 @@ public struct GrowthSpec: Codable, Sendable, Equatable {
     }
 }
 
+/// Model generations (`modelGrowth`): the models an application trains grow each year, their
+/// parameters and their data each by a compound rate (fractions or percentages above −100%),
+/// with the trend's source.
+public struct ModelGrowthSpec: Codable, Sendable, Equatable {
+    public var parametersPerYear: Double
+    public var dataPerYear: Double
+    public var source: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case parameters, data, source }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func rate(_ key: CodingKeys) throws -> Double {
+            guard c.contains(key) else { return 0 }
+            let g = try c.decode(Percentage.self, forKey: key).value
+            guard g > -1, g <= 100 else {
+                throw try c.superDecoder(forKey: key).scenarioError(
+                    "\(decoder.scenarioPath).\(key.stringValue) must be above -100% and at most 10000% a year, got \(GrowthSpec.percent(g))")
+            }
+            return g
+        }
+        parametersPerYear = try rate(.parameters)
+        dataPerYear = try rate(.data)
+        source = try c.decode(String.self, forKey: .source, default: "")
+        if !c.contains(.parameters) && !c.contains(.data) {
+            throw decoder.scenarioError("\(decoder.scenarioPath) needs parameters (a yearly growth such as 30%), data, or both")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(GrowthSpec.percent(parametersPerYear), forKey: .parameters)
+        try c.encode(GrowthSpec.percent(dataPerYear), forKey: .data)
+        if !source.isEmpty { try c.encode(source, forKey: .source) }
+    }
+}
+
 /// Demand over the year (`seasonality`): 12 monthly multipliers (January first, normalised to
 /// mean 1) and holidays, each a span of days `from`–`to` (`MM-DD` every year, or `YYYY-MM-DD`
 /// for one year's) with the factor demand is multiplied by on those days.

@@ -15,8 +15,10 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
     public var seasonality: SeasonalitySpec?
     /// The city's figures that drive its applications' demand (cameras, imaging studies, ...).
     public var city: CityFiguresSpec?
+    /// How the models of every application that does not give its own grow (nil: they do not).
+    public var modelGrowth: ModelGrowthSpec?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case applications, classes, jobs, traces, growth, seasonality, city }
+    enum CodingKeys: String, CodingKey, CaseIterable { case applications, classes, jobs, traces, growth, seasonality, city, modelGrowth }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -27,6 +29,7 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         growth = try c.decodeIfPresent(GrowthSpec.self, forKey: .growth)
         seasonality = try c.decodeIfPresent(SeasonalitySpec.self, forKey: .seasonality)
         city = try c.decodeIfPresent(CityFiguresSpec.self, forKey: .city)
+        modelGrowth = try c.decodeIfPresent(ModelGrowthSpec.self, forKey: .modelGrowth)
         try applyCity(c)
         if applications.isEmpty && classes.isEmpty && jobs.isEmpty && traces.isEmpty {
             throw decoder.scenarioError("the workload has no jobs: give workload.applications, workload.classes, workload.jobs or workload.traces")
@@ -40,6 +43,9 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
 }
 
 extension WorkloadSpec {
+    /// How `app`'s models grow: its own trend, else the workload's (nil: they do not).
+    public func modelGrowth(of app: ApplicationSpec) -> ModelGrowthSpec? { app.modelGrowth ?? modelGrowth }
+
     /// The growth of `app`'s demand: its own, else the workload's.
     public func growthPath(of app: ApplicationSpec) -> GrowthPath { (app.growth ?? growth)?.path ?? .none }
 

@@ -67,6 +67,8 @@ public struct JobMixEntry: Sendable {
     /// In a center built in phases: the weights from each time on (the first from 0), which
     /// replace `poolWeights` (empty: `poolWeights` always).
     public var poolWeightChanges: [(fromNs: SimTimeNs, weights: [Double])] = []
+    /// How its model grows over the years (nil: the model as written throughout).
+    public var generations: ModelGenerations?
     public var accelerators: Distribution
     /// Dataset samples (tokens) per epoch.
     public var samples: Distribution

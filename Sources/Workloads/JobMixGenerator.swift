@@ -133,9 +133,17 @@ public final class JobMixGenerator: JobSource {
 
     /// The training-like work of a job on `n` accelerators of `pool`, by kind.
     func training(_ n: Int, pool: PoolView) -> TrainingWork {
-        let m = entry.model!
+        var m = entry.model!
+        var dataFactor = 1.0
+        if let g = entry.generations {
+            // The generation of the job's submission day: a larger model, more data.
+            let f = g.factors(atNs: lastSubmitNs)
+            m.parameters *= f.parameters
+            m.trainFlopsPerSample *= f.parameters
+            dataFactor = f.data
+        }
         // Draws stay within what a scenario may write (a heavy tail can draw infinity).
-        let samples = min(InputLimits.maxCount, max(1, samplesSampler.sample(samplesStream)))
+        let samples = min(InputLimits.maxCount, max(1, samplesSampler.sample(samplesStream) * dataFactor))
         var epochs = min(InputLimits.maxCount, max(0, epochsSampler.sample(epochsStream)))
         var flopsPerSample = m.trainFlopsPerSample
         // Batch inference and quantisation: one forward pass an item, once.

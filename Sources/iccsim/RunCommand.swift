@@ -82,7 +82,7 @@ struct RunCommand: ParsableCommand {
             return
         }
         guard !sampling.given else { throw ValidationError("--sample-length and --sample-warmup need --sampled") }
-        let periodOptions = try periods.map { try SamplingOptions().options($0, flag: "--periods") }
+        let periodOptions = try periods.map { try sampling.options($0, flag: "--periods") }
         let rate = try jobsSample.map(Self.share) ?? 1
         var budget = MemoryBudget.standard()
         if let m = maxMemory { budget.maxResidentBytes = m }
