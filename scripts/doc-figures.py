@@ -340,9 +340,8 @@ def dur(seconds):
     return f"{sig(seconds / 3600)} h"
 
 
-def sampled_vs_full_city():
-    """The city center's three years sampled by quarter and run day by day, quarter by quarter."""
-    sc = "Scenarios/city-center-2026-2028.yaml"
+def sampled_vs_full(sc):
+    """A scenario of years sampled by quarter and run day by day, quarter by quarter, as a table."""
     sampled = summary(sc, extra=["--sampled", "quarter"])["periods"]
     full = summary(sc, extra=["--periods", "quarter", "--jobs-sample", "1%"])
     rows, agree_u, agree_w = [], 0, 0
@@ -361,6 +360,19 @@ def sampled_vs_full_city():
             + f"\n\nThe full run's utilisation falls within the sampled 95% interval in {agree_u} of {n} quarters, its mean wait in "
               f"{agree_w} of {n}; over the three years the full run's utilisation is {pct(full['utilization_mean'])} and its mean wait "
               f"{dur(full['wait_mean_s'])} ({g(full['jobs_submitted'])} jobs).")
+
+
+def sampled_vs_full_city():
+    """The city center's three years as its scenario builds it."""
+    return sampled_vs_full("Scenarios/city-center-2026-2028.yaml")
+
+
+def sampled_vs_full_planned():
+    """The city center's three years with the phases its plan chose."""
+    planned = os.path.join(TMP, "planned.yaml")
+    run(["plan", "Scenarios/city-center-2026-2028.yaml", "--phased", "quarter", "--targets", "Scenarios/plans/city-center-phases.yaml",
+         "--out", planned])
+    return sampled_vs_full(planned)
 
 
 def power_cooling_seasons():
@@ -443,6 +455,7 @@ BLOCKS = {  # name: (document, generator, quick)
     "plan-city": ("docs/user-guide.md", plan_city, False),
     "plan-city-phases": ("docs/lifecycle.md", plan_city_phases, False),
     "sampled-vs-full-city": ("docs/lifecycle.md", sampled_vs_full_city, False),
+    "sampled-vs-full-planned": ("docs/lifecycle.md", sampled_vs_full_planned, False),
     "power-cooling-seasons": ("docs/power.md", power_cooling_seasons, False),
     "power-cap-city": ("docs/power.md", power_cap_city, False),
     "power-peak-tenants": ("docs/power.md", power_peak_tenants, False),
