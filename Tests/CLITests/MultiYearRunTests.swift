@@ -52,6 +52,21 @@ import Testing
         #expect(days.allSatisfy { $0 > 90 && $0 < 92 })
         let md = String(decoding: fileData(a.appendingPathComponent("summary.md"))!, as: UTF8.self)
         #expect(md.contains("# years: by quarter") && md.contains("| 2027-Q3 | 64 |"), "\(md.suffix(800))")
+        // The report puts the years on one page first: the periods' table and four plots of them.
+        let page = tmp.appendingPathComponent("years.html")
+        #expect(try iccsim(["report", a.path, "--out", page.path]).status == 0)
+        let html = String(decoding: fileData(page)!, as: UTF8.self)
+        let years = try #require(html.range(of: "<h2>The years, period by period</h2>"))
+        #expect(html.range(of: "<h2>Utilisation and queue over time</h2>")!.lowerBound > years.lowerBound)
+        #expect(html.contains("<td class=\"t\">2027-Q3</td>") || html.contains("<td>2027-Q3</td>"), "the periods' table")
+        #expect(html.components(separatedBy: "2027-Q4").count > 4, "each plot's categories name the quarters")
+        // A sampled run's page is its years alone.
+        let sampled = tmp.appendingPathComponent("s"), sampledPage = tmp.appendingPathComponent("s.html")
+        #expect(try iccsim(["run", file.path, "--sampled", "quarter", "--sample-length", "2d", "--sample-warmup", "1d", "--out", sampled.path, "--quiet"]).status == 0)
+        #expect(try iccsim(["report", sampled.path, "--out", sampledPage.path]).status == 0)
+        let sp = String(decoding: fileData(sampledPage)!, as: UTF8.self)
+        #expect(sp.contains("sampled by quarter: 4 periods") && sp.contains("<h2>The years, period by period</h2>") && !sp.contains("<h2>Utilisation and queue"))
+        #expect(sp.components(separatedBy: "<svg").count == 5)
         // Bad values are refused before anything is written.
         for bad in [["--jobs-sample", "0"], ["--jobs-sample", "150%"], ["--periods", "week"]] {
             let c = tmp.appendingPathComponent("bad")

@@ -4,7 +4,8 @@ import Reports
 
 extension ReportBuilder {
     /// The report of one run: a header naming the scenario, seed, policy, horizon and overrides;
-    /// the key figures; utilisation (per pool, as a percentage) and the queue over time; waits
+    /// the years period by period (a run given --periods, or a sampled run, whose page is only
+    /// that); the key figures; utilisation (per pool, as a percentage) and the queue over time; waits
     /// and completion times; the fabric and its hottest links; serving; failures.
     public static func run(directory: URL) throws -> HTMLReport {
         let summaryPath = directory.appendingPathComponent("summary.json").path
@@ -13,13 +14,23 @@ extension ReportBuilder {
         }
         guard case .object(let fields) = try OrderedJSON.parse(String(decoding: data, as: UTF8.self)) else { throw TraceError("\(summaryPath): not a summary") }
         let figures = Figures(flat: OrderedJSON.object(fields).flattened())
+        let scenario = figures.text(Metric.scenario.key) ?? directory.lastPathComponent
+        let years = periods(fields), sampled = fields.contains { $0.0 == "sampled" }
+        // A sampled run keeps no records but its periods: the page is its years.
+        if sampled {
+            let how = ["run \(directory.lastPathComponent)", "scenario \(scenario)", "seed \(figures.number(Metric.seed.key).map(NumberText.figure) ?? "?")",
+                       "sampled by \(figures.text("sampled.period") ?? "?"): \(years.count) periods, one \(figures.number("sampled.window_days").map(NumberText.figure) ?? "?")-day window each after a \(figures.number("sampled.warmup_days").map(NumberText.figure) ?? "?")-day warm-up",
+                       "from \(figures.text("sampled.start") ?? "?")"]
+            return HTMLReport(title: "ICCSim sampled run: \(scenario)", subtitle: how.joined(separator: " · "), table: [],
+                              sections: [yearsSection(years, sampled: true)])
+        }
         let trace = try TraceReader(path: directory.appendingPathComponent("trace.h5").path)
         let table = keyFigures(figures)
         var sections = [try utilisationSection(trace, figures), try waitsSection(trace), try fabricSection(trace, figures)]
+        if !years.isEmpty { sections.insert(yearsSection(years, sampled: false), at: 0) }
         sections.append(try servingSection(trace, figures))
         if trace.has("failures/time_ns") { sections.append(try failuresSection(trace)) }
         if trace.has("power/time_ns") { sections.append(try powerSection(trace, figures)) }
-        let scenario = figures.text(Metric.scenario.key) ?? directory.lastPathComponent
         return HTMLReport(title: "ICCSim run: \(scenario)", subtitle: header(figures, directory: directory), table: table, sections: sections)
     }
 

@@ -1,0 +1,51 @@
+import Metrics
+import Reports
+
+extension ReportBuilder {
+    /// The periods of a run (`summary.json` `periods`: a sampled run's windows, or a job-level
+    /// run's quarters or months), each with its figures and their 95% half-widths.
+    static func periods(_ fields: [(String, OrderedJSON)]) -> [(label: String, figures: Figures)] {
+        guard case .object(let periods)? = fields.first(where: { $0.0 == "periods" })?.1 else { return [] }
+        return periods.compactMap { label, value in
+            guard case .object(let f) = value else { return nil }
+            return (label, Figures(flat: f))
+        }
+    }
+
+    /// The years on one page: a table of the periods and their figures as points with 95%
+    /// error bars, one category per period.
+    static func yearsSection(_ periods: [(label: String, figures: Figures)], sampled: Bool) -> HTMLReport.Section {
+        let labels = periods.map(\.label), xs = labels.indices.map(Double.init)
+        func series(_ name: String, _ key: String, scale: Double = 1) -> PlotSeries {
+            let mean = periods.map { ($0.figures.number(key) ?? .nan) * scale }
+            let ci = periods.map { ($0.figures.number(key + "_ci95") ?? 0) * scale }
+            return PlotSeries(name: name, xs: xs, ys: mean, lower: zip(mean, ci).map { max(0, $0 - ($1.isFinite ? $1 : 0)) },
+                              upper: zip(mean, ci).map { $0 + ($1.isFinite ? $1 : 0) })
+        }
+        func plot(_ title: String, _ y: String, _ s: [PlotSeries]) -> SVGPlot {
+            SVGPlot(title: title, xLabel: "period", yLabel: y, series: s, xCategories: labels)
+        }
+        let plots = [plot("Offered load and utilisation", "share of the accelerators in the center (%)",
+                          [series("offered load", "offered_load", scale: 100), series("utilisation", "utilization", scale: 100)]),
+                     plot("Waits of batch jobs", "wait (h)", [series("mean", "wait_mean_s", scale: 1 / 3600), series("99th percentile", "wait_p99_s", scale: 1 / 3600)]),
+                     plot("Accelerators in the center", "accelerators", [series("accelerators", "accelerators")]),
+                     plot("Facility energy a day", "energy (MWh a day)", [series("facility energy", "energy_kwh_per_day", scale: 1e-3)])]
+        func pm(_ f: Figures, _ key: String, _ text: (Double) -> String) -> String {
+            guard let v = f.number(key) else { return "–" }
+            guard let ci = f.number(key + "_ci95") else { return text(v) }
+            return "\(text(v)) ± \(text(ci))"
+        }
+        var table = [["period", "accelerators", "jobs a day", "offered load", "utilisation", "mean wait", "p99 wait", "SLO attainment", "facility energy a day"]]
+        for (label, f) in periods {
+            table.append([label, f.number("accelerators").map { NumberText.grouped(Int64($0)) } ?? "–", pm(f, "jobs_submitted_per_day") { NumberText.grouped(Int64($0.rounded())) },
+                          pm(f, "offered_load", NumberText.percent), pm(f, "utilization", NumberText.percent), pm(f, "wait_mean_s", NumberText.duration),
+                          f.number("wait_p99_s").map(NumberText.duration) ?? "–", f.number("slo_attainment").map(NumberText.percent) ?? "–",
+                          pm(f, "energy_kwh_per_day") { NumberText.si($0 * 1000, "Wh") }])
+        }
+        return .init(title: "The years, period by period",
+                     note: sampled
+                        ? "A sampled run: each period is one window of days at the period's demand with the servers in service then, after a warm-up from an empty center; ± and the error bars are 95% half-widths from the window's days. Its waits are a lower bound where an earlier period saturates (docs/lifecycle.md)."
+                        : "Every day of the run, period by period; ± and the error bars are 95% half-widths from the period's daily means; accelerators in the center in the period's middle.",
+                     table: table, plots: plots)
+    }
+}
