@@ -15,6 +15,19 @@ struct Percentage: Decodable {
     }
 }
 
+extension KeyedDecodingContainer {
+    /// A compound yearly rate at `key` (a fraction or a percentage): above −100% and at most
+    /// 10000%, else an error at the value naming `path.key` (and `why`).
+    func yearlyRate(_ key: Key, path: String, why: String = "") throws -> Double {
+        let g = try decode(Percentage.self, forKey: key).value
+        guard g > -1, g <= 100 else {
+            throw try superDecoder(forKey: key).scenarioError(
+                "\(path).\(key.stringValue) must be above -100%\(why) and at most 10000% a year, got \(GrowthSpec.percent(g))")
+        }
+        return g
+    }
+}
+
 /// An application's demand growth over the years (`growth`): one of `cagr` (compound annual
 /// growth, `40%`), `adoption` (an S-curve towards a saturation factor) or `quarterly` (a factor
 /// per quarter from the start). See ``GrowthPath``.
@@ -41,12 +54,7 @@ public struct GrowthSpec: Codable, Sendable, Equatable {
         }
         switch given[0] {
         case .cagr:
-            let g = try c.decode(Percentage.self, forKey: .cagr).value
-            guard g > -1, g <= 100 else {
-                throw try c.superDecoder(forKey: .cagr).scenarioError(
-                    "\(decoder.scenarioPath).cagr must be above -100% (demand cannot fall below zero) and at most 10000%, got \(Self.percent(g))")
-            }
-            path = .compound(annualRate: g)
+            path = .compound(annualRate: try c.yearlyRate(.cagr, path: decoder.scenarioPath, why: " (demand cannot fall below zero)"))
         case .adoption:
             let a = try c.nestedContainer(keyedBy: AdoptionKeys.self, forKey: .adoption)
             let s = try a.decode(Double.self, forKey: .saturation) { $0 > 0 && $0 <= 1e6 ? nil : "must be a positive factor of today's demand (at most 1000000)" }
@@ -95,17 +103,8 @@ public struct ModelGrowthSpec: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        func rate(_ key: CodingKeys) throws -> Double {
-            guard c.contains(key) else { return 0 }
-            let g = try c.decode(Percentage.self, forKey: key).value
-            guard g > -1, g <= 100 else {
-                throw try c.superDecoder(forKey: key).scenarioError(
-                    "\(decoder.scenarioPath).\(key.stringValue) must be above -100% and at most 10000% a year, got \(GrowthSpec.percent(g))")
-            }
-            return g
-        }
-        parametersPerYear = try rate(.parameters)
-        dataPerYear = try rate(.data)
+        parametersPerYear = c.contains(.parameters) ? try c.yearlyRate(.parameters, path: decoder.scenarioPath) : 0
+        dataPerYear = c.contains(.data) ? try c.yearlyRate(.data, path: decoder.scenarioPath) : 0
         source = try c.decode(String.self, forKey: .source, default: "")
         if !c.contains(.parameters) && !c.contains(.data) {
             throw decoder.scenarioError("\(decoder.scenarioPath) needs parameters (a yearly growth such as 30%), data, or both")

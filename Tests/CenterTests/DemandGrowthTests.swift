@@ -131,7 +131,7 @@ import Workloads
     @Test func badTrendInputIsLocated() {
         let cases: [(String, String)] = [
             (Self.scenarioText(horizon: "3y", workload: "  growth: {cagr: -250%}"),
-             "growth.yaml:9:18: workload.growth.cagr must be above -100% (demand cannot fall below zero) and at most 10000%, got -250%"),
+             "growth.yaml:9:18: workload.growth.cagr must be above -100% (demand cannot fall below zero) and at most 10000% a year, got -250%"),
             (Self.scenarioText(horizon: "3y", workload: "  growth: {cagr: 5%, quarterly: [1]}"), "needs exactly one of cagr"),
             (Self.scenarioText(horizon: "3y", workload: "  growth: {cagr: fast}"), "expected a fraction (0.4) or a percentage (40%), found 'fast'"),
             (Self.scenarioText(horizon: "3y", app: "      seasonality: {monthly: [1, 2]}", top: "start: 2027-01-01"), "needs 12 non-negative numbers"),
