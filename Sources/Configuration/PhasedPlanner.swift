@@ -36,6 +36,7 @@ public struct PhasedPlanner: Sendable {
     /// Hears a line for people as the search goes (from any thread); never changes a result.
     public var progress: (@Sendable (String) -> Void)?
 
+    /// Each period's first window.
     let windows: [SampledRun.Sample]
     let start: CivilDate
     /// The first day orders can be placed, from the start (negative: before it).
@@ -109,7 +110,7 @@ public struct PhasedPlanner: Sendable {
         self.options = options
         self.start = start
         orderDay = targets.orderFrom.map { $0.date.dayNumber - start.dayNumber } ?? 0
-        windows = try SampledRun.samples(base, options)
+        windows = try SampledRun.samples(base, options).filter { $0.window == 0 }
         prices = try targets.candidates.map { c in
             if let p = c.price { return p }
             guard let p = scenario.power?.prices?.servers.first(where: { $0.pool == c.server.pool })?.price else {
@@ -167,8 +168,7 @@ public struct PhasedPlanner: Sendable {
         for seed in 0..<targets.seeds {
             var s = scenario
             s.seed = base.seed &+ UInt64(seed)
-            let sample = try SampledRun.samples(s, options)[p]
-            let figures = try SampledRun.runSample(sample, options)
+            let figures = try SampledRun.runPeriod(try SampledRun.samples(s, options).filter { $0.index == p }, options)
             accelerators = figures.accelerators
             for (i, t) in targets.targets.enumerated() {
                 let v = figures.figure(t.metric)

@@ -1,6 +1,7 @@
 import Center
 import Dispatch
 import Foundation
+import Histogram
 import Metrics
 import Records
 import Scenario
@@ -31,6 +32,9 @@ public enum SampledRun {
         /// The measured window in each period, and the warm-up before it (whole days).
         public var lengthNs: SimTimeNs
         public var warmupNs: SimTimeNs
+        /// Windows per period, spread evenly through it (each its own run with its warm-up);
+        /// their days are pooled. More windows see more of a heavy-tailed demand.
+        public var windows = 1
 
         /// `period` is `quarter` or `month`; nil if neither.
         public init?(period: String, lengthNs: SimTimeNs = 7 * SimTime.nsPerDay, warmupNs: SimTimeNs = SampledRun.defaultWarmupNs) {
@@ -47,7 +51,9 @@ public enum SampledRun {
 
     /// One period's sample: where it sits and the scenario that simulates it.
     public struct Sample: Sendable {
+        /// The period, and the window in it (0 ..< windows).
         public var index: Int
+        public var window = 0
         public var periodStartNs, periodEndNs: SimTimeNs
         /// Start of the measured window, in the scenario's time.
         public var windowStartNs: SimTimeNs
@@ -64,13 +70,17 @@ public enum SampledRun {
         }
         guard o.lengthNs <= o.periodNs else { throw ScenarioError("--sample-length (\(o.lengthNs / day)d) is longer than a \(o.periodName)") }
         var out: [Sample] = []
-        for (a, b) in periods(horizonNs: horizon, o) where b - a >= o.lengthNs {
-            // The window in the middle of the period, on whole days, its warm-up not before time 0.
-            let mid = (a + b) / 2
-            let windowStart = max(o.warmupNs, (mid - o.lengthNs / 2) / day * day)
-            let offset = windowStart - o.warmupNs
-            out.append(Sample(index: out.count, periodStartNs: a, periodEndNs: b, windowStartNs: windowStart,
-                              scenario: sampleScenario(scenario, offsetNs: offset, windowStartNs: windowStart, period: (a, b), o)))
+        let windows = max(1, o.windows)
+        for (i, (a, b)) in periods(horizonNs: horizon, o).filter({ $0.endNs - $0.startNs >= o.lengthNs }).enumerated() {
+            for k in 0..<windows {
+                // Window k centred at (2k + 1)/(2 windows) of the period (its middle for one), on
+                // whole days, its warm-up not before time 0.
+                let centre = a + (b - a) / SimTimeNs(2 * windows) * SimTimeNs(2 * k + 1)
+                let windowStart = max(o.warmupNs, (centre - o.lengthNs / 2) / day * day)
+                let offset = windowStart - o.warmupNs
+                out.append(Sample(index: i, window: k, periodStartNs: a, periodEndNs: b, windowStartNs: windowStart,
+                                  scenario: sampleScenario(scenario, offsetNs: offset, windowStartNs: windowStart, period: (a, b), o)))
+            }
         }
         guard !out.isEmpty else { throw ScenarioError("the horizon is shorter than one sample window (\(o.lengthNs / day)d)") }
         return out
@@ -121,7 +131,42 @@ public enum SampledRun {
         let all = samples.count
         var done: (@Sendable (Int) -> Void)? = nil
         if let progress { done = { progress($0, all) } }
-        return try parallelMap(samples, workers: workers, done: done) { try runSample($0, o) }
+        let windows = try parallelMap(samples, workers: workers, done: done) { try runWindow($0, o) }
+        return combine(Array(zip(samples, windows)))
+    }
+
+    /// The periods' figures from their windows' results (in sample order).
+    static func combine(_ results: [(Sample, WindowResult)]) -> [PeriodFigures] {
+        var out: [PeriodFigures] = []
+        var i = 0
+        while i < results.count {
+            let period = results[i].0.index
+            var j = i
+            while j < results.count && results[j].0.index == period { j += 1 }
+            out.append(combine(results[i..<j]))
+            i = j
+        }
+        return out
+    }
+
+    /// One period's figures from its windows: their days pooled in window order, their waits'
+    /// distributions merged, the SLO attainment their mean, the accelerators of the middle one.
+    static func combine(_ windows: ArraySlice<(Sample, WindowResult)>) -> PeriodFigures {
+        let first = windows.first!.0, list = Array(windows)
+        var waits = list[0].1.waits
+        for w in list.dropFirst() { waits.add(w.1.waits) }
+        let slo = list.map(\.1.sloAttainment).filter { !$0.isNaN }
+        return PeriodFigures(sample: first, days: list.flatMap(\.1.days), accelerators: list[list.count / 2].1.accelerators,
+                             sloAttainment: slo.isEmpty ? .nan : slo.reduce(0, +) / Double(slo.count),
+                             waitP99S: waits.totalCount > 0 ? Double(waits.valueAtPercentile(99)) / 1e9 : .nan)
+    }
+
+    /// What one window's run gives its period.
+    struct WindowResult: Sendable {
+        var days: [PeriodFigures.Day]
+        var accelerators: Int
+        var sloAttainment: Double
+        var waits: Histogram<UInt64>
     }
 
     /// The calendar quarter or month a period's middle falls in (`2026-Q1`, `2026-01`) when the
@@ -133,17 +178,19 @@ public enum SampledRun {
         return o.periodName == "quarter" ? "\(d.year)-Q\((d.month - 1) / 3 + 1)" : String(d.description.prefix(7))
     }
 
-    /// One sample's run and its figures.
-    static func runSample(_ sample: Sample, _ o: Options) throws -> PeriodFigures {
-        guard let s = sample.scenario else {
-            return PeriodFigures(sample: sample, days: [], accelerators: 0, sloAttainment: .nan, waitP99S: .nan)
-        }
+    /// One period's figures from its windows' runs (`samples`: the period's, in window order).
+    public static func runPeriod(_ samples: [Sample], _ o: Options) throws -> PeriodFigures {
+        combine(ArraySlice(try samples.map { ($0, try runWindow($0, o)) }))
+    }
+
+    /// One window's run.
+    static func runWindow(_ sample: Sample, _ o: Options) throws -> WindowResult {
         let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay))
+        guard let s = sample.scenario else { return WindowResult(days: [], accelerators: 0, sloAttainment: .nan, waits: tap.waits[0]) }
         let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: o.warmupNs + o.lengthNs)
         let total = s.cluster.totalAccelerators
-        return PeriodFigures(sample: sample, days: tap.dayFigures { _ in total },
-                             accelerators: total, sloAttainment: Self.sloAttainment(result.summary.fields), waitP99S: tap.waitP99S())
+        return WindowResult(days: tap.dayFigures { _ in total }, accelerators: total, sloAttainment: Self.sloAttainment(result.summary.fields), waits: tap.waits[0])
     }
 
     /// The run's SLO attainment over all services (NaN without services).

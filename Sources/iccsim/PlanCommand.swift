@@ -86,7 +86,7 @@ struct PlanCommand: ParsableCommand {
                                          outPath: out ?? "Results/plan-\(loaded.scenario.name)-phased.yaml", quiet: quiet, forceProgress: progress)
             return
         }
-        guard !sampling.given else { throw ValidationError("--sample-length and --sample-warmup need --phased") }
+        guard !sampling.given else { throw ValidationError("--sample-length, --sample-warmup and --sample-windows need --phased") }
         if goals.isPhased { throw ValidationError("\(targets) lists candidates (a phased plan's): give --phased quarter or --phased month") }
         guard !vary.isEmpty else { throw ValidationError("give at least one --vary KEY=RANGE") }
         let axes = try vary.map(Self.parseVary)

@@ -81,7 +81,7 @@ struct RunCommand: ParsableCommand {
             if !quiet { print(rows, terminator: "") }
             return
         }
-        guard !sampling.given else { throw ValidationError("--sample-length and --sample-warmup need --sampled") }
+        guard !sampling.given else { throw ValidationError("--sample-length, --sample-warmup and --sample-windows need --sampled") }
         let periodOptions = try periods.map { try sampling.options($0, flag: "--periods") }
         let rate = try jobsSample.map(Self.share) ?? 1
         var budget = MemoryBudget.standard()

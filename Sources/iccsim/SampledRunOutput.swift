@@ -40,7 +40,8 @@ enum SampledRunOutput {
                 ("scenario", .text(s.name)), ("seed", .unsigned(s.seed)), ("policy", .text(s.scheduling.policy)),
                 ("sampled", .object([("period", .text(o.periodName)), ("window_days", .real(Double(o.lengthNs) / day)),
                                      ("warmup_days", .real(Double(o.warmupNs) / day)), ("periods", .integer(Int64(periods.count))),
-                                     ("start", .text(s.start?.date.description ?? ""))])),
+                                     ("start", .text(s.start?.date.description ?? ""))]
+                                    + (o.windows > 1 ? [("windows", .integer(Int64(o.windows)))] : []))),
                 periodsField(periods, s, o),
             ]
             let table = markdown(periods, s, o)
@@ -78,7 +79,8 @@ enum SampledRunOutput {
             v.mean.isNaN ? "–" : v.ci95.isNaN ? f(v.mean) : "\(f(v.mean)) ± \(f(v.ci95))"
         }
         let intro = sampled
-            ? "One \(o.lengthNs / SimTime.nsPerDay)-day window per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the window's days."
+            ? (o.windows > 1 ? "\(o.windows) \(o.lengthNs / SimTime.nsPerDay)-day windows" : "One \(o.lengthNs / SimTime.nsPerDay)-day window")
+                + " per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the windows' days."
             : "Every day of the job-level run (seed \(s.seed)); ± is the 95% confidence half-width from the \(o.periodName)'s daily means; accelerators in the center in the \(o.periodName)'s middle."
         var lines = ["# \(s.name): " + (sampled ? "sampled by \(o.periodName)" : "by \(o.periodName)"), "", intro, "",
                      "| period | accelerators | jobs a day | offered load | utilisation | mean wait | p99 wait | SLO attainment | facility energy a day |",

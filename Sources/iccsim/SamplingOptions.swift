@@ -12,8 +12,11 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --sampled or --phased: the warm-up before each window, whole days (default 14d).", valueName: "time"))
     var sampleWarmup: String?
 
-    /// Whether either flag was given.
-    var given: Bool { sampleLength != nil || sampleWarmup != nil }
+    @Option(help: ArgumentHelp("With --sampled or --phased: windows per period, spread evenly through it, their days pooled (default 1; more see more of a heavy-tailed demand, at that many times the time).", valueName: "count"))
+    var sampleWindows: Int?
+
+    /// Whether any flag was given.
+    var given: Bool { sampleLength != nil || sampleWarmup != nil || sampleWindows != nil }
 
     /// The options for `period` (`quarter` or `month`, given with `flag`).
     func options(_ period: String, flag: String) throws -> SampledRun.Options {
@@ -27,8 +30,12 @@ struct SamplingOptions: ParsableArguments {
         }
         let length = try days(sampleLength, "--sample-length", default: 7 * SimTime.nsPerDay)
         let warmup = try days(sampleWarmup, "--sample-warmup", default: SampledRun.defaultWarmupNs)
-        guard let o = SampledRun.Options(period: period, lengthNs: length, warmupNs: warmup) else {
+        guard var o = SampledRun.Options(period: period, lengthNs: length, warmupNs: warmup) else {
             throw ValidationError("\(flag) expects quarter or month, got '\(period)'")
+        }
+        if let n = sampleWindows {
+            guard (1...12).contains(n) else { throw ValidationError("--sample-windows expects 1 to 12 windows a period, got \(n)") }
+            o.windows = n
         }
         return o
     }

@@ -195,6 +195,15 @@ import Workloads
         // Same figures whether the periods ran one or two at a time.
         #expect(one.map { $0.days.map(\.utilization) } == two.map { $0.days.map(\.utilization) })
         #expect(one.map { $0.days.map(\.waitSumS) } == two.map { $0.days.map(\.waitSumS) })
+        // Two windows a period, a quarter apart: twice the days, pooled, at the same demand.
+        var o2 = o
+        o2.windows = 2
+        let two2 = try SampledRun.run(s, o2, workers: 2)
+        #expect(two2.map(\.days.count) == [4, 4, 4, 4] && two2.map(\.accelerators) == [32, 32, 64, 64])
+        for (p2, p) in zip(two2, one) {
+            let n = Double(p2.days.reduce(0) { $0 + $1.jobsSubmitted }), e = p.jobsPerDay.mean * 4
+            #expect(abs(n - e) <= 4 * e.squareRoot() + 0.05 * e, "period \(p.index): \(n) jobs in two windows, about \(e) expected")
+        }
         // The full job-level run through the phases, quarter by quarter, agrees with the
         // samples: jobs a day and utilisation within the sample's 95% half-width (plus 2
         // points for the days' correlation), the accelerators in the middle of each quarter.

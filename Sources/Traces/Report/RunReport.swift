@@ -19,7 +19,7 @@ extension ReportBuilder {
         // A sampled run keeps no records but its periods: the page is its years.
         if sampled {
             let how = ["run \(directory.lastPathComponent)", "scenario \(scenario)", "seed \(figures.number(Metric.seed.key).map(NumberText.figure) ?? "?")",
-                       "sampled by \(figures.text("sampled.period") ?? "?"): \(years.count) periods, one \(figures.number("sampled.window_days").map(NumberText.figure) ?? "?")-day window each after a \(figures.number("sampled.warmup_days").map(NumberText.figure) ?? "?")-day warm-up",
+                       "sampled by \(figures.text("sampled.period") ?? "?"): \(years.count) periods, \(figures.number("sampled.windows").map(NumberText.figure) ?? "one") \(figures.number("sampled.window_days").map(NumberText.figure) ?? "?")-day window(s) each after a \(figures.number("sampled.warmup_days").map(NumberText.figure) ?? "?")-day warm-up",
                        "from \(figures.text("sampled.start") ?? "?")"]
             return HTMLReport(title: "ICCSim sampled run: \(scenario)", subtitle: how.joined(separator: " · "), table: [],
                               sections: [yearsSection(years, sampled: true)])
