@@ -11,6 +11,11 @@ import Traces
 enum PhasedPlanOutput {
     static func execute(_ loaded: LoadedScenario, targets goals: PlanTargets, targetsPath: String, options: SampledRun.Options,
                         outPath: String, quiet: Bool, forceProgress: Bool) throws {
+        if loaded.scenario.start == nil {
+            // Located at the scenario's top level, where `start` belongs.
+            throw ScenarioError("a phased plan needs the scenario's start date (start: YYYY-MM-DD at the top level): phases arrive on dates",
+                                at: loaded.tree.location(of: ["name"]) ?? SourceLocation(file: loaded.source, line: 1, column: 1))
+        }
         var planner = try PhasedPlanner(scenario: loaded.scenario, targets: goals, options: options)
         if !quiet && (forceProgress || isatty(2) != 0) {
             planner.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -117,6 +117,12 @@ import Testing
         try Self.targets.replacingOccurrences(of: "wait_mean_s", with: "jobs_rejected").write(to: targets, atomically: true, encoding: .utf8)
         let bad = try iccsim(["plan", scenario.path, "--phased", "quarter", "--targets", targets.path])
         #expect(bad.status == 2 && bad.stderr.contains("targets.yaml:3:") && bad.stderr.contains("each period's figures"), "\(bad.stderr)")
+        // A scenario without a start date cannot date phases: located at its top level.
+        let undated = tmp.appendingPathComponent("undated.yaml")
+        try Self.scenario.replacingOccurrences(of: "start: 2027-01-01\n", with: "").write(to: undated, atomically: true, encoding: .utf8)
+        try Self.targets.write(to: targets, atomically: true, encoding: .utf8)
+        let noStart = try iccsim(["plan", undated.path, "--phased", "quarter", "--targets", targets.path])
+        #expect(noStart.status == 2 && noStart.stderr.contains("undated.yaml:1:") && noStart.stderr.contains("start date"), "\(noStart.stderr)")
         // Candidates without --phased, and --phased without candidates, are refused.
         try Self.targets.write(to: targets, atomically: true, encoding: .utf8)
         let noFlag = try iccsim(["plan", scenario.path, "--targets", targets.path, "--vary", "cluster.servers.0.count=4,8"])
