@@ -4,11 +4,10 @@ import SimKernel
 /// yet installed (or already removed) holds nothing and is neither free nor busy; from its
 /// retire time it drains (takes no new job while its jobs run on) and leaves once empty, or at
 /// its remove time, when jobs still on it are stopped as by a failure and wait again.
-public struct ServerLifecycle: Sendable, Equatable {
+public struct ServerLifecycle: Sendable {
     /// What happens to a server.
-    public enum Change: UInt8, Sendable, Comparable {
+    public enum Change: UInt8, Sendable {
         case install = 0, retire = 1, remove = 2
-        public static func < (a: Change, b: Change) -> Bool { a.rawValue < b.rawValue }
     }
 
     /// One change of one server.
@@ -33,10 +32,6 @@ public struct ServerLifecycle: Sendable, Equatable {
 
     public init(absentAtStart: [(pool: Int32, server: Int32)], steps: [Step]) {
         self.absentAtStart = absentAtStart.sorted { ($0.pool, $0.server) < ($1.pool, $1.server) }
-        self.steps = steps.sorted { ($0.atNs, $0.pool, $0.server, $0.change) < ($1.atNs, $1.pool, $1.server, $1.change) }
-    }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.steps == b.steps && a.absentAtStart.map(\.pool) == b.absentAtStart.map(\.pool) && a.absentAtStart.map(\.server) == b.absentAtStart.map(\.server)
+        self.steps = steps.sorted { ($0.atNs, $0.pool, $0.server, $0.change.rawValue) < ($1.atNs, $1.pool, $1.server, $1.change.rawValue) }
     }
 }

@@ -42,7 +42,8 @@ public struct PhasedPlanner: Sendable {
     /// The first day orders can be placed, from the start (negative: before it).
     let orderDay: Int
     let prices: [Double]
-    let cache = OutcomeCache()
+    /// Each (period, servers in service) outcome, computed once, shared across threads.
+    let cache = Locked<[String: PeriodOutcome]>([:])
 
     /// A phase of the plan.
     public struct Phase: Sendable, Equatable {
@@ -160,7 +161,7 @@ public struct PhasedPlanner: Sendable {
         let windowDay = Int(windows[p].windowStartNs / SimTime.nsPerDay)
         let live = phases.filter { $0.inServiceDay <= windowDay }
         let key = "\(p)|" + live.map { "\($0.candidate)x\($0.servers)" }.sorted().joined(separator: ",")
-        if let hit = cache.get(key) { return hit }
+        if let hit = cache.value[key] { return hit }
         let scenario = scenario(with: live)
         var worst = Array(repeating: Double.nan, count: targets.targets.count)
         var margins = worst
@@ -168,7 +169,7 @@ public struct PhasedPlanner: Sendable {
         for seed in 0..<targets.seeds {
             var s = scenario
             s.seed = base.seed &+ UInt64(seed)
-            let figures = try SampledRun.runPeriod(try SampledRun.samples(s, options).filter { $0.index == p }, options)
+            let figures = try SampledRun.runPeriod(try SampledRun.samples(s, options, period: p), options)
             accelerators = figures.accelerators
             for (i, t) in targets.targets.enumerated() {
                 let v = figures.figure(t.metric)
@@ -178,7 +179,7 @@ public struct PhasedPlanner: Sendable {
         }
         let outcome = PeriodOutcome(index: p, label: label(p), accelerators: accelerators, worst: worst, margins: margins,
                                     bounds: targets.targets.map { $0.max ?? $0.min ?? 1 })
-        cache.set(key, outcome)
+        cache.mutate { $0[key] = outcome }
         progress?("plan: \(label(p)) with \(describe(live)): \(outcome.meets ? "meets" : "misses") the targets")
         return outcome
     }
@@ -260,7 +261,7 @@ public struct PhasedPlanner: Sendable {
             }
             checks.append(Check(phase: ph.name, change: "delayed a \(options.periodName)", miss: try firstMiss(delayed, from: ph)))
         }
-        return Plan(phases: phases, periods: periods, checks: checks, scenario: scenario(with: phases), configurations: cache.count)
+        return Plan(phases: phases, periods: periods, checks: checks, scenario: scenario(with: phases), configurations: cache.value.count)
     }
 
     /// The first period from `ph`'s first day that misses a target with `phases`.
@@ -271,16 +272,6 @@ public struct PhasedPlanner: Sendable {
         }
         return nil
     }
-}
-
-/// Each (period, servers in service) outcome, computed once, shared across threads.
-final class OutcomeCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outcomes: [String: PhasedPlanner.PeriodOutcome] = [:]
-
-    func get(_ key: String) -> PhasedPlanner.PeriodOutcome? { lock.lock(); defer { lock.unlock() }; return outcomes[key] }
-    func set(_ key: String, _ o: PhasedPlanner.PeriodOutcome) { lock.lock(); defer { lock.unlock() }; outcomes[key] = o }
-    var count: Int { lock.lock(); defer { lock.unlock() }; return outcomes.count }
 }
 
 extension PeriodFigures {

@@ -26,12 +26,8 @@ public enum RunPeriods {
         tap.finish(atNs: SimTimeNs(days) * day)
         let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
         let cluster = scenario.cluster
-        let inCenter = (0..<days).map { d -> Int in
-            guard let schedule else { return cluster.totalAccelerators }
-            let t = SimTimeNs(d) * day
-            return zip(cluster.servers, schedule.groups).reduce(0) { acc, gw in
-                gw.1.fromNs <= t && t < gw.1.removeNs ? acc + gw.0.count * gw.0.acceleratorsPerServer : acc
-            }
+        let inCenter = (0..<days).map { d in
+            schedule?.accelerators(of: cluster, atNs: SimTimeNs(d) * day, draining: true) ?? cluster.totalAccelerators
         }
         let all = tap.dayFigures { inCenter[$0] }
         let periods = bounds.enumerated().compactMap { i, b -> PeriodFigures? in

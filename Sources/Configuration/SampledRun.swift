@@ -61,8 +61,9 @@ public enum SampledRun {
     }
 
     /// The samples of `scenario` (its horizon cut into periods; a last partial period shorter
-    /// than the window is left out). Throws when the horizon holds no whole window.
-    public static func samples(_ scenario: Scenario, _ o: Options) throws -> [Sample] {
+    /// than the window is left out), or of period `period` only. Throws when the horizon holds
+    /// no whole window.
+    public static func samples(_ scenario: Scenario, _ o: Options, period only: Int? = nil) throws -> [Sample] {
         guard let horizon = scenario.horizon?.baseUnits else { throw ScenarioError("--sampled needs a scenario with a horizon") }
         let day = SimTime.nsPerDay
         guard o.lengthNs >= day, o.lengthNs % day == 0, o.warmupNs % day == 0 else {
@@ -71,7 +72,7 @@ public enum SampledRun {
         guard o.lengthNs <= o.periodNs else { throw ScenarioError("--sample-length (\(o.lengthNs / day)d) is longer than a \(o.periodName)") }
         var out: [Sample] = []
         let windows = max(1, o.windows)
-        for (i, (a, b)) in periods(horizonNs: horizon, o).filter({ $0.endNs - $0.startNs >= o.lengthNs }).enumerated() {
+        for (i, (a, b)) in periods(horizonNs: horizon, o).filter({ $0.endNs - $0.startNs >= o.lengthNs }).enumerated() where only == nil || only == i {
             for k in 0..<windows {
                 // Window k centred at (2k + 1)/(2 windows) of the period (its middle for one), on
                 // whole days, its warm-up not before time 0.

@@ -16,6 +16,8 @@ public struct CapacitySchedule: Sendable, Equatable {
 
         /// Whether the group takes jobs at `t` (in service and not retiring).
         public func isInService(atNs t: SimTimeNs) -> Bool { fromNs <= t && t < retireNs }
+        /// Whether the group is in the center at `t` (in service or draining).
+        public func isInCenter(atNs t: SimTimeNs) -> Bool { fromNs <= t && t < removeNs }
     }
 
     /// Per server group, in the cluster's order.
@@ -23,10 +25,12 @@ public struct CapacitySchedule: Sendable, Equatable {
     /// The times after 0 at which a group enters service or retires, ascending, without repeats.
     public var changeTimesNs: [SimTimeNs]
 
-    /// Accelerators of `cluster`'s pool `pool` taking jobs at `t`.
-    public func accelerators(of cluster: ClusterSpec, pool: String, atNs t: SimTimeNs) -> Int {
+    /// Accelerators of `cluster` (of its pool `pool` only, when given) taking jobs at `t`, or,
+    /// with `draining`, in the center at `t` (draining ones counted).
+    public func accelerators(of cluster: ClusterSpec, pool: String? = nil, atNs t: SimTimeNs, draining: Bool = false) -> Int {
         zip(cluster.servers, groups).reduce(0) { acc, gw in
-            gw.0.pool == pool && gw.1.isInService(atNs: t) ? acc + gw.0.count * gw.0.acceleratorsPerServer : acc
+            let counted = pool.map { gw.0.pool == $0 } ?? true
+            return counted && (draining ? gw.1.isInCenter(atNs: t) : gw.1.isInService(atNs: t)) ? acc + gw.0.count * gw.0.acceleratorsPerServer : acc
         }
     }
 }

@@ -10,14 +10,12 @@ struct GroupSeriesColumns {
     let queued, running: TraceColumn<Int32>
 
     init(_ g: hid_t, key name: String, keyMeaning: String, chunk: Int, deflate: UInt32) throws {
-        func col<T: ColumnElement>(_ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
-            try TraceColumn<T>(in: g, spec.info, chunk: chunk, deflateLevel: deflate)
-        }
-        time = try col(TraceColumns.seriesTime)
-        key = try col(TraceColumns.seriesKey(name, meaning: keyMeaning))
-        busy = try col(TraceColumns.seriesBusy)
-        queued = try col(TraceColumns.seriesQueued)
-        running = try col(TraceColumns.seriesRunning)
+        let col = ColumnMaker(chunk: chunk, deflate: deflate)
+        time = try col(g, TraceColumns.seriesTime)
+        key = try col(g, TraceColumns.seriesKey(name, meaning: keyMeaning))
+        busy = try col(g, TraceColumns.seriesBusy)
+        queued = try col(g, TraceColumns.seriesQueued)
+        running = try col(g, TraceColumns.seriesRunning)
     }
 
     var all: [any AnyTraceColumn] { [time, key, busy, queued, running] }
@@ -43,9 +41,7 @@ struct FailureColumns {
     let lost: TraceColumn<Double>
 
     init(jobs: hid_t, failures g: hid_t, chunk: Int, deflate: UInt32) throws {
-        func col<T: ColumnElement>(_ group: hid_t, _ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
-            try TraceColumn<T>(in: group, spec.info, chunk: chunk, deflateLevel: deflate)
-        }
+        let col = ColumnMaker(chunk: chunk, deflate: deflate)
         jobInterruptions = try col(jobs, TraceColumns.jobInterruptions)
         jobWorkLost = try col(jobs, TraceColumns.jobWorkLost)
         time = try col(g, TraceColumns.failTime)
@@ -88,9 +84,7 @@ struct PowerColumns {
     let waiting, capEvents: TraceColumn<Int32>
 
     init(jobs: hid_t, power g: hid_t, chunk: Int, deflate: UInt32) throws {
-        func col<T: ColumnElement>(_ group: hid_t, _ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
-            try TraceColumn<T>(in: group, spec.info, chunk: chunk, deflateLevel: deflate)
-        }
+        let col = ColumnMaker(chunk: chunk, deflate: deflate)
         jobEnergy = try col(jobs, TraceColumns.jobEnergy)
         jobITEnergy = try col(jobs, TraceColumns.jobITEnergy)
         jobCO2 = try col(jobs, TraceColumns.jobCO2)
@@ -138,18 +132,16 @@ struct PeriodColumns {
     let figures: [TraceColumn<Double>]
 
     init(_ g: hid_t, chunk: Int, deflate: UInt32) throws {
-        func col<T: ColumnElement>(_ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
-            try TraceColumn<T>(in: g, spec.info, chunk: chunk, deflateLevel: deflate)
-        }
+        let col = ColumnMaker(chunk: chunk, deflate: deflate)
         let T = TraceColumns.self
-        index = try col(T.periodIndex)
-        start = try col(T.periodStart)
-        end = try col(T.periodEnd)
-        window = try col(T.periodWindow)
-        accelerators = try col(T.periodAccelerators)
-        jobs = try col(T.periodJobs)
+        index = try col(g, T.periodIndex)
+        start = try col(g, T.periodStart)
+        end = try col(g, T.periodEnd)
+        window = try col(g, T.periodWindow)
+        accelerators = try col(g, T.periodAccelerators)
+        jobs = try col(g, T.periodJobs)
         figures = try [T.periodOffered, T.periodOfferedCI, T.periodUtil, T.periodUtilCI, T.periodWait, T.periodWaitCI, T.periodWaitP99, T.periodSLO,
-                       T.periodEnergy, T.periodEnergyCI].map { try col($0) }
+                       T.periodEnergy, T.periodEnergyCI].map { try col(g, $0) }
     }
 
     var all: [any AnyTraceColumn] { [index, start, end, window, accelerators, jobs] + figures }

@@ -3,6 +3,16 @@ import CHDF5
 /// One column of a trace table, declared once: its name, element type, units and meaning. The
 /// writer creates the dataset from it (the `units` and `long_name` attributes), and the tables of
 /// `docs/trace-schema.md` are generated from it (`iccsim export trace-schema`; a test keeps them equal).
+/// Makes a trace's columns, all with the same chunking and compression.
+struct ColumnMaker {
+    let chunk: Int
+    let deflate: UInt32
+
+    func callAsFunction<T: ColumnElement>(_ group: hid_t, _ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
+        try TraceColumn<T>(in: group, spec.info, chunk: chunk, deflateLevel: deflate)
+    }
+}
+
 struct ColumnSpec<T: ColumnElement>: AnyColumnSpec {
     let name: String
     let units: String

@@ -169,9 +169,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             dictionaries = dict
             try H5.setAttribute(jobs, "long_name", "one row per submitted job, written when it ends (or at the end of the run)")
             try H5.setAttribute(util, "long_name", "cluster state at the end of every instant at which it changed")
-            func col<T: ColumnElement>(_ g: hid_t, _ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
-                try TraceColumn<T>(in: g, spec.info, chunk: chunkRows, deflateLevel: deflateLevel)
-            }
+            let col = ColumnMaker(chunk: chunkRows, deflate: deflateLevel)
             jobID = try col(jobs, TraceColumns.jobID)
             jobClass = try col(jobs, TraceColumns.jobClass)
             jobSubmit = try col(jobs, TraceColumns.jobSubmit)

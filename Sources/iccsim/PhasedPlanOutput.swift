@@ -33,7 +33,7 @@ enum PhasedPlanOutput {
     static func report(_ plan: PhasedPlanner.Plan, _ planner: PhasedPlanner, name: String, currency: String?) -> String {
         let goals = planner.targets, o = planner.options
         let money = { (x: Double) in NumberText.grouped(Int64(x.rounded())) + (currency.map { " \($0)" } ?? "") }
-        func bound(_ t: PlanTarget) -> String { t.metric + (t.max.map { " <= \(reading(t.metric, $0))" } ?? "") + (t.min.map { " >= \(reading(t.metric, $0))" } ?? "") }
+        func bound(_ t: PlanTarget) -> String { t.metric + (t.max.map { " <= \(PeriodTable.reading(t.metric, $0))" } ?? "") + (t.min.map { " >= \(PeriodTable.reading(t.metric, $0))" } ?? "") }
         var out = ["# iccsim plan --phased \(o.periodName): \(name)", "",
                    "\(plan.periods.count) \(o.periodName)s, one \(o.lengthNs / SimTime.nsPerDay)-day window each after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up, "
                    + "\(goals.seeds) seed(s); \(plan.configurations) configurations run. "
@@ -57,13 +57,13 @@ enum PhasedPlanOutput {
                 "|---|---:|" + String(repeating: "---:|", count: goals.targets.count) + "---|"]
         for p in plan.periods {
             out.append("| \(p.label) | \(NumberText.grouped(Int64(p.accelerators))) | "
-                       + zip(goals.targets, p.worst).map { reading($0.metric, $1) }.joined(separator: " | ") + " | \(p.meets ? "yes" : "**no**") |")
+                       + zip(goals.targets, p.worst).map { PeriodTable.reading($0.metric, $1) }.joined(separator: " | ") + " | \(p.meets ? "yes" : "**no**") |")
         }
         if !plan.checks.isEmpty {
             out += ["", "## Check: each phase removed, and delayed a \(o.periodName)", "", "| phase | change | first period missing | target | value |", "|---|---|---|---|---:|"]
             for c in plan.checks {
                 if let m = c.miss {
-                    out.append("| \(c.phase) | \(c.change) | \(m.period) | \(bound(goals.targets[m.target])) | \(reading(goals.targets[m.target].metric, m.value)) |")
+                    out.append("| \(c.phase) | \(c.change) | \(m.period) | \(bound(goals.targets[m.target])) | \(PeriodTable.reading(goals.targets[m.target].metric, m.value)) |")
                 } else {
                     out.append("| \(c.phase) | \(c.change) | none: every period still meets the targets | | |")
                 }
@@ -73,16 +73,5 @@ enum PhasedPlanOutput {
             out += ["", "Some \(o.periodName)s miss the targets: no candidate can be ordered, delivered and commissioned in time, or none is large enough (raise a candidate's max)."]
         }
         return out.joined(separator: "\n") + "\n\n"
-    }
-
-    /// A period figure as people read it.
-    static func reading(_ metric: String, _ x: Double) -> String {
-        guard x.isFinite else { return "–" }
-        switch metric {
-        case "utilization", "offered_load", "slo_attainment": return NumberText.percent(x)
-        case "energy_kwh_per_day": return NumberText.si(x * 1000, "Wh")
-        case _ where metric.hasSuffix("_s"): return NumberText.duration(x)
-        default: return NumberText.figure(x)
-        }
     }
 }

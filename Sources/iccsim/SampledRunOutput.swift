@@ -75,20 +75,15 @@ enum SampledRunOutput {
 
     /// The periods as a Markdown table for people.
     static func markdown(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options, sampled: Bool = true) -> String {
-        func pm(_ v: (mean: Double, ci95: Double), _ f: (Double) -> String) -> String {
-            v.mean.isNaN ? "–" : v.ci95.isNaN ? f(v.mean) : "\(f(v.mean)) ± \(f(v.ci95))"
-        }
         let intro = sampled
             ? (o.windows > 1 ? "\(o.windows) \(o.lengthNs / SimTime.nsPerDay)-day windows" : "One \(o.lengthNs / SimTime.nsPerDay)-day window")
                 + " per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the windows' days."
             : "Every day of the job-level run (seed \(s.seed)); ± is the 95% confidence half-width from the \(o.periodName)'s daily means; accelerators in the center in the \(o.periodName)'s middle."
         var lines = ["# \(s.name): " + (sampled ? "sampled by \(o.periodName)" : "by \(o.periodName)"), "", intro, "",
-                     "| period | accelerators | jobs a day | offered load | utilisation | mean wait | p99 wait | SLO attainment | facility energy a day |",
-                     "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                     "| " + PeriodTable.header.joined(separator: " | ") + " |", "|---|" + String(repeating: "---:|", count: PeriodTable.header.count - 1)]
         for p in periods {
-            lines.append("| \(label(of: p, s, o)) | \(NumberText.grouped(Int64(p.accelerators))) | \(pm(p.jobsPerDay) { NumberText.grouped(Int64($0.rounded())) }) | "
-                         + "\(pm(p.offeredLoad, NumberText.percent)) | \(pm(p.utilization, NumberText.percent)) | \(pm(p.waitMeanS, NumberText.duration)) | \(p.waitP99S.isNaN ? "–" : NumberText.duration(p.waitP99S)) | "
-                         + "\(p.sloAttainment.isNaN ? "–" : NumberText.percent(p.sloAttainment)) | \(pm(p.energyKWhPerDay) { NumberText.si($0 * 1000, "Wh") }) |")
+            let row = PeriodTable.row(label(of: p, s, o)) { name in let v = p.figure(name); return v.isNaN ? nil : v }
+            lines.append("| " + row.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

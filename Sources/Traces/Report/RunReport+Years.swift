@@ -30,18 +30,7 @@ extension ReportBuilder {
                      plot("Waits of batch jobs", "wait (h)", [series("mean", "wait_mean_s", scale: 1 / 3600), series("99th percentile", "wait_p99_s", scale: 1 / 3600)]),
                      plot("Accelerators in the center", "accelerators", [series("accelerators", "accelerators")]),
                      plot("Facility energy a day", "energy (MWh a day)", [series("facility energy", "energy_kwh_per_day", scale: 1e-3)])]
-        func pm(_ f: Figures, _ key: String, _ text: (Double) -> String) -> String {
-            guard let v = f.number(key) else { return "–" }
-            guard let ci = f.number(key + "_ci95") else { return text(v) }
-            return "\(text(v)) ± \(text(ci))"
-        }
-        var table = [["period", "accelerators", "jobs a day", "offered load", "utilisation", "mean wait", "p99 wait", "SLO attainment", "facility energy a day"]]
-        for (label, f) in periods {
-            table.append([label, f.number("accelerators").map { NumberText.grouped(Int64($0)) } ?? "–", pm(f, "jobs_submitted_per_day") { NumberText.grouped(Int64($0.rounded())) },
-                          pm(f, "offered_load", NumberText.percent), pm(f, "utilization", NumberText.percent), pm(f, "wait_mean_s", NumberText.duration),
-                          f.number("wait_p99_s").map(NumberText.duration) ?? "–", f.number("slo_attainment").map(NumberText.percent) ?? "–",
-                          pm(f, "energy_kwh_per_day") { NumberText.si($0 * 1000, "Wh") }])
-        }
+        let table = [PeriodTable.header] + periods.map { label, f in PeriodTable.row(label) { f.number($0) } }
         return .init(title: "The years, period by period",
                      note: sampled
                         ? "A sampled run: each period is one window of days at the period's demand with the servers in service then, after a warm-up from an empty center; ± and the error bars are 95% half-widths from the window's days. Its waits are a lower bound where an earlier period saturates (docs/lifecycle.md)."

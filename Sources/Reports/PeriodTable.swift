@@ -1,0 +1,31 @@
+/// Each period's figures of a run of years as people read them: the table `summary.md` and the
+/// report show, and the reading of one figure (by its `summary.json` name under `periods`).
+public enum PeriodTable {
+    public static let header = ["period", "accelerators", "jobs a day", "offered load", "utilisation", "mean wait", "p99 wait", "SLO attainment",
+                                "facility energy a day"]
+
+    /// The row of period `label`; `figure` gives a figure by name (nil when absent or undefined),
+    /// its 95% half-width under `NAME_ci95`.
+    public static func row(_ label: String, _ figure: (String) -> Double?) -> [String] {
+        func cell(_ name: String) -> String {
+            guard let v = figure(name) else { return "–" }
+            guard let ci = figure(name + "_ci95") else { return reading(name, v) }
+            return "\(reading(name, v)) ± \(reading(name, ci))"
+        }
+        return [label] + ["accelerators", "jobs_submitted_per_day", "offered_load", "utilization", "wait_mean_s", "wait_p99_s", "slo_attainment",
+                          "energy_kwh_per_day"].map(cell)
+    }
+
+    /// A period figure as people read it: shares as percentages, seconds as durations, energy
+    /// in watt-hours, counts grouped and whole.
+    public static func reading(_ name: String, _ x: Double) -> String {
+        guard x.isFinite else { return "–" }
+        switch name {
+        case "utilization", "offered_load", "slo_attainment": return NumberText.percent(x)
+        case "energy_kwh_per_day": return NumberText.si(x * 1000, "Wh")
+        case "accelerators", "jobs_submitted_per_day": return NumberText.grouped(Int64(x.rounded()))
+        case _ where name.hasSuffix("_s"): return NumberText.duration(x)
+        default: return NumberText.figure(x)
+        }
+    }
+}
