@@ -17,7 +17,8 @@ import Workloads
 public struct FabricComponent: RunComponent {
     /// One shared fabric per pool, and its links.
     var fabrics: [SharedFabric]
-    let links: [FabricLinks]
+    /// Each pool's links (their spines marked down while failed).
+    var links: [FabricLinks]
     let poolNames: [String]
     let sampleIntervalNs: SimTimeNs
     let busiestLinks: Int
@@ -31,6 +32,8 @@ public struct FabricComponent: RunComponent {
         var pool: Int16
         var job: Int64
         var rings: Int32
+        /// Its ranks (global accelerators, ascending), to route it again around a failed spine.
+        var ranks: [Int]
         var latencyS: Double
         /// Compute per iteration on the fabric (``CommunicationDemand/fabricComputeSeconds(aloneExposedS:)``).
         var computeS: Double
@@ -104,7 +107,7 @@ public struct FabricComponent: RunComponent {
         // An end-to-end efficiency holds the all-reduce the job exposes alone on these links.
         let aloneExposedS = demand.endToEnd
             ? demand.exposedSeconds(bandwidthBytesPerS: flow.aloneRate(capacities: links[pool].capacities) * Double(streams), latencyS: latency) : 0
-        slots[slot] = Ring(handle: job.handle, demand: demand, pool: Int16(pool), job: job.id, rings: Int32(perReplica), latencyS: latency,
+        slots[slot] = Ring(handle: job.handle, demand: demand, pool: Int16(pool), job: job.id, rings: Int32(perReplica), ranks: ranks, latencyS: latency,
                            computeS: demand.fabricComputeSeconds(aloneExposedS: aloneExposedS), segmentStart: nowNs,
                            exposedNs: earlier?.exposedNs ?? 0, runNs: earlier?.runNs ?? 0)
         communicatingJobs += 1
@@ -129,6 +132,24 @@ public struct FabricComponent: RunComponent {
     /// Pools with changes since the last settle.
     var dirtyPools: [Int] = []
 
+    /// A spine switch failed or came back: its links carry nothing while it is down (their
+    /// capacity is 0), and every ring between leaves is routed again, ECMP over the spines that
+    /// are up (a ring with no spine left stalls until one is back). Re-priced at the next settle.
+    public mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs) {
+        guard case let .spine(p, k) = change.part, p < links.count, k < links[p].spines else { return }
+        advanceLinks(pool: p, to: nowNs)
+        links[p].setSpine(k, up: change.up)
+        for l in links[p].links(ofSpine: k) { fabrics[p].setCapacity(l, to: change.up ? links[p].capacities[l] : 0) }
+        for s in slots.indices {
+            guard let ring = slots[s], ring.onFabric, Int(ring.pool) == p else { continue }
+            let (flow, streams, _) = links[p].collectiveFlow(ring.ranks, ringsPerReplica: Int(ring.rings))
+            guard flow != fabrics[p].flows[s] else { continue }
+            fabrics[p].detach(s)
+            fabrics[p].attach(s, flow: flow, streams: streams)
+        }
+        dirtyPools.append(p)
+    }
+
     /// Prices this instant's changes: one max-min solve per pool that changed, over the flows
     /// coupled to the changes; adds the jobs whose speed changed (pool order, then slot).
     public mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer]) {
@@ -144,7 +165,8 @@ public struct FabricComponent: RunComponent {
                 guard abs(b - ring.bandwidth) > 1e-9 * max(b, ring.bandwidth) else { continue }
                 closeStretch(slot: s, nowNs: nowNs)
                 slots[s]!.bandwidth = b
-                slots[s]!.speed = ring.demand.speed(bandwidthBytesPerS: b, latencyS: ring.latencyS, computeS: ring.computeS)
+                // No bandwidth (a ring through a failed spine with none left): it stalls.
+                slots[s]!.speed = b > 0 ? ring.demand.speed(bandwidthBytesPerS: b, latencyS: ring.latencyS, computeS: ring.computeS) : 0
                 changed.append(ring.handle)
             }
         }

@@ -49,6 +49,9 @@ public struct FabricLinks: Sendable {
     /// First NIC link of each server.
     let firstNICLink: [Int32]
     let firstLeafLink: Int
+    /// Spines that are down (failed): hops between leaves spread over the others.
+    public private(set) var deadSpines: [Bool]
+    var deadSpineCount = 0
 
     /// A fabric of `servers` under leaves (`leafOfServer`), leaf uplinks `oversubscription`:1
     /// and `spines` spine switches.
@@ -58,6 +61,7 @@ public struct FabricLinks: Sendable {
         self.leafOfServer = leafOfServer
         self.oversubscription = oversubscription
         self.spines = spines
+        deadSpines = Array(repeating: false, count: spines)
         leaves = Int(leafOfServer.max()!) + 1
         var first: [Int32] = [], owner: [Int32] = [], nicLink: [Int32] = []
         var accelerators = 0
@@ -116,14 +120,30 @@ public struct FabricLinks: Sendable {
         return "srv\(s)/nic\(k / 2)/\(k % 2 == 0 ? "up" : "down")"
     }
 
-    /// The spine a hop from server `s` to server `t` on `rail` takes (ECMP: a fixed hash).
+    /// The spine a hop from server `s` to server `t` on `rail` takes (ECMP: a fixed hash). With
+    /// spines down, a hop hashed to a dead one re-hashes over the live ones (the others keep
+    /// their paths, as resilient ECMP hashing does); with none left it stays on its dead spine.
     func spine(from s: Int, to t: Int, rail: Int) -> Int {
         guard spines > 1 else { return 0 }
         var z = UInt64(s) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(t) &* 0xC2B2_AE3D_27D4_EB4F ^ UInt64(rail) &* 0x1656_67B1_9E37_79F9
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(spines))
+        z ^= z >> 31
+        let k = Int(z % UInt64(spines))
+        guard deadSpineCount > 0, deadSpines[k], deadSpineCount < spines else { return k }
+        let live = (0..<spines).filter { !deadSpines[$0] }
+        return live[Int((z >> 20) % UInt64(live.count))]
     }
+
+    /// Marks spine `k` down (failed) or back up.
+    public mutating func setSpine(_ k: Int, up: Bool) {
+        guard deadSpines[k] == up else { return }
+        deadSpines[k] = !up
+        deadSpineCount += up ? -1 : 1
+    }
+
+    /// The links of spine `k` (every leaf's up and down link to it).
+    public func links(ofSpine k: Int) -> [Int] { (0..<leaves).flatMap { [leafUp($0, spine: k), leafDown($0, spine: k)] } }
 
     /// The all-reduce of a job on `ranks` (global accelerator indices) as one coupled flow, the
     /// number of parallel streams whose rates add up to its bandwidth per rank, and its

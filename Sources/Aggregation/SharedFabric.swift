@@ -14,7 +14,7 @@ import SimKernel
 /// sharing NICs, or oversubscribed leaf uplinks, are solved together, as they must be.
 public struct SharedFabric: Sendable {
     /// Capacity of every link (a fabric's, or a storage system's bandwidth and IOPS).
-    public let capacities: [Double]
+    public private(set) var capacities: [Double]
 
     /// Each owner's flow (no links: not attached), its streams, standalone bound and rate.
     var flows: [MaxMinFairShare.Flow] = []
@@ -101,6 +101,24 @@ public struct SharedFabric: Sendable {
         flows[owner] = MaxMinFairShare.Flow(links: [])
         attached[owner] = false
         rates[owner] = 0
+    }
+
+    /// Sets link `l`'s capacity (a failed switch's links to 0, a storage tier that lost a
+    /// server to what is left): the flows on it get new standalone bounds and are re-priced,
+    /// with the flows coupled to them, at the next ``settle()``.
+    public mutating func setCapacity(_ l: Int, to capacity: Double) {
+        guard capacities[l] != capacity else { return }
+        if isCoupling(l) { pendingLinks.append(l) }
+        capacities[l] = capacity
+        for o32 in linkFlows[l] {
+            let owner = Int(o32), f = flows[owner]
+            var bound = f.limit
+            for (k, u) in zip(f.links, f.uses) { bound = min(bound, capacities[k] / u) }
+            for (k, u) in zip(f.links, f.uses) { boundSum[k] += u * (bound - flowBound[owner]) }
+            flowBound[owner] = bound
+            pendingOwners.append(owner)
+        }
+        pendingLinks.append(l)
     }
 
     /// Re-solves the flows coupled to the changes since the last call; returns their owners

@@ -134,6 +134,23 @@ public struct StorageComponent: RunComponent {
         dirty = true
     }
 
+    /// Storage servers down in each tier (`failures.classes.storage`).
+    var serversDown: [Int] = []
+
+    /// A storage server failed or came back: its tier's bandwidth and IOPS are what the servers
+    /// up can serve (the data stays readable: replicas or erasure codes cover the one down),
+    /// re-priced at the next settle.
+    public mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs) {
+        guard case let .storageServer(tier, _, of) = change.part, tier < system.tiers.count, of > 0 else { return }
+        advanceLoad(to: nowNs)
+        serversDown.growToInclude(system.tiers.count - 1, with: 0)
+        serversDown[tier] = min(of, max(0, serversDown[tier] + (change.up ? -1 : 1)))
+        let share = Double(of - serversDown[tier]) / Double(of)
+        shared.setCapacity(system.bandwidthLink(tier), to: system.tiers[tier].bandwidthBytesPerS * share)
+        shared.setCapacity(system.iopsLink(tier), to: system.tiers[tier].iops * share)
+        dirty = true
+    }
+
     /// An ingest's completion came due: the job whose gate it opens, if it is still current.
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? {
         let s = Int(timer.subject)

@@ -56,6 +56,10 @@ extension CenterModel {
             gatesOpened.append((i, job))
         case let .serverDown(pool, server)?: serverChangesNow.append(ServerChange(pool: pool, server: server, down: true))
         case let .serverUp(pool, server)?: serverChangesNow.append(ServerChange(pool: pool, server: server, down: false))
+        case let .serversDown(pool, servers)?: serverChangesNow += servers.map { ServerChange(pool: pool, server: Int($0), down: true) }
+        case let .serversUp(pool, servers)?: serverChangesNow += servers.map { ServerChange(pool: pool, server: Int($0), down: false) }
+        case let .partChanged(change)?:
+            for k in components.indices { components[k].partChanged(change, nowNs: now) }
         case .pass?: break
         }
         requestPass()

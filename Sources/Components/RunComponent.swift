@@ -20,6 +20,7 @@ import SimKernel
 ///   to let a job it held go on (``openGate(_:nowNs:)`` is called in job-id order in the next
 ///   pass), or to take a server out of service or put it back (``ComponentRequest``);
 /// - ``serverWentDown(_:nowNs:)`` when a server was taken out of service (with the jobs it hit);
+/// - ``partChanged(_:nowNs:)`` when a spine switch or a storage server failed or came back;
 /// - ``serverInstalled(pool:server:accelerators:installed:nowNs:)`` when a server of a center
 ///   built in phases enters the center or leaves it (retired and drained);
 /// - ``checkpointPlan(for:)`` at a batch job's first start (the first component with a plan
@@ -42,6 +43,8 @@ public protocol RunComponent {
     mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest?
     mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs)
     mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs)
+    /// A part outside the servers failed or came back (the instant's settle re-prices what it changed).
+    mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs)
     /// Server `server` of pool `pool`, with `accelerators`, entered the center (`installed`) or
     /// left it; at time 0 for the servers that arrive later.
     mutating func serverInstalled(pool: Int, server: Int, accelerators: Int, installed: Bool, nowNs: SimTimeNs)
@@ -64,6 +67,7 @@ extension RunComponent {
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? { nil }
     public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {}
     public mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs) {}
+    public mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs) {}
     public mutating func serverInstalled(pool: Int, server: Int, accelerators: Int, installed: Bool, nowNs: SimTimeNs) {}
     public mutating func checkpointPlan(for job: StartingJob) -> CheckpointPlan? { nil }
     public var plansCheckpoints: Bool { false }
@@ -95,9 +99,33 @@ public enum ComponentRequest: Sendable, Equatable {
     case serverDown(pool: Int, server: Int)
     /// Put it back in service.
     case serverUp(pool: Int, server: Int)
+    /// Take these servers of pool `pool` out of service (their leaf switch failed), or put them back.
+    case serversDown(pool: Int, servers: [Int32])
+    case serversUp(pool: Int, servers: [Int32])
+    /// Tell every component that a spine switch or a storage server failed or came back.
+    case partChanged(PartChange)
     /// Run a scheduling pass at this instant (the component changed something the pass settles:
     /// jobs' speeds, or room for jobs it holds).
     case pass
+}
+
+/// A part of the center outside its servers that failed (`up` false) or came back.
+public struct PartChange: Sendable, Equatable {
+    /// Which part.
+    public enum Part: Sendable, Equatable {
+        /// Spine switch `spine` of pool `pool`'s leaf-spine fabric.
+        case spine(pool: Int, spine: Int)
+        /// Storage server `server` of storage tier `tier`, one of `of` sharing the tier.
+        case storageServer(tier: Int, server: Int, of: Int)
+    }
+
+    public var part: Part
+    public var up: Bool
+
+    public init(part: Part, up: Bool) {
+        self.part = part
+        self.up = up
+    }
 }
 
 /// A server taken out of service, and what it hit.

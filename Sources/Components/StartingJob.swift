@@ -36,4 +36,7 @@ public struct StartingJob {
 
     /// The devices it holds in its pool (ranks in device order).
     public func devices() -> [Int32] { acceleratorPool.devices(of: handle) }
+
+    /// The leaf switches above the servers it spans.
+    public func leavesSpanned() -> Int { acceleratorPool.span(devices: devices()).leaves }
 }

@@ -103,10 +103,14 @@ extension CenterRun {
         guard let spec = scenario.failures else { return nil }
         let names = demand.pools.map(\.name)
         let bandwidth = Double(scenario.io.storageBandwidthPerJob.baseUnits) / 8
+        // The switches of each pool's fabric and the storage servers of the tiers that declare them.
+        let parts = FabricPartLayout(leafOfServer: demand.layouts.map(\.leafOfServer), spines: scenario.io.fabric.spines,
+                                     storageServers: scenario.io.storage?.tiers.map { $0.servers ?? 0 } ?? [],
+                                     storageSeed: RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "failures/storage"))
         return ServerFailures(settings: spec.settings(pools: names, checkpointBandwidthBytesPerS: bandwidth), devices: demand.layouts.map(\.devicesPerServer),
                               nicsPerServer: demand.pools.map(\.server.nicCount),
                               seeds: names.map { RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "failures/\($0)") },
-                              sink: sink)
+                              sink: sink, parts: parts)
     }
 }
 

@@ -4,8 +4,10 @@ import Production
 import Records
 import SimKernel
 
-/// Failures of the center's servers, as a run component: each server's parts fail by their
-/// class's model (``FailureModel``: accelerators, host, NICs, its network links, software),
+/// Failures of the center's servers, switches and storage servers, as a run component: each
+/// server's parts fail by their class's model (``FailureModel``: accelerators, host, NICs, its
+/// network links, software), and, when the scenario names them, each leaf and spine switch and
+/// each storage server (``FabricPartFailures``),
 /// drawn from the run's own `failures/POOL` streams (``FailureDraws``), so turning failures on
 /// leaves the demand as it was. A failure takes the server out of service (the engine
 /// interrupts its jobs) until a reboot, a repair or a hot spare's swap brings it back; batch
@@ -26,11 +28,17 @@ public struct ServerFailures: RunComponent {
     let draws: [FailureDraws]
     let firstServer: [Int]
     /// Per server (global index): its life (bumped each time it comes back), whether it is
-    /// down, the class of its pending failure, and when it went down.
+    /// down, the class of its pending failure, and since when it is out of service (down, or
+    /// under a failed leaf).
     var life: [Int32]
     var isDown: [Bool]
     var failingClass: [Int8]
-    var downSinceNs: [SimTimeNs]
+    var outSinceNs: [SimTimeNs]
+    /// Per server: how the failure it has just had comes back (kind, time down), until the
+    /// engine reports the jobs it hit.
+    var pendingOutcome: [(kind: FailureRecord.Kind, downNs: SimTimeNs)?]
+    /// The leaf switches, spine switches and storage servers that fail (empty unless named).
+    var parts: FabricPartFailures
     /// Whether the server is down for a repair in place (the backlog falls when it comes back).
     var inRepair: [Bool]
     var sparesFree: [Int]
@@ -44,7 +52,9 @@ public struct ServerFailures: RunComponent {
 
     /// Failures for pools whose servers hold `devices` accelerators each (pool by pool), with
     /// `nicsPerServer` NICs; `seeds` are the pools' failure stream seeds.
-    public init(settings: FailureSettings, devices: [[Int32]], nicsPerServer: [Int], seeds: [UInt64], sink: any RecordSink) {
+    /// `parts` places the leaf and spine switches and the storage servers (the default: none).
+    public init(settings: FailureSettings, devices: [[Int32]], nicsPerServer: [Int], seeds: [UInt64], sink: any RecordSink,
+                parts: FabricPartLayout = FabricPartLayout()) {
         precondition(devices.count == seeds.count && devices.count == nicsPerServer.count && settings.hotSpares.count == devices.count)
         self.settings = settings
         self.sink = sink
@@ -60,7 +70,9 @@ public struct ServerFailures: RunComponent {
         life = Array(repeating: 0, count: n)
         isDown = Array(repeating: false, count: n)
         failingClass = Array(repeating: 0, count: n)
-        downSinceNs = Array(repeating: 0, count: n)
+        outSinceNs = Array(repeating: 0, count: n)
+        pendingOutcome = Array(repeating: nil, count: n)
+        self.parts = FabricPartFailures(layout: parts, models: settings.models, firstServer: first, servers: n)
         inRepair = Array(repeating: false, count: n)
         absent = Array(repeating: false, count: n)
         sparesFree = settings.hotSpares
@@ -70,9 +82,15 @@ public struct ServerFailures: RunComponent {
 
     // MARK: Timers
 
-    enum TimerKind: Int64 { case failure = 0, back = 1, spareBack = 2 }
+    enum TimerKind: Int64 {
+        case failure = 0, back = 1, spareBack = 2
+        /// A switch's or storage server's failure and return (the subject is the part).
+        case partFailure = 3, partBack = 4
+        /// A server installed under a failed leaf goes out of service.
+        case hold = 5
+    }
 
-    static func tag(life: Int32, _ kind: TimerKind) -> Int64 { Int64(life) << 2 | kind.rawValue }
+    static func tag(life: Int32, _ kind: TimerKind) -> Int64 { Int64(life) << 4 | kind.rawValue }
 
     /// The pool and server of global server `g`.
     func locate(_ g: Int) -> (pool: Int, server: Int) {
@@ -105,41 +123,62 @@ public struct ServerFailures: RunComponent {
         if !primed {
             primed = true
             for g in life.indices where !absent[g] { scheduleFailure(g, fromNs: 0) }
+            for i in parts.states.indices { scheduleFailure(part: i, fromNs: 0) }
             for i in timers.indices where timers[i].atNs < nowNs { timers[i].atNs = nowNs }
         }
+        writeLeafRows(nowNs: nowNs)
         out += timers
         timers.removeAll(keepingCapacity: true)
     }
 
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? {
-        let kind = TimerKind(rawValue: timer.tag & 3)!
-        if kind == .spareBack {
+        let kind = TimerKind(rawValue: timer.tag & 15)!
+        let timerLife = Int32(truncatingIfNeeded: timer.tag >> 4)
+        switch kind {
+        case .spareBack:
             sparesFree[Int(timer.subject)] += 1
             tally.repairDone(nowNs: nowNs)
             return nil
+        case .partFailure: return partFailed(Int(timer.subject), life: timerLife, nowNs: nowNs)
+        case .partBack: return partBack(Int(timer.subject), life: timerLife, nowNs: nowNs)
+        case .hold:
+            let g = Int(timer.subject)
+            guard !absent[g], !isDown[g], let leaf = parts.downLeaf(of: g) else { return nil }
+            parts.pendingLeafOutage[g] = Int32(leaf)
+            outSinceNs[g] = nowNs
+            let (p, s) = locate(g)
+            return .serverDown(pool: p, server: s)
+        case .failure, .back: break
         }
         let g = Int(timer.subject)
-        guard Int32(truncatingIfNeeded: timer.tag >> 2) == life[g] else { return nil }
+        guard timerLife == life[g] else { return nil }
         let (p, s) = locate(g)
+        let underDownLeaf = parts.downLeaf(of: g) != nil
         switch kind {
         case .failure:
             guard !isDown[g] else { return nil }
             isDown[g] = true
-            downSinceNs[g] = nowNs
+            let outcome = beginOutage(g, pool: p, server: s, nowNs: nowNs)
+            // Under a failed leaf the server is out of service already: no job to hit.
+            guard !underDownLeaf else {
+                recordOutage(g, pool: p, server: s, outcome: outcome, hits: [], nowNs: nowNs)
+                return nil
+            }
+            outSinceNs[g] = nowNs
+            pendingOutcome[g] = outcome
             return .serverDown(pool: p, server: s)
-        case .back:
+        default:
             guard isDown[g] else { return nil }
             isDown[g] = false
             if inRepair[g] {
                 inRepair[g] = false
                 tally.repairDone(nowNs: nowNs)
             }
-            tally.downDeviceNs += Double(nowNs - downSinceNs[g]) * Double(devices[p][s])
             life[g] += 1
             scheduleFailure(g, fromNs: nowNs)
+            guard !underDownLeaf else { return nil }
+            tally.downDeviceNs += Double(nowNs - outSinceNs[g]) * Double(devices[p][s])
             return .serverUp(pool: p, server: s)
-        case .spareBack:
-            return nil
         }
     }
 
@@ -151,45 +190,68 @@ public struct ServerFailures: RunComponent {
         life[g] += 1
         if installed {
             if primed { scheduleFailure(g, fromNs: nowNs) }
+            if parts.downLeaf(of: g) != nil { timers.append(ComponentTimer(atNs: nowNs, subject: Int32(g), tag: Self.tag(life: 0, .hold))) }
             return
         }
+        guard isDown[g] || parts.downLeaf(of: g) != nil else { return }
+        tally.downDeviceNs += Double(nowNs - outSinceNs[g]) * Double(devices[pool][server])
         guard isDown[g] else { return }
         isDown[g] = false
-        tally.downDeviceNs += Double(nowNs - downSinceNs[g]) * Double(devices[pool][server])
         if inRepair[g] {
             inRepair[g] = false
             tally.repairDone(nowNs: nowNs)
         }
     }
 
-    /// The engine took the server out of service: how it comes back (a reboot, a repair, or a
-    /// spare's swap when the pool has one free), its `/failures` row, and the jobs' books.
-    public mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs) {
-        let g = firstServer[outage.pool] + outage.server
-        let c = Int(failingClass[g])
-        let model = settings.models[c]
-        let hours = { (h: Double) in SimTimeNs((h * 3.6e12).rounded()) }
-        let detectNs = hours(model.detectHours)
+    /// How the failure of server `g` comes back (a reboot, a spare's swap when its pool has one
+    /// free, or a repair): its return is scheduled and the repair backlog counts it.
+    mutating func beginOutage(_ g: Int, pool p: Int, server s: Int, nowNs: SimTimeNs) -> (kind: FailureRecord.Kind, downNs: SimTimeNs) {
+        let model = settings.models[Int(failingClass[g])]
+        let detectNs = Self.ns(hours: model.detectHours)
         let kind: FailureRecord.Kind
         var downNs: SimTimeNs
-        if draws[outage.pool].isTransient(model, server: outage.server, failure: Int(life[g])) {
+        if draws[p].isTransient(model, server: s, failure: Int(life[g])) {
             kind = .transient
-            downNs = detectNs + hours(model.rebootHours)
-        } else if sparesFree[outage.pool] > 0 {
+            downNs = detectNs + Self.ns(hours: model.rebootHours)
+        } else if sparesFree[p] > 0 {
             kind = .spare
-            sparesFree[outage.pool] -= 1
+            sparesFree[p] -= 1
             downNs = detectNs + settings.swapNs
-            timers.append(ComponentTimer(atNs: nowNs + detectNs + hours(model.repairHours), subject: Int32(outage.pool), tag: Self.tag(life: 0, .spareBack)))
+            timers.append(ComponentTimer(atNs: nowNs + detectNs + Self.ns(hours: model.repairHours), subject: Int32(p), tag: Self.tag(life: 0, .spareBack)))
         } else {
             kind = .repair
-            downNs = detectNs + hours(model.repairHours)
+            downNs = detectNs + Self.ns(hours: model.repairHours)
         }
         downNs = max(1, downNs)
         timers.append(ComponentTimer(atNs: nowNs + downNs, subject: Int32(g), tag: Self.tag(life: life[g], .back)))
         if kind != .transient { tally.repairStarted(nowNs: nowNs) }
         inRepair[g] = kind == .repair
+        return (kind, downNs)
+    }
+
+    /// Whole nanoseconds of `h` hours.
+    static func ns(hours h: Double) -> SimTimeNs { SimTimeNs((h * 3.6e12).rounded()) }
+
+    /// The engine took a server out of service: its own failure's row, or its part of its
+    /// leaf's outage, with the jobs it hit.
+    public mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs) {
+        let g = firstServer[outage.pool] + outage.server
+        if let outcome = pendingOutcome[g] {
+            pendingOutcome[g] = nil
+            recordOutage(g, pool: outage.pool, server: outage.server, outcome: outcome, hits: outage.hits, nowNs: nowNs)
+        } else if parts.pendingLeafOutage[g] >= 0 {
+            let i = Int(parts.pendingLeafOutage[g])
+            parts.pendingLeafOutage[g] = -1
+            parts.addToRow(part: i, countHits(outage.hits))
+        }
+    }
+
+    /// The books of jobs an outage stopped: each batch job's interruptions and work lost.
+    /// Returns the jobs and replicas hit and the accelerator·ns of work lost.
+    @discardableResult
+    mutating func countHits(_ hits: [ServerOutage.Hit]) -> (jobs: Int32, replicas: Int32, lostAcceleratorNs: Double) {
         var lostAcceleratorNs = 0.0, jobsHit: Int32 = 0, replicasHit: Int32 = 0
-        for hit in outage.hits {
+        for hit in hits {
             if hit.isReplica {
                 replicasHit += 1
                 continue
@@ -202,10 +264,18 @@ public struct ServerFailures: RunComponent {
                 jobsBySlot[slot]!.lostNs += hit.lostNs
             }
         }
-        tally.failed(class: c, kind: kind, jobsHit: Int(jobsHit), replicasHit: Int(replicasHit), lostAcceleratorNs: lostAcceleratorNs)
-        sink.record(failure: FailureRecord(timeNs: nowNs, pool: Int16(outage.pool), server: Int32(outage.server),
-                                           component: Int8(FailureComponent.allCases.firstIndex(of: model.component)!), kind: kind,
-                                           jobsHit: jobsHit, replicasHit: replicasHit, workLostAcceleratorHours: lostAcceleratorNs / 3.6e12, downNs: downNs))
+        return (jobsHit, replicasHit, lostAcceleratorNs)
+    }
+
+    /// Server `g`'s failure: its tally and its `/failures` row.
+    mutating func recordOutage(_ g: Int, pool p: Int, server s: Int, outcome: (kind: FailureRecord.Kind, downNs: SimTimeNs), hits: [ServerOutage.Hit],
+                               nowNs: SimTimeNs) {
+        let c = Int(failingClass[g])
+        let (jobsHit, replicasHit, lostAcceleratorNs) = countHits(hits)
+        tally.failed(class: c, kind: outcome.kind, jobsHit: Int(jobsHit), replicasHit: Int(replicasHit), lostAcceleratorNs: lostAcceleratorNs)
+        sink.record(failure: FailureRecord(timeNs: nowNs, pool: Int16(p), server: Int32(s),
+                                           component: Int8(FailureComponent.allCases.firstIndex(of: settings.models[c].component)!), kind: outcome.kind,
+                                           jobsHit: jobsHit, replicasHit: replicasHit, workLostAcceleratorHours: lostAcceleratorNs / 3.6e12, downNs: outcome.downNs))
     }
 
     // MARK: Jobs
@@ -217,7 +287,7 @@ public struct ServerFailures: RunComponent {
     public mutating func checkpointPlan(for job: StartingJob) -> CheckpointPlan? {
         guard !job.isReplica else { return nil }
         let exposure = FailureExposure(accelerators: max(1, Int(job.spec.accelerators)), servers: max(1, job.serversSpanned),
-                                       nicsPerServer: nicsPerServer[job.pool])
+                                       nicsPerServer: nicsPerServer[job.pool], leaves: parts.hasLeaves ? job.leavesSpanned() : 0)
         return settings.checkpoint.plan(mtbfHours: settings.models.mtbfHours(exposure), checkpointBytes: job.spec.checkpointBytes)
     }
 
@@ -261,9 +331,9 @@ public struct ServerFailures: RunComponent {
         for case let j? in jobsBySlot where j.trains && !j.completed {
             tally.trained(computeNs: j.keptNs, wallNs: endNs - j.firstStartNs, accelerators: j.accelerators)
         }
-        for g in isDown.indices where isDown[g] {
+        for g in isDown.indices where !absent[g] && (isDown[g] || parts.downLeaf(of: g) != nil) {
             let (p, s) = locate(g)
-            tally.downDeviceNs += Double(endNs - downSinceNs[g]) * Double(devices[p][s])
+            tally.downDeviceNs += Double(endNs - outSinceNs[g]) * Double(devices[p][s])
         }
         tally.close(atNs: endNs)
     }

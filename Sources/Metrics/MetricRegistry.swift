@@ -167,9 +167,9 @@ extension Metric {
 private let failures = ["failures"]
 
 extension Metric {
-    public static let failuresTotal = Metric("failures", label: "failures", in: failures, unit: "1", .lower, "failures that took a server out of service")
+    public static let failuresTotal = Metric("failures", label: "failures", in: failures, unit: "1", .lower, "failures of servers' parts, switches and storage servers")
     public static let failuresByComponent = Metric("*", label: "failures by part", in: ["failures.by_component"], unit: "1", .lower,
-                                                   "failures of this class of part (accelerator, host, nic, network, software)")
+                                                   "failures of this class of part (accelerator, host, nic, network, software; leaf, spine, storage when the scenario names them)")
     public static let failuresTransient = Metric("transient", label: "cleared by a reboot", in: failures, unit: "1", .neutral, "failures a reboot cleared")
     public static let failuresRepaired = Metric("repaired", label: "repaired in place", in: failures, unit: "1", .neutral, "failures repaired in place (the server waited for its part)")
     public static let spareSwaps = Metric("spare_swaps", label: "covered by a hot spare", in: failures, unit: "1", .neutral, "failures a hot spare covered (swapped in; the part repaired meanwhile)")

@@ -43,7 +43,8 @@ public struct FailureSpec: Codable, Sendable, Equatable {
     /// `rateScale`); jobs whose checkpoint size is known write it at `checkpointBandwidthBytesPerS`
     /// (0: every job writes for `checkpoint.write`).
     public func settings(pools: [String], checkpointBandwidthBytesPerS: Double = 0) -> FailureSettings {
-        let models = FailureComponent.allCases.map { classes.model($0, rateScale: rateScale) }
+        // The server's parts always fail; the switches and storage servers when the scenario names them.
+        let models = FailureComponent.allCases.filter { $0.isServerPart || classes.names($0) }.map { classes.model($0, rateScale: rateScale) }
         let spares = pools.map { p in hotSpares.filter { $0.pool == p }.reduce(0) { $0 + $1.servers } }
         var policy = CheckpointPolicy(interval: checkpoint.interval.rule, writeNs: checkpoint.write.baseUnits, asynchronous: checkpoint.asynchronous,
                                       restartNs: restart.baseUnits)
@@ -52,29 +53,45 @@ public struct FailureSpec: Codable, Sendable, Equatable {
     }
 }
 
-/// Changes to the built-in failure models, class by class (`failures.classes`).
+/// Changes to the built-in failure models, class by class (`failures.classes`). The leaf and
+/// spine switches and the storage servers fail only when named here (`leaf: {}` takes the
+/// catalog's figures): the built-in `network` class already counts switch and cable failures
+/// as one server's share, as the Llama 3 report counts them.
 public struct FailureClassesSpec: Codable, Sendable, Equatable {
     public var accelerator: FailureClassSpec?
     public var host: FailureClassSpec?
     public var nic: FailureClassSpec?
     public var network: FailureClassSpec?
     public var software: FailureClassSpec?
+    public var leaf: FailureClassSpec?
+    public var spine: FailureClassSpec?
+    public var storage: FailureClassSpec?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case accelerator, host, nic, network, software }
+    enum CodingKeys: String, CodingKey, CaseIterable { case accelerator, host, nic, network, software, leaf, spine, storage }
 
     public init() {}
+
+    /// This spec's changes to `component` (nil: none).
+    func spec(_ component: FailureComponent) -> FailureClassSpec? {
+        switch component {
+        case .accelerator: return accelerator
+        case .host: return host
+        case .nic: return nic
+        case .network: return network
+        case .software: return software
+        case .leaf: return leaf
+        case .spine: return spine
+        case .storage: return storage
+        }
+    }
+
+    /// Whether the scenario names `component`.
+    func names(_ component: FailureComponent) -> Bool { spec(component) != nil }
 
     /// The model of `component`: the built-in one with this spec's changes, its rate scaled.
     func model(_ component: FailureComponent, rateScale: Double) -> FailureModel {
         var m = ReliabilityCatalog.model(component)
-        let spec: FailureClassSpec?
-        switch component {
-        case .accelerator: spec = accelerator
-        case .host: spec = host
-        case .nic: spec = nic
-        case .network: spec = network
-        case .software: spec = software
-        }
+        let spec = spec(component)
         if let s = spec {
             let hours = { (q: TimeQuantity) in Double(q.baseUnits) / 3.6e12 }
             if let v = s.mttf { m.mttfHours = hours(v) }

@@ -167,8 +167,11 @@ public struct StorageTierSpec: Codable, Sendable, Equatable {
     public var iops: Double
     /// How long data stays after its last access before it migrates to the next tier (absent: it stays).
     public var keepFor: TimeQuantity?
+    /// Storage servers that share the tier's bandwidth and IOPS equally (absent: the tier is not
+    /// modelled as servers, and `failures.classes.storage` does not touch it).
+    public var servers: Int?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, bandwidth, iops, keepFor }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, bandwidth, iops, keepFor, servers }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -176,5 +179,6 @@ public struct StorageTierSpec: Codable, Sendable, Equatable {
         bandwidth = try c.decode(BandwidthQuantity.self, forKey: .bandwidth) { $0.baseUnits <= 0 ? "must be positive" : nil }
         iops = try c.decode(Double.self, forKey: .iops) { $0 <= 0 ? "must be positive" : nil }
         keepFor = try c.decodeIfPresent(TimeQuantity.self, forKey: .keepFor)
+        servers = c.contains(.servers) ? try c.decode(Int.self, forKey: .servers) { (1...100_000).contains($0) ? nil : "must be between 1 and 100000" } : nil
     }
 }

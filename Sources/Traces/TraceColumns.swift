@@ -90,15 +90,15 @@ enum TraceColumns {
     /// The note of tables and columns a trace has only when its scenario has `failures`.
     static let onlyWithFailures = "only with `failures`"
     // /failures
-    static let failTime = ColumnSpec<Int64>("time_ns", "ns", "when the server failed")
-    static let failPool = ColumnSpec<Int16>("pool", "1", "pool of the server, decoded by /dictionaries/pool")
-    static let failServer = ColumnSpec<Int32>("server", "1", "the server, numbered in its pool's layout order")
+    static let failTime = ColumnSpec<Int64>("time_ns", "ns", "when the part failed")
+    static let failPool = ColumnSpec<Int16>("pool", "1", "pool of the server or switch, decoded by /dictionaries/pool; -1 for a storage server")
+    static let failServer = ColumnSpec<Int32>("server", "1", "the server, numbered in its pool's layout order; for a leaf or spine switch its index in the pool's fabric, for a storage server its index over the storage tiers in order")
     static let failComponent = ColumnSpec<Int8>("component", "1", "class of part that failed, decoded by /dictionaries/failure_component")
-    static let failKind = ColumnSpec<Int8>("kind", "1", "how the server came back, decoded by /dictionaries/failure_kind", note: "transient: a reboot; repair: the part in place; spare: a hot spare swapped in")
-    static let failJobs = ColumnSpec<Int32>("jobs_hit", "1", "batch jobs it interrupted")
+    static let failKind = ColumnSpec<Int8>("kind", "1", "how the part came back, decoded by /dictionaries/failure_kind", note: "transient: a reboot; repair: the part in place; spare: a hot spare swapped in")
+    static let failJobs = ColumnSpec<Int32>("jobs_hit", "1", "batch jobs it interrupted (a leaf: the jobs on its servers; a spine or storage server stops none)")
     static let failReplicas = ColumnSpec<Int32>("replicas_hit", "1", "service replicas it stopped (each replaced)")
     static let failLost = ColumnSpec<Double>("work_lost_accelerator_h", "h", "accelerator-hours of work thrown away: each job's lost work times its accelerators")
-    static let failDown = ColumnSpec<Int64>("down_ns", "ns", "time until the server was back in service: detection, then reboot, repair or swap")
+    static let failDown = ColumnSpec<Int64>("down_ns", "ns", "time until the part was back in service: detection, then reboot, repair or swap")
     // /collectives
     static let collJob = ColumnSpec<Int64>("job", "1", "job id (/jobs/id)")
     static let collPool = ColumnSpec<Int16>("pool", "1", "pool, decoded by /dictionaries/pool")

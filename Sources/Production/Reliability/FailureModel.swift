@@ -1,7 +1,8 @@
 import Foundation
 
 /// A class of parts whose failures interrupt the jobs on them, and what one unit of it is: a
-/// rate is per accelerator, per server, per NIC, or per server's share of the network.
+/// rate is per accelerator, per server, per NIC, per server's share of the network, or per
+/// switch or storage server of the center's fabric and storage.
 public enum FailureComponent: String, CaseIterable, Sendable {
     /// An accelerator with its memory (GPU/NPU, HBM, SRAM, its system processor, thermal
     /// interface; silent data corruption). Per accelerator.
@@ -16,6 +17,15 @@ public enum FailureComponent: String, CaseIterable, Sendable {
     /// The software stack a job runs on (framework, driver, collective library watchdogs). Per
     /// server a job spans.
     case software
+    /// A leaf (top-of-rack) switch: its servers lose the fabric until it is back, and the jobs
+    /// on them stop. Per leaf.
+    case leaf
+    /// A spine switch: its links go down and traffic between leaves spreads over the spines
+    /// left (ECMP). Per spine, in each pool's fabric.
+    case spine
+    /// A storage server of a tier that declares its servers: the tier's bandwidth and IOPS
+    /// shrink by its share while it is down. Per storage server.
+    case storage
 
     /// What one unit is, for people.
     public var unit: String {
@@ -23,8 +33,15 @@ public enum FailureComponent: String, CaseIterable, Sendable {
         case .accelerator: return "accelerator"
         case .nic: return "NIC"
         case .host, .network, .software: return "server"
+        case .leaf: return "leaf switch"
+        case .spine: return "spine switch"
+        case .storage: return "storage server"
         }
     }
+
+    /// Whether the class is a part of a server (its units are counted on each server); the
+    /// others are the fabric's switches and the storage servers.
+    public var isServerPart: Bool { ![.leaf, .spine, .storage].contains(self) }
 }
 
 /// How one class of parts fails: its time to failure (exponential, or Weibull for infant
@@ -70,16 +87,18 @@ public struct FailureModel: Sendable, Equatable {
 }
 
 /// What a job (or a group of servers) is exposed to: its accelerators, the servers they span,
-/// and the NICs of those servers.
+/// the NICs of those servers and the leaf switches above them.
 public struct FailureExposure: Sendable, Equatable {
     public var accelerators: Int
     public var servers: Int
     public var nicsPerServer: Int
+    public var leaves: Int
 
-    public init(accelerators: Int, servers: Int, nicsPerServer: Int) {
+    public init(accelerators: Int, servers: Int, nicsPerServer: Int, leaves: Int = 0) {
         self.accelerators = accelerators
         self.servers = servers
         self.nicsPerServer = nicsPerServer
+        self.leaves = leaves
     }
 
     /// Units of `component` in this exposure.
@@ -88,6 +107,9 @@ public struct FailureExposure: Sendable, Equatable {
         case .accelerator: return accelerators
         case .nic: return servers * nicsPerServer
         case .host, .network, .software: return servers
+        case .leaf: return leaves
+        // A spine's failure slows the traffic between leaves; a storage server's, the tier.
+        case .spine, .storage: return 0
         }
     }
 }

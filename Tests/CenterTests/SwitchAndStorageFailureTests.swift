@@ -1,0 +1,56 @@
+import Configuration
+import Foundation
+import Metrics
+import Production
+import Records
+import Scenario
+import SimKernel
+import Testing
+
+/// Failures of the parts outside the servers (`failures.classes.leaf`, `spine`, `storage`) in
+/// runs: a leaf takes its servers out of service, a spine and a storage server stop no job.
+@Suite struct SwitchAndStorageFailureTests {
+    /// Every server class made (nearly) immortal, so the failures are the named parts'.
+    static let serversImmortal = ["accelerator", "host", "nic", "network", "software"].map { "    \($0): {mttf: 800000h}" }.joined(separator: "\n")
+
+    /// Reference: independent parts in series: a job spanning k leaves is stopped by each of
+    /// their failures, a Poisson process of rate k / MTTF. One job on 64 servers under 2 leaves
+    /// (32 servers each) for 30 days, leaves failing every 24 h on average and back after a 1 s
+    /// reboot: its interruptions are within 3σ of 2 × 720 h / 24 h = 60; every leaf row names
+    /// a leaf of the pool (0 or 1) and its job; the failures section counts them under `leaf`;
+    /// availability falls below 1 by the leaves' time down; no spine or storage row appears
+    /// (their classes are not named).
+    @Test func aJobSpanningTwoLeavesIsStoppedByEachOfTheirFailures() throws {
+        let text = """
+        horizon: 30d
+        cluster:
+          servers:
+            - {name: s, count: 64, acceleratorsPerServer: 8}
+        workload:
+          jobs:
+            - {submit: 0s, accelerators: 512, duration: 60d}
+        failures:
+          restart: 1s
+          classes:
+        \(Self.serversImmortal)
+            leaf: {mttf: 24h, transientShare: 1, detect: 0s, reboot: 1s}
+        """
+        let s = try scenario(text)
+        let sink = CollectingSink()
+        let result = try CenterRun.run(s, sink: sink)
+        let job = try #require(sink.jobs.first)
+        let leaf = Int8(FailureComponent.allCases.firstIndex(of: .leaf)!)
+        let leafRows = sink.failures.filter { $0.component == leaf }
+        #expect(abs(Double(job.interruptions) - 60) <= 3 * 60.0.squareRoot(), "\(job.interruptions) interruptions, expected 60")
+        #expect(leafRows.count >= Int(job.interruptions) && leafRows.allSatisfy { (0...1).contains($0.server) && $0.pool == 0 })
+        #expect(leafRows.filter { $0.jobsHit == 1 }.count == Int(job.interruptions))
+        #expect(sink.failures.count - leafRows.count < 6)   // the nearly immortal server classes: about 1.1 failures expected in 30 days
+        guard case .object(let section)? = result.summary.fields.first(where: { $0.0 == "failures" })?.1,
+              case .object(let byClass)? = section.first(where: { $0.0 == "by_component" })?.1 else {
+            Issue.record("no failures section")
+            return
+        }
+        #expect(figure(byClass, "leaf") == Double(leafRows.count) && !byClass.contains { $0.0 == "spine" || $0.0 == "storage" })
+        #expect(figure(section, "availability") < 1 && figure(section, "availability") > 0.9999)
+    }
+}
