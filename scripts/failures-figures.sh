@@ -1,6 +1,7 @@
 #!/bin/sh
 # Prints the tables of docs/failures.md: the example's failures, the Llama 3-sized job with and
-# without hot spares and with faster recovery, and the two failure sweeps (release build).
+# without hot spares and with faster recovery, the two failure sweeps, and the switches and
+# storage servers of the fabric example (release build).
 #   scripts/failures-figures.sh [OUT]      (OUT: a scratch directory, default .build/failures-figures)
 set -eu
 cd "$(dirname "$0")/.."
@@ -13,6 +14,9 @@ for v in "spares-0 --set failures.hotSpares.0.servers=0" "spares-32" \
   set -- $v; name=$1; shift
   "$ICCSIM" run Scenarios/examples/failures-llama3.yaml "$@" --out "$OUT/llama3-$name" --quiet
 done
+"$ICCSIM" run Scenarios/examples/failures-fabric.yaml --out "$OUT/fabric" --quiet
+"$ICCSIM" run Scenarios/examples/failures-fabric.yaml --out "$OUT/fabric-catalog" --quiet \
+  --set failures.classes.leaf.mttf=170777h --set failures.classes.spine.mttf=83143h --set failures.classes.storage.mttf=57700h
 for s in failures-spares failures-checkpoints; do
   "$ICCSIM" sweep plan Scenarios/sweeps/$s.yaml --out "$OUT/$s" >/dev/null
   "$ICCSIM" sweep run "$OUT/$s" --jobs 2 2>/dev/null
@@ -53,4 +57,29 @@ print("\nCheckpoint interval and write time at 3× the failure rates (`Scenarios
 sweep("failures-checkpoints", [("write", "failures.checkpoint.write"), ("interval", "failures.checkpoint.interval")],
       [("work lost (acc-h)", "failures.work_lost_accelerator_hours", "{:,.0f}"), ("checkpoints (acc-h)", "failures.checkpoint_accelerator_hours", "{:,.0f}"),
        ("goodput", "failures.goodput", "{:.3f}")])
+print("\nSwitches and storage servers (`failures-fabric`, 7 days, seed 1):\n")
+print("| rates | failures: leaf / spine / storage / servers' parts | jobs interrupted | goodput | ETTR | availability | all-reduce busbw mean (GB/s) | exposed communication |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
+for name, what in [("fabric", "the example's (stress)"), ("fabric-catalog", "the catalog's")]:
+    s = summary(name)
+    f, n = s["failures"], s["network"]
+    b = f["by_component"]
+    parts = sum(b[k] for k in ["accelerator", "host", "nic", "network", "software"])
+    print(f"| {what} | {b['leaf']} / {b['spine']} / {b['storage']} / {parts} | {f['jobs_interrupted']} | {f['goodput']:.3f} | {f['ettr']:.3f} | "
+          f"{f['availability']:.4f} | {n['allreduce_busbw_gbps_mean']:.1f} | {n['exposed_communication_fraction']:.3f} |")
+# The collectives of jobs between leaves while a spine is down, against the same jobs' other stretches.
+t = h5py.File(f"{out}/fabric/trace.h5")
+fl = {k: t["failures"][k][:] for k in ["component", "time_ns", "down_ns"]}
+spine = [(a, a + d) for c, a, d in zip(fl["component"], fl["time_ns"], fl["down_ns"]) if c == 6]
+co = {k: t["collectives"][k][:] for k in ["job", "start_ns", "end_ns", "busbw_gbps"]}
+inside, outside = {}, {}
+for j, a, e, bw in zip(co["job"], co["start_ns"], co["end_ns"], co["busbw_gbps"]):
+    during = any(lo <= a and e <= hi for lo, hi in spine)
+    acc = inside if during else outside
+    x = acc.setdefault(int(j), [0.0, 0.0]); x[0] += bw * (e - a); x[1] += e - a
+both = [j for j in inside if j in outside and inside[j][1] > 0 and outside[j][1] > 0]
+ratios = sorted(inside[j][0] / inside[j][1] / (outside[j][0] / outside[j][1]) for j in both)
+if ratios:
+    print(f"\nWhile a spine was down ({len(spine)} outages), the {len(ratios)} jobs with stretches both inside and outside an outage ran "
+          f"their all-reduce at {min(ratios):.3f}–{max(ratios):.3f} (median {ratios[len(ratios) // 2]:.3f}) of their bus bandwidth outside it.")
 PY
