@@ -44,6 +44,10 @@ public struct StorageComponent: RunComponent {
 
     // Run totals.
     var ingests: Int64 = 0
+    /// Checkpoints read back by jobs restarting after a failure, and every read a job waited
+    /// for (ingests and checkpoint reads, alone or together).
+    var restores: Int64 = 0
+    var gatedReads: Int64 = 0
     var ingestNsTotal = 0.0
     var streamShortNs = 0.0, streamRunNs = 0.0
     var loadAreaPerTier: [Double]
@@ -75,24 +79,33 @@ public struct StorageComponent: RunComponent {
 
     /// A job starts with its storage demand, computing for its compute time at full speed and
     /// reaching storage at no more than its servers' network bandwidth: it is held (gated)
-    /// while it ingests.
+    /// while it ingests its data set and, restarting after a failure, reads its checkpoint
+    /// back from the checkpoint tier (one read of both, under the tiers' contention).
     public mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect {
         let s = Int(job.handle.slot)
         traffic.growToInclude(s, with: nil)
         traffic[s] = JobTraffic(handle: job.handle, demand: job.spec.storage)
-        guard let d = job.spec.storage else { return .unaffected }
+        let d = job.spec.storage
+        let ingest = d?.ingestBytes ?? 0, restore = job.restoreBytes
+        guard d != nil || restore > 0 else { return .unaffected }
         traffic[s]!.durationS = Double(max(1, job.computeNs)) / 1e9
         advanceLoad(to: nowNs)
-        if d.ingestBytes > 0 {
-            let tier = readTier(d.dataset, nowNs: nowNs)
-            readsByTier[tier] += 1
-            shared.attach(s, flow: system.flow(readTier: tier, readShare: 1, fileBytes: d.fileBytes, limit: job.networkBytesPerS))
-            let (t, _) = transfers.start(work: d.ingestBytes, ratePerNs: 0, nowNs: nowNs)
+        if ingest + restore > 0 {
+            var tier = system.checkpointTier
+            if let d, ingest > 0 {
+                tier = readTier(d.dataset, nowNs: nowNs)
+                readsByTier[tier] += 1
+                ingests += 1
+            }
+            if restore > 0 { restores += 1 }
+            gatedReads += 1
+            shared.attach(s, flow: system.flow(readTier: tier, readShare: ingest / (ingest + restore), fileBytes: d?.fileBytes ?? restore,
+                                               limit: job.networkBytesPerS))
+            let (t, _) = transfers.start(work: ingest + restore, ratePerNs: 0, nowNs: nowNs)
             traffic[s]!.transfer = t.raw
             traffic[s]!.phase = .ingest
             traffic[s]!.speed = 0
             traffic[s]!.phaseStartNs = nowNs
-            ingests += 1
             dirty = true
             return .gated
         }
@@ -116,7 +129,7 @@ public struct StorageComponent: RunComponent {
 
     /// After ingest (or at start without one): the job streams its later epochs and checkpoints.
     mutating func beginStream(slot s: Int, nowNs: SimTimeNs) {
-        guard let d = traffic[s]!.demand else { return }
+        guard let d = traffic[s]!.demand else { traffic[s]!.phase = .none; return }
         let total = d.streamReadBytes + d.writeBytes
         guard total > 0 else { traffic[s]!.phase = .none; return }
         let tier = d.streamReadBytes > 0 ? readTier(d.dataset, nowNs: nowNs) : system.checkpointTier
@@ -249,7 +262,8 @@ public struct StorageComponent: RunComponent {
                               (Metric.bandwidthUtilizationMean.key, .real(endNs > 0 ? loadAreaPerTier[i] / (Double(endNs) * t.bandwidthBytesPerS) : 0))]))
         }
         return [(SummarySection.storage,
-                 [(Metric.ingests.key, .integer(ingests)), (Metric.ingestMeanS.key, .real(ingests > 0 ? ingestNsTotal / Double(ingests) / 1e9 : 0)),
+                 [(Metric.ingests.key, .integer(ingests)), (Metric.checkpointRestores.key, .integer(restores)),
+                  (Metric.ingestMeanS.key, .real(gatedReads > 0 ? ingestNsTotal / Double(gatedReads) / 1e9 : 0)),
                   (Metric.ioBoundFraction.key, .real(streamRunNs > 0 ? streamShortNs / streamRunNs : 0)), (SummarySection.tiers, .object(tiers))])]
     }
 }

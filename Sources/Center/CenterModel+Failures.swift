@@ -120,6 +120,7 @@ extension CenterModel {
         split.interrupted = interrupted
         jobs[slot].resilience!.computeLeftNs -= split.keptComputeNs
         jobs[slot].resilience!.nextRestoreNs = restoreNs
+        jobs[slot].resilience!.restoresAfterFailure = interrupted
         let r = jobs[slot].resilience!
         _ = activities.setRemaining(FluidActivityID(raw: Int32(slot)), work: Double(restoreNs + r.plan.workNs(computeNs: r.computeLeftNs)), nowNs: now)
         reportWork(slot: slot, split, now: now)

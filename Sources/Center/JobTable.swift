@@ -47,8 +47,10 @@ struct JobResilience {
     /// Remaining work when the current run started, and the restore at its head.
     var runWorkNs: SimTimeNs = 0
     var restoreNs: SimTimeNs = 0
-    /// The restore the next run begins with.
+    /// The restore the next run begins with, and whether it restores after a failure (the
+    /// storage system, when modelled, reads its checkpoint back).
     var nextRestoreNs: SimTimeNs = 0
+    var restoresAfterFailure = false
 }
 
 /// The run's live jobs, one ``JobEntry`` per slot. Slots are the ids of the jobs' fluid

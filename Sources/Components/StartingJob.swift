@@ -19,6 +19,9 @@ public struct StartingJob {
     public var isReplica: Bool
     /// Thousandths of accelerators it holds (a job on two half devices: 1000).
     public var heldMilli: Int64
+    /// Bytes of checkpoint it reads back before it computes: its checkpoint's size when it
+    /// restarts after a failure with a checkpoint kept, else 0.
+    public var restoreBytes: Double = 0
 
     public init(handle: JobHandle, id: Int64, spec: JobSpec, pool: Int, acceleratorPool: AcceleratorPool, serversSpanned: Int,
                 networkBytesPerS: Double, computeNs: SimTimeNs, isReplica: Bool, heldMilli: Int64) {

@@ -113,13 +113,16 @@ extension Metric {
 
     // MARK: The storage system
     public static let ingests = Metric("ingests", label: "ingests (dataset and model reads)", in: ["storage"], unit: "1", .neutral, "dataset and model-file reads before computing")
-    public static let ingestMeanS = Metric("ingest_mean_s", label: "mean ingest time", in: ["storage"], unit: "s", .lower, "mean time of an ingest")
+    public static let checkpointRestores = Metric("checkpoint_restores", label: "checkpoints read back after failures", in: ["storage"], unit: "1", .neutral,
+                                                  "checkpoint reads of jobs restarting after a failure (with failures)")
+    public static let ingestMeanS = Metric("ingest_mean_s", label: "mean ingest time", in: ["storage"], unit: "s", .lower,
+                                           "mean time a job waited for its reads before computing (its data set or model file, and its checkpoint after a failure)")
     public static let ioBoundFraction = Metric("io_bound_fraction", label: "run time slowed by storage", in: ["storage"], unit: "share", .lower, "share of streaming jobs' run time slowed by storage")
     public static let bytesMoved = Metric("bytes_moved", label: "data moved", in: ["storage.tiers.*"], unit: "B", .neutral, "data read from and written to the tier")
     public static let reads = Metric("reads", label: "reads", in: ["storage.tiers.*"], unit: "1", .neutral, "reads served by the tier")
     public static let bandwidthUtilizationMean = Metric("bandwidth_utilization_mean", label: "bandwidth in use, mean", in: ["storage.tiers.*"], unit: "share", .neutral, "time-average share of the tier's bandwidth in use")
 
-    static let storageFigures: [Metric] = [ingests, ingestMeanS, ioBoundFraction, bytesMoved, reads, bandwidthUtilizationMean]
+    static let storageFigures: [Metric] = [ingests, checkpointRestores, ingestMeanS, ioBoundFraction, bytesMoved, reads, bandwidthUtilizationMean]
 
     // MARK: Online services
     public static let application = Metric("application", label: "application", in: service, unit: "text", .neutral, "the application the service belongs to")

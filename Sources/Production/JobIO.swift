@@ -143,13 +143,16 @@ public struct SharedStorageIO: JobIOModel {
 /// before it computes (a training job's dataset, a deployment's model file), `streamReadBytes`
 /// read while it computes (the later epochs, or a data-processing job's input), and
 /// `writeBytes` written while it computes (checkpoints), all from or to the data set
-/// `dataset` (its tier follows its last access) in files of `fileBytes`.
+/// `dataset` (its tier follows its last access) in files of `fileBytes`; `checkpointBytes` is
+/// the size of one of its checkpoints when the scenario gives it (0: unknown), which failures
+/// plan and read back.
 public struct StorageDemand: Sendable, Equatable {
     public var dataset: Int32
     public var ingestBytes: Double
     public var streamReadBytes: Double
     public var writeBytes: Double
     public var fileBytes: Double
+    public var checkpointBytes: Double = 0
 
     public init(dataset: Int32, ingestBytes: Double, streamReadBytes: Double, writeBytes: Double, fileBytes: Double) {
         self.dataset = dataset

@@ -186,15 +186,18 @@ public struct AcceptedAcceleratorSpec: Codable, Sendable, Equatable {
 
 /// A job's traffic on the shared storage system (`storage:` of a job class or listed job):
 /// `ingest` bytes of data set `dataset` read before it computes, `read` bytes of it while it
-/// computes and `write` bytes (checkpoints) written while it computes, in files of `fileSize`.
+/// computes and `write` bytes (checkpoints) written while it computes, in files of `fileSize`;
+/// `checkpoint` is the size of one checkpoint (with failures: the plan's write time and the read
+/// after a failure).
 public struct StorageNeedsSpec: Codable, Sendable, Equatable {
     public var dataset: String
     public var ingest: ByteQuantity
     public var read: ByteQuantity
     public var write: ByteQuantity
     public var fileSize: ByteQuantity
+    public var checkpoint: ByteQuantity?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case dataset, ingest, read, write, fileSize }
+    enum CodingKeys: String, CodingKey, CaseIterable { case dataset, ingest, read, write, fileSize, checkpoint }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -204,11 +207,14 @@ public struct StorageNeedsSpec: Codable, Sendable, Equatable {
         read = try c.decode(ByteQuantity.self, forKey: .read, default: zero)
         write = try c.decode(ByteQuantity.self, forKey: .write, default: zero)
         fileSize = try c.decode(ByteQuantity.self, forKey: .fileSize, default: ByteQuantity(baseUnits: 1_000_000_000)) { $0.baseUnits <= 0 ? "must be positive" : nil }
+        checkpoint = try c.decodeIfPresent(ByteQuantity.self, forKey: .checkpoint)
     }
 
     /// The workload model's demand, for data set number `dataset`.
     public func demand(dataset id: Int32) -> StorageDemand {
-        StorageDemand(dataset: id, ingestBytes: Double(ingest.baseUnits), streamReadBytes: Double(read.baseUnits),
-                      writeBytes: Double(write.baseUnits), fileBytes: Double(fileSize.baseUnits))
+        var d = StorageDemand(dataset: id, ingestBytes: Double(ingest.baseUnits), streamReadBytes: Double(read.baseUnits),
+                              writeBytes: Double(write.baseUnits), fileBytes: Double(fileSize.baseUnits))
+        d.checkpointBytes = Double(checkpoint?.baseUnits ?? 0)
+        return d
     }
 }

@@ -84,6 +84,7 @@ public final class JobClassGenerator: JobSource {
         job.memoryMiB = jobClass.memoryMiB
         job.communication = jobClass.allReduce?.demand(accelerators: Int(accelerators))
         job.storage = jobClass.storage
+        job.checkpointBytes = jobClass.storage?.checkpointBytes ?? 0
         if jobClass.maxAccelerators > 0 {
             job.minAccelerators = jobClass.minAccelerators
             job.maxAccelerators = jobClass.maxAccelerators

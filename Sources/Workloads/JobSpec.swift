@@ -82,6 +82,7 @@ public struct JobSpec: Sendable, Equatable {
     public func withStorage(_ demand: StorageDemand?) -> JobSpec {
         var j = self
         j.storage = demand
+        if let bytes = demand?.checkpointBytes, bytes > 0 { j.checkpointBytes = bytes }
         return j
     }
 

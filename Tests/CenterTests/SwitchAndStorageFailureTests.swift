@@ -54,3 +54,52 @@ import Testing
         #expect(figure(section, "availability") < 1 && figure(section, "availability") > 0.9999)
     }
 }
+
+extension SwitchAndStorageFailureTests {
+    /// Reference: a transfer alone on a link takes size / bandwidth. One 8-accelerator job of
+    /// 24 h with a 1 TB checkpoint on a storage tier of 100 Gbps (12.5 GB/s), its host failing
+    /// every 10 h on average (a 1 s reboot), checkpoints every hour: each restart after a
+    /// failure with a checkpoint kept reads the 1 TB back before computing, alone on the tier,
+    /// in 1 TB / 12.5 GB/s = 80 s (its last start's `ingest_ns`, to a microsecond); the storage
+    /// section counts the reads (at least one, at most one per interruption). Without failures
+    /// nothing is read back.
+    @Test func aRestartAfterAFailureReadsItsCheckpointBackThroughStorage() throws {
+        func text(failures: Bool) -> String {
+            """
+            horizon: 10d
+            cluster:
+              servers:
+                - {name: s, count: 2, acceleratorsPerServer: 8}
+            io:
+              storage:
+                tiers:
+                  - {name: hot, bandwidth: 100Gbps, iops: 1000000}
+            workload:
+              jobs:
+                - {submit: 0s, accelerators: 8, duration: 24h, storage: {dataset: ckpt, checkpoint: 1TB}}
+            """ + (failures ? """
+
+            failures:
+              restart: 1s
+              checkpoint: {interval: 1h}
+              classes:
+            \(Self.serversImmortal.replacingOccurrences(of: "host: {mttf: 800000h}", with: "host: {mttf: 10h, transientShare: 1, detect: 0s, reboot: 1s}"))
+            """ : "")
+        }
+        let sink = CollectingSink()
+        let result = try CenterRun.run(try scenario(text(failures: true)), sink: sink)
+        let job = try #require(sink.jobs.first { $0.state == .completed })
+        try #require(job.interruptions > 0)
+        #expect(abs(Double(job.ingestNs) - 80e9) < 1e3, "last start read for \(Double(job.ingestNs) / 1e9) s")
+        guard case .object(let storage)? = result.summary.fields.first(where: { $0.0 == "storage" })?.1 else {
+            Issue.record("no storage section")
+            return
+        }
+        let restores = figure(storage, "checkpoint_restores")
+        #expect(restores >= 1 && restores <= Double(job.interruptions))
+        let quiet = CollectingSink()
+        let plain = try CenterRun.run(try scenario(text(failures: false)), sink: quiet)
+        guard case .object(let s2)? = plain.summary.fields.first(where: { $0.0 == "storage" })?.1 else { return }
+        #expect(figure(s2, "checkpoint_restores") == 0 && quiet.jobs.first?.ingestNs == 0)
+    }
+}
