@@ -59,6 +59,7 @@ extension CenterModel {
             gatesOpened.append((i, job))
         case let .serverDown(pool, server)?: serverChangesNow.append(ServerChange(pool: pool, server: server, down: true))
         case let .serverUp(pool, server)?: serverChangesNow.append(ServerChange(pool: pool, server: server, down: false))
+        case let .serverDownIfBusy(pool, server)?: serverChangesNow.append(ServerChange(pool: pool, server: server, down: true, ifBusy: true))
         case let .serversDown(pool, servers)?: serverChangesNow += servers.map { ServerChange(pool: pool, server: Int($0), down: true) }
         case let .serversUp(pool, servers)?: serverChangesNow += servers.map { ServerChange(pool: pool, server: Int($0), down: false) }
         case let .partChanged(change)?:

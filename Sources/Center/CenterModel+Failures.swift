@@ -8,6 +8,8 @@ struct ServerChange {
     var pool: Int
     var server: Int
     var down: Bool
+    /// Only if a job runs there (else the components hear it was spared).
+    var ifBusy = false
 }
 
 /// Failures in a job's life: servers taken out of service interrupt the jobs on them (a batch
@@ -30,6 +32,13 @@ extension CenterModel {
                 }
                 if pools[p].isDown(server: s) { pools[p].bringUp(server: s) }
                 continue
+            }
+            if change.ifBusy {
+                let out = (!serverOut.isEmpty && serverOut[p][s] != 0) || pools[p].isDown(server: s)
+                if out || pools[p].jobs(onServer: s).isEmpty {
+                    for i in components.indices { components[i].serverSpared(pool: p, server: s, nowNs: now) }
+                    continue
+                }
             }
             if !serverOut.isEmpty {
                 let wasOut = serverOut[p][s] != 0

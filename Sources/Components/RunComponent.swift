@@ -43,6 +43,9 @@ public protocol RunComponent {
     mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest?
     mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs)
     mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs)
+    /// A ``ComponentRequest/serverDownIfBusy(pool:server:)`` found no job on the server (or the
+    /// server out of service already): it stays as it was.
+    mutating func serverSpared(pool: Int, server: Int, nowNs: SimTimeNs)
     /// A part outside the servers failed or came back (the instant's settle re-prices what it changed).
     mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs)
     /// Server `server` of pool `pool`, with `accelerators`, entered the center (`installed`) or
@@ -67,6 +70,7 @@ extension RunComponent {
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? { nil }
     public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {}
     public mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs) {}
+    public mutating func serverSpared(pool: Int, server: Int, nowNs: SimTimeNs) {}
     public mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs) {}
     public mutating func serverInstalled(pool: Int, server: Int, accelerators: Int, installed: Bool, nowNs: SimTimeNs) {}
     public mutating func checkpointPlan(for job: StartingJob) -> CheckpointPlan? { nil }
@@ -99,6 +103,9 @@ public enum ComponentRequest: Sendable, Equatable {
     case serverDown(pool: Int, server: Int)
     /// Put it back in service.
     case serverUp(pool: Int, server: Int)
+    /// Take server `server` of pool `pool` out of service only if a job runs there (a software
+    /// failure strikes where a job runs); otherwise the components hear ``RunComponent/serverSpared(pool:server:nowNs:)``.
+    case serverDownIfBusy(pool: Int, server: Int)
     /// Take these servers of pool `pool` out of service (their leaf switch failed), or put them back.
     case serversDown(pool: Int, servers: [Int32])
     case serversUp(pool: Int, servers: [Int32])

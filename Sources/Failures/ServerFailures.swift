@@ -17,8 +17,9 @@ import SimKernel
 ///
 /// A server's life restarts when it comes back: its next failure is the earliest of its
 /// classes' draws from then (exact for exponential parts; for Weibull shapes each class of a
-/// server ages as one part). Software failures are drawn per server whether or not a job runs
-/// there (the Llama 3 count is per server a job spans).
+/// server ages as one part). A software failure strikes only a server where a job runs (the
+/// Llama 3 count is per server a job spans): on an idle server it is dropped and the server's
+/// life starts again.
 public struct ServerFailures: RunComponent {
     let settings: FailureSettings
     let sink: any RecordSink
@@ -35,8 +36,10 @@ public struct ServerFailures: RunComponent {
     var failingClass: [Int8]
     var outSinceNs: [SimTimeNs]
     /// Per server: how the failure it has just had comes back (kind, time down), until the
-    /// engine reports the jobs it hit.
+    /// engine reports the jobs it hit; and whether its software failure waits to hear whether a
+    /// job runs there.
     var pendingOutcome: [(kind: FailureRecord.Kind, downNs: SimTimeNs)?]
+    var awaitingJobs: [Bool]
     /// The leaf switches, spine switches and storage servers that fail (empty unless named).
     var parts: FabricPartFailures
     /// Whether the server is down for a repair in place (the backlog falls when it comes back).
@@ -72,6 +75,7 @@ public struct ServerFailures: RunComponent {
         failingClass = Array(repeating: 0, count: n)
         outSinceNs = Array(repeating: 0, count: n)
         pendingOutcome = Array(repeating: nil, count: n)
+        awaitingJobs = Array(repeating: false, count: n)
         self.parts = FabricPartFailures(layout: parts, models: settings.models, firstServer: first, servers: n)
         inRepair = Array(repeating: false, count: n)
         absent = Array(repeating: false, count: n)
@@ -158,6 +162,17 @@ public struct ServerFailures: RunComponent {
         case .failure:
             guard !isDown[g] else { return nil }
             isDown[g] = true
+            // Software fails where a job runs (the Llama 3 count is per server a job spans): the
+            // engine takes the server out only if a job runs there.
+            if settings.models[Int(failingClass[g])].component == .software {
+                guard !underDownLeaf else {
+                    restartLife(g, nowNs: nowNs)
+                    return nil
+                }
+                awaitingJobs[g] = true
+                outSinceNs[g] = nowNs
+                return .serverDownIfBusy(pool: p, server: s)
+            }
             let outcome = beginOutage(g, pool: p, server: s, nowNs: nowNs)
             // Under a failed leaf the server is out of service already: no job to hit.
             guard !underDownLeaf else {
@@ -191,6 +206,12 @@ public struct ServerFailures: RunComponent {
         if installed {
             if primed { scheduleFailure(g, fromNs: nowNs) }
             if parts.downLeaf(of: g) != nil { timers.append(ComponentTimer(atNs: nowNs, subject: Int32(g), tag: Self.tag(life: 0, .hold))) }
+            return
+        }
+        if awaitingJobs[g] {
+            // Its software failure waits for the engine: it is gone, so nothing failed.
+            awaitingJobs[g] = false
+            isDown[g] = false
             return
         }
         guard isDown[g] || parts.downLeaf(of: g) != nil else { return }
@@ -229,6 +250,22 @@ public struct ServerFailures: RunComponent {
         return (kind, downNs)
     }
 
+    /// A software failure found no job on server `g`: nothing failed, and its life starts again
+    /// from now (exact for exponential parts: the failures of the busy time are kept).
+    public mutating func serverSpared(pool: Int, server: Int, nowNs: SimTimeNs) {
+        let g = firstServer[pool] + server
+        guard awaitingJobs[g] else { return }
+        awaitingJobs[g] = false
+        restartLife(g, nowNs: nowNs)
+    }
+
+    /// Server `g` is up again without having gone down: its next failure is drawn from now.
+    mutating func restartLife(_ g: Int, nowNs: SimTimeNs) {
+        isDown[g] = false
+        life[g] += 1
+        scheduleFailure(g, fromNs: nowNs)
+    }
+
     /// Whole nanoseconds of `h` hours.
     static func ns(hours h: Double) -> SimTimeNs { SimTimeNs((h * 3.6e12).rounded()) }
 
@@ -236,7 +273,11 @@ public struct ServerFailures: RunComponent {
     /// leaf's outage, with the jobs it hit.
     public mutating func serverWentDown(_ outage: ServerOutage, nowNs: SimTimeNs) {
         let g = firstServer[outage.pool] + outage.server
-        if let outcome = pendingOutcome[g] {
+        if awaitingJobs[g] {
+            awaitingJobs[g] = false
+            let outcome = beginOutage(g, pool: outage.pool, server: outage.server, nowNs: nowNs)
+            recordOutage(g, pool: outage.pool, server: outage.server, outcome: outcome, hits: outage.hits, nowNs: nowNs)
+        } else if let outcome = pendingOutcome[g] {
             pendingOutcome[g] = nil
             recordOutage(g, pool: outage.pool, server: outage.server, outcome: outcome, hits: outage.hits, nowNs: nowNs)
         } else if parts.pendingLeafOutage[g] >= 0 {
