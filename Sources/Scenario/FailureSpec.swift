@@ -7,6 +7,8 @@ import SimKernel
 public struct FailureSpec: Codable, Sendable, Equatable {
     /// Multiplies every class's failure rate (2: twice as many failures).
     public var rateScale: Double
+    /// The published server failure rate the server classes are scaled to (``FailureProfile``).
+    public var profile: String
     /// Changes to the built-in failure model of each class (``ReliabilityCatalog``).
     public var classes: FailureClassesSpec
     /// Detection, requeue and restore of an interrupted job, done at the head of its next run.
@@ -17,10 +19,11 @@ public struct FailureSpec: Codable, Sendable, Equatable {
     /// Time to swap a hot spare in for a failed server (after detection).
     public var swap: TimeQuantity
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case rateScale, classes, restart, checkpoint, hotSpares, swap }
+    enum CodingKeys: String, CodingKey, CaseIterable { case rateScale, profile, classes, restart, checkpoint, hotSpares, swap }
 
     public init() {
         rateScale = 1
+        profile = "llama3"
         classes = FailureClassesSpec()
         restart = TimeQuantity(baseUnits: 600_000_000_000)
         checkpoint = CheckpointSpec()
@@ -32,6 +35,9 @@ public struct FailureSpec: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = FailureSpec()
         rateScale = try c.decode(Double.self, forKey: .rateScale, default: d.rateScale) { $0 > 0 && $0.isFinite ? nil : "must be a positive number" }
+        profile = try c.decode(String.self, forKey: .profile, default: d.profile) { p in
+            FailureProfile.named(p) == nil ? "must be one of " + FailureProfile.builtIn.map(\.name).joined(separator: ", ") : nil
+        }
         classes = try c.decode(FailureClassesSpec.self, forKey: .classes, default: d.classes)
         restart = try c.decode(TimeQuantity.self, forKey: .restart, default: d.restart)
         checkpoint = try c.decode(CheckpointSpec.self, forKey: .checkpoint, default: d.checkpoint)
@@ -44,7 +50,8 @@ public struct FailureSpec: Codable, Sendable, Equatable {
     /// (0: every job writes for `checkpoint.write`).
     public func settings(pools: [String], checkpointBandwidthBytesPerS: Double = 0) -> FailureSettings {
         // The server's parts always fail; the switches and storage servers when the scenario names them.
-        let models = FailureComponent.allCases.filter { $0.isServerPart || classes.names($0) }.map { classes.model($0, rateScale: rateScale) }
+        let profile = FailureProfile.named(profile)!
+        let models = FailureComponent.allCases.filter { $0.isServerPart || classes.names($0) }.map { classes.model($0, rateScale: rateScale, profile: profile) }
         let spares = pools.map { p in hotSpares.filter { $0.pool == p }.reduce(0) { $0 + $1.servers } }
         var policy = CheckpointPolicy(interval: checkpoint.interval.rule, writeNs: checkpoint.write.baseUnits, asynchronous: checkpoint.asynchronous,
                                       restartNs: restart.baseUnits)
@@ -88,9 +95,14 @@ public struct FailureClassesSpec: Codable, Sendable, Equatable {
     /// Whether the scenario names `component`.
     func names(_ component: FailureComponent) -> Bool { spec(component) != nil }
 
-    /// The model of `component`: the built-in one with this spec's changes, its rate scaled.
-    func model(_ component: FailureComponent, rateScale: Double) -> FailureModel {
+    /// The model of `component`: the built-in one (a server's part scaled to `profile`'s server
+    /// rate) with this spec's changes, its rate scaled.
+    func model(_ component: FailureComponent, rateScale: Double, profile: FailureProfile) -> FailureModel {
         var m = ReliabilityCatalog.model(component)
+        if component.isServerPart && profile.name != FailureProfile.builtIn[0].name {
+            m.mttfHours /= profile.rateFactor
+            m.source = "profile \(profile.name) (×\(String(format: "%.3f", profile.rateFactor)) the Llama 3 rate): \(profile.source) Over: \(m.source)"
+        }
         let spec = spec(component)
         if let s = spec {
             let hours = { (q: TimeQuantity) in Double(q.baseUnits) / 3.6e12 }

@@ -43,12 +43,19 @@ struct CatalogCommand: ParsableCommand {
             print("| \(m.component.rawValue) | \(m.component.unit) | \(String(format: "%.0f", m.mttfHours)) | \(m.weibullShape) | "
                   + "\(m.transientShare) | \(m.detectHours) | \(m.rebootHours) | \(m.repairHours) |")
         }
-        print("\nFailure models (the scenario's `failures`, else the built-in ones, calibrated to the Llama 3 report).")
+        print("\nFailure models (the scenario's `failures`, else the built-in ones, calibrated to the Llama 3 report;")
+        print("leaf, spine and storage fail only when a scenario names them).")
+        print("\n| failure profile (failures.profile) | server failures per 1,000 days | × the Llama 3 rate |")
+        print("|---|---:|---:|")
+        for p in FailureProfile.builtIn {
+            print("| \(p.name) | \(String(format: "%.2f", p.serverFailuresPerDay * 1000)) | \(String(format: "%.3f", p.rateFactor)) |")
+        }
         if sources {
             print("\nSources:\n")
             for d in devices { print("- \(d.name): \(d.source)") }
             for s in ServerCatalog.builtIn { print("- \(s.name): \(s.source)") }
             for m in failures { print("- failures of \(m.component.rawValue): \(m.source)") }
+            for p in FailureProfile.builtIn { print("- failure profile \(p.name): \(p.source)") }
         }
     }
 }
