@@ -29,6 +29,8 @@ public struct StorageComponent: RunComponent {
         var ingestNs: SimTimeNs = 0
         /// Seconds it computes at full speed (its streams spread over them).
         var durationS = 0.0
+        /// The mean rate of its planned checkpoint writes (bytes/s; 0: none planned).
+        var checkpointBytesPerS = 0.0
     }
 
     let system: StorageSystem
@@ -87,8 +89,9 @@ public struct StorageComponent: RunComponent {
         traffic[s] = JobTraffic(handle: job.handle, demand: job.spec.storage)
         let d = job.spec.storage
         let ingest = d?.ingestBytes ?? 0, restore = job.restoreBytes
-        guard d != nil || restore > 0 else { return .unaffected }
+        guard d != nil || restore > 0 || job.checkpointWriteBytesPerS > 0 else { return .unaffected }
         traffic[s]!.durationS = Double(max(1, job.computeNs)) / 1e9
+        traffic[s]!.checkpointBytesPerS = job.checkpointWriteBytesPerS
         advanceLoad(to: nowNs)
         if ingest + restore > 0 {
             var tier = system.checkpointTier
@@ -127,19 +130,23 @@ public struct StorageComponent: RunComponent {
         return system.tier(lastAccessNs: lastAccessNs[dataset], nowNs: nowNs)
     }
 
-    /// After ingest (or at start without one): the job streams its later epochs and checkpoints.
+    /// After ingest (or at start without one): the job streams its later epochs and checkpoints
+    /// (its data set's `read` and `write` spread over its compute time, and, with failures, the
+    /// mean rate of its planned checkpoint writes to the checkpoint tier).
     mutating func beginStream(slot s: Int, nowNs: SimTimeNs) {
-        guard let d = traffic[s]!.demand else { traffic[s]!.phase = .none; return }
-        let total = d.streamReadBytes + d.writeBytes
-        guard total > 0 else { traffic[s]!.phase = .none; return }
-        let tier = d.streamReadBytes > 0 ? readTier(d.dataset, nowNs: nowNs) : system.checkpointTier
-        if d.streamReadBytes > 0 {
+        let d = traffic[s]!.demand
+        let read = d?.streamReadBytes ?? 0, total = read + (d?.writeBytes ?? 0)
+        let planned = traffic[s]!.checkpointBytesPerS
+        guard total > 0 || planned > 0 else { traffic[s]!.phase = .none; return }
+        let tier = read > 0 ? readTier(d!.dataset, nowNs: nowNs) : system.checkpointTier
+        if let d, read > 0 {
             readsByTier[tier] += 1
             openStreams[d.dataset, default: 0] += 1
             lastAccessNs[d.dataset] = nowNs
         }
-        let need = total / traffic[s]!.durationS
-        shared.attach(s, flow: system.flow(readTier: tier, readShare: d.streamReadBytes / total, fileBytes: d.fileBytes, limit: need))
+        let need = total / traffic[s]!.durationS + planned
+        let readShare = planned == 0 ? read / total : read / traffic[s]!.durationS / need
+        shared.attach(s, flow: system.flow(readTier: tier, readShare: readShare, fileBytes: d?.fileBytes ?? 1e9, limit: need))
         traffic[s]!.streamNeed = need
         traffic[s]!.phase = .stream
         traffic[s]!.speed = 1

@@ -119,8 +119,13 @@ extension CenterModel {
         // all-reduce on the fabric), waits (rate 0) for the instant's settle.
         var effect = StartEffect.unaffected
         if !components.isEmpty {
-            let starting = startingJob(slot: slot)
-            if checkpointing { beginRun(starting, now: now) }
+            var starting = startingJob(slot: slot)
+            if checkpointing {
+                beginRun(starting, now: now)
+                if let plan = jobs[slot].resilience?.plan {
+                    starting.checkpointWriteBytesPerS = plan.writeBytesPerS(checkpointBytes: jobs[slot].spec.checkpointBytes)
+                }
+            }
             effect = startComponents(starting, from: 0, now: now)
         }
         guard effect == .unaffected else { return }

@@ -22,6 +22,9 @@ public struct StartingJob {
     /// Bytes of checkpoint it reads back before it computes: its checkpoint's size when it
     /// restarts after a failure with a checkpoint kept, else 0.
     public var restoreBytes: Double = 0
+    /// The mean rate its checkpoint writes need over its run (bytes/s), when it has a
+    /// checkpoint plan and a known checkpoint size, else 0.
+    public var checkpointWriteBytesPerS: Double = 0
 
     public init(handle: JobHandle, id: Int64, spec: JobSpec, pool: Int, acceleratorPool: AcceleratorPool, serversSpanned: Int,
                 networkBytesPerS: Double, computeNs: SimTimeNs, isReplica: Bool, heldMilli: Int64) {

@@ -103,3 +103,42 @@ extension SwitchAndStorageFailureTests {
         #expect(figure(s2, "checkpoint_restores") == 0 && quiet.jobs.first?.ingestNs == 0)
     }
 }
+
+extension SwitchAndStorageFailureTests {
+    /// Reference: max-min sharing of a link. A job of 24 h with a 1 TB checkpoint written every
+    /// hour at 10 GB/s (100 s each, 24 writes: 88,800 s of work) needs 1 TB / 3,700 s = 270 MB/s
+    /// of its checkpoint tier on average. Alone on a tier of 3 Gbps (375 MB/s) it is not slowed
+    /// and ends at 88,800 s; two such jobs share the tier, 187.5 MB/s each, and both run at
+    /// 187.5 / 270.3 = 0.694 of their speed, ending at 88,800 / 0.694 = 128,000 s (to 1 s).
+    @Test func plannedCheckpointWritesShareTheStorageTier() throws {
+        func ends(jobs: Int) throws -> [Double] {
+            let listed = (0..<jobs).map { _ in "    - {submit: 0s, accelerators: 8, duration: 24h, storage: {dataset: ckpt, checkpoint: 1TB}}" }
+            let text = """
+            horizon: 10d
+            cluster:
+              servers:
+                - {name: s, count: 2, acceleratorsPerServer: 8}
+            io:
+              storageBandwidthPerJob: 80Gbps
+              storage:
+                tiers:
+                  - {name: hot, bandwidth: 3Gbps, iops: 1000000}
+            workload:
+              jobs:
+            \(listed.joined(separator: "\n"))
+            failures:
+              checkpoint: {interval: 1h}
+              classes:
+            \(Self.serversImmortal)
+            """
+            let sink = CollectingSink()
+            _ = try CenterRun.run(try scenario(text), sink: sink)
+            #expect(sink.failures.isEmpty)
+            return sink.jobs.map { Double($0.endNs - $0.startNs) / 1e9 }
+        }
+        let alone = try ends(jobs: 1), shared = try ends(jobs: 2)
+        #expect(alone.count == 1 && abs(alone[0] - 88_800) < 1, "\(alone)")
+        let speed = (375e6 / 2) / (1e12 / 3_700)
+        #expect(shared.count == 2 && shared.allSatisfy { abs($0 - 88_800 / speed) < 1 }, "\(shared), expected \(88_800 / speed)")
+    }
+}

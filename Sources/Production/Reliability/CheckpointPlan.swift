@@ -26,6 +26,14 @@ public struct CheckpointPlan: Sendable, Equatable {
         self.restartNs = restartNs
     }
 
+    /// The mean rate its writes of `bytes` checkpoints need over its run (bytes/s): one each
+    /// interval of compute and its write (the interval alone when writes overlap training);
+    /// 0 when it never checkpoints.
+    public func writeBytesPerS(checkpointBytes bytes: Double) -> Double {
+        guard intervalNs > 0, bytes > 0 else { return 0 }
+        return bytes / (Double(intervalNs + (asynchronous ? 0 : writeNs)) / 1e9)
+    }
+
     /// Writes on the job's path: none when it never checkpoints or writes asynchronously.
     var pausesToWrite: Bool { intervalNs > 0 && !asynchronous }
 
