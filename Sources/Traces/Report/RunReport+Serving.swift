@@ -65,7 +65,7 @@ extension ReportBuilder {
     static func failuresSection(_ trace: TraceReader) throws -> HTMLReport.Section {
         let t = try trace.doubles("failures/time_ns"), down = try trace.doubles("failures/down_ns"), component = try trace.doubles("failures/component")
         let classes = try trace.dictionary("failure_component")
-        // Servers down: +1 at each failure, -1 when its server is back, in time order.
+        // Parts down: +1 at each failure, -1 when its part is back, in time order.
         let changes = (t.indices.map { (t[$0], 1.0) } + t.indices.map { (t[$0] + down[$0], -1.0) }).sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         var level = 0.0, xs: [Double] = [0], ys: [Double] = [0]
         for (time, step) in changes {
@@ -79,8 +79,8 @@ extension ReportBuilder {
             guard !times.isEmpty else { continue }
             cumulative.append(PlotSeries(name: classes[c]!, xs: [0] + times, ys: [0] + times.indices.map { Double($0 + 1) }, step: true))
         }
-        return .init(title: "Failures", note: "Servers out of service (from each failure until its server is back: a reboot, a repair or a hot spare's swap), and failures so far by class of part, from /failures.",
-                     plots: [SVGPlot(title: "Servers out of service", xLabel: timeAxis, yLabel: "servers", series: [PlotSeries(name: "down", xs: xs, ys: ys, step: true)]),
+        return .init(title: "Failures", note: "Parts out of service (from each failure until its part is back: a reboot, a repair or a hot spare's swap; a server, or a leaf switch with all its servers, a spine switch or a storage server when the scenario names them), and failures so far by class of part, from /failures.",
+                     plots: [SVGPlot(title: "Parts out of service", xLabel: timeAxis, yLabel: "parts", series: [PlotSeries(name: "down", xs: xs, ys: ys, step: true)]),
                              SVGPlot(title: "Failures so far, by class of part", xLabel: timeAxis, yLabel: "failures", series: cumulative)])
     }
 }
