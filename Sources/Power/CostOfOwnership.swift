@@ -23,13 +23,21 @@ extension FacilityPower {
         let prices = settings.prices
         let years = Double(endNs) / 1e9 / (365.25 * 86_400)
         var c = CostOfOwnership()
-        let serverCapital = settings.pools.indices.reduce(0.0) { $0 + Double(settings.pools[$1].servers) * (prices.serverPrice.indices.contains($1) ? prices.serverPrice[$1] : 0) }
+        let price = { (p: Int) in prices.serverPrice.indices.contains(p) ? prices.serverPrice[p] : 0 }
+        let serverCapital = settings.pools.indices.reduce(0.0) { $0 + Double(settings.pools[$1].servers) * price($1) }
         let networkCapital = Double(prices.switchPorts) * prices.switchPortPrice
-        c.servers = serverCapital * years / prices.serverLifeYears
+        // The capital-years of the servers: all of them throughout, or, in a center built in
+        // phases, each server for the time it was in the center.
+        let phased = inCenter(0, endNs: endNs) != nil
+        let serverCapitalYears = phased
+            ? settings.pools.indices.reduce(0.0) { $0 + inCenter($1, endNs: endNs)!.serverNs / 1e9 / (365.25 * 86_400) * price($1) }
+            : serverCapital * years
+        c.servers = serverCapitalYears / prices.serverLifeYears
         c.network = networkCapital * years / prices.networkLifeYears
         c.storage = prices.storagePrice * years / prices.storageLifeYears
         c.building = settings.maxITW / 1000 * prices.buildingPricePerKW * years / prices.buildingLifeYears
-        c.maintenance = (serverCapital + networkCapital + prices.storagePrice) * prices.maintenanceSharePerYear * years
+        c.maintenance = phased ? (serverCapitalYears + (networkCapital + prices.storagePrice) * years) * prices.maintenanceSharePerYear
+            : (serverCapital + networkCapital + prices.storagePrice) * prices.maintenanceSharePerYear * years
         c.staff = prices.staffPerYear * years
         c.energy = ledger.total.cost
         c.usedAcceleratorHours = busyMilliSeconds / 1000 / 3600

@@ -61,6 +61,12 @@ public struct FacilityPower: RunComponent {
     var peakITW = 0.0
     /// Thousandths of accelerators busy × seconds, and FLOP of jobs that completed.
     var busyMilliSeconds = 0.0
+    /// A center built in phases: each pool's servers and accelerators in the center integrated
+    /// over time (server·ns, accelerator·ns) up to `inCenterMarkNs` (empty: no server ever
+    /// entered or left, and every figure is over the whole run's capacity).
+    var serverNsInCenter: [Double] = []
+    var acceleratorNsInCenter: [Double] = []
+    var inCenterMarkNs: [SimTimeNs] = []
     var completedFlop = 0.0
 
     // Jobs.
@@ -196,11 +202,33 @@ public struct FacilityPower: RunComponent {
     public mutating func serverInstalled(pool p: Int, server: Int, accelerators: Int, installed: Bool, nowNs: SimTimeNs) {
         advance(to: nowNs)
         chargeIdle(p)
+        accrueInCenter(p, to: nowNs)
         let sign = installed ? 1 : -1
         settings.pools[p].servers += sign
         settings.pools[p].accelerators += sign * accelerators
         restW += Double(sign) * (settings.pools[p].host.idleW + Double(accelerators) * settings.pools[p].acceleratorIdleW)
         redraw()
+    }
+
+    /// Integrates pool `p`'s servers and accelerators in the center up to `nowNs` (before they change).
+    mutating func accrueInCenter(_ p: Int, to nowNs: SimTimeNs) {
+        if serverNsInCenter.isEmpty {
+            serverNsInCenter = Array(repeating: 0, count: settings.pools.count)
+            acceleratorNsInCenter = serverNsInCenter
+            inCenterMarkNs = Array(repeating: 0, count: settings.pools.count)
+        }
+        let dt = Double(nowNs - inCenterMarkNs[p])
+        serverNsInCenter[p] += Double(settings.pools[p].servers) * dt
+        acceleratorNsInCenter[p] += Double(settings.pools[p].accelerators) * dt
+        inCenterMarkNs[p] = nowNs
+    }
+
+    /// Pool `p`'s server·ns and accelerator·ns in the center over a run ending at `endNs` (nil:
+    /// the center never changed, all of it was there throughout).
+    func inCenter(_ p: Int, endNs: SimTimeNs) -> (serverNs: Double, acceleratorNs: Double)? {
+        guard !serverNsInCenter.isEmpty else { return nil }
+        let dt = Double(endNs - inCenterMarkNs[p])
+        return (serverNsInCenter[p] + Double(settings.pools[p].servers) * dt, acceleratorNsInCenter[p] + Double(settings.pools[p].accelerators) * dt)
     }
 
     /// Charges idle energy of pool `p`'s unheld accelerators up to now (before its holdings change).

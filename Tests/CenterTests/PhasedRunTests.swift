@@ -118,3 +118,29 @@ import Workloads
         }
     }
 }
+
+extension PhasedRunTests {
+    /// Reference: straight-line depreciation of each server for the time it is in the center.
+    /// The four H100 servers (2,000,000 each, 5-year life, 5% maintenance a year; the A100s
+    /// priced 0) are in the center from day 69 to day 100: their capital costs 4 × 2,000,000 ×
+    /// 31 / 365.25 / 5 and their maintenance 4 × 2,000,000 × 31 / 365.25 × 5% (to 1e-9), not
+    /// the 100 days of the whole run.
+    @Test func serversCostOnlyTheirTimeInTheCenter() throws {
+        let text = Self.text() + """
+
+        power:
+          pue: 1.2
+          prices: {servers: [{pool: h100, price: 2000000}], maintenance: 0.05}
+        """
+        let s = try ScenarioLoader.load(text: text, file: "phased.yaml", defaultName: "phased").scenario
+        let summary = try CenterRun.run(s, sink: CollectingSink()).summary
+        guard case .object(let power)? = summary.fields.first(where: { $0.0 == "power" })?.1,
+              case .object(let parts)? = power.first(where: { $0.0 == "tco_by_part" })?.1 else {
+            Issue.record("no power section")
+            return
+        }
+        let capitalYears = 4 * 2_000_000 * (100 - Self.installDay) / 365.25
+        #expect(abs(figure(parts, "servers") / (capitalYears / 5) - 1) < 1e-9, "\(figure(parts, "servers"))")
+        #expect(abs(figure(parts, "maintenance") / (capitalYears * 0.05) - 1) < 1e-9)
+    }
+}
