@@ -163,9 +163,11 @@ public struct DemandPlan {
                                              pool: 0, startNs: s.start.baseUnits, requestsPerSecond: s.requestsPerSecond * app.rateScale,
                                              work: s.work(for: model), maxBatch: s.maxBatch, latencyTargetS: Double(s.latencyTarget.baseUnits) / 1e9,
                                              acceleratorsPerReplica: s.acceleratorsPerReplica)
+                profile.cycle = s.cycle.map { $0.arrivalCycle.with(trend: cycle.trend, weekdayOfDay0: cycle.weekdayOfDay0) }
                 // Deploy where the service's peak load costs the least power (first pool on ties).
                 let (p, _) = candidates(.inference, pinned: s.pool, precision: nil)
-                let powerW = p.map { i in profile.acceleratorsNeeded(on: pools[Int(i)], peakMultiplier: cycle.peak) * pools[Int(i)].accelerator.maxPowerW }
+                let peak = (profile.cycle ?? cycle).peak
+                let powerW = p.map { i in profile.acceleratorsNeeded(on: pools[Int(i)], peakMultiplier: peak) * pools[Int(i)].accelerator.maxPowerW }
                 profile.pool = p[powerW.indices.min { powerW[$0] < powerW[$1] }!]
                 return profile
             }

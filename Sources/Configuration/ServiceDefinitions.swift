@@ -20,7 +20,9 @@ extension ServiceState {
         let meanPrompt = replay.map { $0.promptTokens.reduce(0, +) / Double($0.promptTokens.count) } ?? Double(spec.promptTokens)
         var meanRate = s.requestsPerSecond
         if let t = replay, let last = t.arrivalS.last, last > 0 { meanRate = Double(t.arrivalS.count) / last }
-        let ledger = ServingLedger(meanRatePerS: meanRate, cycle: replay == nil ? application.cycle : .flat, bursts: replay == nil ? bursts : [])
+        // The service's own cycle, else its application's.
+        let cycle = s.cycle ?? application.cycle
+        let ledger = ServingLedger(meanRatePerS: meanRate, cycle: replay == nil ? cycle : .flat, bursts: replay == nil ? bursts : [])
         let batch: Int, batchS: Double
         if let l = spec.latency, let table {
             // A replica runs `maxBatch` requests at once: a batch is their mean prefill and
@@ -36,7 +38,7 @@ extension ServiceState {
         func made(_ request: RequestLevelState?) -> ServiceState {
             ServiceState(name: s.name, index: index, application: application.index, model: s.modelIndex, tenant: s.tenant, pool: s.pool,
                          acceleratorsPerReplica: Int32(n), sliceMilli: Int32((s.work.deviceShare * 1000).rounded()), startNs: s.startNs,
-                         peakReplicas: s.replicas(on: pools[Int(s.pool)], peakMultiplier: application.cycle.peak), batch: batch, batchS: batchS,
+                         peakReplicas: s.replicas(on: pools[Int(s.pool)], peakMultiplier: cycle.peak), batch: batch, batchS: batchS,
                          targetS: s.latencyTargetS, flopsPerRequest: s.work.flopsPerRequest, modelFileBytes: modelFileBytes,
                          autoscale: spec.autoscale.map(AutoscalePolicy.init), ledger: ledger, request: request)
         }
@@ -54,7 +56,7 @@ extension ServiceState {
                                       firstOutputFraction: 1 / Double(spec.tokensPerRequest))
         }
         self = made(RequestLevelState(dynamic: dynamic, continuous: continuous, seed: seed,
-                                    peakRatePerNs: s.requestsPerSecond * application.cycle.peak * ledger.peakBurstFactor / 1e9,
+                                    peakRatePerNs: s.requestsPerSecond * cycle.peak * ledger.peakBurstFactor / 1e9,
                                     promptTokens: Double(spec.promptTokens), outputTokens: spec.tokensPerRequest,
                                     trace: replay, traceRepeats: spec.requestTrace?.repeat ?? true,
                                     sampleEvery: spec.requestSample > 0 ? Int64((1 / spec.requestSample).rounded()) : 0))

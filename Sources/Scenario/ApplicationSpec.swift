@@ -313,8 +313,11 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
     public var pool: String?
     /// When the service goes live.
     public var start: TimeQuantity
-    /// Mean requests per second (before `scale`); the application's cycle shapes it.
+    /// Mean requests per second (before `scale`); its cycle shapes it.
     public var requestsPerSecond: Double
+    /// Its own daily and weekly cycle (nil: its application's): city cameras run around the
+    /// clock, customer service follows office hours, stores their opening hours.
+    public var cycle: CycleSpec?
     /// Output tokens (forward passes) per request; 1 for non-generative models.
     public var tokensPerRequest: Int
     /// FLOPs per forward pass (default 2 × parameters).
@@ -349,7 +352,7 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model, tenant, pool, start, requestsPerSecond, tokensPerRequest, flopsPerPass, bytesPerRequest, maxBatch, latencyTarget,
-             acceleratorsPerReplica, precision, autoscale, fidelity, maxWait, requestSample, bursts, slice, latency, requestTrace, promptTokens, balancer
+             acceleratorsPerReplica, precision, autoscale, fidelity, maxWait, requestSample, bursts, slice, latency, requestTrace, promptTokens, balancer, cycle
     }
 
     public init(from decoder: any Decoder) throws {
@@ -360,6 +363,7 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         pool = try c.decodeIfPresent(String.self, forKey: .pool)
         start = try c.decode(TimeQuantity.self, forKey: .start, default: TimeQuantity(baseUnits: 0))
         requestsPerSecond = try c.decode(Double.self, forKey: .requestsPerSecond) { $0 <= 0 || $0 > 1e9 ? "must be in (0, 1000000000]" : nil }
+        cycle = try c.decodeIfPresent(CycleSpec.self, forKey: .cycle)
         tokensPerRequest = try c.decode(Int.self, forKey: .tokensPerRequest, default: 1) { $0 < 1 || Double($0) > InputLimits.maxTokens ? "must be between 1 and 1000000000" : nil }
         flopsPerPass = try c.decodeIfPresent(FlopQuantity.self, forKey: .flopsPerPass)
         bytesPerRequest = try c.decode(ByteQuantity.self, forKey: .bytesPerRequest, default: ByteQuantity(baseUnits: 1_000_000))

@@ -119,6 +119,8 @@ public struct ServiceProfile: Sendable {
     public var maxBatch: Int
     public var latencyTargetS: Double
     public var acceleratorsPerReplica: Int
+    /// Its own daily and weekly cycle, with its application's trend (nil: its application's cycle).
+    public var cycle: ArrivalCycle?
 
     public init(name: String, modelIndex: Int16, tenant: Int16, pool: Int16, startNs: SimTimeNs, requestsPerSecond: Double,
                 work: InferenceWork, maxBatch: Int, latencyTargetS: Double, acceleratorsPerReplica: Int) {

@@ -52,3 +52,28 @@ import Testing
         #expect(attainment >= 0 && attainment <= 1)
     }
 }
+
+extension ServingFiguresTests {
+    /// Reference: the same services on a flat application cycle. With the application on office
+    /// hours but every service on its own flat cycle, each service's figures (throughput,
+    /// replicas, attainment, latencies) are exactly those of the flat application, while on the
+    /// application's office hours they are not: a service follows its own cycle. (The model
+    /// version a service serves comes from the application's training jobs, which keep the
+    /// application's cycle, so it is left out.)
+    @Test func aServiceFollowsItsOwnCycle() throws {
+        let statics = (0..<3).map { "workload.applications.0.services.\($0).autoscale=null" }
+        func services(_ sets: [String]) throws -> [String] {
+            let s = try shippedScenario("Scenarios/applications/smart-customer-service.yaml", ["horizon=1d"] + statics + sets)
+            return try CenterRun.run(s, sink: NullSink()).summary.services.map { name, value in
+                guard case .object(let f) = value else { return name }
+                return name + String(describing: f.filter { $0.0 != "version" })
+            }
+        }
+        let flatApplication = try services(["workload.applications.0.cycle={diurnal: flat, weekly: flat}"])
+        let office = ["workload.applications.0.cycle={diurnal: office, weekly: flat}"]
+        let ownFlat = try services(office + (0..<3).map { "workload.applications.0.services.\($0).cycle={diurnal: flat, weekly: flat}" })
+        let officeHours = try services(office)
+        #expect(flatApplication.count == 3 && ownFlat == flatApplication)
+        #expect(officeHours != flatApplication)
+    }
+}
