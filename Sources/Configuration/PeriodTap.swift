@@ -15,12 +15,17 @@ final class PeriodTap: RecordSink {
     /// The period of each day of the window.
     let periodOfDay: [Int]
     private(set) var offeredNs: [Double], submitted: [Int], waitSumNs: [Double], waitCount: [Int], busyNs: [Double], energyKWh: [Double]
+    /// With a costing: the energy bill of each day (each stretch of power at its hour's tariff).
+    let costing: PeriodCosting?
+    private(set) var energyCost: [Double]
     /// The waits of each period's jobs (ns, three significant digits).
     private(set) var waits: [Histogram<UInt64>]
     private var lastUtil: (timeNs: SimTimeNs, busy: Int32)?
     private var lastPower: (timeNs: SimTimeNs, facilityW: Double)?
 
-    init(windowStartNs: SimTimeNs, days: Int, periodOfDay: [Int]? = nil) {
+    init(windowStartNs: SimTimeNs, days: Int, periodOfDay: [Int]? = nil, costing: PeriodCosting? = nil) {
+        self.costing = costing
+        energyCost = Array(repeating: 0, count: days)
         self.windowStartNs = windowStartNs
         self.days = days
         self.periodOfDay = periodOfDay ?? Array(repeating: 0, count: days)
@@ -52,6 +57,18 @@ final class PeriodTap: RecordSink {
         }
     }
 
+    /// Spreads the bill of `watts` over [a, b) into the window's days, hour by hour at the tariff.
+    func spreadBill(from a: SimTimeNs, to b: SimTimeNs, watts: Double) {
+        guard let c = costing else { return }
+        let hourNs: SimTimeNs = 3_600_000_000_000
+        var t = a
+        while t < b {
+            let next = min(b, (t / hourNs + 1) * hourNs)
+            spread(&energyCost, from: t, to: next, perNs: watts / 3.6e15 * c.pricePerKWh(atNs: t))
+            t = next
+        }
+    }
+
     /// A job the demand generated (before it is submitted).
     func submitted(_ j: JobSpec) {
         guard let d = day(of: j.submitNs) else { return }
@@ -67,18 +84,24 @@ final class PeriodTap: RecordSink {
     /// Closes the series at the end of the run.
     func finish(atNs end: SimTimeNs) {
         if let u = lastUtil { spread(&busyNs, from: u.timeNs, to: end, perNs: Double(u.busy)) }
-        if let p = lastPower { spread(&energyKWh, from: p.timeNs, to: end, perNs: p.facilityW / 3.6e15) }
+        if let p = lastPower {
+            spread(&energyKWh, from: p.timeNs, to: end, perNs: p.facilityW / 3.6e15)
+            spreadBill(from: p.timeNs, to: end, watts: p.facilityW)
+        }
         lastUtil = nil
         lastPower = nil
     }
 
-    /// Each day's figures, day `d` on `accelerators(d)` accelerators.
-    func dayFigures(accelerators: (Int) -> Int) -> [PeriodFigures.Day] {
+    /// Each day's figures, day `d` on `accelerators(d)` accelerators, with fixed costs `fixedCost(d)`
+    /// (used only with a costing).
+    func dayFigures(accelerators: (Int) -> Int, fixedCost: (Int) -> Double = { _ in 0 }) -> [PeriodFigures.Day] {
         (0..<days).map { d in
             let capacityNs = Double(accelerators(d)) * Double(SimTime.nsPerDay)
-            return PeriodFigures.Day(jobsSubmitted: submitted[d], offeredLoad: capacityNs > 0 ? offeredNs[d] / capacityNs : 0,
-                              utilization: capacityNs > 0 ? busyNs[d] / capacityNs : 0,
-                              waitSumS: waitSumNs[d] / 1e9, waits: waitCount[d], energyKWh: energyKWh[d])
+            var day = PeriodFigures.Day(jobsSubmitted: submitted[d], offeredLoad: capacityNs > 0 ? offeredNs[d] / capacityNs : 0,
+                                        utilization: capacityNs > 0 ? busyNs[d] / capacityNs : 0,
+                                        waitSumS: waitSumNs[d] / 1e9, waits: waitCount[d], energyKWh: energyKWh[d])
+            if costing != nil { day.cost = energyCost[d] + fixedCost(d) }
+            return day
         }
     }
 
@@ -99,7 +122,10 @@ final class PeriodTap: RecordSink {
     }
 
     func record(power s: PowerSample) {
-        if let p = lastPower { spread(&energyKWh, from: p.timeNs, to: s.timeNs, perNs: p.facilityW / 3.6e15) }
+        if let p = lastPower {
+            spread(&energyKWh, from: p.timeNs, to: s.timeNs, perNs: p.facilityW / 3.6e15)
+            spreadBill(from: p.timeNs, to: s.timeNs, watts: p.facilityW)
+        }
         lastPower = (s.timeNs, s.facilityW)
     }
 

@@ -15,10 +15,17 @@ enum PowerPlan {
     static let storageServerBytesPerS = 20e9, storageServerW = 1_200.0
 
     static func component(_ scenario: Scenario, demand: DemandPlan, sink: any RecordSink, horizonNs: SimTimeNs) -> FacilityPower? {
+        guard let settings = settings(scenario, poolNames: demand.pools.map(\.name), tenants: demand.names.tenants,
+                                      applications: demand.names.applications, horizonNs: horizonNs) else { return nil }
+        return FacilityPower(settings: settings, sink: sink)
+    }
+
+    /// The facility's settings for pools `poolNames` (nil: the scenario has no `power`).
+    static func settings(_ scenario: Scenario, poolNames: [String], tenants: [String], applications: [String], horizonNs: SimTimeNs) -> FacilitySettings? {
         guard let spec = scenario.power else { return nil }
         let figures = scenario.powerPools
-        let pools = demand.pools.map { pool -> FacilitySettings.Pool in
-            let f = figures.first { $0.name == pool.name }!
+        let pools = poolNames.map { name -> FacilitySettings.Pool in
+            let f = figures.first { $0.name == name }!
             let servers = max(1, f.servers)
             return FacilitySettings.Pool(name: f.name, servers: f.servers, accelerators: f.accelerators, acceleratorIdleW: f.acceleratorIdleW,
                                          acceleratorBusyW: f.acceleratorBusyW,
@@ -35,7 +42,7 @@ enum PowerPlan {
         }
         let tariff = spec.tariff?.tariff ?? .flatDefault
         let prices = spec.prices.map { p in
-            PriceList(currency: p.currency, serverPrice: demand.pools.map { pool in p.servers.first { $0.pool == pool.name }?.price ?? 0 },
+            PriceList(currency: p.currency, serverPrice: poolNames.map { name in p.servers.first { $0.pool == name }?.price ?? 0 },
                       switchPortPrice: p.switchPort, switchPorts: figures.reduce(0) { $0 + $1.switchPorts }, storagePrice: p.storage,
                       buildingPricePerKW: p.buildingPerKW, serverLifeYears: p.life.servers, networkLifeYears: p.life.network,
                       storageLifeYears: p.life.storage, buildingLifeYears: p.life.building, maintenanceSharePerYear: p.maintenance,
@@ -48,7 +55,7 @@ enum PowerPlan {
             startHourOfYear: spec.startHourOfYear, tariff: tariff, carbon: spec.carbon?.carbonIntensity ?? .chinaGrid,
             capW: spec.cap.map { Double($0.baseUnits) }, capPolicy: spec.capPolicy == .hold ? .hold : .throttle,
             powerPerformance: .calibrated, capReviewNs: spec.capReview.baseUnits, sampleNs: spec.interval.baseUnits, horizonNs: horizonNs,
-            prices: prices, tenants: demand.names.tenants, applications: demand.names.applications)
-        return FacilityPower(settings: settings, sink: sink)
+            prices: prices, tenants: tenants, applications: applications)
+        return settings
     }
 }

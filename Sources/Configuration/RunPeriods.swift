@@ -21,7 +21,8 @@ public enum RunPeriods {
         let bounds = SampledRun.periods(horizonNs: horizon, o)
         let days = Int(horizon / day)
         let periodOfDay = (0..<days).map { d in bounds.lastIndex { $0.startNs <= SimTimeNs(d) * day }! }
-        let tap = PeriodTap(windowStartNs: 0, days: days, periodOfDay: periodOfDay)
+        let costing = PeriodCosting(scenario)
+        let tap = PeriodTap(windowStartNs: 0, days: days, periodOfDay: periodOfDay, costing: costing)
         let result = try CenterRun.run(scenario, sink: RecordTee(sink, tap), kernelOptions: kernelOptions, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: SimTimeNs(days) * day)
         let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
@@ -29,7 +30,16 @@ public enum RunPeriods {
         let inCenter = (0..<days).map { d in
             schedule?.accelerators(of: cluster, atNs: SimTimeNs(d) * day, draining: true) ?? cluster.totalAccelerators
         }
-        let all = tap.dayFigures { inCenter[$0] }
+        // A day's fixed costs: each pool's accelerators in the center at its start.
+        let poolAccelerators = scenario.powerPools
+        let fixedCost = { (d: Int) -> Double in
+            costing?.fixedPerDay { i in
+                let name = costing!.poolNames[i]
+                return schedule?.accelerators(of: cluster, pool: name, atNs: SimTimeNs(d) * day, draining: true)
+                    ?? poolAccelerators.first { $0.name == name }?.accelerators ?? 0
+            } ?? 0
+        }
+        let all = tap.dayFigures(accelerators: { inCenter[$0] }, fixedCost: fixedCost)
         let periods = bounds.enumerated().compactMap { i, b -> PeriodFigures? in
             let mine = periodOfDay.indices.filter { periodOfDay[$0] == i }
             guard let first = mine.first else { return nil }

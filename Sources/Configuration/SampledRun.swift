@@ -186,12 +186,17 @@ public enum SampledRun {
 
     /// One window's run.
     static func runWindow(_ sample: Sample, _ o: Options) throws -> WindowResult {
-        let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay))
+        let costing = sample.scenario.flatMap(PeriodCosting.init)
+        let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay), costing: costing)
         guard let s = sample.scenario else { return WindowResult(days: [], accelerators: 0, sloAttainment: .nan, waits: tap.waits[0]) }
         let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: o.warmupNs + o.lengthNs)
         let total = s.cluster.totalAccelerators
-        return WindowResult(days: tap.dayFigures { _ in total }, accelerators: total, sloAttainment: Self.sloAttainment(result.summary.fields), waits: tap.waits[0])
+        // The window's center is the scenario's: its pools throughout.
+        let pools = s.powerPools
+        let fixed = costing?.fixedPerDay { i in pools.first { $0.name == costing!.poolNames[i] }?.accelerators ?? 0 } ?? 0
+        return WindowResult(days: tap.dayFigures(accelerators: { _ in total }, fixedCost: { _ in fixed }), accelerators: total,
+                            sloAttainment: Self.sloAttainment(result.summary.fields), waits: tap.waits[0])
     }
 
     /// The run's SLO attainment over all services (NaN without services).
@@ -220,5 +225,6 @@ extension PeriodFigures {
                 ("accelerators", .integer(Int64(accelerators)))]
             + pair("jobs_submitted_per_day", jobsPerDay) + pair("offered_load", offeredLoad) + pair("utilization", utilization)
             + pair("wait_mean_s", waitMeanS) + [("wait_p99_s", .real(waitP99S)), ("slo_attainment", .real(sloAttainment))] + pair("energy_kwh_per_day", energyKWhPerDay)
+            + (costPerDay.map { pair("cost_per_day", $0) } ?? [])
     }
 }

@@ -24,6 +24,9 @@ public struct PeriodFigures: Sendable {
         public var waitSumS: Double
         public var waits: Int
         public var energyKWh: Double
+        /// What the day cost (energy at its tariff and the fixed costs of what was in the
+        /// center), in the price list's currency; nil without `power`.
+        public var cost: Double?
     }
 
     public var index: Int
@@ -69,6 +72,10 @@ public struct PeriodFigures: Sendable {
     public var utilization: (mean: Double, ci95: Double) { Self.meanCI(days.map(\.utilization)) }
     public var jobsPerDay: (mean: Double, ci95: Double) { Self.meanCI(days.map { Double($0.jobsSubmitted) }) }
     public var energyKWhPerDay: (mean: Double, ci95: Double) { Self.meanCI(days.map(\.energyKWh)) }
+    /// The cost per day (nil without `power`).
+    public var costPerDay: (mean: Double, ci95: Double)? {
+        days.allSatisfy { $0.cost != nil } && !days.isEmpty ? Self.meanCI(days.map { $0.cost! }) : nil
+    }
     /// Mean wait of the window's jobs, and the half-width from the days' mean waits.
     public var waitMeanS: (mean: Double, ci95: Double) {
         let n = days.reduce(0) { $0 + $1.waits }

@@ -4,16 +4,26 @@ public enum PeriodTable {
     public static let header = ["period", "accelerators", "jobs a day", "offered load", "utilisation", "mean wait", "p99 wait", "SLO attainment",
                                 "facility energy a day"]
 
+    /// The header, with the cost a day when the run has a price list (`power`).
+    public static func header(withCost: Bool) -> [String] { header + (withCost ? ["cost a day"] : []) }
+
     /// The row of period `label`; `figure` gives a figure by name (nil when absent or undefined),
-    /// its 95% half-width under `NAME_ci95`.
+    /// its 95% half-width under `NAME_ci95`; with `withCost`, the cost a day last.
+    public static func row(_ label: String, withCost: Bool, _ figure: (String) -> Double?) -> [String] {
+        row(label, figure) + (withCost ? [cell("cost_per_day", figure)] : [])
+    }
+
+    /// The row of period `label` without its cost.
     public static func row(_ label: String, _ figure: (String) -> Double?) -> [String] {
-        func cell(_ name: String) -> String {
-            guard let v = figure(name) else { return "–" }
-            guard let ci = figure(name + "_ci95") else { return reading(name, v) }
-            return "\(reading(name, v)) ± \(reading(name, ci))"
-        }
-        return [label] + ["accelerators", "jobs_submitted_per_day", "offered_load", "utilization", "wait_mean_s", "wait_p99_s", "slo_attainment",
-                          "energy_kwh_per_day"].map(cell)
+        [label] + ["accelerators", "jobs_submitted_per_day", "offered_load", "utilization", "wait_mean_s", "wait_p99_s", "slo_attainment",
+                   "energy_kwh_per_day"].map { cell($0, figure) }
+    }
+
+    /// A figure with its 95% half-width, as people read them.
+    static func cell(_ name: String, _ figure: (String) -> Double?) -> String {
+        guard let v = figure(name) else { return "–" }
+        guard let ci = figure(name + "_ci95") else { return reading(name, v) }
+        return "\(reading(name, v)) ± \(reading(name, ci))"
     }
 
     /// A period figure as people read it: shares as percentages, seconds as durations, energy
@@ -23,6 +33,7 @@ public enum PeriodTable {
         switch name {
         case "utilization", "offered_load", "slo_attainment": return NumberText.percent(x)
         case "energy_kwh_per_day": return NumberText.si(x * 1000, "Wh")
+        case "cost_per_day": return NumberText.grouped(Int64(x.rounded()))
         case "accelerators", "jobs_submitted_per_day": return NumberText.grouped(Int64(x.rounded()))
         case _ where name.hasSuffix("_s"): return NumberText.duration(x)
         default: return NumberText.figure(x)

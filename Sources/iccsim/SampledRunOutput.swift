@@ -79,10 +79,16 @@ enum SampledRunOutput {
             ? (o.windows > 1 ? "\(o.windows) \(o.lengthNs / SimTime.nsPerDay)-day windows" : "One \(o.lengthNs / SimTime.nsPerDay)-day window")
                 + " per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the windows' days."
             : "Every day of the job-level run (seed \(s.seed)); ± is the 95% confidence half-width from the \(o.periodName)'s daily means; accelerators in the center in the \(o.periodName)'s middle."
+        let withCost = periods.contains { $0.costPerDay != nil }
+        let header = PeriodTable.header(withCost: withCost)
         var lines = ["# \(s.name): " + (sampled ? "sampled by \(o.periodName)" : "by \(o.periodName)"), "", intro, "",
-                     "| " + PeriodTable.header.joined(separator: " | ") + " |", "|---|" + String(repeating: "---:|", count: PeriodTable.header.count - 1)]
+                     "| " + header.joined(separator: " | ") + " |", "|---|" + String(repeating: "---:|", count: header.count - 1)]
+        if withCost, let currency = s.power?.prices?.currency ?? s.power?.tariff?.currency {
+            lines.insert(contentsOf: ["Costs in \(currency) a day: the energy at the tariff of each hour, and the capital (written off), "
+                                      + "maintenance and staff of what was in the center.", ""], at: 4)
+        }
         for p in periods {
-            let row = PeriodTable.row(label(of: p, s, o)) { name in let v = p.figure(name); return v.isNaN ? nil : v }
+            let row = PeriodTable.row(label(of: p, s, o), withCost: withCost) { name in let v = p.figure(name); return v.isNaN ? nil : v }
             lines.append("| " + row.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -75,3 +75,47 @@ import Testing
         }
     }
 }
+
+extension MultiYearRunTests {
+    /// Reference: the run's own cost of ownership. A 60-day run with a price list and a
+    /// time-of-use tariff, reported month by month: the months' costs (a day's mean × the days)
+    /// add up to the run's `power.tco` (to 1e-6: the energy at each hour's tariff, and the
+    /// capital, maintenance and staff a day), every month costs something, and `summary.md`
+    /// shows the cost a day in the currency.
+    @Test func periodsCarryTheirCost() throws {
+        let text = """
+            name: costs
+            seed: 2
+            horizon: 60d
+            cluster:
+              servers:
+                - {name: hgx, preset: hgx-a100-8, count: 4, pool: train}
+            workload:
+              applications:
+                - name: vision
+                  tenants: [{name: city, type: government}]
+                  models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
+                  jobs:
+                    - {kind: training, model: cnn, perDay: 100, accelerators: 1, samples: 20M}
+            power:
+              pue: 1.3
+              interval: 15min
+              tariff: {currency: CNY, flat: 0.65, peak: 1.04, valley: 0.26, peakHours: [10, 11, 18, 19], valleyHours: [0, 1, 2, 3]}
+              prices: {currency: CNY, servers: [{pool: train, price: 1500000}], switchPort: 6000, storage: 200000, buildingPerKW: 30000,
+                       maintenance: 0.05, staffPerYear: 500000}
+            """
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let file = tmp.appendingPathComponent("costs.yaml"), out = tmp.appendingPathComponent("run")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = try iccsim(["run", file.path, "--periods", "month", "--out", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let s = try JSONSerialization.jsonObject(with: fileData(out.appendingPathComponent("summary.json"))!) as! [String: Any]
+        let periods = try #require(s["periods"] as? [String: [String: Any]])
+        let tco = try #require((s["power"] as? [String: Any])?["tco"] as? Double)
+        let costs = periods.values.map { ($0["cost_per_day"] as? Double ?? .nan) * Double($0["window_days"] as! Int) }
+        #expect(costs.allSatisfy { $0 > 0 } && abs(costs.reduce(0, +) / tco - 1) < 1e-6, "\(costs) vs \(tco)")
+        let md = String(decoding: fileData(out.appendingPathComponent("summary.md"))!, as: UTF8.self)
+        #expect(md.contains("cost a day") && md.contains("Costs in CNY a day"))
+    }
+}

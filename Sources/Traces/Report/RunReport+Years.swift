@@ -30,7 +30,8 @@ extension ReportBuilder {
                      plot("Waits of batch jobs", "wait (h)", [series("mean", "wait_mean_s", scale: 1 / 3600), series("99th percentile", "wait_p99_s", scale: 1 / 3600)]),
                      plot("Accelerators in the center", "accelerators", [series("accelerators", "accelerators")]),
                      plot("Facility energy a day", "energy (MWh a day)", [series("facility energy", "energy_kwh_per_day", scale: 1e-3)])]
-        let table = [PeriodTable.header] + periods.map { label, f in PeriodTable.row(label) { f.number($0) } }
+        let withCost = periods.contains { $0.figures.number("cost_per_day") != nil }
+        let table = [PeriodTable.header(withCost: withCost)] + periods.map { label, f in PeriodTable.row(label, withCost: withCost) { f.number($0) } }
         return .init(title: "The years, period by period",
                      note: sampled
                         ? "A sampled run: each period is one window of days at the period's demand with the servers in service then, after a warm-up from an empty center; ± and the error bars are 95% half-widths from the window's days. Its waits are a lower bound where an earlier period saturates (docs/lifecycle.md)."

@@ -1,0 +1,47 @@
+import Power
+import Scenario
+import SimKernel
+
+/// What a day of the center costs, for the period series of a run with `power` (the same
+/// model as the run's cost of ownership): the energy at the tariff of each hour, each pool's
+/// server capital and maintenance for its accelerators in the center that day, and the rest of
+/// the fixed costs (switch ports, storage, building, their maintenance, staff) a day.
+struct PeriodCosting {
+    /// The tariff by hour of day, and the hour of day at time 0.
+    let pricePerKWhByHour: [Double]
+    let startHourOfDay: Int
+    /// Per pool (the cluster's order): server capital written off and maintained, per
+    /// accelerator in the center per day.
+    let perAcceleratorDay: [Double]
+    let poolNames: [String]
+    /// The other fixed costs per day.
+    let otherPerDay: Double
+
+    /// The costing of `scenario` (nil: it has no `power`).
+    init?(_ scenario: Scenario) {
+        let names = scenario.cluster.poolNames
+        guard let s = PowerPlan.settings(scenario, poolNames: names, tenants: [], applications: [], horizonNs: SimTime.nsPerDay) else { return nil }
+        let p = s.prices, daysPerYear = 365.25
+        pricePerKWhByHour = s.tariff.pricePerKWhByHour
+        startHourOfDay = s.startHourOfYear % 24
+        poolNames = names
+        perAcceleratorDay = s.pools.indices.map { i in
+            let pool = s.pools[i], price = p.serverPrice.indices.contains(i) ? p.serverPrice[i] : 0
+            return pool.accelerators > 0
+                ? price * Double(pool.servers) / Double(pool.accelerators) * (1 / p.serverLifeYears + p.maintenanceSharePerYear) / daysPerYear : 0
+        }
+        let network = Double(p.switchPorts) * p.switchPortPrice
+        otherPerDay = (network * (1 / p.networkLifeYears + p.maintenanceSharePerYear) + p.storagePrice * (1 / p.storageLifeYears + p.maintenanceSharePerYear)
+            + s.maxITW / 1000 * p.buildingPricePerKW / p.buildingLifeYears + p.staffPerYear) / daysPerYear
+    }
+
+    /// The price per kWh at time `t`.
+    func pricePerKWh(atNs t: SimTimeNs) -> Double {
+        pricePerKWhByHour[(startHourOfDay + Int(t / 3_600_000_000_000)) % 24]
+    }
+
+    /// The fixed costs of a day on which pool `i` has `accelerators(i)` accelerators in the center.
+    func fixedPerDay(accelerators: (Int) -> Int) -> Double {
+        perAcceleratorDay.indices.reduce(otherPerDay) { $0 + Double(accelerators($1)) * perAcceleratorDay[$1] }
+    }
+}
