@@ -128,7 +128,8 @@ struct PeriodColumns {
     let start, end, window: TraceColumn<Double>
     let accelerators: TraceColumn<Int32>
     let jobs: TraceColumn<Double>
-    /// Offered load, utilisation, mean wait (each with its half-width), p99 wait, SLO attainment, energy and its half-width.
+    /// Offered load, utilisation, mean wait (each with its half-width), p99 wait, SLO attainment,
+    /// energy and cost a day (each with its half-width).
     let figures: [TraceColumn<Double>]
 
     init(_ g: hid_t, chunk: Int, deflate: UInt32) throws {
@@ -141,7 +142,7 @@ struct PeriodColumns {
         accelerators = try col(g, T.periodAccelerators)
         jobs = try col(g, T.periodJobs)
         figures = try [T.periodOffered, T.periodOfferedCI, T.periodUtil, T.periodUtilCI, T.periodWait, T.periodWaitCI, T.periodWaitP99, T.periodSLO,
-                       T.periodEnergy, T.periodEnergyCI].map { try col(g, $0) }
+                       T.periodEnergy, T.periodEnergyCI, T.periodCost, T.periodCostCI].map { try col(g, $0) }
     }
 
     var all: [any AnyTraceColumn] { [index, start, end, window, accelerators, jobs] + figures }
@@ -154,7 +155,8 @@ struct PeriodColumns {
         try accelerators.append(Int32(clamping: p.accelerators))
         try jobs.append(p.jobsPerDay.mean)
         let values = [p.offeredLoad.mean, p.offeredLoad.ci95, p.utilization.mean, p.utilization.ci95, p.waitMeanS.mean, p.waitMeanS.ci95,
-                      p.waitP99S, p.sloAttainment, p.energyKWhPerDay.mean, p.energyKWhPerDay.ci95]
+                      p.waitP99S, p.sloAttainment, p.energyKWhPerDay.mean, p.energyKWhPerDay.ci95,
+                      p.costPerDay?.mean ?? .nan, p.costPerDay?.ci95 ?? .nan]
         for (c, v) in zip(figures, values) { try c.append(v) }
     }
 }

@@ -176,6 +176,8 @@ enum TraceColumns {
     static let periodSLO = ColumnSpec<Double>("slo_attainment", "1", "share of the services' requests served within their latency target over the sample's run", note: "NaN without services")
     static let periodEnergy = ColumnSpec<Double>("energy_kwh_per_day", "kWh/d", "facility energy per day in the window", note: "0 without `power`")
     static let periodEnergyCI = ColumnSpec<Double>("energy_kwh_per_day_ci95", "kWh/d", "95% confidence half-width of energy_kwh_per_day")
+    static let periodCost = ColumnSpec<Double>("cost_per_day", "currency/d", "what a day cost: the energy at each hour's tariff and the fixed costs (capital written off, maintenance, staff) of what was in the center, in the price list's currency", note: "NaN without `power`")
+    static let periodCostCI = ColumnSpec<Double>("cost_per_day_ci95", "currency/d", "95% confidence half-width of cost_per_day")
 
     // /dictionaries/NAME
     static let dictionaryCode = ColumnSpec<Int16>("code", "1", "code stored in the data")
@@ -204,7 +206,8 @@ enum TraceColumns {
         ("utilization_pools", [seriesTime, seriesKey("pool", meaning: poolKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
         ("utilization_tenants", [seriesTime, seriesKey("tenant", meaning: tenantKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
         ("periods", [periodIndex, periodStart, periodEnd, periodWindow, periodAccelerators, periodJobs, periodOffered, periodOfferedCI,
-                     periodUtil, periodUtilCI, periodWait, periodWaitCI, periodWaitP99, periodSLO, periodEnergy, periodEnergyCI]),
+                     periodUtil, periodUtilCI, periodWait, periodWaitCI, periodWaitP99, periodSLO, periodEnergy, periodEnergyCI,
+                     periodCost, periodCostCI]),
     ]
 }
 
