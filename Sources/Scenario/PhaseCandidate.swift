@@ -45,7 +45,7 @@ public struct PhaseCandidate: Codable, Sendable, Equatable {
 
 extension PlanTargets {
     /// The figures a phased plan can bound: each period's, as `summary.json` of a sampled run
-    /// writes them under `periods`.
+    /// writes them under `periods` (`cost_per_day` with `power`).
     public static let periodFigures = ["utilization", "offered_load", "wait_mean_s", "wait_p99_s", "slo_attainment",
-                                       "jobs_submitted_per_day", "energy_kwh_per_day"]
+                                       "jobs_submitted_per_day", "energy_kwh_per_day", "cost_per_day"]
 }
