@@ -18,6 +18,11 @@ import Testing
             - {name: second, arrive: 2027-06-01, commissioning: 10d}
         workload:
           growth: {cagr: 100%}
+        \(vision)
+        """
+
+    /// One application: 100 small CNN trainings a day.
+    static let vision = """
           applications:
             - name: vision
               tenants: [{name: city, type: government}]
@@ -91,12 +96,7 @@ extension MultiYearRunTests {
               servers:
                 - {name: hgx, preset: hgx-a100-8, count: 4, pool: train}
             workload:
-              applications:
-                - name: vision
-                  tenants: [{name: city, type: government}]
-                  models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
-                  jobs:
-                    - {kind: training, model: cnn, perDay: 100, accelerators: 1, samples: 20M}
+            \(Self.vision)
             power:
               pue: 1.3
               interval: 15min
