@@ -49,9 +49,10 @@ public struct FabricLinks: Sendable {
     /// First NIC link of each server.
     let firstNICLink: [Int32]
     let firstLeafLink: Int
-    /// Spines that are down (failed): hops between leaves spread over the others.
+    /// Spines that are down (failed), and those up while any is down: hops between leaves
+    /// spread over the others.
     public private(set) var deadSpines: [Bool]
-    var deadSpineCount = 0
+    var liveSpines: [Int] = []
 
     /// A fabric of `servers` under leaves (`leafOfServer`), leaf uplinks `oversubscription`:1
     /// and `spines` spine switches.
@@ -130,16 +131,16 @@ public struct FabricLinks: Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         z ^= z >> 31
         let k = Int(z % UInt64(spines))
-        guard deadSpineCount > 0, deadSpines[k], deadSpineCount < spines else { return k }
-        let live = (0..<spines).filter { !deadSpines[$0] }
-        return live[Int((z >> 20) % UInt64(live.count))]
+        guard !liveSpines.isEmpty, deadSpines[k] else { return k }
+        return liveSpines[Int((z >> 20) % UInt64(liveSpines.count))]
     }
 
     /// Marks spine `k` down (failed) or back up.
     public mutating func setSpine(_ k: Int, up: Bool) {
         guard deadSpines[k] == up else { return }
         deadSpines[k] = !up
-        deadSpineCount += up ? -1 : 1
+        let live = (0..<spines).filter { !deadSpines[$0] }
+        liveSpines = live.count == spines ? [] : live
     }
 
     /// The links of spine `k` (every leaf's up and down link to it).

@@ -61,6 +61,7 @@ public struct StorageComponent: RunComponent {
         shared = SharedFabric(capacities: system.capacities)
         loadAreaPerTier = Array(repeating: 0, count: system.tiers.count)
         readsByTier = Array(repeating: 0, count: system.tiers.count)
+        serversDown = Array(repeating: 0, count: system.tiers.count)
     }
 
     /// The slot of `job` when the traffic there is its own.
@@ -155,7 +156,7 @@ public struct StorageComponent: RunComponent {
     }
 
     /// Storage servers down in each tier (`failures.classes.storage`).
-    var serversDown: [Int] = []
+    var serversDown: [Int]
 
     /// A storage server failed or came back: its tier's bandwidth and IOPS are what the servers
     /// up can serve (the data stays readable: replicas or erasure codes cover the one down),
@@ -163,7 +164,6 @@ public struct StorageComponent: RunComponent {
     public mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs) {
         guard case let .storageServer(tier, _, of) = change.part, tier < system.tiers.count, of > 0 else { return }
         advanceLoad(to: nowNs)
-        serversDown.growToInclude(system.tiers.count - 1, with: 0)
         serversDown[tier] = min(of, max(0, serversDown[tier] + (change.up ? -1 : 1)))
         let share = Double(of - serversDown[tier]) / Double(of)
         shared.setCapacity(system.bandwidthLink(tier), to: system.tiers[tier].bandwidthBytesPerS * share)

@@ -33,13 +33,10 @@ extension CenterModel {
         let spec = jobs[slot].spec
         let p = Int(spec.pool)
         let replica = jobs[slot].service >= 0
-        var job = StartingJob(handle: jobs.handle(slot: slot), id: jobs[slot].id, spec: spec, pool: p, acceleratorPool: pools[p],
-                              serversSpanned: Int(jobs[slot].serversSpanned),
-                              networkBytesPerS: Double(jobs[slot].serversSpanned) * poolServerNetworkBytesPerS[p],
-                              computeNs: replica ? 0 : spec.durationNs, isReplica: replica, heldMilli: heldMilli(slot))
-        // Restarting after a failure with a checkpoint kept: it reads the checkpoint back.
-        if let r = jobs[slot].resilience, r.restoresAfterFailure, r.computeLeftNs < spec.durationNs { job.restoreBytes = spec.checkpointBytes }
-        return job
+        return StartingJob(handle: jobs.handle(slot: slot), id: jobs[slot].id, spec: spec, pool: p, acceleratorPool: pools[p],
+                           serversSpanned: Int(jobs[slot].serversSpanned),
+                           networkBytesPerS: Double(jobs[slot].serversSpanned) * poolServerNetworkBytesPerS[p],
+                           computeNs: replica ? 0 : spec.durationNs, isReplica: replica, heldMilli: heldMilli(slot))
     }
 
     /// The job in `slot` stopped running (completed, preempted, or a replica retired).

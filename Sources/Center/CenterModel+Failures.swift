@@ -114,6 +114,16 @@ extension CenterModel {
         jobs[slot].resilience!.nextRestoreNs = 0
     }
 
+    /// What the components (the storage system) see of the checkpoints of the batch job in
+    /// `slot` as its run begins: the checkpoint it reads back when it restarts after a failure
+    /// with one kept, and the mean rate of its planned writes.
+    func addCheckpointTraffic(_ job: inout StartingJob, slot: Int) {
+        guard let r = jobs[slot].resilience else { return }
+        let spec = jobs[slot].spec
+        if r.restoresAfterFailure && r.computeLeftNs < spec.durationNs { job.restoreBytes = spec.checkpointBytes }
+        job.checkpointWriteBytesPerS = r.plan.writeBytesPerS(checkpointBytes: spec.checkpointBytes)
+    }
+
     /// What the current run of the job in `slot` did up to `now` (it is not progressing now).
     func runSplit(slot: Int, now: SimTimeNs) -> WorkSplit {
         let r = jobs[slot].resilience!

@@ -122,9 +122,7 @@ extension CenterModel {
             var starting = startingJob(slot: slot)
             if checkpointing {
                 beginRun(starting, now: now)
-                if let plan = jobs[slot].resilience?.plan {
-                    starting.checkpointWriteBytesPerS = plan.writeBytesPerS(checkpointBytes: jobs[slot].spec.checkpointBytes)
-                }
+                addCheckpointTraffic(&starting, slot: slot)
             }
             effect = startComponents(starting, from: 0, now: now)
         }

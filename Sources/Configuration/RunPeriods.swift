@@ -30,14 +30,14 @@ public enum RunPeriods {
         let inCenter = (0..<days).map { d in
             schedule?.accelerators(of: cluster, atNs: SimTimeNs(d) * day, draining: true) ?? cluster.totalAccelerators
         }
-        // A day's fixed costs: each pool's accelerators in the center at its start.
-        let poolAccelerators = scenario.powerPools
+        // A day's fixed costs: each pool's accelerators in the center at its start (all of them
+        // without phases).
+        let poolAccelerators = scenario.powerPools.map(\.accelerators)
         let fixedCost = { (d: Int) -> Double in
-            costing?.fixedPerDay { i in
-                let name = costing!.poolNames[i]
-                return schedule?.accelerators(of: cluster, pool: name, atNs: SimTimeNs(d) * day, draining: true)
-                    ?? poolAccelerators.first { $0.name == name }?.accelerators ?? 0
-            } ?? 0
+            guard let costing else { return 0 }
+            return costing.fixedPerDay { i in
+                schedule?.accelerators(of: cluster, pool: costing.poolNames[i], atNs: SimTimeNs(d) * day, draining: true) ?? poolAccelerators[i]
+            }
         }
         let all = tap.dayFigures(accelerators: { inCenter[$0] }, fixedCost: fixedCost)
         let periods = bounds.enumerated().compactMap { i, b -> PeriodFigures? in

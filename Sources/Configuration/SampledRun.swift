@@ -192,9 +192,9 @@ public enum SampledRun {
         let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: o.warmupNs + o.lengthNs)
         let total = s.cluster.totalAccelerators
-        // The window's center is the scenario's: its pools throughout.
+        // The window's center is the scenario's: its pools (in the costing's order) throughout.
         let pools = s.powerPools
-        let fixed = costing?.fixedPerDay { i in pools.first { $0.name == costing!.poolNames[i] }?.accelerators ?? 0 } ?? 0
+        let fixed = costing?.fixedPerDay { pools[$0].accelerators } ?? 0
         return WindowResult(days: tap.dayFigures(accelerators: { _ in total }, fixedCost: { _ in fixed }), accelerators: total,
                             sloAttainment: Self.sloAttainment(result.summary.fields), waits: tap.waits[0])
     }

@@ -219,7 +219,7 @@ extension ServerFailures {
     func record(part i: Int, kind: FailureRecord.Kind, jobsHit: Int32, replicasHit: Int32, lostAcceleratorNs: Double, downNs: SimTimeNs, nowNs: SimTimeNs) {
         let part = parts.states[i]
         sink.record(failure: FailureRecord(timeNs: nowNs, pool: Int16(part.pool), server: Int32(part.index),
-                                           component: Int8(FailureComponent.allCases.firstIndex(of: part.component)!), kind: kind,
+                                           component: part.component.code, kind: kind,
                                            jobsHit: jobsHit, replicasHit: replicasHit, workLostAcceleratorHours: lostAcceleratorNs / 3.6e12,
                                            downNs: downNs))
     }

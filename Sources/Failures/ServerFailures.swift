@@ -184,13 +184,8 @@ public struct ServerFailures: RunComponent {
             return .serverDown(pool: p, server: s)
         default:
             guard isDown[g] else { return nil }
-            isDown[g] = false
-            if inRepair[g] {
-                inRepair[g] = false
-                tally.repairDone(nowNs: nowNs)
-            }
-            life[g] += 1
-            scheduleFailure(g, fromNs: nowNs)
+            endRepair(g, nowNs: nowNs)
+            restartLife(g, nowNs: nowNs)
             guard !underDownLeaf else { return nil }
             tally.downDeviceNs += Double(nowNs - outSinceNs[g]) * Double(devices[p][s])
             return .serverUp(pool: p, server: s)
@@ -218,10 +213,14 @@ public struct ServerFailures: RunComponent {
         tally.downDeviceNs += Double(nowNs - outSinceNs[g]) * Double(devices[pool][server])
         guard isDown[g] else { return }
         isDown[g] = false
-        if inRepair[g] {
-            inRepair[g] = false
-            tally.repairDone(nowNs: nowNs)
-        }
+        endRepair(g, nowNs: nowNs)
+    }
+
+    /// A repair of server `g` under way ends (the backlog falls).
+    mutating func endRepair(_ g: Int, nowNs: SimTimeNs) {
+        guard inRepair[g] else { return }
+        inRepair[g] = false
+        tally.repairDone(nowNs: nowNs)
     }
 
     /// How the failure of server `g` comes back (a reboot, a spare's swap when its pool has one
@@ -315,7 +314,7 @@ public struct ServerFailures: RunComponent {
         let (jobsHit, replicasHit, lostAcceleratorNs) = countHits(hits)
         tally.failed(class: c, kind: outcome.kind, jobsHit: Int(jobsHit), replicasHit: Int(replicasHit), lostAcceleratorNs: lostAcceleratorNs)
         sink.record(failure: FailureRecord(timeNs: nowNs, pool: Int16(p), server: Int32(s),
-                                           component: Int8(FailureComponent.allCases.firstIndex(of: settings.models[c].component)!), kind: outcome.kind,
+                                           component: settings.models[c].component.code, kind: outcome.kind,
                                            jobsHit: jobsHit, replicasHit: replicasHit, workLostAcceleratorHours: lostAcceleratorNs / 3.6e12, downNs: outcome.downNs))
     }
 }

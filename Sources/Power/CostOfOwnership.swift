@@ -28,9 +28,9 @@ extension FacilityPower {
         let networkCapital = Double(prices.switchPorts) * prices.switchPortPrice
         // The capital-years of the servers: all of them throughout, or, in a center built in
         // phases, each server for the time it was in the center.
-        let phased = inCenter(0, endNs: endNs) != nil
+        let phased = builtInPhases
         let serverCapitalYears = phased
-            ? settings.pools.indices.reduce(0.0) { $0 + inCenter($1, endNs: endNs)!.serverNs / 1e9 / (365.25 * 86_400) * price($1) }
+            ? settings.pools.indices.reduce(0.0) { $0 + inCenter($1, endNs: endNs).serverNs / 1e9 / (365.25 * 86_400) * price($1) }
             : serverCapital * years
         c.servers = serverCapitalYears / prices.serverLifeYears
         c.network = networkCapital * years / prices.networkLifeYears

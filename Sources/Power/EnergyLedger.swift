@@ -56,8 +56,8 @@ extension FacilityPower {
         let tco = ownership(endNs: endNs)
         // The accelerator-seconds the center held: its capacity throughout, or, built in
         // phases, each pool's accelerators for the time they were in it.
-        let capacityS = inCenter(0, endNs: endNs) == nil ? Double(capacity) * seconds
-            : settings.pools.indices.reduce(0.0) { $0 + inCenter($1, endNs: endNs)!.acceleratorNs / 1e9 }
+        let capacityS = !builtInPhases ? Double(capacity) * seconds
+            : settings.pools.indices.reduce(0.0) { $0 + inCenter($1, endNs: endNs).acceleratorNs / 1e9 }
         // A group's cost of ownership: its energy bill, and the fixed costs (capital, maintenance,
         // staff) in proportion to the accelerator-time its jobs held; the idle capacity's share
         // of the fixed costs is nobody's.
@@ -83,7 +83,7 @@ extension FacilityPower {
             (Metric.idleEnergyShare.key, .real(l.total.facilityJ > 0 ? l.idle.facilityJ / l.total.facilityJ : 0)),
             (Metric.sharedEnergyShare.key, .real(l.total.facilityJ > 0 ? l.shared.facilityJ / l.total.facilityJ : 0)),
             (Metric.tco.key, .real(tco.total)),
-            (Metric.tcoPerAcceleratorHour.key, .real(inCenter(0, endNs: endNs) == nil ? (capacity > 0 ? tco.total / (Double(capacity) * hours) : 0)
+            (Metric.tcoPerAcceleratorHour.key, .real(!builtInPhases ? (capacity > 0 ? tco.total / (Double(capacity) * hours) : 0)
                                                       : (capacityS > 0 ? tco.total / (capacityS / 3600) : 0))),
             (Metric.tcoPerUsedAcceleratorHour.key, .real(tco.usedAcceleratorHours > 0 ? tco.total / tco.usedAcceleratorHours : 0)),
             (Metric.tcoPerPflopDay.key, .real(tco.deliveredPflopDays > 0 ? tco.total / tco.deliveredPflopDays : 0)),

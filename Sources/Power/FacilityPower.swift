@@ -223,10 +223,12 @@ public struct FacilityPower: RunComponent {
         inCenterMarkNs[p] = nowNs
     }
 
-    /// Pool `p`'s server·ns and accelerator·ns in the center over a run ending at `endNs` (nil:
-    /// the center never changed, all of it was there throughout).
-    func inCenter(_ p: Int, endNs: SimTimeNs) -> (serverNs: Double, acceleratorNs: Double)? {
-        guard !serverNsInCenter.isEmpty else { return nil }
+    /// Whether servers entered or left the center during the run (a center built in phases).
+    var builtInPhases: Bool { !serverNsInCenter.isEmpty }
+
+    /// Pool `p`'s server·ns and accelerator·ns in the center over a run ending at `endNs` (only
+    /// when ``builtInPhases``).
+    func inCenter(_ p: Int, endNs: SimTimeNs) -> (serverNs: Double, acceleratorNs: Double) {
         let dt = Double(endNs - inCenterMarkNs[p])
         return (serverNsInCenter[p] + Double(settings.pools[p].servers) * dt, acceleratorNsInCenter[p] + Double(settings.pools[p].accelerators) * dt)
     }

@@ -13,7 +13,7 @@ public struct FailureDraws: Sendable {
 
     /// The generator of one draw.
     func generator(server: Int, component: FailureComponent, failure n: Int, purpose: UInt64) -> SplitMix64 {
-        let c = UInt64(FailureComponent.allCases.firstIndex(of: component)!)
+        let c = UInt64(component.code)
         var s = SplitMix64.mix(seed ^ UInt64(truncatingIfNeeded: server))
         s = SplitMix64.mix(s ^ (c << 56) ^ UInt64(truncatingIfNeeded: n))
         return SplitMix64(seed: SplitMix64.mix(s ^ purpose))

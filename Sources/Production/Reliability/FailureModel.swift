@@ -39,6 +39,9 @@ public enum FailureComponent: String, CaseIterable, Sendable {
         }
     }
 
+    /// The class's number in traces (`/failures` `component`, ``FailureComponent`` order).
+    public var code: Int8 { Int8(Self.allCases.firstIndex(of: self)!) }
+
     /// Whether the class is a part of a server (its units are counted on each server); the
     /// others are the fabric's switches and the storage servers.
     public var isServerPart: Bool { ![.leaf, .spine, .storage].contains(self) }
