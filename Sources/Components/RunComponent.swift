@@ -112,7 +112,7 @@ public enum ComponentRequest: Sendable, Equatable {
     /// Tell every component that a spine switch or a storage server failed or came back.
     case partChanged(PartChange)
     /// Run a scheduling pass at this instant (the component changed something the pass settles:
-    /// jobs' speeds, or room for jobs it holds).
+    /// jobs' speeds, room for jobs it holds, or timers of its own it hands over at the settle).
     case pass
 }
 

@@ -135,7 +135,16 @@ public struct ServerFailures: RunComponent {
         timers.removeAll(keepingCapacity: true)
     }
 
+    /// A timer came due: the change it asks of the engine, or a pass when it only scheduled
+    /// timers of its own (a failure under a failed leaf, a leaf failing over servers out of the
+    /// center), which the instant's settle must hand to the engine.
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? {
+        let request = respond(to: timer, nowNs: nowNs)
+        return request == nil && !timers.isEmpty ? .pass : request
+    }
+
+    /// What timer `timer` changes.
+    mutating func respond(to timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? {
         let kind = TimerKind(rawValue: timer.tag & 15)!
         let timerLife = Int32(truncatingIfNeeded: timer.tag >> 4)
         switch kind {

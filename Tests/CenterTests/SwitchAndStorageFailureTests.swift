@@ -142,3 +142,43 @@ extension SwitchAndStorageFailureTests {
         #expect(shared.count == 2 && shared.allSatisfy { abs($0 - 88_800 / speed) < 1 }, "\(shared), expected \(88_800 / speed)")
     }
 }
+
+extension SwitchAndStorageFailureTests {
+    /// Reference: a part's life, failure after return. In a center built in phases, a leaf
+    /// whose two servers arrive on day 10 fails before then over no server in the center, and
+    /// server failures strike under failed leaves: each failure's return is due on time (the
+    /// run ends, every leaf's next failure comes after its return from the last: time + down),
+    /// and the leaf of the late servers fails before they arrive.
+    @Test func leavesOverServersOutOfTheCenterFailAndComeBackOnTime() throws {
+        let text = """
+        horizon: 20d
+        start: 2027-01-01
+        cluster:
+          serversPerLeaf: 2
+          servers:
+            - {name: early, count: 2, acceleratorsPerServer: 8}
+            - {name: late, count: 2, acceleratorsPerServer: 8, phase: second}
+          phases:
+            - {name: second, arrive: 2027-01-11}
+        workload:
+          jobs:
+            - {submit: 0s, accelerators: 8, duration: 30d}
+        failures:
+          rateScale: 20
+          restart: 1s
+          classes:
+            leaf: {mttf: 40h, transientShare: 1, detect: 0s, reboot: 2h}
+        """
+        let sink = CollectingSink()
+        _ = try CenterRun.run(try scenario(text), sink: sink)
+        let leaf = FailureComponent.leaf.code
+        let rows = sink.failures.filter { $0.component == leaf }
+        #expect(rows.contains { $0.server == 1 && $0.timeNs < 10 * SimTime.nsPerDay })
+        for l in Int32(0)...1 {
+            let mine = rows.filter { $0.server == l }
+            #expect(mine.count > 5)
+            for (a, b) in zip(mine, mine.dropFirst()) { #expect(b.timeNs >= a.timeNs + a.downNs, "leaf \(l)") }
+        }
+        #expect(sink.failures.contains { $0.component != leaf && $0.jobsHit == 0 })
+    }
+}
