@@ -32,6 +32,9 @@ public enum CollectiveAlgorithm: String, Sendable, CaseIterable {
     /// NVLink SHARP inside one NVSwitch server (Hopper and later): the switch reduces and
     /// multicasts, each rank sends and receives its buffer once (``NVLinkSHARP``).
     case nvls
+    /// NCCL's own choice: the faster of its ring and double binary tree (all-reduce), each with
+    /// its fastest protocol (``NCCLCollectiveCost``); with one latency per step, the ring.
+    case auto
 }
 
 /// NVLink SHARP (NVLS): an all-reduce inside one NVSwitch server in which the switch adds the
@@ -117,7 +120,7 @@ public struct CollectiveCost: Sendable, Equatable {
         switch (op, algorithm) {
         case (.allreduce, .nvls):
             return NVLinkSHARP.seconds(bytes: n, alphaS: a, bandwidthBytesPerS: bandwidthBytesPerS)
-        case (.allreduce, .ring), (.allreduce, .hierarchical):
+        case (.allreduce, .ring), (.allreduce, .hierarchical), (.allreduce, .auto):
             return CollectivePricing.ringAllReduceSeconds(ranks: ranks, bytes: n, alphaS: a, bandwidthBytesPerS: bandwidthBytesPerS) + (p - 1) / p * n * g
         case (.allreduce, .halvingDoubling): return 2 * lg * a + 2 * (p - 1) / p * n * beta + (p - 1) / p * n * g
         case (.allreduce, .tree): return 2 * lg * (a + n * beta) + lg * n * g

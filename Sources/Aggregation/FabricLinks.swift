@@ -12,11 +12,18 @@ public struct ServerPorts: Sendable, Equatable {
     /// In-switch reduction (NVLink SHARP, NVLS) bandwidth per rank of an all-reduce inside the
     /// server (bytes/s of algbw; ``NVLinkSHARP``); 0 when the server's switch has none.
     public var nvlsBytesPerS: Double
+    /// Bandwidth between NVLink-bridge partners (accelerators 2k and 2k+1; bytes/s, one
+    /// direction); 0 when the server has no bridges.
+    public var pairBandwidthBytesPerS: Double
+    /// What a step between two of its accelerators crosses (between bridge partners: NVLink).
+    public var intraHop: CollectiveHop
 
     public init(accelerators: Int, intraBandwidthBytesPerS: Double, intraLatencyS: Double, nics: Int, nicBandwidthBytesPerS: Double,
-                interLatencyS: Double, nvlsBytesPerS: Double = 0) {
+                interLatencyS: Double, nvlsBytesPerS: Double = 0, pairBandwidthBytesPerS: Double = 0, intraHop: CollectiveHop = .nvlink) {
         precondition(accelerators > 0 && nics > 0)
         self.nvlsBytesPerS = nvlsBytesPerS
+        self.pairBandwidthBytesPerS = pairBandwidthBytesPerS
+        self.intraHop = intraHop
         self.accelerators = accelerators
         self.intraBandwidthBytesPerS = intraBandwidthBytesPerS
         self.intraLatencyS = intraLatencyS
@@ -30,7 +37,7 @@ public struct ServerPorts: Sendable, Equatable {
 /// index order: per accelerator an intra-server send link; per NIC an up link (server → leaf)
 /// and a down link (leaf → server); per leaf and spine an up link (leaf → spine) and a down
 /// link (spine → leaf), each of capacity (the leaf's servers' NIC bandwidth / oversubscription)
-/// / spines. A hop between leaves takes one spine, chosen by a deterministic ECMP hash of
+/// / spines; last, per accelerator of a bridged server, its send link to its bridge partner. A hop between leaves takes one spine, chosen by a deterministic ECMP hash of
 /// (sending server, receiving server, rail). Accelerators are numbered server by server
 /// (the global index of accelerator `a` of server `s` is the servers' counts before `s` + `a`).
 ///
@@ -49,6 +56,9 @@ public struct FabricLinks: Sendable {
     /// First NIC link of each server.
     let firstNICLink: [Int32]
     let firstLeafLink: Int
+    /// First bridge link (after the leaf links), and each accelerator's bridge link (−1: none).
+    let firstBridgeLink: Int
+    let bridgeLink: [Int32]
     /// Spines that are down (failed), and those up while any is down: hops between leaves
     /// spread over the others.
     public private(set) var deadSpines: [Bool]
@@ -83,6 +93,15 @@ public struct FabricLinks: Sendable {
         var leafNIC = Array(repeating: 0.0, count: leaves)
         for (s, p) in servers.enumerated() { leafNIC[Int(leafOfServer[s])] += Double(p.nics) * p.nicBandwidthBytesPerS }
         for l in 0..<leaves { capacities += repeatElement(leafNIC[l] / oversubscription / Double(spines), count: 2 * spines) }
+        firstBridgeLink = capacities.count
+        var bridges: [Int32] = []
+        for p in servers {
+            for _ in 0..<p.accelerators {
+                bridges.append(p.pairBandwidthBytesPerS > 0 ? Int32(capacities.count) : -1)
+                if p.pairBandwidthBytesPerS > 0 { capacities.append(p.pairBandwidthBytesPerS) }
+            }
+        }
+        bridgeLink = bridges
     }
 
     /// `servers` servers of `preset`, `preset.serversPerLeaf` to a leaf.
@@ -90,7 +109,8 @@ public struct FabricLinks: Sendable {
         let ports = ServerPorts(accelerators: preset.acceleratorsPerServer, intraBandwidthBytesPerS: preset.intraBandwidthBytesPerS,
                                 intraLatencyS: preset.intraLatencyS, nics: preset.nicsPerServer,
                                 nicBandwidthBytesPerS: preset.nicBandwidthBytesPerS, interLatencyS: preset.interLatencyS,
-                                nvlsBytesPerS: NVLinkSHARP.algorithmBandwidth(nvlinkOneWayBytesPerS: preset.nvlinkOneWayBytesPerS))
+                                nvlsBytesPerS: NVLinkSHARP.algorithmBandwidth(nvlinkOneWayBytesPerS: preset.nvlinkOneWayBytesPerS),
+                                pairBandwidthBytesPerS: preset.pairBandwidthBytesPerS, intraHop: preset.intraHop)
         self.init(servers: Array(repeating: ports, count: count),
                   leafOfServer: (0..<count).map { Int32($0 / max(1, preset.serversPerLeaf)) },
                   oversubscription: preset.oversubscription, spines: preset.spines)
@@ -107,10 +127,11 @@ public struct FabricLinks: Sendable {
     func leaf(of server: Int) -> Int { Int(leafOfServer[server]) }
 
     /// Whether link `l` connects a leaf to the spine layer (where oversubscription bites).
-    public func isSpineLink(_ l: Int) -> Bool { l >= firstLeafLink }
+    public func isSpineLink(_ l: Int) -> Bool { l >= firstLeafLink && l < firstBridgeLink }
 
     /// A readable name of link `l`: `acc12/nvlink`, `srv3/nic2/up`, `leaf1/spine0/down`.
     public func linkName(_ l: Int) -> String {
+        if l >= firstBridgeLink { return "acc\(bridgeLink.firstIndex(of: Int32(l))!)/bridge" }
         if l >= firstLeafLink {
             let k = (l - firstLeafLink) / 2
             return "leaf\(k / spines)/spine\(k % spines)/\((l - firstLeafLink) % 2 == 0 ? "up" : "down")"
@@ -161,26 +182,33 @@ public struct FabricLinks: Sendable {
     /// carrying all the bytes at the stream rate. Either way every channel or ring goes at the
     /// pace of the slowest, as NCCL's do, and one max-min solve prices the whole collective.
     public func collectiveFlow(_ ranks: [Int], ringsPerReplica: Int = 1) -> (flow: MaxMinFairShare.Flow, streams: Int, latencyS: Double) {
+        let c = collective(ranks, ringsPerReplica: ringsPerReplica)
+        return (c.flow, c.streams, c.latencyS)
+    }
+
+    /// ``collectiveFlow(_:ringsPerReplica:)`` and what its steps inside a server cross.
+    public func collective(_ ranks: [Int], ringsPerReplica: Int = 1)
+        -> (flow: MaxMinFairShare.Flow, streams: Int, latencyS: Double, intraHop: CollectiveHop) {
         var hops: [Int] = []
         var latency = 0.0
         var streams = 1
+        var intraHop = CollectiveHop.nvlink
+        func add(_ ring: (hops: [Int], latencyS: Double, intraHop: CollectiveHop)) {
+            hops.append(contentsOf: ring.hops)
+            latency = max(latency, ring.latencyS)
+            if ring.intraHop == .pcie { intraHop = .pcie }
+        }
         if ringsPerReplica > 1 {
             for t in 0..<ringsPerReplica {
-                let ring = ring(stride(from: t, to: ranks.count, by: ringsPerReplica).map { ranks[$0] })
-                hops.append(contentsOf: ring.hops)
-                latency = max(latency, ring.latencyS)
+                add(ringHops(stride(from: t, to: ranks.count, by: ringsPerReplica).map { ranks[$0] }))
             }
         } else {
             let first = server(ofAccelerator: ranks[0])
             let spans = ranks.contains { server(ofAccelerator: $0) != first }
             streams = spans ? ranks.map { servers[server(ofAccelerator: $0)].nics }.min()! : 1
-            for c in 0..<streams {
-                let ring = ring(ranks, rail: spans ? c : nil)
-                hops.append(contentsOf: ring.hops)
-                latency = max(latency, ring.latencyS)
-            }
+            for c in 0..<streams { add(ringHops(ranks, rail: spans ? c : nil)) }
         }
-        return (MaxMinFairShare.Flow(counting: hops), streams, latency)
+        return (MaxMinFairShare.Flow(counting: hops), streams, latency, intraHop)
     }
 
     /// A ring through `ranks` (global accelerator indices, in ring order): the link of every
@@ -188,14 +216,28 @@ public struct FabricLinks: Sendable {
     /// leave on the sender's NIC `rail` (default: the sending accelerator's own rail) and arrive
     /// on the receiver's NIC of the same rail.
     public func ring(_ ranks: [Int], rail: Int? = nil) -> (hops: [Int], latencyS: Double) {
+        let r = ringHops(ranks, rail: rail)
+        return (r.hops, r.latencyS)
+    }
+
+    /// A ring's hops, per-step latency and what its steps inside a server cross (PCIe if any
+    /// does, else NVLink; a step between bridge partners takes the bridge).
+    func ringHops(_ ranks: [Int], rail: Int? = nil) -> (hops: [Int], latencyS: Double, intraHop: CollectiveHop) {
         var hops: [Int] = []
         hops.reserveCapacity(ranks.count * 4)
         var latency = 0.0
+        var intraHop = CollectiveHop.nvlink
         for (i, r) in ranks.enumerated() {
             let next = ranks[(i + 1) % ranks.count]
             let s = server(ofAccelerator: r), t = server(ofAccelerator: next)
             if s == t {
-                hops.append(r)
+                let bridge = Int(bridgeLink[r])
+                if bridge >= 0 && (r - Int(firstAccelerator[s])) ^ 1 == next - Int(firstAccelerator[s]) {
+                    hops.append(bridge)
+                } else {
+                    hops.append(r)
+                    if servers[s].intraHop == .pcie { intraHop = .pcie }
+                }
                 latency = max(latency, servers[s].intraLatencyS)
             } else {
                 let a = r - Int(firstAccelerator[s]), b = next - Int(firstAccelerator[t])
@@ -211,7 +253,7 @@ public struct FabricLinks: Sendable {
                 latency = max(latency, max(servers[s].interLatencyS, servers[t].interLatencyS))
             }
         }
-        return (hops, latency)
+        return (hops, latency, intraHop)
     }
 
     /// `count` background streams, each between a random accelerator of one server and one of

@@ -1,3 +1,5 @@
+import Production
+
 /// A server-and-fabric design for the collective model: accelerators per server and their
 /// effective intra-server bandwidth, NICs and their effective bandwidth, leaf-spine shape, and
 /// per-message latencies. Effective bandwidths are what a ring actually reaches (the SimAI
@@ -20,6 +22,10 @@ public struct FabricPreset: Sendable, Equatable {
     /// Nominal one-way NVLink bandwidth of an accelerator into an NVSwitch with in-switch
     /// reduction (NVLS, Hopper and later); 0 without (``NVLinkSHARP``).
     public var nvlinkOneWayBytesPerS: Double = 0
+    /// Bandwidth between NVLink-bridge partners (0: no bridges; ``IntraServerCalibration``).
+    public var pairBandwidthBytesPerS: Double = 0
+    /// What a step between two accelerators of a server crosses.
+    public var intraHop: CollectiveHop = .nvlink
     public var source: String
 
     public init(name: String, acceleratorsPerServer: Int, intraBandwidthBytesPerS: Double, intraLatencyS: Double, nicsPerServer: Int,
@@ -58,7 +64,29 @@ public struct FabricPreset: Sendable, Equatable {
         FabricPreset(name: "hgx-h100-100g-2to1", acceleratorsPerServer: 8, intraBandwidthBytesPerS: 370.8e9, intraLatencyS: 5e-6,
                      nicsPerServer: 8, nicBandwidthBytesPerS: 11.75e9, interLatencyS: 10e-6, serversPerLeaf: 16, oversubscription: 2,
                      source: "hgx-h100-400g-rail's servers on 100G NICs (SimAI's 23.5 GB/s per 200G, halved) and a 2:1 oversubscribed leaf-spine of 16 servers per leaf: a what-if design"),
+        .server("hgx-h20-400g-rail", kind: .nvswitch, listedBytesPerS: 900e9, nics: 8, nicBytesPerS: 48.5e9, nvlinkOneWayBytesPerS: 450e9,
+                source: "8x H20 on NVSwitch (NVLink 4, 900 GB/s bidirectional per GPU, as H100; NVIDIA H20 product brief), 8x 400G NICs as hgx-h100-400g-rail"),
+        .server("dgx-v100-100g", kind: .nvlink, listedBytesPerS: 300e9, nics: 4, nicBytesPerS: 12.125e9,
+                source: "NVIDIA DGX-1: 8x V100 in an NVLink 2 hybrid cube mesh (300 GB/s bidirectional per GPU), 4x 100 Gb/s EDR InfiniBand at 97% (12.1 GB/s: 'as good as you can get' for a 100G card, NVIDIA/nccl-tests issue 29)"),
+        .server("pcie-a100-bridged", kind: .nvlinkBridge, listedBytesPerS: 600e9, nics: 2, nicBytesPerS: 23.5e9,
+                source: "8x A100 PCIe, NVLink bridges joining pairs (NV12: 600 GB/s bidirectional per pair), the rest over PCIe Gen4 x16 and the CPUs; 2x 200G NICs at SimAI's 23.5 GB/s"),
+        .server("oam-mi300x-400g-rail", kind: .oam, listedBytesPerS: 448e9, nics: 8, nicBytesPerS: 48.5e9,
+                source: "8x AMD MI300X OAM, fully connected xGMI (7 links x 64 GB/s one way, ~48 usable: AMD ROCm blog 'Understanding RCCL Bandwidth and xGMI Performance on MI300X', 2025); 8x 400G RoCE NICs at 48.5 GB/s as ConnectX-7"),
     ]
+
+    /// A design of 8-accelerator servers whose intra-server ring comes from the fabric kind's
+    /// calibration (``IntraServerCalibration``), 5 µs per step inside a server and 10 µs between
+    /// servers, 32 servers to a non-blocking leaf.
+    static func server(_ name: String, kind: IntraServerFabric, listedBytesPerS: Double, nics: Int, nicBytesPerS: Double,
+                       nvlinkOneWayBytesPerS: Double = 0, source: String) -> FabricPreset {
+        let ring = IntraServerCalibration.ring(kind, listedBytesPerS: listedBytesPerS)
+        var p = FabricPreset(name: name, acceleratorsPerServer: 8, intraBandwidthBytesPerS: ring.ringBytesPerS, intraLatencyS: 5e-6,
+                             nicsPerServer: nics, nicBandwidthBytesPerS: nicBytesPerS, interLatencyS: 10e-6, serversPerLeaf: 32,
+                             oversubscription: 1, nvlinkOneWayBytesPerS: nvlinkOneWayBytesPerS, source: source)
+        p.pairBandwidthBytesPerS = ring.pairBytesPerS
+        p.intraHop = IntraServerCalibration.hop(kind)
+        return p
+    }
 
     public static func named(_ name: String) -> FabricPreset? { builtIn.first { $0.name == name } }
 }

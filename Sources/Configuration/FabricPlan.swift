@@ -4,8 +4,9 @@ import Records
 import Scenario
 
 /// Builds each pool's leaf-spine fabric from the scenario: its servers in group order, each
-/// with its server model's NICs and intra-server fabric at the achieved fractions
-/// (`io.fabric.nicEfficiency`, `intraEfficiency`), `cluster.serversPerLeaf` to a leaf (the
+/// with its server model's NICs (at `io.fabric.nicEfficiency`) and intra-server fabric (each
+/// kind at its own calibration, ``IntraServerCalibration``, unless `io.fabric.intraEfficiency`
+/// sets one for all), `cluster.serversPerLeaf` to a leaf (the
 /// same leaves the scheduler's placement sees), leaf uplinks oversubscribed as
 /// `io.fabric.oversubscription` says.
 public enum FabricPlan {
@@ -17,14 +18,16 @@ public enum FabricPlan {
             var servers: [ServerPorts] = []
             for group in scenario.cluster.servers where group.pool == name {
                 let model = group.serverModel
+                let ring = IntraServerCalibration.ring(model.fabric, listedBytesPerS: model.fabricBandwidthBytesPerS, efficiency: f.intraEfficiency)
                 let ports = ServerPorts(accelerators: group.acceleratorsPerServer,
-                                        intraBandwidthBytesPerS: model.fabricBandwidthBytesPerS / 2 * f.intraEfficiency,
+                                        intraBandwidthBytesPerS: ring.ringBytesPerS,
                                         intraLatencyS: f.intraLatency.nanoseconds / 1e9,
                                         nics: max(1, model.nicCount),
                                         nicBandwidthBytesPerS: model.nicBandwidthBitsPerS / 8 * f.nicEfficiency,
                                         interLatencyS: f.interLatency.nanoseconds / 1e9,
                                         nvlsBytesPerS: model.fabric == .nvswitch && catalog.first(where: { $0.name == group.accelerator })?.reducesInNVSwitch == true
-                                            ? NVLinkSHARP.algorithmBandwidth(nvlinkOneWayBytesPerS: model.fabricBandwidthBytesPerS / 2) : 0)
+                                            ? NVLinkSHARP.algorithmBandwidth(nvlinkOneWayBytesPerS: model.fabricBandwidthBytesPerS / 2) : 0,
+                                        pairBandwidthBytesPerS: ring.pairBytesPerS, intraHop: IntraServerCalibration.hop(model.fabric))
                 servers.append(contentsOf: repeatElement(ports, count: group.count))
             }
             return FabricLinks(servers: servers, leafOfServer: servers.indices.map { Int32($0 / perLeaf) },

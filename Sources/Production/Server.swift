@@ -7,8 +7,11 @@ public enum ServerRole: String, Sendable, CaseIterable {
 public enum IntraServerFabric: String, Sendable, CaseIterable {
     /// NVLink through NVSwitch chips: every GPU reaches every other at full NVLink bandwidth.
     case nvswitch
-    /// Direct NVLink bridges or meshes (NVLink bridge pairs on PCIe cards, the DGX-1 hybrid cube mesh).
+    /// A direct NVLink mesh without switches (the DGX-1 hybrid cube mesh).
     case nvlink
+    /// PCIe cards joined in pairs by NVLink bridges (accelerators 0–1, 2–3, ...); the rest of
+    /// the server is reached over PCIe.
+    case nvlinkBridge = "nvlink-bridge"
     /// OCP Accelerator Modules on a universal baseboard, fully connected (AMD Infinity Fabric / xGMI).
     case oam
     /// HCCS (Huawei Cache Coherence System) joining Ascend NPUs (Atlas 800T A2).

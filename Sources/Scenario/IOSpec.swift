@@ -71,9 +71,10 @@ public struct FabricSpec: Codable, Sendable, Equatable {
     public var spines: Int
     /// Achieved fraction of a NIC's line rate (SimAI: 48.5 of 50 GB/s on 400G).
     public var nicEfficiency: Double
-    /// Achieved fraction of the intra-server fabric's one-way bandwidth (half the catalog's
-    /// bidirectional figure; SimAI: 370.8 of 450 GB/s on H100 NVSwitch).
-    public var intraEfficiency: Double
+    /// Achieved fraction of the intra-server fabric's one-way bandwidth, for every kind of
+    /// fabric; nil (the default): each kind's own calibration (NVSwitch 0.824 = SimAI's 370.8
+    /// of 450 GB/s on H100; NVLink bridge, PCIe and xGMI/HCCS meshes their own).
+    public var intraEfficiency: Double?
     /// Per-message latency of a hop inside a server and between servers, to a fraction of a
     /// nanosecond (a collective's sum of steps is rounded once).
     public var intraLatency: FineTimeQuantity
@@ -91,7 +92,7 @@ public struct FabricSpec: Codable, Sendable, Equatable {
         oversubscription = 1
         spines = 1
         nicEfficiency = 0.97
-        intraEfficiency = 0.824
+        intraEfficiency = nil
         intraLatency = FineTimeQuantity(nanoseconds: 5_000)
         interLatency = FineTimeQuantity(nanoseconds: 10_000)
         linkSampleInterval = TimeQuantity(baseUnits: 3_600_000_000_000)
@@ -104,7 +105,8 @@ public struct FabricSpec: Codable, Sendable, Equatable {
         oversubscription = try c.decode(Double.self, forKey: .oversubscription, default: d.oversubscription) { $0 < 1 ? "must be at least 1 (1: non-blocking)" : nil }
         spines = try c.decode(Int.self, forKey: .spines, default: d.spines) { $0 < 1 ? "must be at least 1" : nil }
         nicEfficiency = try c.decode(Double.self, forKey: .nicEfficiency, default: d.nicEfficiency) { $0 <= 0 || $0 > 1 ? "must be in (0, 1]" : nil }
-        intraEfficiency = try c.decode(Double.self, forKey: .intraEfficiency, default: d.intraEfficiency) { $0 <= 0 || $0 > 1 ? "must be in (0, 1]" : nil }
+        intraEfficiency = c.contains(.intraEfficiency)
+            ? try c.decode(Double.self, forKey: .intraEfficiency) { $0 <= 0 || $0 > 1 ? "must be in (0, 1]" : nil } : d.intraEfficiency
         intraLatency = try c.decode(FineTimeQuantity.self, forKey: .intraLatency, default: d.intraLatency)
         interLatency = try c.decode(FineTimeQuantity.self, forKey: .interLatency, default: d.interLatency)
         linkSampleInterval = try c.decode(TimeQuantity.self, forKey: .linkSampleInterval, default: d.linkSampleInterval) {

@@ -13,9 +13,11 @@ struct CollectiveCommand: ParsableCommand {
         abstract: "Time a collective (all-reduce, ...) on a fabric preset, printed like nccl-tests.",
         discussion: """
         The ring's bandwidth per rank is its max-min fair share of every link it crosses (NVLink \
-        inside a server, NICs, leaf uplinks), with any background transfers; time = \
-        2(p-1)α + 2(p-1)/p·n/B for a ring all-reduce (other operations and algorithms by their \
-        α–β formulas). algbw = size/time and busbw = algbw × factor exactly as nccl-tests defines \
+        inside a server, NICs, leaf uplinks), with any background transfers. Latency as NCCL's \
+        tuning model counts it (--protocol auto): the fastest of LL, LL128 and Simple, each with a \
+        fixed cost, a latency per step by what the step crosses (NVLink, PCIe, network) and its \
+        share of the bandwidth; a ring all-reduce takes base + per-hop steps + 2(p-1)/p·n/(B·share) \
+        (other operations and algorithms by their α–β formulas, one latency per step). algbw = size/time and busbw = algbw × factor exactly as nccl-tests defines \
         them (factor 2(p-1)/p for all-reduce, (p-1)/p for reduce-scatter, all-gather and \
         all-to-all, 1 for broadcast). Presets: \(FabricPreset.builtIn.map { $0.name }.joined(separator: ", ")). \
         With --scenario the servers, NICs, intra-server fabric, leaves, oversubscription, spines and \
@@ -41,8 +43,14 @@ struct CollectiveCommand: ParsableCommand {
     @Option(help: "Operation: allreduce, reducescatter, allgather, broadcast, alltoall.")
     var op: String = "allreduce"
 
-    @Option(help: "Algorithm: ring, halving-doubling, tree, hierarchical (all-reduce only), nvls (NVLink SHARP inside one NVSwitch server: hgx-h100/h200/h800 presets; all-reduce only).")
+    @Option(help: "Algorithm: ring, auto (NCCL's choice of ring or double binary tree), halving-doubling, tree (binomial), hierarchical (all-reduce only), nvls (NVLink SHARP inside one NVSwitch server: hgx-h100/h200/h800/h20 presets; all-reduce only).")
     var algo: String = "ring"
+
+    @Option(help: "Latency model: auto (NCCL's fastest of LL, LL128 and Simple for each size, with per-hop latencies), LL, LL128, Simple, or per-step (one latency per step, the fabric's slowest hop: how runs price their all-reduces).")
+    var `protocol`: String = "auto"
+
+    @Option(help: "NICs per server (overrides the preset's; not with --scenario).")
+    var nics: Int?
 
     @Option(help: "Smallest size per rank (bytes; K, M, G suffixes are powers of 1024).")
     var minBytes: String = "8"
@@ -83,8 +91,8 @@ struct CollectiveCommand: ParsableCommand {
     /// The fabric: a preset (with --servers and --oversubscription), or a scenario's pool.
     func fabric() throws -> (links: FabricLinks, name: String, perServer: Int) {
         if let path = scenario {
-            guard preset == nil, servers == nil, oversubscription == nil else {
-                throw ValidationError("--scenario gives the fabric: leave out --preset, --servers and --oversubscription (use --set io.fabric.oversubscription=...)")
+            guard preset == nil, servers == nil, oversubscription == nil, nics == nil else {
+                throw ValidationError("--scenario gives the fabric: leave out --preset, --servers, --nics and --oversubscription (use --set io.fabric.oversubscription=...)")
             }
             let s = try ScenarioLoader.load(path: path, overrides: set).scenario
             let names = s.cluster.poolNames
@@ -102,6 +110,10 @@ struct CollectiveCommand: ParsableCommand {
         let name = preset ?? "hgx-h100-400g-rail"
         guard var p = FabricPreset.named(name) else {
             throw ValidationError("unknown preset '\(name)'; expected one of \(FabricPreset.builtIn.map(\.name).joined(separator: ", "))")
+        }
+        if let n = nics {
+            guard (1...64).contains(n) else { throw ValidationError("--nics must be between 1 and 64, got \(n)") }
+            p.nicsPerServer = n
         }
         if let o = oversubscription {
             guard o >= 1 else { throw ValidationError("--oversubscription must be at least 1") }
@@ -121,6 +133,9 @@ struct CollectiveCommand: ParsableCommand {
         }
         guard algorithm != .hierarchical || operation == .allreduce else { throw ValidationError("--algo hierarchical is an all-reduce algorithm; use --op allreduce") }
         guard algorithm != .nvls || operation == .allreduce else { throw ValidationError("--algo nvls is an all-reduce algorithm; use --op allreduce") }
+        guard let protocols = ProtocolChoice(name: self.protocol) else {
+            throw ValidationError("unknown --protocol '\(self.protocol)'; expected auto, LL, LL128, Simple or per-step")
+        }
         guard let layout = RankPlacement(rawValue: placement) else {
             throw ValidationError("unknown --placement '\(placement)'; expected one of \(RankPlacement.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -153,20 +168,23 @@ struct CollectiveCommand: ParsableCommand {
                 throw ValidationError("--algo nvls reduces inside one NVSwitch server; \(ranks) ranks span \(spanned) servers (across servers use ring or hierarchical)")
             }
             guard links.servers[server].nvlsBytesPerS > 0 else {
-                throw ValidationError("--algo nvls needs an NVSwitch with in-switch reduction (NVLink SHARP): hgx-h100-400g-rail, hgx-h200-400g-rail or hgx-h800-400g-rail, or an NVSwitch server of NVLink 4 or later GPUs (H100-SXM, H200, B200) in a scenario")
+                throw ValidationError("--algo nvls needs an NVSwitch with in-switch reduction (NVLink SHARP): hgx-h100-400g-rail, hgx-h200-400g-rail, hgx-h800-400g-rail or hgx-h20-400g-rail, or an NVSwitch server of NVLink 4 or later GPUs (H100-SXM, H200, B200) in a scenario")
             }
-            path = CollectivePath(bandwidthBytesPerS: links.servers[server].nvlsBytesPerS, latencyS: links.servers[server].intraLatencyS)
+            path = CollectivePath(bandwidthBytesPerS: links.servers[server].nvlsBytesPerS, latencyS: links.servers[server].intraLatencyS,
+                                  intraHop: .nvlink)
         } else if algorithm == .hierarchical {
             // The phases run one after another (reduce-scatter inside each server, the
             // inter-server rings, all-gather inside each server), so each is priced on the
             // fabric alone with the background, never against the other phase.
-            let intra = links.collectiveFlow(Array(sorted.prefix(local)))
+            let intra = links.collective(Array(sorted.prefix(local)))
             let inter = links.collectiveFlow(sorted, ringsPerReplica: local)
             path = CollectivePath(bandwidthBytesPerS: spanned > 1 ? share(inter.flow, streams: 1) : 0, latencyS: inter.latencyS,
-                                  intraBandwidthBytesPerS: share(intra.flow, streams: intra.streams), intraLatencyS: intra.latencyS, localRanks: local)
+                                  intraBandwidthBytesPerS: share(intra.flow, streams: intra.streams), intraLatencyS: intra.latencyS, localRanks: local,
+                                  intraHop: intra.intraHop)
         } else {
-            let collective = links.collectiveFlow(rankList)
-            path = CollectivePath(bandwidthBytesPerS: share(collective.flow, streams: collective.streams), latencyS: collective.latencyS)
+            let collective = links.collective(rankList)
+            path = CollectivePath(bandwidthBytesPerS: share(collective.flow, streams: collective.streams), latencyS: collective.latencyS,
+                                  intraHop: collective.intraHop)
         }
         var curve: EfficiencyCurve? = nil
         if let path = efficiency {
@@ -177,14 +195,14 @@ struct CollectiveCommand: ParsableCommand {
                 throw ValidationError("\(path):\(e.line): \(e.message)")
             }
         }
-        var rows: [(bytes: Double, timeUs: Double, algbw: Double, busbw: Double)] = []
-        // Priced as runs price their all-reduces (one pricer), with this command's algorithm and curve.
-        let pricer = CollectivePricer(algorithm: algorithm, efficiency: curve)
+        var rows: [(bytes: Double, timeUs: Double, algbw: Double, busbw: Double, choice: String?)] = []
+        // One pricer, as runs price their all-reduces, with this command's algorithm, latency model and curve.
+        let pricer = CollectivePricer(algorithm: algorithm, efficiency: curve, protocols: protocols)
         var n = lo
         while n <= hi {
-            let t = pricer.seconds(operation, ranks: ranks, servers: spanned, bytes: n, path: path)
+            let (t, choice) = pricer.priced(operation, ranks: ranks, servers: spanned, bytes: n, path: path)
             let algbw = n / t / 1e9
-            rows.append((n, t * 1e6, algbw, operation.busBandwidth(algbw: algbw, ranks: ranks)))
+            rows.append((n, t * 1e6, algbw, operation.busBandwidth(algbw: algbw, ranks: ranks), choice))
             n *= Double(stepFactor)
         }
         if json {
@@ -199,13 +217,17 @@ struct CollectiveCommand: ParsableCommand {
             print(String(format: "# intra-server ring %.2f GB/s per rank, inter-server rings %.2f GB/s each (max-min shares, each phase alone with the background), latency %.1f / %.1f us per step",
                          path.intraBandwidthBytesPerS / 1e9, path.bandwidthBytesPerS / 1e9, path.intraLatencyS * 1e6, path.latencyS * 1e6))
         } else {
-            print(String(format: "# ring bandwidth per rank %.2f GB/s (channels over every NIC rail, max-min fair per stream), latency %.1f us per step", path.bandwidthBytesPerS / 1e9, path.latencyS * 1e6))
+            print(String(format: "# ring bandwidth per rank %.2f GB/s (channels over every NIC rail, max-min fair per stream)", path.bandwidthBytesPerS / 1e9)
+                  + (protocols == .perStep ? String(format: ", latency %.1f us per step", path.latencyS * 1e6) : ""))
         }
+        print("# latency: " + (protocols == .perStep ? "one per step (the fabric's slowest hop)"
+                                : "NCCL's protocols (\(protocols.protocols.map(\.rawValue).joined(separator: ", "))), per hop; the last column is the algorithm and protocol chosen"))
         print("#")
         print("#       size         count      type   redop    root     time   algbw   busbw")
         print("#        (B)    (elements)                               (us)  (GB/s)  (GB/s)")
         for r in rows {
-            print(String(format: "%12.0f  %12.0f     float  %6@  %6d  %7.2f  %6.2f  %6.2f", r.bytes, r.bytes / 4, redop, root, r.timeUs, r.algbw, r.busbw))
+            print(String(format: "%12.0f  %12.0f     float  %6@  %6d  %7.2f  %6.2f  %6.2f", r.bytes, r.bytes / 4, redop, root, r.timeUs, r.algbw, r.busbw)
+                  + (r.choice.map { "  " + $0 } ?? ""))
         }
         print(String(format: "# Avg bus bandwidth    : %.4f", rows.map(\.busbw).reduce(0, +) / Double(rows.count)))
     }

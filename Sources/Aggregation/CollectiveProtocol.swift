@@ -1,0 +1,157 @@
+/// What one step of a collective crosses, for its latency: a GPU-to-GPU link (NVLink, xGMI,
+/// HCCS, an NVLink bridge), PCIe through the host, or the network between servers.
+public enum CollectiveHop: String, Sendable, Equatable, CaseIterable {
+    case nvlink, pcie, network
+}
+
+/// NCCL's three protocols, with the latencies and bandwidth fractions of NCCL's own tuning
+/// model (`src/graph/tuning.cc`, NCCL 2.2x: `baseLat`, `hwLat`, and the protocol factors of
+/// `ncclTopoTuneModel`):
+///
+/// - **LL** (low latency): 8-byte stores carrying 4 bytes of data and a 4-byte flag, so no
+///   fence is needed: the lowest latency, half the bandwidth (a tree: 1/3.8 of it).
+/// - **LL128**: 128-byte lines with 8 bytes of flag: 120/128 of the bandwidth (NCCL counts
+///   0.92 for rings) at a latency between the two.
+/// - **Simple**: large chunks behind a memory fence: the whole bandwidth, the highest latency.
+///
+/// NCCL picks, for each collective and size, the algorithm and protocol of least predicted
+/// time; ``NCCLCollectiveCost`` does the same.
+public enum CollectiveProtocol: String, Sendable, CaseIterable {
+    case ll = "LL", ll128 = "LL128", simple = "Simple"
+
+    /// Fixed cost of one collective (µs): NCCL's `baseLat` for rings and trees.
+    public func baseLatencyUs(tree: Bool) -> Double {
+        switch self {
+        case .ll: return tree ? 6.8 : 6.6
+        case .ll128: return 14.0
+        case .simple: return 8.4
+        }
+    }
+
+    /// Latency of one step over `hop` (µs): NCCL's `hwLat` (NVLink, PCI, NET rows).
+    public func hopLatencyUs(_ hop: CollectiveHop, tree: Bool) -> Double {
+        switch (hop, self) {
+        case (.nvlink, .ll): return 0.6
+        case (.nvlink, .ll128): return tree ? 1.25 : 1.9
+        case (.nvlink, .simple): return tree ? 4.0 : 3.4
+        case (.pcie, .ll): return 1.0
+        case (.pcie, .ll128): return tree ? 1.9 : 2.5
+        case (.pcie, .simple): return tree ? 4.0 : 5.7
+        case (.network, .ll): return tree ? 5.0 : 2.7
+        case (.network, .ll128): return tree ? 8.5 : 4.0
+        case (.network, .simple): return 14.0
+        }
+    }
+
+    /// Fraction of the links' bandwidth the protocol delivers (NCCL: a ring's LL 0.5, LL128
+    /// 0.92, Simple 1; a tree's LL 1/3.8, LL128 120/128 across servers and 7/9 inside one,
+    /// Simple 0.92).
+    public func bandwidthFactor(tree: Bool, servers: Int) -> Double {
+        switch (self, tree) {
+        case (.ll, false): return 0.5
+        case (.ll128, false): return 0.92
+        case (.simple, false): return 1
+        case (.ll, true): return 1 / 3.8
+        case (.ll128, true): return servers > 1 ? 120.0 / 128 : 7.0 / 9
+        case (.simple, true): return 0.92
+        }
+    }
+}
+
+/// How a collective's latency is counted.
+public enum ProtocolChoice: Sendable, Equatable {
+    /// NCCL's choice: the fastest protocol for the size (``NCCLCollectiveCost``), with per-hop
+    /// latencies by protocol.
+    case auto
+    /// One protocol, as `NCCL_PROTO` forces it.
+    case only(CollectiveProtocol)
+    /// One latency per step, the fabric's slowest hop (the scenario's `io.fabric` latencies):
+    /// how runs price their (large) all-reduces.
+    case perStep
+
+    /// Parses `auto`, `per-step` or a protocol name (`LL`, `LL128`, `Simple`; any case).
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "auto": self = .auto
+        case "per-step": self = .perStep
+        default:
+            guard let p = CollectiveProtocol.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else { return nil }
+            self = .only(p)
+        }
+    }
+
+    /// The protocols this choice lets a collective use.
+    public var protocols: [CollectiveProtocol] {
+        switch self {
+        case .auto: return CollectiveProtocol.allCases
+        case .only(let p): return [p]
+        case .perStep: return []
+        }
+    }
+}
+
+/// A collective priced as NCCL's tuning model prices it: for each protocol, a fixed latency
+/// plus one per step by the hop it crosses, and the data at the protocol's share of the
+/// bandwidth; the least time wins. A ring all-reduce over p ranks on s servers takes
+/// 2(p−1) steps, 2(s−1) of them across the network; its time is
+///
+///     base + (2(p−1) − 2(s−1))·hop_intra + 2(s−1)·hop_net + 2(p−1)/p · n / (B · f)
+///
+/// and a double binary tree's (all-reduce only) base + 2·((p/s − 1)·hop_intra + log2(s)·hop_net)
+/// + 2n / (B · f). B is the fabric's bandwidth per rank (the ring's max-min share).
+public struct NCCLCollectiveCost: Sendable, Equatable {
+    public var ranks: Int
+    public var servers: Int
+    public var bytes: Double
+    public var bandwidthBytesPerS: Double
+    /// What a step inside a server crosses.
+    public var intraHop: CollectiveHop
+
+    public init(ranks: Int, servers: Int, bytes: Double, bandwidthBytesPerS: Double, intraHop: CollectiveHop) {
+        self.ranks = ranks
+        self.servers = max(1, servers)
+        self.bytes = bytes
+        self.bandwidthBytesPerS = bandwidthBytesPerS
+        self.intraHop = intraHop
+    }
+
+    /// Seconds of `op` on a ring with `proto` (all-reduce, reduce-scatter, all-gather; other
+    /// operations are not ring-pipelined by NCCL and return nil).
+    public func ringSeconds(_ op: CollectiveOp, _ proto: CollectiveProtocol) -> Double? {
+        let p = Double(ranks), s = Double(servers)
+        guard ranks > 1 else { return 0 }
+        let (steps, interSteps, share): (Double, Double, Double)
+        switch op {
+        case .allreduce: (steps, interSteps, share) = (2 * (p - 1), 2 * (s - 1), 2 * (p - 1) / p)
+        case .reducescatter, .allgather: (steps, interSteps, share) = (p - 1, s - 1, (p - 1) / p)
+        case .broadcast, .alltoall: return nil
+        }
+        let latencyUs = proto.baseLatencyUs(tree: false) + (steps - interSteps) * proto.hopLatencyUs(intraHop, tree: false)
+            + interSteps * proto.hopLatencyUs(.network, tree: false)
+        return latencyUs * 1e-6 + share * bytes / (bandwidthBytesPerS * proto.bandwidthFactor(tree: false, servers: servers))
+    }
+
+    /// Seconds of an all-reduce on NCCL's double binary tree with `proto`.
+    public func treeSeconds(_ proto: CollectiveProtocol) -> Double {
+        guard ranks > 1 else { return 0 }
+        let perServer = Double(ranks) / Double(servers)
+        let depth = Double(Int.bitWidth - 1 - servers.leadingZeroBitCount)   // ⌊log2 s⌋, as NCCL's log2i
+        let latencyUs = proto.baseLatencyUs(tree: true)
+            + 2 * ((perServer - 1) * proto.hopLatencyUs(intraHop, tree: true) + depth * proto.hopLatencyUs(.network, tree: true))
+        return latencyUs * 1e-6 + 2 * bytes / (bandwidthBytesPerS * proto.bandwidthFactor(tree: true, servers: servers))
+    }
+
+    /// The least time over `protocols` on a ring (and, with `tree`, on the tree for an
+    /// all-reduce), with the algorithm and protocol that give it; nil when none applies.
+    public func best(_ op: CollectiveOp, protocols: [CollectiveProtocol], tree: Bool) -> (seconds: Double, algorithm: String, proto: CollectiveProtocol)? {
+        var best: (seconds: Double, algorithm: String, proto: CollectiveProtocol)?
+        for proto in protocols {
+            if let t = ringSeconds(op, proto), t < (best?.seconds ?? .infinity) { best = (t, "ring", proto) }
+            if tree && op == .allreduce {
+                let t = treeSeconds(proto)
+                if t < (best?.seconds ?? .infinity) { best = (t, "tree", proto) }
+            }
+        }
+        return best
+    }
+}
