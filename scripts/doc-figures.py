@@ -131,9 +131,9 @@ def collective_ring_16():
             "the algorithm and protocol NCCL's tuning model picks):\n\n```\n" + "\n".join(table_rows) + "\n```\n\n"
             f"Small messages take the LL protocol: 6.6 µs + 28 NVLink steps × 0.6 µs + 2 network steps × 2.7 µs = {small:.1f} µs; "
             "LL128 (0.92 of the bandwidth, 14 µs base) where it wins in between, Simple for large ones (all of the bandwidth, 8.4 µs + 28 × 3.4 µs + 2 × 14 µs of latency). "
-            f"With `--protocol per-step` every step costs the fabric's slowest hop, as runs count it: 2(p−1)·α = "
-            f"{step[0]['time_us']:.0f} µs at 8 bytes. There the hierarchical ring cuts that to 2(d−1)·α_intra + 2(s−1)·α_inter "
-            f"({h[0]['time_us']:.0f} µs at 8 MiB) but moves n/8 per rank over one NIC, so it loses at large sizes "
+            f"With `--protocol per-step` each step costs the fabric's latency, as runs count it: 28 × 5 µs + 2 × 10 µs = "
+            f"{step[0]['time_us']:.0f} µs at 8 bytes. There the hierarchical ring (2(d−1)·α_intra + 2(s−1)·α_inter of latency, "
+            f"{h[0]['time_us']:.0f} µs at 8 MiB) moves n/8 per rank over one NIC, so it loses at large sizes "
             f"({h[1]['busbw_gbps']:.0f} GB/s busbw at 2 GiB against {step[1]['busbw_gbps']:.0f}; `--algo hierarchical --protocol per-step "
             "--min-bytes 8M --max-bytes 2G --step-factor 256`).")
 

@@ -65,7 +65,8 @@ public enum ProtocolChoice: Sendable, Equatable {
     case auto
     /// One protocol, as `NCCL_PROTO` forces it.
     case only(CollectiveProtocol)
-    /// One latency per step, the fabric's slowest hop (the scenario's `io.fabric` latencies):
+    /// The fabric's latency per step (the scenario's `io.fabric` latencies: each step inside a
+    /// server at the intra-server one, each across servers at the inter-server one):
     /// how runs price their (large) all-reduces.
     case perStep
 

@@ -220,12 +220,15 @@ public struct FabricLinks: Sendable {
         return (r.hops, r.latencyS)
     }
 
-    /// A ring's hops, per-step latency and what its steps inside a server cross (PCIe if any
-    /// does, else NVLink; a step between bridge partners takes the bridge).
+    /// A ring's hops, its latency per step and what its steps inside a server cross (PCIe if any
+    /// does, else NVLink; a step between bridge partners takes the bridge). The latency per
+    /// step is the all-reduce's mean, as NCCL counts steps: of its 2(p−1) steps over p ranks on
+    /// c servers, 2(c−1) cross the network at the slowest inter-server latency and the others
+    /// stay inside a server at the slowest intra-server one (not every step at the slowest hop).
     func ringHops(_ ranks: [Int], rail: Int? = nil) -> (hops: [Int], latencyS: Double, intraHop: CollectiveHop) {
         var hops: [Int] = []
         hops.reserveCapacity(ranks.count * 4)
-        var latency = 0.0
+        var intraLatency = 0.0, interLatency = 0.0, crossings = 0
         var intraHop = CollectiveHop.nvlink
         for (i, r) in ranks.enumerated() {
             let next = ranks[(i + 1) % ranks.count]
@@ -238,8 +241,9 @@ public struct FabricLinks: Sendable {
                     hops.append(r)
                     if servers[s].intraHop == .pcie { intraHop = .pcie }
                 }
-                latency = max(latency, servers[s].intraLatencyS)
+                intraLatency = max(intraLatency, servers[s].intraLatencyS)
             } else {
+                crossings += 1
                 let a = r - Int(firstAccelerator[s]), b = next - Int(firstAccelerator[t])
                 let out = rail.map { $0 % servers[s].nics } ?? a % servers[s].nics
                 let into = rail.map { $0 % servers[t].nics } ?? b % servers[t].nics
@@ -250,10 +254,12 @@ public struct FabricLinks: Sendable {
                     hops.append(leafUp(leaf(of: s), spine: k))
                     hops.append(leafDown(leaf(of: t), spine: k))
                 }
-                latency = max(latency, max(servers[s].interLatencyS, servers[t].interLatencyS))
+                interLatency = max(interLatency, max(servers[s].interLatencyS, servers[t].interLatencyS))
             }
         }
-        return (hops, latency, intraHop)
+        let steps = 2 * Double(ranks.count - 1), networkSteps = 2 * Double(crossings - 1)
+        guard crossings > 0, steps > 0 else { return (hops, crossings > 0 ? interLatency : intraLatency, intraHop) }
+        return (hops, ((steps - networkSteps) * intraLatency + networkSteps * interLatency) / steps, intraHop)
     }
 
     /// `count` background streams, each between a random accelerator of one server and one of

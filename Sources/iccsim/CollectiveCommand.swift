@@ -46,7 +46,7 @@ struct CollectiveCommand: ParsableCommand {
     @Option(help: "Algorithm: ring, auto (NCCL's choice of ring or double binary tree), halving-doubling, tree (binomial), hierarchical (all-reduce only), nvls (NVLink SHARP inside one NVSwitch server: hgx-h100/h200/h800/h20 presets; all-reduce only).")
     var algo: String = "ring"
 
-    @Option(help: "Latency model: auto (NCCL's fastest of LL, LL128 and Simple for each size, with per-hop latencies), LL, LL128, Simple, or per-step (one latency per step, the fabric's slowest hop: how runs price their all-reduces).")
+    @Option(help: "Latency model: auto (NCCL's fastest of LL, LL128 and Simple for each size, with per-hop latencies), LL, LL128, Simple, or per-step (the io.fabric latencies, each step inside a server at the intra-server one and each across at the inter-server one: how runs price their all-reduces).")
     var `protocol`: String = "auto"
 
     @Option(help: "NICs per server (overrides the preset's; not with --scenario).")
@@ -220,7 +220,7 @@ struct CollectiveCommand: ParsableCommand {
             print(String(format: "# ring bandwidth per rank %.2f GB/s (channels over every NIC rail, max-min fair per stream)", path.bandwidthBytesPerS / 1e9)
                   + (protocols == .perStep ? String(format: ", latency %.1f us per step", path.latencyS * 1e6) : ""))
         }
-        print("# latency: " + (protocols == .perStep ? "one per step (the fabric's slowest hop)"
+        print("# latency: " + (protocols == .perStep ? "the fabric's, per step (inside or across servers)"
                                 : "NCCL's protocols (\(protocols.protocols.map(\.rawValue).joined(separator: ", "))), per hop; the last column is the algorithm and protocol chosen"))
         print("#")
         print("#       size         count      type   redop    root     time   algbw   busbw")

@@ -194,7 +194,7 @@ import Testing
         }
         let packed = try busbw(["--ranks", "16"])
         let p = 16.0, n = 4_294_967_296.0
-        let expected = n / (2 * (p - 1) * 10e-6 + 2 * (p - 1) / p * n / 97e9) * 2 * (p - 1) / p / 1e9
+        let expected = n / (28 * 5e-6 + 2 * 10e-6 + 2 * (p - 1) / p * n / 97e9) * 2 * (p - 1) / p / 1e9   // 2 of 30 steps between servers
         #expect(abs(packed - expected) < 1e-3, "\(packed) vs \(expected)")
         // Hierarchical over 2 servers of 8: intra NVLink 370.8 GB/s, inter rings one 100G NIC (12.125 GB/s) each.
         let h = try busbw(["--ranks", "16", "--algo", "hierarchical"])
@@ -282,13 +282,13 @@ import Testing
         #expect(!sorted.isEmpty && sorted[sorted.count / 2] < 0.05, "median bandwidth error \(sorted)")
     }
 
-    /// Exact arithmetic in the tool: a scenario's 936.25 ns inter-server latency (intra 500 ns),
+    /// Exact arithmetic in the tool: a scenario's 936.25 ns latency inside and between servers,
     /// one latency per step as runs count it (`--protocol per-step`),
     /// prices an 8-byte all-reduce over 16 ranks on two servers at 2(p−1)·α + 2(p−1)/p·n/B
     /// with α = 936.25 ns to the printed precision, 0.0075 µs from what 936 ns per step gives.
     @Test func fractionalLatencyIsExact() throws {
         let r = try iccsim(["collective", "--scenario", "Scenarios/examples/fabric-contention.yaml", "--set", "io.fabric.interLatency=936.25ns",
-                            "--set", "io.fabric.intraLatency=500ns", "--protocol", "per-step", "--ranks", "16", "--min-bytes", "8", "--max-bytes", "8", "--json"])
+                            "--set", "io.fabric.intraLatency=936.25ns", "--protocol", "per-step", "--ranks", "16", "--min-bytes", "8", "--max-bytes", "8", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let row = try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Double]]).first)
         let p = 16.0

@@ -9,9 +9,10 @@ import Testing
 @Suite struct NetworkTests {
     /// Reference: the α–β ring formula. A 16-rank job packed on two HGX H100 servers alone on the
     /// fabric runs each 1 s iteration plus its exposed all-reduce, 2(p−1)·α + 2(p−1)/p·n/B with
-    /// B = NVLink's one-way 450 GB/s × 0.824 (the 8 NIC rails' 8 × 48.5 GB/s are more) and
-    /// α = the 10 µs inter-server latency; its completion time equals 1000 such iterations
-    /// to the nanosecond (rounded up).
+    /// B = NVLink's one-way 450 GB/s × 0.824 (the 8 NIC rails' 8 × 48.5 GB/s are more) and the
+    /// latency counted per step as NCCL counts steps: of the 30 steps, 2 cross the network at
+    /// 10 µs and 28 stay inside a server at 5 µs; its completion time equals 1000 such
+    /// iterations to the nanosecond (rounded up).
     @Test func aloneOnTheFabricTheRingMatchesAlphaBeta() throws {
         let s = try scenario("""
             cluster: {servers: [{name: h100, preset: hgx-h100-8, count: 4}]}
@@ -21,7 +22,7 @@ import Testing
         let sink = CollectingSink()
         _ = try CenterRun.run(s, sink: sink)
         let p = 16.0, n = 1_073_741_824.0
-        let allReduceS = 2 * (p - 1) * 10e-6 + 2 * (p - 1) / p * n / (450e9 * 0.824)
+        let allReduceS = 28 * 5e-6 + 2 * 10e-6 + 2 * (p - 1) / p * n / (450e9 * 0.824)
         let expectedNs = (1000 * (1 + allReduceS * 0.75) * 1e9).rounded(.up)
         let job = try #require(sink.jobs.first)
         #expect(abs(Double(job.endNs) - expectedNs) <= 1, "\(job.endNs) ns vs \(expectedNs) ns")
@@ -64,27 +65,30 @@ import Testing
         #expect(try jobSeconds("no_contention", scope: ", mfuScope: compute") > 1.01 * sixND, "a compute-only MFU adds the all-reduce")
     }
 
-    /// Exact arithmetic: a 936.25 ns inter-server latency is kept to the quarter nanosecond, summed
-    /// over the ring's 2(p−1) steps and 1,000 iterations, and the job's end is rounded once. The
-    /// same α–β reference as above with α = 936.25 ns; rounding α to 936 ns per step would move
-    /// the end by 1000 × 30 × 0.25 ns × 0.75 = 5,625 ns.
+    /// Exact arithmetic: 700.25 ns inside a server and 936.25 ns between servers are kept to the
+    /// quarter nanosecond, summed over the ring's steps (28 inside, 2 across) and 1,000
+    /// iterations, and the job's end is rounded once. The same α–β reference as above; rounding
+    /// each step to whole nanoseconds would move the end by 1000 × 30 × 0.25 ns × 0.75 = 5,625
+    /// ns, and charging every step the slowest hop's 936.25 ns by 1000 × 28 × 236 ns × 0.75.
     @Test func fractionalLatencyIsSummedExactlyAndRoundedOnce() throws {
         let s = try scenario("""
             cluster: {servers: [{name: h100, preset: hgx-h100-8, count: 4}]}
-            io: {model: fabric, allreduceOverlap: 0.25, fabric: {intraLatency: 500ns, interLatency: 936.25ns}}
+            io: {model: fabric, allreduceOverlap: 0.25, fabric: {intraLatency: 700.25ns, interLatency: 936.25ns}}
             workload: {jobs: [{submit: 0s, accelerators: 16, duration: 1000s, allreduce: {bytes: 1GiB, iteration: 1s}}]}
             """)
         #expect(s.io.fabric.interLatency.nanoseconds == 936.25 && s.io.fabric.interLatency.description == "936.25ns")
         let sink = CollectingSink()
         _ = try CenterRun.run(s, sink: sink)
         let p = 16.0, n = 1_073_741_824.0
-        func endNs(alphaS: Double) -> Double {
-            let allReduceS = 2 * (p - 1) * alphaS + 2 * (p - 1) / p * n / (450e9 * 0.824)
+        func endNs(latencyS: Double) -> Double {
+            let allReduceS = latencyS + 2 * (p - 1) / p * n / (450e9 * 0.824)
             return (1000 * (1 + allReduceS * 0.75) * 1e9).rounded(.up)
         }
+        let exact = endNs(latencyS: 28 * 700.25e-9 + 2 * 936.25e-9)
         let job = try #require(sink.jobs.first)
-        #expect(abs(Double(job.endNs) - endNs(alphaS: 936.25e-9)) <= 1, "\(job.endNs) ns vs \(endNs(alphaS: 936.25e-9)) ns")
-        #expect(abs(Double(job.endNs) - endNs(alphaS: 936e-9)) > 5_000, "the latency was rounded per step")
+        #expect(abs(Double(job.endNs) - exact) <= 1, "\(job.endNs) ns vs \(exact) ns")
+        #expect(abs(Double(job.endNs) - endNs(latencyS: 28 * 700e-9 + 2 * 936e-9)) > 5_000, "the latency was rounded per step")
+        #expect(abs(Double(job.endNs) - endNs(latencyS: 30 * 936.25e-9)) > 1_000_000, "every step paid the slowest hop")
     }
 
     /// Reference: max-min fairness on one bottleneck. Two 12-rank jobs on three servers share
@@ -104,7 +108,7 @@ import Testing
         let p = 12.0, n = 1_073_741_824.0
         func bandwidth(_ c: CollectiveRecord) -> Double {
             let t = n / (c.algbwGBps * 1e9)
-            return 2 * (p - 1) / p * n / (t - 2 * (p - 1) * 10e-6)
+            return 2 * (p - 1) / p * n / (t - (20 * 5e-6 + 2 * 10e-6))   // 22 steps, 2 of them between the job's two servers
         }
         let first = sink.collectives.filter { $0.startNs == 0 }
         #expect(first.count == 2)
@@ -137,7 +141,7 @@ import Testing
             return 4_294_967_296.0 / (first[0].algbwGBps * 1e9)
         }
         let one = try allReduceSeconds(1), two = try allReduceSeconds(2), four = try allReduceSeconds(4)
-        let latency = 2 * 63 * 10e-6
+        let latency = 112 * 5e-6 + 14 * 10e-6   // 126 steps, 14 of them between the job's 8 servers
         #expect(abs((two - latency) / (one - latency) - 2) < 0.002, "2:1 \(two) s vs 1:1 \(one) s")
         #expect(abs((four - latency) / (one - latency) - 4) < 0.004, "4:1 \(four) s vs 1:1 \(one) s")
     }
