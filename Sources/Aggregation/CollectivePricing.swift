@@ -26,6 +26,10 @@ public struct CollectivePath: Sendable, Equatable {
     public var localRanks: Int
     /// What a step inside a server crosses (for protocol latencies).
     public var intraHop: CollectiveHop
+    /// For an all-reduce reduced in the network (``SwitchReduction``): seconds per byte inside
+    /// a server, and the network's bandwidth for a server's data (0: no in-network reduction).
+    public var insideSPerByte: Double = 0
+    public var networkBytesPerS: Double = 0
 
     public init(bandwidthBytesPerS: Double, latencyS: Double, intraBandwidthBytesPerS: Double = 0, intraLatencyS: Double = 0, localRanks: Int = 1,
                 intraHop: CollectiveHop = .nvlink) {
@@ -93,6 +97,10 @@ public struct CollectivePricer: Sendable, Equatable {
                 return (NVLinkSHARP.seconds(bytes: bytes, alphaS: 12.5e-6, bandwidthBytesPerS: scaled(path.bandwidthBytesPerS)), "nvls Simple")
             default: break
             }
+        }
+        if algorithm == .sharp && op == .allreduce && servers > 1 && path.networkBytesPerS > 0 {
+            return (SwitchReduction(localRanks: path.localRanks, bytes: bytes, insideSPerByte: path.insideSPerByte,
+                                    networkBytesPerS: scaled(path.networkBytesPerS)).seconds, protocols == .perStep ? nil : "sharp Simple")
         }
         if algorithm == .hierarchical && op == .allreduce {
             return (HierarchicalRingCost(localRanks: path.localRanks, servers: servers, bytes: bytes, intraAlphaS: path.intraLatencyS,

@@ -32,6 +32,10 @@ public enum CollectiveAlgorithm: String, Sendable, CaseIterable {
     /// NVLink SHARP inside one NVSwitch server (Hopper and later): the switch reduces and
     /// multicasts, each rank sends and receives its buffer once (``NVLinkSHARP``).
     case nvls
+    /// In-network reduction across servers (InfiniBand SHARP, NCCL's CollNet): each server's
+    /// data reduced inside it (NVLink SHARP where the switch has it, else a reduce-scatter and
+    /// all-gather ring), its shards reduced in the network switches (``SwitchReduction``).
+    case sharp
     /// NCCL's own choice: the faster of its ring and double binary tree (all-reduce), each with
     /// its fastest protocol (``NCCLCollectiveCost``); with one latency per step, the ring.
     case auto
@@ -54,6 +58,47 @@ public enum NVLinkSHARP {
     /// Seconds of an all-reduce of `bytes` per rank inside one server.
     public static func seconds(bytes: Double, alphaS: Double, bandwidthBytesPerS: Double) -> Double {
         bytes > 0 ? 2 * alphaS + bytes / bandwidthBytesPerS : 0
+    }
+}
+
+/// An all-reduce reduced in the network (InfiniBand SHARP; NCCL's CollNet algorithms) over
+/// `servers` servers of `localRanks` ranks each. Inside each server the data is reduced to
+/// shards and gathered back: on an NVSwitch with NVLink SHARP each rank sends and receives its
+/// n bytes once at the NVLS bandwidth, otherwise a reduce-scatter and an all-gather ring move
+/// 2(d−1)/d·n per rank. Between servers each of the server's NIC rails sends its 1/rails of the
+/// data to the switches once and receives the reduced result once, whatever the number of
+/// servers. NCCL pipelines the two, so the slower sets the pace:
+///
+///     time = latency + n · max(inside, 1 / (rails × r))
+///
+/// with r the network flow's rate per rail (``FabricLinks/sharpFlow(_:)``). Latency as NCCL's
+/// tuning model counts CollNet Direct: 2·(3.7 µs + (d−1)·0.4 µs) + 31 µs (NVLink step, arity
+/// serialization, network). nccl-tests counts busbw as for any all-reduce, algbw × 2(p−1)/p.
+/// Not calibrated against a measurement (none is public in the calibration table yet).
+public struct SwitchReduction: Sendable, Equatable {
+    public var localRanks: Int
+    public var bytes: Double
+    /// Seconds per byte inside a server (2(d−1)/d / ring bandwidth, or 1 / NVLS bandwidth).
+    public var insideSPerByte: Double
+    /// The network's bandwidth for the server's data: rails × the rate of each.
+    public var networkBytesPerS: Double
+
+    public init(localRanks: Int, bytes: Double, insideSPerByte: Double, networkBytesPerS: Double) {
+        self.localRanks = localRanks
+        self.bytes = bytes
+        self.insideSPerByte = insideSPerByte
+        self.networkBytesPerS = networkBytesPerS
+    }
+
+    /// NCCL's CollNet Direct latency (s).
+    public var latencyS: Double {
+        let d = Double(localRanks)
+        return (2 * (min(1, d - 1) * 3.7 + (d - 1) * 0.4) + 31) * 1e-6
+    }
+
+    /// Seconds of the all-reduce.
+    public var seconds: Double {
+        bytes > 0 ? latencyS + bytes * max(insideSPerByte, 1 / networkBytesPerS) : 0
     }
 }
 
@@ -120,7 +165,7 @@ public struct CollectiveCost: Sendable, Equatable {
         switch (op, algorithm) {
         case (.allreduce, .nvls):
             return NVLinkSHARP.seconds(bytes: n, alphaS: a, bandwidthBytesPerS: bandwidthBytesPerS)
-        case (.allreduce, .ring), (.allreduce, .hierarchical), (.allreduce, .auto):
+        case (.allreduce, .ring), (.allreduce, .hierarchical), (.allreduce, .auto), (.allreduce, .sharp):
             return CollectivePricing.ringAllReduceSeconds(ranks: ranks, bytes: n, alphaS: a, bandwidthBytesPerS: bandwidthBytesPerS) + (p - 1) / p * n * g
         case (.allreduce, .halvingDoubling): return 2 * lg * a + 2 * (p - 1) / p * n * beta + (p - 1) / p * n * g
         case (.allreduce, .tree): return 2 * lg * (a + n * beta) + lg * n * g

@@ -279,6 +279,31 @@ public struct FabricLinks: Sendable {
         }
     }
 
+    /// The network part of an all-reduce reduced in the switches (InfiniBand SHARP) over the
+    /// servers of `ranks`: one stream per NIC rail out of every server and one back (each NIC
+    /// carries its share of the data once each way), and, when the servers sit under more than
+    /// one leaf, each leaf's aggregate once up to the spine and once down (one spine per rail,
+    /// by the ECMP hash), the aggregation tree's root at the spine. Returns the flow and the
+    /// rails (streams) a server sends on.
+    public func sharpFlow(_ ranks: [Int]) -> (flow: MaxMinFairShare.Flow, rails: Int) {
+        var spanned: [Int] = []
+        var seen = Set<Int>()
+        for r in ranks where seen.insert(server(ofAccelerator: r)).inserted { spanned.append(server(ofAccelerator: r)) }
+        spanned.sort()
+        let rails = spanned.map { servers[$0].nics }.min()!
+        var hops: [Int] = []
+        let leavesSpanned = Array(Set(spanned.map { leaf(of: $0) })).sorted()
+        for rail in 0..<rails {
+            for s in spanned { hops += [nicUp(server: s, nic: rail), nicDown(server: s, nic: rail)] }
+            guard leavesSpanned.count > 1 else { continue }
+            for l in leavesSpanned {
+                let k = spine(from: l, to: l, rail: rail)
+                hops += [leafUp(l, spine: k), leafDown(l, spine: k)]
+            }
+        }
+        return (MaxMinFairShare.Flow(counting: hops), rails)
+    }
+
     /// A point-to-point stream between two accelerators (background traffic), both directions.
     public func transfer(from r: Int, to q: Int) -> MaxMinFairShare.Flow {
         MaxMinFairShare.Flow(counting: ring([r, q]).hops)

@@ -43,7 +43,7 @@ struct CollectiveCommand: ParsableCommand {
     @Option(help: "Operation: allreduce, reducescatter, allgather, broadcast, alltoall.")
     var op: String = "allreduce"
 
-    @Option(help: "Algorithm: ring, auto (NCCL's choice of ring or double binary tree), halving-doubling, tree (binomial), hierarchical (all-reduce only), nvls (NVLink SHARP inside one NVSwitch server: hgx-h100/h200/h800/h20 presets; all-reduce only).")
+    @Option(help: "Algorithm: ring, auto (NCCL's choice of ring or double binary tree), halving-doubling, tree (binomial), hierarchical (all-reduce only), sharp (reduced in the network switches across servers, InfiniBand SHARP; all-reduce only), nvls (NVLink SHARP inside one NVSwitch server: hgx-h100/h200/h800/h20 presets; all-reduce only).")
     var algo: String = "ring"
 
     @Option(help: "Latency model: auto (NCCL's fastest of LL, LL128 and Simple for each size, with per-hop latencies), LL, LL128, Simple, or per-step (the io.fabric latencies, each step inside a server at the intra-server one and each across at the inter-server one: how runs price their all-reduces).")
@@ -133,6 +133,7 @@ struct CollectiveCommand: ParsableCommand {
         }
         guard algorithm != .hierarchical || operation == .allreduce else { throw ValidationError("--algo hierarchical is an all-reduce algorithm; use --op allreduce") }
         guard algorithm != .nvls || operation == .allreduce else { throw ValidationError("--algo nvls is an all-reduce algorithm; use --op allreduce") }
+        guard algorithm != .sharp || operation == .allreduce else { throw ValidationError("--algo sharp is an all-reduce algorithm; use --op allreduce") }
         guard let protocols = ProtocolChoice(name: self.protocol) else {
             throw ValidationError("unknown --protocol '\(self.protocol)'; expected auto, LL, LL128, Simple or per-step")
         }
@@ -152,15 +153,18 @@ struct CollectiveCommand: ParsableCommand {
         let sorted = rankList.sorted()
         let local = sorted.filter { links.server(ofAccelerator: $0) == links.server(ofAccelerator: sorted[0]) }.count
         let spanned = Set(rankList.map { links.server(ofAccelerator: $0) }).count
-        guard algorithm != .hierarchical || local * spanned == ranks else {
-            throw ValidationError("--algo hierarchical needs the same ranks on every server (\(ranks) ranks on \(spanned) servers); try --placement packed")
+        guard ![.hierarchical, .sharp].contains(algorithm) || local * spanned == ranks else {
+            throw ValidationError("--algo \(algorithm.rawValue) needs the same ranks on every server (\(ranks) ranks on \(spanned) servers); try --placement packed")
+        }
+        guard algorithm != .sharp || spanned > 1 else {
+            throw ValidationError("--algo sharp reduces across servers in the network switches; \(ranks) ranks on one server (inside one use ring or nvls)")
         }
         // Background: streams between random accelerators of different servers (the same flags give the same table).
         let background = links.randomTransfers(self.background)
         let solver = MaxMinFairShare(capacities: links.capacities)
         /// The bandwidth per rank of one collective flow of `streams` channels beside the background.
         func share(_ flow: MaxMinFairShare.Flow, streams: Int) -> Double { solver.solve([flow] + background)[0] * Double(streams) }
-        let path: CollectivePath
+        var path: CollectivePath
         if algorithm == .nvls {
             // In-switch reduction inside one server: the switch's NVLS bandwidth, no ring.
             let server = links.server(ofAccelerator: rankList[0])
@@ -172,6 +176,18 @@ struct CollectiveCommand: ParsableCommand {
             }
             path = CollectivePath(bandwidthBytesPerS: links.servers[server].nvlsBytesPerS, latencyS: links.servers[server].intraLatencyS,
                                   intraHop: .nvlink)
+        } else if algorithm == .sharp {
+            // Inside each server: NVLink SHARP where the switch has it, else a reduce-scatter and
+            // all-gather ring; between servers: each rail's share to the switches once and back.
+            let server = links.servers[links.server(ofAccelerator: sorted[0])]
+            let intra = links.collective(Array(sorted.prefix(local)))
+            let d = Double(local)
+            let inside = server.nvlsBytesPerS > 0 && local > 1 ? 1 / server.nvlsBytesPerS
+                : local > 1 ? 2 * (d - 1) / d / share(intra.flow, streams: intra.streams) : 0
+            let network = links.sharpFlow(sorted)
+            path = CollectivePath(bandwidthBytesPerS: 0, latencyS: 0, localRanks: local, intraHop: intra.intraHop)
+            path.insideSPerByte = inside
+            path.networkBytesPerS = share(network.flow, streams: network.rails)
         } else if algorithm == .hierarchical {
             // The phases run one after another (reduce-scatter inside each server, the
             // inter-server rings, all-gather inside each server), so each is priced on the
@@ -216,6 +232,9 @@ struct CollectiveCommand: ParsableCommand {
         if algorithm == .hierarchical {
             print(String(format: "# intra-server ring %.2f GB/s per rank, inter-server rings %.2f GB/s each (max-min shares, each phase alone with the background), latency %.1f / %.1f us per step",
                          path.intraBandwidthBytesPerS / 1e9, path.bandwidthBytesPerS / 1e9, path.intraLatencyS * 1e6, path.latencyS * 1e6))
+        } else if algorithm == .sharp {
+            print(String(format: "# inside each server %.2f GB/s per rank of data (NVLS if the switch has it, else a reduce-scatter and all-gather ring), network %.2f GB/s per server to the switches (its rails' max-min shares)",
+                         1 / path.insideSPerByte / 1e9, path.networkBytesPerS / 1e9))
         } else {
             print(String(format: "# ring bandwidth per rank %.2f GB/s (channels over every NIC rail, max-min fair per stream)", path.bandwidthBytesPerS / 1e9)
                   + (protocols == .perStep ? String(format: ", latency %.1f us per step", path.latencyS * 1e6) : ""))

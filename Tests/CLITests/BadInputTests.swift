@@ -245,6 +245,27 @@ import Testing
         #expect(abs(try busbw("oam-mi300x-400g-rail", 8) - 336) < 1)
     }
 
+    /// In-network reduction across servers (`--algo sharp`, InfiniBand SHARP). Reference: its
+    /// pipelined formula, latency 2·(3.7 + 7 × 0.4) + 31 = 44 µs (NCCL's CollNet Direct) plus n
+    /// at the slower of inside the server and the network: on H100 NVLink SHARP's 274.3 GB/s
+    /// inside against 8 × 48.5 GB/s of NIC rails; on A100 (no NVLS) a reduce-scatter and
+    /// all-gather ring, 2 × 7/8 per byte at 240 GB/s, against 8 × 23.5. It beats the ring where
+    /// the ring is NIC-bound (A100) and needs servers to reduce across.
+    @Test func switchReductionAcrossServers() throws {
+        func row(_ preset: String, _ algo: String, ranks: Int = 16) throws -> [String: Double] {
+            let r = try iccsim(["collective", "--preset", preset, "--ranks", "\(ranks)", "--algo", algo, "--min-bytes", "1G", "--max-bytes", "1G", "--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            return try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Double]])?.first)
+        }
+        let n = 1_073_741_824.0
+        #expect(abs(try row("hgx-h100-400g-rail", "sharp")["time_us"]! - (44 + n / (480e9 * 8 / 14) * 1e6)) < 0.005)
+        #expect(abs(try row("hgx-a100-200g-rail", "sharp")["time_us"]! - (44 + n * 2 * 7 / 8 / 240e9 * 1e6)) < 0.005)
+        #expect(try row("hgx-a100-200g-rail", "sharp", ranks: 64)["busbw_gbps"]! > 1.4 * (try row("hgx-a100-200g-rail", "ring", ranks: 64)["busbw_gbps"]!))
+        #expect(try iccsim(["collective", "--ranks", "8", "--algo", "sharp"]).status == 2)
+        #expect(try iccsim(["collective", "--ranks", "12", "--algo", "sharp", "--servers", "2"]).status == 2)
+        #expect(try iccsim(["collective", "--ranks", "16", "--algo", "sharp", "--op", "allgather"]).status == 2)
+    }
+
     /// The calibration table (`data/calibration/nccl_tests_calibration.csv`, shown in
     /// docs/aggregation.md): every published measurement against `iccsim collective` on the
     /// row's preset, servers, NICs and algorithm, with NCCL's protocols. References: nccl-tests
