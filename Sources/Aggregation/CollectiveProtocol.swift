@@ -125,7 +125,7 @@ public struct NCCLCollectiveCost: Sendable, Equatable {
         switch op {
         case .allreduce: (steps, interSteps, share) = (2 * (p - 1), 2 * (s - 1), 2 * (p - 1) / p)
         case .reducescatter, .allgather: (steps, interSteps, share) = (p - 1, s - 1, (p - 1) / p)
-        case .broadcast, .alltoall: return nil
+        case .broadcast, .alltoall, .sendrecv: return nil
         }
         let latencyUs = proto.baseLatencyUs(tree: false) + (steps - interSteps) * proto.hopLatencyUs(intraHop, tree: false)
             + interSteps * proto.hopLatencyUs(.network, tree: false)

@@ -2,17 +2,19 @@ import Foundation
 
 /// Collective operations, as nccl-tests names them.
 public enum CollectiveOp: String, Sendable, CaseIterable {
-    case allreduce, reducescatter, allgather, broadcast, alltoall
+    /// `sendrecv`: each rank sends its buffer to the next and receives the previous one's (a
+    /// pipeline stage boundary; nccl-tests' sendrecv_perf).
+    case allreduce, reducescatter, allgather, broadcast, alltoall, sendrecv
 
     /// nccl-tests' bus bandwidth of a collective over `p` ranks that achieved `algbw`
     /// (doc/PERFORMANCE.md): algbw × 2(p−1)/p for all-reduce, × (p−1)/p for reduce-scatter,
-    /// all-gather and all-to-all, × 1 for broadcast.
+    /// all-gather and all-to-all, × 1 for broadcast and send/receive.
     public func busBandwidth(algbw: Double, ranks p: Int) -> Double {
         let n = Double(p)
         switch self {
         case .allreduce: return algbw * 2 * (n - 1) / n
         case .reducescatter, .allgather, .alltoall: return algbw * (n - 1) / n
-        case .broadcast: return algbw
+        case .broadcast, .sendrecv: return algbw
         }
     }
 }
@@ -175,6 +177,7 @@ public struct CollectiveCost: Sendable, Equatable {
         case (.broadcast, .ring): return (p - 1) * a + n * beta   // pipelined chain, large messages
         case (.broadcast, _): return lg * (a + n * beta)
         case (.alltoall, _): return (p - 1) * a + (p - 1) / p * n * beta
+        case (.sendrecv, _): return a + n * beta
         }
     }
 }

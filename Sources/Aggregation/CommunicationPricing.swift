@@ -23,12 +23,15 @@ extension CommunicationDemand {
         endToEnd ? max(0, computeSPerIteration - aloneExposedS) : computeSPerIteration
     }
 
-    /// The job's speed relative to its stated time per iteration: C / (C' + exposed), with C'
-    /// the compute per iteration on the fabric (``fabricComputeSeconds(aloneExposedS:)``; C
-    /// itself for a compute-only efficiency).
-    public func speed(bandwidthBytesPerS: Double, latencyS: Double, computeS: Double) -> Double {
+    /// The job's speed relative to its stated time per iteration: C / (C' + exposed + M), with
+    /// C' the compute per iteration on the fabric (``fabricComputeSeconds(aloneExposedS:)``; C
+    /// itself for a compute-only efficiency) and M its model-parallel traffic's seconds per
+    /// iteration (``ModelParallelFlow``), all on the critical path. A job with one replica
+    /// (`dataParallel` 1) exposes no all-reduce.
+    public func speed(bandwidthBytesPerS: Double, latencyS: Double, computeS: Double, modelParallelS: Double = 0) -> Double {
         let c = computeSPerIteration
         guard c > 0 else { return 1 }
-        return c / (computeS + exposedSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS))
+        let exposed = dataParallel > 1 ? exposedSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS) : 0
+        return c / (computeS + exposed + modelParallelS)
     }
 }

@@ -7,9 +7,12 @@ import Workloads
 
 /// The shared fabric under a run (`io.model: fabric`), a run component: every running job with a data-parallel
 /// all-reduce puts its rings on its pool's shared leaf-spine fabric where the scheduler placed
-/// its accelerators; its speed is compute / (compute + exposed all-reduce) at its max-min
-/// share, recomputed only when a job joining or leaving its links changes that share
-/// (steady-state fast-forward: a month of training is a handful of events per job).
+/// its accelerators, and its model-parallel traffic (tensor-parallel rings, pipeline
+/// transfers, expert all-to-all: ``ModelParallelFlow``) as flows of their own; its speed is
+/// compute / (compute + exposed all-reduce + model-parallel time) at their max-min shares,
+/// recomputed only when a job joining or leaving its links changes a share (steady-state
+/// fast-forward: a month of training is a handful of events per job). A job's flows are the
+/// fabric's owners 4 × slot + kind (0: the data-parallel rings).
 ///
 /// It writes one `/collectives` row per stretch of steady speed and, at the end, the
 /// utilisation series of the busiest leaf-spine links (`/links`). Elastic jobs (whose ring
@@ -37,6 +40,11 @@ public struct FabricComponent: RunComponent {
         var latencyS: Double
         /// Compute per iteration on the fabric (``CommunicationDemand/fabricComputeSeconds(aloneExposedS:)``).
         var computeS: Double
+        /// Whether the data-parallel rings are on the fabric (more than one replica).
+        var dataParallelOnFabric: Bool
+        /// Model-parallel flows and each one's stream rate as of the last settle.
+        var modelParallel: [ModelParallelFlow] = []
+        var modelParallelRates: [Double] = []
         var bandwidth = 0.0
         /// 0 until the instant's settle prices it.
         var speed = 0.0
@@ -73,6 +81,16 @@ public struct FabricComponent: RunComponent {
         linkLastNs = fabrics.map { _ in 0 }
     }
 
+    /// The fabric owner of kind `kind` (0: data-parallel rings) of the job in `slot`.
+    static func owner(slot: Int, kind: Int) -> Int { 4 * slot + kind }
+
+    /// Seconds per iteration of the job's model-parallel traffic at its flows' current rates.
+    static func modelParallelSeconds(_ ring: Ring) -> Double {
+        var total = 0.0
+        for (f, rate) in zip(ring.modelParallel, ring.modelParallelRates) { total += f.seconds(rate: rate) }
+        return total
+    }
+
     /// The ring of `job` (nil: it has none, or the slot's ring is another job's).
     func ring(_ job: JobHandle) -> Ring? {
         let slot = Int(job.slot)
@@ -97,21 +115,32 @@ public struct FabricComponent: RunComponent {
         let earlier = ring(job.handle)
         slots[slot] = nil
         let pool = job.pool
-        guard let demand = job.spec.communication, demand.dataParallel > 1 else { return .unaffected }
+        guard let demand = job.spec.communication, demand.dataParallel > 1 || !demand.modelParallel.isEmpty else { return .unaffected }
         let devices = job.devices()
         guard devices.count >= Int(demand.dataParallel) else { return .unaffected }
         advanceLinks(pool: pool, to: nowNs)
         let ranks = devices.map(Int.init).sorted()
         let perReplica = max(1, ranks.count / Int(demand.dataParallel))
+        let capacities = links[pool].capacities
         let (flow, streams, latency) = links[pool].collectiveFlow(ranks, ringsPerReplica: perReplica)
-        // An end-to-end efficiency holds the all-reduce the job exposes alone on these links.
-        let aloneExposedS = demand.endToEnd
-            ? demand.exposedSeconds(bandwidthBytesPerS: flow.aloneRate(capacities: links[pool].capacities) * Double(streams), latencyS: latency) : 0
+        let modelParallel = demand.modelParallel.isEmpty ? [] : links[pool].modelParallelFlows(ranks, traffic: demand.modelParallel)
+        let dataParallelOnFabric = demand.dataParallel > 1
+        guard dataParallelOnFabric || !modelParallel.isEmpty else { return .unaffected }
+        // An end-to-end efficiency holds the communication the job exposes alone on these links.
+        var aloneExposedS = 0.0
+        if demand.endToEnd {
+            if dataParallelOnFabric {
+                aloneExposedS += demand.exposedSeconds(bandwidthBytesPerS: flow.aloneRate(capacities: capacities) * Double(streams), latencyS: latency)
+            }
+            for f in modelParallel { aloneExposedS += f.seconds(rate: f.flow.aloneRate(capacities: capacities)) }
+        }
         slots[slot] = Ring(handle: job.handle, demand: demand, pool: Int16(pool), job: job.id, rings: Int32(perReplica), ranks: ranks, latencyS: latency,
-                           computeS: demand.fabricComputeSeconds(aloneExposedS: aloneExposedS), segmentStart: nowNs,
+                           computeS: demand.fabricComputeSeconds(aloneExposedS: aloneExposedS), dataParallelOnFabric: dataParallelOnFabric,
+                           modelParallel: modelParallel, modelParallelRates: modelParallel.map { _ in 0 }, segmentStart: nowNs,
                            exposedNs: earlier?.exposedNs ?? 0, runNs: earlier?.runNs ?? 0)
         communicatingJobs += 1
-        fabrics[pool].attach(slot, flow: flow, streams: streams)
+        if dataParallelOnFabric { fabrics[pool].attach(Self.owner(slot: slot, kind: 0), flow: flow, streams: streams) }
+        for f in modelParallel { fabrics[pool].attach(Self.owner(slot: slot, kind: f.kind.rawValue), flow: f.flow) }
         dirtyPools.append(pool)
         return .pricedAtSettle
     }
@@ -125,7 +154,7 @@ public struct FabricComponent: RunComponent {
         advanceLinks(pool: pool, to: nowNs)
         closeStretch(slot: slot, nowNs: nowNs)
         slots[slot]!.onFabric = false
-        fabrics[pool].detach(slot)
+        for kind in 0..<4 { fabrics[pool].detach(Self.owner(slot: slot, kind: kind)) }
         dirtyPools.append(pool)
     }
 
@@ -142,10 +171,23 @@ public struct FabricComponent: RunComponent {
         for l in links[p].links(ofSpine: k) { fabrics[p].setCapacity(l, to: change.up ? links[p].capacities[l] : 0) }
         for s in slots.indices {
             guard let ring = slots[s], ring.onFabric, Int(ring.pool) == p else { continue }
-            let (flow, streams, _) = links[p].collectiveFlow(ring.ranks, ringsPerReplica: Int(ring.rings))
-            guard flow != fabrics[p].flows[s] else { continue }
-            fabrics[p].detach(s)
-            fabrics[p].attach(s, flow: flow, streams: streams)
+            if ring.dataParallelOnFabric {
+                let (flow, streams, _) = links[p].collectiveFlow(ring.ranks, ringsPerReplica: Int(ring.rings))
+                let o = Self.owner(slot: s, kind: 0)
+                if flow != fabrics[p].flows[o] {
+                    fabrics[p].detach(o)
+                    fabrics[p].attach(o, flow: flow, streams: streams)
+                }
+            }
+            guard !ring.modelParallel.isEmpty else { continue }
+            let routed = links[p].modelParallelFlows(ring.ranks, traffic: ring.demand.modelParallel)
+            for f in routed {
+                let o = Self.owner(slot: s, kind: f.kind.rawValue)
+                guard f.flow != fabrics[p].flows[o] else { continue }
+                fabrics[p].detach(o)
+                fabrics[p].attach(o, flow: f.flow)
+            }
+            slots[s]!.modelParallel = routed
         }
         dirtyPools.append(p)
     }
@@ -159,14 +201,24 @@ public struct FabricComponent: RunComponent {
         for p in dirtyPools where p != last {
             last = p
             advanceLinks(pool: p, to: nowNs)
-            for s in fabrics[p].settle() {
+            var lastSlot = -1
+            for owner in fabrics[p].settle() {
+                let s = owner / 4
+                guard s != lastSlot else { continue }
+                lastSlot = s
                 guard let ring = slots[s], ring.onFabric else { continue }
-                let b = fabrics[p].bandwidth(s)
-                guard abs(b - ring.bandwidth) > 1e-9 * max(b, ring.bandwidth) else { continue }
+                func moved(_ a: Double, _ b: Double) -> Bool { abs(b - a) > 1e-9 * max(a, b) }
+                let b = ring.dataParallelOnFabric ? fabrics[p].bandwidth(Self.owner(slot: s, kind: 0)) : 0
+                let rates = ring.modelParallel.map { fabrics[p].bandwidth(Self.owner(slot: s, kind: $0.kind.rawValue)) }
+                guard moved(ring.bandwidth, b) || zip(ring.modelParallelRates, rates).contains(where: { moved($0, $1) }) else { continue }
                 closeStretch(slot: s, nowNs: nowNs)
                 slots[s]!.bandwidth = b
+                slots[s]!.modelParallelRates = rates
                 // No bandwidth (a ring through a failed spine with none left): it stalls.
-                slots[s]!.speed = b > 0 ? ring.demand.speed(bandwidthBytesPerS: b, latencyS: ring.latencyS, computeS: ring.computeS) : 0
+                let stalled = (ring.dataParallelOnFabric && b <= 0) || rates.contains { $0 <= 0 }
+                slots[s]!.speed = stalled ? 0
+                    : ring.demand.speed(bandwidthBytesPerS: b, latencyS: ring.latencyS, computeS: ring.computeS,
+                                        modelParallelS: Self.modelParallelSeconds(slots[s]!))
                 changed.append(ring.handle)
             }
         }
@@ -191,21 +243,23 @@ public struct FabricComponent: RunComponent {
             ring.segmentStart = nowNs
             slots[s] = ring
         }
-        guard ring.bandwidth > 0, nowNs > ring.segmentStart else { return }
+        guard ring.bandwidth > 0 || !ring.dataParallelOnFabric, ring.speed > 0, nowNs > ring.segmentStart else { return }
         let demand = ring.demand
         let ns = Double(nowNs - ring.segmentStart)
-        let allReduceS = demand.allReduceSeconds(bandwidthBytesPerS: ring.bandwidth, latencyS: ring.latencyS)
-        let exposedS = allReduceS * (1 - demand.overlap)
+        let allReduceS = ring.dataParallelOnFabric ? demand.allReduceSeconds(bandwidthBytesPerS: ring.bandwidth, latencyS: ring.latencyS) : 0
+        let exposedS = allReduceS * (1 - demand.overlap) + Self.modelParallelSeconds(ring)
         let iterationS = ring.computeS + exposedS
         let exposedShare = iterationS > 0 ? exposedS / iterationS : 0
-        let algbw = allReduceS > 0 ? demand.bytesPerIteration / allReduceS / 1e9 : 0
-        let busbw = CollectiveOp.allreduce.busBandwidth(algbw: algbw, ranks: Int(demand.dataParallel))
-        sink?.record(collective: CollectiveRecord(
-            job: ring.job, pool: ring.pool, ranks: demand.dataParallel, rings: ring.rings, bytes: demand.bytesPerIteration,
-            startNs: ring.segmentStart, endNs: nowNs, iterations: iterationS > 0 ? ns / 1e9 / iterationS : 0,
-            algbwGBps: algbw, busbwGBps: busbw, exposedShare: exposedShare))
-        collectives += 1
-        busbwByTime.append((busbw, ns))
+        if ring.dataParallelOnFabric {
+            let algbw = allReduceS > 0 ? demand.bytesPerIteration / allReduceS / 1e9 : 0
+            let busbw = CollectiveOp.allreduce.busBandwidth(algbw: algbw, ranks: Int(demand.dataParallel))
+            sink?.record(collective: CollectiveRecord(
+                job: ring.job, pool: ring.pool, ranks: demand.dataParallel, rings: ring.rings, bytes: demand.bytesPerIteration,
+                startNs: ring.segmentStart, endNs: nowNs, iterations: iterationS > 0 ? ns / 1e9 / iterationS : 0,
+                algbwGBps: algbw, busbwGBps: busbw, exposedShare: exposedShare))
+            collectives += 1
+            busbwByTime.append((busbw, ns))
+        }
         ring.exposedNs += ns * exposedShare
         ring.runNs += ns
         exposedNs += ns * exposedShare

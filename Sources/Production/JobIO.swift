@@ -74,10 +74,13 @@ public struct IdealIO: JobIOModel {
 
 /// What a training job communicates every iteration, for the run to price on the fabric:
 /// each of its data-parallel rings all-reduces `bytesPerIteration` over `dataParallel` ranks,
-/// `overlap` of it hidden behind `computeSPerIteration` of compute.
+/// `overlap` of it hidden behind `computeSPerIteration` of compute; and, when it states it, its
+/// model-parallel traffic (``ModelParallelTraffic``), on the critical path.
 public struct CommunicationDemand: Sendable, Equatable {
     public var bytesPerIteration: Double
     public var dataParallel: Int32
+    /// Tensor-, pipeline- and expert-parallel traffic per iteration (none by default).
+    public var modelParallel = ModelParallelTraffic()
     /// Seconds per iteration at the job's efficiency: compute only, or, when `endToEnd`, the
     /// whole step as measured with its all-reduce alone on the fabric.
     public var computeSPerIteration: Double
@@ -95,6 +98,46 @@ public struct CommunicationDemand: Sendable, Equatable {
     }
 }
 
+/// A training job's traffic beyond its data-parallel all-reduce, per iteration and rank. A
+/// replica is `tensorParallel` × `pipelineParallel` ranks: stage s of replica k holds its
+/// ranks k·R + s·t ..< k·R + (s+1)·t (R ranks per replica, t per stage, in the job's
+/// accelerator order), which form one tensor-parallel group; rank i of stage s sends to rank i
+/// of stage s+1 (pipeline); and the ranks in the same place of `expertParallel` consecutive
+/// replicas form one expert-parallel group (mixture of experts).
+///
+/// - `tensorBytes`: all-reduced in each tensor-parallel group (activations, forward and
+///   backward), a ring per group;
+/// - `pipelineBytes`: sent across each stage boundary each way (activations forward,
+///   their gradients backward);
+/// - `expertBytes`: exchanged all-to-all in each expert-parallel group (tokens to and from
+///   their experts), `expertBytes / expertParallel` to each member.
+///
+/// All three are on the critical path: none hides behind compute (pipelining hides part of
+/// the pipeline transfers in practice, so theirs is an upper bound).
+public struct ModelParallelTraffic: Sendable, Equatable {
+    public var tensorParallel: Int32 = 1
+    public var tensorBytes: Double = 0
+    public var pipelineParallel: Int32 = 1
+    public var pipelineBytes: Double = 0
+    public var expertParallel: Int32 = 1
+    public var expertBytes: Double = 0
+
+    public init(tensorParallel: Int32 = 1, tensorBytes: Double = 0, pipelineParallel: Int32 = 1, pipelineBytes: Double = 0,
+                expertParallel: Int32 = 1, expertBytes: Double = 0) {
+        self.tensorParallel = tensorParallel
+        self.tensorBytes = tensorBytes
+        self.pipelineParallel = pipelineParallel
+        self.pipelineBytes = pipelineBytes
+        self.expertParallel = expertParallel
+        self.expertBytes = expertBytes
+    }
+
+    /// Whether any of it moves bytes.
+    public var isEmpty: Bool {
+        !((tensorParallel > 1 && tensorBytes > 0) || (pipelineParallel > 1 && pipelineBytes > 0) || (expertParallel > 1 && expertBytes > 0))
+    }
+}
+
 /// A job's all-reduce as a scenario states it: bytes per iteration per rank, compute per
 /// iteration, the overlap, and the ranks of each replica (tensor × pipeline parallel); the
 /// data-parallel degree follows from the job's accelerators.
@@ -103,6 +146,8 @@ public struct AllReduceTemplate: Sendable, Equatable {
     public var computeSPerIteration: Double
     public var overlap: Double
     public var ranksPerReplica: Int
+    /// Its model-parallel traffic (its tensor × pipeline degrees make `ranksPerReplica` when stated).
+    public var modelParallel = ModelParallelTraffic()
 
     public init(bytesPerIteration: Double, computeSPerIteration: Double, overlap: Double, ranksPerReplica: Int) {
         self.bytesPerIteration = bytesPerIteration
@@ -114,9 +159,11 @@ public struct AllReduceTemplate: Sendable, Equatable {
     /// The demand of a job on `accelerators` devices (nil when it has one replica).
     public func demand(accelerators: Int) -> CommunicationDemand? {
         let dp = accelerators / ranksPerReplica
-        guard dp > 1 else { return nil }
-        return CommunicationDemand(bytesPerIteration: bytesPerIteration, dataParallel: Int32(dp),
-                                   computeSPerIteration: computeSPerIteration, overlap: overlap)
+        guard dp > 1 || (dp == 1 && !modelParallel.isEmpty) else { return nil }
+        var demand = CommunicationDemand(bytesPerIteration: bytesPerIteration, dataParallel: Int32(dp),
+                                         computeSPerIteration: computeSPerIteration, overlap: overlap)
+        demand.modelParallel = modelParallel
+        return demand
     }
 }
 

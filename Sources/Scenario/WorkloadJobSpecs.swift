@@ -113,15 +113,25 @@ func decodeJobNeeds<K: JobNeedsKeys>(_ c: KeyedDecodingContainer<K>) throws
 
 /// A job's gradient all-reduce (`allreduce:` of a job class or listed job): every iteration
 /// each data-parallel rank all-reduces `bytes` after `iteration` of compute, `overlap` of it
-/// hidden (default `io.allreduceOverlap`); `tensorParallel` ranks form one replica (one ring
-/// per replica rank), so the data-parallel degree is accelerators / tensorParallel.
+/// hidden (default `io.allreduceOverlap`); `tensorParallel` × `pipelineParallel` ranks form one
+/// replica (one ring per replica rank), so the data-parallel degree is accelerators / that.
+/// Model-parallel traffic per iteration and rank, on the critical path (``ModelParallelTraffic``):
+/// `tensorBytes` all-reduced in each tensor-parallel group, `pipelineBytes` across each stage
+/// boundary each way, `expertBytes` all-to-all among `expertParallel` replicas.
 public struct AllReduceSpec: Codable, Sendable, Equatable {
     public var bytes: ByteQuantity
     public var iteration: TimeQuantity
     public var overlap: Double?
     public var tensorParallel: Int
+    public var pipelineParallel: Int
+    public var expertParallel: Int
+    public var tensorBytes: ByteQuantity?
+    public var pipelineBytes: ByteQuantity?
+    public var expertBytes: ByteQuantity?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case bytes, iteration, overlap, tensorParallel }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case bytes, iteration, overlap, tensorParallel, pipelineParallel, expertParallel, tensorBytes, pipelineBytes, expertBytes
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -129,13 +139,30 @@ public struct AllReduceSpec: Codable, Sendable, Equatable {
         iteration = try c.decode(TimeQuantity.self, forKey: .iteration) { $0.baseUnits <= 0 ? "must be positive" : nil }
         overlap = try c.decodeIfPresent(Double.self, forKey: .overlap)
         if let o = overlap, !(0...1).contains(o) { throw try c.superDecoder(forKey: .overlap).scenarioError("overlap must be between 0 and 1, got \(o)") }
-        tensorParallel = try c.decode(Int.self, forKey: .tensorParallel, default: 1) { $0 < 1 ? "must be at least 1" : nil }
+        tensorParallel = try c.decode(Int.self, forKey: .tensorParallel, default: 1) { $0 < 1 || $0 > 65_536 ? "must be between 1 and 65536" : nil }
+        pipelineParallel = try c.decode(Int.self, forKey: .pipelineParallel, default: 1) { $0 < 1 || $0 > 65_536 ? "must be between 1 and 65536" : nil }
+        expertParallel = try c.decode(Int.self, forKey: .expertParallel, default: 1) { $0 < 1 || $0 > 65_536 ? "must be between 1 and 65536" : nil }
+        func traffic(_ key: CodingKeys, degree: Int, degreeKey: String) throws -> ByteQuantity? {
+            guard c.contains(key) else { return nil }
+            let b = try c.decode(ByteQuantity.self, forKey: key) { $0.baseUnits < 0 ? "must not be negative" : nil }
+            if degree < 2 && b.baseUnits > 0 {
+                throw try c.superDecoder(forKey: key).scenarioError("\(key.stringValue) needs \(degreeKey) of at least 2 (it is \(degree)), got \(b)")
+            }
+            return b
+        }
+        tensorBytes = try traffic(.tensorBytes, degree: tensorParallel, degreeKey: "tensorParallel")
+        pipelineBytes = try traffic(.pipelineBytes, degree: pipelineParallel, degreeKey: "pipelineParallel")
+        expertBytes = try traffic(.expertBytes, degree: expertParallel, degreeKey: "expertParallel")
     }
 
     /// The workload model's template, with the scenario's default overlap.
     public func template(defaultOverlap: Double) -> AllReduceTemplate {
-        AllReduceTemplate(bytesPerIteration: Double(bytes.baseUnits), computeSPerIteration: Double(iteration.baseUnits) / 1e9,
-                          overlap: overlap ?? defaultOverlap, ranksPerReplica: tensorParallel)
+        var t = AllReduceTemplate(bytesPerIteration: Double(bytes.baseUnits), computeSPerIteration: Double(iteration.baseUnits) / 1e9,
+                                  overlap: overlap ?? defaultOverlap, ranksPerReplica: tensorParallel * pipelineParallel)
+        t.modelParallel = ModelParallelTraffic(tensorParallel: Int32(tensorParallel), tensorBytes: Double(tensorBytes?.baseUnits ?? 0),
+                                               pipelineParallel: Int32(pipelineParallel), pipelineBytes: Double(pipelineBytes?.baseUnits ?? 0),
+                                               expertParallel: Int32(expertParallel), expertBytes: Double(expertBytes?.baseUnits ?? 0))
+        return t
     }
 }
 

@@ -40,7 +40,7 @@ struct CollectiveCommand: ParsableCommand {
     @Option(help: "Ranks (accelerators) in the collective.")
     var ranks: Int = 8
 
-    @Option(help: "Operation: allreduce, reducescatter, allgather, broadcast, alltoall.")
+    @Option(help: "Operation: allreduce, reducescatter, allgather, broadcast, alltoall (expert parallelism), sendrecv (each rank to the next: a pipeline stage boundary).")
     var op: String = "allreduce"
 
     @Option(help: "Algorithm: ring, auto (NCCL's choice of ring or double binary tree), halving-doubling, tree (binomial), hierarchical (all-reduce only), sharp (reduced in the network switches across servers, InfiniBand SHARP; all-reduce only), nvls (NVLink SHARP inside one NVSwitch server: hgx-h100/h200/h800/h20 presets; all-reduce only).")

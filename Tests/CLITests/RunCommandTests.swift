@@ -47,7 +47,8 @@ import Testing
         let requestLevel = ["--set", "horizon=3h", "--set", "workload.applications.0.services.0.fidelity=request"]
         for (scenario, extra) in [("Scenarios/examples/two-classes.yaml", []), ("Scenarios/examples/listed-jobs.yaml", []),
                                   ("Scenarios/examples/fabric-contention.yaml", []), ("Scenarios/examples/elastic-serving.yaml", []),
-                                  ("Scenarios/examples/elastic-serving.yaml", requestLevel), ("Scenarios/examples/failures-and-spares.yaml", [])] {
+                                  ("Scenarios/examples/elastic-serving.yaml", requestLevel), ("Scenarios/examples/failures-and-spares.yaml", []),
+                                  ("Scenarios/examples/model-parallel.yaml", [])] {
             let x = tmp.appendingPathComponent("x"), y = tmp.appendingPathComponent("y")
             #expect(try iccsim(["run", scenario, "--out", x.path, "--quiet"] + extra).status == 0)
             #expect(try iccsim(["run", scenario, "--out", y.path, "--quiet", "--permute-ties"] + extra).status == 0)
