@@ -29,9 +29,15 @@ extension CommunicationDemand {
     /// iteration (``ModelParallelFlow``), all on the critical path. A job with one replica
     /// (`dataParallel` 1) exposes no all-reduce.
     public func speed(bandwidthBytesPerS: Double, latencyS: Double, computeS: Double, modelParallelS: Double = 0) -> Double {
+        speed(allReduceS: allReduceSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS), computeS: computeS, modelParallelS: modelParallelS)
+    }
+
+    /// ``speed(bandwidthBytesPerS:latencyS:computeS:modelParallelS:)`` for an all-reduce of
+    /// `allReduceS` seconds however it runs (a ring, NVLink SHARP, a switch reduction).
+    public func speed(allReduceS: Double, computeS: Double, modelParallelS: Double = 0) -> Double {
         let c = computeSPerIteration
         guard c > 0 else { return 1 }
-        let exposed = dataParallel > 1 ? exposedSeconds(bandwidthBytesPerS: bandwidthBytesPerS, latencyS: latencyS) : 0
+        let exposed = dataParallel > 1 ? allReduceS * (1 - overlap) : 0
         return c / (computeS + exposed + modelParallelS)
     }
 }

@@ -12,7 +12,10 @@ import Workloads
 /// compute / (compute + exposed all-reduce + model-parallel time) at their max-min shares,
 /// recomputed only when a job joining or leaving its links changes a share (steady-state
 /// fast-forward: a month of training is a handful of events per job). A job's flows are the
-/// fabric's owners 4 × slot + kind (0: the data-parallel rings).
+/// fabric's owners 5 × slot + kind (0: the data-parallel rings, or the network part of an
+/// in-switch reduction; 1–3: tensor, pipeline, expert; 4: a switch reduction's intra-server
+/// rings). `io.fabric.allreduce` chooses in-switch reduction where placement allows
+/// (``RunAllReduceAlgorithm``).
 ///
 /// It writes one `/collectives` row per stretch of steady speed and, at the end, the
 /// utilisation series of the busiest leaf-spine links (`/links`). Elastic jobs (whose ring
@@ -25,6 +28,8 @@ public struct FabricComponent: RunComponent {
     let poolNames: [String]
     let sampleIntervalNs: SimTimeNs
     let busiestLinks: Int
+    /// How data-parallel all-reduces go (`io.fabric.allreduce`).
+    let allReduce: RunAllReduceAlgorithm
 
     /// The all-reduce of the job in a slot (the center's job slots, checked against the job's
     /// handle); nil when the slot's job does not communicate. Kept after the job stops
@@ -42,6 +47,10 @@ public struct FabricComponent: RunComponent {
         var computeS: Double
         /// Whether the data-parallel rings are on the fabric (more than one replica).
         var dataParallelOnFabric: Bool
+        /// How its all-reduce runs, and a switch reduction's intra-server bandwidth.
+        var algorithm: DataParallelAlgorithm = .ring
+        var insideBandwidth = 0.0
+        var hasInside = false
         /// Model-parallel flows and each one's stream rate as of the last settle.
         var modelParallel: [ModelParallelFlow] = []
         var modelParallelRates: [Double] = []
@@ -69,8 +78,10 @@ public struct FabricComponent: RunComponent {
 
     /// The fabrics of the pools (in pool order), sampled every `sampleIntervalNs` for `/links`
     /// (the `busiestLinks` busiest kept); `/collectives` and `/links` rows go to `sink`.
-    public init(fabrics: [FabricLinks], poolNames: [String], sampleIntervalNs: SimTimeNs, busiestLinks: Int, sink: (any RecordSink)?) {
+    public init(fabrics: [FabricLinks], poolNames: [String], sampleIntervalNs: SimTimeNs, busiestLinks: Int, allReduce: RunAllReduceAlgorithm = .ring,
+                sink: (any RecordSink)?) {
         self.sink = sink
+        self.allReduce = allReduce
         self.fabrics = fabrics.map { SharedFabric(links: $0) }
         links = fabrics
         self.poolNames = poolNames
@@ -82,7 +93,7 @@ public struct FabricComponent: RunComponent {
     }
 
     /// The fabric owner of kind `kind` (0: data-parallel rings) of the job in `slot`.
-    static func owner(slot: Int, kind: Int) -> Int { 4 * slot + kind }
+    static func owner(slot: Int, kind: Int) -> Int { 5 * slot + kind }
 
     /// Seconds per iteration of the job's model-parallel traffic at its flows' current rates.
     static func modelParallelSeconds(_ ring: Ring) -> Double {
@@ -122,24 +133,31 @@ public struct FabricComponent: RunComponent {
         let ranks = devices.map(Int.init).sorted()
         let perReplica = max(1, ranks.count / Int(demand.dataParallel))
         let capacities = links[pool].capacities
-        let (flow, streams, latency) = links[pool].collectiveFlow(ranks, ringsPerReplica: perReplica)
+        let (algorithm, flow, streams, latency, inside) = dataParallelFlows(ranks, perReplica: perReplica, pool: pool, choice: allReduce)
         let modelParallel = demand.modelParallel.isEmpty ? [] : links[pool].modelParallelFlows(ranks, traffic: demand.modelParallel)
         let dataParallelOnFabric = demand.dataParallel > 1
         guard dataParallelOnFabric || !modelParallel.isEmpty else { return .unaffected }
+        var ring = Ring(handle: job.handle, demand: demand, pool: Int16(pool), job: job.id, rings: Int32(perReplica), ranks: ranks, latencyS: latency,
+                        computeS: demand.computeSPerIteration, dataParallelOnFabric: dataParallelOnFabric, algorithm: algorithm,
+                        hasInside: inside != nil, modelParallel: modelParallel, modelParallelRates: modelParallel.map { _ in 0 }, segmentStart: nowNs,
+                        exposedNs: earlier?.exposedNs ?? 0, runNs: earlier?.runNs ?? 0)
         // An end-to-end efficiency holds the communication the job exposes alone on these links.
         var aloneExposedS = 0.0
         if demand.endToEnd {
             if dataParallelOnFabric {
-                aloneExposedS += demand.exposedSeconds(bandwidthBytesPerS: flow.aloneRate(capacities: capacities) * Double(streams), latencyS: latency)
+                ring.bandwidth = flow.aloneRate(capacities: capacities) * Double(streams)
+                ring.insideBandwidth = inside?.aloneRate(capacities: capacities) ?? 0
+                aloneExposedS += Self.allReduceSeconds(ring) * (1 - demand.overlap)
+                ring.bandwidth = 0
+                ring.insideBandwidth = 0
             }
             for f in modelParallel { aloneExposedS += f.seconds(rate: f.flow.aloneRate(capacities: capacities)) }
         }
-        slots[slot] = Ring(handle: job.handle, demand: demand, pool: Int16(pool), job: job.id, rings: Int32(perReplica), ranks: ranks, latencyS: latency,
-                           computeS: demand.fabricComputeSeconds(aloneExposedS: aloneExposedS), dataParallelOnFabric: dataParallelOnFabric,
-                           modelParallel: modelParallel, modelParallelRates: modelParallel.map { _ in 0 }, segmentStart: nowNs,
-                           exposedNs: earlier?.exposedNs ?? 0, runNs: earlier?.runNs ?? 0)
+        ring.computeS = demand.fabricComputeSeconds(aloneExposedS: aloneExposedS)
+        slots[slot] = ring
         communicatingJobs += 1
         if dataParallelOnFabric { fabrics[pool].attach(Self.owner(slot: slot, kind: 0), flow: flow, streams: streams) }
+        if let inside { fabrics[pool].attach(Self.owner(slot: slot, kind: Self.insideKind), flow: inside) }
         for f in modelParallel { fabrics[pool].attach(Self.owner(slot: slot, kind: f.kind.rawValue), flow: f.flow) }
         dirtyPools.append(pool)
         return .pricedAtSettle
@@ -154,7 +172,7 @@ public struct FabricComponent: RunComponent {
         advanceLinks(pool: pool, to: nowNs)
         closeStretch(slot: slot, nowNs: nowNs)
         slots[slot]!.onFabric = false
-        for kind in 0..<4 { fabrics[pool].detach(Self.owner(slot: slot, kind: kind)) }
+        for kind in 0...Self.insideKind { fabrics[pool].detach(Self.owner(slot: slot, kind: kind)) }
         dirtyPools.append(pool)
     }
 
@@ -172,7 +190,13 @@ public struct FabricComponent: RunComponent {
         for s in slots.indices {
             guard let ring = slots[s], ring.onFabric, Int(ring.pool) == p else { continue }
             if ring.dataParallelOnFabric {
-                let (flow, streams, _) = links[p].collectiveFlow(ring.ranks, ringsPerReplica: Int(ring.rings))
+                let (flow, streams): (MaxMinFairShare.Flow, Int)
+                if case .sharp = ring.algorithm {
+                    (flow, streams) = links[p].sharpFlow(ring.ranks)
+                } else {
+                    let routed = links[p].collectiveFlow(ring.ranks, ringsPerReplica: Int(ring.rings))
+                    (flow, streams) = (routed.flow, routed.streams)
+                }
                 let o = Self.owner(slot: s, kind: 0)
                 if flow != fabrics[p].flows[o] {
                     fabrics[p].detach(o)
@@ -203,22 +227,26 @@ public struct FabricComponent: RunComponent {
             advanceLinks(pool: p, to: nowNs)
             var lastSlot = -1
             for owner in fabrics[p].settle() {
-                let s = owner / 4
+                let s = owner / 5
                 guard s != lastSlot else { continue }
                 lastSlot = s
                 guard let ring = slots[s], ring.onFabric else { continue }
                 func moved(_ a: Double, _ b: Double) -> Bool { abs(b - a) > 1e-9 * max(a, b) }
                 let b = ring.dataParallelOnFabric ? fabrics[p].bandwidth(Self.owner(slot: s, kind: 0)) : 0
                 let rates = ring.modelParallel.map { fabrics[p].bandwidth(Self.owner(slot: s, kind: $0.kind.rawValue)) }
-                guard moved(ring.bandwidth, b) || zip(ring.modelParallelRates, rates).contains(where: { moved($0, $1) }) else { continue }
+                let inside = ring.hasInside ? fabrics[p].bandwidth(Self.owner(slot: s, kind: Self.insideKind)) : 0
+                guard moved(ring.bandwidth, b) || moved(ring.insideBandwidth, inside)
+                      || zip(ring.modelParallelRates, rates).contains(where: { moved($0, $1) }) else { continue }
                 closeStretch(slot: s, nowNs: nowNs)
                 slots[s]!.bandwidth = b
+                slots[s]!.insideBandwidth = inside
                 slots[s]!.modelParallelRates = rates
                 // No bandwidth (a ring through a failed spine with none left): it stalls.
-                let stalled = (ring.dataParallelOnFabric && b <= 0) || rates.contains { $0 <= 0 }
+                let stalled = (ring.dataParallelOnFabric && b <= 0) || (ring.hasInside && inside <= 0) || rates.contains { $0 <= 0 }
+                let updated = slots[s]!
                 slots[s]!.speed = stalled ? 0
-                    : ring.demand.speed(bandwidthBytesPerS: b, latencyS: ring.latencyS, computeS: ring.computeS,
-                                        modelParallelS: Self.modelParallelSeconds(slots[s]!))
+                    : ring.demand.speed(allReduceS: ring.dataParallelOnFabric ? Self.allReduceSeconds(updated) : 0, computeS: ring.computeS,
+                                        modelParallelS: Self.modelParallelSeconds(updated))
                 changed.append(ring.handle)
             }
         }
@@ -246,7 +274,7 @@ public struct FabricComponent: RunComponent {
         guard ring.bandwidth > 0 || !ring.dataParallelOnFabric, ring.speed > 0, nowNs > ring.segmentStart else { return }
         let demand = ring.demand
         let ns = Double(nowNs - ring.segmentStart)
-        let allReduceS = ring.dataParallelOnFabric ? demand.allReduceSeconds(bandwidthBytesPerS: ring.bandwidth, latencyS: ring.latencyS) : 0
+        let allReduceS = ring.dataParallelOnFabric ? Self.allReduceSeconds(ring) : 0
         let exposedS = allReduceS * (1 - demand.overlap) + Self.modelParallelSeconds(ring)
         let iterationS = ring.computeS + exposedS
         let exposedShare = iterationS > 0 ? exposedS / iterationS : 0

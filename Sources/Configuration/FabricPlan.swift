@@ -41,6 +41,6 @@ public enum FabricPlan {
         guard scenario.io.model == .fabric else { return nil }
         return FabricComponent(fabrics: links(scenario), poolNames: scenario.cluster.poolNames,
                                sampleIntervalNs: scenario.io.fabric.linkSampleInterval.baseUnits,
-                               busiestLinks: scenario.io.fabric.busiestLinks, sink: sink)
+                               busiestLinks: scenario.io.fabric.busiestLinks, allReduce: scenario.io.fabric.allreduce ?? .ring, sink: sink)
     }
 }

@@ -83,9 +83,12 @@ public struct FabricSpec: Codable, Sendable, Equatable {
     public var linkSampleInterval: TimeQuantity
     /// How many of the busiest leaf-spine links `/links` keeps.
     public var busiestLinks: Int
+    /// How data-parallel all-reduces go: rings (nil, the default), or NVLink SHARP or in-switch
+    /// reduction where a job's placement allows (``RunAllReduceAlgorithm``).
+    public var allreduce: RunAllReduceAlgorithm?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case oversubscription, spines, nicEfficiency, intraEfficiency, intraLatency, interLatency, linkSampleInterval, busiestLinks
+        case oversubscription, spines, nicEfficiency, intraEfficiency, intraLatency, interLatency, linkSampleInterval, busiestLinks, allreduce
     }
 
     public init() {
@@ -113,6 +116,7 @@ public struct FabricSpec: Codable, Sendable, Equatable {
             $0.baseUnits <= 0 ? "must be positive" : nil
         }
         busiestLinks = try c.decode(Int.self, forKey: .busiestLinks, default: d.busiestLinks) { $0 < 0 ? "must not be negative" : nil }
+        allreduce = try c.decodeIfPresent(RunAllReduceAlgorithm.self, forKey: .allreduce)
     }
 }
 
@@ -184,3 +188,5 @@ public struct StorageTierSpec: Codable, Sendable, Equatable {
         servers = c.contains(.servers) ? try c.decode(Int.self, forKey: .servers) { (1...100_000).contains($0) ? nil : "must be between 1 and 100000" } : nil
     }
 }
+
+extension RunAllReduceAlgorithm: ScenarioEnum {}

@@ -77,3 +77,47 @@ import Testing
         }
     }
 }
+
+/// In-switch reduction in runs (`io.fabric.allreduce`). References: the tool's formulas for a
+/// job alone, allreduceOverlap 0: NVLink SHARP inside one H100 server, 2 × 5 µs + n / 274.3
+/// GB/s (480 × 8/14); a switch reduction over two H100 servers, NCCL's 44 µs + n at NVLink
+/// SHARP's pace (the 8 × 48.5 GB/s of NIC rails are more); over two A100 servers (no NVLS)
+/// inside rings at 300 × 0.824 GB/s, 2 × 7/8 per byte. Rings stay where the algorithm does not
+/// apply (a ring is the default).
+@Suite struct RunAllReduceAlgorithmTests {
+    func seconds(_ preset: String, accelerators: Int, algorithm: String) throws -> Double {
+        let s = try scenario("""
+            cluster: {servers: [{name: s, preset: \(preset), count: 2}]}
+            io: {model: fabric, allreduceOverlap: 0, fabric: {allreduce: \(algorithm)}}
+            workload: {jobs: [{submit: 0s, accelerators: \(accelerators), duration: 100s, allreduce: {bytes: 1GiB, iteration: 1s}}]}
+            """)
+        let sink = CollectingSink()
+        _ = try CenterRun.run(s, sink: sink)
+        let job = try #require(sink.jobs.first)
+        return Double(job.endNs - job.startNs)
+    }
+
+    @Test func inSwitchReductionWherePlacementAllows() throws {
+        let n = 1_073_741_824.0, nvls = 480e9 * 8 / 14
+        func end(_ allReduceS: Double) -> Double { (100 * (1 + allReduceS) * 1e9).rounded(.up) }
+        #expect(abs(try seconds("hgx-h100-8", accelerators: 8, algorithm: "nvls") - end(10e-6 + n / nvls)) <= 1)
+        #expect(abs(try seconds("hgx-h100-8", accelerators: 16, algorithm: "sharp") - end(44e-6 + n / nvls)) <= 1)
+        #expect(abs(try seconds("hgx-a100-8", accelerators: 16, algorithm: "sharp") - end(44e-6 + 2 * 7.0 / 8 * n / (300e9 * 0.824))) <= 1)
+        // NVLS needs one NVSwitch server of Hopper or later; elsewhere the ring runs.
+        #expect(try seconds("hgx-h100-8", accelerators: 16, algorithm: "nvls") == (try seconds("hgx-h100-8", accelerators: 16, algorithm: "ring")))
+        #expect(try seconds("hgx-a100-8", accelerators: 8, algorithm: "sharp") == (try seconds("hgx-a100-8", accelerators: 8, algorithm: "ring")))
+        #expect(try seconds("hgx-h100-8", accelerators: 16, algorithm: "sharp") < (try seconds("hgx-h100-8", accelerators: 16, algorithm: "ring")))
+    }
+
+    @Test func anUnknownAlgorithmIsLocated() {
+        do {
+            _ = try scenario("""
+                cluster: {servers: [{name: s, preset: hgx-h100-8, count: 2}]}
+                io: {model: fabric, fabric: {allreduce: tree}}
+                """)
+            Issue.record("accepted allreduce: tree")
+        } catch {
+            #expect("\(error)".contains("unknown value 'tree'") && "\(error)".contains("ring, nvls, sharp"), "\(error)")
+        }
+    }
+}
