@@ -1,3 +1,4 @@
+import Aggregation
 import ArgumentParser
 import Foundation
 import Production
@@ -30,13 +31,16 @@ struct CatalogCommand: ParsableCommand {
                   + "\(String(format: "%.0f", d.interconnectBandwidthBytesPerS / 1e9)) | \(Int(d.idlePowerW)) | \(Int(d.maxPowerW)) |")
         }
         print("\nPeak dense TFLOP/s (TOP/s for INT8), no sparsity.\n")
-        print("| server preset | accelerator | per server | role | fabric | fabric GB/s | NICs | CPU cores | memory GiB |")
-        print("|---|---|---:|---|---|---:|---|---:|---:|")
+        print("| server preset | accelerator | per server | role | fabric | fabric GB/s | ring GB/s | NICs | CPU cores | memory GiB |")
+        print("|---|---|---:|---|---|---:|---:|---|---:|---:|")
         for s in ServerCatalog.builtIn {
+            let ring = IntraServerCalibration.ring(s.fabric, listedBytesPerS: s.fabricBandwidthBytesPerS).ringBytesPerS
             print("| \(s.name) | \(s.accelerator) | \(s.acceleratorsPerServer) | \(s.role.rawValue) | \(s.fabric.rawValue) | "
-                  + "\(String(format: "%.0f", s.fabricBandwidthBytesPerS / 1e9)) | \(s.nicCount) x \(Int(s.nicBandwidthBitsPerS / 1e9))G | "
-                  + "\(s.cpuCores) | \(Int(s.memoryBytes / 1_073_741_824)) |")
+                  + "\(String(format: "%.0f", s.fabricBandwidthBytesPerS / 1e9)) | \(String(format: "%.1f", ring / 1e9)) | "
+                  + "\(s.nicCount) x \(Int(s.nicBandwidthBitsPerS / 1e9))G | \(s.cpuCores) | \(Int(s.memoryBytes / 1_073_741_824)) |")
         }
+        print("\nring GB/s: what a ring all-reduce reaches per accelerator inside the server, one way, at the fabric kind's calibration "
+              + "(docs/aggregation.md, The fabric; io.fabric.intraEfficiency overrides it).")
         print("\n| failure class | per | MTTF h | shape | transient | detect h | reboot h | repair h |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         for m in failures {
