@@ -49,13 +49,25 @@ public enum CollectiveAlgorithm: String, Sendable, CaseIterable {
 /// measurement, 8 × H100 SXM at busbw ≈ 480 GB/s (NVIDIA/nccl-tests issues 212 and 290: algbw
 /// 480 × 8 / 14 = 274.3 GB/s of 450); with it 8 × H200 comes out at 480 against a measured
 /// 475 (issue 272) and 8 × H800 (8 NVLinks, 200 GB/s one way) at 213 against 215 (NVIDIA/nccl
-/// issue 1374). nccl-tests counts busbw as for any all-reduce: algbw × 2(p−1)/p.
+/// issue 1374). nccl-tests counts busbw as for any all-reduce: algbw × 2(p−1)/p. Over few
+/// ranks the switch's rate is not what binds: 2 to 4 H100s measure the ring's busbw, 365–370
+/// GB/s (NVIDIA/nccl issue 1455), so the algbw is never below the ring's on the same NVLinks,
+/// B_ring · p / (2(p−1)) (``algorithmBandwidth(nvlsBytesPerS:ringBytesPerS:ranks:)``).
 public enum NVLinkSHARP {
     /// Achieved fraction of the one-way NVLink bandwidth (algbw over link rate).
     public static let efficiency = 480.0 * 8 / 14 / 450
 
     /// The algorithm bandwidth per rank (0 without NVLS).
     public static func algorithmBandwidth(nvlinkOneWayBytesPerS: Double) -> Double { nvlinkOneWayBytesPerS * efficiency }
+
+    /// The algorithm bandwidth of an NVLS all-reduce over `ranks` ranks: the switch's
+    /// `nvlsBytesPerS`, or the ring's algbw on the same NVLinks (`ringBytesPerS` per rank) when
+    /// that is more (few ranks).
+    public static func algorithmBandwidth(nvlsBytesPerS: Double, ringBytesPerS: Double, ranks: Int) -> Double {
+        guard ranks > 1 else { return nvlsBytesPerS }
+        let p = Double(ranks)
+        return max(nvlsBytesPerS, ringBytesPerS * p / (2 * (p - 1)))
+    }
 
     /// Seconds of an all-reduce of `bytes` per rank inside one server.
     public static func seconds(bytes: Double, alphaS: Double, bandwidthBytesPerS: Double) -> Double {

@@ -45,7 +45,8 @@ extension FabricComponent {
         if servers.count == 1 {
             guard nvls > 0 else { return (.ring, ring.flow, ring.streams, ring.latencyS, nil) }
             let alone = ring.flow.aloneRate(capacities: fabric.capacities) * Double(ring.streams)
-            return (.nvls(bytesPerS: nvls, aloneBandwidth: alone), ring.flow, ring.streams, ring.latencyS, nil)
+            let bytesPerS = NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: nvls, ringBytesPerS: alone, ranks: ranks.count)
+            return (.nvls(bytesPerS: bytesPerS, aloneBandwidth: alone), ring.flow, ring.streams, ring.latencyS, nil)
         }
         let local = perServer[servers[0]]!.count
         guard choice == .sharp, servers.allSatisfy({ perServer[$0]!.count == local }) else { return (.ring, ring.flow, ring.streams, ring.latencyS, nil) }
@@ -57,8 +58,13 @@ extension FabricComponent {
             for s in servers { hops += fabric.ring(perServer[s]!).hops }
             inside = MaxMinFairShare.Flow(counting: hops)
         }
-        return (.sharp(localRanks: local, nvlsBytesPerS: allNVLS ? servers.map { fabric.servers[$0].nvlsBytesPerS }.min()! : 0),
-                network.flow, network.rails, 0, inside)
+        var nvlsInside = 0.0
+        if allNVLS {
+            let intraRing = MaxMinFairShare.Flow(counting: fabric.ring(perServer[servers[0]]!).hops).aloneRate(capacities: fabric.capacities)
+            nvlsInside = NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: servers.map { fabric.servers[$0].nvlsBytesPerS }.min()!,
+                                                        ringBytesPerS: intraRing, ranks: local)
+        }
+        return (.sharp(localRanks: local, nvlsBytesPerS: nvlsInside), network.flow, network.rails, 0, inside)
     }
 
     /// Seconds of the job's data-parallel all-reduce at its flows' current bandwidths (kind 0's
@@ -71,7 +77,7 @@ extension FabricComponent {
         case let .nvls(bytesPerS, alone):
             return NVLinkSHARP.seconds(bytes: demand.bytesPerIteration, alphaS: ring.latencyS, bandwidthBytesPerS: bytesPerS * ring.bandwidth / alone)
         case let .sharp(d, nvls):
-            let inside = nvls > 0 ? 1 / nvls : d > 1 ? 2 * Double(d - 1) / Double(d) / ring.insideBandwidth : 0
+            let inside = d <= 1 ? 0 : nvls > 0 ? 1 / nvls : 2 * Double(d - 1) / Double(d) / ring.insideBandwidth
             return SwitchReduction(localRanks: d, bytes: demand.bytesPerIteration, insideSPerByte: inside, networkBytesPerS: ring.bandwidth).seconds
         }
     }

@@ -174,16 +174,20 @@ struct CollectiveCommand: ParsableCommand {
             guard links.servers[server].nvlsBytesPerS > 0 else {
                 throw ValidationError("--algo nvls needs an NVSwitch with in-switch reduction (NVLink SHARP): hgx-h100-400g-rail, hgx-h200-400g-rail, hgx-h800-400g-rail or hgx-h20-400g-rail, or an NVSwitch server of NVLink 4 or later GPUs (H100-SXM, H200, B200) in a scenario")
             }
-            path = CollectivePath(bandwidthBytesPerS: links.servers[server].nvlsBytesPerS, latencyS: links.servers[server].intraLatencyS,
-                                  intraHop: .nvlink)
+            let ring = links.collective(rankList)
+            let nvls = NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: links.servers[server].nvlsBytesPerS,
+                                                      ringBytesPerS: share(ring.flow, streams: ring.streams), ranks: ranks)
+            path = CollectivePath(bandwidthBytesPerS: nvls, latencyS: links.servers[server].intraLatencyS, intraHop: .nvlink)
         } else if algorithm == .sharp {
             // Inside each server: NVLink SHARP where the switch has it, else a reduce-scatter and
             // all-gather ring; between servers: each rail's share to the switches once and back.
             let server = links.servers[links.server(ofAccelerator: sorted[0])]
             let intra = links.collective(Array(sorted.prefix(local)))
             let d = Double(local)
-            let inside = server.nvlsBytesPerS > 0 && local > 1 ? 1 / server.nvlsBytesPerS
-                : local > 1 ? 2 * (d - 1) / d / share(intra.flow, streams: intra.streams) : 0
+            let intraRing = share(intra.flow, streams: intra.streams)
+            let inside = server.nvlsBytesPerS > 0 && local > 1
+                ? 1 / NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: server.nvlsBytesPerS, ringBytesPerS: intraRing, ranks: local)
+                : local > 1 ? 2 * (d - 1) / d / intraRing : 0
             let network = links.sharpFlow(sorted)
             path = CollectivePath(bandwidthBytesPerS: 0, latencyS: 0, localRanks: local, intraHop: intra.intraHop)
             path.insideSPerByte = inside
