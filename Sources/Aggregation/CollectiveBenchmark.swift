@@ -25,7 +25,7 @@ public struct CollectiveBenchmark: Sendable {
     public func run() -> Double {
         var fabric = SharedFabric(links: links)
         for (i, f) in background.enumerated() { fabric.attach(i + 1, flow: f) }
-        let (flow, streams, latency) = links.collectiveFlow(ranks)
+        let (flow, streams, latency, _) = links.collectiveFlow(ranks)
         fabric.attach(0, flow: flow, streams: streams)
         _ = fabric.settle()
         return CollectiveCost(ranks: ranks.count, bytes: bytes, alphaS: latency, bandwidthBytesPerS: fabric.bandwidth(0)).seconds(.allreduce, .ring)

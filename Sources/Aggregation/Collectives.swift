@@ -104,6 +104,16 @@ public struct SwitchReduction: Sendable, Equatable {
         self.networkBytesPerS = networkBytesPerS
     }
 
+    /// Seconds per byte inside a server of `localRanks` ranks: NVLink SHARP at
+    /// `nvlsBytesPerS` (never below the ring on the same NVLinks, ``NVLinkSHARP``) where the
+    /// switch has it, else a reduce-scatter and an all-gather ring, 2(d−1)/d per byte at the
+    /// ring's `ringBytesPerS`; nothing with one rank a server.
+    public static func insideSPerByte(localRanks d: Int, nvlsBytesPerS: Double, ringBytesPerS: Double) -> Double {
+        guard d > 1 else { return 0 }
+        if nvlsBytesPerS > 0 { return 1 / NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: nvlsBytesPerS, ringBytesPerS: ringBytesPerS, ranks: d) }
+        return 2 * Double(d - 1) / Double(d) / ringBytesPerS
+    }
+
     /// NCCL's CollNet Direct latency (s).
     public var latencyS: Double {
         let d = Double(localRanks)

@@ -36,49 +36,66 @@ extension FabricComponent {
     func dataParallelFlows(_ ranks: [Int], perReplica: Int, pool: Int, choice: RunAllReduceAlgorithm)
         -> (algorithm: DataParallelAlgorithm, flow: MaxMinFairShare.Flow, streams: Int, latencyS: Double, inside: MaxMinFairShare.Flow?) {
         let fabric = links[pool]
-        let ring = fabric.collectiveFlow(ranks, ringsPerReplica: perReplica)
-        guard choice != .ring, perReplica == 1 else { return (.ring, ring.flow, ring.streams, ring.latencyS, nil) }
+        let rings = { fabric.collectiveFlow(ranks, ringsPerReplica: perReplica) }
+        func ringsAlone() -> (DataParallelAlgorithm, MaxMinFairShare.Flow, Int, Double, MaxMinFairShare.Flow?) {
+            let r = rings()
+            return (.ring, r.flow, r.streams, r.latencyS, nil)
+        }
+        guard choice != .ring, perReplica == 1 else { return ringsAlone() }
         var perServer: [Int: [Int]] = [:]
         for r in ranks { perServer[fabric.server(ofAccelerator: r), default: []].append(r) }
         let servers = perServer.keys.sorted()
-        let nvls = fabric.servers[servers[0]].nvlsBytesPerS
         if servers.count == 1 {
-            guard nvls > 0 else { return (.ring, ring.flow, ring.streams, ring.latencyS, nil) }
-            let alone = ring.flow.aloneRate(capacities: fabric.capacities) * Double(ring.streams)
+            let nvls = fabric.servers[servers[0]].nvlsBytesPerS
+            guard nvls > 0 else { return ringsAlone() }
+            let r = rings()
+            let alone = r.flow.aloneRate(capacities: fabric.capacities) * Double(r.streams)
             let bytesPerS = NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: nvls, ringBytesPerS: alone, ranks: ranks.count)
-            return (.nvls(bytesPerS: bytesPerS, aloneBandwidth: alone), ring.flow, ring.streams, ring.latencyS, nil)
+            return (.nvls(bytesPerS: bytesPerS, aloneBandwidth: alone), r.flow, r.streams, r.latencyS, nil)
         }
         let local = perServer[servers[0]]!.count
-        guard choice == .sharp, servers.allSatisfy({ perServer[$0]!.count == local }) else { return (.ring, ring.flow, ring.streams, ring.latencyS, nil) }
-        let allNVLS = servers.allSatisfy { fabric.servers[$0].nvlsBytesPerS > 0 }
+        guard choice == .sharp, servers.allSatisfy({ perServer[$0]!.count == local }) else { return ringsAlone() }
         let network = fabric.sharpFlow(ranks)
-        var inside: MaxMinFairShare.Flow? = nil
-        if !allNVLS && local > 1 {
+        guard servers.allSatisfy({ fabric.servers[$0].nvlsBytesPerS > 0 }) else {
             var hops: [Int] = []
             for s in servers { hops += fabric.ring(perServer[s]!).hops }
-            inside = MaxMinFairShare.Flow(counting: hops)
+            let inside = local > 1 ? MaxMinFairShare.Flow(counting: hops) : nil
+            return (.sharp(localRanks: local, nvlsBytesPerS: 0), network.flow, network.rails, 0, inside)
         }
-        var nvlsInside = 0.0
-        if allNVLS {
-            let intraRing = MaxMinFairShare.Flow(counting: fabric.ring(perServer[servers[0]]!).hops).aloneRate(capacities: fabric.capacities)
-            nvlsInside = NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: servers.map { fabric.servers[$0].nvlsBytesPerS }.min()!,
-                                                        ringBytesPerS: intraRing, ranks: local)
-        }
-        return (.sharp(localRanks: local, nvlsBytesPerS: nvlsInside), network.flow, network.rails, 0, inside)
+        // NVLink SHARP inside every server, never below the ring on the same NVLinks.
+        let intraRing = MaxMinFairShare.Flow(counting: fabric.ring(perServer[servers[0]]!).hops).aloneRate(capacities: fabric.capacities)
+        let nvls = NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: servers.map { fabric.servers[$0].nvlsBytesPerS }.min()!,
+                                                  ringBytesPerS: intraRing, ranks: local)
+        return (.sharp(localRanks: local, nvlsBytesPerS: nvls), network.flow, network.rails, 0, nil)
     }
 
-    /// Seconds of the job's data-parallel all-reduce at its flows' current bandwidths (kind 0's
-    /// `bandwidth`, and `insideBandwidth` for switch reduction's intra-server rings).
-    static func allReduceSeconds(_ ring: Ring) -> Double {
+    /// The flow of owner kind 0 of a job on the fabric as it is routed now (after a spine
+    /// failure or repair): its rings, or its switch reduction's network part.
+    func dataParallelFlow(_ ring: Ring, pool p: Int) -> (flow: MaxMinFairShare.Flow, streams: Int) {
+        if case .sharp = ring.algorithm {
+            let network = links[p].sharpFlow(ring.ranks)
+            return (network.flow, network.rails)
+        }
+        let routed = links[p].collectiveFlow(ring.ranks, ringsPerReplica: Int(ring.rings))
+        return (routed.flow, routed.streams)
+    }
+
+    /// Seconds of the job's data-parallel all-reduce at `bandwidth` for its owner kind 0 and
+    /// `inside` for a switch reduction's intra-server rings.
+    static func allReduceSeconds(_ ring: Ring, bandwidth: Double, inside: Double) -> Double {
         let demand = ring.demand
         switch ring.algorithm {
         case .ring:
-            return demand.allReduceSeconds(bandwidthBytesPerS: ring.bandwidth, latencyS: ring.latencyS)
+            return demand.allReduceSeconds(bandwidthBytesPerS: bandwidth, latencyS: ring.latencyS)
         case let .nvls(bytesPerS, alone):
-            return NVLinkSHARP.seconds(bytes: demand.bytesPerIteration, alphaS: ring.latencyS, bandwidthBytesPerS: bytesPerS * ring.bandwidth / alone)
+            return NVLinkSHARP.seconds(bytes: demand.bytesPerIteration, alphaS: ring.latencyS, bandwidthBytesPerS: bytesPerS * bandwidth / alone)
         case let .sharp(d, nvls):
-            let inside = d <= 1 ? 0 : nvls > 0 ? 1 / nvls : 2 * Double(d - 1) / Double(d) / ring.insideBandwidth
-            return SwitchReduction(localRanks: d, bytes: demand.bytesPerIteration, insideSPerByte: inside, networkBytesPerS: ring.bandwidth).seconds
+            return SwitchReduction(localRanks: d, bytes: demand.bytesPerIteration,
+                                   insideSPerByte: SwitchReduction.insideSPerByte(localRanks: d, nvlsBytesPerS: nvls, ringBytesPerS: inside),
+                                   networkBytesPerS: bandwidth).seconds
         }
     }
+
+    /// ``allReduceSeconds(_:bandwidth:inside:)`` at the job's bandwidths as of the last settle.
+    static func allReduceSeconds(_ ring: Ring) -> Double { allReduceSeconds(ring, bandwidth: ring.bandwidth, inside: ring.insideBandwidth) }
 }

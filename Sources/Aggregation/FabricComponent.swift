@@ -45,12 +45,9 @@ public struct FabricComponent: RunComponent {
         var latencyS: Double
         /// Compute per iteration on the fabric (``CommunicationDemand/fabricComputeSeconds(aloneExposedS:)``).
         var computeS: Double
-        /// Whether the data-parallel rings are on the fabric (more than one replica).
-        var dataParallelOnFabric: Bool
         /// How its all-reduce runs, and a switch reduction's intra-server bandwidth.
         var algorithm: DataParallelAlgorithm = .ring
         var insideBandwidth = 0.0
-        var hasInside = false
         /// Model-parallel flows and each one's stream rate as of the last settle.
         var modelParallel: [ModelParallelFlow] = []
         var modelParallelRates: [Double] = []
@@ -62,6 +59,14 @@ public struct FabricComponent: RunComponent {
         var exposedNs = 0.0
         var runNs = 0.0
         var onFabric = true
+
+        /// Whether its data-parallel all-reduce is on the fabric (more than one replica).
+        var dataParallelOnFabric: Bool { demand.dataParallel > 1 }
+        /// Whether a switch reduction's intra-server rings are on the fabric (owner kind 4).
+        var hasInside: Bool {
+            if case let .sharp(d, nvls) = algorithm { return nvls == 0 && d > 1 }
+            return false
+        }
     }
     var slots: [Ring?] = []
 
@@ -92,8 +97,14 @@ public struct FabricComponent: RunComponent {
         linkLastNs = fabrics.map { _ in 0 }
     }
 
-    /// The fabric owner of kind `kind` (0: data-parallel rings) of the job in `slot`.
-    static func owner(slot: Int, kind: Int) -> Int { 5 * slot + kind }
+    /// Owner kinds per job: 0 its data-parallel rings (or a switch reduction's network part),
+    /// 1–3 its model-parallel flows (``ModelParallelFlow/Kind``), 4 a switch reduction's
+    /// intra-server rings (``insideKind``).
+    static let kindsPerSlot = 5
+
+    /// The fabric owner of kind `kind` of the job in `slot`, and the slot of an owner.
+    static func owner(slot: Int, kind: Int) -> Int { kindsPerSlot * slot + kind }
+    static func slot(ofOwner owner: Int) -> Int { owner / kindsPerSlot }
 
     /// Seconds per iteration of the job's model-parallel traffic at its flows' current rates.
     static func modelParallelSeconds(_ ring: Ring) -> Double {
@@ -135,28 +146,24 @@ public struct FabricComponent: RunComponent {
         let capacities = links[pool].capacities
         let (algorithm, flow, streams, latency, inside) = dataParallelFlows(ranks, perReplica: perReplica, pool: pool, choice: allReduce)
         let modelParallel = demand.modelParallel.isEmpty ? [] : links[pool].modelParallelFlows(ranks, traffic: demand.modelParallel)
-        let dataParallelOnFabric = demand.dataParallel > 1
-        guard dataParallelOnFabric || !modelParallel.isEmpty else { return .unaffected }
+        guard demand.dataParallel > 1 || !modelParallel.isEmpty else { return .unaffected }
         var ring = Ring(handle: job.handle, demand: demand, pool: Int16(pool), job: job.id, rings: Int32(perReplica), ranks: ranks, latencyS: latency,
-                        computeS: demand.computeSPerIteration, dataParallelOnFabric: dataParallelOnFabric, algorithm: algorithm,
-                        hasInside: inside != nil, modelParallel: modelParallel, modelParallelRates: modelParallel.map { _ in 0 }, segmentStart: nowNs,
+                        computeS: demand.computeSPerIteration, algorithm: algorithm, modelParallel: modelParallel,
+                        modelParallelRates: modelParallel.map { _ in 0 }, segmentStart: nowNs,
                         exposedNs: earlier?.exposedNs ?? 0, runNs: earlier?.runNs ?? 0)
         // An end-to-end efficiency holds the communication the job exposes alone on these links.
         var aloneExposedS = 0.0
         if demand.endToEnd {
-            if dataParallelOnFabric {
-                ring.bandwidth = flow.aloneRate(capacities: capacities) * Double(streams)
-                ring.insideBandwidth = inside?.aloneRate(capacities: capacities) ?? 0
-                aloneExposedS += Self.allReduceSeconds(ring) * (1 - demand.overlap)
-                ring.bandwidth = 0
-                ring.insideBandwidth = 0
+            if ring.dataParallelOnFabric {
+                aloneExposedS += Self.allReduceSeconds(ring, bandwidth: flow.aloneRate(capacities: capacities) * Double(streams),
+                                                       inside: inside?.aloneRate(capacities: capacities) ?? 0) * (1 - demand.overlap)
             }
             for f in modelParallel { aloneExposedS += f.seconds(rate: f.flow.aloneRate(capacities: capacities)) }
         }
         ring.computeS = demand.fabricComputeSeconds(aloneExposedS: aloneExposedS)
         slots[slot] = ring
         communicatingJobs += 1
-        if dataParallelOnFabric { fabrics[pool].attach(Self.owner(slot: slot, kind: 0), flow: flow, streams: streams) }
+        if ring.dataParallelOnFabric { fabrics[pool].attach(Self.owner(slot: slot, kind: 0), flow: flow, streams: streams) }
         if let inside { fabrics[pool].attach(Self.owner(slot: slot, kind: Self.insideKind), flow: inside) }
         for f in modelParallel { fabrics[pool].attach(Self.owner(slot: slot, kind: f.kind.rawValue), flow: f.flow) }
         dirtyPools.append(pool)
@@ -172,7 +179,7 @@ public struct FabricComponent: RunComponent {
         advanceLinks(pool: pool, to: nowNs)
         closeStretch(slot: slot, nowNs: nowNs)
         slots[slot]!.onFabric = false
-        for kind in 0...Self.insideKind { fabrics[pool].detach(Self.owner(slot: slot, kind: kind)) }
+        for kind in 0..<Self.kindsPerSlot { fabrics[pool].detach(Self.owner(slot: slot, kind: kind)) }
         dirtyPools.append(pool)
     }
 
@@ -190,13 +197,7 @@ public struct FabricComponent: RunComponent {
         for s in slots.indices {
             guard let ring = slots[s], ring.onFabric, Int(ring.pool) == p else { continue }
             if ring.dataParallelOnFabric {
-                let (flow, streams): (MaxMinFairShare.Flow, Int)
-                if case .sharp = ring.algorithm {
-                    (flow, streams) = links[p].sharpFlow(ring.ranks)
-                } else {
-                    let routed = links[p].collectiveFlow(ring.ranks, ringsPerReplica: Int(ring.rings))
-                    (flow, streams) = (routed.flow, routed.streams)
-                }
+                let (flow, streams) = dataParallelFlow(ring, pool: p)
                 let o = Self.owner(slot: s, kind: 0)
                 if flow != fabrics[p].flows[o] {
                     fabrics[p].detach(o)
@@ -227,7 +228,7 @@ public struct FabricComponent: RunComponent {
             advanceLinks(pool: p, to: nowNs)
             var lastSlot = -1
             for owner in fabrics[p].settle() {
-                let s = owner / 5
+                let s = Self.slot(ofOwner: owner)
                 guard s != lastSlot else { continue }
                 lastSlot = s
                 guard let ring = slots[s], ring.onFabric else { continue }

@@ -181,13 +181,8 @@ public struct FabricLinks: Sendable {
     /// rings, ring t through the t-th rank of every replica on that rank's own rail, each
     /// carrying all the bytes at the stream rate. Either way every channel or ring goes at the
     /// pace of the slowest, as NCCL's do, and one max-min solve prices the whole collective.
-    public func collectiveFlow(_ ranks: [Int], ringsPerReplica: Int = 1) -> (flow: MaxMinFairShare.Flow, streams: Int, latencyS: Double) {
-        let c = collective(ranks, ringsPerReplica: ringsPerReplica)
-        return (c.flow, c.streams, c.latencyS)
-    }
-
-    /// ``collectiveFlow(_:ringsPerReplica:)`` and what its steps inside a server cross.
-    public func collective(_ ranks: [Int], ringsPerReplica: Int = 1)
+    /// Also what its steps inside a server cross (PCIe if any ring's does, else NVLink).
+    public func collectiveFlow(_ ranks: [Int], ringsPerReplica: Int = 1)
         -> (flow: MaxMinFairShare.Flow, streams: Int, latencyS: Double, intraHop: CollectiveHop) {
         var hops: [Int] = []
         var latency = 0.0
@@ -200,32 +195,26 @@ public struct FabricLinks: Sendable {
         }
         if ringsPerReplica > 1 {
             for t in 0..<ringsPerReplica {
-                add(ringHops(stride(from: t, to: ranks.count, by: ringsPerReplica).map { ranks[$0] }))
+                add(ring(stride(from: t, to: ranks.count, by: ringsPerReplica).map { ranks[$0] }))
             }
         } else {
             let first = server(ofAccelerator: ranks[0])
             let spans = ranks.contains { server(ofAccelerator: $0) != first }
             streams = spans ? ranks.map { servers[server(ofAccelerator: $0)].nics }.min()! : 1
-            for c in 0..<streams { add(ringHops(ranks, rail: spans ? c : nil)) }
+            for c in 0..<streams { add(ring(ranks, rail: spans ? c : nil)) }
         }
         return (MaxMinFairShare.Flow(counting: hops), streams, latency, intraHop)
     }
 
     /// A ring through `ranks` (global accelerator indices, in ring order): the link of every
-    /// hop, once per crossing, and its per-step latency (the slowest hop's). Cross-server hops
-    /// leave on the sender's NIC `rail` (default: the sending accelerator's own rail) and arrive
-    /// on the receiver's NIC of the same rail.
-    public func ring(_ ranks: [Int], rail: Int? = nil) -> (hops: [Int], latencyS: Double) {
-        let r = ringHops(ranks, rail: rail)
-        return (r.hops, r.latencyS)
-    }
-
-    /// A ring's hops, its latency per step and what its steps inside a server cross (PCIe if any
-    /// does, else NVLink; a step between bridge partners takes the bridge). The latency per
-    /// step is the all-reduce's mean, as NCCL counts steps: of its 2(p−1) steps over p ranks on
-    /// c servers, 2(c−1) cross the network at the slowest inter-server latency and the others
-    /// stay inside a server at the slowest intra-server one (not every step at the slowest hop).
-    func ringHops(_ ranks: [Int], rail: Int? = nil) -> (hops: [Int], latencyS: Double, intraHop: CollectiveHop) {
+    /// hop, once per crossing (a step between bridge partners takes the bridge), its latency per
+    /// step and what its steps inside a server cross (PCIe if any does, else NVLink). Cross-server
+    /// hops leave on the sender's NIC `rail` (default: the sending accelerator's own rail) and
+    /// arrive on the receiver's NIC of the same rail. The latency per step is the all-reduce's
+    /// mean, as NCCL counts steps: of its 2(p−1) steps over p ranks on c servers, 2(c−1) cross
+    /// the network at the slowest inter-server latency and the others stay inside a server at
+    /// the slowest intra-server one (not every step at the slowest hop).
+    public func ring(_ ranks: [Int], rail: Int? = nil) -> (hops: [Int], latencyS: Double, intraHop: CollectiveHop) {
         var hops: [Int] = []
         hops.reserveCapacity(ranks.count * 4)
         var intraLatency = 0.0, interLatency = 0.0, crossings = 0

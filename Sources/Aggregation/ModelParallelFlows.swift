@@ -40,7 +40,7 @@ extension FabricLinks {
             var hops: [Int] = [], alpha = 0.0
             for k in 0..<replicas {
                 for s in 0..<stages {
-                    let ring = ringHops((0..<t).map { rank(k, s, $0) })
+                    let ring = ring((0..<t).map { rank(k, s, $0) })
                     hops += ring.hops
                     alpha = max(alpha, ring.latencyS)
                 }
@@ -54,7 +54,7 @@ extension FabricLinks {
             for k in 0..<replicas {
                 for s in 0..<(stages - 1) {
                     for i in 0..<t {
-                        let pair = ringHops([rank(k, s, i), rank(k, s + 1, i)])
+                        let pair = ring([rank(k, s, i), rank(k, s + 1, i)])
                         hops += pair.hops
                         alpha = max(alpha, pair.latencyS)
                     }
@@ -71,7 +71,7 @@ extension FabricLinks {
                     for i in 0..<t {
                         for a in members {
                             for b in members where b > a {
-                                let pair = ringHops([rank(a, s, i), rank(b, s, i)])
+                                let pair = ring([rank(a, s, i), rank(b, s, i)])
                                 hops += pair.hops
                                 alpha = max(alpha, pair.latencyS)
                             }

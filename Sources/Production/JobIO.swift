@@ -145,16 +145,18 @@ public struct AllReduceTemplate: Sendable, Equatable {
     public var bytesPerIteration: Double
     public var computeSPerIteration: Double
     public var overlap: Double
-    public var ranksPerReplica: Int
-    /// Its model-parallel traffic (its tensor × pipeline degrees make `ranksPerReplica` when stated).
-    public var modelParallel = ModelParallelTraffic()
+    /// Its tensor and pipeline degrees and model-parallel traffic.
+    public var modelParallel: ModelParallelTraffic
 
-    public init(bytesPerIteration: Double, computeSPerIteration: Double, overlap: Double, ranksPerReplica: Int) {
+    public init(bytesPerIteration: Double, computeSPerIteration: Double, overlap: Double, modelParallel: ModelParallelTraffic = ModelParallelTraffic()) {
         self.bytesPerIteration = bytesPerIteration
         self.computeSPerIteration = computeSPerIteration
         self.overlap = overlap
-        self.ranksPerReplica = max(1, ranksPerReplica)
+        self.modelParallel = modelParallel
     }
+
+    /// Ranks in one replica: tensor × pipeline parallel.
+    public var ranksPerReplica: Int { max(1, Int(modelParallel.tensorParallel) * Int(modelParallel.pipelineParallel)) }
 
     /// The demand of a job on `accelerators` devices (nil when it has one replica).
     public func demand(accelerators: Int) -> CommunicationDemand? {

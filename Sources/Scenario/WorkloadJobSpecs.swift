@@ -157,12 +157,11 @@ public struct AllReduceSpec: Codable, Sendable, Equatable {
 
     /// The workload model's template, with the scenario's default overlap.
     public func template(defaultOverlap: Double) -> AllReduceTemplate {
-        var t = AllReduceTemplate(bytesPerIteration: Double(bytes.baseUnits), computeSPerIteration: Double(iteration.baseUnits) / 1e9,
-                                  overlap: overlap ?? defaultOverlap, ranksPerReplica: tensorParallel * pipelineParallel)
-        t.modelParallel = ModelParallelTraffic(tensorParallel: Int32(tensorParallel), tensorBytes: Double(tensorBytes?.baseUnits ?? 0),
-                                               pipelineParallel: Int32(pipelineParallel), pipelineBytes: Double(pipelineBytes?.baseUnits ?? 0),
-                                               expertParallel: Int32(expertParallel), expertBytes: Double(expertBytes?.baseUnits ?? 0))
-        return t
+        AllReduceTemplate(bytesPerIteration: Double(bytes.baseUnits), computeSPerIteration: Double(iteration.baseUnits) / 1e9,
+                          overlap: overlap ?? defaultOverlap,
+                          modelParallel: ModelParallelTraffic(tensorParallel: Int32(tensorParallel), tensorBytes: Double(tensorBytes?.baseUnits ?? 0),
+                                                              pipelineParallel: Int32(pipelineParallel), pipelineBytes: Double(pipelineBytes?.baseUnits ?? 0),
+                                                              expertParallel: Int32(expertParallel), expertBytes: Double(expertBytes?.baseUnits ?? 0)))
     }
 }
 

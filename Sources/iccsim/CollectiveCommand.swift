@@ -174,7 +174,7 @@ struct CollectiveCommand: ParsableCommand {
             guard links.servers[server].nvlsBytesPerS > 0 else {
                 throw ValidationError("--algo nvls needs an NVSwitch with in-switch reduction (NVLink SHARP): hgx-h100-400g-rail, hgx-h200-400g-rail, hgx-h800-400g-rail or hgx-h20-400g-rail, or an NVSwitch server of NVLink 4 or later GPUs (H100-SXM, H200, B200) in a scenario")
             }
-            let ring = links.collective(rankList)
+            let ring = links.collectiveFlow(rankList)
             let nvls = NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: links.servers[server].nvlsBytesPerS,
                                                       ringBytesPerS: share(ring.flow, streams: ring.streams), ranks: ranks)
             path = CollectivePath(bandwidthBytesPerS: nvls, latencyS: links.servers[server].intraLatencyS, intraHop: .nvlink)
@@ -182,12 +182,9 @@ struct CollectiveCommand: ParsableCommand {
             // Inside each server: NVLink SHARP where the switch has it, else a reduce-scatter and
             // all-gather ring; between servers: each rail's share to the switches once and back.
             let server = links.servers[links.server(ofAccelerator: sorted[0])]
-            let intra = links.collective(Array(sorted.prefix(local)))
-            let d = Double(local)
-            let intraRing = share(intra.flow, streams: intra.streams)
-            let inside = server.nvlsBytesPerS > 0 && local > 1
-                ? 1 / NVLinkSHARP.algorithmBandwidth(nvlsBytesPerS: server.nvlsBytesPerS, ringBytesPerS: intraRing, ranks: local)
-                : local > 1 ? 2 * (d - 1) / d / intraRing : 0
+            let intra = links.collectiveFlow(Array(sorted.prefix(local)))
+            let inside = SwitchReduction.insideSPerByte(localRanks: local, nvlsBytesPerS: server.nvlsBytesPerS,
+                                                        ringBytesPerS: share(intra.flow, streams: intra.streams))
             let network = links.sharpFlow(sorted)
             path = CollectivePath(bandwidthBytesPerS: 0, latencyS: 0, localRanks: local, intraHop: intra.intraHop)
             path.insideSPerByte = inside
@@ -196,13 +193,13 @@ struct CollectiveCommand: ParsableCommand {
             // The phases run one after another (reduce-scatter inside each server, the
             // inter-server rings, all-gather inside each server), so each is priced on the
             // fabric alone with the background, never against the other phase.
-            let intra = links.collective(Array(sorted.prefix(local)))
+            let intra = links.collectiveFlow(Array(sorted.prefix(local)))
             let inter = links.collectiveFlow(sorted, ringsPerReplica: local)
             path = CollectivePath(bandwidthBytesPerS: spanned > 1 ? share(inter.flow, streams: 1) : 0, latencyS: inter.latencyS,
                                   intraBandwidthBytesPerS: share(intra.flow, streams: intra.streams), intraLatencyS: intra.latencyS, localRanks: local,
                                   intraHop: intra.intraHop)
         } else {
-            let collective = links.collective(rankList)
+            let collective = links.collectiveFlow(rankList)
             path = CollectivePath(bandwidthBytesPerS: share(collective.flow, streams: collective.streams), latencyS: collective.latencyS,
                                   intraHop: collective.intraHop)
         }

@@ -42,7 +42,7 @@ import Testing
     func uncontendedRingMatchesAlphaBeta(ranks: Int, bytes: Double) {
         let preset = FabricPreset.named("hgx-h100-400g-rail")!
         let links = FabricLinks(preset: preset, servers: (ranks + 7) / 8)
-        let (flow, streams, alpha) = links.collectiveFlow(Array(0..<ranks))
+        let (flow, streams, alpha, _) = links.collectiveFlow(Array(0..<ranks))
         let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0] * Double(streams)
         let t = CollectiveCost(ranks: ranks, bytes: bytes, alphaS: alpha, bandwidthBytesPerS: b).seconds(.allreduce, .ring)
         let p = Double(ranks)
@@ -60,7 +60,7 @@ import Testing
     @Test func presetsReproducePublishedBusBandwidth() {
         func busbw(ranks: Int, bytes: Double) -> Double {
             let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: (ranks + 7) / 8)
-            let (flow, streams, alpha) = links.collectiveFlow(Array(0..<ranks))
+            let (flow, streams, alpha, _) = links.collectiveFlow(Array(0..<ranks))
             let b = MaxMinFairShare(capacities: links.capacities).solve([flow])[0] * Double(streams)
             let t = CollectiveCost(ranks: ranks, bytes: bytes, alphaS: alpha, bandwidthBytesPerS: b).seconds(.allreduce, .ring)
             return CollectiveOp.allreduce.busBandwidth(algbw: bytes / t, ranks: ranks) / 1e9
