@@ -26,6 +26,8 @@ public struct CollectivePath: Sendable, Equatable {
     public var localRanks: Int
     /// What a step inside a server crosses (for protocol latencies).
     public var intraHop: CollectiveHop
+    /// NCCL's tuning class of the accelerators (protocol latencies and ceilings).
+    public var generation: NCCLGeneration = .hopper
     /// For an all-reduce reduced in the network (``SwitchReduction``): seconds per byte inside
     /// a server, and the network's bandwidth for a server's data (0: no in-network reduction).
     public var insideSPerByte: Double = 0
@@ -81,12 +83,13 @@ public struct CollectivePricer: Sendable, Equatable {
             // On one server the hierarchical all-reduce is its intra-server ring.
             algorithm = .ring
             path = CollectivePath(bandwidthBytesPerS: given.intraBandwidthBytesPerS, latencyS: given.intraLatencyS, intraHop: given.intraHop)
+            path.generation = given.generation
         }
         let p = Double(ranks)
         let reduced = op == .allreduce || op == .reducescatter ? (p - 1) / p * bytes * gammaSPerByte : 0
         if protocols != .perStep {
             let cost = NCCLCollectiveCost(ranks: ranks, servers: servers, bytes: bytes, bandwidthBytesPerS: scaled(path.bandwidthBytesPerS),
-                                          intraHop: path.intraHop)
+                                          intraHop: path.intraHop, generation: path.generation)
             switch algorithm {
             case .ring, .auto:
                 if let best = cost.best(op, protocols: protocols.protocols, tree: algorithm == .auto) {

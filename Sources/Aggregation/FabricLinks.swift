@@ -17,10 +17,14 @@ public struct ServerPorts: Sendable, Equatable {
     public var pairBandwidthBytesPerS: Double
     /// What a step between two of its accelerators crosses (between bridge partners: NVLink).
     public var intraHop: CollectiveHop
+    /// NCCL's tuning class of its accelerators (for the protocols' latency model).
+    public var generation: NCCLGeneration
 
     public init(accelerators: Int, intraBandwidthBytesPerS: Double, intraLatencyS: Double, nics: Int, nicBandwidthBytesPerS: Double,
-                interLatencyS: Double, nvlsBytesPerS: Double = 0, pairBandwidthBytesPerS: Double = 0, intraHop: CollectiveHop = .nvlink) {
+                interLatencyS: Double, nvlsBytesPerS: Double = 0, pairBandwidthBytesPerS: Double = 0, intraHop: CollectiveHop = .nvlink,
+                generation: NCCLGeneration = .hopper) {
         precondition(accelerators > 0 && nics > 0)
+        self.generation = generation
         self.nvlsBytesPerS = nvlsBytesPerS
         self.pairBandwidthBytesPerS = pairBandwidthBytesPerS
         self.intraHop = intraHop
@@ -110,7 +114,8 @@ public struct FabricLinks: Sendable {
                                 intraLatencyS: preset.intraLatencyS, nics: preset.nicsPerServer,
                                 nicBandwidthBytesPerS: preset.nicBandwidthBytesPerS, interLatencyS: preset.interLatencyS,
                                 nvlsBytesPerS: NVLinkSHARP.algorithmBandwidth(nvlinkOneWayBytesPerS: preset.nvlinkOneWayBytesPerS),
-                                pairBandwidthBytesPerS: preset.pairBandwidthBytesPerS, intraHop: preset.intraHop)
+                                pairBandwidthBytesPerS: preset.pairBandwidthBytesPerS, intraHop: preset.intraHop,
+                                generation: preset.generation)
         self.init(servers: Array(repeating: ports, count: count),
                   leafOfServer: (0..<count).map { Int32($0 / max(1, preset.serversPerLeaf)) },
                   oversubscription: preset.oversubscription, spines: preset.spines)

@@ -26,6 +26,8 @@ public struct FabricPreset: Sendable, Equatable {
     public var pairBandwidthBytesPerS: Double = 0
     /// What a step between two accelerators of a server crosses.
     public var intraHop: CollectiveHop = .nvlink
+    /// NCCL's tuning class of the accelerators (Hopper unless set).
+    public var generation: NCCLGeneration = .hopper
     public var source: String
 
     public init(name: String, acceleratorsPerServer: Int, intraBandwidthBytesPerS: Double, intraLatencyS: Double, nicsPerServer: Int,
@@ -56,7 +58,7 @@ public struct FabricPreset: Sendable, Equatable {
                      source: "8x H200 on NVSwitch (NVLink 4: 18 links, 900 GB/s bidirectional, as H100; NVIDIA H200 datasheet), 8x 400G NICs as hgx-h100-400g-rail"),
         FabricPreset(name: "hgx-a100-200g-rail", acceleratorsPerServer: 8, intraBandwidthBytesPerS: 240e9, intraLatencyS: 5e-6,
                      nicsPerServer: 8, nicBandwidthBytesPerS: 23.5e9, interLatencyS: 10e-6, serversPerLeaf: 32, oversubscription: 1,
-                     source: "8x A100 on NVSwitch, NVLink 20.0 GB/s x 12 = 240 GB/s effective; 8x 200G ConnectX-6, 23.5 GB/s effective each (SimAI calbusbw.h); rail-optimised two-tier Clos"),
+                     source: "8x A100 on NVSwitch, NVLink 20.0 GB/s x 12 = 240 GB/s effective; 8x 200G ConnectX-6, 23.5 GB/s effective each (SimAI calbusbw.h); rail-optimised two-tier Clos").with(.ampere),
         FabricPreset(name: "hgx-h800-400g-rail", acceleratorsPerServer: 8, intraBandwidthBytesPerS: 164.8e9, intraLatencyS: 5e-6,
                      nicsPerServer: 8, nicBandwidthBytesPerS: 48.5e9, interLatencyS: 10e-6, serversPerLeaf: 32, oversubscription: 1,
                      nvlinkOneWayBytesPerS: 200e9,
@@ -67,9 +69,9 @@ public struct FabricPreset: Sendable, Equatable {
         .server("hgx-h20-400g-rail", kind: .nvswitch, listedBytesPerS: 900e9, nics: 8, nicBytesPerS: 48.5e9, nvlinkOneWayBytesPerS: 450e9,
                 source: "8x H20 on NVSwitch (NVLink 4, 900 GB/s bidirectional per GPU, as H100; NVIDIA H20 product brief), 8x 400G NICs as hgx-h100-400g-rail"),
         .server("dgx-v100-100g", kind: .nvlink, listedBytesPerS: 300e9, nics: 4, nicBytesPerS: 12.125e9,
-                source: "NVIDIA DGX-1: 8x V100 in an NVLink 2 hybrid cube mesh (300 GB/s bidirectional per GPU), 4x 100 Gb/s EDR InfiniBand at 97% (12.1 GB/s: 'as good as you can get' for a 100G card, NVIDIA/nccl-tests issue 29)"),
+                source: "NVIDIA DGX-1: 8x V100 in an NVLink 2 hybrid cube mesh (300 GB/s bidirectional per GPU), 4x 100 Gb/s EDR InfiniBand at 97% (12.1 GB/s: 'as good as you can get' for a 100G card, NVIDIA/nccl-tests issue 29)").with(.volta),
         .server("pcie-a100-bridged", kind: .nvlinkBridge, listedBytesPerS: 600e9, nics: 2, nicBytesPerS: 23.5e9,
-                source: "8x A100 PCIe, NVLink bridges joining pairs (NV12: 600 GB/s bidirectional per pair), the rest over PCIe Gen4 x16 and the CPUs; 2x 200G NICs at SimAI's 23.5 GB/s"),
+                source: "8x A100 PCIe, NVLink bridges joining pairs (NV12: 600 GB/s bidirectional per pair), the rest over PCIe Gen4 x16 and the CPUs; 2x 200G NICs at SimAI's 23.5 GB/s").with(.ampere),
         .server("oam-mi300x-400g-rail", kind: .oam, listedBytesPerS: 448e9, nics: 8, nicBytesPerS: 48.5e9,
                 source: "8x AMD MI300X OAM, fully connected xGMI (7 links x 64 GB/s one way, ~48 usable: AMD ROCm blog 'Understanding RCCL Bandwidth and xGMI Performance on MI300X', 2025); 8x 400G RoCE NICs at 48.5 GB/s as ConnectX-7"),
     ]
@@ -85,6 +87,13 @@ public struct FabricPreset: Sendable, Equatable {
                              oversubscription: 1, nvlinkOneWayBytesPerS: nvlinkOneWayBytesPerS, source: source)
         p.pairBandwidthBytesPerS = ring.pairBytesPerS
         p.intraHop = IntraServerCalibration.hop(kind)
+        return p
+    }
+
+    /// This design with accelerators of NCCL's tuning class `generation`.
+    func with(_ generation: NCCLGeneration) -> FabricPreset {
+        var p = self
+        p.generation = generation
         return p
     }
 

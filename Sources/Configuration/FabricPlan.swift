@@ -27,7 +27,8 @@ public enum FabricPlan {
                                         interLatencyS: f.interLatency.nanoseconds / 1e9,
                                         nvlsBytesPerS: model.fabric == .nvswitch && catalog.first(where: { $0.name == group.accelerator })?.reducesInNVSwitch == true
                                             ? NVLinkSHARP.algorithmBandwidth(nvlinkOneWayBytesPerS: model.fabricBandwidthBytesPerS / 2) : 0,
-                                        pairBandwidthBytesPerS: ring.pairBytesPerS, intraHop: IntraServerCalibration.hop(model.fabric))
+                                        pairBandwidthBytesPerS: ring.pairBytesPerS, intraHop: IntraServerCalibration.hop(model.fabric),
+                                        generation: NCCLGeneration(interconnect: catalog.first(where: { $0.name == group.accelerator })?.interconnect ?? ""))
                 servers.append(contentsOf: repeatElement(ports, count: group.count))
             }
             return FabricLinks(servers: servers, leafOfServer: servers.indices.map { Int32($0 / perLeaf) },

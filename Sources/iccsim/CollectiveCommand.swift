@@ -203,6 +203,7 @@ struct CollectiveCommand: ParsableCommand {
             path = CollectivePath(bandwidthBytesPerS: share(collective.flow, streams: collective.streams), latencyS: collective.latencyS,
                                   intraHop: collective.intraHop)
         }
+        path.generation = links.servers[links.server(ofAccelerator: sorted[0])].generation
         var curve: EfficiencyCurve? = nil
         if let path = efficiency {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {

@@ -206,9 +206,11 @@ import Testing
     }
 
     /// NCCL's protocols, per hop (its tuning model, tuning.cc): a 16-rank ring over two servers
-    /// takes LL for 8 bytes, 6.6 µs + 28 NVLink steps × 0.6 + 2 network steps × 2.7 = 28.8 µs;
-    /// Simple forced for 4 GiB, 8.4 + 28 × 3.4 + 2 × 14 = 131.6 µs plus 2(p−1)/p·n/B at the
-    /// full 370.8 GB/s; LL forced for 4 GiB moves the data at half of it.
+    /// takes LL for 8 bytes, 6.6 µs + 28 steps inside the servers at the network's 1 µs overhead
+    /// (more than NVLink's 0.6) + 2 network steps × 2.7 = 40 µs; Simple forced for 4 GiB,
+    /// (8.4 + 28 × 3.4 + 2 × 14) × 1.4 (the ring's plateau past Volta) = 184.24 µs plus
+    /// 2(p−1)/p·n/B at the full 370.8 GB/s; LL forced for 4 GiB moves the data at NCCL's LL
+    /// ceiling for two servers, 39 GB/s (less than half of 370.8).
     @Test func protocolsPricePerHop() throws {
         func row(_ extra: [String], bytes: String) throws -> [String: Double] {
             let r = try iccsim(["collective", "--ranks", "16", "--min-bytes", bytes, "--max-bytes", bytes, "--json"] + extra)
@@ -216,9 +218,9 @@ import Testing
             return try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Double]])?.first)
         }
         let n = 4_294_967_296.0, share = 2 * 15.0 / 16
-        #expect(abs(try row([], bytes: "8")["time_us"]! - 28.8) < 0.005)
-        #expect(abs(try row(["--protocol", "Simple"], bytes: "4G")["time_us"]! - (131.6 + share * n / 370.8e9 * 1e6)) < 0.005)
-        #expect(abs(try row(["--protocol", "LL"], bytes: "4G")["time_us"]! - (28.8 + share * n / (0.5 * 370.8e9) * 1e6)) < 0.005)
+        #expect(abs(try row([], bytes: "8")["time_us"]! - 40) < 0.005)
+        #expect(abs(try row(["--protocol", "Simple"], bytes: "4G")["time_us"]! - (131.6 * 1.4 + share * n / 370.8e9 * 1e6)) < 0.005)
+        #expect(abs(try row(["--protocol", "LL"], bytes: "4G")["time_us"]! - (40 + share * n / 39e9 * 1e6)) < 0.005)
         // The default picks the least of the three at every size.
         for bytes in ["8", "64K", "8M", "4G"] {
             let auto = try row([], bytes: bytes)["time_us"]!
@@ -227,6 +229,24 @@ import Testing
         }
         #expect(try iccsim(["collective", "--protocol", "fast"]).status == 2)
         #expect(try iccsim(["collective", "--nics", "0"]).status == 2)
+    }
+
+    /// NCCL's LL ceiling by GPU generation (tuning.cc `llMaxBws`): 8 A100s of one server move an
+    /// LL all-reduce at most at 87.7 GB/s of busbw, below half their 240 GB/s ring, whether the
+    /// server is a preset or a scenario's A100 pool (its generation read from the accelerator's
+    /// NVLink 3); 8 H100s at Hopper's 141 GB/s, below half their 370.8 GB/s ring (185.4).
+    /// Time: 6.6 µs + 14 NVLink steps × 0.6 µs + 2(p−1)/p · n / busbw.
+    @Test func lowLatencyCeilingByGeneration() throws {
+        func timeUs(_ args: [String]) throws -> Double {
+            let r = try iccsim(["collective", "--ranks", "8", "--protocol", "LL", "--min-bytes", "1G", "--max-bytes", "1G", "--json"] + args)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Double]])?.first?["time_us"])
+        }
+        let n = 1_073_741_824.0, share = 2 * 7.0 / 8
+        func expected(_ busbw: Double) -> Double { 6.6 + 14 * 0.6 + share * n / busbw * 1e6 }
+        #expect(abs(try timeUs(["--preset", "hgx-a100-200g-rail"]) - expected(87.7e9)) < 0.005)
+        #expect(abs(try timeUs(["--scenario", "Scenarios/city-center.yaml", "--pool", "training-a100"]) - expected(87.7e9)) < 0.005)
+        #expect(abs(try timeUs(["--preset", "hgx-h100-400g-rail"]) - expected(141e9)) < 0.005)
     }
 
     /// Intra-server fabrics by kind and topology: on a server of NVLink-bridged PCIe cards a
@@ -271,7 +291,7 @@ import Testing
     /// row's preset, servers, NICs and algorithm, with NCCL's protocols. References: nccl-tests
     /// and rccl-tests outputs in public threads (each row's link). Tolerances, the goal:
     /// every large-message bus bandwidth within 10% and their median error under 5%; every
-    /// small-message time within 25%.
+    /// small-message time within 25%; mid-size bus bandwidths (1 to 256 MiB) within 15%.
     @Test func calibrationTable() throws {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("data/calibration/nccl_tests_calibration.csv"), encoding: .utf8)
         let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
@@ -295,8 +315,10 @@ import Testing
             } else {
                 #expect(row[metric] == "busbw_gbps")
                 let ours = try #require(out["busbw_gbps"])
-                bandwidthErrors.append(abs(ours / reference - 1))
-                #expect(abs(ours / reference - 1) <= 0.10, "\(row[0]): ICCSim \(ours) GB/s against \(reference) measured")
+                // Large messages (over 256 MiB) within 10%, mid sizes within 15%.
+                let large = try #require(Double(row[bytes])) > 256 * 1_048_576
+                if large { bandwidthErrors.append(abs(ours / reference - 1)) }
+                #expect(abs(ours / reference - 1) <= (large ? 0.10 : 0.15), "\(row[0]): ICCSim \(ours) GB/s against \(reference) measured")
             }
         }
         let sorted = bandwidthErrors.sorted()
