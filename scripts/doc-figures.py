@@ -299,7 +299,7 @@ def city_center_month():
               f"time {g(median(runs))} s, mean {g(sum(runs) / len(runs))} s; median {num(median(sizes))} accelerator, mean "
               f"{sum(sizes) / len(sizes):.2f}.")
     md = open(os.path.join(out, "summary.md"), encoding="utf-8").read()
-    balance = next((l for l in md.split("\n") if l.startswith("Inference is ")), "")
+    balance = next((l for l in md.split("\n") if l.startswith(("Inference is ", "Inference pools hold "))), "")
     totals += " " + balance
     apps = table(["application", "jobs", "mean wait (s)", "mean JCT (s)", "accelerator-hours", "FLOP"],
                  [[n, g(a["jobs_submitted"]), g(a["wait_mean_s"]), g(a["jct_mean_s"]), g(a["accelerator_hours"]), sci(a["flop"])]

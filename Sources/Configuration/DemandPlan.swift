@@ -116,6 +116,8 @@ public struct DemandPlan {
             return JobClassGenerator(jobClass, source: Int32(i), streams: streams, horizonNs: horizonNs)
         }
         var profiles: [ApplicationProfile] = []
+        // Accelerators the services placed so far hold at their peaks, by pool.
+        var reservedByPool = [Double](repeating: 0, count: pools.count)
         for app in scenario.workload.applications {
             let appIndex = DemandNames.intern(app.name, in: &names.applications)
             var tenantIndex: [String: Int16] = [:]
@@ -140,7 +142,7 @@ public struct DemandPlan {
                 if kind == .automl { trials = SuccessiveHalving(trials: j.trials ?? 27, eta: j.eta ?? 3, rungs: j.rungs ?? 3) }
                 var entry = JobMixEntry(
                     kind: kind, modelIndex: j.model.flatMap { modelIndex[$0] } ?? -1, model: j.model.flatMap { app.model(named: $0)?.profile },
-                    ratePerNs: j.perDay * app.rateScale / dayNs,
+                    ratePerNs: j.perDay * app.rateScale(of: j.kind) / dayNs,
                     tenants: chosen.map { tenantIndex[$0]! },
                     tenantWeights: chosen.map { n in app.tenants.first { $0.name == n }!.share },
                     pools: p, poolWeights: pw, accelerators: j.accelerators.distribution,
@@ -160,19 +162,25 @@ public struct DemandPlan {
             let services: [ServiceProfile] = app.services.map { s in
                 let model = app.model(named: s.model)!
                 var profile = ServiceProfile(name: s.name, modelIndex: modelIndex[s.model]!, tenant: tenantIndex[s.tenant ?? app.tenants[0].name]!,
-                                             pool: 0, startNs: s.start.baseUnits, requestsPerSecond: s.requestsPerSecond * app.rateScale,
+                                             pool: 0, startNs: s.start.baseUnits, requestsPerSecond: s.requestsPerSecond * app.serviceRateScale,
                                              work: s.work(for: model), maxBatch: s.maxBatch, latencyTargetS: Double(s.latencyTarget.baseUnits) / 1e9,
                                              acceleratorsPerReplica: s.acceleratorsPerReplica)
                 profile.cycle = s.cycle.map { $0.arrivalCycle.with(trend: cycle.trend, weekdayOfDay0: cycle.weekdayOfDay0) }
-                // Deploy where the service's peak load costs the least power (first pool on ties).
+                // Deploy where the service's peak load costs the least power (first pool on ties),
+                // among the pools that still have room for its peak replicas beside the services
+                // placed before it (in application and service order); all of them when none has.
                 let (p, _) = candidates(.inference, pinned: s.pool, precision: nil)
                 let peak = (profile.cycle ?? cycle).peak
-                let powerW = p.map { i in profile.acceleratorsNeeded(on: pools[Int(i)], peakMultiplier: peak) * pools[Int(i)].accelerator.maxPowerW }
-                profile.pool = p[powerW.indices.min { powerW[$0] < powerW[$1] }!]
+                let needed = p.map { i in profile.acceleratorsNeeded(on: pools[Int(i)], peakMultiplier: peak) }
+                let powerW = p.indices.map { k in needed[k] * pools[Int(p[k])].accelerator.maxPowerW }
+                let roomy = p.indices.filter { k in reservedByPool[Int(p[k])] + needed[k] <= Double(pools[Int(p[k])].capacity) }
+                let chosen = (roomy.isEmpty ? Array(p.indices) : roomy).min { powerW[$0] < powerW[$1] }!
+                profile.pool = p[chosen]
+                reservedByPool[Int(p[chosen])] += needed[chosen]
                 return profile
             }
             profiles.append(ApplicationProfile(name: app.name, index: appIndex, cycle: cycle, jobMix: mix,
-                                               services: app.services.isEmpty || app.rateScale == 0 ? [] : services))
+                                               services: app.services.isEmpty || app.serviceRateScale == 0 ? [] : services))
         }
         // With failures, each job's checkpoints are the run's (planned for its failure rate).
         let io: any JobIOModel = scenario.failures == nil ? scenario.io.ioModel : RunCheckpointsIO(scenario.io.ioModel)

@@ -13,6 +13,9 @@ public struct ApplicationSpec: Codable, Sendable, Equatable {
     public var note: String
     /// Demand multiplier: job rates and request rates are multiplied by it.
     public var scale: Double
+    /// A further multiplier of its inference demand alone: its services' request rates and its
+    /// batch-inference jobs' rates (1: as written).
+    public var inferenceScale: Double
     public var cycle: CycleSpec
     public var tenants: [TenantSpec]
     public var models: [ModelSpec]
@@ -33,13 +36,20 @@ public struct ApplicationSpec: Codable, Sendable, Equatable {
     /// The multiplier of its written rates: `scale` times the driver's factor.
     public var rateScale: Double { scale * driverFactor }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, note, scale, cycle, tenants, models, jobs, services, growth, seasonality, driver, modelGrowth }
+    /// The multiplier of its services' written request rates: ``rateScale`` × `inferenceScale`.
+    public var serviceRateScale: Double { rateScale * inferenceScale }
+
+    /// The multiplier of a job-mix line's written rate: batch inference also takes `inferenceScale`.
+    public func rateScale(of kind: JobMixKind) -> Double { kind == .batch_inference ? serviceRateScale : rateScale }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, note, scale, inferenceScale, cycle, tenants, models, jobs, services, growth, seasonality, driver, modelGrowth }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name) { isPlainName($0) ? nil : "must be a plain name (letters, digits, '.', '_', '-')" }
         note = try c.decode(String.self, forKey: .note, default: "")
         scale = try c.decode(Double.self, forKey: .scale, default: 1) { $0 < 0 || $0 > 1e6 ? "must be between 0 and 1000000" : nil }
+        inferenceScale = try c.decode(Double.self, forKey: .inferenceScale, default: 1) { $0 < 0 || $0 > 1e6 ? "must be between 0 and 1000000" : nil }
         cycle = try c.decode(CycleSpec.self, forKey: .cycle, default: CycleSpec())
         tenants = try c.decode([TenantSpec].self, forKey: .tenants) { $0.isEmpty ? "must list at least one tenant" : nil }
         models = try c.decode([ModelSpec].self, forKey: .models, default: [])

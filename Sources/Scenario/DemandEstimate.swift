@@ -65,19 +65,20 @@ public struct DemandEstimate: Sendable {
             let trend = s.workload.trend(of: app, start: s.start?.date, days: trendDays)?.mean(fromDay: 0, toDay: trendDays) ?? 1
             let trendText = trend == 1 ? "" : " × growth and season \(Self.number(trend)) on average"
             let scaleText = app.driverFactor == 1 ? "scale \(Self.number(app.scale))" : "scale \(Self.number(app.rateScale)) (with its driver)"
+            let inferenceText = app.inferenceScale == 1 ? "" : " × inference scale \(Self.number(app.inferenceScale))"
             for (j, line) in app.jobs.enumerated() {
                 let trials = line.kind == .automl ? Double(line.trials ?? 27) : 1
-                let n = line.perDay * app.rateScale * trend * days * trials
+                let n = line.perDay * app.rateScale(of: line.kind) * trend * days * trials
                 jobSources.append(Source(path: ["workload", "applications", "\(a)", "jobs", "\(j)", "perDay"],
-                                         reason: "\(Self.number(line.perDay)) a day × \(scaleText)\(trendText)\(trials > 1 ? " × \(Int(trials)) trials" : "") \(horizonText)",
+                                         reason: "\(Self.number(line.perDay)) a day × \(scaleText)\(line.kind == .batch_inference ? inferenceText : "")\(trendText)\(trials > 1 ? " × \(Int(trials)) trials" : "") \(horizonText)",
                                          count: n))
             }
             for (k, service) in app.services.enumerated() where service.fidelity == .request {
                 let seconds = max(0, (horizonNs ?? 0) - Double(service.start.baseUnits)) / 1e9
                 let burst = service.bursts.map(\.factor).max().map { max(1, $0) } ?? 1
                 requestSources.append(Source(path: ["workload", "applications", "\(a)", "services", "\(k)", "requestsPerSecond"],
-                                             reason: "\(Self.number(service.requestsPerSecond)) requests a second × \(scaleText)\(trendText) \(horizonText)",
-                                             count: service.requestsPerSecond * app.rateScale * trend * burst * seconds))
+                                             reason: "\(Self.number(service.requestsPerSecond)) requests a second × \(scaleText)\(inferenceText)\(trendText) \(horizonText)",
+                                             count: service.requestsPerSecond * app.serviceRateScale * trend * burst * seconds))
             }
         }
         for (i, t) in s.workload.traces.enumerated() {

@@ -82,13 +82,22 @@ extension SummaryWriter {
         return out
     }
 
-    /// The center's balance as the guide frames it: inference's share of the accelerator-hours,
-    /// and the share of accelerators (and of their hours) that are not GPUs (NPUs, ASICs, FPGAs;
-    /// devices of the built-in catalog, by the pools' accelerator models).
+    /// The center's balance as the guide frames it: the share of the accelerators in inference
+    /// pools and inference's share of the accelerator-hours, and the share of accelerators (and
+    /// of their hours) that are not GPUs (NPUs, ASICs, FPGAs; devices of the built-in catalog, by
+    /// the pools' accelerator models).
     static func balance(_ s: RunSummary, hours: [(String, SummaryValue)]) -> String {
         let total = hours.reduce(0) { $0 + number($1.1) }
         var parts: [String] = []
-        if total > 0 { parts.append("Inference is \(NumberText.percent(number(lookup(hours, "inference")) / total)) of the accelerator-hours") }
+        var all = 0.0, inferencePools = 0.0
+        for (_, v) in s.pools {
+            guard case .object(let f) = v else { continue }
+            let n = number(lookup(f, Metric.accelerators.key))
+            all += n
+            if case .text("inference")? = lookup(f, Metric.role.key) { inferencePools += n }
+        }
+        if all > 0 && inferencePools > 0 { parts.append("Inference pools hold \(NumberText.percent(inferencePools / all)) of the accelerators") }
+        if total > 0 { parts.append("\(parts.isEmpty ? "Inference" : "inference") is \(NumberText.percent(number(lookup(hours, "inference")) / total)) of the accelerator-hours") }
         var devices = 0.0, nonGPU = 0.0, poolHours = 0.0, nonGPUHours = 0.0, known = true
         for (_, v) in s.pools {
             guard case .object(let f) = v, case .text(let name)? = lookup(f, Metric.accelerator.key) else { continue }

@@ -12,18 +12,24 @@ enum DefaultScenario {
 
     /// Scenarios/city-center.yaml
     static let yaml = #"""
-# City center: a mid-sized public intelligent computing center (about 9,000 accelerators)
+# City center: a mid-sized public intelligent computing center (about 10,800 accelerators)
 # serving all eleven application scenarios of the 2020 planning guide for a city and its
 # region. This is the default scenario of `iccsim run`.
 #
 # Hardware: H100 and A100 training servers, a domestic Ascend 910B training pool, general
-# servers for data processing, L4 and A100 inference servers and a small FPGA pool for line-side
+# servers for data processing, L4 and A100 inference servers and an FPGA pool for line-side
 # inspection (smart manufacturing); each service deploys where
 # its peak load costs the least power (catalog figures and sources: `iccsim catalog`).
 # Demand: each application file in Scenarios/applications/ describes its tenants, models, job
 # mix, services and cycles; here they are mixed with a scale each (scale 3 = three times the
 # demand of the application's reference figures). The mix offers roughly 70% of the training pools over a month, about
-# a million jobs. Every key is described in docs/scenario-reference.md.
+# a million jobs.
+# Training and inference: one accelerator in five serves inference (the inference pools; each
+# application's inference demand, its services and batch-inference jobs, at inferenceScale 10):
+# half of the market's inference share of 2019 (IDC: over 40% of China's AI servers), a public
+# center hosting the city's public services and the models it releases while its tenants serve
+# their products elsewhere (docs/scenarios.md, "Training and inference"; the market's share:
+# Scenarios/city-center-inference-heavy.yaml). Every key is described in docs/scenario-reference.md.
 name: city-center
 seed: 1
 horizon: 30d
@@ -34,23 +40,23 @@ cluster:
     - {name: a100, preset: hgx-a100-8, count: 640, pool: training-a100}
     - {name: ascend, preset: atlas-800t-a2, count: 96, pool: training-ascend}
     - {name: general, preset: generic-8, count: 32}
-    - {name: l4-inference, preset: pcie-l4-8, count: 24, pool: inference-l4}
-    - {name: llm-inference, preset: hgx-a100-8, count: 16, role: inference, pool: inference-a100}
-    - {name: fpga-inference, preset: fpga-u250-4, count: 4, pool: fpga}
+    - {name: l4-inference, preset: pcie-l4-8, count: 164, pool: inference-l4}
+    - {name: llm-inference, preset: hgx-a100-8, count: 88, role: inference, pool: inference-a100}
+    - {name: fpga-inference, preset: fpga-u250-4, count: 32, pool: fpga}
 
 workload:
   applications:
-    - {include: applications/recognition-detection.yaml, scale: 3}
-    - {include: applications/voice-interaction.yaml, scale: 3}
-    - {include: applications/chip-design.yaml, scale: 3}
-    - {include: applications/autonomous-driving.yaml, scale: 3}
-    - {include: applications/robotics.yaml, scale: 3}
-    - {include: applications/smart-manufacturing.yaml, scale: 3}
-    - {include: applications/medical-imaging.yaml, scale: 3}
-    - {include: applications/unmanned-stores.yaml, scale: 3}
-    - {include: applications/smart-customer-service.yaml, scale: 3}
-    - {include: applications/smart-logistics.yaml, scale: 3}
-    - {include: applications/smart-agriculture-forestry.yaml, scale: 3}
+    - {include: applications/recognition-detection.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/voice-interaction.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/chip-design.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/autonomous-driving.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/robotics.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/smart-manufacturing.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/medical-imaging.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/unmanned-stores.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/smart-customer-service.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/smart-logistics.yaml, scale: 3, inferenceScale: 10}
+    - {include: applications/smart-agriculture-forestry.yaml, scale: 3, inferenceScale: 10}
 
 # Release: a service goes live once a job of the month has trained (or fine-tuned) its model,
 # then rolls its replicas to the newest version at most once a day; the LLM assistants scale

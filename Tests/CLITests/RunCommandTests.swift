@@ -67,7 +67,7 @@ import Testing
         let r = try iccsim(["run", "--set", "horizon=1d", "--set", "cluster.servers.0.count=832", "--out", tmp.appendingPathComponent("o").path, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         let s = try JSONSerialization.jsonObject(with: fileData(tmp.appendingPathComponent("o/summary.json"))!) as! [String: Any]
-        #expect(s["accelerators"] as? Int == 9_040 + 4_096)
+        #expect(s["accelerators"] as? Int == 10_848 + 4_096)
         let pools = try #require(s["pools"] as? [String: [String: Any]])
         #expect(pools["training-h100"]?["accelerators"] as? Int == 832 * 8)
     }

@@ -33,8 +33,10 @@ import Testing
         #expect(serving.contains("## Serving (rate level)") && serving.contains("| SLO attainment | ") && serving.contains("## Services"), "\(serving)")
         #expect(serving.contains("| bank-assistant | smart-customer-service | inference-a100 | autoscaled |"))
         #expect(serving.range(of: #"EFLOP|PFLOP"#, options: .regularExpression) != nil && !serving.contains("e+"), "no e-notation for ordinary magnitudes")
-        // Inference's share of the accelerator-hours (the service's replicas), as a percentage.
-        #expect(serving.range(of: #"Inference is \d+(\.\d+)?% of the accelerator-hours"#, options: .regularExpression) != nil)
+        // The inference pools' share of the accelerators and inference's share of the
+        // accelerator-hours (the service's replicas), as percentages.
+        #expect(serving.range(of: #"Inference pools hold \d+(\.\d+)?% of the accelerators; inference is \d+(\.\d+)?% of the accelerator-hours"#,
+                              options: .regularExpression) != nil, "\(serving)")
         // A pool that ran only services' replicas says so instead of showing zero waits.
         #expect(serving.contains("| inference-a100 (no batch jobs) |") && serving.contains("| — | — |"))
 

@@ -18,6 +18,8 @@ extension EmbeddedScenarios {
 #   pathology, report generation) as a scenario; no figure of the guide is used.
 # - From other sources: model sizes and training schedules under Sources above.
 # - Assumptions (ICCSim's): rates, tenant shares and the office cycle.
+#   Its CT segmentation service runs around the clock (emergencies) with a daytime peak and
+#   quieter weekends.
 name: medical-imaging
 seed: 1
 horizon: 7d
@@ -55,7 +57,8 @@ workload:
         - {kind: compression, method: quantization, model: nnunet-3d, perDay: 20, accelerators: 1, samples: {dist: uniform, min: 100, max: 1000}}
       services:
         - {name: ct-segmentation, model: nnunet-3d, tenant: hospitals, requestsPerSecond: 20, flopsPerPass: 1TFLOP,
-           bytesPerRequest: 200MB, maxBatch: 4, latencyTarget: 2s, precision: fp16}
+           bytesPerRequest: 200MB, maxBatch: 4, latencyTarget: 2s, precision: fp16,
+           cycle: {diurnal: [0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.8, 1.6, 1.6, 1.6, 1.6, 1.2, 1.6, 1.6, 1.6, 1.6, 1.2, 0.8, 0.6, 0.6, 0.6, 0.6, 0.6], weekly: [1.1, 1.1, 1.1, 1.1, 1.1, 0.75, 0.75]}}
         - {name: report-draft, model: radiology-report-7b, tenant: hospitals, requestsPerSecond: 1, tokensPerRequest: 400,
            bytesPerRequest: 1MB, maxBatch: 8, latencyTarget: 30s, acceleratorsPerReplica: 1, precision: fp16}
 """#)

@@ -23,6 +23,8 @@ extension EmbeddedScenarios {
 #   reference.
 # - Assumptions (ICCSim's): submission rates, tenant shares, service loads, the archive-analysis
 #   batch jobs and the office-hours cycle.
+#   Its services keep their own cycles: city cameras (detection, re-identification) run 7x24 at a
+#   flat load, plate OCR follows road traffic (morning and evening peaks, quiet nights).
 name: recognition-detection
 seed: 1
 horizon: 7d
@@ -70,10 +72,13 @@ workload:
            samples: {dist: lognormal, median: 2M, sigma: 1.0}}
       services:
         - {name: camera-detection, model: yolov8-l, tenant: city-public-security, requestsPerSecond: 3000, flopsPerPass: 165.2GFLOP,
-           bytesPerRequest: 20MB, maxBatch: 32, latencyTarget: 100ms, precision: int8}
+           bytesPerRequest: 20MB, maxBatch: 32, latencyTarget: 100ms, precision: int8,
+           cycle: {diurnal: flat, weekly: flat}}
         - {name: plate-ocr, model: ppocr-v4, tenant: traffic-bureau, requestsPerSecond: 800, flopsPerPass: 10GFLOP,
-           bytesPerRequest: 4MB, maxBatch: 64, latencyTarget: 50ms, precision: int8}
+           bytesPerRequest: 4MB, maxBatch: 64, latencyTarget: 50ms, precision: int8,
+           cycle: {diurnal: [0.3, 0.25, 0.2, 0.2, 0.25, 0.45, 0.8, 1.4, 1.6, 1.3, 1.1, 1.1, 1.1, 1.1, 1.1, 1.2, 1.4, 1.6, 1.5, 1.2, 0.9, 0.7, 0.5, 0.4], weekly: flat}}
         - {name: person-reid, model: resnet50-reid, tenant: city-public-security, requestsPerSecond: 1500, flopsPerPass: 8.2GFLOP,
-           bytesPerRequest: 2MB, maxBatch: 64, latencyTarget: 50ms, precision: int8}
+           bytesPerRequest: 2MB, maxBatch: 64, latencyTarget: 50ms, precision: int8,
+           cycle: {diurnal: flat, weekly: flat}}
 """#)
 }

@@ -18,6 +18,7 @@ extension EmbeddedScenarios {
 #   no figure of the guide is used.
 # - From other sources: policy and model sizes under Sources above.
 # - Assumptions (ICCSim's): rates, tenant shares and the office cycle.
+#   Its control service runs 7x24 at a flat load (inspection robots patrol around the clock).
 name: robotics
 seed: 1
 horizon: 7d
@@ -52,6 +53,7 @@ workload:
         - {kind: compression, method: quantization, model: openvla-7b, perDay: 4, accelerators: 1, samples: {dist: uniform, min: 100K, max: 1M}}
       services:
         - {name: vla-control, model: openvla-7b, tenant: robot-makers, requestsPerSecond: 20, tokensPerRequest: 7,
-           bytesPerRequest: 2MB, maxBatch: 8, latencyTarget: 300ms, precision: bf16}
+           bytesPerRequest: 2MB, maxBatch: 8, latencyTarget: 300ms, precision: bf16,
+           cycle: {diurnal: flat, weekly: flat}}
 """#)
 }

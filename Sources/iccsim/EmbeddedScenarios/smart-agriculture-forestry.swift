@@ -21,6 +21,8 @@ extension EmbeddedScenarios {
 # - From other sources: tile sizes and model sizes under Sources above.
 # - Assumptions (ICCSim's): rates, tenant shares and the office cycle (seasonality left to
 #   sweeps).
+#   Its services follow daylight every day of the week (drone and satellite imagery,
+#   farmers' phone photos).
 name: smart-agriculture-forestry
 seed: 1
 horizon: 7d
@@ -58,8 +60,10 @@ workload:
         - {kind: compression, method: quantization, model: segformer-b5, perDay: 20, accelerators: 1, samples: {dist: uniform, min: 200, max: 2000}}
       services:
         - {name: fire-risk-segmentation, model: segformer-b5, tenant: forestry-bureau, requestsPerSecond: 30, flopsPerPass: 46GFLOP,
-           bytesPerRequest: 40MB, maxBatch: 8, latencyTarget: 2s, precision: fp16}
+           bytesPerRequest: 40MB, maxBatch: 8, latencyTarget: 2s, precision: fp16,
+           cycle: {diurnal: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.6, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.0, 0.4, 0.1, 0.1, 0.1, 0.1], weekly: flat}}
         - {name: pest-id-app, model: pest-effnet, tenant: agritech-firms, requestsPerSecond: 200, flopsPerPass: 1.8GFLOP,
-           bytesPerRequest: 2MB, maxBatch: 32, latencyTarget: 300ms, precision: int8}
+           bytesPerRequest: 2MB, maxBatch: 32, latencyTarget: 300ms, precision: int8,
+           cycle: {diurnal: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.6, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.0, 0.4, 0.1, 0.1, 0.1, 0.1], weekly: flat}}
 """#)
 }

@@ -23,6 +23,8 @@ extension EmbeddedScenarios {
 # - From other sources: model sizes, corpora and the serving load under Sources above.
 # - Assumptions (ICCSim's): rates, tenant shares, the embedding and re-scoring batch jobs and
 #   the office cycle.
+#   Its 12345 hotline assistant runs 7x24 (government hotlines answer around the clock) with a
+#   daytime peak.
 name: smart-customer-service
 seed: 1
 horizon: 7d
@@ -73,12 +75,13 @@ workload:
       services:
         - {name: bank-assistant, model: llama2-13b, tenant: banks, requestsPerSecond: 12, tokensPerRequest: 250, bytesPerRequest: 800KB,
            maxBatch: 32, latencyTarget: 15s, acceleratorsPerReplica: 2, precision: fp16,
-           autoscale: {metric: latency, target: 0.95, min: 2, max: 64}}
+           autoscale: {metric: latency, target: 0.95, min: 2, max: 1024}}
         - {name: telecom-assistant, model: llama2-7b, tenant: telecoms, requestsPerSecond: 20, tokensPerRequest: 250, bytesPerRequest: 500KB,
            maxBatch: 32, latencyTarget: 10s, acceleratorsPerReplica: 1, precision: fp16,
-           autoscale: {metric: latency, target: 0.95, min: 2, max: 64}}
+           autoscale: {metric: latency, target: 0.95, min: 2, max: 1024}}
         - {name: hotline-12345, model: llama2-70b, tenant: government-hotline, requestsPerSecond: 5, tokensPerRequest: 300, bytesPerRequest: 2MB,
            maxBatch: 32, latencyTarget: 30s, acceleratorsPerReplica: 8, precision: fp16,
-           autoscale: {metric: latency, target: 0.99, min: 1, max: 16}}
+           autoscale: {metric: latency, target: 0.99, min: 1, max: 512},
+           cycle: {diurnal: [0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.6, 1.4, 1.4, 1.4, 1.4, 1.1, 1.4, 1.4, 1.4, 1.4, 1.4, 1.0, 0.8, 0.8, 0.8, 0.4, 0.4], weekly: [1.05, 1.05, 1.05, 1.05, 1.05, 0.9, 0.85]}}
 """#)
 }

@@ -19,6 +19,7 @@ extension EmbeddedScenarios {
 # - From other sources: model sizes under Sources above.
 # - Assumptions (ICCSim's): rates, tenant shares, the overnight OCR batch jobs and the evening
 #   peak.
+#   Its services run 7x24 at a flat load (sorting centres and dispatch work around the clock).
 name: smart-logistics
 seed: 1
 horizon: 7d
@@ -56,8 +57,10 @@ workload:
            samples: {dist: lognormal, median: 5M, sigma: 0.8}}
       services:
         - {name: sorting-ocr, model: parcel-ocr, tenant: carriers, requestsPerSecond: 2500, flopsPerPass: 10GFLOP,
-           bytesPerRequest: 4MB, maxBatch: 64, latencyTarget: 50ms, precision: int8}
+           bytesPerRequest: 4MB, maxBatch: 64, latencyTarget: 50ms, precision: int8,
+           cycle: {diurnal: flat, weekly: flat}}
         - {name: dispatch-routing, model: routing-attention, tenant: carriers, requestsPerSecond: 50, flopsPerPass: 20GFLOP,
-           bytesPerRequest: 10MB, maxBatch: 16, latencyTarget: 1s, precision: fp16}
+           bytesPerRequest: 10MB, maxBatch: 16, latencyTarget: 1s, precision: fp16,
+           cycle: {diurnal: flat, weekly: flat}}
 """#)
 }

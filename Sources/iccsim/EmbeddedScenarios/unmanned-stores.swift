@@ -20,6 +20,8 @@ extension EmbeddedScenarios {
 # - From other sources: model sizes under Sources above.
 # - Assumptions (ICCSim's): rates, store counts, tenant shares and the evening and weekend
 #   cycle.
+#   Its services follow the stores' opening hours (07:00-23:00, lunch and evening peaks, busier
+#   weekends).
 name: unmanned-stores
 seed: 1
 horizon: 7d
@@ -54,8 +56,10 @@ workload:
         - {kind: compression, method: quantization, model: product-effnet, perDay: 100, accelerators: 1, samples: {dist: uniform, min: 500, max: 5000}}
       services:
         - {name: checkout-recognition, model: product-effnet, tenant: retail-chains, requestsPerSecond: 1500, flopsPerPass: 1.8GFLOP,
-           bytesPerRequest: 2MB, maxBatch: 32, latencyTarget: 100ms, precision: int8}
+           bytesPerRequest: 2MB, maxBatch: 32, latencyTarget: 100ms, precision: int8,
+           cycle: {diurnal: [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.1, 0.6, 1.0, 1.1, 1.2, 1.4, 1.6, 1.3, 1.1, 1.1, 1.2, 1.4, 1.7, 1.8, 1.6, 1.2, 0.8, 0.3], weekly: [0.95, 0.95, 0.95, 0.95, 1.0, 1.1, 1.1]}}
         - {name: shopper-tracking, model: tracking-yolo, tenant: retail-chains, requestsPerSecond: 1200, flopsPerPass: 79GFLOP,
-           bytesPerRequest: 12MB, maxBatch: 16, latencyTarget: 100ms, precision: int8}
+           bytesPerRequest: 12MB, maxBatch: 16, latencyTarget: 100ms, precision: int8,
+           cycle: {diurnal: [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.1, 0.6, 1.0, 1.1, 1.2, 1.4, 1.6, 1.3, 1.1, 1.1, 1.2, 1.4, 1.7, 1.8, 1.6, 1.2, 0.8, 0.3], weekly: [0.95, 0.95, 0.95, 0.95, 1.0, 1.1, 1.1]}}
 """#)
 }

@@ -19,6 +19,7 @@ extension EmbeddedScenarios {
 #   share, two orders of magnitude below.
 # - From other sources: model sizes and FLOPs under Sources above.
 # - Assumptions (ICCSim's): rates, loads, tenant shares and the evening cycle.
+#   Its in-car ASR service follows road traffic (commuting peaks).
 name: voice-interaction
 seed: 1
 horizon: 7d
@@ -67,6 +68,7 @@ workload:
         - {name: tts, model: fastspeech2, tenant: speech-platform-co, requestsPerSecond: 1200, flopsPerPass: 4GFLOP,
            bytesPerRequest: 4MB, maxBatch: 32, latencyTarget: 200ms, precision: fp16}
         - {name: in-car-asr, model: whisper-large, tenant: automotive-voice, requestsPerSecond: 60, tokensPerRequest: 30,
-           bytesPerRequest: 2MB, maxBatch: 16, latencyTarget: 2s, precision: fp16}
+           bytesPerRequest: 2MB, maxBatch: 16, latencyTarget: 2s, precision: fp16,
+           cycle: {diurnal: [0.3, 0.25, 0.2, 0.2, 0.25, 0.45, 0.8, 1.4, 1.6, 1.3, 1.1, 1.1, 1.1, 1.1, 1.1, 1.2, 1.4, 1.6, 1.5, 1.2, 0.9, 0.7, 0.5, 0.4], weekly: flat}}
 """#)
 }
