@@ -11,7 +11,12 @@ extension EmbeddedScenarios {
 # 4.1 GMACs = 8.2 GFLOPs at 224 px (He et al. 2016); ViT-L/16 304 M, 61.6 GMACs (Dosovitskiy
 # et al. 2021; timm); PP-OCRv4 server ~10 M (PaddleOCR). Training FLOPs = 3 x forward (forward
 # plus backward). Dataset sizes: COCO 118 k images, ImageNet-1k 1.28 M; city corpora assumed
-# of 1-100 M images (surveillance video frames). Rates, tenant shares and service loads are ICCSim assumptions for a
+# of 1-100 M images (surveillance video frames). City brain (government governance): a
+# spatio-temporal graph network forecasting the city's road traffic for signal timing, after
+# Graph WaveNet (Wu et al., IJCAI 2019: 309 k parameters on METR-LA's 207 sensors) and DCRNN (Li
+# et al., ICLR 2018), scaled to a city of about 10,000 road sensors: one sample is a city-wide
+# 12-step window (about 1 MB), about 12 GFLOPs forward and 36 training (ICCSim's estimate).
+# Rates, tenant shares and service loads are ICCSim assumptions for a
 # mid-sized city center (perDay is demand at scale 1 in Scenarios/city-center.yaml).
 #
 # Provenance
@@ -21,8 +26,11 @@ extension EmbeddedScenarios {
 #   not as a figure: the models here are detectors and classifiers of COCO and ImageNet scale.
 # - From other sources: model sizes, FLOPs and data sets under Sources above, each with its
 #   reference.
+# - From the guide (as above): city governance (the "city brain") as a use of the city's video and
+#   sensing; here the traffic bureau's city-wide traffic forecasting, retrained daily and served
+#   7x24 to time the signals.
 # - Assumptions (ICCSim's): submission rates, tenant shares, service loads, the archive-analysis
-#   batch jobs and the office-hours cycle.
+#   batch jobs, the city brain's sensor count and load, and the office-hours cycle.
 #   Its services keep their own cycles: city cameras (detection, re-identification) run 7x24 at a
 #   flat load, plate OCR follows road traffic (morning and evening peaks, quiet nights).
 name: recognition-detection
@@ -48,6 +56,7 @@ workload:
         - {name: resnet50-reid, family: cnn, parameters: 25.6M, trainFlopsPerSample: 24.6GFLOP, sampleBytes: 100KB, batch: 1024}
         - {name: vit-l16, family: vit, parameters: 304M, trainFlopsPerSample: 369.6GFLOP, sampleBytes: 110KB, batch: 4096}
         - {name: ppocr-v4, family: cnn, parameters: 10M, trainFlopsPerSample: 30GFLOP, sampleBytes: 50KB, batch: 512}
+        - {name: traffic-stgnn, family: gnn, parameters: 0.3M, trainFlopsPerSample: 36GFLOP, sampleBytes: 1MB, batch: 64}
       jobs:
         - {kind: data_processing, perDay: 700, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.7, 0.2, 0.1]},
            bytes: {dist: lognormal, median: 300GB, sigma: 1.5}, throughputPerAccelerator: 16Gbps}
@@ -70,6 +79,9 @@ workload:
         # Batch (offline) inference: analysing archived video (detection over stored frames).
         - {kind: batch_inference, model: yolov8-l, perDay: 20, accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.5, 0.3, 0.2]},
            samples: {dist: lognormal, median: 2M, sigma: 1.0}}
+        # City brain: the traffic bureau retrains its city-wide traffic forecaster on new data.
+        - {kind: training, model: traffic-stgnn, perDay: 6, tenants: [traffic-bureau], accelerators: {dist: discrete, values: [1, 2, 4], weights: [0.5, 0.3, 0.2]},
+           samples: {dist: lognormal, median: 50K, sigma: 0.5}, epochs: {dist: uniform, min: 50, max: 100}}
       services:
         - {name: camera-detection, model: yolov8-l, tenant: city-public-security, requestsPerSecond: 3000, flopsPerPass: 165.2GFLOP,
            bytesPerRequest: 20MB, maxBatch: 32, latencyTarget: 100ms, precision: int8,
@@ -79,6 +91,9 @@ workload:
            cycle: {diurnal: [0.3, 0.25, 0.2, 0.2, 0.25, 0.45, 0.8, 1.4, 1.6, 1.3, 1.1, 1.1, 1.1, 1.1, 1.1, 1.2, 1.4, 1.6, 1.5, 1.2, 0.9, 0.7, 0.5, 0.4], weekly: flat}}
         - {name: person-reid, model: resnet50-reid, tenant: city-public-security, requestsPerSecond: 1500, flopsPerPass: 8.2GFLOP,
            bytesPerRequest: 2MB, maxBatch: 64, latencyTarget: 50ms, precision: int8,
+           cycle: {diurnal: flat, weekly: flat}}
+        - {name: city-brain-signals, model: traffic-stgnn, tenant: traffic-bureau, requestsPerSecond: 2, flopsPerPass: 12GFLOP,
+           bytesPerRequest: 1MB, maxBatch: 4, latencyTarget: 1s, precision: fp16,
            cycle: {diurnal: flat, weekly: flat}}
 """#)
 }
