@@ -228,7 +228,7 @@ import Workloads
         horizon: 1d
         cluster:
           servers:
-            - {name: train, preset: hgx-a100-8, count: 2, pool: training-a100}
+            - {name: train, preset: hgx-a100-8, count: 2}
             - {name: inf, preset: hgx-a100-8, count: 1, role: inference, pool: inference-a100}
         release: {lendingPools: [training-a100]}
         workload:
@@ -282,3 +282,53 @@ import Workloads
         #expect(inRun.count == reference.count && inRun == reference)
     }
 }
+
+extension ServiceLifecycleTests {
+    /// Making room on a lending pool preempts only jobs that are running. Reference: a training
+    /// pool of 8 accelerators holding B (6, from 0 s) and C (2, from 200 s); A (2 accelerators)
+    /// ran from 10 s to 70 s and has ended, then five 10-second jobs ran after it (their slots,
+    /// freed last, are the ones the service's replicas and C reuse, so A's stays as it was). At 5
+    /// minutes the service's replicas overflow its 8-accelerator pool and borrow 4 training
+    /// accelerators at a time: C and then B are preempted, never A (before the fix, A, ended but
+    /// newer than B, was "preempted" and requeued: a second row for it here, and a crash when
+    /// its slot was later reused). Every job has exactly one `/jobs` row; A completed once.
+    @Test func makingRoomPreemptsOnlyRunningJobs() throws {
+        let yaml = """
+        name: lending-ended
+        seed: 1
+        horizon: 2h
+        cluster:
+          servers:
+            - {name: training, preset: hgx-a100-8, count: 1, pool: training-a100}
+            - {name: inference, preset: hgx-a100-8, count: 1, role: inference, pool: inference-a100}
+        release:
+          policy: deploy
+          lendingPools: [training-a100]
+        workload:
+          jobs:
+            - {submit: 0s, accelerators: 6, duration: 10h}
+            - {submit: 10s, accelerators: 2, duration: 60s}
+            - {submit: 15s, accelerators: 2, duration: 10s}
+            - {submit: 15s, accelerators: 2, duration: 10s}
+            - {submit: 15s, accelerators: 2, duration: 10s}
+            - {submit: 15s, accelerators: 2, duration: 10s}
+            - {submit: 15s, accelerators: 2, duration: 10s}
+            - {submit: 200s, accelerators: 2, duration: 10h}
+          applications:
+            - name: assistant
+              tenants: [{name: t, type: enterprise}]
+              models: [{name: m, family: llm, parameters: 13B, batch: 4M}]
+              services:
+                - {name: chat, model: m, requestsPerSecond: 400, tokensPerRequest: 250, maxBatch: 32, latencyTarget: 15s,
+                   acceleratorsPerReplica: 4, start: 5m}
+        """
+        let sink = CollectingSink()
+        let summary = try CenterRun.run(scenario(yaml), sink: sink).summary
+        #expect(figure(summary.serving, "preempted_for_lending") >= 2, "\(summary.serving)")
+        let batch = sink.jobs.filter { $0.kind != .inference }
+        #expect(Set(batch.map(\.id)).count == batch.count, "one row per job: \(batch.map { ($0.id, $0.state) })")
+        let a = batch.filter { $0.submitNs == 10_000_000_000 }
+        #expect(a.count == 1 && a[0].state == .completed && a[0].preemptions == 0, "\(a)")
+    }
+}
+
