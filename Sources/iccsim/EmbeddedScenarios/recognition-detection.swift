@@ -26,9 +26,10 @@ extension EmbeddedScenarios {
 #   not as a figure: the models here are detectors and classifiers of COCO and ImageNet scale.
 # - From other sources: model sizes, FLOPs and data sets under Sources above, each with its
 #   reference.
-# - From the guide (as above): city governance (the "city brain") as a use of the city's video and
-#   sensing; here the traffic bureau's city-wide traffic forecasting, retrained daily and served
-#   7x24 to time the signals.
+# - From the guide: its definition of the center, as reported at the guide's release (Xinhua,
+#   19 November 2020; CA800, 30 November 2020), names "政府治理智能化" (intelligent government
+#   governance) beside AI industrialisation; the city brain here is the traffic bureau's
+#   city-wide traffic forecasting, retrained daily and served 7x24 to time the signals.
 # - Assumptions (ICCSim's): submission rates, tenant shares, service loads, the archive-analysis
 #   batch jobs, the city brain's sensor count and load, and the office-hours cycle.
 #   Its services keep their own cycles: city cameras (detection, re-identification) run 7x24 at a
