@@ -89,24 +89,20 @@ extension SummaryWriter {
     static func balance(_ s: RunSummary, hours: [(String, SummaryValue)]) -> String {
         let total = hours.reduce(0) { $0 + number($1.1) }
         var parts: [String] = []
-        var all = 0.0, inferencePools = 0.0
+        var all = 0.0, inferencePools = 0.0, devices = 0.0, nonGPU = 0.0, poolHours = 0.0, nonGPUHours = 0.0, known = true
         for (_, v) in s.pools {
             guard case .object(let f) = v else { continue }
-            let n = number(lookup(f, Metric.accelerators.key))
+            let n = number(lookup(f, Metric.accelerators.key)), h = number(lookup(f, Metric.acceleratorHours.key))
             all += n
             if case .text("inference")? = lookup(f, Metric.role.key) { inferencePools += n }
-        }
-        if all > 0 && inferencePools > 0 { parts.append("Inference pools hold \(NumberText.percent(inferencePools / all)) of the accelerators") }
-        if total > 0 { parts.append("\(parts.isEmpty ? "Inference" : "inference") is \(NumberText.percent(number(lookup(hours, "inference")) / total)) of the accelerator-hours") }
-        var devices = 0.0, nonGPU = 0.0, poolHours = 0.0, nonGPUHours = 0.0, known = true
-        for (_, v) in s.pools {
-            guard case .object(let f) = v, case .text(let name)? = lookup(f, Metric.accelerator.key) else { continue }
+            guard case .text(let name)? = lookup(f, Metric.accelerator.key) else { continue }
             guard let kind = AcceleratorCatalog.builtIn(named: name)?.kind else { known = false; continue }
-            let n = number(lookup(f, Metric.accelerators.key)), h = number(lookup(f, Metric.acceleratorHours.key))
             devices += n
             poolHours += h
             if kind != .gpu { nonGPU += n; nonGPUHours += h }
         }
+        if all > 0 && inferencePools > 0 { parts.append("Inference pools hold \(NumberText.percent(inferencePools / all)) of the accelerators") }
+        if total > 0 { parts.append("\(parts.isEmpty ? "Inference" : "inference") is \(NumberText.percent(number(lookup(hours, "inference")) / total)) of the accelerator-hours") }
         if known, devices > 0 {
             parts.append("non-GPU accelerators (NPU, ASIC, FPGA) are \(NumberText.percent(nonGPU / devices)) of the center's accelerators"
                          + (poolHours > 0 ? " and \(NumberText.percent(nonGPUHours / poolHours)) of their accelerator-hours" : ""))

@@ -228,7 +228,7 @@ import Workloads
         horizon: 1d
         cluster:
           servers:
-            - {name: train, preset: hgx-a100-8, count: 2}
+            - {name: train, preset: hgx-a100-8, count: 2, pool: training-a100}
             - {name: inf, preset: hgx-a100-8, count: 1, role: inference, pool: inference-a100}
         release: {lendingPools: [training-a100]}
         workload:
