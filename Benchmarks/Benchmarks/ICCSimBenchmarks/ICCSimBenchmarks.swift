@@ -1,7 +1,9 @@
 import Aggregation
 import Benchmark
 import Center
+import Configuration
 import Foundation
+import Records
 import Scenario
 import Scheduling
 import SimKernel
@@ -48,8 +50,11 @@ let benchmarks: @Sendable () -> Void = {
         .deletingLastPathComponent().deletingLastPathComponent()
     let endToEnd: [(name: String, file: String, overrides: [String])] = [
         ("center, 1M jobs on 10,000 accelerators", "Scenarios/bench/million-jobs.yaml", []),
-        // Generating the eleven applications' jobs from their work models, and simulating them.
-        ("city center, 30 days on 10,000 accelerators", "Scenarios/city-center.yaml", ["cluster.servers.3.count=154"]),
+        // Generating the eleven applications' jobs from their work models, and simulating them
+        // (10,848 accelerators, one in five in inference pools).
+        ("city center, 30 days", "Scenarios/city-center.yaml", []),
+        // The national hub (97,632 accelerators) over three days: the scale issue's yardstick.
+        ("national hub, 3 days on 97,632 accelerators", "Scenarios/national-hub.yaml", ["horizon=3d"]),
         // The same month with every training all-reduce on the shared fabric.
         ("city center, 30 days, fabric model", "Scenarios/city-center.yaml", ["io.model=fabric"]),
     ]
