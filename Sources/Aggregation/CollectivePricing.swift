@@ -82,8 +82,8 @@ public struct CollectivePricer: Sendable, Equatable {
         if algorithm == .hierarchical && servers <= 1 {
             // On one server the hierarchical all-reduce is its intra-server ring.
             algorithm = .ring
-            path = CollectivePath(bandwidthBytesPerS: given.intraBandwidthBytesPerS, latencyS: given.intraLatencyS, intraHop: given.intraHop)
-            path.generation = given.generation
+            path.bandwidthBytesPerS = given.intraBandwidthBytesPerS
+            path.latencyS = given.intraLatencyS
         }
         let p = Double(ranks)
         let reduced = op == .allreduce || op == .reducescatter ? (p - 1) / p * bytes * gammaSPerByte : 0

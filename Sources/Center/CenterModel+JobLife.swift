@@ -24,6 +24,7 @@ extension CenterModel {
         activities.finish(FluidActivityID(raw: Int32(slot)))
         let jct = now - spec.submitNs
         stats.jobCompleted(jctNs: jct, workNs: spec.durationNs, runNs: jobs[slot].servedNs + (now - jobs[slot].runStartNs), submitNs: spec.submitNs)
+        jobs[slot].runStartNs = -1   // no longer running: its entry stays until the slot is reused
         estimator.record(tenant: spec.tenant, runNs: spec.durationNs)
         let acceleratorNs = Double(now - jobs[slot].segmentStartNs) * heldShare(slot)
         let borrowedNs = jobs[slot].borrowed ? acceleratorNs : 0

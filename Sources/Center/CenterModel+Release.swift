@@ -93,12 +93,10 @@ extension CenterModel: CapacityBroker {
             made.shrunk += 1
         }
         guard Int64(pools[p].free) + coming < Int64(n) else { return made }
-        // Running batch jobs of the pool: a slot whose job has ended keeps its entry until the slot
-        // is reused, and a job ending at this instant is about to give its accelerators back, so
-        // neither is preempted (preempting either would requeue a job that is gone).
+        // Running batch jobs of the pool, but not one ending at this instant: it is about to give
+        // its accelerators back (preempting it would requeue a job that is gone).
         let running = (0..<jobs.count).filter {
-            jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && Int(jobs[$0].spec.pool) == p
-                && activities.isLive(FluidActivityID(raw: Int32($0))) && !endedNow.contains(Int32($0))
+            jobs[$0].runStartNs >= 0 && jobs[$0].service < 0 && Int(jobs[$0].spec.pool) == p && !endedNow.contains(Int32($0))
         }
             .sorted { (jobs[$0].runStartNs, jobs[$0].id) > (jobs[$1].runStartNs, jobs[$1].id) }
         for v in running {

@@ -18,6 +18,7 @@ public enum FabricPlan {
             var servers: [ServerPorts] = []
             for group in scenario.cluster.servers where group.pool == name {
                 let model = group.serverModel
+                let accelerator = catalog.first { $0.name == group.accelerator }
                 let ring = IntraServerCalibration.ring(model.fabric, listedBytesPerS: model.fabricBandwidthBytesPerS, efficiency: f.intraEfficiency)
                 let ports = ServerPorts(accelerators: group.acceleratorsPerServer,
                                         intraBandwidthBytesPerS: ring.ringBytesPerS,
@@ -25,10 +26,10 @@ public enum FabricPlan {
                                         nics: max(1, model.nicCount),
                                         nicBandwidthBytesPerS: model.nicBandwidthBitsPerS / 8 * f.nicEfficiency,
                                         interLatencyS: f.interLatency.nanoseconds / 1e9,
-                                        nvlsBytesPerS: model.fabric == .nvswitch && catalog.first(where: { $0.name == group.accelerator })?.reducesInNVSwitch == true
+                                        nvlsBytesPerS: model.fabric == .nvswitch && accelerator?.reducesInNVSwitch == true
                                             ? NVLinkSHARP.algorithmBandwidth(nvlinkOneWayBytesPerS: model.fabricBandwidthBytesPerS / 2) : 0,
                                         pairBandwidthBytesPerS: ring.pairBytesPerS, intraHop: IntraServerCalibration.hop(model.fabric),
-                                        generation: NCCLGeneration(interconnect: catalog.first(where: { $0.name == group.accelerator })?.interconnect ?? ""))
+                                        generation: NCCLGeneration(interconnect: accelerator?.interconnect ?? ""))
                 servers.append(contentsOf: repeatElement(ports, count: group.count))
             }
             return FabricLinks(servers: servers, leafOfServer: servers.indices.map { Int32($0 / perLeaf) },
