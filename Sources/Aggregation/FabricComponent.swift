@@ -93,6 +93,11 @@ public struct FabricComponent: RunComponent {
         self.sampleIntervalNs = sampleIntervalNs
         self.busiestLinks = busiestLinks
         spineLinks = fabrics.map { f in f.capacities.indices.filter { f.isSpineLink($0) } }
+        // Only the spine links' loads are read (`/links`).
+        for p in self.fabrics.indices {
+            self.fabrics[p].keepLoad(only: spineLinks[p])
+            self.fabrics[p].declareBundles(fabrics[p].railBundles())
+        }
         linkArea = spineLinks.map { _ in [] }
         linkLastNs = fabrics.map { _ in 0 }
     }

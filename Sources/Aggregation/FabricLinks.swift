@@ -131,6 +131,14 @@ public struct FabricLinks: Sendable {
     func leafDown(_ l: Int, spine: Int) -> Int { leafUp(l, spine: spine) + 1 }
     func leaf(of server: Int) -> Int { Int(leafOfServer[server]) }
 
+    /// Each server's NIC up links, and its NIC down links: the rails a ring across servers
+    /// takes all of (``SharedFabric/declareBundles(_:)``).
+    public func railBundles() -> [[Int]] {
+        servers.indices.flatMap { s in
+            [(0..<servers[s].nics).map { nicUp(server: s, nic: $0) }, (0..<servers[s].nics).map { nicDown(server: s, nic: $0) }]
+        }
+    }
+
     /// Whether link `l` connects a leaf to the spine layer (where oversubscription bites).
     public func isSpineLink(_ l: Int) -> Bool { l >= firstLeafLink && l < firstBridgeLink }
 

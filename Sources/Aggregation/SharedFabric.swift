@@ -24,10 +24,30 @@ public struct SharedFabric: Sendable {
     var rates: [Double] = []
     /// Owners on each link (unordered; solves sort what they gather).
     var linkFlows: [[Int32]]
+    /// Each owner's shared links: the positions (ascending) in its flow of the links another
+    /// flow also crosses. Only those can couple (a link one flow crosses never fills beyond that
+    /// flow's own bound), so the searches and solves walk these, not every link of a ring.
+    var sharedPositions: [[Int32]] = []
     /// Σ uses × standalone bound of the flows on each link.
     var boundSum: [Double]
-    /// Current load of every link (bytes/s).
+    /// Current load (bytes/s) of every link whose load is kept (``keepLoad(only:)``; all by default).
     public private(set) var load: [Double]
+    /// Whether each link's load is kept, and each owner's positions of such links in its flow.
+    var loadKept: [Bool]
+    var keptPositions: [[Int32]] = []
+    /// Bundles of twin links (``declareBundles(_:)``): each link's bundle (−1: none), each
+    /// bundle's first link and size, and how many attached flows use it other than fully
+    /// (each of its links, the same number of times); the bundles each owner uses so.
+    var bundleOf: [Int32]
+    var bundleFirst: [Int32] = [], bundleSize: [Int32] = [], bundlePartial: [Int32] = []
+    var partialBundles: [[Int32]] = []
+    /// Each owner's bundle links, bundle by bundle: [bundle, n, n positions in its flow, ...]
+    /// (its shared links above are the others).
+    var flowBundles: [[Int32]] = []
+    var bundleStamp: [Int32] = [], bundleUses: [Int32] = [], bundleUse: [Double] = []
+    var bundleEqual: [Bool] = []
+    var attachSerial: Int32 = 0
+
     /// Changes not yet settled: owners attached, coupling links left by detached owners.
     var pendingOwners: [Int] = []
     var pendingLinks: [Int] = []
@@ -49,8 +69,41 @@ public struct SharedFabric: Sendable {
         linkFlows = Array(repeating: [], count: n)
         boundSum = Array(repeating: 0, count: n)
         load = Array(repeating: 0, count: n)
+        loadKept = Array(repeating: true, count: n)
+        bundleOf = Array(repeating: -1, count: n)
         linkStamp = Array(repeating: 0, count: n)
         linkLocal = Array(repeating: 0, count: n)
+    }
+
+    /// Keeps the load of these links only (the ones a caller reads), so re-pricing a ring does
+    /// not walk all its links; set before any flow is attached.
+    public mutating func keepLoad(only links: [Int]) {
+        precondition(attached.allSatisfy { !$0 }, "keepLoad(only:) after flows were attached")
+        loadKept = Array(repeating: false, count: capacities.count)
+        for l in links { loadKept[l] = true }
+    }
+
+    /// Declares bundles of links of equal capacity that flows often use all together (a
+    /// server's NIC rails under a ring that takes every rail). While every flow on a bundle
+    /// uses each of its links the same number of times, its links are twins (the same flows,
+    /// uses and capacity: the same level at every step of a solve), and the searches and solves
+    /// carry only its first link. Set before any flow is attached.
+    public mutating func declareBundles(_ bundles: [[Int]]) {
+        precondition(attached.allSatisfy { !$0 }, "declareBundles(_:) after flows were attached")
+        for links in bundles where links.count > 1 {
+            let sorted = links.sorted()
+            guard sorted.allSatisfy({ capacities[$0] == capacities[sorted[0]] && bundleOf[$0] < 0 }) else { continue }
+            let b = Int32(bundleFirst.count)
+            for l in sorted { bundleOf[l] = b }
+            bundleFirst.append(Int32(sorted[0])); bundleSize.append(Int32(sorted.count)); bundlePartial.append(0)
+            bundleStamp.append(0); bundleUses.append(0); bundleUse.append(0); bundleEqual.append(true)
+        }
+    }
+
+    /// Whether link `l` is a twin its bundle's first link stands for.
+    func standsInForFirst(_ l: Int) -> Bool {
+        let b = Int(bundleOf[l])
+        return b >= 0 && bundlePartial[b] == 0 && Int(bundleFirst[b]) != l
     }
 
     /// Whether `owner` has a flow on the fabric.
@@ -73,15 +126,54 @@ public struct SharedFabric: Sendable {
         flowBound.growToInclude(owner, with: 0)
         rates.growToInclude(owner, with: 0)
         flowStamp.growToInclude(owner, with: 0)
+        sharedPositions.growToInclude(owner, with: [])
+        keptPositions.growToInclude(owner, with: [])
         var bound = f.limit
         for (l, u) in zip(f.links, f.uses) { bound = min(bound, capacities[l] / u) }
         flows[owner] = f
         attached[owner] = true
         flowBound[owner] = bound
         rates[owner] = 0
-        for (l, u) in zip(f.links, f.uses) {
+        partialBundles.growToInclude(owner, with: [])
+        flowBundles.growToInclude(owner, with: [])
+        var shared: [Int32] = [], kept: [Int32] = [], touched: [Int32] = []
+        var inBundles: [(bundle: Int32, position: Int32)] = []
+        attachSerial &+= 1
+        for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
+            if loadKept[l] { kept.append(Int32(k)) }
+            let b = Int(bundleOf[l])
+            if b >= 0 {
+                if bundleStamp[b] != attachSerial {
+                    bundleStamp[b] = attachSerial; bundleUses[b] = 0; bundleUse[b] = u; bundleEqual[b] = true
+                    touched.append(Int32(b))
+                }
+                bundleUses[b] += 1
+                if u != bundleUse[b] { bundleEqual[b] = false }
+                inBundles.append((Int32(b), Int32(k)))
+            }
             linkFlows[l].append(Int32(owner))
             boundSum[l] += u * bound
+            guard b < 0 else { continue }
+            let crossing = linkFlows[l].count
+            if crossing == 2 { markShared(Int(linkFlows[l][0]), link: l, shared: true) }
+            if crossing >= 2 { shared.append(Int32(k)) }
+        }
+        sharedPositions[owner] = shared
+        keptPositions[owner] = kept
+        inBundles.sort { ($0.bundle, $0.position) < ($1.bundle, $1.position) }
+        var encoded: [Int32] = []
+        var i = 0
+        while i < inBundles.count {
+            var j = i
+            while j < inBundles.count, inBundles[j].bundle == inBundles[i].bundle { j += 1 }
+            encoded.append(inBundles[i].bundle); encoded.append(Int32(j - i))
+            for e in inBundles[i..<j] { encoded.append(e.position) }
+            i = j
+        }
+        flowBundles[owner] = encoded
+        for b in touched where bundleUses[Int(b)] != bundleSize[Int(b)] || !bundleEqual[Int(b)] {
+            bundlePartial[Int(b)] += 1
+            partialBundles[owner].append(b)
         }
         pendingOwners.append(owner)
     }
@@ -92,15 +184,36 @@ public struct SharedFabric: Sendable {
         let f = flows[owner]
         for (l, u) in zip(f.links, f.uses) {
             // Flows that shared a link that could fill may now go faster.
-            if isCoupling(l) { pendingLinks.append(l) }
+            if isCoupling(l) && !standsInForFirst(l) { pendingLinks.append(l) }
             load[l] -= rates[owner] * u
             boundSum[l] -= u * flowBound[owner]
             if let k = linkFlows[l].firstIndex(of: Int32(owner)) { linkFlows[l].swapAt(k, linkFlows[l].count - 1); linkFlows[l].removeLast() }
             if linkFlows[l].isEmpty { load[l] = 0; boundSum[l] = 0 }
+            if linkFlows[l].count == 1 && bundleOf[l] < 0 { markShared(Int(linkFlows[l][0]), link: l, shared: false) }
         }
+        sharedPositions[owner].removeAll()
+        keptPositions[owner].removeAll()
+        for b in partialBundles[owner] { bundlePartial[Int(b)] -= 1 }
+        partialBundles[owner].removeAll()
+        flowBundles[owner].removeAll()
         flows[owner] = MaxMinFairShare.Flow(links: [])
         attached[owner] = false
         rates[owner] = 0
+    }
+
+    /// Adds link `l` to (or removes it from) `owner`'s shared links, keeping them ascending.
+    mutating func markShared(_ owner: Int, link l: Int, shared: Bool) {
+        let links = flows[owner].links
+        var lo = 0, hi = links.count
+        while lo < hi { let mid = (lo + hi) / 2; if links[mid] < l { lo = mid + 1 } else { hi = mid } }
+        let position = Int32(lo)
+        var at = 0, end = sharedPositions[owner].count
+        while at < end { let mid = (at + end) / 2; if sharedPositions[owner][mid] < position { at = mid + 1 } else { end = mid } }
+        if shared {
+            sharedPositions[owner].insert(position, at: at)
+        } else if at < sharedPositions[owner].count, sharedPositions[owner][at] == position {
+            sharedPositions[owner].remove(at: at)
+        }
     }
 
     /// Sets link `l`'s capacity (a failed switch's links to 0, a storage tier that lost a
@@ -108,6 +221,8 @@ public struct SharedFabric: Sendable {
     /// with the flows coupled to them, at the next ``settle()``.
     public mutating func setCapacity(_ l: Int, to capacity: Double) {
         guard capacities[l] != capacity else { return }
+        // Its bundle's links may differ in capacity from now on: no longer twins, for good.
+        if bundleOf[l] >= 0 { bundlePartial[Int(bundleOf[l])] += 1 }
         if isCoupling(l) { pendingLinks.append(l) }
         capacities[l] = capacity
         for o32 in linkFlows[l] {
@@ -121,6 +236,11 @@ public struct SharedFabric: Sendable {
         pendingLinks.append(l)
     }
 
+    /// The coupling links the last search found, per flow (positions in its flow from
+    /// `coupledFirst[owner]`, ending at −1): the solve reads them instead of testing again.
+    var coupledFirst: [Int32] = []
+    var coupledPositions: [Int32] = []
+
     /// Re-solves the flows coupled to the changes since the last call; returns their owners
     /// (ascending).
     public mutating func settle() -> [Int] {
@@ -129,19 +249,47 @@ public struct SharedFabric: Sendable {
         if stamp == Int32.max { stamp = 1; for i in linkStamp.indices { linkStamp[i] = 0 }; for i in flowStamp.indices { flowStamp[i] = 0 } }
         var component: [Int32] = []
         var stack: [Int] = []
-        func visit(_ owner: Int) {
+        coupledPositions.removeAll(keepingCapacity: true)
+        // A link is stacked once: its flows are visited once.
+        @inline(__always) func push(_ l: Int) {
+            guard linkStamp[l] != stamp else { return }
+            linkStamp[l] = stamp
+            stack.append(l)
+        }
+        @inline(__always) func visit(_ owner: Int) {
             guard flowStamp[owner] != stamp else { return }
             flowStamp[owner] = stamp
             component.append(Int32(owner))
-            for l in flows[owner].links where isCoupling(l) { stack.append(l) }
+            let links = flows[owner].links
+            coupledFirst.growToInclude(owner, with: 0)
+            coupledFirst[owner] = Int32(coupledPositions.count)
+            let start = coupledPositions.count
+            for k in sharedPositions[owner] where isCoupling(links[Int(k)]) {
+                push(links[Int(k)])
+                coupledPositions.append(k)
+            }
+            let bundles = flowBundles[owner]
+            if !bundles.isEmpty {
+                var i = 0
+                while i < bundles.count {
+                    let b = Int(bundles[i]), n = Int(bundles[i + 1])
+                    // A clean bundle: this flow takes all its links, the first (its lowest) stands for all.
+                    for k in bundles[(i + 2)..<(i + 2 + (bundlePartial[b] == 0 ? 1 : n))] where isCoupling(links[Int(k)]) {
+                        push(links[Int(k)])
+                        coupledPositions.append(k)
+                    }
+                    i += 2 + n
+                }
+                // Ascending, as the solve numbers links in the order it meets them.
+                coupledPositions[start...].sort()
+            }
+            coupledPositions.append(-1)
         }
         for o in pendingOwners where attached[o] { visit(o) }
-        stack.append(contentsOf: pendingLinks)
+        for l in pendingLinks { push(l) }
         pendingOwners.removeAll(keepingCapacity: true)
         pendingLinks.removeAll(keepingCapacity: true)
         while let l = stack.popLast() {
-            guard linkStamp[l] != stamp else { continue }
-            linkStamp[l] = stamp
             for o in linkFlows[l] { visit(Int(o)) }
         }
         guard !component.isEmpty else { return [] }
@@ -152,126 +300,43 @@ public struct SharedFabric: Sendable {
         for (k, o) in component.enumerated() {
             let delta = solved[k] - rates[Int(o)]
             rates[Int(o)] = solved[k]
-            if delta != 0 { for (l, u) in zip(flows[Int(o)].links, flows[Int(o)].uses) { load[l] += delta * u } }
+            guard delta != 0 else { continue }
+            let f = flows[Int(o)]
+            for k in keptPositions[Int(o)] { load[f.links[Int(k)]] += delta * f.uses[Int(k)] }
         }
         return component.map(Int.init)
     }
 
     /// Progressive filling over the coupling links of `component`, each flow limited by its
-    /// standalone bound (the other links cannot fill). Event-driven: every unfrozen flow runs
-    /// at the common level t; the next event is the lowest link level (capacity left by frozen
-    /// flows / uses of unfrozen ones, from a heap) or the lowest unfrozen bound, and freezing a
-    /// flow updates only its links' counts (heap keys are refreshed lazily). Cost: at most
-    /// O(Σ link uses · log links) per solve.
+    /// standalone bound (the other links cannot fill): ``CoupledSolve``.
     mutating func solveCoupled(_ component: [Int32]) -> [Double] {
         stamp &+= 1
-        var local: [Int] = []       // global link of each local index
-        var flowLinks: [[Int32]] = [], flowUses: [[Double]] = []
-        flowLinks.reserveCapacity(component.count); flowUses.reserveCapacity(component.count)
+        var w = workspace
+        workspace = CoupledSolve()
+        defer { workspace = w }
+        w.reset()
+        // Each flow's coupling links as local indices (flat: flow k's are flowFirst[k]..<flowFirst[k+1]).
         for id in component {
             let f = flows[Int(id)]
-            var ls: [Int32] = [], us: [Double] = []
-            for (l, u) in zip(f.links, f.uses) where isCoupling(l) {
+            var at = Int(coupledFirst[Int(id)])
+            while coupledPositions[at] >= 0 {
+                let k = coupledPositions[at]
+                at += 1
+                let l = f.links[Int(k)]
                 if linkStamp[l] != stamp {
                     linkStamp[l] = stamp
-                    linkLocal[l] = Int32(local.count)
-                    local.append(l)
+                    linkLocal[l] = Int32(w.capacity.count)
+                    w.capacity.append(capacities[l])
                 }
-                ls.append(linkLocal[l]); us.append(u)
+                w.flowLink.append(linkLocal[l]); w.flowUse.append(f.uses[Int(k)])
             }
-            flowLinks.append(ls); flowUses.append(us)
+            w.flowFirst.append(Int32(w.flowLink.count))
+            w.bound.append(flowBound[Int(id)])
         }
-        var frozenLoad = Array(repeating: 0.0, count: local.count)
-        var weight = Array(repeating: 0.0, count: local.count)
-        var members = Array(repeating: [Int32](), count: local.count)
-        for k in component.indices {
-            for (l, u) in zip(flowLinks[k], flowUses[k]) {
-                weight[Int(l)] += u
-                members[Int(l)].append(Int32(k))
-            }
-        }
-        var heap = LevelHeap()
-        var version = Array(repeating: Int32(0), count: local.count)
-        func level(_ l: Int) -> Double { max(0, capacities[local[l]] - frozenLoad[l]) / weight[l] }
-        for l in local.indices where weight[l] > 0 { heap.push(level(l), link: Int32(l), version: 0) }
-        let byBound = component.indices.sorted { (flowBound[Int(component[$0])], $0) < (flowBound[Int(component[$1])], $1) }
-        var nextBound = 0
-        var rate = Array(repeating: 0.0, count: component.count)
-        var frozen = Array(repeating: false, count: component.count)
-        var unfrozen = component.count
-        func freeze(_ k: Int, at r: Double) {
-            frozen[k] = true
-            unfrozen -= 1
-            rate[k] = r
-            for (l32, u) in zip(flowLinks[k], flowUses[k]) {
-                let l = Int(l32)
-                frozenLoad[l] += u * r
-                weight[l] -= u
-                version[l] &+= 1
-                if weight[l] <= 1e-12 { weight[l] = 0 }
-            }
-        }
-        while unfrozen > 0 {
-            // Levels only rise as flows freeze, so a stale key is a lower bound: re-key it when it
-            // reaches the top (lazy), and the first fresh top is the true lowest level.
-            while let top = heap.top {
-                let l = Int(top.link)
-                if weight[l] == 0 { heap.pop(); continue }
-                guard top.version != version[l] else { break }
-                heap.pop()
-                heap.push(level(l), link: top.link, version: version[l])
-            }
-            while nextBound < byBound.count, frozen[byBound[nextBound]] { nextBound += 1 }
-            let linkLevel = heap.top?.level ?? .infinity
-            let bound = nextBound < byBound.count ? flowBound[Int(component[byBound[nextBound]])] : .infinity
-            if bound <= linkLevel {
-                guard bound.isFinite else { break }
-                freeze(byBound[nextBound], at: bound)
-            } else {
-                let l = Int(heap.top!.link)
-                heap.pop()
-                for k in members[l] where !frozen[Int(k)] { freeze(Int(k), at: linkLevel) }
-            }
-        }
-        for k in component.indices where !frozen[k] { rate[k] = .infinity }
-        return rate
+        return w.solve()
     }
+
+    /// The solve's buffers, kept between solves so a solve allocates little.
+    var workspace = CoupledSolve()
 }
 
-/// A binary min-heap of link levels (ties: lower link index), with versions for lazy deletion.
-struct LevelHeap {
-    var items: [(level: Double, link: Int32, version: Int32)] = []
-
-    var top: (level: Double, link: Int32, version: Int32)? { items.first }
-
-    static func less(_ a: (level: Double, link: Int32, version: Int32), _ b: (level: Double, link: Int32, version: Int32)) -> Bool {
-        a.level < b.level || (a.level == b.level && a.link < b.link)
-    }
-
-    mutating func push(_ level: Double, link: Int32, version: Int32) {
-        items.append((level, link, version))
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard Self.less(items[i], items[parent]) else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    mutating func pop() {
-        let last = items.removeLast()
-        guard !items.isEmpty else { return }
-        items[0] = last
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < items.count, Self.less(items[l], items[m]) { m = l }
-            if r < items.count, Self.less(items[r], items[m]) { m = r }
-            guard m != i else { return }
-            items.swapAt(i, m)
-            i = m
-        }
-    }
-}
