@@ -20,6 +20,7 @@ extension ServiceController {
     /// Places the service's waiting replicas: in its own pool, else on a lending pool
     /// (preempting the newest running jobs there when it is full).
     mutating func place(service s: Int, broker: inout some CapacityBroker, now: SimTimeNs) {
+        guard unplacedReplicas > 0 else { return }
         for i in services[s].replicas.indices where !services[s].replicas[i].placed {
             let job = services[s].replicas[i].job
             let n = Int(services[s].acceleratorsPerReplica)

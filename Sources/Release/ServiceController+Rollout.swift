@@ -61,14 +61,18 @@ extension ServiceController {
     mutating func unstallRollout(service s: Int, broker: inout some CapacityBroker, now: SimTimeNs) {
         guard settings.update != .recreate else { return }
         let target = services[s].targetVersion
-        let waiting = services[s].replicas.filter { $0.version == target && !$0.placed }.count
-        let cold = services[s].replicas.filter { $0.version == target && $0.placed && !$0.ready }.count
+        var waiting = 0, cold = 0
+        for r in services[s].replicas where r.version == target {
+            if !r.placed { waiting += 1 } else if !r.ready { cold += 1 }
+        }
+        // Nothing waits for a place: nothing to stop, nothing to place (the common case).
+        guard waiting > 0 else { return }
         var room = min(waiting, settings.surge - cold)
         while room > 0, services[s].replicas.contains(where: { $0.version != target }) {
             stopReplica(service: s, at: victim(service: s, oldOnly: true), broker: &broker, now: now)
             room -= 1
         }
-        if waiting > 0 { place(service: s, broker: &broker, now: now) }
+        place(service: s, broker: &broker, now: now)
     }
 
     /// Sizes the service for the rate it saw since the last tick (scale up at once, down after
