@@ -37,12 +37,16 @@ public struct ServerPorts: Sendable, Equatable {
     }
 }
 
-/// The links of a two-tier leaf-spine (Clos) fabric and rings priced over them. Links, in
-/// index order: per accelerator an intra-server send link; per NIC an up link (server → leaf)
-/// and a down link (leaf → server); per leaf and spine an up link (leaf → spine) and a down
-/// link (spine → leaf), each of capacity (the leaf's servers' NIC bandwidth / oversubscription)
-/// / spines; last, per accelerator of a bridged server, its send link to its bridge partner. A hop between leaves takes one spine, chosen by a deterministic ECMP hash of
-/// (sending server, receiving server, rail). Accelerators are numbered server by server
+/// The links of a leaf-spine (Clos) fabric, two tiers or three (leaf-spine-core), and rings
+/// priced over them. Links, in index order: per accelerator an intra-server send link; per NIC
+/// an up link (server → leaf) and a down link (leaf → server); per leaf and spine an up link
+/// (leaf → spine) and a down link (spine → leaf), each of capacity (the leaf's servers' NIC
+/// bandwidth / oversubscription) / spines; per accelerator of a bridged server, its send link
+/// to its bridge partner; last, with leaves grouped into pods (`leavesPerPod`, three tiers),
+/// per pod and spine plane an up link (the pod's spine → the core) and a down link, each of
+/// capacity (the pod's leaves' uplinks to that spine) / `coreOversubscription`. A hop between
+/// leaves takes one spine plane, chosen by a deterministic ECMP hash of (sending server,
+/// receiving server, rail); between pods it also crosses the core on that plane. Accelerators are numbered server by server
 /// (the global index of accelerator `a` of server `s` is the servers' counts before `s` + `a`).
 ///
 /// A ring is one coupled flow: its rate r (bytes/s per rank) counts once on every link for
@@ -53,6 +57,11 @@ public struct FabricLinks: Sendable {
     public let leaves: Int
     public let spines: Int
     public let oversubscription: Double
+    /// Leaves per pod (0: one pod, a two-tier fabric), pods, and the core's oversubscription
+    /// (the pods' spine downlinks over their core uplinks).
+    public let leavesPerPod: Int
+    public let pods: Int
+    public let coreOversubscription: Double
     public private(set) var capacities: [Double] = []
     /// First global accelerator of each server, and the server of each accelerator.
     let firstAccelerator: [Int32]
@@ -63,15 +72,20 @@ public struct FabricLinks: Sendable {
     /// First bridge link (after the leaf links), and each accelerator's bridge link (−1: none).
     let firstBridgeLink: Int
     let bridgeLink: [Int32]
+    /// First core link (after the bridge links; none with one pod).
+    let firstCoreLink: Int
     /// Spines that are down (failed), and those up while any is down: hops between leaves
     /// spread over the others.
     public private(set) var deadSpines: [Bool]
     var liveSpines: [Int] = []
 
     /// A fabric of `servers` under leaves (`leafOfServer`), leaf uplinks `oversubscription`:1
-    /// and `spines` spine switches.
-    public init(servers: [ServerPorts], leafOfServer: [Int32], oversubscription: Double = 1, spines: Int = 1) {
-        precondition(servers.count == leafOfServer.count && !servers.isEmpty && oversubscription >= 1 && spines >= 1)
+    /// and `spines` spine switches (planes); with `leavesPerPod` > 0 and more leaves than that,
+    /// the leaves form pods joined by a core, oversubscribed `coreOversubscription`:1.
+    public init(servers: [ServerPorts], leafOfServer: [Int32], oversubscription: Double = 1, spines: Int = 1,
+                leavesPerPod: Int = 0, coreOversubscription: Double = 1) {
+        precondition(servers.count == leafOfServer.count && !servers.isEmpty && oversubscription >= 1 && spines >= 1
+                     && leavesPerPod >= 0 && coreOversubscription >= 1)
         self.servers = servers
         self.leafOfServer = leafOfServer
         self.oversubscription = oversubscription
@@ -106,6 +120,15 @@ public struct FabricLinks: Sendable {
             }
         }
         bridgeLink = bridges
+        self.leavesPerPod = leavesPerPod
+        self.coreOversubscription = coreOversubscription
+        pods = leavesPerPod > 0 ? (leaves + leavesPerPod - 1) / leavesPerPod : 1
+        firstCoreLink = capacities.count
+        if pods > 1 {
+            var podUplink = Array(repeating: 0.0, count: pods)
+            for l in 0..<leaves { podUplink[l / leavesPerPod] += leafNIC[l] / oversubscription / Double(spines) }
+            for p in 0..<pods { capacities += repeatElement(podUplink[p] / coreOversubscription, count: 2 * spines) }
+        }
     }
 
     /// `servers` servers of `preset`, `preset.serversPerLeaf` to a leaf.
@@ -130,6 +153,9 @@ public struct FabricLinks: Sendable {
     func leafUp(_ l: Int, spine: Int) -> Int { firstLeafLink + 2 * (l * spines + spine) }
     func leafDown(_ l: Int, spine: Int) -> Int { leafUp(l, spine: spine) + 1 }
     func leaf(of server: Int) -> Int { Int(leafOfServer[server]) }
+    func pod(ofLeaf l: Int) -> Int { pods > 1 ? l / leavesPerPod : 0 }
+    func coreUp(pod p: Int, spine: Int) -> Int { firstCoreLink + 2 * (p * spines + spine) }
+    func coreDown(pod p: Int, spine: Int) -> Int { coreUp(pod: p, spine: spine) + 1 }
 
     /// Each server's NIC up links, and its NIC down links: the rails a ring across servers
     /// takes all of (``SharedFabric/declareBundles(_:)``).
@@ -139,11 +165,16 @@ public struct FabricLinks: Sendable {
         }
     }
 
-    /// Whether link `l` connects a leaf to the spine layer (where oversubscription bites).
-    public func isSpineLink(_ l: Int) -> Bool { l >= firstLeafLink && l < firstBridgeLink }
+    /// Whether link `l` is above the leaves: a leaf's link to a spine, or a pod's to the core
+    /// (where oversubscription bites).
+    public func isSpineLink(_ l: Int) -> Bool { (l >= firstLeafLink && l < firstBridgeLink) || (l >= firstCoreLink && l < capacities.count) }
 
     /// A readable name of link `l`: `acc12/nvlink`, `srv3/nic2/up`, `leaf1/spine0/down`.
     public func linkName(_ l: Int) -> String {
+        if l >= firstCoreLink && l < capacities.count {
+            let k = (l - firstCoreLink) / 2
+            return "pod\(k / spines)/spine\(k % spines)/core/\((l - firstCoreLink) % 2 == 0 ? "up" : "down")"
+        }
         if l >= firstBridgeLink { return "acc\(bridgeLink.firstIndex(of: Int32(l))!)/bridge" }
         if l >= firstLeafLink {
             let k = (l - firstLeafLink) / 2
@@ -177,8 +208,12 @@ public struct FabricLinks: Sendable {
         liveSpines = live.count == spines ? [] : live
     }
 
-    /// The links of spine `k` (every leaf's up and down link to it).
-    public func links(ofSpine k: Int) -> [Int] { (0..<leaves).flatMap { [leafUp($0, spine: k), leafDown($0, spine: k)] } }
+    /// The links of spine `k` (every leaf's up and down link to it; with pods, spine plane k
+    /// of every pod, and its links to the core).
+    public func links(ofSpine k: Int) -> [Int] {
+        (0..<leaves).flatMap { [leafUp($0, spine: k), leafDown($0, spine: k)] }
+            + (pods > 1 ? (0..<pods).flatMap { [coreUp(pod: $0, spine: k), coreDown(pod: $0, spine: k)] } : [])
+    }
 
     /// The all-reduce of a job on `ranks` (global accelerator indices) as one coupled flow, the
     /// number of parallel streams whose rates add up to its bandwidth per rank, and its
@@ -255,6 +290,8 @@ public struct FabricLinks: Sendable {
                     let k = spine(from: s, to: t, rail: out)
                     hops.append(leafUp(leaf(of: s), spine: k))
                     hops.append(leafDown(leaf(of: t), spine: k))
+                    let from = pod(ofLeaf: leaf(of: s)), to = pod(ofLeaf: leaf(of: t))
+                    if from != to { hops += [coreUp(pod: from, spine: k), coreDown(pod: to, spine: k)] }
                 }
                 interLatency = max(interLatency, max(servers[s].interLatencyS, servers[t].interLatencyS))
             }
@@ -285,7 +322,8 @@ public struct FabricLinks: Sendable {
     /// servers of `ranks`: one stream per NIC rail out of every server and one back (each NIC
     /// carries its share of the data once each way), and, when the servers sit under more than
     /// one leaf, each leaf's aggregate once up to the spine and once down (one spine per rail,
-    /// by the ECMP hash), the aggregation tree's root at the spine. Returns the flow and the
+    /// by the ECMP hash), the aggregation tree's root at the spine; across pods, each pod's
+    /// aggregate once up to the core and once down, the root at the core. Returns the flow and the
     /// rails (streams) a server sends on.
     public func sharpFlow(_ ranks: [Int]) -> (flow: MaxMinFairShare.Flow, rails: Int) {
         var spanned: [Int] = []
@@ -295,12 +333,19 @@ public struct FabricLinks: Sendable {
         let rails = spanned.map { servers[$0].nics }.min()!
         var hops: [Int] = []
         let leavesSpanned = Array(Set(spanned.map { leaf(of: $0) })).sorted()
+        let podsSpanned = Array(Set(leavesSpanned.map { pod(ofLeaf: $0) })).sorted()
         for rail in 0..<rails {
             for s in spanned { hops += [nicUp(server: s, nic: rail), nicDown(server: s, nic: rail)] }
             guard leavesSpanned.count > 1 else { continue }
             for l in leavesSpanned {
                 let k = spine(from: l, to: l, rail: rail)
                 hops += [leafUp(l, spine: k), leafDown(l, spine: k)]
+            }
+            // Across pods, each pod's aggregate once up to the core and once down.
+            guard podsSpanned.count > 1 else { continue }
+            for p in podsSpanned {
+                let k = spine(from: p, to: p, rail: rail)
+                hops += [coreUp(pod: p, spine: k), coreDown(pod: p, spine: k)]
             }
         }
         return (MaxMinFairShare.Flow(counting: hops), rails)

@@ -8,7 +8,8 @@ import Scenario
 /// kind at its own calibration, ``IntraServerCalibration``, unless `io.fabric.intraEfficiency`
 /// sets one for all), `cluster.serversPerLeaf` to a leaf (the
 /// same leaves the scheduler's placement sees), leaf uplinks oversubscribed as
-/// `io.fabric.oversubscription` says.
+/// `io.fabric.oversubscription` says, and with `io.fabric.leavesPerPod` the leaves in pods
+/// under a core oversubscribed as `io.fabric.coreOversubscription` says.
 public enum FabricPlan {
     public static func links(_ scenario: Scenario) -> [FabricLinks] {
         let f = scenario.io.fabric
@@ -33,7 +34,8 @@ public enum FabricPlan {
                 servers.append(contentsOf: repeatElement(ports, count: group.count))
             }
             return FabricLinks(servers: servers, leafOfServer: servers.indices.map { Int32($0 / perLeaf) },
-                               oversubscription: f.oversubscription, spines: f.spines)
+                               oversubscription: f.oversubscription, spines: f.spines,
+                               leavesPerPod: f.leavesPerPod, coreOversubscription: f.coreOversubscription)
         }
     }
 

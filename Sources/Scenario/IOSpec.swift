@@ -69,6 +69,11 @@ public struct FabricSpec: Codable, Sendable, Equatable {
     /// Spine switches per leaf (ECMP picks one per hop by a fixed hash); 1 treats the spine
     /// layer as one switch.
     public var spines: Int
+    /// Leaves per pod of a three-tier fabric (leaf-spine-core): each pod's spines connect to a
+    /// core; 0 (the default): one pod, a two-tier leaf-spine fabric.
+    public var leavesPerPod: Int
+    /// The pods' spine downlink capacity over their core uplink capacity (1: non-blocking).
+    public var coreOversubscription: Double
     /// Achieved fraction of a NIC's line rate (SimAI: 48.5 of 50 GB/s on 400G).
     public var nicEfficiency: Double
     /// Achieved fraction of the intra-server fabric's one-way bandwidth, for every kind of
@@ -88,12 +93,14 @@ public struct FabricSpec: Codable, Sendable, Equatable {
     public var allreduce: RunAllReduceAlgorithm?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case oversubscription, spines, nicEfficiency, intraEfficiency, intraLatency, interLatency, linkSampleInterval, busiestLinks, allreduce
+        case oversubscription, spines, leavesPerPod, coreOversubscription, nicEfficiency, intraEfficiency, intraLatency, interLatency, linkSampleInterval, busiestLinks, allreduce
     }
 
     public init() {
         oversubscription = 1
         spines = 1
+        leavesPerPod = 0
+        coreOversubscription = 1
         nicEfficiency = 0.97
         intraEfficiency = nil
         intraLatency = FineTimeQuantity(nanoseconds: 5_000)
@@ -107,6 +114,12 @@ public struct FabricSpec: Codable, Sendable, Equatable {
         let d = FabricSpec()
         oversubscription = try c.decode(Double.self, forKey: .oversubscription, default: d.oversubscription) { $0 < 1 ? "must be at least 1 (1: non-blocking)" : nil }
         spines = try c.decode(Int.self, forKey: .spines, default: d.spines) { $0 < 1 ? "must be at least 1" : nil }
+        leavesPerPod = try c.decode(Int.self, forKey: .leavesPerPod, default: d.leavesPerPod) {
+            $0 < 0 || $0 > 100_000 ? "must be between 0 (two tiers) and 100000" : nil
+        }
+        coreOversubscription = try c.decode(Double.self, forKey: .coreOversubscription, default: d.coreOversubscription) {
+            !($0 >= 1 && $0 <= 1_000) ? "must be between 1 (non-blocking) and 1000" : nil
+        }
         nicEfficiency = try c.decode(Double.self, forKey: .nicEfficiency, default: d.nicEfficiency) { $0 <= 0 || $0 > 1 ? "must be in (0, 1]" : nil }
         intraEfficiency = c.contains(.intraEfficiency)
             ? try c.decode(Double.self, forKey: .intraEfficiency) { $0 <= 0 || $0 > 1 ? "must be in (0, 1]" : nil } : d.intraEfficiency

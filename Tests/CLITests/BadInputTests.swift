@@ -21,6 +21,8 @@ import Testing
          "cluster.servers[0].acceleratorsPerServer must be at least 1, got -4"),
         ("job larger than cluster", good.replacingOccurrences(of: "accelerators: 4,", with: "accelerators: 9,"),
          "bad.yaml:6:34: listed job 0 asks for 9 accelerators but the cluster has 8; it could never run"),
+        ("core oversubscription below 1", good + "\nio:\n  fabric: {leavesPerPod: 2, coreOversubscription: 0.5}\n",
+         "bad.yaml:8:51: io.fabric.coreOversubscription must be between 1 (non-blocking) and 1000, got 0.5"),
     ]
 
     @Test(arguments: 0..<cases.count)
