@@ -35,18 +35,9 @@ public struct SharedFabric: Sendable {
     /// Whether each link's load is kept, and each owner's positions of such links in its flow.
     var loadKept: [Bool]
     var keptPositions: [[Int32]] = []
-    /// Bundles of twin links (``declareBundles(_:)``): each link's bundle (−1: none), each
-    /// bundle's first link and size, and how many attached flows use it other than fully
-    /// (each of its links, the same number of times); the bundles each owner uses so.
-    var bundleOf: [Int32]
-    var bundleFirst: [Int32] = [], bundleSize: [Int32] = [], bundlePartial: [Int32] = []
-    var partialBundles: [[Int32]] = []
-    /// Each owner's bundle links, bundle by bundle: [bundle, n, n positions in its flow, ...]
-    /// (its shared links above are the others).
-    var flowBundles: [[Int32]] = []
-    var bundleStamp: [Int32] = [], bundleUses: [Int32] = [], bundleUse: [Double] = []
-    var bundleEqual: [Bool] = []
-    var attachSerial: Int32 = 0
+    /// Bundles of twin links (``declareBundles(_:)``); each owner's shared links above are its
+    /// links outside them.
+    var bundles: LinkBundles
 
     /// Changes not yet settled: owners attached, coupling links left by detached owners.
     var pendingOwners: [Int] = []
@@ -70,7 +61,7 @@ public struct SharedFabric: Sendable {
         boundSum = Array(repeating: 0, count: n)
         load = Array(repeating: 0, count: n)
         loadKept = Array(repeating: true, count: n)
-        bundleOf = Array(repeating: -1, count: n)
+        bundles = LinkBundles(links: n)
         linkStamp = Array(repeating: 0, count: n)
         linkLocal = Array(repeating: 0, count: n)
     }
@@ -88,22 +79,9 @@ public struct SharedFabric: Sendable {
     /// uses each of its links the same number of times, its links are twins (the same flows,
     /// uses and capacity: the same level at every step of a solve), and the searches and solves
     /// carry only its first link. Set before any flow is attached.
-    public mutating func declareBundles(_ bundles: [[Int]]) {
+    public mutating func declareBundles(_ links: [[Int]]) {
         precondition(attached.allSatisfy { !$0 }, "declareBundles(_:) after flows were attached")
-        for links in bundles where links.count > 1 {
-            let sorted = links.sorted()
-            guard sorted.allSatisfy({ capacities[$0] == capacities[sorted[0]] && bundleOf[$0] < 0 }) else { continue }
-            let b = Int32(bundleFirst.count)
-            for l in sorted { bundleOf[l] = b }
-            bundleFirst.append(Int32(sorted[0])); bundleSize.append(Int32(sorted.count)); bundlePartial.append(0)
-            bundleStamp.append(0); bundleUses.append(0); bundleUse.append(0); bundleEqual.append(true)
-        }
-    }
-
-    /// Whether link `l` is a twin its bundle's first link stands for.
-    func standsInForFirst(_ l: Int) -> Bool {
-        let b = Int(bundleOf[l])
-        return b >= 0 && bundlePartial[b] == 0 && Int(bundleFirst[b]) != l
+        bundles.declare(links, capacities: capacities)
     }
 
     /// Whether `owner` has a flow on the fabric.
@@ -134,47 +112,19 @@ public struct SharedFabric: Sendable {
         attached[owner] = true
         flowBound[owner] = bound
         rates[owner] = 0
-        partialBundles.growToInclude(owner, with: [])
-        flowBundles.growToInclude(owner, with: [])
-        var shared: [Int32] = [], kept: [Int32] = [], touched: [Int32] = []
-        var inBundles: [(bundle: Int32, position: Int32)] = []
-        attachSerial &+= 1
+        bundles.attach(owner, flow: f)
+        var shared: [Int32] = [], kept: [Int32] = []
         for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
             if loadKept[l] { kept.append(Int32(k)) }
-            let b = Int(bundleOf[l])
-            if b >= 0 {
-                if bundleStamp[b] != attachSerial {
-                    bundleStamp[b] = attachSerial; bundleUses[b] = 0; bundleUse[b] = u; bundleEqual[b] = true
-                    touched.append(Int32(b))
-                }
-                bundleUses[b] += 1
-                if u != bundleUse[b] { bundleEqual[b] = false }
-                inBundles.append((Int32(b), Int32(k)))
-            }
             linkFlows[l].append(Int32(owner))
             boundSum[l] += u * bound
-            guard b < 0 else { continue }
+            guard !bundles.contains(l) else { continue }
             let crossing = linkFlows[l].count
             if crossing == 2 { markShared(Int(linkFlows[l][0]), link: l, shared: true) }
             if crossing >= 2 { shared.append(Int32(k)) }
         }
         sharedPositions[owner] = shared
         keptPositions[owner] = kept
-        inBundles.sort { ($0.bundle, $0.position) < ($1.bundle, $1.position) }
-        var encoded: [Int32] = []
-        var i = 0
-        while i < inBundles.count {
-            var j = i
-            while j < inBundles.count, inBundles[j].bundle == inBundles[i].bundle { j += 1 }
-            encoded.append(inBundles[i].bundle); encoded.append(Int32(j - i))
-            for e in inBundles[i..<j] { encoded.append(e.position) }
-            i = j
-        }
-        flowBundles[owner] = encoded
-        for b in touched where bundleUses[Int(b)] != bundleSize[Int(b)] || !bundleEqual[Int(b)] {
-            bundlePartial[Int(b)] += 1
-            partialBundles[owner].append(b)
-        }
         pendingOwners.append(owner)
     }
 
@@ -184,18 +134,16 @@ public struct SharedFabric: Sendable {
         let f = flows[owner]
         for (l, u) in zip(f.links, f.uses) {
             // Flows that shared a link that could fill may now go faster.
-            if isCoupling(l) && !standsInForFirst(l) { pendingLinks.append(l) }
+            if isCoupling(l) && !bundles.standsInForFirst(l) { pendingLinks.append(l) }
             load[l] -= rates[owner] * u
             boundSum[l] -= u * flowBound[owner]
             if let k = linkFlows[l].firstIndex(of: Int32(owner)) { linkFlows[l].swapAt(k, linkFlows[l].count - 1); linkFlows[l].removeLast() }
             if linkFlows[l].isEmpty { load[l] = 0; boundSum[l] = 0 }
-            if linkFlows[l].count == 1 && bundleOf[l] < 0 { markShared(Int(linkFlows[l][0]), link: l, shared: false) }
+            if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0]), link: l, shared: false) }
         }
         sharedPositions[owner].removeAll()
         keptPositions[owner].removeAll()
-        for b in partialBundles[owner] { bundlePartial[Int(b)] -= 1 }
-        partialBundles[owner].removeAll()
-        flowBundles[owner].removeAll()
+        bundles.detach(owner)
         flows[owner] = MaxMinFairShare.Flow(links: [])
         attached[owner] = false
         rates[owner] = 0
@@ -221,8 +169,7 @@ public struct SharedFabric: Sendable {
     /// with the flows coupled to them, at the next ``settle()``.
     public mutating func setCapacity(_ l: Int, to capacity: Double) {
         guard capacities[l] != capacity else { return }
-        // Its bundle's links may differ in capacity from now on: no longer twins, for good.
-        if bundleOf[l] >= 0 { bundlePartial[Int(bundleOf[l])] += 1 }
+        bundles.breakBundle(of: l)
         if isCoupling(l) { pendingLinks.append(l) }
         capacities[l] = capacity
         for o32 in linkFlows[l] {
@@ -268,17 +215,11 @@ public struct SharedFabric: Sendable {
                 push(links[Int(k)])
                 coupledPositions.append(k)
             }
-            let bundles = flowBundles[owner]
-            if !bundles.isEmpty {
-                var i = 0
-                while i < bundles.count {
-                    let b = Int(bundles[i]), n = Int(bundles[i + 1])
-                    // A clean bundle: this flow takes all its links, the first (its lowest) stands for all.
-                    for k in bundles[(i + 2)..<(i + 2 + (bundlePartial[b] == 0 ? 1 : n))] where isCoupling(links[Int(k)]) {
-                        push(links[Int(k)])
-                        coupledPositions.append(k)
-                    }
-                    i += 2 + n
+            if !bundles.linksOf[owner].isEmpty {
+                bundles.forEachPositionToSearch(of: owner) { k in
+                    guard isCoupling(links[Int(k)]) else { return }
+                    push(links[Int(k)])
+                    coupledPositions.append(k)
                 }
                 // Ascending, as the solve numbers links in the order it meets them.
                 coupledPositions[start...].sort()

@@ -1,0 +1,103 @@
+/// Bundles of twin links for ``SharedFabric``: links of equal capacity that flows often use all
+/// together (a server's NIC rails under rings that take every rail). While every flow on a
+/// bundle uses each of its links the same number of times, its links are twins (the same flows,
+/// uses and capacity: the same level at every step of a solve), and the fabric's searches and
+/// solves carry only the bundle's first link. A flow that uses a bundle partly (a ring through
+/// each rank's own rail) makes it count link by link until it leaves.
+struct LinkBundles: Sendable {
+    /// Each link's bundle (−1: none); each bundle's first link, its size, and how many attached
+    /// flows use it other than fully (each of its links, the same number of times).
+    var bundleOf: [Int32]
+    var first: [Int32] = [], size: [Int32] = [], partial: [Int32] = []
+    /// Per owner: the bundles it uses other than fully, and its bundle links bundle by bundle,
+    /// `[bundle, n, n positions in its flow, ...]`.
+    var partialOf: [[Int32]] = []
+    var linksOf: [[Int32]] = []
+    // Per-attach tally (stamped by `serial` instead of cleared).
+    var stamp: [Int32] = [], uses: [Int32] = [], use: [Double] = [], equal: [Bool] = []
+    var serial: Int32 = 0
+
+    init(links: Int) { bundleOf = Array(repeating: -1, count: links) }
+
+    /// Declares `bundles` (each of links of equal capacity, none in two bundles; others are
+    /// skipped).
+    mutating func declare(_ bundles: [[Int]], capacities: [Double]) {
+        for links in bundles where links.count > 1 {
+            let sorted = links.sorted()
+            guard sorted.allSatisfy({ capacities[$0] == capacities[sorted[0]] && bundleOf[$0] < 0 }) else { continue }
+            let b = Int32(first.count)
+            for l in sorted { bundleOf[l] = b }
+            first.append(Int32(sorted[0])); size.append(Int32(sorted.count)); partial.append(0)
+            stamp.append(0); uses.append(0); use.append(0); equal.append(true)
+        }
+    }
+
+    /// Whether link `l` belongs to a bundle.
+    func contains(_ l: Int) -> Bool { bundleOf[l] >= 0 }
+
+    /// Whether link `l` is a twin its bundle's first link stands for.
+    func standsInForFirst(_ l: Int) -> Bool {
+        let b = Int(bundleOf[l])
+        return b >= 0 && partial[b] == 0 && Int(first[b]) != l
+    }
+
+    /// Records `owner`'s flow: its bundle links, and the bundles it uses other than fully.
+    mutating func attach(_ owner: Int, flow f: MaxMinFairShare.Flow) {
+        partialOf.growToInclude(owner, with: [])
+        linksOf.growToInclude(owner, with: [])
+        guard !first.isEmpty else { return }
+        serial &+= 1
+        var touched: [Int32] = []
+        var inBundles: [(bundle: Int32, position: Int32)] = []
+        for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
+            let b = Int(bundleOf[l])
+            guard b >= 0 else { continue }
+            if stamp[b] != serial {
+                stamp[b] = serial; uses[b] = 0; use[b] = u; equal[b] = true
+                touched.append(Int32(b))
+            }
+            uses[b] += 1
+            if u != use[b] { equal[b] = false }
+            inBundles.append((Int32(b), Int32(k)))
+        }
+        inBundles.sort { ($0.bundle, $0.position) < ($1.bundle, $1.position) }
+        var encoded: [Int32] = []
+        var i = 0
+        while i < inBundles.count {
+            var j = i
+            while j < inBundles.count, inBundles[j].bundle == inBundles[i].bundle { j += 1 }
+            encoded.append(inBundles[i].bundle); encoded.append(Int32(j - i))
+            for e in inBundles[i..<j] { encoded.append(e.position) }
+            i = j
+        }
+        linksOf[owner] = encoded
+        for b in touched where uses[Int(b)] != size[Int(b)] || !equal[Int(b)] {
+            partial[Int(b)] += 1
+            partialOf[owner].append(b)
+        }
+    }
+
+    /// Forgets `owner`'s flow.
+    mutating func detach(_ owner: Int) {
+        for b in partialOf[owner] { partial[Int(b)] -= 1 }
+        partialOf[owner].removeAll()
+        linksOf[owner].removeAll()
+    }
+
+    /// Link `l`'s capacity changed: its bundle's links are twins no more, for good.
+    mutating func breakBundle(of l: Int) {
+        if bundleOf[l] >= 0 { partial[Int(bundleOf[l])] += 1 }
+    }
+
+    /// Calls `body` with the positions in `owner`'s flow of its bundle links a search must
+    /// visit: the first of each bundle its twins stand for, every link of the others.
+    func forEachPositionToSearch(of owner: Int, _ body: (Int32) -> Void) {
+        let bundles = linksOf[owner]
+        var i = 0
+        while i < bundles.count {
+            let b = Int(bundles[i]), n = Int(bundles[i + 1])
+            for k in bundles[(i + 2)..<(i + 2 + (partial[b] == 0 ? 1 : n))] { body(k) }
+            i += 2 + n
+        }
+    }
+}
