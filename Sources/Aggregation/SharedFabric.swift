@@ -28,8 +28,15 @@ public struct SharedFabric: Sendable {
     /// flow also crosses. Only those can couple (a link one flow crosses never fills beyond that
     /// flow's own bound), so the searches and solves walk these, not every link of a ring.
     var sharedPositions: [[Int32]] = []
-    /// Σ uses × standalone bound of the flows on each link.
-    var boundSum: [Double]
+    /// What a search reads of each link, together (one cache line, not three arrays): Σ uses ×
+    /// standalone bound of its flows, the sum above which it couples them (its capacity ×
+    /// (1 + 1e-12)), and the search's stamp.
+    struct LinkState {
+        var boundSum = 0.0
+        var couplesAbove: Double
+        var stamp: Int32 = 0
+    }
+    var link: [LinkState]
     /// Current load (bytes/s) of every link whose load is kept (``keepLoad(only:)``; all by default).
     public private(set) var load: [Double]
     /// Whether each link's load is kept, and each owner's positions of such links in its flow.
@@ -48,7 +55,6 @@ public struct SharedFabric: Sendable {
 
     // Workspace reused by every solve (stamps instead of clearing).
     var stamp: Int32 = 0
-    var linkStamp: [Int32]
     var linkLocal: [Int32]
     var flowStamp: [Int32] = []
 
@@ -58,11 +64,10 @@ public struct SharedFabric: Sendable {
         self.capacities = capacities
         let n = capacities.count
         linkFlows = Array(repeating: [], count: n)
-        boundSum = Array(repeating: 0, count: n)
+        link = capacities.map { LinkState(couplesAbove: $0 * (1 + 1e-12)) }
         load = Array(repeating: 0, count: n)
         loadKept = Array(repeating: true, count: n)
         bundles = LinkBundles(links: n)
-        linkStamp = Array(repeating: 0, count: n)
         linkLocal = Array(repeating: 0, count: n)
     }
 
@@ -91,7 +96,7 @@ public struct SharedFabric: Sendable {
     /// ``settle()``; 0 when not attached.
     public func bandwidth(_ owner: Int) -> Double { isAttached(owner) ? rates[owner] * streams[owner] : 0 }
 
-    func isCoupling(_ l: Int) -> Bool { boundSum[l] > capacities[l] * (1 + 1e-12) }
+    func isCoupling(_ l: Int) -> Bool { link[l].boundSum > link[l].couplesAbove }
 
     /// Puts `owner`'s flow of `streams` parallel streams on the fabric (priced at the next
     /// ``settle()``).
@@ -117,7 +122,7 @@ public struct SharedFabric: Sendable {
         for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
             if loadKept[l] { kept.append(Int32(k)) }
             linkFlows[l].append(Int32(owner))
-            boundSum[l] += u * bound
+            link[l].boundSum += u * bound
             guard !bundles.contains(l) else { continue }
             let crossing = linkFlows[l].count
             if crossing == 2 { markShared(Int(linkFlows[l][0]), link: l, shared: true) }
@@ -136,9 +141,9 @@ public struct SharedFabric: Sendable {
             // Flows that shared a link that could fill may now go faster.
             if isCoupling(l) && !bundles.standsInForFirst(l) { pendingLinks.append(l) }
             load[l] -= rates[owner] * u
-            boundSum[l] -= u * flowBound[owner]
+            link[l].boundSum -= u * flowBound[owner]
             if let k = linkFlows[l].firstIndex(of: Int32(owner)) { linkFlows[l].swapAt(k, linkFlows[l].count - 1); linkFlows[l].removeLast() }
-            if linkFlows[l].isEmpty { load[l] = 0; boundSum[l] = 0 }
+            if linkFlows[l].isEmpty { load[l] = 0; link[l].boundSum = 0 }
             if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0]), link: l, shared: false) }
         }
         sharedPositions[owner].removeAll()
@@ -172,11 +177,12 @@ public struct SharedFabric: Sendable {
         bundles.breakBundle(of: l)
         if isCoupling(l) { pendingLinks.append(l) }
         capacities[l] = capacity
+        link[l].couplesAbove = capacity * (1 + 1e-12)
         for o32 in linkFlows[l] {
             let owner = Int(o32), f = flows[owner]
             var bound = f.limit
             for (k, u) in zip(f.links, f.uses) { bound = min(bound, capacities[k] / u) }
-            for (k, u) in zip(f.links, f.uses) { boundSum[k] += u * (bound - flowBound[owner]) }
+            for (k, u) in zip(f.links, f.uses) { link[k].boundSum += u * (bound - flowBound[owner]) }
             flowBound[owner] = bound
             pendingOwners.append(owner)
         }
@@ -193,14 +199,14 @@ public struct SharedFabric: Sendable {
     public mutating func settle() -> [Int] {
         guard !pendingOwners.isEmpty || !pendingLinks.isEmpty else { return [] }
         stamp &+= 1
-        if stamp == Int32.max { stamp = 1; for i in linkStamp.indices { linkStamp[i] = 0 }; for i in flowStamp.indices { flowStamp[i] = 0 } }
+        if stamp == Int32.max { stamp = 1; for i in link.indices { link[i].stamp = 0 }; for i in flowStamp.indices { flowStamp[i] = 0 } }
         var component: [Int32] = []
         var stack: [Int] = []
         coupledPositions.removeAll(keepingCapacity: true)
         // A link is stacked once: its flows are visited once.
         @inline(__always) func push(_ l: Int) {
-            guard linkStamp[l] != stamp else { return }
-            linkStamp[l] = stamp
+            guard link[l].stamp != stamp else { return }
+            link[l].stamp = stamp
             stack.append(l)
         }
         @inline(__always) func visit(_ owner: Int) {
@@ -264,8 +270,8 @@ public struct SharedFabric: Sendable {
                 let k = coupledPositions[at]
                 at += 1
                 let l = f.links[Int(k)]
-                if linkStamp[l] != stamp {
-                    linkStamp[l] = stamp
+                if link[l].stamp != stamp {
+                    link[l].stamp = stamp
                     linkLocal[l] = Int32(w.capacity.count)
                     w.capacity.append(capacities[l])
                 }
