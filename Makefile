@@ -4,7 +4,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libgsl-dev libhdf5-dev pkg-config
 PYTHON ?= python3
 
-.PHONY: all deps build release run test test-slurm test-report test-examples test-python test-doc-figures test-scenario-tables test-fuzz fuzz doc-tables regress baselines bench bench-kernel default-scenario clean
+.PHONY: all deps build release run test test-slurm test-report test-examples test-python test-doc-figures test-scenario-tables test-fuzz fuzz doc-tables regress baselines bench bench-thresholds bench-kernel default-scenario clean
 
 all: build
 
@@ -101,9 +101,20 @@ test-examples: build
 bench-kernel: release
 	.build/release/iccsim bench kernel
 
-# Kernel and end-to-end benchmarks (ordo-one/benchmark), see docs/performance.md.
+# Kernel and end-to-end benchmarks (ordo-one/benchmark), see docs/performance.md. The scale
+# benchmarks are checked against the thresholds committed in Benchmarks/Thresholds: more than a
+# quarter slower (or bigger) fails; faster is reported, and bench-thresholds records it.
 bench: deps
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	@mkdir -p Benchmarks/.build
+	cd Benchmarks && { $(SWIFT) package --allow-writing-to-package-directory benchmark thresholds check 2>&1; echo "exit $$?"; } | tee .build/bench.log
+	@tail -n 1 Benchmarks/.build/bench.log | grep -q '^exit 0$$' \
+	  || { grep -q 'BETTER than the defined thresholds' Benchmarks/.build/bench.log && ! grep -q 'WORSE than the defined thresholds' Benchmarks/.build/bench.log \
+	       && echo "Faster than Benchmarks/Thresholds: 'make bench-thresholds' records the new figures."; }
+
+# Records the scale benchmarks' figures on this machine as the thresholds (commit them with the
+# machine and commit they came from in docs/performance.md).
+bench-thresholds: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark thresholds update --filter "scale.*"
 
 clean:
 	rm -rf .build Benchmarks/.build

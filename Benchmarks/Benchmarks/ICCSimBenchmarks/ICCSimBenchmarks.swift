@@ -67,4 +67,34 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(r.summary.jobsCompleted)
         }
     }
+
+    // The scale figures (docs/performance.md, "Scale"), one iteration each, with static
+    // thresholds checked in (Benchmarks/Thresholds, `make bench` checks them): a regression of
+    // more than a quarter in wall time or memory fails. Cost per event at 1k, 10k and 100k
+    // accelerators with the same demand per accelerator (7 days each: divide by the run's
+    // events), the national hub's month without the shared fabric and a week with it, the city
+    // month with the fabric, and with the fabric and three storage tiers.
+    let storageTiers = "{tiers: [{name: hot, bandwidth: 32Tbps, iops: 200000000, keepFor: 7d}, {name: warm, bandwidth: 8Tbps, iops: 20000000, keepFor: 30d}, "
+        + "{name: cold, bandwidth: 2Tbps, iops: 2000000}], smallFileAggregation: 16}"
+    let scale: [(name: String, file: String, overrides: [String])] = [
+        ("scale: 1k accelerators, 7 days", "Scenarios/bench/small-center.yaml", ["horizon=7d"]),
+        ("scale: 10k accelerators, 7 days", "Scenarios/city-center.yaml", ["horizon=7d"]),
+        ("scale: 100k accelerators, 7 days", "Scenarios/national-hub.yaml", ["horizon=7d"]),
+        ("scale: national hub, 30 days", "Scenarios/national-hub.yaml", []),
+        // Its fabric month takes over ten minutes (docs/performance.md): a week stands for it here.
+        ("scale: national hub, 7 days, fabric", "Scenarios/national-hub.yaml", ["horizon=7d", "io.model=fabric"]),
+        ("scale: city center, 30 days, fabric", "Scenarios/city-center.yaml", ["io.model=fabric"]),
+        ("scale: city center, 30 days, fabric and storage", "Scenarios/city-center.yaml", ["io.model=fabric", "io.storage=\(storageTiers)"]),
+    ]
+    let tolerance = BenchmarkThresholds(relative: [.p90: 25])
+    for run in scale {
+        Benchmark(run.name, configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, scalingFactor: .one, maxIterations: 1,
+                                                 thresholds: [.wallClock: tolerance, .peakMemoryResident: tolerance])) { benchmark in
+            let s = try ScenarioLoader.load(path: root.appendingPathComponent(run.file).path, overrides: run.overrides).scenario
+            benchmark.startMeasurement()
+            let r = try CenterRun.run(s, sink: NullSink())
+            benchmark.stopMeasurement()
+            blackHole(r.summary.jobsCompleted)
+        }
+    }
 }
