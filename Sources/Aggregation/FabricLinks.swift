@@ -344,7 +344,7 @@ public struct FabricLinks: Sendable {
             // Across pods, each pod's aggregate once up to the core and once down.
             guard podsSpanned.count > 1 else { continue }
             for p in podsSpanned {
-                let k = spine(from: p, to: p, rail: rail)
+                let k = spine(from: p, to: p, rail: rail)   // the pod's plane, by the leaves' hash keyed by the pod
                 hops += [coreUp(pod: p, spine: k), coreDown(pod: p, spine: k)]
             }
         }

@@ -140,7 +140,7 @@ public struct SharedFabric: Sendable {
         for (l, u) in zip(f.links, f.uses) {
             // Flows that shared a link that could fill may now go faster.
             if isCoupling(l) && !bundles.standsInForFirst(l) { pendingLinks.append(l) }
-            load[l] -= rates[owner] * u
+            if loadKept[l] { load[l] -= rates[owner] * u }
             link[l].boundSum -= u * flowBound[owner]
             if let k = linkFlows[l].firstIndex(of: Int32(owner)) { linkFlows[l].swapAt(k, linkFlows[l].count - 1); linkFlows[l].removeLast() }
             if linkFlows[l].isEmpty { load[l] = 0; link[l].boundSum = 0 }
