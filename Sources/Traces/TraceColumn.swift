@@ -1,7 +1,7 @@
 import CHDF5
 
 /// Element types a trace column can hold, with their HDF5 memory and (little-endian) file types.
-protocol ColumnElement {
+protocol ColumnElement: Sendable {
     static var memoryType: hid_t { get }
     static var fileType: hid_t { get }
     /// The type's name in the schema (`int64`, `float64`).
@@ -49,15 +49,18 @@ protocol AnyTraceColumn: AnyObject {
 
 /// One column of a trace table: a 1-D, extendable, chunked dataset with shuffle + deflate,
 /// filled through a buffer of one chunk so each chunk is compressed and written once and memory
-/// stays bounded however long the run.
+/// stays bounded however long the run. With a write queue, a full chunk is handed to it (and
+/// written on its thread); without one, it is written at once.
 final class TraceColumn<T: ColumnElement>: AnyTraceColumn {
     let dataset: hid_t
     let chunk: Int
+    private let writes: TraceWriteQueue?
     private var buffer: [T]
     private(set) var written: Int = 0
 
-    init(in group: hid_t, _ info: ColumnInfo, chunk: Int, deflateLevel: UInt32) throws {
+    init(in group: hid_t, _ info: ColumnInfo, chunk: Int, deflateLevel: UInt32, writes: TraceWriteQueue? = nil) throws {
         self.chunk = chunk
+        self.writes = writes
         buffer = []
         buffer.reserveCapacity(chunk)
         var dims: [hsize_t] = [0]
@@ -84,21 +87,39 @@ final class TraceColumn<T: ColumnElement>: AnyTraceColumn {
 
     func flush() throws {
         guard !buffer.isEmpty else { return }
-        var newSize: [hsize_t] = [hsize_t(written + buffer.count)]
+        let rows = buffer, at = written, dataset = dataset
+        written += rows.count
+        if let writes {
+            buffer = []
+            buffer.reserveCapacity(chunk)
+            try writes.submit { try Self.write(rows, to: dataset, at: at) }
+        } else {
+            buffer.removeAll(keepingCapacity: true)
+            try Self.write(rows, to: dataset, at: at)
+        }
+    }
+
+    /// Extends `dataset` by `rows` and writes them from row `at`.
+    private static func write(_ rows: [T], to dataset: hid_t, at: Int) throws {
+        var newSize: [hsize_t] = [hsize_t(at + rows.count)]
         try H5.check(H5Dset_extent(dataset, &newSize), "extend a column")
         let fileSpace = try H5.check(id: H5Dget_space(dataset), "get a column's dataspace")
         defer { H5Sclose(fileSpace) }
-        var start: [hsize_t] = [hsize_t(written)]
-        var count: [hsize_t] = [hsize_t(buffer.count)]
+        var start: [hsize_t] = [hsize_t(at)]
+        var count: [hsize_t] = [hsize_t(rows.count)]
         try H5.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil), "select rows")
         let memSpace = try H5.check(id: H5Screate_simple(1, &count, nil), "create a memory dataspace")
         defer { H5Sclose(memSpace) }
-        try buffer.withUnsafeBytes { raw in
+        try rows.withUnsafeBytes { raw in
             try H5.check(H5Dwrite(dataset, T.memoryType, memSpace, fileSpace, iccsim_h5p_default(), raw.baseAddress), "write rows")
         }
-        written += buffer.count
-        buffer.removeAll(keepingCapacity: true)
     }
 
-    func close() throws { try H5.check(H5Dclose(dataset), "close a column") }
+    /// Closes the dataset, on the write queue when there is one: closing compresses what the
+    /// library still caches of the last chunks.
+    func close() throws {
+        let dataset = dataset
+        let close: @Sendable () throws -> Void = { try H5.check(H5Dclose(dataset), "close a column") }
+        if let writes { try writes.submit(close) } else { try close() }
+    }
 }

@@ -9,8 +9,7 @@ struct GroupSeriesColumns {
     let busy: TraceColumn<Double>
     let queued, running: TraceColumn<Int32>
 
-    init(_ g: hid_t, key name: String, keyMeaning: String, chunk: Int, deflate: UInt32) throws {
-        let col = ColumnMaker(chunk: chunk, deflate: deflate)
+    init(_ g: hid_t, key name: String, keyMeaning: String, columns col: ColumnMaker) throws {
         time = try col(g, TraceColumns.seriesTime)
         key = try col(g, TraceColumns.seriesKey(name, meaning: keyMeaning))
         busy = try col(g, TraceColumns.seriesBusy)
@@ -40,8 +39,7 @@ struct FailureColumns {
     let component, kind: TraceColumn<Int8>
     let lost: TraceColumn<Double>
 
-    init(jobs: hid_t, failures g: hid_t, chunk: Int, deflate: UInt32) throws {
-        let col = ColumnMaker(chunk: chunk, deflate: deflate)
+    init(jobs: hid_t, failures g: hid_t, columns col: ColumnMaker) throws {
         jobInterruptions = try col(jobs, TraceColumns.jobInterruptions)
         jobWorkLost = try col(jobs, TraceColumns.jobWorkLost)
         time = try col(g, TraceColumns.failTime)
@@ -83,8 +81,7 @@ struct PowerColumns {
     let it, accelerators, cooling, facility, facilityPeak, pue, limit: TraceColumn<Double>
     let waiting, capEvents: TraceColumn<Int32>
 
-    init(jobs: hid_t, power g: hid_t, chunk: Int, deflate: UInt32) throws {
-        let col = ColumnMaker(chunk: chunk, deflate: deflate)
+    init(jobs: hid_t, power g: hid_t, columns col: ColumnMaker) throws {
         jobEnergy = try col(jobs, TraceColumns.jobEnergy)
         jobITEnergy = try col(jobs, TraceColumns.jobITEnergy)
         jobCO2 = try col(jobs, TraceColumns.jobCO2)
@@ -132,8 +129,7 @@ struct PeriodColumns {
     /// energy and cost a day (each with its half-width).
     let figures: [TraceColumn<Double>]
 
-    init(_ g: hid_t, chunk: Int, deflate: UInt32) throws {
-        let col = ColumnMaker(chunk: chunk, deflate: deflate)
+    init(_ g: hid_t, columns col: ColumnMaker) throws {
         let T = TraceColumns.self
         index = try col(g, T.periodIndex)
         start = try col(g, T.periodStart)

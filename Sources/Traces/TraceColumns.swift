@@ -7,9 +7,11 @@ import CHDF5
 struct ColumnMaker {
     let chunk: Int
     let deflate: UInt32
+    /// Where full chunks are written (nil: at once).
+    var writes: TraceWriteQueue? = nil
 
     func callAsFunction<T: ColumnElement>(_ group: hid_t, _ spec: ColumnSpec<T>) throws -> TraceColumn<T> {
-        try TraceColumn<T>(in: group, spec.info, chunk: chunk, deflateLevel: deflate)
+        try TraceColumn<T>(in: group, spec.info, chunk: chunk, deflateLevel: deflate, writes: writes)
     }
 }
 

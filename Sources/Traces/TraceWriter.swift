@@ -61,6 +61,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private var columns: [any AnyTraceColumn] = []
     private var firstError: (any Error)?
     private var closed = false
+    /// Writes the full chunks on a background thread (every other call waits for it to empty).
+    private let writes = TraceWriteQueue()
 
     // /jobs
     private let jobID, jobSubmit, jobStart, jobEnd, jobWait, jobIngest: TraceColumn<Int64>
@@ -169,7 +171,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             dictionaries = dict
             try H5.setAttribute(jobs, "long_name", "one row per submitted job, written when it ends (or at the end of the run)")
             try H5.setAttribute(util, "long_name", "cluster state at the end of every instant at which it changed")
-            let col = ColumnMaker(chunk: chunkRows, deflate: deflateLevel)
+            let col = ColumnMaker(chunk: chunkRows, deflate: deflateLevel, writes: writes)
             jobID = try col(jobs, TraceColumns.jobID)
             jobClass = try col(jobs, TraceColumns.jobClass)
             jobSubmit = try col(jobs, TraceColumns.jobSubmit)
@@ -237,10 +239,10 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             utilBusy = try col(util, TraceColumns.utilBusy)
             utilQueued = try col(util, TraceColumns.utilQueued)
             utilRunning = try col(util, TraceColumns.utilRunning)
-            failures = try failureGroup.map { try FailureColumns(jobs: jobs, failures: $0, chunk: chunkRows, deflate: deflateLevel) }
-            power = try powerGroup.map { try PowerColumns(jobs: jobs, power: $0, chunk: chunkRows, deflate: deflateLevel) }
-            poolSeries = try GroupSeriesColumns(utilPools, key: "pool", keyMeaning: TraceColumns.poolKeyMeaning, chunk: chunkRows, deflate: deflateLevel)
-            tenantSeries = try GroupSeriesColumns(utilTenants, key: "tenant", keyMeaning: TraceColumns.tenantKeyMeaning, chunk: chunkRows, deflate: deflateLevel)
+            failures = try failureGroup.map { try FailureColumns(jobs: jobs, failures: $0, columns: col) }
+            power = try powerGroup.map { try PowerColumns(jobs: jobs, power: $0, columns: col) }
+            poolSeries = try GroupSeriesColumns(utilPools, key: "pool", keyMeaning: TraceColumns.poolKeyMeaning, columns: col)
+            tenantSeries = try GroupSeriesColumns(utilTenants, key: "tenant", keyMeaning: TraceColumns.tenantKeyMeaning, columns: col)
             columns = poolSeries.all + tenantSeries.all + [jobID, jobClass, jobSubmit, jobStart, jobEnd, jobWait, jobAccelerators, jobState, jobReject, jobKind, jobPolicy,
                        jobApplication, jobTenant, jobModel, jobPool, jobAcceleratorType, jobPreemptions, jobServers, jobLeaves, jobMilli, jobFlops, jobCommunication, jobIngest,
                        collJob, collPool, collAlgorithm, collRanks, collRings, collBytes, collStart, collEnd, collIterations, collAlgbw, collBusbw, collExposed,
@@ -267,6 +269,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     }
 
     private func writeDictionary(_ parent: hid_t, _ name: String, _ entries: [(Int64, String)]) throws {
+        try writes.drain()
         let g = try H5.createGroup(parent, name)
         try H5.setAttribute(g, "long_name", "code -> name for \(name) columns")
         let codes = try TraceColumn<Int16>(in: g, TraceColumns.dictionaryCode.info, chunk: max(1, entries.count), deflateLevel: 0)
@@ -447,19 +450,21 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         do { try tenantSeries.append(s) } catch { firstError = error }
     }
 
-    /// Flushes every column and closes the file; throws the first error met while writing.
-    /// After an HDF5 call failed (a full disk, say) the file is left alone: calling into a
-    /// failed file can crash the library, and the caller discards the output anyway.
     /// Writes `/periods`: a sampled run's figures per period (call once, before `close`).
     public func record(periods: [PeriodFigures]) throws {
+        try writes.drain()
         let g = try H5.createGroup(file, "periods")
         groups.append(g)
         try H5.setAttribute(g, "long_name", "a sampled run's figures, one row per period (iccsim run --sampled)")
-        let table = try PeriodColumns(g, chunk: 1024, deflate: 4)
+        let table = try PeriodColumns(g, columns: ColumnMaker(chunk: 1024, deflate: 4, writes: writes))
         columns += table.all
         for p in periods { try table.append(p) }
     }
 
+    /// Flushes every column, waits for the queued writes, and closes the file; throws the first
+    /// error met while writing. After an HDF5 call failed (a full disk, say) the file is left
+    /// alone: calling into a failed file can crash the library, and the caller discards the
+    /// output anyway.
     public func close() throws {
         guard !closed else { return }
         closed = true
@@ -467,10 +472,12 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             do {
                 for c in columns { try c.flush() }
                 for c in columns { try c.close() }
+                try writes.drain()
                 for g in groups { try H5.check(H5Gclose(g), "close a group") }
                 try H5.check(H5Fclose(file), "close the trace")
             } catch { firstError = error }
         }
+        writes.wait()  // nothing runs on after close, not even after an error
         if let e = firstError { throw e }
     }
 

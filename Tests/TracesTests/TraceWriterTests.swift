@@ -65,6 +65,20 @@ func writeSample(_ path: String, jobs: Int) throws {
         #expect(readStringAttribute(path, "/", "scenario_yaml") == metadata.scenarioYAML)
     }
 
+    /// Full chunks are written on a background queue that holds at most 64 of them: with 3,000
+    /// rows in chunks of 7 (about 430 chunks in each of the two dozen columns, far more than can
+    /// wait) every row comes back in order, and two such files are the same bytes.
+    @Test func queuedChunkWritesKeepEveryRowInOrder() throws {
+        let a = tempPath("queued-a.h5"), b = tempPath("queued-b.h5")
+        defer { for p in [a, b] { try? FileManager.default.removeItem(atPath: p) } }
+        try writeSample(a, jobs: 3_000)
+        try writeSample(b, jobs: 3_000)
+        #expect(readInt64(a, "/jobs/id") == (0..<3_000).map(Int64.init))
+        #expect(readInt64(a, "/jobs/end_ns") == (0..<3_000).map { Int64($0) * 10 + 8 })
+        #expect(readInt64(a, "/utilization/time_ns") == (0..<3_000).map { Int64($0) * 10 })
+        #expect(FileManager.default.contentsEqual(atPath: a, andPath: b))
+    }
+
     /// `/jobs` thinned to a share of the jobs (a run of years): the rows kept are exactly the
     /// jobs the id hash keeps, about the share of them (binomial, 4 sigma), with the rate on
     /// `/jobs`; the other series are whole.
