@@ -13,14 +13,14 @@ extension ServiceController {
     mutating func addReplica(service s: Int, broker: inout some CapacityBroker, now: SimTimeNs) {
         let spec = services[s].replicaSpec(submitNs: now, horizonNs: horizonNs, modelFromStorage: modelFromStorage)
         let job = broker.openReplica(spec, service: Int16(s), nowNs: now)  // the job id comes with its placement
-        services[s].replicas.append(ServiceReplica(job: job, version: services[s].targetVersion, pool: services[s].pool))
+        services[s].addReplica(job: job)
         unplacedReplicas += 1
     }
 
     /// Places the service's waiting replicas: in its own pool, else on a lending pool
     /// (preempting the newest running jobs there when it is full).
     mutating func place(service s: Int, broker: inout some CapacityBroker, now: SimTimeNs) {
-        guard unplacedReplicas > 0 else { return }
+        guard services[s].unplaced > 0 else { return }
         for i in services[s].replicas.indices where !services[s].replicas[i].placed {
             let job = services[s].replicas[i].job
             let n = Int(services[s].acceleratorsPerReplica)
@@ -51,6 +51,7 @@ extension ServiceController {
     /// file (through the storage system when there is one), then loading it onto the devices.
     mutating func startReplica(service s: Int, replica i: Int, pool p: Int, borrowed: Bool, broker: inout some CapacityBroker, now: SimTimeNs) {
         unplacedReplicas -= 1
+        services[s].unplaced -= 1
         let job = services[s].replicas[i].job
         let started = broker.startReplica(job, pool: p, borrowed: borrowed, nowNs: now)
         services[s].replicas[i].jobID = started.jobID
@@ -97,9 +98,8 @@ extension ServiceController {
 
     /// Retires replica `i`: it stops serving and gives its accelerators back (a job row ends).
     mutating func stopReplica(service s: Int, at i: Int, broker: inout some CapacityBroker, now: SimTimeNs) {
-        let r = services[s].replicas[i]
-        if r.ready { feedRequests(service: s, upTo: now) }
-        services[s].replicas.remove(at: i)
+        if services[s].replicas[i].ready { feedRequests(service: s, upTo: now) }
+        let r = services[s].removeReplica(at: i)
         if r.ready { setReady(service: s, now: now) }
         if r.placed {
             let record = replicaRecord(service: s, replica: r, broker: &broker, now: now, ended: true)

@@ -30,7 +30,7 @@ extension ServiceController {
             step(service: s, broker: &broker, now: now)
         }
         if unplacedReplicas > 0 {
-            for s in services.indices where services[s].replicas.contains(where: { !$0.placed }) { place(service: s, broker: &broker, now: now) }
+            for s in services.indices where services[s].unplaced > 0 { place(service: s, broker: &broker, now: now) }
         }
     }
 
@@ -59,13 +59,13 @@ extension ServiceController {
     /// old replica stops first to make room (Kubernetes' maxUnavailable), one per waiting new
     /// replica, at most `surge` at a time.
     mutating func unstallRollout(service s: Int, broker: inout some CapacityBroker, now: SimTimeNs) {
-        guard settings.update != .recreate else { return }
+        // Nothing waits for a place: nothing to stop, nothing to place (the common case).
+        guard settings.update != .recreate, services[s].unplaced > 0 else { return }
         let target = services[s].targetVersion
         var waiting = 0, cold = 0
         for r in services[s].replicas where r.version == target {
             if !r.placed { waiting += 1 } else if !r.ready { cold += 1 }
         }
-        // Nothing waits for a place: nothing to stop, nothing to place (the common case).
         guard waiting > 0 else { return }
         var room = min(waiting, settings.surge - cold)
         while room > 0, services[s].replicas.contains(where: { $0.version != target }) {
@@ -141,12 +141,14 @@ extension ServiceController {
             return (o, r, c)
         }
         let desired = services[s].desired
-        var k = counts()
-        if k.old == 0 {
+        assert(services[s].behind == services[s].replicas.count { $0.version != target }
+               && services[s].unplaced == services[s].replicas.count { !$0.placed }, "a service's replica counts drifted")
+        if services[s].behind == 0 {
             while services[s].replicas.count > desired { stopReplica(service: s, at: victim(service: s, oldOnly: false), broker: &broker, now: now) }
             while services[s].replicas.count < desired { addReplica(service: s, broker: &broker, now: now) }
             return
         }
+        var k = counts()
         switch settings.update {
         case .recreate:
             while let i = services[s].replicas.lastIndex(where: { $0.version != target }) { stopReplica(service: s, at: i, broker: &broker, now: now) }

@@ -46,12 +46,18 @@ public struct ServiceState {
     var ledger: ServingLedger
     var request: RequestLevelState?
     var replicas: [ServiceReplica] = []
+    /// Of `replicas`: those waiting for a place, and those of a version other than the target
+    /// (kept as they change, so a step need not scan the replicas to know there are none).
+    var unplaced = 0
+    private(set) var behind = 0
     /// Replicas wanted now (the autoscaler's output; peak-sized when static).
     var desired = 0
     /// Whether the service is live (started, and its model available).
     var live = false
     /// The version replicas should run, and the newest offered (waiting for the cadence).
-    var targetVersion: Int32 = 0
+    var targetVersion: Int32 = 0 {
+        didSet { behind = replicas.count { $0.version != targetVersion } }
+    }
     var offeredVersion: Int32 = -1
     var lastRolloutNs: SimTimeNs = -1
     var rollouts = 0
@@ -67,6 +73,20 @@ public struct ServiceState {
     var heldAcceleratorNs: Double = 0
     var borrowedAcceleratorNs: Double = 0
     var deliveredFlops: Double = 0
+    /// Removes replica `i`, keeping the counts.
+    mutating func removeReplica(at i: Int) -> ServiceReplica {
+        let r = replicas.remove(at: i)
+        if !r.placed { unplaced -= 1 }
+        if r.version != targetVersion { behind -= 1 }
+        return r
+    }
+
+    /// Adds a replica of the target version, waiting for a place.
+    mutating func addReplica(job: JobHandle) {
+        replicas.append(ServiceReplica(job: job, version: targetVersion, pool: pool))
+        unplaced += 1
+    }
+
     /// Set when something changed this instant (reconciled in the scheduling pass).
     var dirty = false
     var ticked = false
