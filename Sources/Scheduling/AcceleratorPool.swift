@@ -416,7 +416,8 @@ public struct AcceleratorPool: Sendable {
 
     /// The other jobs sharing a device with the job `handle` names.
     public func coRunners(of handle: JobHandle) -> [JobHandle] {
-        guard let s = heldSlot(handle) else { return [] }
+        // A job holding whole devices shares none (only slices are listed on their devices).
+        guard let s = heldSlot(handle), storage.slotMilli[s] < sharing.deviceCapacityMilli else { return [] }
         var out: [JobHandle] = []
         for d in storage.slotDevices[s] {
             for j in storage.deviceJobs[Int(d)] where j != handle && !out.contains(j) { out.append(j) }
