@@ -20,6 +20,9 @@ public struct RunResult: Sendable {
     public var names: DemandNames
     /// What each replayed trace's import found.
     public var traceReports: [(name: String, report: TraceImportReport)] = []
+    /// Each kept period's SLO attainment over the services (``ServiceController/keepPeriods(startingAtNs:)``;
+    /// empty when none are kept).
+    public var sloAttainmentByPeriod: [Double] = []
 }
 
 /// Runs the engine on a configured center: wires the pools, policies, sources and shared
@@ -90,6 +93,7 @@ public enum CenterEngine {
                                sharingCapacities: setup.acceleratorPools.map(\.sharing.oversubscription), quotaShares: setup.tenantQuotaShares)
         var result = RunResult(summary: summary, stopReason: reason, rejectionMessages: model.rejectionMessages, names: setup.names)
         result.serviceWarnings = model.services.warnings
+        result.sloAttainmentByPeriod = model.services.periodSLOAttainment()
         return result
     }
 }

@@ -8,7 +8,8 @@ import SimKernel
 /// month) of its horizon, with the same figures as a sampled run's periods (the 95% half-widths
 /// from the period's daily means), so a sampled run can be set against the full one. The
 /// accelerators of a day are those in the center at its start (``CapacitySchedule``; all of
-/// them without phases); the SLO attainment is a whole-run figure, so a period's is undefined.
+/// them without phases); the SLO attainment is the services' over the period (met requests over
+/// requests arriving in it, priced per period as the run's is: ``ServiceController/periodSLOAttainment()``).
 public enum RunPeriods {
     /// Runs `scenario` (its horizon whole days) sending records to `sink`, and returns the run
     /// and each period's figures.
@@ -23,7 +24,8 @@ public enum RunPeriods {
         let periodOfDay = (0..<days).map { d in bounds.lastIndex { $0.startNs <= SimTimeNs(d) * day }! }
         let costing = PeriodCosting(scenario)
         let tap = PeriodTap(windowStartNs: 0, days: days, periodOfDay: periodOfDay, costing: costing)
-        let result = try CenterRun.run(scenario, sink: RecordTee(sink, tap), kernelOptions: kernelOptions, observeDemand: { tap.submitted($0) })
+        let result = try CenterRun.run(scenario, sink: RecordTee(sink, tap), kernelOptions: kernelOptions, periodStartsNs: bounds.map(\.startNs),
+                                       observeDemand: { tap.submitted($0) })
         tap.finish(atNs: SimTimeNs(days) * day)
         let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
         let cluster = scenario.cluster
@@ -45,7 +47,8 @@ public enum RunPeriods {
             guard let first = mine.first else { return nil }
             let middle = mine[mine.count / 2]
             return PeriodFigures(index: i, periodStartNs: b.startNs, periodEndNs: b.endNs, windowStartNs: SimTimeNs(first) * day,
-                                 days: mine.map { all[$0] }, accelerators: inCenter[middle], sloAttainment: .nan, waitP99S: tap.waitP99S(period: i))
+                                 days: mine.map { all[$0] }, accelerators: inCenter[middle], sloAttainment: i < result.sloAttainmentByPeriod.count ? result.sloAttainmentByPeriod[i] : .nan,
+                                 waitP99S: tap.waitP99S(period: i))
         }
         return (result, periods)
     }

@@ -29,6 +29,9 @@ public struct RequestLevelState {
     var count = 0.0, met = 0.0, latencySumS = 0.0, firstOutputSumS = 0.0
     /// Requests left waiting with no replica at the end of the run.
     var unserved = 0.0
+    /// With figures kept period by period: requests served and met, by the period of their
+    /// arrival (the ledger's periods).
+    var periodServed: [Double] = [], periodMet: [Double] = []
     /// Requests arrived and served (and met) since the autoscaler last looked.
     var intervalArrivals = 0.0, intervalServed = 0.0, intervalMet = 0.0
     let sampleEvery: Int64

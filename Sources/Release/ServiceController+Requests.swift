@@ -24,6 +24,11 @@ extension ServiceController {
             _ = r.firstOutputs.record(UInt64(max(0, firstOutput)))
             r.intervalServed += 1
             if latency <= targetNs { r.met += 1; r.intervalMet += 1 }
+            if !r.periodServed.isEmpty {
+                let p = services[s].ledger.period(atNs: q.arrivalNs)
+                r.periodServed[p] += 1
+                if latency <= targetNs { r.periodMet[p] += 1 }
+            }
             if r.sampleEvery > 0 && r.sequence % r.sampleEvery == 0 {
                 sink.record(request: RequestRecord(service: services[s].index, replica: q.replica, arrivalNs: q.arrivalNs, startNs: q.startNs,
                                                    firstOutputNs: q.firstTokenNs, endNs: q.endNs))

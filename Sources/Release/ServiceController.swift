@@ -29,6 +29,8 @@ public struct ServiceController {
     /// Accelerators lent to services now, in thousandths (a sliced replica counts its share).
     var lentMilli: Int64 = 0
     var unplacedReplicas = 0
+    /// Periods whose serving figures are kept (``keepPeriods(startingAtNs:)``; 0: none).
+    var keptPeriods = 0
     var preemptedForLending: Int64 = 0
     var shrunkForLending: Int64 = 0
     /// Replicas whose model pull, or cold start, ended at this instant (job id, replica).

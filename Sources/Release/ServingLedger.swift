@@ -32,6 +32,16 @@ public struct ServingLedger: Sendable {
     var bursts: [ServiceBurst] = []
     /// Seconds spent per (ready replicas, arrival rate).
     var seconds: [Key: Double] = [:]
+    /// With figures kept period by period (a full run's `--periods`): where each period starts,
+    /// ascending (empty: not kept), and the seconds per (period, ready replicas, arrival rate).
+    /// Periods start on hour boundaries, so no stretch of constant rate straddles two.
+    var periodStartsNs: [SimTimeNs] = []
+    var periodSeconds: [PeriodKey: Double] = [:]
+    struct PeriodKey: Hashable, Comparable, Sendable {
+        var period: Int
+        var key: Key
+        static func < (a: PeriodKey, b: PeriodKey) -> Bool { (a.period, a.key) < (b.period, b.key) }
+    }
     /// Since when demand is counted (the first replica ready); -1 before.
     var fromNs: SimTimeNs = -1
     var lastNs: SimTimeNs = -1
@@ -79,23 +89,36 @@ public struct ServingLedger: Sendable {
         return next
     }
 
-    /// Calls `body(rate, seconds)` for each stretch of constant rate in [a, b).
-    func forEachStretch(fromNs a: SimTimeNs, toNs b: SimTimeNs, _ body: (Double, Double) -> Void) {
+    /// Calls `body(start, rate, seconds)` for each stretch of constant rate in [a, b).
+    func forEachStretch(fromNs a: SimTimeNs, toNs b: SimTimeNs, _ body: (SimTimeNs, Double, Double) -> Void) {
         var t = a
         while t < b {
             let next = min(b, nextChange(after: t))
-            body(rate(atNs: t), Double(next - t) / 1e9)
+            body(t, rate(atNs: t), Double(next - t) / 1e9)
             t = next
         }
+    }
+
+    /// The period holding `tNs` (the last starting at or before it; 0 before the first).
+    func period(atNs t: SimTimeNs) -> Int {
+        var lo = 0, hi = periodStartsNs.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if periodStartsNs[mid] <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return max(0, lo - 1)
     }
 
     /// Accounts for the time from the last change to `tNs` at the replicas ready then.
     mutating func advance(to tNs: SimTimeNs) {
         guard lastNs >= 0, tNs > lastNs else { return }
-        var stretches: [(Double, Double)] = []
-        forEachStretch(fromNs: lastNs, toNs: tNs) { stretches.append(($0, $1)) }
-        for (lambda, dt) in stretches {
+        var stretches: [(SimTimeNs, Double, Double)] = []
+        forEachStretch(fromNs: lastNs, toNs: tNs) { stretches.append(($0, $1, $2)) }
+        for (startNs, lambda, dt) in stretches {
             seconds[Key(ready: ready, ratePerS: lambda), default: 0] += dt
+            if !periodStartsNs.isEmpty {
+                periodSeconds[PeriodKey(period: period(atNs: startNs), key: Key(ready: ready, ratePerS: lambda)), default: 0] += dt
+            }
             let r = lambda * dt
             requests += r
             readyReplicaSeconds += Double(ready) * dt
@@ -122,14 +145,19 @@ public struct ServingLedger: Sendable {
     /// Expected requests over [from, to) (for the autoscaler's observed rate).
     func expectedRequests(fromNs a: SimTimeNs, toNs b: SimTimeNs) -> Double {
         var total = 0.0
-        forEachStretch(fromNs: a, toNs: b) { total += $0 * $1 }
+        forEachStretch(fromNs: a, toNs: b) { total += $1 * $2 }
         return total
     }
 
-    /// Figures over the run: per distinct (replicas, rate), requests and the queueing model,
-    /// in key order (deterministic).
-    func buckets(model: (Int) -> RateLevelServing?) -> [(requests: Double, lambda: Double, model: RateLevelServing?)] {
-        seconds.keys.sorted().map { key in (key.ratePerS * seconds[key]!, key.ratePerS, key.ready > 0 ? model(key.ready) : nil) }
+    /// Figures over the run (or over period `period` alone): per distinct (replicas, rate),
+    /// requests and the queueing model, in key order (deterministic).
+    func buckets(period: Int? = nil, model: (Int) -> RateLevelServing?) -> [(requests: Double, lambda: Double, model: RateLevelServing?)] {
+        let time: [(Key, Double)] = if let period {
+            periodSeconds.keys.filter { $0.period == period }.sorted().map { ($0.key, periodSeconds[$0]!) }
+        } else {
+            seconds.keys.sorted().map { ($0, seconds[$0]!) }
+        }
+        return time.map { key, s in (key.ratePerS * s, key.ratePerS, key.ready > 0 ? model(key.ready) : nil) }
     }
 }
 
@@ -150,17 +178,7 @@ struct ServingFigures {
     /// wait without bound).
     static func rateLevel(_ ledger: ServingLedger, muPerReplica: Double, batchS: Double, targetS: Double) -> ServingFigures {
         let buckets = ledger.buckets(model: { RateLevelServing(replicas: $0, serviceRatePerS: muPerReplica, serviceCV: 0) })
-        var f = ServingFigures()
-        for b in buckets where b.requests > 0 {
-            f.requests += b.requests
-            guard let m = b.model else { f.unserved += b.requests; continue }
-            let x = m.figures(ratePerS: b.lambda, targetWaitS: max(0, targetS - batchS))
-            if targetS >= batchS { f.met += b.requests * x.attainment }
-            if x.meanWaitS.isFinite {
-                f.latencySumS += b.requests * (x.meanWaitS + batchS)
-                f.latencyCount += b.requests
-            }
-        }
+        var f = totals(buckets, batchS: batchS, targetS: targetS)
         guard f.requests > 0 else { f.percentilesS = [0, 0, 0]; return f }
         func tail(_ t: Double) -> Double {
             var p = 0.0
@@ -176,6 +194,29 @@ struct ServingFigures {
             var lo = batchS, hi = 1e7
             for _ in 0..<100 { let mid = (lo + hi) / 2; if tail(mid) > above { lo = mid } else { hi = mid } }
             return hi
+        }
+        return f
+    }
+
+    /// Rate level over period `period` alone: requests, unserved, met and mean latency (no
+    /// percentiles).
+    static func rateLevel(_ ledger: ServingLedger, period: Int, muPerReplica: Double, batchS: Double, targetS: Double) -> ServingFigures {
+        totals(ledger.buckets(period: period, model: { RateLevelServing(replicas: $0, serviceRatePerS: muPerReplica, serviceCV: 0) }),
+               batchS: batchS, targetS: targetS)
+    }
+
+    /// Requests, unserved, met and latency sums over `buckets`.
+    private static func totals(_ buckets: [(requests: Double, lambda: Double, model: RateLevelServing?)], batchS: Double, targetS: Double) -> ServingFigures {
+        var f = ServingFigures()
+        for b in buckets where b.requests > 0 {
+            f.requests += b.requests
+            guard let m = b.model else { f.unserved += b.requests; continue }
+            let x = m.figures(ratePerS: b.lambda, targetWaitS: max(0, targetS - batchS))
+            if targetS >= batchS { f.met += b.requests * x.attainment }
+            if x.meanWaitS.isFinite {
+                f.latencySumS += b.requests * (x.meanWaitS + batchS)
+                f.latencyCount += b.requests
+            }
         }
         return f
     }

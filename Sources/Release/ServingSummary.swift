@@ -94,3 +94,43 @@ extension ServiceController.ServingTotals {
         requests += o.requests; unserved += o.unserved; met += o.met; acceleratorHours += o.acceleratorHours; deliveredFlops += o.deliveredFlops
     }
 }
+
+extension ServiceController {
+    /// Keeps the services' serving figures period by period too (a full run's `--periods`),
+    /// the periods starting at `startsNs` (ascending, on hour boundaries). Call before the run.
+    public mutating func keepPeriods(startingAtNs startsNs: [SimTimeNs]) {
+        keptPeriods = startsNs.count
+        for s in services.indices {
+            services[s].ledger.periodStartsNs = startsNs
+            if services[s].request != nil {
+                services[s].request!.periodServed = Array(repeating: 0, count: startsNs.count)
+                services[s].request!.periodMet = Array(repeating: 0, count: startsNs.count)
+            }
+        }
+    }
+
+    /// Each kept period's SLO attainment over every service (met requests over requests, as the
+    /// run's `serving.slo_attainment`; NaN for a period with no requests), after the run's
+    /// ``finish(atNs:broker:)``; empty when no periods are kept. Requests left unserved at the
+    /// end count in the last period.
+    public func periodSLOAttainment() -> [Double] {
+        let periods = keptPeriods
+        var requests = [Double](repeating: 0, count: periods), met = requests
+        for svc in services {
+            if let r = svc.request {
+                for p in 0..<min(periods, r.periodServed.count) {
+                    requests[p] += r.periodServed[p]
+                    met[p] += r.periodMet[p]
+                }
+                if periods > 0 { requests[periods - 1] += r.unserved }
+            } else {
+                for p in 0..<periods {
+                    let f = ServingFigures.rateLevel(svc.ledger, period: p, muPerReplica: svc.muPerReplica, batchS: svc.batchS, targetS: svc.targetS)
+                    requests[p] += f.requests
+                    met[p] += f.met
+                }
+            }
+        }
+        return zip(requests, met).map { n, m in n > 0 ? m / n : .nan }
+    }
+}

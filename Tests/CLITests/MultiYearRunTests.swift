@@ -118,4 +118,48 @@ extension MultiYearRunTests {
         let md = String(decoding: fileData(out.appendingPathComponent("summary.md"))!, as: UTF8.self)
         #expect(md.contains("cost a day") && md.contains("Costs in CNY a day"))
     }
+
+    /// Reference: Erlang C (rate level), per period. A service capped at the 8 replicas one
+    /// server holds (its peak needs 22) under a demand that triples in the third quarter: each
+    /// quarter's SLO attainment is its own requests' (Q1 about 1; Q3 and Q4 0, an overloaded
+    /// queue never meets a target), the run's lies between, and keeping periods changes nothing
+    /// of the run's own figures.
+    @Test func periodsCarryTheirServicesAttainment() throws {
+        let text = """
+            name: serving-years
+            seed: 3
+            horizon: 1y
+            start: 2027-01-01
+            cluster:
+              servers:
+                - {name: hgx, preset: hgx-a100-8, count: 1}
+            workload:
+              growth: {quarterly: [1, 1, 3, 3]}
+              applications:
+                - name: vision
+                  tenants: [{name: city, type: government}]
+                  models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
+                  jobs: []
+                  services:
+                    - {name: cameras, model: cnn, requestsPerSecond: 2000, tokensPerRequest: 100, flopsPerPass: 4GFLOP, latencyTarget: 50ms}
+            """
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let file = tmp.appendingPathComponent("serving.yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        var summaries: [[String: Any]] = []
+        for (name, flags) in [("periods", ["--periods", "quarter"]), ("whole", [])] {
+            let out = tmp.appendingPathComponent(name)
+            let r = try iccsim(["run", file.path, "--out", out.path, "--quiet"] + flags)
+            #expect(r.status == 0, "\(r.stderr)")
+            summaries.append(try JSONSerialization.jsonObject(with: fileData(out.appendingPathComponent("summary.json"))!) as! [String: Any])
+        }
+        let periods = try #require(summaries[0]["periods"] as? [String: [String: Any]])
+        let slo = periods.keys.sorted().map { periods[$0]!["slo_attainment"] as? Double ?? .nan }
+        let whole = try #require((summaries[0]["serving"] as? [String: Any])?["slo_attainment"] as? Double)
+        #expect(slo.count == 4 && slo[0] > 0.99 && slo[2] == 0 && slo[3] == 0, "\(slo)")
+        #expect(whole > slo.min()! && whole < slo.max()!, "\(whole) within \(slo)")
+        let serving = { (s: [String: Any]) in try JSONSerialization.data(withJSONObject: s["serving"]!, options: .sortedKeys) }
+        #expect(try serving(summaries[0]) == serving(summaries[1]), "the run's serving figures with and without periods")
+    }
 }
