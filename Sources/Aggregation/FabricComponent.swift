@@ -71,7 +71,8 @@ public struct FabricComponent: RunComponent {
     var slots: [Ring?] = []
 
     // Run totals.
-    var busbwByTime: [(busbwGBps: Double, ns: Double)] = []
+    /// The all-reduce bus bandwidth, weighted by time (bounded memory, however many stretches).
+    var busbw = BusbwDistribution()
     var exposedNs = 0.0, communicatingRunNs = 0.0
     var collectives: Int64 = 0
     var communicatingJobs: Int64 = 0
@@ -292,7 +293,7 @@ public struct FabricComponent: RunComponent {
                 startNs: ring.segmentStart, endNs: nowNs, iterations: iterationS > 0 ? ns / 1e9 / iterationS : 0,
                 algbwGBps: algbw, busbwGBps: busbw, exposedShare: exposedShare))
             collectives += 1
-            busbwByTime.append((busbw, ns))
+            self.busbw.add(busbwGBps: busbw, ns: ns)
         }
         ring.exposedNs += ns * exposedShare
         ring.runNs += ns
@@ -365,16 +366,8 @@ public struct FabricComponent: RunComponent {
     public func summary(endNs: SimTimeNs) -> [(section: String, figures: [(String, SummaryValue)])] { [(SummarySection.network, figures)] }
 
     var figures: [(String, SummaryValue)] {
-        let sorted = busbwByTime.sorted { ($0.busbwGBps, $0.ns) < ($1.busbwGBps, $1.ns) }
-        let total = sorted.reduce(0) { $0 + $1.ns }
-        var median = 0.0, acc = 0.0, weighted = 0.0
-        for x in sorted {
-            acc += x.ns
-            weighted += x.busbwGBps * x.ns
-            if median == 0, acc >= total / 2 { median = x.busbwGBps }
-        }
         return [(Metric.model.key, .text("fabric")), (Metric.communicatingJobs.key, .integer(communicatingJobs)), (Metric.collectiveStretches.key, .integer(collectives)),
-                (Metric.allreduceBusbwGBpsP50.key, .real(median)), (Metric.allreduceBusbwGBpsMean.key, .real(total > 0 ? weighted / total : 0)),
+                (Metric.allreduceBusbwGBpsP50.key, .real(busbw.medianGBps)), (Metric.allreduceBusbwGBpsMean.key, .real(busbw.meanGBps)),
                 (Metric.exposedCommunicationFraction.key, .real(communicatingRunNs > 0 ? exposedNs / communicatingRunNs : 0)),
                 (Metric.spineLinkUtilizationMean.key, .real(linkMeans.isEmpty ? 0 : linkMeans.reduce(0, +) / Double(linkMeans.count))),
                 (Metric.spineLinkUtilizationPeak.key, .real(peakLinkUtilization))]
