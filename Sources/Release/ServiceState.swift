@@ -73,20 +73,6 @@ public struct ServiceState {
     var heldAcceleratorNs: Double = 0
     var borrowedAcceleratorNs: Double = 0
     var deliveredFlops: Double = 0
-    /// Removes replica `i`, keeping the counts.
-    mutating func removeReplica(at i: Int) -> ServiceReplica {
-        let r = replicas.remove(at: i)
-        if !r.placed { unplaced -= 1 }
-        if r.version != targetVersion { behind -= 1 }
-        return r
-    }
-
-    /// Adds a replica of the target version, waiting for a place.
-    mutating func addReplica(job: JobHandle) {
-        replicas.append(ServiceReplica(job: job, version: targetVersion, pool: pool))
-        unplaced += 1
-    }
-
     /// Set when something changed this instant (reconciled in the scheduling pass).
     var dirty = false
     var ticked = false
@@ -163,3 +149,18 @@ public struct ServiceState {
     }
 }
 
+extension ServiceState {
+    /// Adds a replica of the target version, waiting for a place.
+    mutating func addReplica(job: JobHandle) {
+        replicas.append(ServiceReplica(job: job, version: targetVersion, pool: pool))
+        unplaced += 1
+    }
+
+    /// Removes replica `i`, keeping the counts.
+    mutating func removeReplica(at i: Int) -> ServiceReplica {
+        let r = replicas.remove(at: i)
+        if !r.placed { unplaced -= 1 }
+        if r.version != targetVersion { behind -= 1 }
+        return r
+    }
+}
