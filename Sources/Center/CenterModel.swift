@@ -253,6 +253,8 @@ struct CenterModel: EventHandler {
     /// Lets pool `p`'s policy start and preempt jobs; runs it again after preemptions whose
     /// accelerators come back at once.
     mutating func dispatchPolicy(pool p: Int) {
+        // Nothing waits and the policy would do nothing: skip moving the pool in and out.
+        if policies[p].waiting == 0 && policies[p].idleWhenEmpty { return }
         let now = kernel.nowNs
         for _ in 0..<8 {
             let context = SchedulingContext.dispatch(&policies[p], pool: &pools[p], nowNs: now)

@@ -21,6 +21,8 @@ public struct DominantResourceFairnessPolicy: SchedulingPolicy {
     public init(weights: [Double] = []) { self.weights = weights }
 
     public var waiting: Int { waitingCount }
+    /// With no job waiting, its dispatch does nothing.
+    public var idleWhenEmpty: Bool { true }
 
     private mutating func grow(_ i: Int) {
         while queues.count <= i { queues.append(Deque()); accelerators.append(0); cpu.append(0); memory.append(0) }

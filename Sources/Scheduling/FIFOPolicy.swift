@@ -11,6 +11,8 @@ public struct FIFOPolicy: SchedulingPolicy {
     public init() {}
 
     public var waiting: Int { queue.count }
+    /// With no job waiting, its dispatch does nothing.
+    public var idleWhenEmpty: Bool { true }
 
     public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.append(job) }
 

@@ -19,6 +19,8 @@ public struct FairSharePolicy: SchedulingPolicy {
     public init(weights: [Double] = []) { self.weights = weights }
 
     public var waiting: Int { waitingCount }
+    /// With no job waiting, its dispatch does nothing.
+    public var idleWhenEmpty: Bool { true }
 
     private mutating func grow(_ i: Int) {
         while queues.count <= i { queues.append(Deque()); usage.append(0) }

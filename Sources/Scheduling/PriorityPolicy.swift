@@ -14,6 +14,8 @@ public struct PriorityPolicy: SchedulingPolicy {
     public init(preemptive: Bool = false) { self.preemptive = preemptive }
 
     public var waiting: Int { queue.count }
+    /// With no job waiting, its dispatch does nothing.
+    public var idleWhenEmpty: Bool { true }
 
     public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.insert(job, key: -Double(job.priority)) }
 

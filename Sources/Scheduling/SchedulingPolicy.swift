@@ -60,10 +60,14 @@ public protocol SchedulingPolicy {
     mutating func dispatch(_ context: inout SchedulingContext)
     /// Every waiting job, in queue order (for end-of-run accounting).
     func waitingJobs() -> [QueuedJob]
+    /// Whether a dispatch with no job waiting does nothing at all (starts, preempts, wakes and
+    /// changes nothing), so the engine may skip it. False unless the policy says so.
+    var idleWhenEmpty: Bool { get }
 }
 
 extension SchedulingPolicy {
     public mutating func finished(_ job: JobHandle, nowNs: SimTimeNs) {}
+    public var idleWhenEmpty: Bool { false }
 }
 
 /// How a policy is configured from the scenario (`scheduling`).

@@ -11,6 +11,8 @@ public struct ShortestJobFirstPolicy: SchedulingPolicy {
     public init() {}
 
     public var waiting: Int { queue.count }
+    /// With no job waiting, its dispatch does nothing.
+    public var idleWhenEmpty: Bool { true }
 
     public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.insert(job, key: Double(job.estimatedRemainingNs)) }
 
@@ -33,6 +35,8 @@ public struct ShortestRemainingTimeFirstPolicy: SchedulingPolicy {
     public init() {}
 
     public var waiting: Int { queue.count }
+    /// With no job waiting, its dispatch does nothing.
+    public var idleWhenEmpty: Bool { true }
 
     public mutating func enqueue(_ job: QueuedJob, nowNs: SimTimeNs) { queue.insert(job, key: Double(job.estimatedRemainingNs)) }
 
