@@ -16,12 +16,18 @@ public enum CenterRun {
     /// Runs `scenario`, sending records to `sink`. `runIndex` separates replicate runs of one seed.
     /// `observeDemand` (when given) sees every job the demand generates, as it is submitted.
     /// With `periodStartsNs`, the services' SLO attainment is kept per period too
-    /// (``RunResult/sloAttainmentByPeriod``).
+    /// (``RunResult/sloAttainmentByPeriod``). `drawDemandAhead` draws the synthetic demand on
+    /// another thread (``PrefetchedSource``: the same jobs): for a run alone on the machine, not
+    /// for runs made side by side, whose cores are already busy.
     public static func run(_ scenario: Scenario, sink: any RecordSink, kernelOptions: KernelOptions = KernelOptions(),
-                           runIndex: UInt64 = 0, periodStartsNs: [SimTimeNs] = [], observeDemand: ((JobSpec) -> Void)? = nil) throws -> RunResult {
+                           runIndex: UInt64 = 0, periodStartsNs: [SimTimeNs] = [], drawDemandAhead: Bool = false,
+                           observeDemand: ((JobSpec) -> Void)? = nil) throws -> RunResult {
         let streams = RandomStreams(masterSeed: scenario.seed, runIndex: runIndex)
         var setup = try configure(scenario, sink: sink, streams: streams)
         if !periodStartsNs.isEmpty { setup.center.services?.keepPeriods(startingAtNs: periodStartsNs) }
+        if drawDemandAhead {
+            setup.center.sources = setup.center.sources.map { $0 is JobMixGenerator ? PrefetchedSource($0) : $0 }
+        }
         if let observe = observeDemand { setup.center.sources = setup.center.sources.map { ObservedSource($0, observe) } }
         var options = kernelOptions
         if options.permuteTies { options.permutationSeed = RandomStreams.seed(master: scenario.seed, run: runIndex, name: "kernel/ties") }

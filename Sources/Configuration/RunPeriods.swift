@@ -25,7 +25,7 @@ public enum RunPeriods {
         let costing = PeriodCosting(scenario)
         let tap = PeriodTap(windowStartNs: 0, days: days, periodOfDay: periodOfDay, costing: costing)
         let result = try CenterRun.run(scenario, sink: RecordTee(sink, tap), kernelOptions: kernelOptions, periodStartsNs: bounds.map(\.startNs),
-                                       observeDemand: { tap.submitted($0) })
+                                       drawDemandAhead: true, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: SimTimeNs(days) * day)
         let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
         let cluster = scenario.cluster

@@ -141,7 +141,7 @@ struct RunCommand: ParsableCommand {
                 (result, figures) = try RunPeriods.run(s, sink: writer, kernelOptions: options, periods)
                 try writer.record(periods: figures)
             } else {
-                result = try CenterRun.run(s, sink: writer, kernelOptions: options)
+                result = try CenterRun.run(s, sink: writer, kernelOptions: options, drawDemandAhead: true)
             }
             meter?.finish()
             meter?.stage("writing the trace")
