@@ -175,7 +175,7 @@ enum TraceColumns {
     static let periodWait = ColumnSpec<Double>("wait_mean_s", "s", "mean wait of the batch jobs submitted in the window (one still waiting at its end counts its wait so far)")
     static let periodWaitCI = ColumnSpec<Double>("wait_mean_s_ci95", "s", "95% confidence half-width of wait_mean_s, from the days' mean waits")
     static let periodWaitP99 = ColumnSpec<Double>("wait_p99_s", "s", "99th percentile of the waits of the batch jobs submitted in the window (nearest rank)", note: "NaN without jobs")
-    static let periodSLO = ColumnSpec<Double>("slo_attainment", "1", "share of the services' requests served within their latency target over the sample's run", note: "NaN without services")
+    static let periodSLO = ColumnSpec<Double>("slo_attainment", "1", "share of the services' requests served within their latency target over the sample's run", note: "a full run's (`--periods`): of the requests arriving in the period; NaN without services")
     static let periodEnergy = ColumnSpec<Double>("energy_kwh_per_day", "kWh/d", "facility energy per day in the window", note: "0 without `power`")
     static let periodEnergyCI = ColumnSpec<Double>("energy_kwh_per_day_ci95", "kWh/d", "95% confidence half-width of energy_kwh_per_day")
     static let periodCost = ColumnSpec<Double>("cost_per_day", "currency/d", "what a day cost: the energy at each hour's tariff and the fixed costs (capital written off, maintenance, staff) of what was in the center, in the price list's currency", note: "NaN without `power`")
