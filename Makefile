@@ -59,7 +59,7 @@ test-python: build
 # The fuzz harness's short deterministic pass (300 mutated scenarios, sweep files and trace
 # CSVs, about a minute and a half): no crash, hang or memory blow-up, every rejection located.
 test-fuzz: build
-	$(PYTHON) scripts/fuzz.py --iccsim .build/debug/iccsim --seed 1 --cases 300 --quiet
+	$(PYTHON) scripts/fuzz.py --iccsim .build/debug/iccsim --seed 1 --cases 200 --quiet
 
 # A long fuzz pass for maintainers (docs/performance.md#fuzzing):
 #   make fuzz FUZZ_SEED=7 FUZZ_CASES=5000     or     make fuzz FUZZ_SECONDS=3600

@@ -13,7 +13,7 @@ Properties checked on every case:
 Usage:
   scripts/fuzz.py [--iccsim PATH] [--seed N] [--cases N | --seconds S] [--jobs K] [--run-horizon 1h]
 
-`make test` runs a short deterministic pass (300 cases, seed 1); `make fuzz` runs a long one
+`make test` runs a short deterministic pass (200 cases, seed 1); `make fuzz` runs a long one
 (docs/performance.md records its figures). A failing case is saved under
 .build/fuzz/failures/CASE/ with the command that reproduces it.
 """
