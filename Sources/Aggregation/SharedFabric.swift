@@ -35,6 +35,8 @@ public struct SharedFabric: Sendable {
         var boundSum = 0.0
         var couplesAbove: Double
         var stamp: Int32 = 0
+        /// The sum of bounds above which a link of `capacity` couples its flows.
+        static func couplesAbove(_ capacity: Double) -> Double { capacity * (1 + 1e-12) }
     }
     var link: [LinkState]
     /// Current load (bytes/s) of every link whose load is kept (``keepLoad(only:)``; all by default).
@@ -64,7 +66,7 @@ public struct SharedFabric: Sendable {
         self.capacities = capacities
         let n = capacities.count
         linkFlows = Array(repeating: [], count: n)
-        link = capacities.map { LinkState(couplesAbove: $0 * (1 + 1e-12)) }
+        link = capacities.map { LinkState(couplesAbove: LinkState.couplesAbove($0)) }
         load = Array(repeating: 0, count: n)
         loadKept = Array(repeating: true, count: n)
         bundles = LinkBundles(links: n)
@@ -177,7 +179,7 @@ public struct SharedFabric: Sendable {
         bundles.breakBundle(of: l)
         if isCoupling(l) { pendingLinks.append(l) }
         capacities[l] = capacity
-        link[l].couplesAbove = capacity * (1 + 1e-12)
+        link[l].couplesAbove = LinkState.couplesAbove(capacity)
         for o32 in linkFlows[l] {
             let owner = Int(o32), f = flows[owner]
             var bound = f.limit

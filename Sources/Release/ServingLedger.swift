@@ -115,10 +115,9 @@ public struct ServingLedger: Sendable {
         var stretches: [(SimTimeNs, Double, Double)] = []
         forEachStretch(fromNs: lastNs, toNs: tNs) { stretches.append(($0, $1, $2)) }
         for (startNs, lambda, dt) in stretches {
-            seconds[Key(ready: ready, ratePerS: lambda), default: 0] += dt
-            if !periodStartsNs.isEmpty {
-                periodSeconds[PeriodKey(period: period(atNs: startNs), key: Key(ready: ready, ratePerS: lambda)), default: 0] += dt
-            }
+            let key = Key(ready: ready, ratePerS: lambda)
+            seconds[key, default: 0] += dt
+            if !periodStartsNs.isEmpty { periodSeconds[PeriodKey(period: period(atNs: startNs), key: key), default: 0] += dt }
             let r = lambda * dt
             requests += r
             readyReplicaSeconds += Double(ready) * dt
