@@ -89,11 +89,14 @@ public struct DemandPlan {
         }
         let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
         /// The weights of a line's pools from each capacity change on (phases only).
-        func weightChanges(_ kind: JobKind, pinned: String?, precision: Precision?) -> [(fromNs: SimTimeNs, weights: [Double])] {
+        func weightChanges(_ kind: JobKind, pinned: String?, precision: Precision?) -> [(fromNs: SimTimeNs, weights: [Double], capacities: [Int])] {
             guard let schedule else { return [] }
             let cluster = scenario.cluster
             func inService(at t: SimTimeNs) -> (Int) -> Int { { schedule.accelerators(of: cluster, pool: pools[$0].name, atNs: t) } }
-            return ([0] + schedule.changeTimesNs).map { t in (t, candidates(kind, pinned: pinned, precision: precision, capacity: inService(at: t)).1) }
+            return ([0] + schedule.changeTimesNs).map { t in
+                let (slots, weights) = candidates(kind, pinned: pinned, precision: precision, capacity: inService(at: t))
+                return (t, weights, slots.map { inService(at: t)(Int($0)) })
+            }
         }
 
         /// The acceptance set of `accepts`: every pool of each named accelerator, at its speed.
@@ -151,6 +154,7 @@ public struct DemandPlan {
                     bytes: j.bytes?.distribution ?? .constant(0),
                     bytesPerSecondPerAccelerator: j.throughputPerAccelerator.map { Double($0.baseUnits) / 8 } ?? 2e9)
                 entry.poolWeightChanges = weightChanges(kind, pinned: j.pool, precision: precision)
+                entry.maxPoolShare = scenario.scheduling.maxPoolShare
                 entry.generations = scenario.workload.modelGrowth(of: app).map {
                     ModelGenerations(parametersPerYear: $0.parametersPerYear, dataPerYear: $0.dataPerYear,
                                      offsetNs: SimTimeNs(scenario.sample?.offsetDays ?? 0) * SimTime.nsPerDay)

@@ -27,13 +27,17 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
     public var quotas: [QuotaSpec]
     /// `quota`: whether idle guaranteed capacity is lent to other tenants.
     public var borrowing: Bool
+    /// The largest share of a pool's accelerators in service an application's job is sent to
+    /// that pool for; a larger job goes to a pool of its role it takes at most this share of
+    /// (the largest when none is that large). 1: any pool it fits.
+    public var maxPoolShare: Double
 
     public enum DurationKnowledge: String, Sendable, CaseIterable, ScenarioEnum {
         case `true`, estimated
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case policy, durations, preempt, lasThresholds, backfillDepth, weights, preemption, placement, sharing, quotas, borrowing
+        case policy, durations, preempt, lasThresholds, backfillDepth, weights, preemption, placement, sharing, quotas, borrowing, maxPoolShare
     }
 
     public init(policy: String = "fifo") {
@@ -48,6 +52,7 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
         sharing = SharingSpec()
         quotas = []
         borrowing = true
+        maxPoolShare = 0.25
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,6 +76,9 @@ public struct SchedulingSpec: Codable, Sendable, Equatable {
         sharing = try c.decode(SharingSpec.self, forKey: .sharing, default: d.sharing)
         quotas = try c.decode([QuotaSpec].self, forKey: .quotas, default: [])
         borrowing = try c.decode(Bool.self, forKey: .borrowing, default: true)
+        maxPoolShare = try c.decode(Double.self, forKey: .maxPoolShare, default: d.maxPoolShare) {
+            $0 > 0 && $0 <= 1 ? nil : "must be above 0 and at most 1 (the share of a pool's accelerators)"
+        }
         let total = quotas.reduce(0) { $0 + $1.share }
         if total > 1 + 1e-9 { throw try c.superDecoder(forKey: .quotas).scenarioError("quota shares add up to \(total); they must not exceed 1") }
     }

@@ -15,9 +15,10 @@ public final class JobMixGenerator: JobSource {
     private let io: any JobIOModel
     private let horizonNs: SimTimeNs
     private let arrivalStream, tenantStream, poolStream, sizeStream, samplesStream, epochsStream, bytesStream: RandomStream
-    private let tenantSampler, poolSampler, sizeSampler, samplesSampler, epochsSampler, bytesSampler: DistributionSampler
-    /// The pool samplers of a center built in phases, from each time on (empty: `poolSampler`).
-    private let poolSamplersFrom: [(fromNs: SimTimeNs, sampler: DistributionSampler)]
+    private let tenantSampler, sizeSampler, samplesSampler, epochsSampler, bytesSampler: DistributionSampler
+    private let routing: PoolRouting
+    /// The routings of a center built in phases, from each time on (empty: `routing`).
+    private let routingsFrom: [(fromNs: SimTimeNs, routing: PoolRouting)]
     private var lastSubmitNs: SimTimeNs = 0
     private var emitted: Int64 = 0
     /// AutoML trials of the current search still to emit (same submission time).
@@ -41,8 +42,9 @@ public final class JobMixGenerator: JobSource {
         epochsStream = stream("epochs")
         bytesStream = stream("bytes")
         tenantSampler = DistributionSampler(.discrete(values: entry.tenants.indices.map(Double.init), weights: entry.tenantWeights))
-        poolSampler = DistributionSampler(.discrete(values: entry.pools.indices.map(Double.init), weights: entry.poolWeights))
-        poolSamplersFrom = entry.poolWeightChanges.map { ($0.fromNs, DistributionSampler(.discrete(values: entry.pools.indices.map(Double.init), weights: $0.weights))) }
+        routing = PoolRouting(weights: entry.poolWeights,
+                              capacities: entry.poolCapacities.isEmpty ? entry.pools.map { pools[Int($0)].capacity } : entry.poolCapacities)
+        routingsFrom = entry.poolWeightChanges.map { ($0.fromNs, PoolRouting(weights: $0.weights, capacities: $0.capacities)) }
         sizeSampler = DistributionSampler(entry.accelerators)
         samplesSampler = DistributionSampler(entry.samples)
         epochsSampler = DistributionSampler(entry.epochs)
@@ -54,10 +56,9 @@ public final class JobMixGenerator: JobSource {
         guard let t = cycle.next(after: lastSubmitNs, horizonNs: horizonNs, stream: arrivalStream) else { return nil }
         lastSubmitNs = t
         let tenant = entry.tenants[Int(tenantSampler.sample(tenantStream))]
-        let sampler = poolSamplersFrom.last { $0.fromNs <= t }?.sampler ?? poolSampler
-        let poolSlot = Int(sampler.sample(poolStream))
-        let pool = pools[Int(entry.pools[poolSlot])]
         let n = Int(min(max(1, sizeSampler.sample(sizeStream).rounded()), Double(Int32.max)))
+        let poolSlot = (routingsFrom.last { $0.fromNs <= t }?.routing ?? routing).slot(accelerators: n, maxShare: entry.maxPoolShare, stream: poolStream)
+        let pool = pools[Int(entry.pools[poolSlot])]
         var job = JobSpec(submitNs: t, accelerators: Int32(n), durationNs: 0, source: source, sequence: 0,
                           application: application, tenant: tenant, model: entry.modelIndex, pool: entry.pools[poolSlot],
                           kind: entry.kind)
