@@ -6,10 +6,26 @@
 #   scripts/regress.sh            compare (what `make regress` and CI run)
 #   scripts/regress.sh --update   rewrite the baselines on purpose (then commit them, saying why)
 # ICCSIM names the binary (default .build/debug/iccsim; results do not depend on the build).
+# REGRESS_JOBS runs that many at once (default 2: the runs are independent, each one thread).
 set -eu
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
 ICCSIM=${ICCSIM:-.build/debug/iccsim}
 out=.build/regress
+
+# One run, `name|scenario|arguments` (what each line of `runs` below says).
+if [ "${1:-}" = "--one" ]; then
+  name=${2%%|*}; rest=${2#*|}; scenario=${rest%%|*}; args=${rest#*|}
+  # shellcheck disable=SC2086
+  if ! "$ICCSIM" run "$scenario" $args --out "$out/$name" --quiet 2>"$out/$name.stderr"; then
+    echo "regress: the run '$name' ($scenario $args) failed:" >&2
+    cat "$out/$name.stderr" >&2
+    exit 1
+  fi
+  rm -f "$out/$name.stderr" "$out/$name/trace.h5" "$out/$name/summary.md"
+  exit 0
+fi
+
 update=${1:-}
 rm -rf "$out"
 mkdir -p "$out"
@@ -31,15 +47,8 @@ runs() {
   echo "elastic-serving|Scenarios/examples/elastic-serving.yaml|"
 }
 
-runs | while IFS='|' read -r name scenario args; do
-  # shellcheck disable=SC2086
-  if ! "$ICCSIM" run "$scenario" $args --out "$out/$name" --quiet 2>"$out/$name.stderr"; then
-    echo "regress: the run '$name' ($scenario $args) failed:" >&2
-    cat "$out/$name.stderr" >&2
-    exit 1
-  fi
-  rm -f "$out/$name.stderr" "$out/$name/trace.h5" "$out/$name/summary.md"
-done
+export ICCSIM
+runs | tr '\n' '\0' | xargs -0 -n 1 -P "${REGRESS_JOBS:-2}" sh "$self" --one || exit 1
 
 if [ "$update" = "--update" ]; then
   for d in "$out"/*/; do
