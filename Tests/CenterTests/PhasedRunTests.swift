@@ -29,14 +29,8 @@ import Workloads
           phases:
             - {name: first, arrive: 2026-01-01, retire: 2027-02-01, drain: 2d}
             - {name: second, arrive: 2027-03-01, commissioning: 10d}
-        workload:
-          applications:
-            - name: vision
-              tenants: [{name: city, type: government}]
-              models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
-              jobs:
-                - {kind: training, model: cnn, perDay: 300, accelerators: 1, samples: 60M}
-                - {kind: training, model: cnn, perDay: 10, accelerators: 8, samples: 600M}
+        \(VisionWorkload.yaml(jobs: ["{kind: training, model: cnn, perDay: 300, accelerators: 1, samples: 60M}",
+                                     "{kind: training, model: cnn, perDay: 10, accelerators: 8, samples: 600M}"]))
         \(failures)
         """
     }

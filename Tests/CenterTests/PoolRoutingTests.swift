@@ -18,15 +18,9 @@ import Testing
             - {name: small, preset: hgx-a100-8, count: 2, pool: small}
             - {name: big, preset: hgx-a100-8, count: 16, pool: big}
         \(share.isEmpty ? "" : "scheduling: {maxPoolShare: \(share)}")
-        workload:
-          applications:
-            - name: vision
-              tenants: [{name: city, type: government}]
-              models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
-              jobs:
-                - {kind: training, model: cnn, perDay: 900, accelerators: 2, samples: 1M}
-                - {kind: training, model: cnn, perDay: 300, accelerators: 8, samples: 1M}
-                - {kind: training, model: cnn, perDay: 30, accelerators: 32, samples: 1M}
+        \(VisionWorkload.yaml(jobs: ["{kind: training, model: cnn, perDay: 900, accelerators: 2, samples: 1M}",
+                                     "{kind: training, model: cnn, perDay: 300, accelerators: 8, samples: 1M}",
+                                     "{kind: training, model: cnn, perDay: 30, accelerators: 32, samples: 1M}"]))
         """
     }
 
