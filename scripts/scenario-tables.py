@@ -16,7 +16,31 @@ order = ["recognition-detection","voice-interaction","chip-design","autonomous-d
 cn = {"recognition-detection":"识别与检测","voice-interaction":"语音交互","chip-design":"AI芯片设计","autonomous-driving":"自动驾驶",
       "robotics":"机器人","smart-manufacturing":"智能制造","medical-imaging":"医学影像","unmanned-stores":"无人零售",
       "smart-customer-service":"智能客服","smart-logistics":"智慧物流","smart-agriculture-forestry":"智慧农林"}
-out=[]
+def sig(x):
+    """Three significant figures, thousands separated."""
+    return f"{x:,.0f}" if x >= 100 else f"{float(f'{x:.3g}'):g}"
+
+
+def per_unit(jobs_per_day, driver):
+    """An application's jobs a day per unit of its driver, per a thousand or a million units when small."""
+    ref, unit = float(driver["reference"]), driver["unit"]
+    scale, label = (1e6, "a million ") if ref >= 1e6 else (1e3, "1,000 ") if ref >= 1e4 else (1, "")
+    return f"{sig(jobs_per_day / ref * scale)} a day per {label}`{unit}`"
+
+
+apps = {name: yaml.safe_load(open(f"Scenarios/applications/{name}.yaml").read())["workload"]["applications"][0] for name in order}
+out=["**Demand drivers.** Each application's written rates are for ICCSim's reference city of 3 million people "
+     "(the default city center, `scale: 3`, stands for about 9 million); its `driver` says how many of the thing that "
+     "drives it such a city has, from public statistics, so the per-unit factor is the rates over that count. A scenario's "
+     "`workload.city` gives its own city's counts (the [scenario reference](scenario-reference.md#workload) shows how).\n",
+     "| application | driver (`unit`) | the written rates are for | jobs a day per unit | source of the count |",
+     "|---|---|---:|---:|---|"]
+for name in order:
+    dr = apps[name].get("driver")
+    if dr:
+        jobs = sum(float(j["perDay"]) for j in apps[name]["jobs"])
+        out.append(f"| {name} | `{dr['unit']}` | {sig(float(dr['reference']))} | {per_unit(jobs, dr)} | {dr.get('source', '')} |")
+out.append("")
 for name in order:
     path=f"Scenarios/applications/{name}.yaml"
     text=open(path).read()

@@ -128,6 +128,27 @@ import Workloads
         #expect(s.workload.applications[0].rateScale == 4)
     }
 
+    /// The shipped application files state their drivers with a source, for the reference city
+    /// of 3 million people; the example city of 8 million scales each application by its own
+    /// count over that reference (200,000 cameras over 165,000; 8 million residents over 3), and
+    /// an application whose unit the city does not give keeps its written rates.
+    @Test func shippedApplicationsCarrySourcedDriversAndTheExampleCityScalesThem() throws {
+        let path = repositoryRoot.appendingPathComponent("Scenarios/examples/city-drivers.yaml").path
+        let s = try ScenarioLoader.load(path: path).scenario
+        #expect(s.workload.applications.count == 11)
+        for app in s.workload.applications {
+            let d = try #require(app.driver, "\(app.name) has no driver")
+            #expect(d.reference > 0 && d.source.count > 20, "\(app.name): \(d)")
+        }
+        func factor(_ name: String) -> Double? { s.workload.applications.first { $0.name == name }?.rateScale }
+        #expect(abs(try #require(factor("recognition-detection")) - 200_000.0 / 165_000) < 1e-12)
+        #expect(abs(try #require(factor("voice-interaction")) - 8.0 / 3) < 1e-12)
+        #expect(abs(try #require(factor("smart-logistics")) - 2_000_000.0 / 770_000) < 1e-12)
+        // Without the city's figures the same files keep their written rates.
+        let city = try ScenarioLoader.load(path: repositoryRoot.appendingPathComponent("Scenarios/city-center.yaml").path).scenario
+        #expect(city.workload.applications.allSatisfy { $0.rateScale == $0.scale })
+    }
+
     @Test func badTrendInputIsLocated() {
         let cases: [(String, String)] = [
             (Self.scenarioText(horizon: "3y", workload: "  growth: {cagr: -250%}"),

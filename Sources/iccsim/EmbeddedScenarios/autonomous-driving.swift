@@ -32,6 +32,7 @@ workload:
     - name: autonomous-driving
       note: "BEV perception (BEVFormer), world models, closed-loop simulation; fleet data 1-4 TB per vehicle-day; sizes from papers, rates assumed."
       scale: 1.0
+      driver: {unit: testVehicles, reference: 80, source: "Beijing Innovation Center for Mobility Intelligent (BICMI): 77 autonomous test vehicles of 13 companies drove 1.04 million km on Beijing's roads in 2019; the written rates are for a fleet of about that size"}
       cycle: {diurnal: shifts, weekly: flat}
       tenants:
         - {name: carmaker-adas, type: enterprise, share: 0.45}

@@ -34,6 +34,7 @@ workload:
     - name: chip-design
       note: "RL macro placement (Mirhoseini et al. 2021), GNN timing prediction (Guo et al. 2022), 7B RTL code LLMs; rates assumed."
       scale: 1.0
+      driver: {unit: chipDesignFirms, reference: 100, source: "China Semiconductor Industry Association (ICCAD): 2,810 IC design companies in China in 2021, 3,243 in 2022, more than 100 in each of nine second-tier hubs (Wuxi, Hangzhou, Xi'an, Chengdu, Nanjing, Wuhan, Suzhou, Hefei, Xiamen); the written rates are for a city with about 100"}
       cycle: {diurnal: office, weekly: weekdays}
       tenants:
         - {name: chip-design-houses, type: enterprise, share: 0.5}

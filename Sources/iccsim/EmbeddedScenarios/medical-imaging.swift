@@ -32,6 +32,7 @@ workload:
     - name: medical-imaging
       note: "3D segmentation (nnU-Net), pathology ViTs, a 7B report model; figures from the papers, rates assumed."
       scale: 1.0
+      driver: {unit: hospitals, reference: 79, source: "National Health Commission, Statistical Bulletin on Health Care 2022: about 37,000 hospitals for 1,412 million people, 26 a million; 79 for 3 million people"}
       cycle: {diurnal: office, weekly: weekdays}
       tenants:
         - {name: hospitals, type: government, share: 0.4, priority: 1}

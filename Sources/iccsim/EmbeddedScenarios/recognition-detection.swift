@@ -46,6 +46,7 @@ workload:
     - name: recognition-detection
       note: "Detection CNNs and ViTs for city cameras; figures from YOLOv8, ResNet, ViT and PaddleOCR papers and model cards; rates assumed."
       scale: 1.0
+      driver: {unit: cameras, reference: 165000, source: "Comparitech (2021): Beijing's 1.15 million public CCTV cameras for 20.9 million people, 55 a thousand; for ICCSim's reference city of 3 million people"}
       cycle: {diurnal: office, weekly: weekdays}
       tenants:
         - {name: city-public-security, type: government, share: 0.35, priority: 1}

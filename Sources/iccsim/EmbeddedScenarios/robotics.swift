@@ -31,6 +31,7 @@ workload:
     - name: robotics
       note: "PPO control in simulation (Isaac Gym), VLA fine-tuning (OpenVLA 7B), grasp CNNs; rates assumed."
       scale: 1.0
+      driver: {unit: robotInstallationsPerYear, reference: 617, source: "IFR World Robotics 2023: 290,258 industrial robots installed in China in 2022, for 1,412 million people; 617 a year for 3 million people"}
       cycle: {diurnal: office, weekly: weekdays}
       tenants:
         - {name: robot-makers, type: enterprise, share: 0.4}

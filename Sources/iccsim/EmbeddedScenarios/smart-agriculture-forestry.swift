@@ -35,6 +35,7 @@ workload:
     - name: smart-agriculture-forestry
       note: "Remote-sensing segmentation (SegFormer), pest classifiers, a ViT-L remote-sensing foundation model (Prithvi class); rates assumed."
       scale: 1.0
+      driver: {unit: arableHectares, reference: 272000, source: "Third National Land Survey (2021): 127.86 million hectares of arable land for 1,410 million people; 272,000 ha for 3 million people"}
       cycle: {diurnal: office, weekly: weekdays}
       tenants:
         - {name: forestry-bureau, type: government, share: 0.3, priority: 1}

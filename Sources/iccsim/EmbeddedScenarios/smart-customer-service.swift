@@ -37,6 +37,7 @@ workload:
     - name: smart-customer-service
       note: "Llama-2 class LLMs 7B-70B: fine-tuning, continued pre-training, serving (Azure LLM trace scale); 6ND rule; rates assumed."
       scale: 1.0
+      driver: {unit: callCentreSeats, reference: 5850, source: "industry survey: 2.75 million call-centre seats in China in 2019, for 1,410 million people; 5,850 for 3 million people"}
       cycle: {diurnal: office, weekly: [1.1, 1.05, 1.05, 1.05, 1.05, 0.85, 0.85]}
       tenants:
         - {name: banks, type: enterprise, share: 0.3}

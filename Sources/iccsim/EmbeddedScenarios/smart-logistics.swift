@@ -32,6 +32,7 @@ workload:
     - name: smart-logistics
       note: "Parcel OCR/detection, RL routing (Kool et al. 2019), temporal fusion transformers for forecasting; rates assumed."
       scale: 1.0
+      driver: {unit: parcelsPerDay, reference: 770000, source: "State Post Bureau: 132.07 billion parcels in 2023 (362 million a day) for 1,410 million people; 770,000 a day for 3 million people"}
       cycle: {diurnal: evening, weekly: flat}
       tenants:
         - {name: carriers, type: enterprise, share: 0.5}

@@ -35,6 +35,7 @@ workload:
     - name: smart-manufacturing
       note: "Defect-inspection CNNs (MVTec AD scale), time-series transformers, a 13B industrial assistant; three-shift cycle; rates assumed."
       scale: 1.0
+      driver: {unit: robotInstallationsPerYear, reference: 617, source: "IFR World Robotics 2023: 290,258 industrial robots installed in China in 2022 (the automation of production lines), for 1,412 million people; 617 a year for 3 million people"}
       cycle: {diurnal: shifts, weekly: [1.05, 1.05, 1.05, 1.05, 1.05, 0.95, 0.8]}
       tenants:
         - {name: manufacturers, type: enterprise, share: 0.55}

@@ -34,6 +34,7 @@ workload:
     - name: unmanned-stores
       note: "Product classifiers (MobileNetV3/EfficientNet), multi-camera tracking, demand forecasting; evening and weekend peaks; rates assumed."
       scale: 1.0
+      driver: {unit: convenienceStores, reference: 530, source: "China Chain Store & Franchise Association (2022 report): more than 250,000 convenience stores in China in 2021, for 1,413 million people; 530 for 3 million people"}
       cycle: {diurnal: evening, weekly: weekends}
       tenants:
         - {name: retail-chains, type: enterprise, share: 0.6}

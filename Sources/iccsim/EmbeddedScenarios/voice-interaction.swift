@@ -32,6 +32,7 @@ workload:
     - name: voice-interaction
       note: "ASR (Conformer, Whisper), TTS (FastSpeech 2) and wake words; sizes from the papers, WenetSpeech for corpus scale; rates assumed."
       scale: 1.0
+      driver: {unit: residents, reference: 3000000, source: "ICCSim's reference city: the written rates are for 3 million people (an assumption)"}
       cycle: {diurnal: evening, weekly: flat}
       tenants:
         - {name: speech-platform-co, type: enterprise, share: 0.45}
