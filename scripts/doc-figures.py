@@ -376,21 +376,25 @@ def sampled_vs_full(sc):
     """A scenario of years sampled by quarter and run day by day, quarter by quarter, as a table."""
     sampled = summary(sc, extra=["--sampled", "quarter"])["periods"]
     full = summary(sc, extra=["--periods", "quarter", "--jobs-sample", "1%"])
-    rows, agree_u, agree_w = [], 0, 0
+    rows, agree_o, agree_u, agree_w = [], 0, 0, 0
     for q in sorted(sampled):
         s, f = sampled[q], full["periods"][q]
+        ok_o = abs(f["offered_load"] - s["offered_load"]) <= s["offered_load_ci95"]
         ok_u = abs(f["utilization"] - s["utilization"]) <= s["utilization_ci95"]
         ok_w = abs(f["wait_mean_s"] - s["wait_mean_s"]) <= s["wait_mean_s_ci95"]
+        agree_o += ok_o
         agree_u += ok_u
         agree_w += ok_w
-        rows.append([q, g(f["accelerators"]), pct(f["offered_load"]), f"{pct(s['utilization'])} ± {pct(s['utilization_ci95'])}", pct(f["utilization"]),
+        rows.append([q, g(f["accelerators"]), f"{pct(s['offered_load'])} ± {pct(s['offered_load_ci95'])}", pct(f["offered_load"]),
+                     f"{pct(s['utilization'])} ± {pct(s['utilization_ci95'])}", pct(f["utilization"]),
                      "yes" if ok_u else "**no**", f"{dur(s['wait_mean_s'])} ± {dur(s['wait_mean_s_ci95'])}", dur(f["wait_mean_s"]),
                      "yes" if ok_w else "**no**"])
     n = len(rows)
-    return (table(["quarter", "accelerators", "offered load (full)", "utilisation sampled", "utilisation full", "within", "mean wait sampled",
-                   "mean wait full", "within"], rows, ["---"] + ["---:"] * 8)
+    return (table(["quarter", "accelerators", "offered load sampled", "offered load full", "utilisation sampled", "utilisation full", "within",
+                   "mean wait sampled", "mean wait full", "within"], rows, ["---"] + ["---:"] * 9)
             + f"\n\nThe full run's utilisation falls within the sampled 95% interval in {agree_u} of {n} quarters, its mean wait in "
-              f"{agree_w} of {n}; over the three years the full run's utilisation is {pct(full['utilization_mean'])} and its mean wait "
+              f"{agree_w} of {n}, its offered load (the demand drawn, before any queueing) in {agree_o} of {n}; "
+              f"over the three years the full run's utilisation is {pct(full['utilization_mean'])} and its mean wait "
               f"{dur(full['wait_mean_s'])} ({g(full['jobs_submitted'])} jobs).")
 
 
