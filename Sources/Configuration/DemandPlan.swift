@@ -28,15 +28,26 @@ public struct DemandPlan {
         }
     }
 
-    /// `app`'s growth and season day by day over the run (nil: its demand has neither); a
-    /// sampled run's sample holds them at their mean over its period.
+    /// `app`'s growth and season day by day over the run (nil: its demand has neither). A
+    /// sampled run's sample follows them through its warm-up, the days before its window (so it
+    /// starts the window from the load of the days before it), and holds them at their mean over
+    /// its period (or stratum) through the window. The sample's `start` is its own day 0, its
+    /// window's offset after the scenario's: the calendar they follow is the scenario's.
     static func trend(of app: ApplicationSpec, in scenario: Scenario, horizonNs: SimTimeNs) -> DemandTrend? {
-        let start = scenario.start?.date
+        let start = calendarOrigin(scenario)
         guard let w = scenario.sample else {
             return scenario.workload.trend(of: app, start: start, days: WorkloadSpec.trendDays(horizonNs: horizonNs))
         }
-        return scenario.workload.trend(of: app, start: start, days: w.periodToDay)
-            .map { DemandTrend(constant: $0.mean(fromDay: w.periodFromDay, toDay: w.periodToDay)) }
+        return scenario.workload.trend(of: app, start: start, days: max(w.periodToDay, w.offsetDays + w.warmupDays) + 1).map { t in
+            let mean = t.mean(fromDay: w.periodFromDay, toDay: w.periodToDay)
+            return w.warmupDays == 0 ? DemandTrend(constant: mean)
+                : DemandTrend(dayFactors: (0..<w.warmupDays).map { t.factor(day: w.offsetDays + $0) } + [mean])
+        }
+    }
+
+    /// The date of the scenario's day 0: a sample's start moved back by its offset.
+    static func calendarOrigin(_ scenario: Scenario) -> CivilDate? {
+        scenario.start?.date.adding(days: -(scenario.sample?.offsetDays ?? 0))
     }
 
     /// What each trace import found, in scenario order (for the user).
@@ -162,7 +173,7 @@ public struct DemandPlan {
                 return entry
             }
             let cycle = app.cycle.arrivalCycle.with(trend: Self.trend(of: app, in: scenario, horizonNs: horizonNs),
-                                                    weekdayOfDay0: ((scenario.start?.date.weekday ?? 0) + (scenario.sample?.offsetDays ?? 0)) % 7)
+                                                    weekdayOfDay0: scenario.start?.date.weekday ?? 0)
             let services: [ServiceProfile] = app.services.map { s in
                 let model = app.model(named: s.model)!
                 var profile = ServiceProfile(name: s.name, modelIndex: modelIndex[s.model]!, tenant: tenantIndex[s.tenant ?? app.tenants[0].name]!,

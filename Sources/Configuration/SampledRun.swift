@@ -14,9 +14,11 @@ import Workloads
 /// the period), with the center in service on the window's first day (``ClusterSpec/inService(on:)``),
 /// the calendar (weekdays, climate) of those days, and each application's demand at its mean
 /// over the period (growth and season held at their period mean, the daily and weekly cycles
-/// going on). The periods are independent runs, so they run in parallel and their results do
-/// not depend on how many run at once. Each period's figures come with 95% confidence
-/// half-widths from the daily batch means of its window (Student's t over the days).
+/// going on). With `windows` N > 1, the period is cut into N equal strata, each with a window
+/// in its middle at the stratum's mean demand and its own random streams (an independent
+/// replication). The samples are independent runs, so they run in parallel and their results
+/// do not depend on how many run at once. Each period's figures come with 95% confidence
+/// half-widths: from the daily batch means of one window, or the windows' means (``PeriodFigures``).
 public enum SampledRun {
     /// The default warm-up before each window: 14 days. In the city center, jobs running longer
     /// than 3 days hold a fifth of the accelerator-time and those longer than 14 days 1% (a
@@ -79,12 +81,29 @@ public enum SampledRun {
                 let centre = a + (b - a) / SimTimeNs(2 * windows) * SimTimeNs(2 * k + 1)
                 let windowStart = max(o.warmupNs, (centre - o.lengthNs / 2) / day * day)
                 let offset = windowStart - o.warmupNs
-                out.append(Sample(index: i, window: k, periodStartNs: a, periodEndNs: b, windowStartNs: windowStart,
-                                  scenario: sampleScenario(scenario, offsetNs: offset, windowStartNs: windowStart, period: (a, b), o)))
+                // Its demand: the mean over its stratum, the k-th of `windows` equal parts of the
+                // period (the whole period for one window), so the windows' mean is the period's
+                // and each sees the load of its part (growth and seasons within the period).
+                let stratum = (a + (b - a) / SimTimeNs(windows) * SimTimeNs(k), k == windows - 1 ? b : a + (b - a) / SimTimeNs(windows) * SimTimeNs(k + 1))
+                var x = sampleScenario(scenario, offsetNs: offset, windowStartNs: windowStart, period: stratum, o)
+                // Each further window is an independent replication: its own random streams.
+                if k > 0 { x?.seed = windowSeed(scenario.seed, window: k) }
+                out.append(Sample(index: i, window: k, periodStartNs: a, periodEndNs: b, windowStartNs: windowStart, scenario: x))
             }
         }
         guard !out.isEmpty else { throw ScenarioError("the horizon is shorter than one sample window (\(o.lengthNs / day)d)") }
         return out
+    }
+
+    /// The seed of a period's window `k` ≥ 1: the scenario's mixed with `k` (SplitMix64's
+    /// finaliser), so the windows of a period draw independent demand, and no window shares the
+    /// seeds a plan's replications count up from (the scenario's, + 1, ...). Window 0 keeps the
+    /// scenario's seed.
+    static func windowSeed(_ seed: UInt64, window k: Int) -> UInt64 {
+        var z = seed &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// The periods of a horizon: quarters (or months) from time 0, the last one cut at the
@@ -114,7 +133,8 @@ public enum SampledRun {
         }
         x.horizon = TimeQuantity(baseUnits: o.warmupNs + o.lengthNs)
         x.warmup = o.warmupNs > 0 ? TimeQuantity(baseUnits: o.warmupNs) : nil
-        x.sample = SampleWindow(offsetDays: offsetDays, periodFromDay: Int(period.0 / day), periodToDay: Int((period.1 + day - 1) / day))
+        x.sample = SampleWindow(offsetDays: offsetDays, periodFromDay: Int(period.0 / day), periodToDay: Int((period.1 + day - 1) / day),
+                                warmupDays: Int((windowStartNs - offsetNs) / day))
         // The center's state at that date: its services are live (their models trained before).
         x.release.firstVersion = .preloaded
         if var p = x.power {
@@ -157,9 +177,11 @@ public enum SampledRun {
         var waits = list[0].1.waits
         for w in list.dropFirst() { waits.add(w.1.waits) }
         let slo = list.map(\.1.sloAttainment).filter { !$0.isNaN }
-        return PeriodFigures(sample: first, days: list.flatMap(\.1.days), accelerators: list[list.count / 2].1.accelerators,
-                             sloAttainment: slo.isEmpty ? .nan : slo.reduce(0, +) / Double(slo.count),
-                             waitP99S: waits.totalCount > 0 ? Double(waits.valueAtPercentile(99)) / 1e9 : .nan)
+        var figures = PeriodFigures(sample: first, days: list.flatMap(\.1.days), accelerators: list[list.count / 2].1.accelerators,
+                                    sloAttainment: slo.isEmpty ? .nan : slo.reduce(0, +) / Double(slo.count),
+                                    waitP99S: waits.totalCount > 0 ? Double(waits.valueAtPercentile(99)) / 1e9 : .nan)
+        figures.windows = list.count
+        return figures
     }
 
     /// What one window's run gives its period.

@@ -1,9 +1,13 @@
 import SimKernel
 
-/// One period's figures from its sample: each the mean over the measured window's days, with
-/// the 95% confidence half-width of the daily batch means (Student's t with days − 1 degrees
-/// of freedom). Days of one window are correlated (a queue carries over midnight), so the
-/// half-width is a guide, not a guarantee; docs/lifecycle.md says when sampling is valid.
+/// One period's figures from its sample: each the mean over the measured windows' days, with a
+/// 95% confidence half-width. With one window, from the daily batch means (Student's t with
+/// days − 1 degrees of freedom): days of one window are correlated (a queue carries over
+/// midnight, a long job spans days) and one week sees few of the rare large jobs, so that
+/// half-width is a guide, not a guarantee. With two or more windows, which are independent
+/// replications (their own random streams), from the spread of the windows' means (Student's t
+/// with windows − 1 degrees of freedom), which counts both. docs/lifecycle.md says when sampling
+/// is valid.
 public struct PeriodFigures: Sendable {
     /// One day of the window.
     public struct Day: Sendable {
@@ -38,6 +42,8 @@ public struct PeriodFigures: Sendable {
     public var sloAttainment: Double
     /// The 99th percentile of the waits of the batch jobs submitted in the window (NaN without jobs).
     public var waitP99S: Double
+    /// Windows whose days `days` pools, in order, as many days each (1: one window).
+    public var windows = 1
 
     public init(index: Int, periodStartNs: SimTimeNs, periodEndNs: SimTimeNs, windowStartNs: SimTimeNs, days: [Day], accelerators: Int,
                 sloAttainment: Double, waitP99S: Double) {
@@ -68,18 +74,40 @@ public struct PeriodFigures: Sendable {
         return k >= 1 && k <= 30 ? table[k - 1] : 1.960
     }
 
-    public var offeredLoad: (mean: Double, ci95: Double) { Self.meanCI(days.map(\.offeredLoad)) }
-    public var utilization: (mean: Double, ci95: Double) { Self.meanCI(days.map(\.utilization)) }
-    public var jobsPerDay: (mean: Double, ci95: Double) { Self.meanCI(days.map { Double($0.jobsSubmitted) }) }
-    public var energyKWhPerDay: (mean: Double, ci95: Double) { Self.meanCI(days.map(\.energyKWh)) }
+    /// The days of each window (one group of all days unless the period pooled two or more
+    /// windows of as many days each).
+    var windowDays: [ArraySlice<Day>] {
+        guard windows >= 2, !days.isEmpty, days.count % windows == 0 else { return [days[...]] }
+        let n = days.count / windows
+        return (0..<windows).map { days[$0 * n..<($0 + 1) * n] }
+    }
+
+    /// The mean of `value` over the days, with the half-width from the windows' means when
+    /// there are two or more windows, else from the daily means.
+    func meanCI(_ value: (Day) -> Double) -> (mean: Double, ci95: Double) {
+        let daily = Self.meanCI(days.map(value))
+        let groups = windowDays
+        guard groups.count >= 2 else { return daily }
+        return (daily.mean, Self.meanCI(groups.map { g in g.reduce(0) { $0 + value($1) } / Double(g.count) }).ci95)
+    }
+
+    public var offeredLoad: (mean: Double, ci95: Double) { meanCI(\.offeredLoad) }
+    public var utilization: (mean: Double, ci95: Double) { meanCI(\.utilization) }
+    public var jobsPerDay: (mean: Double, ci95: Double) { meanCI { Double($0.jobsSubmitted) } }
+    public var energyKWhPerDay: (mean: Double, ci95: Double) { meanCI(\.energyKWh) }
     /// The cost per day (nil without `power`).
     public var costPerDay: (mean: Double, ci95: Double)? {
-        days.allSatisfy { $0.cost != nil } && !days.isEmpty ? Self.meanCI(days.map { $0.cost! }) : nil
+        days.allSatisfy { $0.cost != nil } && !days.isEmpty ? meanCI { $0.cost! } : nil
     }
-    /// Mean wait of the window's jobs, and the half-width from the days' mean waits.
+    /// Mean wait of the windows' jobs, and the half-width from the windows' mean waits (two or
+    /// more windows) or the days' (one).
     public var waitMeanS: (mean: Double, ci95: Double) {
-        let n = days.reduce(0) { $0 + $1.waits }
-        let mean = n > 0 ? days.reduce(0) { $0 + $1.waitSumS } / Double(n) : .nan
-        return (mean, Self.meanCI(days.filter { $0.waits > 0 }.map { $0.waitSumS / Double($0.waits) }).ci95)
+        func mean(_ d: ArraySlice<Day>) -> Double? {
+            let n = d.reduce(0) { $0 + $1.waits }
+            return n > 0 ? d.reduce(0) { $0 + $1.waitSumS } / Double(n) : nil
+        }
+        let groups = windowDays
+        let spread = groups.count >= 2 ? groups.compactMap(mean) : days.compactMap { mean([$0][...]) }
+        return (mean(days[...]) ?? .nan, Self.meanCI(spread).ci95)
     }
 }

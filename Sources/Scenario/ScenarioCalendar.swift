@@ -1,17 +1,21 @@
 import SimKernel
 
 /// Where a sampled run's sample sits in the scenario's calendar: its time 0 is `offsetDays`
-/// after the scenario's, and its demand is the period `[periodFromDay, periodToDay)`'s mean
-/// (growth and season held at their mean over the period; the daily and weekly cycles go on).
+/// after the scenario's; through its first `warmupDays` its demand follows the scenario's
+/// growth and season on those dates, then it is the period `[periodFromDay, periodToDay)`'s
+/// mean (growth and season held at their mean over the period; the daily and weekly cycles go
+/// on throughout).
 public struct SampleWindow: Sendable, Equatable {
     public var offsetDays: Int
     public var periodFromDay: Int
     public var periodToDay: Int
+    public var warmupDays: Int
 
-    public init(offsetDays: Int, periodFromDay: Int, periodToDay: Int) {
+    public init(offsetDays: Int, periodFromDay: Int, periodToDay: Int, warmupDays: Int = 0) {
         self.offsetDays = offsetDays
         self.periodFromDay = periodFromDay
         self.periodToDay = periodToDay
+        self.warmupDays = warmupDays
     }
 }
 

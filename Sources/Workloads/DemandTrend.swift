@@ -112,6 +112,14 @@ public struct DemandTrend: Sendable, Equatable {
         peak = factor
     }
 
+    /// A trend of the given day factors, the last holding after them (a sample: its warm-up
+    /// days' own factors, then its period's mean).
+    public init(dayFactors factors: [Double]) {
+        precondition(!factors.isEmpty, "a trend needs a factor")
+        dayFactors = factors
+        peak = factors.max()!
+    }
+
     /// The factor on day `day` of the run.
     @inlinable
     public func factor(day: Int) -> Double { dayFactors[min(day, dayFactors.count - 1)] }

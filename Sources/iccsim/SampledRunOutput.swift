@@ -77,7 +77,8 @@ enum SampledRunOutput {
     static func markdown(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options, sampled: Bool = true) -> String {
         let intro = sampled
             ? (o.windows > 1 ? "\(o.windows) \(o.lengthNs / SimTime.nsPerDay)-day windows" : "One \(o.lengthNs / SimTime.nsPerDay)-day window")
-                + " per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from the windows' days."
+                + " per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from "
+                + (o.windows > 1 ? "the windows' means (independent replications)." : "the window's days.")
             : "Every day of the job-level run (seed \(s.seed)); ± is the 95% confidence half-width from the \(o.periodName)'s daily means; accelerators in the center in the \(o.periodName)'s middle."
         let withCost = periods.contains { $0.costPerDay != nil }
         let header = PeriodTable.header(withCost: withCost)

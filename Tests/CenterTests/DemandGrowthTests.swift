@@ -236,6 +236,51 @@ import Workloads
         }
     }
 
+    /// A period's further windows are independent replications: under steady demand (no growth,
+    /// season or cycle) the first window draws the same jobs as a one-window run (the scenario's
+    /// seed), the second others; and with two windows each half-width is Student's t with one
+    /// degree of freedom on the spread of the two windows' means (12.706 × |m0 − m1| / 2).
+    @Test func furtherWindowsAreIndependentReplicationsAndSetTheInterval() throws {
+        let text = DemandGrowthTests.scenarioText(horizon: "180d", top: "start: 2027-01-01")
+        let s = try ScenarioLoader.load(text: text, file: "windows.yaml", defaultName: "windows").scenario
+        var o = try #require(SampledRun.Options(period: "quarter", lengthNs: 3 * SimTime.nsPerDay, warmupNs: SimTime.nsPerDay))
+        let one = try SampledRun.run(s, o, workers: 2)
+        o.windows = 2
+        let two = try SampledRun.run(s, o, workers: 2)
+        for (p1, p2) in zip(one, two) {
+            #expect(p2.windows == 2 && p2.days.count == 6)
+            let first = p2.days.prefix(3).map(\.jobsSubmitted), second = p2.days.suffix(3).map(\.jobsSubmitted)
+            #expect(first == p1.days.map(\.jobsSubmitted), "window 0 keeps the scenario's seed")
+            #expect(first != second, "window 1 draws its own jobs: \(first) and \(second)")
+            for (figure, value) in [(p2.utilization, { (d: PeriodFigures.Day) in d.utilization }),
+                                    (p2.offeredLoad, { (d: PeriodFigures.Day) in d.offeredLoad })] {
+                let m0 = p2.days.prefix(3).map(value).reduce(0, +) / 3, m1 = p2.days.suffix(3).map(value).reduce(0, +) / 3
+                #expect(abs(figure.mean - (m0 + m1) / 2) < 1e-12)
+                #expect(abs(figure.ci95 - 12.706 * abs(m0 - m1) / 2) < 1e-12, "\(figure) from window means \(m0), \(m1)")
+            }
+        }
+    }
+
+    /// Every sample follows the scenario's calendar: a season three times as heavy in January
+    /// shows in the January sample only (each period's jobs a day against the mean factor over
+    /// the period's days, from the calendar, within Poisson confidence), not in a sample six
+    /// months on (which read the season at dates shifted by its own offset).
+    @Test func seasonsFollowTheScenarioCalendarInEverySample() throws {
+        let text = DemandGrowthTests.scenarioText(horizon: "365d", workload: "  seasonality: {monthly: [3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}",
+                                                  top: "start: 2027-01-01")
+        let s = try ScenarioLoader.load(text: text, file: "season.yaml", defaultName: "season").scenario
+        let o = try #require(SampledRun.Options(period: "month", lengthNs: 7 * SimTime.nsPerDay, warmupNs: 7 * SimTime.nsPerDay))
+        let periods = try SampledRun.run(s, o, workers: 2)
+        #expect(periods.count == 12)
+        for p in periods {
+            let from = Int(p.periodStartNs / SimTime.nsPerDay), to = Int((p.periodEndNs + SimTime.nsPerDay - 1) / SimTime.nsPerDay)
+            // January (days 0-30) weighs 3, the other months 1; the months' mean is 14 / 12.
+            let factor = Double((from..<to).reduce(0) { $0 + ($1 < 31 ? 3 : 1) }) / Double(to - from) / (14.0 / 12)
+            let expected = DemandGrowthTests.perDay * factor * 7, n = Double(p.days.reduce(0) { $0 + $1.jobsSubmitted })
+            #expect(abs(n - expected) <= 4 * expected.squareRoot(), "period \(p.index) (days \(from)-\(to)): \(n) jobs, expected \(expected)")
+        }
+    }
+
     @Test func badPhasesAreLocated() {
         let retired = Self.text.replacingOccurrences(of: "commissioning: 10d}", with: "commissioning: 10d, retire: 2027-06-05}")
         let undated = Self.text.replacingOccurrences(of: "start: 2027-01-01", with: "")

@@ -34,7 +34,7 @@ extension ReportBuilder {
         let table = [PeriodTable.header(withCost: withCost)] + periods.map { label, f in PeriodTable.row(label, withCost: withCost) { f.number($0) } }
         return .init(title: "The years, period by period",
                      note: sampled
-                        ? "A sampled run: each period is one window of days at the period's demand with the servers in service then, after a warm-up from an empty center; ± and the error bars are 95% half-widths from the window's days. Its waits are a lower bound where an earlier period saturates (docs/lifecycle.md)."
+                        ? "A sampled run: each period is one or more windows of days at the period's demand with the servers in service then, each after a warm-up from an empty center; ± and the error bars are 95% half-widths from one window's days or from the windows' means. Its waits are a lower bound where an earlier period saturates (docs/lifecycle.md)."
                         : "Every day of the run, period by period; ± and the error bars are 95% half-widths from the period's daily means; accelerators in the center in the period's middle.",
                      table: table, plots: plots)
     }
