@@ -13,8 +13,8 @@ import Workloads
 /// level: it starts empty `warmupNs` before its measured window (which sits in the middle of
 /// the period), with the center in service on the window's first day (``ClusterSpec/inService(on:)``),
 /// the calendar (weekdays, climate) of those days, and each application's demand at its mean
-/// over the period (growth and season held at their period mean, the daily and weekly cycles
-/// going on). With `windows` N > 1, the period is cut into N equal strata, each with a window
+/// over the period through the window (growth and season held at their period mean, the daily
+/// and weekly cycles going on) and at its own days' through the warm-up. With `windows` N > 1, the period is cut into N equal strata, each with a window
 /// in its middle at the stratum's mean demand and its own random streams (an independent
 /// replication). The samples are independent runs, so they run in parallel and their results
 /// do not depend on how many run at once. Each period's figures come with 95% confidence
