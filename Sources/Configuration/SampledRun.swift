@@ -34,8 +34,9 @@ public enum SampledRun {
         /// The measured window in each period, and the warm-up before it (whole days).
         public var lengthNs: SimTimeNs
         public var warmupNs: SimTimeNs
-        /// Windows per period, spread evenly through it (each its own run with its warm-up);
-        /// their days are pooled. More windows see more of a heavy-tailed demand.
+        /// Windows per period, one in the middle of each of as many equal parts of it (each its
+        /// own run with its warm-up and its own random streams); their days are pooled and their
+        /// means set the half-widths. More windows see more of a heavy-tailed demand.
         public var windows = 1
 
         /// `period` is `quarter` or `month`; nil if neither.
