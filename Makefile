@@ -56,8 +56,8 @@ test-python: build
 	@$(PYTHON) -c 'import h5py, pandas, pytest' 2>/dev/null || $(PYTHON) -m pip install -q h5py pandas pytest
 	ICCSIM=$(CURDIR)/.build/debug/iccsim $(PYTHON) -m pytest python/tests -q -p no:cacheprovider
 
-# The fuzz harness's short deterministic pass (300 mutated scenarios, sweep files and trace
-# CSVs, about a minute and a half): no crash, hang or memory blow-up, every rejection located.
+# The fuzz harness's short deterministic pass (200 mutated scenarios, sweep files and trace
+# CSVs, about a minute): no crash, hang or memory blow-up, every rejection located.
 test-fuzz: build
 	$(PYTHON) scripts/fuzz.py --iccsim .build/debug/iccsim --seed 1 --cases 200 --quiet
 

@@ -39,9 +39,7 @@ public struct DemandPlan {
             return scenario.workload.trend(of: app, start: start, days: WorkloadSpec.trendDays(horizonNs: horizonNs))
         }
         return scenario.workload.trend(of: app, start: start, days: max(w.periodToDay, w.offsetDays + w.warmupDays) + 1).map { t in
-            let mean = t.mean(fromDay: w.periodFromDay, toDay: w.periodToDay)
-            return w.warmupDays == 0 ? DemandTrend(constant: mean)
-                : DemandTrend(dayFactors: (0..<w.warmupDays).map { t.factor(day: w.offsetDays + $0) } + [mean])
+            DemandTrend(dayFactors: (0..<w.warmupDays).map { t.factor(day: w.offsetDays + $0) } + [t.mean(fromDay: w.periodFromDay, toDay: w.periodToDay)])
         }
     }
 

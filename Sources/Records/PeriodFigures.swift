@@ -107,7 +107,7 @@ public struct PeriodFigures: Sendable {
             return n > 0 ? d.reduce(0) { $0 + $1.waitSumS } / Double(n) : nil
         }
         let groups = windowDays
-        let spread = groups.count >= 2 ? groups.compactMap(mean) : days.compactMap { mean([$0][...]) }
+        let spread = groups.count >= 2 ? groups.compactMap(mean) : days.compactMap { $0.waits > 0 ? $0.waitSumS / Double($0.waits) : nil }
         return (mean(days[...]) ?? .nan, Self.meanCI(spread).ci95)
     }
 }

@@ -64,10 +64,9 @@ public struct JobMixEntry: Sendable {
     /// Indices of the pools it may run in, with weights (their capacities).
     public var pools: [Int16]
     public var poolWeights: [Double]
-    /// Accelerators in service in each of `pools` (empty: each pool's capacity).
-    public var poolCapacities: [Int] = []
     /// In a center built in phases: the weights and accelerators in service from each time on
-    /// (the first from 0), which replace `poolWeights` and `poolCapacities` (empty: those always).
+    /// (the first from 0), which replace `poolWeights` and the pools' capacities (empty: those
+    /// always).
     public var poolWeightChanges: [(fromNs: SimTimeNs, weights: [Double], capacities: [Int])] = []
     /// The largest share of a pool's accelerators in service a job is sent to it for; a larger
     /// job goes to a pool it takes at most this share of (``PoolRouting``). 1: any pool it fits.

@@ -106,14 +106,8 @@ public struct DemandTrend: Sendable, Equatable {
         peak = f.max() ?? 1
     }
 
-    /// A trend fixed at `factor` (a sampled run at a period's mean demand).
-    public init(constant factor: Double) {
-        dayFactors = [factor]
-        peak = factor
-    }
-
     /// A trend of the given day factors, the last holding after them (a sample: its warm-up
-    /// days' own factors, then its period's mean).
+    /// days' own factors, then its period's mean; one factor: a constant trend).
     public init(dayFactors factors: [Double]) {
         precondition(!factors.isEmpty, "a trend needs a factor")
         dayFactors = factors

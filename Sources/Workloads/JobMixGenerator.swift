@@ -42,9 +42,8 @@ public final class JobMixGenerator: JobSource {
         epochsStream = stream("epochs")
         bytesStream = stream("bytes")
         tenantSampler = DistributionSampler(.discrete(values: entry.tenants.indices.map(Double.init), weights: entry.tenantWeights))
-        routing = PoolRouting(weights: entry.poolWeights,
-                              capacities: entry.poolCapacities.isEmpty ? entry.pools.map { pools[Int($0)].capacity } : entry.poolCapacities)
-        routingsFrom = entry.poolWeightChanges.map { ($0.fromNs, PoolRouting(weights: $0.weights, capacities: $0.capacities)) }
+        routing = PoolRouting(weights: entry.poolWeights, capacities: entry.pools.map { pools[Int($0)].capacity }, maxShare: entry.maxPoolShare)
+        routingsFrom = entry.poolWeightChanges.map { ($0.fromNs, PoolRouting(weights: $0.weights, capacities: $0.capacities, maxShare: entry.maxPoolShare)) }
         sizeSampler = DistributionSampler(entry.accelerators)
         samplesSampler = DistributionSampler(entry.samples)
         epochsSampler = DistributionSampler(entry.epochs)
@@ -57,7 +56,7 @@ public final class JobMixGenerator: JobSource {
         lastSubmitNs = t
         let tenant = entry.tenants[Int(tenantSampler.sample(tenantStream))]
         let n = Int(min(max(1, sizeSampler.sample(sizeStream).rounded()), Double(Int32.max)))
-        let poolSlot = (routingsFrom.last { $0.fromNs <= t }?.routing ?? routing).slot(accelerators: n, maxShare: entry.maxPoolShare, stream: poolStream)
+        let poolSlot = (routingsFrom.last { $0.fromNs <= t }?.routing ?? routing).slot(accelerators: n, stream: poolStream)
         let pool = pools[Int(entry.pools[poolSlot])]
         var job = JobSpec(submitNs: t, accelerators: Int32(n), durationNs: 0, source: source, sequence: 0,
                           application: application, tenant: tenant, model: entry.modelIndex, pool: entry.pools[poolSlot],

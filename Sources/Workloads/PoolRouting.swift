@@ -12,6 +12,8 @@ import SimKernel
 struct PoolRouting {
     /// Accelerators in service in each of the line's pools (its slots).
     let capacities: [Int]
+    /// The largest share of a pool a job is sent to it for.
+    let maxShare: Double
     private let all: DistributionSampler
     /// The slots' distinct capacities among pools that take jobs, largest first, and for each
     /// the sampler over the pools at least that large (zero weight for the others).
@@ -19,8 +21,9 @@ struct PoolRouting {
     /// The largest pool that takes jobs (the first of them on ties).
     private let largest: Int
 
-    init(weights: [Double], capacities: [Int]) {
+    init(weights: [Double], capacities: [Int], maxShare: Double) {
         self.capacities = capacities
+        self.maxShare = maxShare
         let slots = weights.indices.map(Double.init)
         all = DistributionSampler(.discrete(values: slots, weights: weights))
         let taking = weights.indices.filter { weights[$0] > 0 }
@@ -32,13 +35,13 @@ struct PoolRouting {
     }
 
     /// The slot of a job of `accelerators`.
-    func slot(accelerators n: Int, maxShare: Double, stream: RandomStream) -> Int {
+    func slot(accelerators n: Int, stream: RandomStream) -> Int {
         let drawn = Int(all.sample(stream))
-        guard !Self.fits(n, capacities[drawn], maxShare) else { return drawn }
+        guard !fits(n, capacities[drawn]) else { return drawn }
         // The smallest tier the job fits holds every pool it fits.
-        guard let tier = tiers.last(where: { Self.fits(n, $0.capacity, maxShare) }) else { return largest }
+        guard let tier = tiers.last(where: { fits(n, $0.capacity) }) else { return largest }
         return Int(tier.sampler.sample(stream))
     }
 
-    static func fits(_ n: Int, _ capacity: Int, _ maxShare: Double) -> Bool { Double(n) <= maxShare * Double(capacity) }
+    func fits(_ n: Int, _ capacity: Int) -> Bool { Double(n) <= maxShare * Double(capacity) }
 }
