@@ -46,7 +46,7 @@ for name in order:
     text=open(path).read()
     header=[l[2:] if l.startswith("# ") else l[1:] for l in text.splitlines() if l.startswith("#")]
     d=yaml.safe_load(text)
-    app=d["workload"]["applications"][0]
+    app=apps[name]
     out.append(f"## {name} ({cn[name]})\n")
     out.append(" ".join(header).replace("  "," ").strip()+"\n")
     out.append(f"File: `{path}`. Cycle: diurnal `{app['cycle']['diurnal'] if isinstance(app['cycle']['diurnal'],str) else 'custom'}`, weekly `{app['cycle']['weekly'] if isinstance(app['cycle']['weekly'],str) else 'custom'}`. "
