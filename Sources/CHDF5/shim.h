@@ -40,4 +40,25 @@ static inline void iccsim_h5_prepare(void) {
     H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
+/// Where ``iccsim_h5_last_error`` copies a message.
+typedef struct { char *buffer; size_t size; } iccsim_h5_message;
+
+static inline herr_t iccsim_h5e_keep_most_specific(unsigned n, const H5E_error2_t *e, void *data) {
+    iccsim_h5_message *m = (iccsim_h5_message *)data;
+    if (n == 0 && e->desc != NULL && m->size > 0) {
+        size_t i = 0;
+        for (; i + 1 < m->size && e->desc[i] != 0; i++) m->buffer[i] = e->desc[i];
+        m->buffer[i] = 0;
+    }
+    return 0;
+}
+
+/// The most specific message on this thread's HDF5 error stack (why the last call failed, such
+/// as "file signature not found" or "unable to lock file"), into `buffer` of `size` bytes ("" when
+/// the stack is empty).
+static inline void iccsim_h5_last_error(char *buffer, size_t size) {
+    iccsim_h5_message m = { buffer, size };
+    if (size > 0) buffer[0] = 0;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, iccsim_h5e_keep_most_specific, &m);
+}
 #endif

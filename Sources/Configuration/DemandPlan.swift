@@ -11,7 +11,7 @@ import Workloads
 /// the indices jobs carry.
 public struct DemandPlan {
     public var pools: [PoolView]
-    /// Servers and leaves of each pool, in server-group order (`cluster.serversPerLeaf` to a leaf).
+    /// Servers and leaves of each pool, in server-group order (``ClusterSpec/leafOfServer(pool:)``).
     public var layouts: [PoolLayout]
     public var sources: [any JobSource]
     public var listed: [JobSpec]
@@ -63,8 +63,7 @@ public struct DemandPlan {
         layouts = scenario.cluster.poolNames.map { name in
             let groups = scenario.cluster.servers.filter { $0.pool == name }
             let devices = groups.flatMap { repeatElement(Int32($0.acceleratorsPerServer), count: $0.count) }
-            let perLeaf = scenario.cluster.serversPerLeaf
-            var layout = PoolLayout(devicesPerServer: devices, leafOfServer: devices.indices.map { Int32($0 / perLeaf) })
+            var layout = PoolLayout(devicesPerServer: devices, leafOfServer: scenario.cluster.leafOfServer(pool: name))
             layout.cpuMilli = groups.reduce(0) { $0 + Int64($1.count) * Int64($1.cpuCores) * 1000 }
             // count × bytes can pass Int64 (a million servers of 2^62 bytes); the MiB cannot.
             layout.memoryMiB = groups.reduce(0) { $0 + Int64(1_048_576).dividingFullWidth(Int64($1.count).multipliedFullWidth(by: $1.memory.baseUnits)).quotient }

@@ -6,14 +6,14 @@ import Scenario
 /// Builds each pool's leaf-spine fabric from the scenario: its servers in group order, each
 /// with its server model's NICs (at `io.fabric.nicEfficiency`) and intra-server fabric (each
 /// kind at its own calibration, ``IntraServerCalibration``, unless `io.fabric.intraEfficiency`
-/// sets one for all), `cluster.serversPerLeaf` to a leaf (the
-/// same leaves the scheduler's placement sees), leaf uplinks oversubscribed as
+/// sets one for all), on the leaves of ``ClusterSpec/leafOfServer(pool:)`` (`serversPerLeaf` to a
+/// leaf, a phase's servers on leaves of their own: the same leaves the scheduler's placement
+/// sees), leaf uplinks oversubscribed as
 /// `io.fabric.oversubscription` says, and with `io.fabric.leavesPerPod` the leaves in pods
 /// under a core oversubscribed as `io.fabric.coreOversubscription` says.
 public enum FabricPlan {
     public static func links(_ scenario: Scenario) -> [FabricLinks] {
         let f = scenario.io.fabric
-        let perLeaf = max(1, scenario.cluster.serversPerLeaf)
         let catalog = scenario.catalog.resolved
         return scenario.cluster.poolNames.map { name in
             var servers: [ServerPorts] = []
@@ -33,7 +33,7 @@ public enum FabricPlan {
                                         generation: NCCLGeneration(interconnect: accelerator?.interconnect ?? ""))
                 servers.append(contentsOf: repeatElement(ports, count: group.count))
             }
-            return FabricLinks(servers: servers, leafOfServer: servers.indices.map { Int32($0 / perLeaf) },
+            return FabricLinks(servers: servers, leafOfServer: scenario.cluster.leafOfServer(pool: name),
                                oversubscription: f.oversubscription, spines: f.spines,
                                leavesPerPod: f.leavesPerPod, coreOversubscription: f.coreOversubscription)
         }

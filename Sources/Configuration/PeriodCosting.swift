@@ -4,8 +4,9 @@ import SimKernel
 
 /// What a day of the center costs, for the period series of a run with `power` (the same
 /// model as the run's cost of ownership): the energy at the tariff of each hour, each pool's
-/// server capital and maintenance for its accelerators in the center that day, and the rest of
-/// the fixed costs (switch ports, storage, building, their maintenance, staff) a day.
+/// server capital and maintenance for its accelerators in the center that day (in a center built
+/// in phases, with their switch ports), and the rest of the fixed costs (switch ports otherwise,
+/// storage, building, their maintenance, staff) a day.
 struct PeriodCosting {
     /// The tariff by hour of day, and the hour of day at time 0.
     let pricePerKWhByHour: [Double]
@@ -25,12 +26,17 @@ struct PeriodCosting {
         pricePerKWhByHour = s.tariff.pricePerKWhByHour
         startHourOfDay = s.startHourOfYear % 24
         poolNames = names
+        // In a center built in phases the switch ports come and go with their servers, so they
+        // are priced per accelerator in the center with the servers; otherwise with the rest.
+        let phased = !scenario.cluster.phases.isEmpty
+        let networkPerPortDay = p.switchPortPrice * (1 / p.networkLifeYears + p.maintenanceSharePerYear) / daysPerYear
         perAcceleratorDay = s.pools.indices.map { i in
             let pool = s.pools[i], price = p.serverPrice.indices.contains(i) ? p.serverPrice[i] : 0
-            return pool.accelerators > 0
-                ? price * Double(pool.servers) / Double(pool.accelerators) * (1 / p.serverLifeYears + p.maintenanceSharePerYear) / daysPerYear : 0
+            guard pool.accelerators > 0 else { return 0 }
+            let servers = price * Double(pool.servers) / Double(pool.accelerators) * (1 / p.serverLifeYears + p.maintenanceSharePerYear) / daysPerYear
+            return phased ? servers + Double(pool.switchPorts) / Double(pool.accelerators) * networkPerPortDay : servers
         }
-        let network = Double(p.switchPorts) * p.switchPortPrice
+        let network = phased ? 0 : Double(p.switchPorts) * p.switchPortPrice
         otherPerDay = (network * (1 / p.networkLifeYears + p.maintenanceSharePerYear) + p.storagePrice * (1 / p.storageLifeYears + p.maintenanceSharePerYear)
             + s.maxITW / 1000 * p.buildingPricePerKW / p.buildingLifeYears + p.staffPerYear) / daysPerYear
     }

@@ -27,9 +27,12 @@ enum PowerPlan {
         let pools = poolNames.map { name -> FacilitySettings.Pool in
             let f = figures.first { $0.name == name }!
             let servers = max(1, f.servers)
-            return FacilitySettings.Pool(name: f.name, servers: f.servers, accelerators: f.accelerators, acceleratorIdleW: f.acceleratorIdleW,
-                                         acceleratorBusyW: f.acceleratorBusyW,
-                                         host: HostPower(idleW: f.hostIdleW / Double(servers), maxW: f.hostMaxW / Double(servers), source: "pool mean"))
+            var pool = FacilitySettings.Pool(name: f.name, servers: f.servers, accelerators: f.accelerators, acceleratorIdleW: f.acceleratorIdleW,
+                                             acceleratorBusyW: f.acceleratorBusyW,
+                                             host: HostPower(idleW: f.hostIdleW / Double(servers), maxW: f.hostMaxW / Double(servers), source: "pool mean"))
+            pool.switchPorts = f.switchPorts
+            pool.switchPortW = SwitchPortPower.watts(gbps: f.nicGbps)
+            return pool
         }
         let networkW = figures.reduce(0.0) { $0 + Double($1.switchPorts) * SwitchPortPower.watts(gbps: $1.nicGbps) }
         let storageW: Double

@@ -26,17 +26,19 @@ extension FacilityPower {
         let price = { (p: Int) in prices.serverPrice.indices.contains(p) ? prices.serverPrice[p] : 0 }
         let serverCapital = settings.pools.indices.reduce(0.0) { $0 + Double(settings.pools[$1].servers) * price($1) }
         let networkCapital = Double(prices.switchPorts) * prices.switchPortPrice
-        // The capital-years of the servers: all of them throughout, or, in a center built in
-        // phases, each server for the time it was in the center.
+        // The capital-years of the servers and of their switch ports: all of them throughout,
+        // or, in a center built in phases, each server and its ports for the time it was in the
+        // center.
         let phased = builtInPhases
-        let serverCapitalYears = phased
-            ? settings.pools.indices.reduce(0.0) { $0 + inCenter($1, endNs: endNs).serverNs / 1e9 / (365.25 * 86_400) * price($1) }
-            : serverCapital * years
+        let serverYears = phased ? settings.pools.indices.map { inCenter($0, endNs: endNs).serverNs / 1e9 / (365.25 * 86_400) } : []
+        let serverCapitalYears = phased ? settings.pools.indices.reduce(0.0) { $0 + serverYears[$1] * price($1) } : serverCapital * years
+        let networkCapitalYears = phased
+            ? settings.pools.indices.reduce(0.0) { $0 + serverYears[$1] * portsPerServer[$1] } * prices.switchPortPrice : networkCapital * years
         c.servers = serverCapitalYears / prices.serverLifeYears
-        c.network = networkCapital * years / prices.networkLifeYears
+        c.network = networkCapitalYears / prices.networkLifeYears
         c.storage = prices.storagePrice * years / prices.storageLifeYears
         c.building = settings.maxITW / 1000 * prices.buildingPricePerKW * years / prices.buildingLifeYears
-        c.maintenance = phased ? (serverCapitalYears + (networkCapital + prices.storagePrice) * years) * prices.maintenanceSharePerYear
+        c.maintenance = phased ? (serverCapitalYears + networkCapitalYears + prices.storagePrice * years) * prices.maintenanceSharePerYear
             : (serverCapital + networkCapital + prices.storagePrice) * prices.maintenanceSharePerYear * years
         c.staff = prices.staffPerYear * years
         c.energy = ledger.total.cost

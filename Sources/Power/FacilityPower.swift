@@ -30,7 +30,12 @@ public struct FacilityPower: RunComponent {
     let hostPerMilliW: [Double]
     let acceleratorIdlePerMilliW: [Double]
     let acceleratorBusyPerMilliW: [Double]
-    let sharedW: Double
+    /// Switches and storage servers: their draw now (the switch ports follow the servers in the
+    /// center), W.
+    var sharedW: Double
+    /// Per pool, the draw and the number of switch ports a server brings (its pool's mean).
+    let networkPerServerW: [Double]
+    let portsPerServer: [Double]
     /// IT power with nothing busy (``FacilitySettings/restW``, summed once; it follows the
     /// servers in the center).
     var restW: Double
@@ -112,6 +117,9 @@ public struct FacilityPower: RunComponent {
         acceleratorIdlePerMilliW = pools.map { $0.acceleratorIdleW / 1000 }
         acceleratorBusyPerMilliW = pools.map { $0.acceleratorBusyW / 1000 }
         sharedW = settings.networkW + settings.storageW
+        let ports = pools.map { $0.servers > 0 ? Double($0.switchPorts) / Double($0.servers) : 0 }
+        portsPerServer = ports
+        networkPerServerW = pools.indices.map { ports[$0] * pools[$0].switchPortW }
         restW = settings.restW
         let floorShare = pools.map { $0.acceleratorBusyW > 0 ? $0.acceleratorIdleW / $0.acceleratorBusyW : 0 }.max() ?? 0
         minimumShare = max(settings.powerPerformance.minimumShare, floorShare)
@@ -197,8 +205,8 @@ public struct FacilityPower: RunComponent {
         acceleratorW = acc
     }
 
-    /// A server entered the center or left it: its rest draw (host and accelerators) starts or
-    /// stops, after the energy so far is charged.
+    /// A server entered the center or left it: its rest draw (host, accelerators and its switch
+    /// ports) starts or stops, after the energy so far is charged.
     public mutating func serverInstalled(pool p: Int, server: Int, accelerators: Int, installed: Bool, nowNs: SimTimeNs) {
         advance(to: nowNs)
         chargeIdle(p)
@@ -206,7 +214,8 @@ public struct FacilityPower: RunComponent {
         let sign = installed ? 1 : -1
         settings.pools[p].servers += sign
         settings.pools[p].accelerators += sign * accelerators
-        restW += Double(sign) * (settings.pools[p].host.idleW + Double(accelerators) * settings.pools[p].acceleratorIdleW)
+        restW += Double(sign) * (settings.pools[p].host.idleW + Double(accelerators) * settings.pools[p].acceleratorIdleW + networkPerServerW[p])
+        sharedW += Double(sign) * networkPerServerW[p]
         redraw()
     }
 

@@ -15,6 +15,12 @@ public struct FacilitySettings: Sendable {
         public var acceleratorBusyW: Double
         /// One server's host power (a pool of several server designs: their mean).
         public var host: HostPower
+        /// Switch ports its servers' NICs use (a leaf port and a spine-side port each), and one
+        /// port's draw, W: they enter and leave the center with the servers (a phase brings its
+        /// leaves). 0: the ports are not known per pool (``FacilitySettings/networkW`` is then
+        /// the network's constant draw).
+        public var switchPorts = 0
+        public var switchPortW = 0.0
 
         public init(name: String, servers: Int, accelerators: Int, acceleratorIdleW: Double, acceleratorBusyW: Double, host: HostPower) {
             self.name = name

@@ -63,6 +63,26 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
         return c.servers.isEmpty ? nil : c
     }
 
+    /// The leaf switch of each server of pool `name`, in server-group order: `serversPerLeaf`
+    /// to a leaf, and a phase's servers on leaves of their own (a phase brings its racks and
+    /// their leaf switches, so it never shares a leaf with servers that arrive or retire on
+    /// other dates). Without phases: server i on leaf i / `serversPerLeaf`.
+    public func leafOfServer(pool name: String) -> [Int32] {
+        let perLeaf = max(1, serversPerLeaf)
+        var leaves: [Int32] = [], leaf: Int32 = -1, onLeaf = perLeaf
+        var previousPhase: String?? = .none
+        for g in servers where g.pool == name {
+            if let p = previousPhase, p != g.phase { onLeaf = perLeaf }  // a new phase: a new leaf
+            previousPhase = .some(g.phase)
+            for _ in 0..<g.count {
+                if onLeaf == perLeaf { leaf += 1; onLeaf = 0 }
+                leaves.append(leaf)
+                onLeaf += 1
+            }
+        }
+        return leaves
+    }
+
     /// Accelerators in the whole cluster.
     public var totalAccelerators: Int { servers.reduce(0) { $0 + $1.count * $1.acceleratorsPerServer } }
 

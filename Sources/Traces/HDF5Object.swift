@@ -12,12 +12,25 @@ public struct TraceError: Error, CustomStringConvertible, Sendable {
 /// time tracking off, so identical runs give identical bytes. Every call that can write is
 /// checked; after a failure the objects of the file are left open (never called into again).
 enum H5 {
+    /// Why the last HDF5 call on this thread failed, as the library says it ("": it did not say).
+    static func lastError() -> String {
+        var buffer = [CChar](repeating: 0, count: 512)
+        iccsim_h5_last_error(&buffer, buffer.count)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The error for a failed call: what was being done, and the library's reason.
+    static func failure(_ what: String) -> TraceError {
+        let reason = lastError()
+        return TraceError("HDF5 failed to \(what)" + (reason.isEmpty ? "" : " (\(reason))"))
+    }
+
     static func check(_ status: herr_t, _ what: @autoclosure () -> String) throws {
-        if status < 0 { throw TraceError("HDF5 failed to \(what())") }
+        if status < 0 { throw failure(what()) }
     }
 
     static func check(id: hid_t, _ what: @autoclosure () -> String) throws -> hid_t {
-        if id < 0 { throw TraceError("HDF5 failed to \(what())") }
+        if id < 0 { throw failure(what()) }
         return id
     }
 

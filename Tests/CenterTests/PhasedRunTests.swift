@@ -138,3 +138,68 @@ extension PhasedRunTests {
         #expect(abs(figure(parts, "maintenance") / (capitalYears * 0.05) - 1) < 1e-9)
     }
 }
+
+/// The network grows with the phases: a phase's servers come on leaf switches of their own, and
+/// their switch ports cost capital and maintenance only while they are in the center.
+@Suite struct PhasedNetworkTests {
+    /// Reference: the rule itself, by hand. Four servers to a leaf; a group of another phase
+    /// starts a new leaf, and so does the group after it; without phases, server i is on leaf i / 4.
+    @Test func aPhaseBringsItsOwnLeaves() throws {
+        let text = """
+        name: leaves
+        start: 2027-01-01
+        horizon: 1d
+        cluster:
+          serversPerLeaf: 4
+          servers:
+            - {name: a, preset: hgx-a100-8, count: 3, pool: p}
+            - {name: b, preset: hgx-a100-8, count: 5, pool: p, phase: later}
+            - {name: c, preset: hgx-a100-8, count: 2, pool: p}
+            - {name: d, preset: hgx-a100-8, count: 2, pool: p}
+          phases:
+            - {name: later, arrive: 2027-06-01}
+        \(VisionWorkload.yaml(jobs: ["{kind: training, model: cnn, perDay: 1, accelerators: 1, samples: 1M}"]))
+        """
+        let s = try ScenarioLoader.load(text: text, file: "leaves.yaml", defaultName: "leaves").scenario
+        #expect(s.cluster.leafOfServer(pool: "p") == [0, 0, 0, 1, 1, 1, 1, 2, 3, 3, 3, 3])
+        var flat = s.cluster
+        flat.phases = []
+        for i in flat.servers.indices { flat.servers[i].phase = nil }
+        #expect(flat.leafOfServer(pool: "p") == (0..<12).map { Int32($0 / 4) })
+    }
+
+    /// Reference: straight-line depreciation of each switch port for the time its server is in
+    /// the center. The A100 pool's ports (its servers' NICs, a leaf and a spine-side port each)
+    /// are there all 100 days, the H100 pool's from day 69 (to 1e-9); before, the whole build's
+    /// ports were charged from the first day.
+    @Test func switchPortsCostOnlyTheirServersTimeInTheCenter() throws {
+        let text = """
+        name: phased-network
+        seed: 5
+        horizon: 100d
+        start: 2027-01-01
+        cluster:
+          servers:
+            - {name: a100, preset: hgx-a100-8, count: 4, pool: a100}
+            - {name: h100, preset: hgx-h100-8, count: 4, pool: h100, phase: second}
+          phases:
+            - {name: second, arrive: 2027-03-01, commissioning: 10d}
+        \(VisionWorkload.yaml(jobs: ["{kind: training, model: cnn, perDay: 30, accelerators: 1, samples: 60M}"]))
+        power:
+          pue: 1.2
+          prices: {switchPort: 6000, maintenance: 0.05, life: {network: 5}}
+        """
+        let s = try ScenarioLoader.load(text: text, file: "phased.yaml", defaultName: "phased").scenario
+        let ports = s.powerPools.map(\.switchPorts)
+        #expect(ports.count == 2 && ports.allSatisfy { $0 > 0 })
+        let summary = try CenterRun.run(s, sink: CollectingSink()).summary
+        guard case .object(let power)? = summary.fields.first(where: { $0.0 == "power" })?.1,
+              case .object(let parts)? = power.first(where: { $0.0 == "tco_by_part" })?.1 else {
+            Issue.record("no power section")
+            return
+        }
+        let capitalYears = 6000 * (Double(ports[0]) * 100 + Double(ports[1]) * (100 - PhasedRunTests.installDay)) / 365.25
+        #expect(abs(figure(parts, "network") / (capitalYears / 5) - 1) < 1e-9, "\(figure(parts, "network"))")
+        #expect(abs(figure(parts, "maintenance") / (capitalYears * 0.05) - 1) < 1e-9)
+    }
+}

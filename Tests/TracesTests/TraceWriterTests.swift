@@ -120,6 +120,21 @@ func writeSample(_ path: String, jobs: Int) throws {
         #expect(text == "{\n  \"a_s\": 0.5,\n  \"n\": 3,\n  \"name\": \"x\\\"y\\n\",\n  \"bad\": null\n}\n")
     }
 
+    /// A file that is not a trace is refused with HDF5's own reason, so a user (or a failing
+    /// test) sees why, not only that.
+    @Test func aFileThatIsNotHDF5IsRefusedWithTheLibrarysReason() throws {
+        let path = tempPath("not-a-trace.h5")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("name: not a trace\n".utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try TraceReader(path: path)
+            Issue.record("a YAML file opened as a trace")
+        } catch let e as TraceError {
+            #expect(e.message.hasPrefix("cannot open '\(path)' as an HDF5 trace (HDF5: "))
+            #expect(e.message.contains("signature"))
+        }
+    }
+
     @Test func unwritablePathIsAnError() {
         #expect(throws: TraceError.self) { try TraceWriter(path: "/nonexistent-dir/x/trace.h5", metadata: metadata) }
     }
