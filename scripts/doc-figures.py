@@ -546,12 +546,16 @@ def main():
     with tempfile.TemporaryDirectory(prefix="iccsim-doc-figures.") as TMP:
         for name in names:
             doc = os.path.join(ROOT, BLOCKS[name][0])
-            text = open(doc, encoding="utf-8").read()
-            m = span(text, name)
-            if not m:
+            if not span(open(doc, encoding="utf-8").read(), name):
                 failed.append(f"{BLOCKS[name][0]} has no block '{name}' (<!-- figures:{name} --> ... <!-- /figures:{name} -->)")
                 continue
             fresh = block_text(name)
+            # The page as it is now (a slow block takes minutes: edits made meanwhile stay).
+            text = open(doc, encoding="utf-8").read()
+            m = span(text, name)
+            if not m:
+                failed.append(f"{BLOCKS[name][0]} lost its block '{name}' while it ran")
+                continue
             if a.write:
                 with open(doc + ".tmp", "w", encoding="utf-8") as f:
                     f.write(text[:m.start()] + fresh + text[m.end():])

@@ -56,12 +56,41 @@ public struct StorageComponent: RunComponent {
     var lastLoadNs: SimTimeNs = 0
     var readsByTier: [Int64]
 
-    public init(system: StorageSystem) {
+    /// A center whose phases add storage servers: each tier's declared servers (what its
+    /// bandwidth and IOPS are for; 0: none declared), those in the center now, the changes still
+    /// to hand to the engine as timers, and each tier's capacity-time in the center (its
+    /// bandwidth utilisation is over it).
+    var declaredServers: [Int] = []
+    var serversInCenter: [Int] = []
+    var serverChanges: [StorageServerChange] = []
+    var serverChangesHandedOver = false
+    var capacityAreaPerTier: [Double] = []
+
+    /// The storage system `system`; with `growth`, its tiers' servers change on their dates.
+    public init(system: StorageSystem, growth: StorageGrowth? = nil) {
         self.system = system
         shared = SharedFabric(capacities: system.capacities)
         loadAreaPerTier = Array(repeating: 0, count: system.tiers.count)
         readsByTier = Array(repeating: 0, count: system.tiers.count)
         serversDown = Array(repeating: 0, count: system.tiers.count)
+        if let g = growth, g.declaredServers.count == system.tiers.count, g.serversAtStart.count == system.tiers.count {
+            declaredServers = g.declaredServers
+            serversInCenter = g.serversAtStart
+            serverChanges = g.changes
+            capacityAreaPerTier = loadAreaPerTier
+            for t in system.tiers.indices where declaredServers[t] > 0 { setTierCapacity(t) }
+        }
+    }
+
+    /// Tier `t`'s bandwidth and IOPS: its servers in the center and up (a failed one's replicas
+    /// or erasure codes keep the data readable) over those its figures are for.
+    mutating func setTierCapacity(_ t: Int, of: Int? = nil) {
+        let declared = of ?? declaredServers[t]
+        guard declared > 0 else { return }
+        let present = serversInCenter.isEmpty ? declared : serversInCenter[t]
+        let share = Double(max(0, present - serversDown[t])) / Double(declared)
+        shared.setCapacity(system.bandwidthLink(t), to: system.tiers[t].bandwidthBytesPerS * share)
+        shared.setCapacity(system.iopsLink(t), to: system.tiers[t].iops * share)
     }
 
     /// The slot of `job` when the traffic there is its own.
@@ -161,18 +190,33 @@ public struct StorageComponent: RunComponent {
     /// A storage server failed or came back: its tier's bandwidth and IOPS are what the servers
     /// up can serve (the data stays readable: replicas or erasure codes cover the one down),
     /// re-priced at the next settle.
+    ///
+    /// A build-out phase changed a tier's servers in the center: its bandwidth and IOPS follow.
     public mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs) {
-        guard case let .storageServer(tier, _, of) = change.part, tier < system.tiers.count, of > 0 else { return }
-        advanceLoad(to: nowNs)
-        serversDown[tier] = min(of, max(0, serversDown[tier] + (change.up ? -1 : 1)))
-        let share = Double(of - serversDown[tier]) / Double(of)
-        shared.setCapacity(system.bandwidthLink(tier), to: system.tiers[tier].bandwidthBytesPerS * share)
-        shared.setCapacity(system.iopsLink(tier), to: system.tiers[tier].iops * share)
+        switch change.part {
+        case let .storageServer(tier, _, of):
+            guard tier < system.tiers.count, of > 0 else { return }
+            advanceLoad(to: nowNs)
+            serversDown[tier] = min(of, max(0, serversDown[tier] + (change.up ? -1 : 1)))
+            setTierCapacity(tier, of: of)
+        case let .storageServersInCenter(tier, servers):
+            guard tier < serversInCenter.count else { return }
+            advanceLoad(to: nowNs)
+            serversInCenter[tier] = servers
+            setTierCapacity(tier)
+        case .spine:
+            return
+        }
         dirty = true
     }
 
     /// An ingest's completion came due: the job whose gate it opens, if it is still current.
     public mutating func fired(_ timer: ComponentTimer, nowNs: SimTimeNs) -> ComponentRequest? {
+        // A phase's storage servers arrive or retire: every component hears it.
+        if timer.subject < 0 {
+            let change = serverChanges[Int(-1 - timer.subject)]
+            return .partChanged(PartChange(part: .storageServersInCenter(tier: change.tier, servers: change.servers), up: true))
+        }
         let s = Int(timer.subject)
         guard s < traffic.count, let t = traffic[s], t.phase == .ingest,
               transfers.isCurrent(FluidActivityID(raw: t.transfer), generation: UInt32(truncatingIfNeeded: timer.tag)) else { return nil }
@@ -225,6 +269,10 @@ public struct StorageComponent: RunComponent {
     /// Re-prices what changed this instant: adds the jobs whose stream speed changed, and a
     /// timer for each ingest whose completion moved (subject: slot; tag: the transfer's generation).
     public mutating func settle(nowNs: SimTimeNs, changed: inout [JobHandle], timers: inout [ComponentTimer]) {
+        if !serverChangesHandedOver {
+            serverChangesHandedOver = true
+            for (i, change) in serverChanges.enumerated() { timers.append(ComponentTimer(atNs: max(nowNs, change.atNs), subject: -1 - Int32(i), tag: 0)) }
+        }
         guard dirty else { return }
         dirty = false
         advanceLoad(to: nowNs)
@@ -253,6 +301,7 @@ public struct StorageComponent: RunComponent {
         guard nowNs > lastLoadNs else { return }
         let dt = Double(nowNs - lastLoadNs)
         for t in system.tiers.indices { loadAreaPerTier[t] += shared.load[system.bandwidthLink(t)] * dt }
+        for t in capacityAreaPerTier.indices { capacityAreaPerTier[t] += system.tiers[t].bandwidthBytesPerS * Double(serversInCenter[t]) / Double(max(1, declaredServers[t])) * dt }
         lastLoadNs = nowNs
     }
 
@@ -263,10 +312,22 @@ public struct StorageComponent: RunComponent {
     }
 
     /// The `storage` figures of the summary.
+    /// Tier `i`'s mean bandwidth load over its bandwidth (in a center whose phases add storage,
+    /// over the bandwidth of its servers in the center, integrated).
+    func bandwidthUtilization(tier i: Int, endNs: SimTimeNs) -> Double {
+        guard endNs > 0 else { return 0 }
+        if i < capacityAreaPerTier.count && declaredServers[i] > 0 {
+            let dt = Double(endNs - lastLoadNs)
+            let area = capacityAreaPerTier[i] + system.tiers[i].bandwidthBytesPerS * Double(serversInCenter[i]) / Double(declaredServers[i]) * dt
+            return area > 0 ? loadAreaPerTier[i] / area : 0
+        }
+        return loadAreaPerTier[i] / (Double(endNs) * system.tiers[i].bandwidthBytesPerS)
+    }
+
     public func summary(endNs: SimTimeNs) -> [(section: String, figures: [(String, SummaryValue)])] {
         let tiers: [(String, SummaryValue)] = system.tiers.enumerated().map { i, t in
             (t.name, .object([(Metric.bytesMoved.key, .real(loadAreaPerTier[i] / 1e9)), (Metric.reads.key, .integer(readsByTier[i])),
-                              (Metric.bandwidthUtilizationMean.key, .real(endNs > 0 ? loadAreaPerTier[i] / (Double(endNs) * t.bandwidthBytesPerS) : 0))]))
+                              (Metric.bandwidthUtilizationMean.key, .real(bandwidthUtilization(tier: i, endNs: endNs)))]))
         }
         return [(SummarySection.storage,
                  [(Metric.ingests.key, .integer(ingests)), (Metric.checkpointRestores.key, .integer(restores)),

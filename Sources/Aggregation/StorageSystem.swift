@@ -81,3 +81,31 @@ public struct StorageSystem: Sendable, Equatable {
         return MaxMinFairShare.Flow(counting: hops, weights: weights, limit: limit)
     }
 }
+
+/// From `atNs`, storage tier `tier` has `servers` storage servers in the center.
+public struct StorageServerChange: Sendable, Equatable {
+    public var atNs: Int64
+    public var tier: Int
+    public var servers: Int
+
+    public init(atNs: Int64, tier: Int, servers: Int) {
+        self.atNs = atNs
+        self.tier = tier
+        self.servers = servers
+    }
+}
+
+/// Storage that grows with a center's build-out phases: each tier's declared servers (what its
+/// bandwidth and IOPS are for; 0: the tier declares none and does not change), those in the
+/// center at time 0, and the changes after, in time order.
+public struct StorageGrowth: Sendable, Equatable {
+    public var declaredServers: [Int]
+    public var serversAtStart: [Int]
+    public var changes: [StorageServerChange]
+
+    public init(declaredServers: [Int], serversAtStart: [Int], changes: [StorageServerChange]) {
+        self.declaredServers = declaredServers
+        self.serversAtStart = serversAtStart
+        self.changes = changes
+    }
+}

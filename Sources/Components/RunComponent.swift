@@ -20,7 +20,8 @@ import SimKernel
 ///   to let a job it held go on (``openGate(_:nowNs:)`` is called in job-id order in the next
 ///   pass), or to take a server out of service or put it back (``ComponentRequest``);
 /// - ``serverWentDown(_:nowNs:)`` when a server was taken out of service (with the jobs it hit);
-/// - ``partChanged(_:nowNs:)`` when a spine switch or a storage server failed or came back;
+/// - ``partChanged(_:nowNs:)`` when a spine switch or a storage server failed or came back, or a
+///   build-out phase added storage servers or retired them;
 /// - ``serverInstalled(pool:server:accelerators:installed:nowNs:)`` when a server of a center
 ///   built in phases enters the center or leaves it (retired and drained);
 /// - ``checkpointPlan(for:)`` at a batch job's first start (the first component with a plan
@@ -109,7 +110,8 @@ public enum ComponentRequest: Sendable, Equatable {
     /// Take these servers of pool `pool` out of service (their leaf switch failed), or put them back.
     case serversDown(pool: Int, servers: [Int32])
     case serversUp(pool: Int, servers: [Int32])
-    /// Tell every component that a spine switch or a storage server failed or came back.
+    /// Tell every component that a spine switch or a storage server failed or came back, or
+    /// that a phase changed a storage tier's servers.
     case partChanged(PartChange)
     /// Run a scheduling pass at this instant (the component changed something the pass settles:
     /// jobs' speeds, room for jobs it holds, or timers of its own it hands over at the settle).
@@ -124,6 +126,9 @@ public struct PartChange: Sendable, Equatable {
         case spine(pool: Int, spine: Int)
         /// Storage server `server` of storage tier `tier`, one of `of` sharing the tier.
         case storageServer(tier: Int, server: Int, of: Int)
+        /// Storage tier `tier` now has `servers` storage servers in the center (a build-out
+        /// phase added its servers or retired them; `up` is true).
+        case storageServersInCenter(tier: Int, servers: Int)
     }
 
     public var part: Part

@@ -64,7 +64,7 @@ public enum CenterRun {
         // utilisation sampling observes each pass.
         let components: [(any RunComponent)?] = [PowerPlan.component(scenario, demand: demand, sink: sink, horizonNs: horizonNs),
                                                  failures(scenario, demand: demand, streams: streams, sink: sink),
-                                                 scenario.io.storage.map { StorageComponent(system: $0.system) },
+                                                 scenario.io.storage.map { StorageComponent(system: $0.system, growth: scenario.storageGrowth) },
                                                  FabricPlan.component(scenario, sink: sink),
                                                  UtilizationSampler(pools: demand.pools.count, tenants: demand.names.tenants.count, sink: sink)]
         center.components = components.compactMap { $0 }

@@ -35,13 +35,25 @@ enum PowerPlan {
             return pool
         }
         let networkW = figures.reduce(0.0) { $0 + Double($1.switchPorts) * SwitchPortPower.watts(gbps: $1.nicGbps) }
-        let storageW: Double
+        var storageW: Double
         if let s = spec.storage {
             storageW = Double(s.baseUnits)
         } else if let tiers = scenario.io.storage?.tiers {
             storageW = tiers.reduce(0.0) { $0 + ($1.bandwidth.baseUnits > 0 ? (Double($1.bandwidth.baseUnits) / 8 / storageServerBytesPerS).rounded(.up) : 0) } * storageServerW
         } else {
             storageW = 0
+        }
+        // Storage that grows with the phases: each tier's draw (its share of `power.storage` by
+        // bandwidth, or its estimate) is its declared servers'; each server in the center draws
+        // its share of it.
+        var storagePerServer: [Double] = [], storageAtStart: [Int] = []
+        if let growth = scenario.storageGrowth, let tiers = scenario.io.storage?.tiers {
+            let totalBits = Double(tiers.reduce(Int64(0)) { $0 + $1.bandwidth.baseUnits })
+            let tierW = tiers.map { t in spec.storage.map { Double($0.baseUnits) * Double(t.bandwidth.baseUnits) / totalBits }
+                ?? (Double(t.bandwidth.baseUnits) / 8 / storageServerBytesPerS).rounded(.up) * storageServerW }
+            storagePerServer = tiers.indices.map { growth.declaredServers[$0] > 0 ? tierW[$0] / Double(growth.declaredServers[$0]) : 0 }
+            storageAtStart = growth.serversAtStart
+            storageW = tiers.indices.reduce(0.0) { $0 + (growth.declaredServers[$1] > 0 ? storagePerServer[$1] * Double(storageAtStart[$1]) : tierW[$1]) }
         }
         let tariff = spec.tariff?.tariff ?? .flatDefault
         let prices = spec.prices.map { p in
@@ -53,12 +65,14 @@ enum PowerPlan {
         } ?? PriceList(currency: tariff.currency, serverPrice: [], switchPortPrice: 0, switchPorts: 0, storagePrice: 0, buildingPricePerKW: 0,
                        serverLifeYears: 5, networkLifeYears: 5, storageLifeYears: 5, buildingLifeYears: 15, maintenanceSharePerYear: 0,
                        staffPerYear: 0, source: "none given: energy only")
-        let settings = FacilitySettings(
+        var settings = FacilitySettings(
             pools: pools, networkW: networkW, storageW: storageW, cooling: spec.coolingCurve, climate: spec.site.flatMap(ClimateCatalog.named),
             startHourOfYear: spec.startHourOfYear, tariff: tariff, carbon: spec.carbon?.carbonIntensity ?? .chinaGrid,
             capW: spec.cap.map { Double($0.baseUnits) }, capPolicy: spec.capPolicy == .hold ? .hold : .throttle,
             powerPerformance: .calibrated, capReviewNs: spec.capReview.baseUnits, sampleNs: spec.interval.baseUnits, horizonNs: horizonNs,
             prices: prices, tenants: tenants, applications: applications)
+        settings.storageWPerServer = storagePerServer
+        settings.storageServersAtStart = storageAtStart
         return settings
     }
 }

@@ -11,7 +11,8 @@ import Workloads
 /// A sampled multi-year run (`iccsim run --sampled quarter`): instead of simulating every day of
 /// years, one representative stretch per period (a quarter or a month) is simulated at job
 /// level: it starts empty `warmupNs` before its measured window (which sits in the middle of
-/// the period), with the center in service on the window's first day (``ClusterSpec/inService(on:)``),
+/// the period), with the center in service on the window's first day (``ClusterSpec/inService(on:)``,
+/// and its storage, ``Scenario/storageInService(on:)``),
 /// the calendar (weekdays, climate) of those days, and each application's demand at its mean
 /// over the period through the window (growth and season held at their period mean, the daily
 /// and weekly cycles going on) and at its own days' through the warm-up. With `windows` N > 1, the period is cut into N equal strata, each with a window
@@ -126,8 +127,10 @@ public enum SampledRun {
         var x = s
         let offsetDays = Int(offsetNs / day)
         if let start = s.start?.date {
-            guard let cluster = s.cluster.inService(on: start.adding(days: Int(windowStartNs / day))) else { return nil }
+            let windowDate = start.adding(days: Int(windowStartNs / day))
+            guard let cluster = s.cluster.inService(on: windowDate) else { return nil }
             x.cluster = cluster
+            x.io.storage = s.storageInService(on: windowDate)
             let pools = Set(cluster.poolNames)
             x.release.lendingPools = s.release.lendingPools.filter { pools.contains($0) }
             x.start = DateSpec(start.adding(days: offsetDays))

@@ -36,6 +36,8 @@ public struct FacilityPower: RunComponent {
     /// Per pool, the draw and the number of switch ports a server brings (its pool's mean).
     let networkPerServerW: [Double]
     let portsPerServer: [Double]
+    /// Per storage tier, its servers in the center now (a center whose phases add storage).
+    var storageServers: [Int]
     /// IT power with nothing busy (``FacilitySettings/restW``, summed once; it follows the
     /// servers in the center).
     var restW: Double
@@ -120,6 +122,7 @@ public struct FacilityPower: RunComponent {
         let ports = pools.map { $0.servers > 0 ? Double($0.switchPorts) / Double($0.servers) : 0 }
         portsPerServer = ports
         networkPerServerW = pools.indices.map { ports[$0] * pools[$0].switchPortW }
+        storageServers = settings.storageWPerServer.count == settings.storageServersAtStart.count ? settings.storageServersAtStart : []
         restW = settings.restW
         let floorShare = pools.map { $0.acceleratorBusyW > 0 ? $0.acceleratorIdleW / $0.acceleratorBusyW : 0 }.max() ?? 0
         minimumShare = max(settings.powerPerformance.minimumShare, floorShare)
@@ -216,6 +219,17 @@ public struct FacilityPower: RunComponent {
         settings.pools[p].accelerators += sign * accelerators
         restW += Double(sign) * (settings.pools[p].host.idleW + Double(accelerators) * settings.pools[p].acceleratorIdleW + networkPerServerW[p])
         sharedW += Double(sign) * networkPerServerW[p]
+        redraw()
+    }
+
+    /// A phase's storage servers entered the center or left it: their draw starts or stops.
+    public mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs) {
+        guard case let .storageServersInCenter(t, servers) = change.part, t < storageServers.count else { return }
+        advance(to: nowNs)
+        let deltaW = Double(servers - storageServers[t]) * settings.storageWPerServer[t]
+        storageServers[t] = servers
+        sharedW += deltaW
+        restW += deltaW
         redraw()
     }
 

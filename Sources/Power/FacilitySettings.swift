@@ -51,9 +51,15 @@ public struct FacilitySettings: Sendable {
     }
 
     public var pools: [Pool]
-    /// Switches (ports with optics) and storage servers: constant draws, W.
+    /// Switches (ports with optics) and storage servers at the start of the run, W (the ports
+    /// follow the servers in the center, ``Pool/switchPorts``; the storage servers follow their
+    /// tiers' phases, ``storageWPerServer``).
     public var networkW: Double
     public var storageW: Double
+    /// In a center whose phases add storage servers: per storage tier, one server's draw, W,
+    /// and the tier's servers at the start (empty: the storage draw is constant).
+    public var storageWPerServer: [Double] = []
+    public var storageServersAtStart: [Int] = []
     public var cooling: CoolingCurve
     /// The site's climate (nil: only with a fixed PUE).
     public var climate: Climate?

@@ -284,8 +284,12 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
     /// at the end are stopped (as by a failure: they lose work since their last checkpoint)
     /// and wait again elsewhere.
     public var drain: TimeQuantity
+    /// Storage servers the phase adds to tiers of `io.storage` (each tier must declare its
+    /// `servers`): each brings its tier's bandwidth and IOPS per server, from the phase's first
+    /// day of service until its retire date.
+    public var storage: [PhaseStorageSpec]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, arrive, commissioning, retire, drain }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, arrive, commissioning, retire, drain, storage }
 
     /// A phase arriving on `arrive`, in service `commissioning` later, retired on `retire` (nil: never).
     public init(name: String, arrive: CivilDate, commissioning: TimeQuantity, retire: CivilDate? = nil) {
@@ -294,6 +298,17 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
         self.commissioning = commissioning
         self.retire = retire.map(DateSpec.init)
         drain = TimeQuantity(baseUnits: 7 * SimTime.nsPerDay)
+        storage = []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(arrive, forKey: .arrive)
+        try c.encode(commissioning, forKey: .commissioning)
+        try c.encodeIfPresent(retire, forKey: .retire)
+        try c.encode(drain, forKey: .drain)
+        if !storage.isEmpty { try c.encode(storage, forKey: .storage) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -307,6 +322,7 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
         drain = try c.decode(TimeQuantity.self, forKey: .drain, default: TimeQuantity(baseUnits: 7 * SimTime.nsPerDay)) {
             $0.baseUnits >= 0 && $0.baseUnits <= 365 * SimTime.nsPerDay ? nil : "must be from 0 to 365d"
         }
+        storage = try c.decode([PhaseStorageSpec].self, forKey: .storage, default: [])
         if let r = retire, r.date <= inServiceFrom {
             throw try c.superDecoder(forKey: .retire).scenarioError(
                 "phase '\(name)' retires on \(r.date), before it enters service on \(inServiceFrom) (arrival \(arrive.date) + commissioning \(commissioning))")
@@ -321,4 +337,24 @@ public struct PhaseSpec: Codable, Sendable, Equatable {
 
     /// Whether its servers are in service on `date`.
     public func isInService(on date: CivilDate) -> Bool { inServiceFrom <= date && retire.map { date < $0.date } ?? true }
+}
+
+/// Storage servers a phase adds to a tier (`cluster.phases[].storage` item).
+public struct PhaseStorageSpec: Codable, Sendable, Equatable {
+    /// The tier's name in `io.storage.tiers`.
+    public var tier: String
+    public var servers: Int
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case tier, servers }
+
+    public init(tier: String, servers: Int) {
+        self.tier = tier
+        self.servers = servers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tier = try c.decode(String.self, forKey: .tier) { isPlainName($0) ? nil : "must be a tier's name" }
+        servers = try c.decode(Int.self, forKey: .servers) { (1...100_000).contains($0) ? nil : "must be between 1 and 100000" }
+    }
 }

@@ -139,12 +139,31 @@ public struct Scenario: Codable, Sendable, Equatable {
         }
     }
 
+    /// The storage a phase adds goes to tiers of `io.storage` that declare their servers.
+    func checkPhaseStorage(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        let tiers = io.storage?.tiers ?? []
+        for (i, phase) in cluster.phases.enumerated() {
+            for (j, added) in phase.storage.enumerated() {
+                let tier = tiers.first { $0.name == added.tier }
+                guard tier?.servers == nil else { continue }
+                let at = try c.nestedContainer(keyedBy: ClusterSpec.CodingKeys.self, forKey: .cluster).superDecoder(forKey: .phases, item: i)
+                    .container(keyedBy: PhaseSpec.CodingKeys.self).superDecoder(forKey: .storage, item: j)
+                    .container(keyedBy: PhaseStorageSpec.CodingKeys.self).superDecoder(forKey: .tier)
+                let names = tiers.map(\.name)
+                throw at.scenarioError(tier == nil
+                    ? "phase '\(phase.name)' adds storage servers to tier '\(added.tier)'\(didYouMean(added.tier, among: names)); io.storage has \(names.isEmpty ? "no tiers" : "tiers " + names.joined(separator: ", "))"
+                    : "phase '\(phase.name)' adds storage servers to tier '\(added.tier)', which does not declare its servers: give it 'servers' (how many share its bandwidth and IOPS now)")
+            }
+        }
+    }
+
     /// Every server group's accelerator is in the catalog, and each pool has one accelerator model.
     func checkCluster(_ c: KeyedDecodingContainer<CodingKeys>) throws {
         if !cluster.phases.isEmpty && start == nil {
             throw try c.nestedContainer(keyedBy: ClusterSpec.CodingKeys.self, forKey: .cluster).superDecoder(forKey: .phases)
                 .scenarioError("cluster.phases arrive and retire on dates: give the scenario a 'start' date (YYYY-MM-DD)")
         }
+        try checkPhaseStorage(c)
         let names = catalog.resolved.map(\.name)
         let cl = try c.nestedContainer(keyedBy: ClusterSpec.CodingKeys.self, forKey: .cluster)
         let listed = cl.contains(.servers) ? (try cl.nestedUnkeyedContainer(forKey: .servers).count ?? 0) : 0

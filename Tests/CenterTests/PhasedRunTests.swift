@@ -1,3 +1,4 @@
+import Aggregation
 import Configuration
 import Foundation
 import Records
@@ -201,5 +202,106 @@ extension PhasedRunTests {
         let capitalYears = 6000 * (Double(ports[0]) * 100 + Double(ports[1]) * (100 - PhasedRunTests.installDay)) / 365.25
         #expect(abs(figure(parts, "network") / (capitalYears / 5) - 1) < 1e-9, "\(figure(parts, "network"))")
         #expect(abs(figure(parts, "maintenance") / (capitalYears * 0.05) - 1) < 1e-9)
+    }
+}
+
+/// Storage grows with the phases: a phase's `storage` adds servers to a tier, each bringing the
+/// tier's bandwidth and IOPS per server, from its first day of service to its retire date.
+@Suite struct PhasedStorageTests {
+    /// The cold tier: 2 servers sharing 80 Gb/s (10 GB/s); a phase adds 2 more from day 1 to
+    /// day 2. `extra` is appended to the phase.
+    static func text(jobs: String, phase extra: String = ", retire: 2027-01-03", power: String = "") -> String {
+        """
+        name: phased-storage
+        start: 2027-01-01
+        horizon: 3d
+        cluster:
+          servers: [{name: h100, preset: hgx-h100-8, count: 2}]
+          phases:
+            - {name: more-storage, arrive: 2027-01-02, storage: [{tier: cold, servers: 2}]\(extra)}
+        io:
+          model: fabric
+          storage:
+            tiers:
+              - {name: cold, bandwidth: 80Gbps, iops: 1000000, servers: 2}
+        workload:
+          jobs:
+        \(jobs)
+        \(power)
+        """
+    }
+
+    /// Reference: an ingest alone gets its tier's whole bandwidth. 1 TB at 10 GB/s takes 100 s
+    /// on day 0, at 20 GB/s 50 s on day 1 (four servers), and 100 s again on day 2 (the phase
+    /// retired); the tier's bandwidth utilisation is the 3 TB moved over its capacity-time in the
+    /// center (10 GB/s on day 0, 20 on day 1, 10 until the run's end), to 1e-9.
+    @Test func ingestsGetTheBandwidthOfTheServersInTheCenter() throws {
+        let s = try scenario(Self.text(jobs: """
+                - {submit: 0s, accelerators: 8, duration: 1000s, storage: {dataset: a, ingest: 1TB}}
+                - {submit: 100000s, accelerators: 8, duration: 1000s, storage: {dataset: b, ingest: 1TB}}
+                - {submit: 180000s, accelerators: 8, duration: 1000s, storage: {dataset: c, ingest: 1TB}}
+            """))
+        let sink = CollectingSink()
+        let result = try CenterRun.run(s, sink: sink)
+        #expect(sink.jobs.sorted { $0.id < $1.id }.map(\.ingestNs) == [100_000_000_000, 50_000_000_000, 100_000_000_000])
+        guard case .object(let storage)? = result.summary.fields.first(where: { $0.0 == "storage" })?.1,
+              case .object(let tiers)? = storage.first(where: { $0.0 == "tiers" })?.1,
+              case .object(let cold)? = tiers.first(where: { $0.0 == "cold" })?.1 else {
+            Issue.record("no storage tiers in the summary")
+            return
+        }
+        // The run ends as its last job does (at 181,100 s).
+        let endS = Double(sink.jobs.map(\.endNs).max() ?? 0) / 1e9
+        #expect(endS == 181_100)
+        let capacityBytes = (10e9 + 20e9) * 86_400 + 10e9 * (endS - 172_800)
+        #expect(abs(figure(cold, "bandwidth_utilization_mean") / (3e12 / capacityBytes) - 1) < 1e-9, "\(figure(cold, "bandwidth_utilization_mean"))")
+    }
+
+    /// A sampled run's window sees the storage in the center on its first day: the tier at 160
+    /// Gb/s and 2 M IOPS with four servers while the phase is in service, as declared otherwise.
+    @Test func aSampleSeesTheStorageInServiceOnItsDate() throws {
+        let s = try scenario(Self.text(jobs: "    - {submit: 0s, accelerators: 8, duration: 10s}"))
+        let (jan2, jan3) = (try #require(CivilDate(year: 2027, month: 1, day: 2)), try #require(CivilDate(year: 2027, month: 1, day: 3)))
+        let day1 = try #require(s.storageInService(on: jan2)?.tiers.first)
+        #expect(day1.bandwidth.baseUnits == 160_000_000_000 && day1.iops == 2_000_000 && day1.servers == 4)
+        let day2 = try #require(s.storageInService(on: jan3)?.tiers.first)
+        #expect(day2.bandwidth.baseUnits == 80_000_000_000 && day2.servers == 2)
+        #expect(s.storageGrowth?.changes == [StorageServerChange(atNs: 86_400_000_000_000, tier: 0, servers: 4),
+                                               StorageServerChange(atNs: 172_800_000_000_000, tier: 0, servers: 2)])
+    }
+
+    /// Reference: the power model's storage estimate, one 1.2 kW server per 20 GB/s of a tier:
+    /// the 10 GB/s tier's 2 servers draw 1.2 kW, so each added server 600 W. With nothing
+    /// running, IT power steps up by 1.2 kW on day 1 and back on day 2.
+    @Test func addedStorageServersDrawPowerWhileInTheCenter() throws {
+        let s = try scenario(Self.text(jobs: """
+                - {submit: 0s, accelerators: 8, duration: 10s}
+                - {submit: 190000s, accelerators: 8, duration: 10s}
+            """, power: "power: {pue: 1.2, interval: 1h}"))
+        let sink = CollectingSink()
+        _ = try CenterRun.run(s, sink: sink)
+        func itW(hour: Int) -> Double { sink.power.first { $0.timeNs == Int64(hour) * 3_600_000_000_000 }?.itW ?? .nan }
+        #expect(abs(itW(hour: 30) - itW(hour: 12) - 1_200) < 1e-6, "\(itW(hour: 12)) → \(itW(hour: 30))")
+        #expect(abs(itW(hour: 50) - itW(hour: 12)) < 1e-6, "\(itW(hour: 12)) → \(itW(hour: 50))")
+    }
+
+    /// A phase's storage goes to a tier that exists and declares its servers; the error names
+    /// the file, line and column of the tier.
+    @Test func storageForAnUnknownOrUndeclaredTierIsRejectedWhereItIsWritten() {
+        for (tier, expected) in [("colt", "did you mean 'cold'"), ("warm", "does not declare its servers")] {
+            var text = Self.text(jobs: "    - {submit: 0s, accelerators: 8, duration: 10s}")
+                .replacingOccurrences(of: "storage: [{tier: cold", with: "storage: [{tier: \(tier)")
+            if tier == "warm" {
+                text = text.replacingOccurrences(of: "    tiers:\n", with: "    tiers:\n      - {name: warm, bandwidth: 80Gbps, iops: 1000}\n")
+            }
+            do {
+                _ = try scenario(text)
+                Issue.record("tier '\(tier)' accepted")
+            } catch {
+                let message = "\(error)"
+                #expect(message.contains("test.yaml:7:"), "\(message)")
+                #expect(message.contains(expected), "\(message)")
+            }
+        }
     }
 }
