@@ -27,21 +27,9 @@ public enum RunPeriods {
         let result = try CenterRun.run(scenario, sink: RecordTee(sink, tap), kernelOptions: kernelOptions, periodStartsNs: bounds.map(\.startNs),
                                        drawDemandAhead: true, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: SimTimeNs(days) * day)
-        let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
-        let cluster = scenario.cluster
-        let inCenter = (0..<days).map { d in
-            schedule?.accelerators(of: cluster, atNs: SimTimeNs(d) * day, draining: true) ?? cluster.totalAccelerators
-        }
-        // A day's fixed costs: each pool's accelerators in the center at its start (all of them
-        // without phases).
-        let poolAccelerators = scenario.powerPools.map(\.accelerators)
-        let fixedCost = { (d: Int) -> Double in
-            guard let costing else { return 0 }
-            return costing.fixedPerDay { i in
-                schedule?.accelerators(of: cluster, pool: costing.poolNames[i], atNs: SimTimeNs(d) * day, draining: true) ?? poolAccelerators[i]
-            }
-        }
-        let all = tap.dayFigures(accelerators: { inCenter[$0] }, fixedCost: fixedCost)
+        let center = CenterOverTime(scenario, costing: costing)
+        let inCenter = (0..<days).map { center.accelerators(atNs: SimTimeNs($0) * day) }
+        let all = tap.dayFigures(accelerators: { inCenter[$0] }, fixedCost: { center.fixedCost(atNs: SimTimeNs($0) * day) })
         let periods = bounds.enumerated().compactMap { i, b -> PeriodFigures? in
             let mine = periodOfDay.indices.filter { periodOfDay[$0] == i }
             guard let first = mine.first else { return nil }
@@ -51,5 +39,34 @@ public enum RunPeriods {
                                  waitP99S: tap.waitP99S(period: i))
         }
         return (result, periods)
+    }
+}
+
+/// The accelerators in a center built in phases at a time, and the fixed costs of a day then
+/// (all of them, throughout, without phases): a day counts those in the center at its start.
+struct CenterOverTime {
+    let cluster: ClusterSpec
+    let schedule: CapacitySchedule?
+    let costing: PeriodCosting?
+    let poolAccelerators: [Int]
+
+    init(_ scenario: Scenario, costing: PeriodCosting?) {
+        cluster = scenario.cluster
+        schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
+        self.costing = costing
+        poolAccelerators = scenario.powerPools.map(\.accelerators)
+    }
+
+    /// Accelerators in the center (in service or draining) at `t`.
+    func accelerators(atNs t: SimTimeNs) -> Int {
+        schedule?.accelerators(of: cluster, atNs: t, draining: true) ?? cluster.totalAccelerators
+    }
+
+    /// The fixed costs of a day starting at `t`: each pool's accelerators in the center then.
+    func fixedCost(atNs t: SimTimeNs) -> Double {
+        guard let costing else { return 0 }
+        return costing.fixedPerDay { i in
+            schedule?.accelerators(of: cluster, pool: costing.poolNames[i], atNs: t, draining: true) ?? poolAccelerators[i]
+        }
     }
 }

@@ -37,19 +37,4 @@ extension Scenario {
         }
         return StorageGrowth(declaredServers: tiers.map { $0.servers ?? 0 }, serversAtStart: storageServers(on: start), changes: changes)
     }
-
-    /// The storage in the center on `date`, without phases: each tier that declares servers
-    /// with those in the center then and their bandwidth and IOPS (a sampled run's window).
-    public func storageInService(on date: CivilDate) -> StorageSpec? {
-        guard var storage = io.storage else { return nil }
-        let servers = storageServers(on: date)
-        for t in storage.tiers.indices {
-            guard let declared = storage.tiers[t].servers, servers[t] != declared else { continue }
-            let share = Double(servers[t]) / Double(declared)
-            storage.tiers[t].bandwidth = BandwidthQuantity(baseUnits: Int64((Double(storage.tiers[t].bandwidth.baseUnits) * share).rounded()))
-            storage.tiers[t].iops *= share
-            storage.tiers[t].servers = servers[t]
-        }
-        return storage
-    }
 }

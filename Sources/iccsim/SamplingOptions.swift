@@ -9,7 +9,7 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --sampled or --phased: the measured window of each period, whole days (default 7d).", valueName: "time"))
     var sampleLength: String?
 
-    @Option(help: ArgumentHelp("With --sampled or --phased: the warm-up before each window, whole days (default 14d).", valueName: "time"))
+    @Option(help: ArgumentHelp("With --sampled or --phased: the warm-up before each window, whole days (default 28d).", valueName: "time"))
     var sampleWarmup: String?
 
     @Option(help: ArgumentHelp("With --sampled or --phased: windows per period, one in each of as many equal parts of it, each with its own random streams; with two or more the half-widths come from the windows' means (default 1; more see more of a heavy-tailed demand, at that many times the time).", valueName: "count"))
