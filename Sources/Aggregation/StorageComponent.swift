@@ -301,7 +301,7 @@ public struct StorageComponent: RunComponent {
         guard nowNs > lastLoadNs else { return }
         let dt = Double(nowNs - lastLoadNs)
         for t in system.tiers.indices { loadAreaPerTier[t] += shared.load[system.bandwidthLink(t)] * dt }
-        for t in capacityAreaPerTier.indices { capacityAreaPerTier[t] += system.tiers[t].bandwidthBytesPerS * Double(serversInCenter[t]) / Double(max(1, declaredServers[t])) * dt }
+        for t in capacityAreaPerTier.indices { capacityAreaPerTier[t] += bandwidthInCenter(t) * dt }
         lastLoadNs = nowNs
     }
 
@@ -311,19 +311,23 @@ public struct StorageComponent: RunComponent {
         for s in traffic.indices where traffic[s]?.phase == .stream { closeStream(slot: s, nowNs: endNs) }
     }
 
-    /// The `storage` figures of the summary.
+    /// Tier `t`'s bandwidth with its servers in the center (failures aside), bytes/s.
+    func bandwidthInCenter(_ t: Int) -> Double {
+        system.tiers[t].bandwidthBytesPerS * Double(serversInCenter[t]) / Double(max(1, declaredServers[t]))
+    }
+
     /// Tier `i`'s mean bandwidth load over its bandwidth (in a center whose phases add storage,
     /// over the bandwidth of its servers in the center, integrated).
     func bandwidthUtilization(tier i: Int, endNs: SimTimeNs) -> Double {
         guard endNs > 0 else { return 0 }
         if i < capacityAreaPerTier.count && declaredServers[i] > 0 {
-            let dt = Double(endNs - lastLoadNs)
-            let area = capacityAreaPerTier[i] + system.tiers[i].bandwidthBytesPerS * Double(serversInCenter[i]) / Double(declaredServers[i]) * dt
+            let area = capacityAreaPerTier[i] + bandwidthInCenter(i) * Double(endNs - lastLoadNs)
             return area > 0 ? loadAreaPerTier[i] / area : 0
         }
         return loadAreaPerTier[i] / (Double(endNs) * system.tiers[i].bandwidthBytesPerS)
     }
 
+    /// The `storage` figures of the summary.
     public func summary(endNs: SimTimeNs) -> [(section: String, figures: [(String, SummaryValue)])] {
         let tiers: [(String, SummaryValue)] = system.tiers.enumerated().map { i, t in
             (t.name, .object([(Metric.bytesMoved.key, .real(loadAreaPerTier[i] / 1e9)), (Metric.reads.key, .integer(readsByTier[i])),
