@@ -160,7 +160,8 @@ public struct PhasedPlanner: Sendable {
     public func evaluate(_ p: Int, _ phases: [Phase]) throws -> PeriodOutcome {
         let windowDay = Int(windows[p].windowStartNs / SimTime.nsPerDay)
         let live = phases.filter { $0.inServiceDay <= windowDay }
-        let key = "\(p)|" + live.map { "\($0.candidate)x\($0.servers)" }.sorted().joined(separator: ",")
+        // A sample goes through its phases' dates, so a phase's day is part of what is simulated.
+        let key = "\(p)|" + live.map { "\($0.candidate)x\($0.servers)@\($0.inServiceDay)" }.sorted().joined(separator: ",")
         if let hit = cache.value[key] { return hit }
         let scenario = scenario(with: live)
         var worst = Array(repeating: Double.nan, count: targets.targets.count)
