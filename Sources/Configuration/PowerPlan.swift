@@ -14,6 +14,11 @@ enum PowerPlan {
     /// NVMe server delivering about 20 GB/s at about 1.2 kW).
     static let storageServerBytesPerS = 20e9, storageServerW = 1_200.0
 
+    /// The storage servers a tier's bandwidth takes by the estimate (whole servers).
+    static func estimatedStorageServers(_ tier: StorageTierSpec) -> Double {
+        tier.bandwidth.baseUnits > 0 ? (Double(tier.bandwidth.baseUnits) / 8 / storageServerBytesPerS).rounded(.up) : 0
+    }
+
     static func component(_ scenario: Scenario, demand: DemandPlan, sink: any RecordSink, horizonNs: SimTimeNs) -> FacilityPower? {
         guard let settings = settings(scenario, poolNames: demand.pools.map(\.name), tenants: demand.names.tenants,
                                       applications: demand.names.applications, horizonNs: horizonNs) else { return nil }
@@ -39,7 +44,7 @@ enum PowerPlan {
         if let s = spec.storage {
             storageW = Double(s.baseUnits)
         } else if let tiers = scenario.io.storage?.tiers {
-            storageW = tiers.reduce(0.0) { $0 + ($1.bandwidth.baseUnits > 0 ? (Double($1.bandwidth.baseUnits) / 8 / storageServerBytesPerS).rounded(.up) : 0) } * storageServerW
+            storageW = tiers.reduce(0.0) { $0 + estimatedStorageServers($1) } * storageServerW
         } else {
             storageW = 0
         }
@@ -50,7 +55,7 @@ enum PowerPlan {
         if let growth = scenario.storageGrowth, let tiers = scenario.io.storage?.tiers {
             let totalBits = Double(tiers.reduce(Int64(0)) { $0 + $1.bandwidth.baseUnits })
             let tierW = tiers.map { t in spec.storage.map { Double($0.baseUnits) * Double(t.bandwidth.baseUnits) / totalBits }
-                ?? (Double(t.bandwidth.baseUnits) / 8 / storageServerBytesPerS).rounded(.up) * storageServerW }
+                ?? estimatedStorageServers(t) * storageServerW }
             storagePerServer = tiers.indices.map { growth.declaredServers[$0] > 0 ? tierW[$0] / Double(growth.declaredServers[$0]) : 0 }
             storageAtStart = growth.serversAtStart
             storageW = tiers.indices.reduce(0.0) { $0 + (growth.declaredServers[$1] > 0 ? storagePerServer[$1] * Double(storageAtStart[$1]) : tierW[$1]) }

@@ -41,32 +41,3 @@ public enum RunPeriods {
         return (result, periods)
     }
 }
-
-/// The accelerators in a center built in phases at a time, and the fixed costs of a day then
-/// (all of them, throughout, without phases): a day counts those in the center at its start.
-struct CenterOverTime {
-    let cluster: ClusterSpec
-    let schedule: CapacitySchedule?
-    let costing: PeriodCosting?
-    let poolAccelerators: [Int]
-
-    init(_ scenario: Scenario, costing: PeriodCosting?) {
-        cluster = scenario.cluster
-        schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
-        self.costing = costing
-        poolAccelerators = scenario.powerPools.map(\.accelerators)
-    }
-
-    /// Accelerators in the center (in service or draining) at `t`.
-    func accelerators(atNs t: SimTimeNs) -> Int {
-        schedule?.accelerators(of: cluster, atNs: t, draining: true) ?? cluster.totalAccelerators
-    }
-
-    /// The fixed costs of a day starting at `t`: each pool's accelerators in the center then.
-    func fixedCost(atNs t: SimTimeNs) -> Double {
-        guard let costing else { return 0 }
-        return costing.fixedPerDay { i in
-            schedule?.accelerators(of: cluster, pool: costing.poolNames[i], atNs: t, draining: true) ?? poolAccelerators[i]
-        }
-    }
-}

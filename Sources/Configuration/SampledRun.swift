@@ -130,7 +130,7 @@ public enum SampledRun {
             // The center as it is on each day of the sample: its phases stay at their dates
             // (those in service before the sample's start are there from its first day), so a
             // warm-up that begins before a phase arrives runs without it, as the center did.
-            guard s.cluster.inService(on: start.adding(days: Int(windowStartNs / day))) != nil else { return nil }
+            guard s.cluster.hasServers(inServiceOn: start.adding(days: Int(windowStartNs / day))) else { return nil }
             x.start = DateSpec(start.adding(days: offsetDays))
         }
         x.horizon = TimeQuantity(baseUnits: o.warmupNs + o.lengthNs)

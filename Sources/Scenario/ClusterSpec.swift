@@ -53,14 +53,10 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
     /// The phase of server group `g` (nil: in service for the whole run).
     public func phase(of g: ServerGroupSpec) -> PhaseSpec? { g.phase.flatMap { n in phases.first { $0.name == n } } }
 
-    /// The cluster in service on `date` (its phases' groups that have arrived, been
-    /// commissioned and not yet retired), without phases; nil if no server is in service then.
-    public func inService(on date: CivilDate) -> ClusterSpec? {
-        var c = self
-        c.servers = servers.filter { g in phase(of: g)?.isInService(on: date) ?? true }
-        c.phases = []
-        for i in c.servers.indices { c.servers[i].phase = nil }
-        return c.servers.isEmpty ? nil : c
+    /// Whether any server is in service on `date` (a group without a phase, or one whose phase
+    /// has arrived, been commissioned and not yet retired).
+    public func hasServers(inServiceOn date: CivilDate) -> Bool {
+        servers.contains { g in phase(of: g)?.isInService(on: date) ?? true }
     }
 
     /// The leaf switch of each server of pool `name`, in server-group order: `serversPerLeaf`
@@ -69,11 +65,10 @@ public struct ClusterSpec: Codable, Sendable, Equatable {
     /// other dates). Without phases: server i on leaf i / `serversPerLeaf`.
     public func leafOfServer(pool name: String) -> [Int32] {
         let perLeaf = max(1, serversPerLeaf)
+        let groups = servers.filter { $0.pool == name }
         var leaves: [Int32] = [], leaf: Int32 = -1, onLeaf = perLeaf
-        var previousPhase: String?? = .none
-        for g in servers where g.pool == name {
-            if let p = previousPhase, p != g.phase { onLeaf = perLeaf }  // a new phase: a new leaf
-            previousPhase = .some(g.phase)
+        for (k, g) in groups.enumerated() {
+            if k > 0 && g.phase != groups[k - 1].phase { onLeaf = perLeaf }  // a new phase: a new leaf
             for _ in 0..<g.count {
                 if onLeaf == perLeaf { leaf += 1; onLeaf = 0 }
                 leaves.append(leaf)

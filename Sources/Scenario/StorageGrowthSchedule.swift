@@ -26,7 +26,8 @@ extension Scenario {
             days.append(phase.inServiceFrom.dayNumber - start.dayNumber)
             if let r = phase.retire { days.append(r.date.dayNumber - start.dayNumber) }
         }
-        var current = storageServers(on: start)
+        let atStart = storageServers(on: start)
+        var current = atStart
         var changes: [StorageServerChange] = []
         for day in Set(days).filter({ $0 > 0 }).sorted() {
             let now = storageServers(on: start.adding(days: day))
@@ -35,6 +36,6 @@ extension Scenario {
             }
             current = now
         }
-        return StorageGrowth(declaredServers: tiers.map { $0.servers ?? 0 }, serversAtStart: storageServers(on: start), changes: changes)
+        return StorageGrowth(declaredServers: tiers.map { $0.servers ?? 0 }, serversAtStart: atStart, changes: changes)
     }
 }

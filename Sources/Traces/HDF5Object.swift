@@ -19,11 +19,14 @@ enum H5 {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The error for a failed call: what was being done, and the library's reason.
-    static func failure(_ what: String) -> TraceError {
+    /// `message`, with the library's reason for the last failed call when it gave one.
+    static func error(_ message: String) -> TraceError {
         let reason = lastError()
-        return TraceError("HDF5 failed to \(what)" + (reason.isEmpty ? "" : " (\(reason))"))
+        return TraceError(message + (reason.isEmpty ? "" : " (HDF5: \(reason))"))
     }
+
+    /// The error for a failed call: what was being done, and the library's reason.
+    static func failure(_ what: String) -> TraceError { error("HDF5 failed to \(what)") }
 
     static func check(_ status: herr_t, _ what: @autoclosure () -> String) throws {
         if status < 0 { throw failure(what()) }

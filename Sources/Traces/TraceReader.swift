@@ -9,10 +9,7 @@ public final class TraceReader {
     public init(path: String) throws {
         iccsim_h5_prepare()
         file = H5Fopen(path, iccsim_h5f_acc_rdonly(), iccsim_h5p_default())
-        guard file >= 0 else {
-            let reason = H5.lastError()
-            throw TraceError("cannot open '\(path)' as an HDF5 trace" + (reason.isEmpty ? "" : " (HDF5: \(reason))"))
-        }
+        guard file >= 0 else { throw H5.error("cannot open '\(path)' as an HDF5 trace") }
     }
 
     deinit { H5Fclose(file) }

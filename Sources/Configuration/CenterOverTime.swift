@@ -1,0 +1,31 @@
+import Scenario
+import SimKernel
+
+/// The accelerators in a center built in phases at a time, and the fixed costs of a day then
+/// (all of them, throughout, without phases): a day counts those in the center at its start.
+/// A full run's periods and a sampled run's windows count their days with it.
+struct CenterOverTime {
+    let cluster: ClusterSpec
+    let schedule: CapacitySchedule?
+    let costing: PeriodCosting?
+
+    init(_ scenario: Scenario, costing: PeriodCosting?) {
+        cluster = scenario.cluster
+        schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
+        self.costing = costing
+    }
+
+    /// Accelerators in the center (in service or draining) at `t`.
+    func accelerators(atNs t: SimTimeNs) -> Int {
+        schedule?.accelerators(of: cluster, atNs: t, draining: true) ?? cluster.totalAccelerators
+    }
+
+    /// The fixed costs of a day starting at `t`: each pool's accelerators in the center then.
+    func fixedCost(atNs t: SimTimeNs) -> Double {
+        guard let costing else { return 0 }
+        return costing.fixedPerDay { i in
+            let pool = costing.poolNames[i]
+            return schedule?.accelerators(of: cluster, pool: pool, atNs: t, draining: true) ?? cluster.capacity(ofPool: pool)
+        }
+    }
+}
