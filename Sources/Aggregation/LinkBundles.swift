@@ -3,12 +3,18 @@
 /// bundle uses each of its links the same number of times, its links are twins (the same flows,
 /// uses and capacity: the same level at every step of a solve), and the fabric's searches and
 /// solves carry only the bundle's first link. A flow that uses a bundle partly (a ring through
-/// each rank's own rail) makes it count link by link until it leaves.
+/// each rank's own rail) splits it into classes of twins (the rails with the same flows, uses
+/// and capacity), and each class's first link stands for the class until the flow leaves.
 struct LinkBundles: Sendable {
     /// Each link's bundle (−1: none); each bundle's first link, its size, and how many attached
     /// flows use it other than fully (each of its links, the same number of times).
     var bundleOf: [Int32]
     var first: [Int32] = [], size: [Int32] = [], partial: [Int32] = []
+    /// Each bundle link's class: the first link of its twins (read while its bundle is partly
+    /// used; ``SharedFabric/reclassify(bundle:)`` sets it).
+    var classFirst: [Int32]
+    /// Each bundle's links, flat (bundle b's are `membersFirst[b]..<membersFirst[b + 1]`).
+    var members: [Int32] = [], membersFirst: [Int32] = [0]
     /// Per owner: the bundles it uses other than fully, and its bundle links bundle by bundle,
     /// `[bundle, n, n positions in its flow, ...]`.
     var partialOf: [[Int32]] = []
@@ -17,7 +23,10 @@ struct LinkBundles: Sendable {
     var stamp: [Int32] = [], uses: [Int32] = [], use: [Double] = [], equal: [Bool] = []
     var serial: Int32 = 0
 
-    init(links: Int) { bundleOf = Array(repeating: -1, count: links) }
+    init(links: Int) {
+        bundleOf = Array(repeating: -1, count: links)
+        classFirst = Array(0..<Int32(links))
+    }
 
     /// Declares `bundles` (each of links of equal capacity, none in two bundles; others are
     /// skipped).
@@ -26,7 +35,8 @@ struct LinkBundles: Sendable {
             let sorted = links.sorted()
             guard sorted.allSatisfy({ capacities[$0] == capacities[sorted[0]] && bundleOf[$0] < 0 }) else { continue }
             let b = Int32(first.count)
-            for l in sorted { bundleOf[l] = b }
+            for l in sorted { bundleOf[l] = b; members.append(Int32(l)) }
+            membersFirst.append(Int32(members.count))
             first.append(Int32(sorted[0])); size.append(Int32(sorted.count)); partial.append(0)
             stamp.append(0); uses.append(0); use.append(0); equal.append(true)
         }
@@ -35,11 +45,18 @@ struct LinkBundles: Sendable {
     /// Whether link `l` belongs to a bundle.
     func contains(_ l: Int) -> Bool { bundleOf[l] >= 0 }
 
-    /// Whether link `l` is a twin its bundle's first link stands for.
-    func standsInForFirst(_ l: Int) -> Bool {
+    /// The link that stands for bundle link `l` in searches and solves: its bundle's first while
+    /// every flow uses the bundle fully, else the first of its class.
+    func standIn(_ l: Int) -> Int {
         let b = Int(bundleOf[l])
-        return b >= 0 && partial[b] == 0 && Int(first[b]) != l
+        return partial[b] == 0 ? Int(first[b]) : Int(classFirst[l])
     }
+
+    /// Whether link `l` is a twin another link of its bundle stands for.
+    func standsInForFirst(_ l: Int) -> Bool { bundleOf[l] >= 0 && standIn(l) != l }
+
+    /// The links of bundle `b`, ascending.
+    func links(ofBundle b: Int) -> ArraySlice<Int32> { members[Int(membersFirst[b])..<Int(membersFirst[b + 1])] }
 
     /// Records `owner`'s flow: its bundle links, and the bundles it uses other than fully.
     mutating func attach(_ owner: Int, flow f: MaxMinFairShare.Flow) {
@@ -84,19 +101,25 @@ struct LinkBundles: Sendable {
         linksOf[owner].removeAll()
     }
 
-    /// Link `l`'s capacity changed: its bundle's links are twins no more, for good.
+    /// Link `l`'s capacity changed: its bundle's links are split by class for good (the classes
+    /// then tell capacities apart too).
     mutating func breakBundle(of l: Int) {
         if bundleOf[l] >= 0 { partial[Int(bundleOf[l])] += 1 }
     }
 
-    /// Calls `body` with the positions in `owner`'s flow of its bundle links a search must
-    /// visit: the first of each bundle its twins stand for, every link of the others.
-    func forEachPositionToSearch(of owner: Int, _ body: (Int32) -> Void) {
+    /// Calls `body` with the positions in `owner`'s flow (of `links`) of its bundle links a
+    /// search must visit: the first of each bundle its twins stand for, the first of each class
+    /// of the others.
+    func forEachPositionToSearch(of owner: Int, links: [Int], _ body: (Int32) -> Void) {
         let bundles = linksOf[owner]
         var i = 0
         while i < bundles.count {
             let b = Int(bundles[i]), n = Int(bundles[i + 1])
-            for k in bundles[(i + 2)..<(i + 2 + (partial[b] == 0 ? 1 : n))] { body(k) }
+            if partial[b] == 0 {
+                body(bundles[i + 2])
+            } else {
+                for k in bundles[(i + 2)..<(i + 2 + n)] where Int(classFirst[links[Int(k)]]) == links[Int(k)] { body(k) }
+            }
             i += 2 + n
         }
     }

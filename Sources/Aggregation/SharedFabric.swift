@@ -54,6 +54,8 @@ public struct SharedFabric: Sendable {
     /// Solves run and flows priced (for benchmarks).
     public private(set) var solves = 0
     public private(set) var flowsPriced = 0
+    /// Links the solves carried (before twins were dropped), for tests and benchmarks.
+    public private(set) var linksSolved = 0
 
     // Workspace reused by every solve (stamps instead of clearing).
     var stamp: Int32 = 0
@@ -132,6 +134,7 @@ public struct SharedFabric: Sendable {
         }
         sharedPositions[owner] = shared
         keptPositions[owner] = kept
+        for b in bundles.partialOf[owner] { reclassify(bundle: Int(b)) }
         pendingOwners.append(owner)
     }
 
@@ -150,7 +153,9 @@ public struct SharedFabric: Sendable {
         }
         sharedPositions[owner].removeAll()
         keptPositions[owner].removeAll()
+        let partlyUsed = bundles.partialOf[owner]
         bundles.detach(owner)
+        for b in partlyUsed where bundles.partial[Int(b)] > 0 { reclassify(bundle: Int(b)) }
         flows[owner] = MaxMinFairShare.Flow(links: [])
         attached[owner] = false
         rates[owner] = 0
@@ -171,6 +176,38 @@ public struct SharedFabric: Sendable {
         }
     }
 
+    /// Splits bundle `b` into classes of twins (links of the same capacity carrying the same flows
+    /// the same number of times), each led by its first link. Only flows that use the bundle
+    /// partly tell its links apart, so this runs when one comes or goes (or a capacity changes).
+    mutating func reclassify(bundle b: Int) {
+        var leaders: [Int] = []
+        for l32 in bundles.links(ofBundle: b) {
+            let l = Int(l32)
+            var leader = l
+            for c in leaders where twins(c, l) { leader = c; break }
+            if leader == l { leaders.append(l) }
+            bundles.classFirst[l] = Int32(leader)
+        }
+    }
+
+    /// Whether links `a` and `b` have the same capacity and carry the same flows the same number
+    /// of times.
+    func twins(_ a: Int, _ b: Int) -> Bool {
+        guard capacities[a] == capacities[b], linkFlows[a].count == linkFlows[b].count else { return false }
+        for o in linkFlows[a] {
+            guard let ua = uses(Int(o), on: a), let ub = uses(Int(o), on: b), ua == ub else { return false }
+        }
+        return true
+    }
+
+    /// How many times `owner`'s flow crosses link `l` (nil: it does not).
+    func uses(_ owner: Int, on l: Int) -> Double? {
+        let links = flows[owner].links
+        var lo = 0, hi = links.count
+        while lo < hi { let mid = (lo + hi) / 2; if links[mid] < l { lo = mid + 1 } else { hi = mid } }
+        return lo < links.count && links[lo] == l ? flows[owner].uses[lo] : nil
+    }
+
     /// Sets link `l`'s capacity (a failed switch's links to 0, a storage tier that lost a
     /// server to what is left): the flows on it get new standalone bounds and are re-priced,
     /// with the flows coupled to them, at the next ``settle()``.
@@ -180,6 +217,7 @@ public struct SharedFabric: Sendable {
         if isCoupling(l) { pendingLinks.append(l) }
         capacities[l] = capacity
         link[l].couplesAbove = LinkState.couplesAbove(capacity)
+        if bundles.contains(l) { reclassify(bundle: Int(bundles.bundleOf[l])) }
         for o32 in linkFlows[l] {
             let owner = Int(o32), f = flows[owner]
             var bound = f.limit
@@ -224,7 +262,7 @@ public struct SharedFabric: Sendable {
                 coupledPositions.append(k)
             }
             if !bundles.linksOf[owner].isEmpty {
-                bundles.forEachPositionToSearch(of: owner) { k in
+                bundles.forEachPositionToSearch(of: owner, links: links) { k in
                     guard isCoupling(links[Int(k)]) else { return }
                     push(links[Int(k)])
                     coupledPositions.append(k)
@@ -282,6 +320,7 @@ public struct SharedFabric: Sendable {
             w.flowFirst.append(Int32(w.flowLink.count))
             w.bound.append(flowBound[Int(id)])
         }
+        linksSolved += w.capacity.count
         return w.solve()
     }
 

@@ -94,6 +94,31 @@ import Testing
         #expect(compared > 1000)
     }
 
+    /// A ring that takes only some of a server's rails (one ring per tensor rank, each on its
+    /// rank's own rail) splits the rails into classes of twins: rails 0–3 carry job A alone,
+    /// rails 4–7 jobs A and B. The solve carries one rail of the shared class per server and
+    /// direction (4 links, not 16) and prices every flow to the same bits as the plain fabric;
+    /// when B leaves, the rails are one bundle again.
+    @Test func partlyUsedRailsSplitIntoClassesOfTwins() {
+        let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: 2)
+        var plain = SharedFabric(links: links)
+        var quick = SharedFabric(links: links)
+        quick.declareBundles(links.railBundles())
+        let a = links.collectiveFlow([0, 1, 2, 3, 8, 9, 10, 11])                     // every rail
+        let b = links.collectiveFlow([4, 5, 6, 7, 12, 13, 14, 15], ringsPerReplica: 4)   // rails 4–7
+        plain.attach(0, flow: a.flow, streams: a.streams); quick.attach(0, flow: a.flow, streams: a.streams)
+        plain.attach(1, flow: b.flow, streams: b.streams); quick.attach(1, flow: b.flow, streams: b.streams)
+        #expect(plain.settle() == quick.settle())
+        #expect(plain.linksSolved == 16 && quick.linksSolved == 4, "links solved: plain \(plain.linksSolved), classes \(quick.linksSolved)")
+        for o in 0..<2 { #expect(plain.bandwidth(o) == quick.bandwidth(o)) }
+        // B slows A on the rails they share: A goes at less than alone.
+        #expect(quick.bandwidth(0) < a.flow.aloneRate(capacities: links.capacities) * Double(a.streams))
+        plain.detach(1); quick.detach(1)
+        #expect(plain.settle() == quick.settle())
+        #expect(plain.bandwidth(0) == quick.bandwidth(0))
+        #expect(quick.bandwidth(0) == a.flow.aloneRate(capacities: links.capacities) * Double(a.streams))
+    }
+
     /// Textbook: two identical rings over the same NICs each get half of what one gets alone;
     /// when one leaves, the other gets all of it back.
     @Test func twoIdenticalRingsHalveAndRecover() {
