@@ -239,7 +239,7 @@ public struct SharedFabric: Sendable {
     public mutating func settle() -> [Int] {
         guard !pendingOwners.isEmpty || !pendingLinks.isEmpty else { return [] }
         stamp &+= 1
-        if stamp == Int32.max { stamp = 1; for i in link.indices { link[i].stamp = 0 }; for i in flowStamp.indices { flowStamp[i] = 0 } }
+        if stamp >= Int32.max - 1 { stamp = 1; for i in link.indices { link[i].stamp = 0 }; for i in flowStamp.indices { flowStamp[i] = 0 } }
         var component: [Int32] = []
         var stack: [Int] = []
         coupledPositions.removeAll(keepingCapacity: true)

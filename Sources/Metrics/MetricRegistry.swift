@@ -8,7 +8,22 @@ public enum MetricRegistry {
         + Metric.storageFigures + Metric.serviceFigures + Metric.failureFigures + Metric.powerFigures
 
     /// The figure the flattened key `path` names (`pools.training-h100.utilization_mean`), if any.
-    public static func metric(for path: String) -> Metric? { all.first { $0.matches(path) } }
+    public static func metric(for path: String) -> Metric? {
+        // Only figures with the path's last part as key (or `*`, a map's members) can match;
+        // the first of them in `all` order, as a scan of `all` would find.
+        let last = path.lastIndex(of: ".").map { String(path[path.index(after: $0)...]) } ?? path
+        var found: (index: Int, metric: Metric)?
+        for list in [byKey[last], byKey["*"]] {
+            for (i, m) in list ?? [] where found.map({ i < $0.index }) ?? true && m.matches(path) {
+                found = (i, m)
+                break
+            }
+        }
+        return found?.metric
+    }
+
+    /// Every figure (with its place in `all`) by key: a lookup only, never iterated.
+    static let byKey: [String: [(Int, Metric)]] = Dictionary(grouping: all.enumerated().map { ($0.offset, $0.element) }, by: { $0.1.key })
 
     /// The figure with key `key` (`wait_p99_s`), if any.
     public static func metric(key: String) -> Metric? { all.first { $0.key == key } }
