@@ -11,19 +11,33 @@ public enum MetricRegistry {
     public static func metric(for path: String) -> Metric? {
         // Only figures with the path's last part as key (or `*`, a map's members) can match;
         // the first of them in `all` order, as a scan of `all` would find.
-        let last = path.lastIndex(of: ".").map { String(path[path.index(after: $0)...]) } ?? path
-        var found: (index: Int, metric: Metric)?
-        for list in [byKey[last], byKey["*"]] {
-            for (i, m) in list ?? [] where found.map({ i < $0.index }) ?? true && m.matches(path) {
-                found = (i, m)
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+        var found: Candidate?
+        for list in [byKey[String(parts.last ?? "")], byKey["*"]] {
+            for c in list ?? [] where found.map({ c.index < $0.index }) ?? true && c.matches(parts) {
+                found = c
                 break
             }
         }
         return found?.metric
     }
 
-    /// Every figure (with its place in `all`) by key: a lookup only, never iterated.
-    static let byKey: [String: [(Int, Metric)]] = Dictionary(grouping: all.enumerated().map { ($0.offset, $0.element) }, by: { $0.1.key })
+    /// A figure, its place in `all` and its paths split at the dots.
+    struct Candidate {
+        let index: Int
+        let metric: Metric
+        let patterns: [[Substring]]
+
+        /// Whether the split path `parts` is one of its paths (`*` matches any member).
+        func matches(_ parts: [Substring]) -> Bool {
+            patterns.contains { p in p.count == parts.count && zip(p, parts).allSatisfy { $0 == "*" || $0 == $1 } }
+        }
+    }
+
+    /// Every figure by key: a lookup only, never iterated.
+    static let byKey: [String: [Candidate]] = Dictionary(grouping: all.enumerated().map { i, m in
+        Candidate(index: i, metric: m, patterns: m.paths.map { $0.split(separator: ".", omittingEmptySubsequences: false) })
+    }, by: { $0.metric.key })
 
     /// The figure with key `key` (`wait_p99_s`), if any.
     public static func metric(key: String) -> Metric? { all.first { $0.key == key } }

@@ -115,8 +115,11 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     // /utilization_pools and /utilization_tenants
     private let poolSeries, tenantSeries: GroupSeriesColumns
 
-    /// Creates the file at `path` (replacing any file there).
-    public init(path: String, metadata: TraceMetadata, chunkRows: Int = 65_536, deflateLevel: UInt32 = 4) throws {
+    /// Creates the file at `path` (replacing any file there). Deflate level 1 by default: on the
+    /// shuffled columns it writes files 2–3% larger than level 4 at about two-thirds of the
+    /// compression time (the national hub's 2 days: 1.2 s less CPU, and the run no longer waits
+    /// at its end for the compression thread to catch up).
+    public init(path: String, metadata: TraceMetadata, chunkRows: Int = 65_536, deflateLevel: UInt32 = 1) throws {
         iccsim_h5_prepare()
         policyCode = Int8(SchedulingPolicies.names.firstIndex(of: metadata.policy) ?? -1)
         jobsSampleRate = metadata.jobsSampleRate
