@@ -30,12 +30,20 @@ public struct MaxMinFairShare: Sendable {
         /// The flow crossing each link in `hops` once per occurrence (or `weights[i]` times for
         /// the i-th hop).
         public init(counting hops: [Int], weights: [Double]? = nil, limit: Double = .infinity) {
-            let order = hops.indices.sorted { (hops[$0], $0) < (hops[$1], $1) }
             var links: [Int] = [], uses: [Double] = []
             links.reserveCapacity(hops.count)
-            for i in order {
-                let w = weights?[i] ?? 1
-                if links.last == hops[i] { uses[uses.count - 1] += w } else { links.append(hops[i]); uses.append(w) }
+            if let weights {
+                // Weights summed in hop order on each link (a sort of pairs: no closure reading
+                // the arrays, which would retain them on every comparison).
+                var order = zip(hops, hops.indices).map { ($0, $1) }
+                order.sort { $0 < $1 }
+                for (l, i) in order {
+                    if links.last == l { uses[uses.count - 1] += weights[i] } else { links.append(l); uses.append(weights[i]) }
+                }
+            } else {
+                for l in hops.sorted() {
+                    if links.last == l { uses[uses.count - 1] += 1 } else { links.append(l); uses.append(1) }
+                }
             }
             self.init(links: links, uses: uses, limit: limit)
         }
