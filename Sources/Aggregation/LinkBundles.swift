@@ -6,15 +6,15 @@
 /// each rank's own rail) splits it into classes of twins (the rails with the same flows, uses
 /// and capacity), and each class's first link stands for the class until the flow leaves.
 struct LinkBundles: Sendable {
-    /// Each link's bundle (−1: none); each bundle's first link, its size, and how many attached
-    /// flows use it other than fully (each of its links, the same number of times).
+    /// Each link's bundle (−1: none); each bundle's links, ascending and flat (bundle b's are
+    /// `membersFirst[b]..<membersFirst[b + 1]`); how many attached flows use each bundle other
+    /// than fully (each of its links, the same number of times).
     var bundleOf: [Int32]
-    var first: [Int32] = [], size: [Int32] = [], partial: [Int32] = []
+    var members: [Int32] = [], membersFirst: [Int32] = [0]
+    var partial: [Int32] = []
     /// Each bundle link's class: the first link of its twins (read while its bundle is partly
     /// used; ``SharedFabric/reclassify(bundle:)`` sets it).
     var classFirst: [Int32]
-    /// Each bundle's links, flat (bundle b's are `membersFirst[b]..<membersFirst[b + 1]`).
-    var members: [Int32] = [], membersFirst: [Int32] = [0]
     /// Per owner: the bundles it uses other than fully, and its bundle links bundle by bundle,
     /// `[bundle, n, n positions in its flow, ...]`.
     var partialOf: [[Int32]] = []
@@ -34,10 +34,10 @@ struct LinkBundles: Sendable {
         for links in bundles where links.count > 1 {
             let sorted = links.sorted()
             guard sorted.allSatisfy({ capacities[$0] == capacities[sorted[0]] && bundleOf[$0] < 0 }) else { continue }
-            let b = Int32(first.count)
+            let b = Int32(partial.count)
             for l in sorted { bundleOf[l] = b; members.append(Int32(l)) }
             membersFirst.append(Int32(members.count))
-            first.append(Int32(sorted[0])); size.append(Int32(sorted.count)); partial.append(0)
+            partial.append(0)
             stamp.append(0); uses.append(0); use.append(0); equal.append(true)
         }
     }
@@ -49,7 +49,7 @@ struct LinkBundles: Sendable {
     /// every flow uses the bundle fully, else the first of its class.
     func standIn(_ l: Int) -> Int {
         let b = Int(bundleOf[l])
-        return partial[b] == 0 ? Int(first[b]) : Int(classFirst[l])
+        return Int(partial[b] == 0 ? links(ofBundle: b).first! : classFirst[l])
     }
 
     /// Whether link `l` is a twin another link of its bundle stands for.
@@ -62,7 +62,7 @@ struct LinkBundles: Sendable {
     mutating func attach(_ owner: Int, flow f: MaxMinFairShare.Flow) {
         partialOf.growToInclude(owner, with: [])
         linksOf.growToInclude(owner, with: [])
-        guard !first.isEmpty else { return }
+        guard !partial.isEmpty else { return }
         serial &+= 1
         var touched: [Int32] = []
         var inBundles: [(bundle: Int32, position: Int32)] = []
@@ -88,7 +88,7 @@ struct LinkBundles: Sendable {
             i = j
         }
         linksOf[owner] = encoded
-        for b in touched where uses[Int(b)] != size[Int(b)] || !equal[Int(b)] {
+        for b in touched where Int(uses[Int(b)]) != links(ofBundle: Int(b)).count || !equal[Int(b)] {
             partial[Int(b)] += 1
             partialOf[owner].append(b)
         }

@@ -35,7 +35,7 @@ public struct MaxMinFairShare: Sendable {
             if let weights {
                 // Weights summed in hop order on each link (a sort of pairs: no closure reading
                 // the arrays, which would retain them on every comparison).
-                var order = zip(hops, hops.indices).map { ($0, $1) }
+                var order = Array(zip(hops, hops.indices))
                 order.sort { $0 < $1 }
                 for (l, i) in order {
                     if links.last == l { uses[uses.count - 1] += weights[i] } else { links.append(l); uses.append(weights[i]) }
@@ -66,12 +66,7 @@ public struct MaxMinFairShare: Sendable {
         var unique: [Int] = []
         unique.reserveCapacity(used.count)
         for l in used where unique.last != l { unique.append(l) }
-        func local(_ l: Int) -> Int {
-            var lo = 0, hi = unique.count
-            while lo < hi { let m = (lo + hi) / 2; if unique[m] < l { lo = m + 1 } else { hi = m } }
-            return lo
-        }
-        let flowLinks = flows.map { $0.links.map(local) }
+        let flowLinks = flows.map { $0.links.map(unique.lowerBound(of:)) }
         var remaining = unique.map { capacities[$0] }
         let capacity = remaining
         // Σ uses of the unfrozen flows on each link.

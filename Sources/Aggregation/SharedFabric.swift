@@ -163,12 +163,8 @@ public struct SharedFabric: Sendable {
 
     /// Adds link `l` to (or removes it from) `owner`'s shared links, keeping them ascending.
     mutating func markShared(_ owner: Int, link l: Int, shared: Bool) {
-        let links = flows[owner].links
-        var lo = 0, hi = links.count
-        while lo < hi { let mid = (lo + hi) / 2; if links[mid] < l { lo = mid + 1 } else { hi = mid } }
-        let position = Int32(lo)
-        var at = 0, end = sharedPositions[owner].count
-        while at < end { let mid = (at + end) / 2; if sharedPositions[owner][mid] < position { at = mid + 1 } else { end = mid } }
+        let position = Int32(flows[owner].links.lowerBound(of: l))
+        let at = sharedPositions[owner].lowerBound(of: position)
         if shared {
             sharedPositions[owner].insert(position, at: at)
         } else if at < sharedPositions[owner].count, sharedPositions[owner][at] == position {
@@ -202,10 +198,8 @@ public struct SharedFabric: Sendable {
 
     /// How many times `owner`'s flow crosses link `l` (nil: it does not).
     func uses(_ owner: Int, on l: Int) -> Double? {
-        let links = flows[owner].links
-        var lo = 0, hi = links.count
-        while lo < hi { let mid = (lo + hi) / 2; if links[mid] < l { lo = mid + 1 } else { hi = mid } }
-        return lo < links.count && links[lo] == l ? flows[owner].uses[lo] : nil
+        let f = flows[owner], k = f.links.lowerBound(of: l)
+        return k < f.links.count && f.links[k] == l ? f.uses[k] : nil
     }
 
     /// Sets link `l`'s capacity (a failed switch's links to 0, a storage tier that lost a

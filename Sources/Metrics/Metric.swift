@@ -43,11 +43,16 @@ public struct Metric: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether the flattened key `path` (`pools.training-h100.utilization_mean`) is this figure.
     public func matches(_ path: String) -> Bool {
-        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
-        return paths.contains { pattern in
-            let p = pattern.split(separator: ".", omittingEmptySubsequences: false)
-            return p.count == parts.count && zip(p, parts).allSatisfy { $0 == "*" || $0 == $1 }
-        }
+        let parts = Self.split(path)
+        return paths.contains { Self.pattern(Self.split($0), matches: parts) }
+    }
+
+    /// A dotted path's parts (`pools.*.wait_mean_s`: `pools`, `*`, `wait_mean_s`).
+    static func split(_ path: String) -> [Substring] { path.split(separator: ".", omittingEmptySubsequences: false) }
+
+    /// Whether the parts of a path match those of a pattern (`*` matches any one part).
+    static func pattern(_ pattern: [Substring], matches parts: [Substring]) -> Bool {
+        pattern.count == parts.count && zip(pattern, parts).allSatisfy { $0 == "*" || $0 == $1 }
     }
 
     public var description: String {

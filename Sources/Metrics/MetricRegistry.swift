@@ -11,7 +11,7 @@ public enum MetricRegistry {
     public static func metric(for path: String) -> Metric? {
         // Only figures with the path's last part as key (or `*`, a map's members) can match;
         // the first of them in `all` order, as a scan of `all` would find.
-        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+        let parts = Metric.split(path)
         var found: Candidate?
         for list in [byKey[String(parts.last ?? "")], byKey["*"]] {
             for c in list ?? [] where found.map({ c.index < $0.index }) ?? true && c.matches(parts) {
@@ -28,19 +28,17 @@ public enum MetricRegistry {
         let metric: Metric
         let patterns: [[Substring]]
 
-        /// Whether the split path `parts` is one of its paths (`*` matches any member).
-        func matches(_ parts: [Substring]) -> Bool {
-            patterns.contains { p in p.count == parts.count && zip(p, parts).allSatisfy { $0 == "*" || $0 == $1 } }
-        }
+        /// Whether the split path `parts` is one of its paths (``Metric/matches(_:)``).
+        func matches(_ parts: [Substring]) -> Bool { patterns.contains { Metric.pattern($0, matches: parts) } }
     }
 
     /// Every figure by key: a lookup only, never iterated.
     static let byKey: [String: [Candidate]] = Dictionary(grouping: all.enumerated().map { i, m in
-        Candidate(index: i, metric: m, patterns: m.paths.map { $0.split(separator: ".", omittingEmptySubsequences: false) })
+        Candidate(index: i, metric: m, patterns: m.paths.map(Metric.split))
     }, by: { $0.metric.key })
 
     /// The figure with key `key` (`wait_p99_s`), if any.
-    public static func metric(key: String) -> Metric? { all.first { $0.key == key } }
+    public static func metric(key: String) -> Metric? { byKey[key]?.first?.metric }
 }
 
 /// The objects of `summary.json` (its sections).

@@ -114,6 +114,8 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     private let utilBusy, utilQueued, utilRunning: TraceColumn<Int32>
     // /utilization_pools and /utilization_tenants
     private let poolSeries, tenantSeries: GroupSeriesColumns
+    /// Every table's deflate level (the dictionaries' small code columns aside).
+    private let deflateLevel: UInt32
 
     /// Creates the file at `path` (replacing any file there). Deflate level 1 by default: on the
     /// shuffled columns it writes files 2–3% larger than level 4 at about two-thirds of the
@@ -121,6 +123,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// at its end for the compression thread to catch up).
     public init(path: String, metadata: TraceMetadata, chunkRows: Int = 65_536, deflateLevel: UInt32 = 1) throws {
         iccsim_h5_prepare()
+        self.deflateLevel = deflateLevel
         policyCode = Int8(SchedulingPolicies.names.firstIndex(of: metadata.policy) ?? -1)
         jobsSampleRate = metadata.jobsSampleRate
         let fcpl = try H5.untimedPlist(iccsim_h5p_file_create())
@@ -459,7 +462,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         let g = try H5.createGroup(file, "periods")
         groups.append(g)
         try H5.setAttribute(g, "long_name", "a sampled run's figures, one row per period (iccsim run --sampled)")
-        let table = try PeriodColumns(g, columns: ColumnMaker(chunk: 1024, deflate: 4, writes: writes))
+        let table = try PeriodColumns(g, columns: ColumnMaker(chunk: 1024, deflate: deflateLevel, writes: writes))
         columns += table.all
         for p in periods { try table.append(p) }
     }
