@@ -8,9 +8,11 @@
 /// Its buffers are kept from one solve to the next (``SharedFabric`` fills the inputs after
 /// ``reset()``), so a solve allocates little.
 struct CoupledSolve {
-    // Inputs: each local link's capacity; each flow's links (local indices) and uses, flat
-    // (flow k's are flowFirst[k]..<flowFirst[k+1]); each flow's standalone bound.
-    var capacity: [Double] = []
+    // Inputs: each local link's capacity and the load of flows kept out of the solve at their
+    // rates (``SharedFabric``'s flows below the changes' level); each flow's links (local
+    // indices) and uses, flat (flow k's are flowFirst[k]..<flowFirst[k+1]); each flow's
+    // standalone bound.
+    var capacity: [Double] = [], kept: [Double] = []
     var flowFirst: [Int32] = [], flowLink: [Int32] = [], flowUse: [Double] = []
     var bound: [Double] = []
     // Each link's flows and their uses, flat in flow order (link l's are memberFirst[l]..<memberFirst[l+1]).
@@ -26,6 +28,7 @@ struct CoupledSolve {
     /// Empties the inputs for the next solve.
     mutating func reset() {
         capacity.removeAll(keepingCapacity: true)
+        kept.removeAll(keepingCapacity: true)
         flowFirst.removeAll(keepingCapacity: true); flowFirst.append(0)
         flowLink.removeAll(keepingCapacity: true); flowUse.removeAll(keepingCapacity: true)
         bound.removeAll(keepingCapacity: true)
@@ -34,7 +37,8 @@ struct CoupledSolve {
     /// The max-min rate of every flow (infinity for a flow with no bound and no coupling link).
     mutating func solve() -> [Double] {
         let links = capacity.count, flows = bound.count
-        refill(&frozenLoad, links, 0.0)
+        refill(&frozenLoad, 0, 0.0)
+        frozenLoad.append(contentsOf: kept)
         refill(&weight, links, 0.0)
         refill(&version, links, 0)
         refill(&memberFirst, links + 1, 0)
@@ -129,7 +133,7 @@ struct CoupledSolve {
         refill(&table, size, -1)
         var anyTwin = false
         for l in 0..<links {
-            var h: UInt64 = capacity[l].bitPattern &* 0x9E37_79B9_7F4A_7C15
+            var h: UInt64 = (capacity[l].bitPattern ^ kept[l].bitPattern.byteSwapped) &* 0x9E37_79B9_7F4A_7C15
             for i in Int(memberFirst[l])..<Int(memberFirst[l + 1]) {
                 h = (h ^ UInt64(UInt32(bitPattern: member[i]))) &* 0x100_0000_01B3
                 h = (h ^ memberUse[i].bitPattern) &* 0x100_0000_01B3
@@ -142,22 +146,23 @@ struct CoupledSolve {
             if !twin[l] { table[slot] = Int32(l) }
         }
         guard anyTwin else { return }
-        var kept = 0, first = 0
+        var left = 0, first = 0
         for k in 0..<(flowFirst.count - 1) {
             for i in first..<Int(flowFirst[k + 1]) where !twin[Int(flowLink[i])] {
-                flowLink[kept] = flowLink[i]; flowUse[kept] = flowUse[i]
-                kept += 1
+                flowLink[left] = flowLink[i]; flowUse[left] = flowUse[i]
+                left += 1
             }
             first = Int(flowFirst[k + 1])
-            flowFirst[k + 1] = Int32(kept)
+            flowFirst[k + 1] = Int32(left)
         }
-        flowLink.removeLast(flowLink.count - kept); flowUse.removeLast(flowUse.count - kept)
+        flowLink.removeLast(flowLink.count - left); flowUse.removeLast(flowUse.count - left)
     }
 
-    /// Whether links `a` and `b` have the same capacity and the same flows with the same uses.
+    /// Whether links `a` and `b` have the same capacity, the same kept load and the same flows
+    /// with the same uses.
     func same(_ a: Int, _ b: Int) -> Bool {
         let ra = Int(memberFirst[a])..<Int(memberFirst[a + 1]), rb = Int(memberFirst[b])..<Int(memberFirst[b + 1])
-        guard ra.count == rb.count, capacity[a] == capacity[b] else { return false }
+        guard ra.count == rb.count, capacity[a] == capacity[b], kept[a] == kept[b] else { return false }
         for (i, j) in zip(ra, rb) where member[i] != member[j] || memberUse[i] != memberUse[j] { return false }
         return true
     }

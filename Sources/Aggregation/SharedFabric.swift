@@ -6,6 +6,13 @@ import SimKernel
 /// the flows coupled to them, once for a whole instant's changes, reporting whose bandwidth
 /// may have changed. Link loads (Σ rate × uses) are kept for link utilisation.
 ///
+/// Only what a change moves is solved again. Progressive filling raises every rate together
+/// from zero, and a flow attached (or detached) changes nothing below the level at which it
+/// first fills a link (below its own rate): every flow frozen lower keeps its rate exactly. So a
+/// settle finds that level for the instant's changes, keeps the flows clearly below it at their
+/// rates (their load taken off their links' capacity) and solves only the flows above it that
+/// the changes reach.
+///
 /// Coupling: each flow has a standalone bound, the least of its limit and capacity / uses over
 /// its links. A link whose flows' bounds (× uses) sum to no more than its capacity can never
 /// fill, so it constrains nobody beyond those bounds: the solve drops it (keeping the bounds as
@@ -22,8 +29,12 @@ public struct SharedFabric: Sendable {
     var attached: [Bool] = []
     var flowBound: [Double] = []
     var rates: [Double] = []
-    /// Owners on each link (unordered; solves sort what they gather).
-    var linkFlows: [[Int32]]
+    /// The flows on each link (unordered; solves sort what they gather): owner and uses.
+    var linkFlows: [[LinkFlow]]
+    struct LinkFlow {
+        var owner: Int32
+        var use: Double
+    }
     /// Each owner's shared links: the positions (ascending) in its flow of the links another
     /// flow also crosses. Only those can couple (a link one flow crosses never fills beyond that
     /// flow's own bound), so the searches and solves walk these, not every link of a ring.
@@ -48,9 +59,25 @@ public struct SharedFabric: Sendable {
     /// links outside them.
     var bundles: LinkBundles
 
-    /// Changes not yet settled: owners attached, coupling links left by detached owners.
+    /// Changes not yet settled: owners attached (or whose bound changed), coupling links left
+    /// by detached owners, the owners attached (also flagged in `isNew`), and the level below
+    /// which the detaches and capacity changes leave every rate as it was.
     var pendingOwners: [Int] = []
     var pendingLinks: [Int] = []
+    var pendingNew: [Int] = []
+    var isNew: [Bool] = []
+    var pendingFloor = Double.infinity
+    /// Whether a settle keeps the flows below its changes' level at their rates (the default) or
+    /// solves every flow the changes couple to, as from scratch (for tests).
+    public var keepsFlowsBelowChanges = true
+    /// The load of the flows a search keeps at their rates, on each link it stacked.
+    var keptLoad: [Double]
+    var keptScratch: [(rate: Double, owner: Int32, use: Double)] = []
+    /// Links on which a search found one flow to solve (stamped with the search's stamp), and
+    /// each such flow's least level over them: a link where one flow rises among kept ones
+    /// fills at that level exactly, so the solve takes it as the flow's bound instead.
+    var soleStamp: [Int32]
+    var soleBound: [Double] = []
     /// Solves run and flows priced (for benchmarks).
     public private(set) var solves = 0
     public private(set) var flowsPriced = 0
@@ -73,6 +100,8 @@ public struct SharedFabric: Sendable {
         loadKept = Array(repeating: true, count: n)
         bundles = LinkBundles(links: n)
         linkLocal = Array(repeating: 0, count: n)
+        keptLoad = Array(repeating: 0, count: n)
+        soleStamp = Array(repeating: 0, count: n)
     }
 
     /// Keeps the load of these links only (the ones a caller reads), so re-pricing a ring does
@@ -115,6 +144,7 @@ public struct SharedFabric: Sendable {
         flowStamp.growToInclude(owner, with: 0)
         sharedPositions.growToInclude(owner, with: [])
         keptPositions.growToInclude(owner, with: [])
+        isNew.growToInclude(owner, with: false)
         var bound = f.limit
         for (l, u) in zip(f.links, f.uses) { bound = min(bound, capacities[l] / u) }
         flows[owner] = f
@@ -125,17 +155,19 @@ public struct SharedFabric: Sendable {
         var shared: [Int32] = [], kept: [Int32] = []
         for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
             if loadKept[l] { kept.append(Int32(k)) }
-            linkFlows[l].append(Int32(owner))
+            linkFlows[l].append(LinkFlow(owner: Int32(owner), use: u))
             link[l].boundSum += u * bound
             guard !bundles.contains(l) else { continue }
             let crossing = linkFlows[l].count
-            if crossing == 2 { markShared(Int(linkFlows[l][0]), link: l, shared: true) }
+            if crossing == 2 { markShared(Int(linkFlows[l][0].owner), link: l, shared: true) }
             if crossing >= 2 { shared.append(Int32(k)) }
         }
         sharedPositions[owner] = shared
         keptPositions[owner] = kept
         for b in bundles.partialOf[owner] { reclassify(bundle: Int(b)) }
         pendingOwners.append(owner)
+        pendingNew.append(owner)
+        isNew[owner] = true
     }
 
     /// Takes `owner`'s flow off the fabric (the others re-priced at the next ``settle()``).
@@ -143,13 +175,16 @@ public struct SharedFabric: Sendable {
         guard isAttached(owner) else { return }
         let f = flows[owner]
         for (l, u) in zip(f.links, f.uses) {
-            // Flows that shared a link that could fill may now go faster.
-            if isCoupling(l) && !bundles.standsInForFirst(l) { pendingLinks.append(l) }
+            // Flows that shared a link that could fill may now go faster, those above its rate.
+            if isCoupling(l) && !bundles.standsInForFirst(l) {
+                pendingLinks.append(l)
+                pendingFloor = min(pendingFloor, isNew[owner] ? 0 : rates[owner])
+            }
             if loadKept[l] { load[l] -= rates[owner] * u }
             link[l].boundSum -= u * flowBound[owner]
-            if let k = linkFlows[l].firstIndex(of: Int32(owner)) { linkFlows[l].swapAt(k, linkFlows[l].count - 1); linkFlows[l].removeLast() }
+            if let k = linkFlows[l].firstIndex(where: { $0.owner == owner }) { linkFlows[l].swapAt(k, linkFlows[l].count - 1); linkFlows[l].removeLast() }
             if linkFlows[l].isEmpty { load[l] = 0; link[l].boundSum = 0 }
-            if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0]), link: l, shared: false) }
+            if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0].owner), link: l, shared: false) }
         }
         sharedPositions[owner].removeAll()
         keptPositions[owner].removeAll()
@@ -190,8 +225,8 @@ public struct SharedFabric: Sendable {
     /// of times.
     func twins(_ a: Int, _ b: Int) -> Bool {
         guard capacities[a] == capacities[b], linkFlows[a].count == linkFlows[b].count else { return false }
-        for o in linkFlows[a] {
-            guard let ua = uses(Int(o), on: a), let ub = uses(Int(o), on: b), ua == ub else { return false }
+        for e in linkFlows[a] {
+            guard let ub = uses(Int(e.owner), on: b), e.use == ub else { return false }
         }
         return true
     }
@@ -207,16 +242,22 @@ public struct SharedFabric: Sendable {
     /// with the flows coupled to them, at the next ``settle()``.
     public mutating func setCapacity(_ l: Int, to capacity: Double) {
         guard capacities[l] != capacity else { return }
+        pendingFloor = 0   // new bounds: every flow the change reaches is solved again
         bundles.breakBundle(of: l)
         if isCoupling(l) { pendingLinks.append(l) }
         capacities[l] = capacity
         link[l].couplesAbove = LinkState.couplesAbove(capacity)
         if bundles.contains(l) { reclassify(bundle: Int(bundles.bundleOf[l])) }
-        for o32 in linkFlows[l] {
-            let owner = Int(o32), f = flows[owner]
+        for e in linkFlows[l] {
+            let owner = Int(e.owner), f = flows[owner]
             var bound = f.limit
             for (k, u) in zip(f.links, f.uses) { bound = min(bound, capacities[k] / u) }
-            for (k, u) in zip(f.links, f.uses) { link[k].boundSum += u * (bound - flowBound[owner]) }
+            for (k, u) in zip(f.links, f.uses) {
+                // A link that could fill may stop coupling with the new bound: its flows are
+                // solved again too (otherwise one left alone on it would keep its old share).
+                if isCoupling(k) { pendingLinks.append(k) }
+                link[k].boundSum += u * (bound - flowBound[owner])
+            }
             flowBound[owner] = bound
             pendingOwners.append(owner)
         }
@@ -232,8 +273,16 @@ public struct SharedFabric: Sendable {
     /// (ascending).
     public mutating func settle() -> [Int] {
         guard !pendingOwners.isEmpty || !pendingLinks.isEmpty else { return [] }
-        stamp &+= 1
-        if stamp >= Int32.max - 1 { stamp = 1; for i in link.indices { link[i].stamp = 0 }; for i in flowStamp.indices { flowStamp[i] = 0 } }
+        // Flows frozen clearly below the changes' level keep their rates (the margin covers the
+        // rates' rounding); the others the changes reach are solved.
+        let floor = keepsFlowsBelowChanges ? min(pendingFloor, attachedFloor()) : 0
+        let keepBelow = floor.isFinite ? floor * (1 - 1e-9) : .infinity
+        defer {
+            for o in pendingNew { isNew[o] = false }
+            pendingNew.removeAll(keepingCapacity: true)
+            pendingFloor = .infinity
+        }
+        nextStamp()
         var component: [Int32] = []
         var stack: [Int] = []
         coupledPositions.removeAll(keepingCapacity: true)
@@ -247,6 +296,8 @@ public struct SharedFabric: Sendable {
             guard flowStamp[owner] != stamp else { return }
             flowStamp[owner] = stamp
             component.append(Int32(owner))
+            soleBound.growToInclude(owner, with: .infinity)
+            soleBound[owner] = .infinity
             let links = flows[owner].links
             coupledFirst.growToInclude(owner, with: 0)
             coupledFirst[owner] = Int32(coupledPositions.count)
@@ -271,11 +322,38 @@ public struct SharedFabric: Sendable {
         pendingOwners.removeAll(keepingCapacity: true)
         pendingLinks.removeAll(keepingCapacity: true)
         while let l = stack.popLast() {
-            for o in linkFlows[l] { visit(Int(o)) }
+            guard keepBelow > 0 else {
+                keptLoad[l] = 0
+                for e in linkFlows[l] { visit(Int(e.owner)) }
+                continue
+            }
+            keptScratch.removeAll(keepingCapacity: true)
+            var solvedHere = 0, sole = LinkFlow(owner: 0, use: 0)
+            for e in linkFlows[l] {
+                let o = Int(e.owner)
+                if isNew[o] || rates[o] >= keepBelow {
+                    visit(o)
+                    solvedHere += 1
+                    sole = e
+                } else {
+                    keptScratch.append((rates[o], e.owner, e.use))
+                }
+            }
+            // Added in the order a solve from scratch would freeze them (by rate; ties by owner;
+            // two add up the same either way).
+            if keptScratch.count > 2 { keptScratch.sort { ($0.rate, $0.owner) < ($1.rate, $1.owner) } }
+            var load = 0.0
+            for k in keptScratch { load += k.use * k.rate }
+            keptLoad[l] = load
+            if solvedHere == 1 {
+                soleStamp[l] = stamp
+                let o = Int(sole.owner)
+                soleBound[o] = min(soleBound[o], max(0, capacities[l] - load) / sole.use)
+            }
         }
         guard !component.isEmpty else { return [] }
         component.sort()   // a fixed order: the solve's floating point never depends on arrival order
-        let solved = solveCoupled(component)
+        let solved = solveCoupled(component, searchStamp: stamp)
         solves += 1
         flowsPriced += component.count
         for (k, o) in component.enumerated() {
@@ -290,8 +368,8 @@ public struct SharedFabric: Sendable {
 
     /// Progressive filling over the coupling links of `component`, each flow limited by its
     /// standalone bound (the other links cannot fill): ``CoupledSolve``.
-    mutating func solveCoupled(_ component: [Int32]) -> [Double] {
-        stamp &+= 1
+    mutating func solveCoupled(_ component: [Int32], searchStamp: Int32) -> [Double] {
+        nextStamp()
         var w = workspace
         workspace = CoupledSolve()
         defer { workspace = w }
@@ -304,15 +382,17 @@ public struct SharedFabric: Sendable {
                 let k = coupledPositions[at]
                 at += 1
                 let l = f.links[Int(k)]
+                guard soleStamp[l] != searchStamp else { continue }
                 if link[l].stamp != stamp {
                     link[l].stamp = stamp
                     linkLocal[l] = Int32(w.capacity.count)
                     w.capacity.append(capacities[l])
+                    w.kept.append(keptLoad[l])
                 }
                 w.flowLink.append(linkLocal[l]); w.flowUse.append(f.uses[Int(k)])
             }
             w.flowFirst.append(Int32(w.flowLink.count))
-            w.bound.append(flowBound[Int(id)])
+            w.bound.append(min(flowBound[Int(id)], soleBound[Int(id)]))
         }
         linksSolved += w.capacity.count
         return w.solve()
@@ -320,5 +400,56 @@ public struct SharedFabric: Sendable {
 
     /// The solve's buffers, kept between solves so a solve allocates little.
     var workspace = CoupledSolve()
+
+    /// The next search stamp (every stamp cleared before it could wrap).
+    mutating func nextStamp() {
+        stamp &+= 1
+        guard stamp >= Int32.max - 1 else { return }
+        stamp = 1
+        for i in link.indices { link[i].stamp = 0 }
+        for i in flowStamp.indices { flowStamp[i] = 0 }
+        for i in soleStamp.indices { soleStamp[i] = 0 }
+    }
+
+    /// The lowest level at which a coupling link of a flow attached since the last settle fills
+    /// when the flows on it rise together from zero, each stopping at its last rate (a new one
+    /// at its bound). Below it the new flows change nothing: the solves agree with the last one.
+    mutating func attachedFloor() -> Double {
+        guard !pendingNew.isEmpty else { return .infinity }
+        nextStamp()
+        var floor = Double.infinity
+        for o in pendingNew where attached[o] {
+            let links = flows[o].links
+            for k in sharedPositions[o] { floor = min(floor, fillLevel(links[Int(k)])) }
+            if !bundles.linksOf[o].isEmpty {
+                bundles.forEachPositionToSearch(of: o, links: links) { k in floor = min(floor, fillLevel(links[Int(k)])) }
+            }
+        }
+        return floor
+    }
+
+    /// The level at which link `l` fills (``attachedFloor()``); infinity when it cannot, or was
+    /// measured already by this search.
+    mutating func fillLevel(_ l: Int) -> Double {
+        guard isCoupling(l), link[l].stamp != stamp else { return .infinity }
+        link[l].stamp = stamp
+        keptScratch.removeAll(keepingCapacity: true)
+        var weight = 0.0
+        for e in linkFlows[l] {
+            let o = Int(e.owner)
+            keptScratch.append((isNew[o] ? flowBound[o] : rates[o], e.owner, e.use))
+            weight += e.use
+        }
+        keptScratch.sort { ($0.rate, $0.owner) < ($1.rate, $1.owner) }
+        var load = 0.0
+        for k in keptScratch {
+            // Below this flow's stop, the link holds `load` plus `weight` times the level.
+            let level = max(0, capacities[l] - load) / weight
+            if level <= k.rate { return level }
+            load += k.use * k.rate
+            weight -= k.use
+        }
+        return .infinity
+    }
 }
 

@@ -119,6 +119,78 @@ import Testing
         #expect(quick.bandwidth(0) == a.flow.aloneRate(capacities: links.capacities) * Double(a.streams))
     }
 
+    /// Hand reference: flows 1 and 3 share link B (capacity 2: 1 each); flows 1 and 2 share
+    /// link A (capacity 10: flow 2 gets the 9 left). Flow 4 joins A: A fills when
+    /// 1 + 2t = 10, at 4.5, so flows 2 and 4 get 4.5 and flows 1 and 3, frozen at 1 below that,
+    /// keep their rates without being solved (2 flows priced, not 4). Flow 2 leaves (its rate
+    /// 4.5 is the level below which nothing moves): only flow 4 is solved, to 9. Flow 3 leaves
+    /// (rate 1): flow 1 rises to B's whole 2, and flow 4, above it on A, falls to 8.
+    @Test func flowsBelowAChangeKeepTheirRates() {
+        var shared = SharedFabric(capacities: [10, 2])   // links A, B
+        let a = MaxMinFairShare.Flow(links: [0]), b = MaxMinFairShare.Flow(links: [1])
+        shared.attach(1, flow: MaxMinFairShare.Flow(links: [0, 1]))
+        shared.attach(2, flow: a)
+        shared.attach(3, flow: b)
+        #expect(shared.settle() == [1, 2, 3])
+        #expect([1, 2, 3].map(shared.bandwidth) == [1, 9, 1])
+        shared.attach(4, flow: a)
+        #expect(shared.settle() == [2, 4])
+        #expect([1, 2, 3, 4].map(shared.bandwidth) == [1, 4.5, 1, 4.5])
+        shared.detach(2)
+        #expect(shared.settle() == [4])
+        #expect([1, 3, 4].map(shared.bandwidth) == [1, 1, 9])
+        shared.detach(3)
+        #expect(shared.settle() == [1, 4])
+        #expect([1, 4].map(shared.bandwidth) == [2, 8])
+        #expect(shared.flowsPriced == 3 + 2 + 1 + 2)
+    }
+
+    /// Reference: a progressive-filling solve of every flow from scratch (``MaxMinFairShare``,
+    /// relative 1e-9) after each of 300 instants of one to four changes together (flows of
+    /// one to three links with uses of 1 to 3 and limits, attached, detached, attached and
+    /// detached in the same instant, and a link's capacity changed now and then). Keeping the
+    /// flows below the changes prices fewer flows than solving whole components.
+    @Test func keptFlowsAgreeWithASolveFromScratch() {
+        let capacities: [Double] = [10, 7, 12, 5, 9, 3]
+        var kept = SharedFabric(capacities: capacities), whole = SharedFabric(capacities: capacities)
+        whole.keepsFlowsBelowChanges = false
+        var flows: [Int: MaxMinFairShare.Flow] = [:]
+        var current = capacities
+        var state: UInt64 = 11
+        func draw(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for instant in 0..<300 {
+            if instant % 37 == 36 {
+                let l = draw(capacities.count)
+                current[l] = draw(3) == 0 ? 0 : capacities[l] * Double(1 + draw(3)) / 2
+                kept.setCapacity(l, to: current[l]); whole.setCapacity(l, to: current[l])
+            }
+            for _ in 0...draw(4) {
+                let owner = draw(16)
+                if flows[owner] != nil {
+                    kept.detach(owner); whole.detach(owner)
+                    flows[owner] = nil
+                } else {
+                    let links = Array(Set((0...draw(3)).map { _ in draw(capacities.count) })).sorted()
+                    let f = MaxMinFairShare.Flow(links: links, uses: links.map { _ in Double(1 + draw(3)) },
+                                                 limit: draw(3) == 0 ? Double(1 + draw(6)) : .infinity)
+                    kept.attach(owner, flow: f); whole.attach(owner, flow: f)
+                    flows[owner] = f
+                }
+            }
+            _ = kept.settle(); _ = whole.settle()
+            let owners = flows.keys.sorted()
+            let scratch = MaxMinFairShare(capacities: current).solve(owners.map { flows[$0]! })
+            for (i, o) in owners.enumerated() {
+                let got = kept.bandwidth(o), want = scratch[i]
+                #expect(abs(got - want) <= 1e-9 * max(1, want), "instant \(instant) owner \(o): \(got) vs \(want)")
+            }
+        }
+        #expect(kept.flowsPriced < whole.flowsPriced, "priced \(kept.flowsPriced) kept vs \(whole.flowsPriced) whole")
+    }
+
     /// Textbook: two identical rings over the same NICs each get half of what one gets alone;
     /// when one leaves, the other gets all of it back.
     @Test func twoIdenticalRingsHalveAndRecover() {
