@@ -72,7 +72,8 @@ public struct SharedFabric: Sendable {
     public var keepsFlowsBelowChanges = true
     /// The load of the flows a search keeps at their rates, on each link it stacked.
     var keptLoad: [Double]
-    var keptScratch: [(rate: Double, owner: Int32, use: Double)] = []
+    /// ``fillLevel(_:)``'s workspace.
+    var levelScratch: [(rate: Double, owner: Int32, use: Double)] = []
     /// Links on which a search found one flow to solve (stamped with the search's stamp), and
     /// each such flow's least level over them: a link where one flow rises among kept ones
     /// fills at that level exactly, so the solve takes it as the flow's bound instead.
@@ -327,8 +328,9 @@ public struct SharedFabric: Sendable {
                 for e in linkFlows[l] { visit(Int(e.owner)) }
                 continue
             }
-            keptScratch.removeAll(keepingCapacity: true)
-            var solvedHere = 0, sole = LinkFlow(owner: 0, use: 0)
+            // The kept flows' load, added in the link's order, which the calls' order sets
+            // (attaches and detaches come in the center's canonical order of an instant's events).
+            var solvedHere = 0, sole = LinkFlow(owner: 0, use: 0), load = 0.0
             for e in linkFlows[l] {
                 let o = Int(e.owner)
                 if isNew[o] || rates[o] >= keepBelow {
@@ -336,14 +338,9 @@ public struct SharedFabric: Sendable {
                     solvedHere += 1
                     sole = e
                 } else {
-                    keptScratch.append((rates[o], e.owner, e.use))
+                    load += e.use * rates[o]
                 }
             }
-            // Added in the order a solve from scratch would freeze them (by rate; ties by owner;
-            // two add up the same either way).
-            if keptScratch.count > 2 { keptScratch.sort { ($0.rate, $0.owner) < ($1.rate, $1.owner) } }
-            var load = 0.0
-            for k in keptScratch { load += k.use * k.rate }
             keptLoad[l] = load
             if solvedHere == 1 {
                 soleStamp[l] = stamp
@@ -433,16 +430,16 @@ public struct SharedFabric: Sendable {
     mutating func fillLevel(_ l: Int) -> Double {
         guard isCoupling(l), link[l].stamp != stamp else { return .infinity }
         link[l].stamp = stamp
-        keptScratch.removeAll(keepingCapacity: true)
+        levelScratch.removeAll(keepingCapacity: true)
         var weight = 0.0
         for e in linkFlows[l] {
             let o = Int(e.owner)
-            keptScratch.append((isNew[o] ? flowBound[o] : rates[o], e.owner, e.use))
+            levelScratch.append((isNew[o] ? flowBound[o] : rates[o], e.owner, e.use))
             weight += e.use
         }
-        keptScratch.sort { ($0.rate, $0.owner) < ($1.rate, $1.owner) }
+        levelScratch.sort { ($0.rate, $0.owner) < ($1.rate, $1.owner) }
         var load = 0.0
-        for k in keptScratch {
+        for k in levelScratch {
             // Below this flow's stop, the link holds `load` plus `weight` times the level.
             let level = max(0, capacities[l] - load) / weight
             if level <= k.rate { return level }
