@@ -350,7 +350,9 @@ public struct SharedFabric: Sendable {
         }
         guard !component.isEmpty else { return [] }
         component.sort()   // a fixed order: the solve's floating point never depends on arrival order
-        let solved = solveCoupled(component, searchStamp: stamp)
+        // One flow: every link it was searched through is its alone, so its rate is its bound.
+        let solved = component.count == 1 ? [min(flowBound[Int(component[0])], soleBound[Int(component[0])])]
+            : solveCoupled(component, searchStamp: stamp)
         solves += 1
         flowsPriced += component.count
         for (k, o) in component.enumerated() {
