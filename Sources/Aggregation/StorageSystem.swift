@@ -108,4 +108,11 @@ public struct StorageGrowth: Sendable, Equatable {
         self.serversAtStart = serversAtStart
         self.changes = changes
     }
+
+    /// Each tier's servers in the center at `t` (the changes at `t` made).
+    public func servers(atNs t: Int64) -> [Int] {
+        var servers = serversAtStart
+        for change in changes where change.atNs <= t && change.tier < servers.count { servers[change.tier] = change.servers }
+        return servers
+    }
 }

@@ -1,3 +1,4 @@
+import Aggregation
 import Scenario
 import SimKernel
 
@@ -8,11 +9,13 @@ struct CenterOverTime {
     let cluster: ClusterSpec
     let schedule: CapacitySchedule?
     let costing: PeriodCosting?
+    let storageGrowth: StorageGrowth?
 
     init(_ scenario: Scenario, costing: PeriodCosting?) {
         cluster = scenario.cluster
         schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
         self.costing = costing
+        storageGrowth = scenario.storageGrowth
     }
 
     /// Accelerators in the center (in service or draining) at `t`.
@@ -20,12 +23,13 @@ struct CenterOverTime {
         schedule?.accelerators(of: cluster, atNs: t, draining: true) ?? cluster.totalAccelerators
     }
 
-    /// The fixed costs of a day starting at `t`: each pool's accelerators in the center then.
+    /// The fixed costs of a day starting at `t`: each pool's accelerators in the center then,
+    /// and each storage tier's servers.
     func fixedCost(atNs t: SimTimeNs) -> Double {
         guard let costing else { return 0 }
-        return costing.fixedPerDay { i in
+        return costing.fixedPerDay(accelerators: { i in
             let pool = costing.poolNames[i]
             return schedule?.accelerators(of: cluster, pool: pool, atNs: t, draining: true) ?? cluster.capacity(ofPool: pool)
-        }
+        }, storageServers: storageGrowth?.servers(atNs: t) ?? [])
     }
 }

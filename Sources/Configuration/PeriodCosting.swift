@@ -5,8 +5,9 @@ import SimKernel
 /// What a day of the center costs, for the period series of a run with `power` (the same
 /// model as the run's cost of ownership): the energy at the tariff of each hour, each pool's
 /// server capital and maintenance for its accelerators in the center that day (in a center built
-/// in phases, with their switch ports), and the rest of the fixed costs (switch ports otherwise,
-/// storage, building, their maintenance, staff) a day.
+/// in phases, with their switch ports), each storage tier's capital and maintenance for its
+/// servers in the center that day (where phases add storage servers), and the rest of the fixed
+/// costs (switch ports otherwise, storage otherwise, building, their maintenance, staff) a day.
 struct PeriodCosting {
     /// The tariff by hour of day, and the hour of day at time 0.
     let pricePerKWhByHour: [Double]
@@ -15,6 +16,9 @@ struct PeriodCosting {
     /// accelerator in the center per day.
     let perAcceleratorDay: [Double]
     let poolNames: [String]
+    /// Per storage tier, where phases add storage servers: capital written off and maintained,
+    /// per server in the center per day (empty: the storage is in the other fixed costs).
+    let perStorageServerDay: [Double]
     /// The other fixed costs per day.
     let otherPerDay: Double
 
@@ -37,7 +41,10 @@ struct PeriodCosting {
             return phased ? servers + Double(pool.switchPorts) / Double(pool.accelerators) * networkPerPortDay : servers
         }
         let network = phased ? 0 : Double(p.switchPorts) * p.switchPortPrice
-        otherPerDay = (network * (1 / p.networkLifeYears + p.maintenanceSharePerYear) + p.storagePrice * (1 / p.storageLifeYears + p.maintenanceSharePerYear)
+        let storageYearly = 1 / p.storageLifeYears + p.maintenanceSharePerYear
+        perStorageServerDay = s.storagePricePerServer.map { $0 * storageYearly / daysPerYear }
+        let storage = s.storagePricePerServer.isEmpty ? p.storagePrice : s.storagePriceThroughout
+        otherPerDay = (network * (1 / p.networkLifeYears + p.maintenanceSharePerYear) + storage * storageYearly
             + s.maxITW / 1000 * p.buildingPricePerKW / p.buildingLifeYears + p.staffPerYear) / daysPerYear
     }
 
@@ -46,8 +53,10 @@ struct PeriodCosting {
         pricePerKWhByHour[(startHourOfDay + Int(t / 3_600_000_000_000)) % 24]
     }
 
-    /// The fixed costs of a day on which pool `i` has `accelerators(i)` accelerators in the center.
-    func fixedPerDay(accelerators: (Int) -> Int) -> Double {
-        perAcceleratorDay.indices.reduce(otherPerDay) { $0 + Double(accelerators($1)) * perAcceleratorDay[$1] }
+    /// The fixed costs of a day on which pool `i` has `accelerators(i)` accelerators in the center
+    /// and storage tier `t` `storageServers[t]` servers (where phases add storage servers).
+    func fixedPerDay(accelerators: (Int) -> Int, storageServers: [Int] = []) -> Double {
+        let storage = zip(perStorageServerDay, storageServers).reduce(0.0) { $0 + $1.0 * Double($1.1) }
+        return perAcceleratorDay.indices.reduce(otherPerDay + storage) { $0 + Double(accelerators($1)) * perAcceleratorDay[$1] }
     }
 }

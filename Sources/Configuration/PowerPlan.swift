@@ -51,9 +51,10 @@ enum PowerPlan {
         // Storage that grows with the phases: each tier's draw (its share of `power.storage` by
         // bandwidth, or its estimate) is its declared servers'; each server in the center draws
         // its share of it.
-        var storagePerServer: [Double] = [], storageAtStart: [Int] = []
+        var storagePerServer: [Double] = [], storageAtStart: [Int] = [], storageShare: [Double] = []
         if let growth = scenario.storageGrowth, let tiers = scenario.io.storage?.tiers {
             let totalBits = Double(tiers.reduce(Int64(0)) { $0 + $1.bandwidth.baseUnits })
+            storageShare = tiers.map { totalBits > 0 ? Double($0.bandwidth.baseUnits) / totalBits : 0 }
             let tierW = tiers.map { t in spec.storage.map { Double($0.baseUnits) * Double(t.bandwidth.baseUnits) / totalBits }
                 ?? estimatedStorageServers(t) * storageServerW }
             storagePerServer = tiers.indices.map { growth.declaredServers[$0] > 0 ? tierW[$0] / Double(growth.declaredServers[$0]) : 0 }
@@ -78,6 +79,12 @@ enum PowerPlan {
             prices: prices, tenants: tenants, applications: applications)
         settings.storageWPerServer = storagePerServer
         settings.storageServersAtStart = storageAtStart
+        // Its capital likewise: each tier's share of the storage price, by bandwidth, is its
+        // declared servers'; each server counts for its time in the center.
+        if let declared = scenario.storageGrowth?.declaredServers, declared.count == storageShare.count {
+            settings.storagePricePerServer = declared.indices.map { declared[$0] > 0 ? prices.storagePrice * storageShare[$0] / Double(declared[$0]) : 0 }
+            settings.storagePriceThroughout = declared.indices.reduce(0.0) { $0 + (declared[$1] > 0 ? 0 : prices.storagePrice * storageShare[$1]) }
+        }
         return settings
     }
 }

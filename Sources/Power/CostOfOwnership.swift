@@ -36,9 +36,16 @@ extension FacilityPower {
             ? settings.pools.indices.reduce(0.0) { $0 + serverYears[$1] * portsPerServer[$1] } * prices.switchPortPrice : networkCapital * years
         c.servers = serverCapitalYears / prices.serverLifeYears
         c.network = networkCapitalYears / prices.networkLifeYears
-        c.storage = prices.storagePrice * years / prices.storageLifeYears
+        // The storage's capital-years: all of it throughout, or, where phases add storage
+        // servers, each server for its time in the center.
+        let storageGrows = settings.storagePricePerServer.count == storageServers.count && !storageServers.isEmpty
+        let storageCapitalYears = storageGrows
+            ? zip(settings.storagePricePerServer, storageInCenter(endNs: endNs)).reduce(settings.storagePriceThroughout * years) { $0 + $1.0 * $1.1 / 1e9 / (365.25 * 86_400) }
+            : prices.storagePrice * years
+        c.storage = storageCapitalYears / prices.storageLifeYears
         c.building = settings.maxITW / 1000 * prices.buildingPricePerKW * years / prices.buildingLifeYears
-        c.maintenance = phased ? (serverCapitalYears + networkCapitalYears + prices.storagePrice * years) * prices.maintenanceSharePerYear
+        c.maintenance = phased ? (serverCapitalYears + networkCapitalYears + storageCapitalYears) * prices.maintenanceSharePerYear
+            : storageGrows ? (serverCapital + networkCapital) * prices.maintenanceSharePerYear * years + storageCapitalYears * prices.maintenanceSharePerYear
             : (serverCapital + networkCapital + prices.storagePrice) * prices.maintenanceSharePerYear * years
         c.staff = prices.staffPerYear * years
         c.energy = ledger.total.cost

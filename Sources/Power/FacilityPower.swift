@@ -36,8 +36,11 @@ public struct FacilityPower: RunComponent {
     /// Per pool, the draw and the number of switch ports a server brings (its pool's mean).
     let networkPerServerW: [Double]
     let portsPerServer: [Double]
-    /// Per storage tier, its servers in the center now (a center whose phases add storage).
+    /// Per storage tier, its servers in the center now (a center whose phases add storage), and
+    /// their server·ns in the center up to `storageMarkNs`.
     var storageServers: [Int]
+    var storageServerNs: [Double] = []
+    var storageMarkNs: SimTimeNs = 0
     /// IT power with nothing busy (``FacilitySettings/restW``, summed once; it follows the
     /// servers in the center).
     var restW: Double
@@ -123,6 +126,7 @@ public struct FacilityPower: RunComponent {
         portsPerServer = ports
         networkPerServerW = pools.indices.map { ports[$0] * pools[$0].switchPortW }
         storageServers = settings.storageWPerServer.count == settings.storageServersAtStart.count ? settings.storageServersAtStart : []
+        storageServerNs = Array(repeating: 0, count: storageServers.count)
         restW = settings.restW
         let floorShare = pools.map { $0.acceleratorBusyW > 0 ? $0.acceleratorIdleW / $0.acceleratorBusyW : 0 }.max() ?? 0
         minimumShare = max(settings.powerPerformance.minimumShare, floorShare)
@@ -227,6 +231,8 @@ public struct FacilityPower: RunComponent {
         guard case let .storageServersInCenter(t, servers) = change.part, t < storageServers.count else { return }
         advance(to: nowNs)
         let deltaW = Double(servers - storageServers[t]) * settings.storageWPerServer[t]
+        storageServerNs = storageInCenter(endNs: nowNs)
+        storageMarkNs = nowNs
         storageServers[t] = servers
         sharedW += deltaW
         restW += deltaW
@@ -248,6 +254,12 @@ public struct FacilityPower: RunComponent {
 
     /// Whether servers entered or left the center during the run (a center built in phases).
     var builtInPhases: Bool { !serverNsInCenter.isEmpty }
+
+    /// Each storage tier's server·ns in the center over a run ending at `endNs` (a center whose
+    /// phases add storage).
+    func storageInCenter(endNs: SimTimeNs) -> [Double] {
+        storageServers.indices.map { storageServerNs[$0] + Double(storageServers[$0]) * Double(endNs - storageMarkNs) }
+    }
 
     /// Pool `p`'s server·ns and accelerator·ns in the center over a run ending at `endNs` (only
     /// when ``builtInPhases``).

@@ -60,6 +60,13 @@ public struct FacilitySettings: Sendable {
     /// and the tier's servers at the start (empty: the storage draw is constant).
     public var storageWPerServer: [Double] = []
     public var storageServersAtStart: [Int] = []
+    /// In such a center, the storage's capital: per tier, one server's (the tier's share of
+    /// ``PriceList/storagePrice`` by bandwidth, over its declared servers; 0 for a tier that
+    /// declares none), priced for each server's time in the center, and the part priced
+    /// throughout (the tiers that declare no servers). Empty: the storage is priced whole,
+    /// throughout.
+    public var storagePricePerServer: [Double] = []
+    public var storagePriceThroughout = 0.0
     public var cooling: CoolingCurve
     /// The site's climate (nil: only with a fixed PUE).
     public var climate: Climate?

@@ -282,6 +282,35 @@ extension PhasedRunTests {
         #expect(abs(itW(hour: 50) - itW(hour: 12)) < 1e-6, "\(itW(hour: 12)) → \(itW(hour: 50))")
     }
 
+    /// Reference: the storage's capital counts each server for its time in the center. The
+    /// price (1,000,000) splits by bandwidth between a warm tier that declares no servers
+    /// (half, priced throughout) and the cold tier (half over its 2 declared servers, 250,000
+    /// each; the phase's 2 more are in the center on day 1 only): over a run of D days the
+    /// capital-years are (500,000 D + 250,000 (2 D + 2)) / 365.25, written off over 5 years and
+    /// maintained at 5% a year. Without the phase's storage, the whole price throughout.
+    @Test func addedStorageServersCostOnlyTheirTimeInTheCenter() throws {
+        for phased in [true, false] {
+            var text = Self.text(jobs: """
+                    - {submit: 0s, accelerators: 8, duration: 10s}
+                    - {submit: 190000s, accelerators: 8, duration: 10s}
+                """, power: "power: {pue: 1.2, prices: {storage: 1000000, maintenance: 0.05, life: {storage: 5}}}")
+                .replacingOccurrences(of: "    tiers:\n", with: "    tiers:\n      - {name: warm, bandwidth: 80Gbps, iops: 1000}\n")
+            if !phased { text = text.replacingOccurrences(of: ", storage: [{tier: cold, servers: 2}]", with: "") }
+            let sink = CollectingSink()
+            let summary = try CenterRun.run(try scenario(text), sink: sink).summary
+            guard case .object(let power)? = summary.fields.first(where: { $0.0 == "power" })?.1,
+                  case .object(let parts)? = power.first(where: { $0.0 == "tco_by_part" })?.1 else {
+                Issue.record("no power section")
+                return
+            }
+            let days = Double(sink.jobs.map(\.endNs).max() ?? 0) / 86_400e9
+            #expect(days > 2 && days < 3)
+            let capitalYears = (phased ? 500_000 * days + 250_000 * (2 * days + 2) : 1_000_000 * days) / 365.25
+            #expect(abs(figure(parts, "storage") / (capitalYears / 5) - 1) < 1e-9, "phased \(phased): \(figure(parts, "storage")) vs \(capitalYears / 5)")
+            #expect(abs(figure(parts, "maintenance") / (capitalYears * 0.05) - 1) < 1e-9)
+        }
+    }
+
     /// A phase's storage goes to a tier that exists and declares its servers; the error names
     /// the file, line and column of the tier.
     @Test func storageForAnUnknownOrUndeclaredTierIsRejectedWhereItIsWritten() {
