@@ -72,7 +72,7 @@ public struct StorageComponent: RunComponent {
         shared = SharedFabric(capacities: system.capacities)
         loadAreaPerTier = Array(repeating: 0, count: system.tiers.count)
         readsByTier = Array(repeating: 0, count: system.tiers.count)
-        serversDown = Array(repeating: 0, count: system.tiers.count)
+        serversDown = Array(repeating: [], count: system.tiers.count)
         if let g = growth, g.declaredServers.count == system.tiers.count, g.serversAtStart.count == system.tiers.count {
             declaredServers = g.declaredServers
             serversInCenter = g.serversAtStart
@@ -88,7 +88,8 @@ public struct StorageComponent: RunComponent {
         let declared = of ?? declaredServers[t]
         guard declared > 0 else { return }
         let present = serversInCenter.isEmpty ? declared : serversInCenter[t]
-        let share = Double(max(0, present - serversDown[t])) / Double(declared)
+        let down = serversDown[t].reduce(0) { $0 + ($1 < present ? 1 : 0) }
+        let share = Double(max(0, present - down)) / Double(declared)
         shared.setCapacity(system.bandwidthLink(t), to: system.tiers[t].bandwidthBytesPerS * share)
         shared.setCapacity(system.iopsLink(t), to: system.tiers[t].iops * share)
     }
@@ -184,8 +185,8 @@ public struct StorageComponent: RunComponent {
         dirty = true
     }
 
-    /// Storage servers down in each tier (`failures.classes.storage`).
-    var serversDown: [Int]
+    /// Storage servers down in each tier (`failures.classes.storage`), by their index in it.
+    var serversDown: [[Int]]
 
     /// A storage server failed or came back: its tier's bandwidth and IOPS are what the servers
     /// up can serve (the data stays readable: replicas or erasure codes cover the one down),
@@ -194,15 +195,21 @@ public struct StorageComponent: RunComponent {
     /// A build-out phase changed a tier's servers in the center: its bandwidth and IOPS follow.
     public mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs) {
         switch change.part {
-        case let .storageServer(tier, _, of):
+        case let .storageServer(tier, server, of):
             guard tier < system.tiers.count, of > 0 else { return }
             advanceLoad(to: nowNs)
-            serversDown[tier] = min(of, max(0, serversDown[tier] + (change.up ? -1 : 1)))
+            if change.up {
+                serversDown[tier].removeAll { $0 == server }
+            } else if !serversDown[tier].contains(server) {
+                serversDown[tier].append(server)
+            }
             setTierCapacity(tier, of: of)
         case let .storageServersInCenter(tier, servers):
             guard tier < serversInCenter.count else { return }
             advanceLoad(to: nowNs)
             serversInCenter[tier] = servers
+            // A server that left is no longer down (its repair ended with it).
+            serversDown[tier].removeAll { $0 >= servers }
             setTierCapacity(tier)
         case .spine:
             return

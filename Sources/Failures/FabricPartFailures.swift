@@ -10,15 +10,24 @@ public struct FabricPartLayout: Sendable {
     public var leafOfServer: [[Int32]]
     /// Spine switches in each pool's fabric.
     public var spines: Int
-    /// Storage servers of each storage tier (0: the tier is not modelled as servers).
+    /// Storage servers of each storage tier (0: the tier is not modelled as servers): those its
+    /// figures are for (declared).
     public var storageServers: [Int]
+    /// In a center whose phases add storage servers, per tier: the most servers in the center at
+    /// once (declared and added), and those in the center at the start (empty: the declared,
+    /// throughout). An added server fails only while it is in the center.
+    public var storageServersAtMost: [Int]
+    public var storageServersAtStart: [Int]
     /// Seed of the storage servers' failure stream (`failures/storage`).
     public var storageSeed: UInt64
 
-    public init(leafOfServer: [[Int32]] = [], spines: Int = 0, storageServers: [Int] = [], storageSeed: UInt64 = 0) {
+    public init(leafOfServer: [[Int32]] = [], spines: Int = 0, storageServers: [Int] = [], storageServersAtMost: [Int] = [],
+                storageServersAtStart: [Int] = [], storageSeed: UInt64 = 0) {
         self.leafOfServer = leafOfServer
         self.spines = spines
         self.storageServers = storageServers
+        self.storageServersAtMost = storageServersAtMost
+        self.storageServersAtStart = storageServersAtStart
         self.storageSeed = storageSeed
     }
 }
@@ -42,6 +51,8 @@ struct FabricPartFailures {
         var life: Int32 = 0
         var isDown = false
         var inRepair = false
+        /// A storage server a phase adds, out of the center now: it does not fail.
+        var absent = false
     }
 
     /// A leaf outage's row, filled as the engine reports the jobs each server hit.
@@ -93,6 +104,18 @@ struct FabricPartFailures {
                 for k in 0..<count {
                     states.append(Part(classIndex: c, component: .storage, pool: -1, index: n, tier: t, inTier: k, tierServers: count))
                     n += 1
+                }
+            }
+            // The servers phases add, numbered after every declared one (the declared keep
+            // their draws), each out of the center until its phase brings it.
+            let atMost = layout.storageServersAtMost, atStart = layout.storageServersAtStart
+            if atMost.count == layout.storageServers.count, atStart.count == atMost.count {
+                for (t, count) in layout.storageServers.enumerated() where atMost[t] > count {
+                    for k in count..<atMost[t] {
+                        states.append(Part(classIndex: c, component: .storage, pool: -1, index: n, tier: t, inTier: k, tierServers: count,
+                                           absent: k >= atStart[t]))
+                        n += 1
+                    }
                 }
             }
         }
@@ -166,6 +189,28 @@ extension ServerFailures {
         default:
             recordPart(i, kind: kind, downNs: downNs, nowNs: nowNs)
             return .partChanged(PartChange(part: .storageServer(tier: part.tier, server: part.inTier, of: part.tierServers), up: false))
+        }
+    }
+
+    /// A phase's storage servers entered the center or left it: one that enters starts a life
+    /// (it fails from now on), one that leaves ends its life, and a repair under way with it
+    /// (the storage tier forgets it was down).
+    public mutating func partChanged(_ change: PartChange, nowNs: SimTimeNs) {
+        guard case let .storageServersInCenter(tier, servers) = change.part else { return }
+        for i in parts.states.indices where parts.states[i].component == .storage && parts.states[i].tier == tier {
+            let present = parts.states[i].inTier < servers
+            guard present == parts.states[i].absent else { continue }
+            parts.states[i].absent = !present
+            parts.states[i].life += 1
+            if present {
+                if primed { scheduleFailure(part: i, fromNs: nowNs) }
+            } else if parts.states[i].isDown {
+                parts.states[i].isDown = false
+                if parts.states[i].inRepair {
+                    parts.states[i].inRepair = false
+                    tally.repairDone(nowNs: nowNs)
+                }
+            }
         }
     }
 

@@ -127,7 +127,7 @@ public struct ServerFailures: RunComponent {
         if !primed {
             primed = true
             for g in life.indices where !absent[g] { scheduleFailure(g, fromNs: 0) }
-            for i in parts.states.indices { scheduleFailure(part: i, fromNs: 0) }
+            for i in parts.states.indices where !parts.states[i].absent { scheduleFailure(part: i, fromNs: 0) }
             for i in timers.indices where timers[i].atNs < nowNs { timers[i].atNs = nowNs }
         }
         writeLeafRows(nowNs: nowNs)

@@ -311,6 +311,29 @@ extension PhasedRunTests {
         }
     }
 
+    /// A phase's storage servers fail while they are in the center, not before nor after: with
+    /// a storage MTTF of 2 hours over 3 days, the cold tier's two declared servers (rows 0 and 1)
+    /// fail on every day, the phase's two (rows 2 and 3, numbered after the declared ones) only
+    /// on day 1, when they are in the center, about as often as the declared ones then.
+    @Test func addedStorageServersFailOnlyWhileInTheCenter() throws {
+        let failures = """
+            failures:
+              classes:
+            \(["accelerator", "host", "nic", "network", "software"].map { "    \($0): {mttf: 800000h}" }.joined(separator: "\n"))
+                storage: {mttf: 2h, transientShare: 1, detect: 0s, reboot: 10min}
+            """
+        let sink = CollectingSink()
+        _ = try CenterRun.run(try scenario(Self.text(jobs: "    - {submit: 0s, accelerators: 8, duration: 3d}", power: failures)), sink: sink)
+        let rows = sink.failures.filter { $0.pool == -1 }
+        let day = { (r: FailureRecord) in Int(r.timeNs / 86_400_000_000_000) }
+        for server in 0..<4 {
+            let days = Set(rows.filter { $0.server == server }.map(day))
+            #expect(days == (server < 2 ? [0, 1, 2] : [1]), "storage server \(server) failed on days \(days.sorted())")
+        }
+        let added = rows.filter { $0.server >= 2 }.count, declaredOnDay1 = rows.filter { $0.server < 2 && day($0) == 1 }.count
+        #expect(added > 10 && declaredOnDay1 > 10, "\(added) failures of the added servers, \(declaredOnDay1) of the declared on day 1")
+    }
+
     /// A phase's storage goes to a tier that exists and declares its servers; the error names
     /// the file, line and column of the tier.
     @Test func storageForAnUnknownOrUndeclaredTierIsRejectedWhereItIsWritten() {
