@@ -94,7 +94,7 @@ enum TraceColumns {
     // /failures
     static let failTime = ColumnSpec<Int64>("time_ns", "ns", "when the part failed")
     static let failPool = ColumnSpec<Int16>("pool", "1", "pool of the server or switch, decoded by /dictionaries/pool; -1 for a storage server")
-    static let failServer = ColumnSpec<Int32>("server", "1", "the server, numbered in its pool's layout order; for a leaf or spine switch its index in the pool's fabric, for a storage server its index over the storage tiers in order")
+    static let failServer = ColumnSpec<Int32>("server", "1", "the server, numbered in its pool's layout order; for a leaf or spine switch its index in the pool's fabric, for a storage server its index over the storage tiers in order (the servers phases add, after every declared one, tier by tier)")
     static let failComponent = ColumnSpec<Int8>("component", "1", "class of part that failed, decoded by /dictionaries/failure_component")
     static let failKind = ColumnSpec<Int8>("kind", "1", "how the part came back, decoded by /dictionaries/failure_kind", note: "transient: a reboot; repair: the part in place; spare: a hot spare swapped in")
     static let failJobs = ColumnSpec<Int32>("jobs_hit", "1", "batch jobs it interrupted (a leaf: the jobs on its servers; a spine or storage server stops none)")
