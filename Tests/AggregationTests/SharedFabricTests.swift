@@ -191,6 +191,56 @@ import Testing
         #expect(kept.flowsPriced < whole.flowsPriced, "priced \(kept.flowsPriced) kept vs \(whole.flowsPriced) whole")
     }
 
+    /// Reference: a solve of every flow from scratch (``MaxMinFairShare``, relative 1e-9), on
+    /// the 2:1 fabric with its rails declared as bundles and loads kept for the spine links only,
+    /// through 200 instants of one to three changes together: rings that take every rail, rings
+    /// through some rails (bundles partly used), stops, and now and then a spine link or a NIC
+    /// rail at half or no capacity.
+    @Test func keptFlowsOnRailBundlesAgreeWithASolveFromScratch() {
+        let links = Self.fabric()
+        var shared = SharedFabric(links: links)
+        let spine = links.capacities.indices.filter { links.isSpineLink($0) }
+        shared.keepLoad(only: spine)
+        shared.declareBundles(links.railBundles())
+        var capacities = links.capacities
+        var flows: [Int: (flow: MaxMinFairShare.Flow, streams: Int)] = [:]
+        var state: UInt64 = 23
+        func draw(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for instant in 0..<200 {
+            if instant % 41 == 40 {
+                let nics = links.railBundles()
+                let l = instant % 2 == 0 ? spine[draw(spine.count)] : nics[draw(nics.count)][draw(8)]
+                capacities[l] = draw(2) == 0 ? 0 : links.capacities[l] / 2
+                shared.setCapacity(l, to: capacities[l])
+            }
+            for _ in 0...draw(3) {
+                let owner = draw(24)
+                if flows[owner] != nil {
+                    shared.detach(owner)
+                    flows[owner] = nil
+                    continue
+                }
+                let ranks = RankPlacement.shuffled.ranks([2, 8, 16, 64][draw(4)], servers: 16, perServer: 8, seed: UInt64(instant * 7 + owner + 1))
+                // A ring through every rail, or (as a tensor-parallel job's) through some of them.
+                let upper = ranks.filter { $0 % 8 >= 4 }
+                let c = draw(3) == 0 && upper.count >= 2 ? links.collectiveFlow(upper, ringsPerReplica: 4)
+                    : links.collectiveFlow(ranks, ringsPerReplica: draw(3) == 0 ? 2 : 1)
+                shared.attach(owner, flow: c.flow, streams: c.streams)
+                flows[owner] = (c.flow, c.streams)
+            }
+            _ = shared.settle()
+            let owners = flows.keys.sorted()
+            let scratch = MaxMinFairShare(capacities: capacities).solve(owners.map { flows[$0]!.flow })
+            for (i, o) in owners.enumerated() {
+                let want = scratch[i] * Double(flows[o]!.streams), got = shared.bandwidth(o)
+                #expect(abs(got - want) <= 1e-9 * max(1, want), "instant \(instant) owner \(o): \(got) vs \(want)")
+            }
+        }
+    }
+
     /// Textbook: two identical rings over the same NICs each get half of what one gets alone;
     /// when one leaves, the other gets all of it back.
     @Test func twoIdenticalRingsHalveAndRecover() {
