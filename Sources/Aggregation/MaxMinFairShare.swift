@@ -69,9 +69,17 @@ public struct MaxMinFairShare: Sendable {
         let flowLinks = flows.map { $0.links.map(unique.lowerBound(of:)) }
         var remaining = unique.map { capacities[$0] }
         let capacity = remaining
-        // Σ uses of the unfrozen flows on each link.
+        // Σ uses of the unfrozen flows on each link, and how many they are (a link's weight is
+        // exactly 0 once its last flow froze: a residue of the subtractions, with uses of very
+        // different sizes, would otherwise read as a link still rising).
         var weight = Array(repeating: 0.0, count: unique.count)
-        for (i, f) in flows.enumerated() { for (l, u) in zip(flowLinks[i], f.uses) { weight[l] += u } }
+        var rising = Array(repeating: 0, count: unique.count)
+        for (i, f) in flows.enumerated() {
+            for (l, u) in zip(flowLinks[i], f.uses) {
+                weight[l] += u
+                rising[l] += 1
+            }
+        }
         var rate = Array(repeating: 0.0, count: flows.count)
         var active: [Int] = []
         for i in flows.indices {
@@ -95,7 +103,11 @@ public struct MaxMinFairShare: Sendable {
             for i in active {
                 let f = flows[i]
                 if flowLinks[i].contains(where: { full[$0] }) || rate[i] >= f.limit - eps * max(1, f.limit) {
-                    for (l, u) in zip(flowLinks[i], f.uses) { weight[l] -= u }
+                    for (l, u) in zip(flowLinks[i], f.uses) {
+                        weight[l] -= u
+                        rising[l] -= 1
+                        if rising[l] == 0 { weight[l] = 0 }
+                    }
                 } else {
                     still.append(i)
                 }

@@ -74,6 +74,7 @@ public struct SharedFabric: Sendable {
     var keptLoad: [Double]
     /// ``fillLevel(_:)``'s workspace.
     var levelScratch: [(rate: Double, owner: Int32, use: Double)] = []
+    var weightScratch: [Double] = []
     /// Links on which a search found one flow to solve (stamped with the search's stamp), and
     /// each such flow's least level over them: a link where one flow rises among kept ones
     /// fills at that level exactly, so the solve takes it as the flow's bound instead.
@@ -433,20 +434,25 @@ public struct SharedFabric: Sendable {
         guard isCoupling(l), link[l].stamp != stamp else { return .infinity }
         link[l].stamp = stamp
         levelScratch.removeAll(keepingCapacity: true)
-        var weight = 0.0
         for e in linkFlows[l] {
             let o = Int(e.owner)
             levelScratch.append((isNew[o] ? flowBound[o] : rates[o], e.owner, e.use))
-            weight += e.use
         }
         levelScratch.sort { ($0.rate, $0.owner) < ($1.rate, $1.owner) }
+        // The uses of the flows from each one on, summed from the last (no cancellation when
+        // the uses differ by orders of magnitude, as a storage tier's IOPS link's do).
+        weightScratch.removeAll(keepingCapacity: true)
+        var weight = 0.0
+        for k in levelScratch.reversed() {
+            weight += k.use
+            weightScratch.append(weight)
+        }
         var load = 0.0
-        for k in levelScratch {
-            // Below this flow's stop, the link holds `load` plus `weight` times the level.
-            let level = max(0, capacities[l] - load) / weight
+        for (i, k) in levelScratch.enumerated() {
+            // Below this flow's stop, the link holds `load` plus the rising flows' uses times the level.
+            let level = max(0, capacities[l] - load) / weightScratch[levelScratch.count - 1 - i]
             if level <= k.rate { return level }
             load += k.use * k.rate
-            weight -= k.use
         }
         return .infinity
     }

@@ -22,6 +22,23 @@ import Testing
     }
 
     /// Two identical rings over the same NICs each get half of the bottleneck.
+    /// Hand reference: uses of very different sizes (a ten-millionth next to whole crossings).
+    /// Flows 7 and 9 stop at their limits (1); link 1 (capacity 7) fills at 7 / 5.0000002 and
+    /// freezes flows 2, 4, 6; link 3 (capacity 5) at 5 / 3.0000003 and freezes flows 3 and 5;
+    /// flows 8, 1 and 0 rise to their limits (2, 2, 4): link 5 carries them at a ten-millionth
+    /// and never fills. (A link whose flows had all frozen kept a residue of its weights, about
+    /// 1e-16, that read as a link still filling and froze flows 0, 1, 3, 5 and 8 at 1.15.)
+    @Test func usesOfVeryDifferentSizes() {
+        let flows: [(links: [Int], uses: [Double], limit: Double)] = [
+            ([5], [2e-7], 4), ([0, 5], [3e-7, 2e-7], 2), ([1, 2], [2e-7, 3], .infinity), ([3, 4, 5], [3e-7, 3, 1], .infinity),
+            ([1, 2], [2, 3e-7], 4), ([3], [3], 5), ([1, 2], [3, 2], .infinity), ([4], [1e-7], 1), ([2, 4], [1, 2], 2), ([0], [2], 1),
+        ]
+        let rates = MaxMinFairShare(capacities: [10, 7, 12, 5, 9, 3]).solve(flows.map { MaxMinFairShare.Flow(links: $0.links, uses: $0.uses, limit: $0.limit) })
+        let link1 = 7 / 5.0000002, link3 = 5 / 3.0000003
+        let expected = [4, 2, link1, link3, link1, link3, link1, 1, 2, 1]
+        for (i, (got, want)) in zip(rates, expected).enumerated() { #expect(abs(got - want) <= 1e-12 * want, "flow \(i): \(got) vs \(want)") }
+    }
+
     @Test func twoRingsShareABottleneckEqually() {
         let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: 2)
         let ranks = Array(0..<16)
