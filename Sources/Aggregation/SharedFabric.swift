@@ -324,11 +324,6 @@ public struct SharedFabric: Sendable {
         pendingOwners.removeAll(keepingCapacity: true)
         pendingLinks.removeAll(keepingCapacity: true)
         while let l = stack.popLast() {
-            guard keepBelow > 0 else {
-                keptLoad[l] = 0
-                for e in linkFlows[l] { visit(Int(e.owner)) }
-                continue
-            }
             // The kept flows' load, added in the link's order, which the calls' order sets
             // (attaches and detaches come in the center's canonical order of an instant's events).
             var solvedHere = 0, sole = LinkFlow(owner: 0, use: 0), load = 0.0

@@ -109,6 +109,11 @@ public struct StorageGrowth: Sendable, Equatable {
         self.changes = changes
     }
 
+    /// Each tier's most servers in the center at once over the run.
+    public var mostServers: [Int] {
+        serversAtStart.indices.map { t in changes.filter { $0.tier == t }.reduce(serversAtStart[t]) { max($0, $1.servers) } }
+    }
+
     /// Each tier's servers in the center at `t` (the changes at `t` made).
     public func servers(atNs t: Int64) -> [Int] {
         var servers = serversAtStart

@@ -115,10 +115,9 @@ extension CenterRun {
         // The switches of each pool's fabric and the storage servers of the tiers that declare them.
         // A phase's storage servers fail while they are in the center.
         let growth = scenario.storageGrowth
-        let atMost = growth.map { g in g.serversAtStart.indices.map { t in g.changes.filter { $0.tier == t }.reduce(g.serversAtStart[t]) { max($0, $1.servers) } } }
         let parts = FabricPartLayout(leafOfServer: demand.layouts.map(\.leafOfServer), spines: scenario.io.fabric.spines,
                                      storageServers: scenario.io.storage?.tiers.map { $0.servers ?? 0 } ?? [],
-                                     storageServersAtMost: atMost ?? [], storageServersAtStart: growth?.serversAtStart ?? [],
+                                     storageServersAtMost: growth?.mostServers ?? [], storageServersAtStart: growth?.serversAtStart ?? [],
                                      storageSeed: RandomStreams.seed(master: streams.masterSeed, run: streams.runIndex, name: "failures/storage"))
         return ServerFailures(settings: spec.settings(pools: names, checkpointBandwidthBytesPerS: bandwidth), devices: demand.layouts.map(\.devicesPerServer),
                               nicsPerServer: demand.pools.map(\.server.nicCount),

@@ -48,19 +48,6 @@ enum PowerPlan {
         } else {
             storageW = 0
         }
-        // Storage that grows with the phases: each tier's draw (its share of `power.storage` by
-        // bandwidth, or its estimate) is its declared servers'; each server in the center draws
-        // its share of it.
-        var storagePerServer: [Double] = [], storageAtStart: [Int] = [], storageShare: [Double] = []
-        if let growth = scenario.storageGrowth, let tiers = scenario.io.storage?.tiers {
-            let totalBits = Double(tiers.reduce(Int64(0)) { $0 + $1.bandwidth.baseUnits })
-            storageShare = tiers.map { totalBits > 0 ? Double($0.bandwidth.baseUnits) / totalBits : 0 }
-            let tierW = tiers.map { t in spec.storage.map { Double($0.baseUnits) * Double(t.bandwidth.baseUnits) / totalBits }
-                ?? estimatedStorageServers(t) * storageServerW }
-            storagePerServer = tiers.indices.map { growth.declaredServers[$0] > 0 ? tierW[$0] / Double(growth.declaredServers[$0]) : 0 }
-            storageAtStart = growth.serversAtStart
-            storageW = tiers.indices.reduce(0.0) { $0 + (growth.declaredServers[$1] > 0 ? storagePerServer[$1] * Double(storageAtStart[$1]) : tierW[$1]) }
-        }
         let tariff = spec.tariff?.tariff ?? .flatDefault
         let prices = spec.prices.map { p in
             PriceList(currency: p.currency, serverPrice: poolNames.map { name in p.servers.first { $0.pool == name }?.price ?? 0 },
@@ -71,6 +58,25 @@ enum PowerPlan {
         } ?? PriceList(currency: tariff.currency, serverPrice: [], switchPortPrice: 0, switchPorts: 0, storagePrice: 0, buildingPricePerKW: 0,
                        serverLifeYears: 5, networkLifeYears: 5, storageLifeYears: 5, buildingLifeYears: 15, maintenanceSharePerYear: 0,
                        staffPerYear: 0, source: "none given: energy only")
+        // Storage that grows with the phases: each tier's draw (its share of `power.storage` by
+        // bandwidth, or its estimate) and its capital (its share of the storage price by
+        // bandwidth) are its declared servers'; each server in the center draws and costs its
+        // share of them. A tier that declares no servers is there throughout.
+        var storagePerServer: [Double] = [], storageAtStart: [Int] = []
+        var storagePricePerServer: [Double] = [], storagePriceThroughout = 0.0
+        if let growth = scenario.storageGrowth, let tiers = scenario.io.storage?.tiers {
+            let totalBits = Double(tiers.reduce(Int64(0)) { $0 + $1.bandwidth.baseUnits })
+            let declared = growth.declaredServers
+            func perDeclaredServer(_ perTier: [Double]) -> [Double] { tiers.indices.map { declared[$0] > 0 ? perTier[$0] / Double(declared[$0]) : 0 } }
+            let tierW = tiers.map { t in spec.storage.map { Double($0.baseUnits) * Double(t.bandwidth.baseUnits) / totalBits }
+                ?? estimatedStorageServers(t) * storageServerW }
+            storagePerServer = perDeclaredServer(tierW)
+            storageAtStart = growth.serversAtStart
+            storageW = tiers.indices.reduce(0.0) { $0 + (declared[$1] > 0 ? storagePerServer[$1] * Double(storageAtStart[$1]) : tierW[$1]) }
+            let tierPrice = tiers.map { prices.storagePrice * Double($0.bandwidth.baseUnits) / totalBits }
+            storagePricePerServer = perDeclaredServer(tierPrice)
+            storagePriceThroughout = tiers.indices.reduce(0.0) { $0 + (declared[$1] > 0 ? 0 : tierPrice[$1]) }
+        }
         var settings = FacilitySettings(
             pools: pools, networkW: networkW, storageW: storageW, cooling: spec.coolingCurve, climate: spec.site.flatMap(ClimateCatalog.named),
             startHourOfYear: spec.startHourOfYear, tariff: tariff, carbon: spec.carbon?.carbonIntensity ?? .chinaGrid,
@@ -79,12 +85,8 @@ enum PowerPlan {
             prices: prices, tenants: tenants, applications: applications)
         settings.storageWPerServer = storagePerServer
         settings.storageServersAtStart = storageAtStart
-        // Its capital likewise: each tier's share of the storage price, by bandwidth, is its
-        // declared servers'; each server counts for its time in the center.
-        if let declared = scenario.storageGrowth?.declaredServers, declared.count == storageShare.count {
-            settings.storagePricePerServer = declared.indices.map { declared[$0] > 0 ? prices.storagePrice * storageShare[$0] / Double(declared[$0]) : 0 }
-            settings.storagePriceThroughout = declared.indices.reduce(0.0) { $0 + (declared[$1] > 0 ? 0 : prices.storagePrice * storageShare[$1]) }
-        }
+        settings.storagePricePerServer = storagePricePerServer
+        settings.storagePriceThroughout = storagePriceThroughout
         return settings
     }
 }

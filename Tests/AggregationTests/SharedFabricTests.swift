@@ -1,4 +1,5 @@
 import Aggregation
+import SimKernel
 import Testing
 
 @Suite struct SharedFabricTests {
@@ -18,20 +19,16 @@ import Testing
         let links = Self.fabric()
         var shared = SharedFabric(links: links)
         var flows: [Int: MaxMinFairShare.Flow] = [:], streams: [Int: Double] = [:]
-        var state: UInt64 = 42
-        func draw(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var draws = SplitMix64(seed: 42)
         for step in 0..<300 {
-            let owner = draw(24)
+            let owner = draws.below(24)
             if shared.isAttached(owner) {
                 shared.detach(owner)
                 flows[owner] = nil
                 streams[owner] = nil
             } else {
-                let ranks = RankPlacement.shuffled.ranks([2, 8, 16, 64][draw(4)], servers: 16, perServer: 8, seed: UInt64(step + 1))
-                let c = links.collectiveFlow(ranks, ringsPerReplica: draw(3) == 0 ? 2 : 1)
+                let ranks = RankPlacement.shuffled.ranks([2, 8, 16, 64][draws.below(4)], servers: 16, perServer: 8, seed: UInt64(step + 1))
+                let c = links.collectiveFlow(ranks, ringsPerReplica: draws.below(3) == 0 ? 2 : 1)
                 shared.attach(owner, flow: c.flow, streams: c.streams)
                 flows[owner] = c.flow
                 streams[owner] = Double(c.streams)
@@ -59,27 +56,23 @@ import Testing
         let spine = links.capacities.indices.filter { links.isSpineLink($0) }
         quick.keepLoad(only: spine)
         quick.declareBundles(links.railBundles())
-        var state: UInt64 = 7
-        func draw(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var draws = SplitMix64(seed: 7)
         var compared = 0
         for step in 0..<400 {
             if step % 97 == 96 {
                 let nics = links.railBundles()
-                let l = step % 2 == 0 ? spine[draw(spine.count)] : nics[draw(nics.count)][1]   // a spine link, or a NIC rail
-                let capacity = draw(2) == 0 ? 0 : links.capacities[l] / 2
+                let l = step % 2 == 0 ? spine[draws.below(spine.count)] : nics[draws.below(nics.count)][1]   // a spine link, or a NIC rail
+                let capacity = draws.below(2) == 0 ? 0 : links.capacities[l] / 2
                 plain.setCapacity(l, to: capacity)
                 quick.setCapacity(l, to: capacity)
             }
-            let owner = draw(24)
+            let owner = draws.below(24)
             if plain.isAttached(owner) {
                 plain.detach(owner)
                 quick.detach(owner)
             } else {
-                let ranks = RankPlacement.shuffled.ranks([2, 8, 16, 64][draw(4)], servers: 16, perServer: 8, seed: UInt64(step + 1))
-                let c = links.collectiveFlow(ranks, ringsPerReplica: draw(3) == 0 ? 2 : 1)
+                let ranks = RankPlacement.shuffled.ranks([2, 8, 16, 64][draws.below(4)], servers: 16, perServer: 8, seed: UInt64(step + 1))
+                let c = links.collectiveFlow(ranks, ringsPerReplica: draws.below(3) == 0 ? 2 : 1)
                 plain.attach(owner, flow: c.flow, streams: c.streams)
                 quick.attach(owner, flow: c.flow, streams: c.streams)
             }
@@ -163,26 +156,22 @@ import Testing
         // 1e-7 of its capacity: its capacity less their load, and so the rate, carry 1e7 times
         // the rounding (a whole solve's own error is about 2e-9 here).
         let tolerance = scale < 1 ? 1e-7 : 1e-9
-        var state: UInt64 = 11
-        func draw(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var draws = SplitMix64(seed: 11)
         for instant in 0..<300 {
             if instant % 37 == 36 {
-                let l = draw(capacities.count)
-                current[l] = draw(3) == 0 ? 0 : capacities[l] * Double(1 + draw(3)) / 2
+                let l = draws.below(capacities.count)
+                current[l] = draws.below(3) == 0 ? 0 : capacities[l] * Double(1 + draws.below(3)) / 2
                 kept.setCapacity(l, to: current[l]); whole.setCapacity(l, to: current[l])
             }
-            for _ in 0...draw(4) {
-                let owner = draw(16)
+            for _ in 0...draws.below(4) {
+                let owner = draws.below(16)
                 if flows[owner] != nil {
                     kept.detach(owner); whole.detach(owner)
                     flows[owner] = nil
                 } else {
-                    let links = Array(Set((0...draw(3)).map { _ in draw(capacities.count) })).sorted()
-                    let f = MaxMinFairShare.Flow(links: links, uses: links.map { _ in Double(1 + draw(3)) * (draw(2) == 0 ? 1 : scale) },
-                                                 limit: draw(3) == 0 ? Double(1 + draw(6)) : .infinity)
+                    let links = Array(Set((0...draws.below(3)).map { _ in draws.below(capacities.count) })).sorted()
+                    let f = MaxMinFairShare.Flow(links: links, uses: links.map { _ in Double(1 + draws.below(3)) * (draws.below(2) == 0 ? 1 : scale) },
+                                                 limit: draws.below(3) == 0 ? Double(1 + draws.below(6)) : .infinity)
                     kept.attach(owner, flow: f); whole.attach(owner, flow: f)
                     flows[owner] = f
                 }
@@ -211,30 +200,26 @@ import Testing
         shared.declareBundles(links.railBundles())
         var capacities = links.capacities
         var flows: [Int: (flow: MaxMinFairShare.Flow, streams: Int)] = [:]
-        var state: UInt64 = 23
-        func draw(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var draws = SplitMix64(seed: 23)
         for instant in 0..<200 {
             if instant % 41 == 40 {
                 let nics = links.railBundles()
-                let l = instant % 2 == 0 ? spine[draw(spine.count)] : nics[draw(nics.count)][draw(8)]
-                capacities[l] = draw(2) == 0 ? 0 : links.capacities[l] / 2
+                let l = instant % 2 == 0 ? spine[draws.below(spine.count)] : nics[draws.below(nics.count)][draws.below(8)]
+                capacities[l] = draws.below(2) == 0 ? 0 : links.capacities[l] / 2
                 shared.setCapacity(l, to: capacities[l])
             }
-            for _ in 0...draw(3) {
-                let owner = draw(24)
+            for _ in 0...draws.below(3) {
+                let owner = draws.below(24)
                 if flows[owner] != nil {
                     shared.detach(owner)
                     flows[owner] = nil
                     continue
                 }
-                let ranks = RankPlacement.shuffled.ranks([2, 8, 16, 64][draw(4)], servers: 16, perServer: 8, seed: UInt64(instant * 7 + owner + 1))
+                let ranks = RankPlacement.shuffled.ranks([2, 8, 16, 64][draws.below(4)], servers: 16, perServer: 8, seed: UInt64(instant * 7 + owner + 1))
                 // A ring through every rail, or (as a tensor-parallel job's) through some of them.
                 let upper = ranks.filter { $0 % 8 >= 4 }
-                let c = draw(3) == 0 && upper.count >= 2 ? links.collectiveFlow(upper, ringsPerReplica: 4)
-                    : links.collectiveFlow(ranks, ringsPerReplica: draw(3) == 0 ? 2 : 1)
+                let c = draws.below(3) == 0 && upper.count >= 2 ? links.collectiveFlow(upper, ringsPerReplica: 4)
+                    : links.collectiveFlow(ranks, ringsPerReplica: draws.below(3) == 0 ? 2 : 1)
                 shared.attach(owner, flow: c.flow, streams: c.streams)
                 flows[owner] = (c.flow, c.streams)
             }
@@ -286,4 +271,9 @@ import Testing
         #expect(spineLinks.count == 4 * 2 * 2)
         #expect(links.linkName(spineLinks[0]) == "leaf0/spine0/up" && links.linkName(spineLinks[3]) == "leaf0/spine1/down")
     }
+}
+
+extension SplitMix64 {
+    /// A draw from 0 ..< n (the random tests' choices of owners, sizes and links).
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
