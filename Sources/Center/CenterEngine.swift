@@ -38,6 +38,7 @@ public enum CenterEngine {
         model.components = setup.components
         model.checkpointing = setup.components.contains { $0.plansCheckpoints }
         model.stats.measuredFromNs = setup.warmupNs
+        if let t = setup.stopOnceStartedBeforeNs { model.stopOnceStartedBeforeNs = t }
         model.poolServerNetworkBytesPerS = setup.pools.map { $0.server.networkBandwidthBytesPerS }
         model.registry = setup.registry
         if let services = setup.services { model.services = services }

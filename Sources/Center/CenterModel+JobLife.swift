@@ -94,6 +94,11 @@ extension CenterModel {
             sink.record(job: r)
             return
         }
+        if spec.submitNs < stopOnceStartedBeforeNs {
+            waitingBeforeStop += 1
+        } else if waitingBeforeStop == 0 && stopOnceStartedBeforeNs != SimTime.never {
+            kernel.requestStop()
+        }
         let slot = openSlot(spec, id: id, nowNs: spec.submitNs)
         count(spec, waiting: 1, running: 0, busyMilli: 0)
         policies[p].enqueue(queuedJob(slot: slot, now: spec.submitNs), nowNs: spec.submitNs)
@@ -111,6 +116,7 @@ extension CenterModel {
             jobs[slot].firstStartNs = now
             let wait = now - job.submitNs
             stats.jobStarted(waitNs: wait, submitNs: job.submitNs)
+            if job.submitNs < stopOnceStartedBeforeNs { waitingBeforeStop -= 1 }
             breakdown.update(jobs[slot].spec) { g in
                 g.started += 1
                 g.waitSumNs += Double(wait)

@@ -57,6 +57,10 @@ struct CenterModel: EventHandler {
     /// Completion events to schedule after rate changes (slot, time, generation).
     var pendingEnds: [(Int32, SimTimeNs, Int64)] = []
     var nextJobID: Int64 = 0
+    /// ``CenterSetup/stopOnceStartedBeforeNs`` (never: no such stop), and the jobs submitted
+    /// before it that have not started yet.
+    var stopOnceStartedBeforeNs = SimTime.never
+    var waitingBeforeStop = 0
     /// The wake-up already scheduled per pool (SimTime.never: none).
     var wakeAtNs: [SimTimeNs]
 

@@ -29,6 +29,10 @@ public struct CenterSetup {
     /// The warm-up (0: none): job statistics cover jobs submitted after it, time averages the
     /// time after it.
     public var warmupNs: SimTimeNs = 0
+    /// When set, the run stops once every job submitted before this time has started (at the
+    /// first arrival after it that finds none of them waiting), or at the horizon: a sampled
+    /// run's window measures the whole waits of its jobs, not waits cut at the window's end.
+    public var stopOnceStartedBeforeNs: SimTimeNs? = nil
     /// The pools (accelerator model, role, capacity) and their accelerators as the scheduler sees them.
     public var pools: [PoolView]
     public var acceleratorPools: [AcceleratorPool]

@@ -56,6 +56,7 @@ public enum CenterRun {
         center.preemption = PreemptionCost(saveNs: spec.preemption.saveTime.baseUnits, restoreNs: spec.preemption.restoreTime.baseUnits)
         center.trueDurations = spec.durations == .true
         center.warmupNs = scenario.warmup?.baseUnits ?? 0
+        center.stopOnceStartedBeforeNs = scenario.sample?.windowEndNs
         // The run components, in the order a job starts with them: the facility's power first
         // (it charges a job from the moment it holds accelerators, and under a power cap holds
         // it until there is power for it), failures next (a job's

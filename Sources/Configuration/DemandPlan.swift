@@ -43,6 +43,28 @@ public struct DemandPlan {
         }
     }
 
+    /// A sampled run's carried queue (``SampleWindow/backlogNs``): for each job-mix line that
+    /// routes to a pool with a backlog, its arrivals over the longest backlog among its pools,
+    /// thinned to each pool's own and submitted at time 0 (``BacklogSource``). They draw from
+    /// streams of their own (the run's seed with another run index), after every other source
+    /// in the tie rule's order, so the sample's own jobs are the same with or without them.
+    static func backlogSources(_ backlog: [SimTimeNs], profiles: [ApplicationProfile], pools: [PoolView], io: any JobIOModel,
+                               streams: RandomStreams, firstSource: Int) -> [any JobSource] {
+        let own = RandomStreams(masterSeed: streams.masterSeed, runIndex: SplitMix64.mix(streams.runIndex ^ 0x6261_636B_6C6F_6721))
+        var out: [any JobSource] = []
+        for profile in profiles {
+            for (line, entry) in profile.jobMix.enumerated() {
+                let stretchNs = entry.pools.map { Int($0) < backlog.count ? backlog[Int($0)] : 0 }.max() ?? 0
+                guard stretchNs > 0 else { continue }
+                let generator = JobMixGenerator(entry, application: profile, line: line, source: Int32(firstSource + out.count), pools: pools,
+                                                io: io, streams: own, horizonNs: stretchNs)
+                out.append(BacklogSource(generator, keep: pools.indices.map { p in p < backlog.count ? Double(backlog[p]) / Double(stretchNs) : 0 },
+                                         stream: own.stream("backlog/\(profile.name)/\(line)")))
+            }
+        }
+        return out
+    }
+
     /// The date of the scenario's day 0: a sample's start moved back by its offset.
     static func calendarOrigin(_ scenario: Scenario) -> CivilDate? {
         scenario.start?.date.adding(days: -(scenario.sample?.offsetDays ?? 0))
@@ -215,6 +237,9 @@ public struct DemandPlan {
             }.filter { $0.submitNs <= horizonNs }
             jobs.sort(by: JobSpec.submissionOrder)
             sources.append(ListedJobs(jobs))
+        }
+        if let backlog = scenario.sample?.backlogNs, backlog.contains(where: { $0 > 0 }) {
+            sources += Self.backlogSources(backlog, profiles: profiles, pools: pools, io: io, streams: streams, firstSource: sources.count)
         }
         self.sources = sources
         self.applicationProfiles = profiles

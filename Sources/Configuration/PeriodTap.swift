@@ -23,8 +23,13 @@ final class PeriodTap: RecordSink {
     private var lastUtil: (timeNs: SimTimeNs, busy: Int32)?
     private var lastPower: (timeNs: SimTimeNs, facilityW: Double)?
 
-    init(windowStartNs: SimTimeNs, days: Int, periodOfDay: [Int]? = nil, costing: PeriodCosting? = nil) {
+    /// The run's end: a job that never started has waited until then (the window's end unless
+    /// the run goes on after it).
+    let censorNs: SimTimeNs
+
+    init(windowStartNs: SimTimeNs, days: Int, periodOfDay: [Int]? = nil, costing: PeriodCosting? = nil, censorNs: SimTimeNs? = nil) {
         self.costing = costing
+        self.censorNs = censorNs ?? windowStartNs + SimTimeNs(days) * SimTime.nsPerDay
         energyCost = Array(repeating: 0, count: days)
         self.windowStartNs = windowStartNs
         self.days = days
@@ -69,11 +74,23 @@ final class PeriodTap: RecordSink {
         }
     }
 
+    /// Batch work each application submitted to each pool until the window's end, warm-up and
+    /// window (accelerator-ns; `[application + 1][pool]`, row 0 the jobs of no application): a
+    /// sampled run's measure of each pool's demand near its sample (``CarriedBacklog``).
+    private(set) var offeredByApplicationNs: [[Double]] = []
+
     /// A job the demand generated (before it is submitted).
     func submitted(_ j: JobSpec) {
+        let work = Double(j.accelerators) * Double(j.milli) / 1000 * Double(j.durationNs)
+        if j.pool >= 0 && j.submitNs < windowStartNs + SimTimeNs(days) * SimTime.nsPerDay {
+            let a = max(0, Int(j.application) + 1), p = Int(j.pool)
+            while offeredByApplicationNs.count <= a { offeredByApplicationNs.append([]) }
+            if p >= offeredByApplicationNs[a].count { offeredByApplicationNs[a] += Array(repeating: 0, count: p + 1 - offeredByApplicationNs[a].count) }
+            offeredByApplicationNs[a][p] += work
+        }
         guard let d = day(of: j.submitNs) else { return }
         submitted[d] += 1
-        offeredNs[d] += Double(j.accelerators) * Double(j.milli) / 1000 * Double(j.durationNs)
+        offeredNs[d] += work
     }
 
     /// The 99th percentile of period `p`'s waits, in seconds (NaN without jobs).
@@ -105,12 +122,11 @@ final class PeriodTap: RecordSink {
         }
     }
 
-    /// A batch job's row (written when it ends, or at the end of the run, which is the window's
-    /// end: a job that never started has waited until then).
+    /// A batch job's row (written when it ends, or at the end of the run: a job that never
+    /// started has waited until ``censorNs``).
     func record(job r: JobRecord) {
         guard let d = day(of: r.submitNs) else { return }
-        let endNs = windowStartNs + SimTimeNs(days) * SimTime.nsPerDay
-        let wait = (r.startNs >= 0 ? r.startNs : endNs) - r.submitNs
+        let wait = (r.startNs >= 0 ? r.startNs : censorNs) - r.submitNs
         waitSumNs[d] += Double(wait)
         waitCount[d] += 1
         _ = waits[periodOfDay[d]].record(UInt64(max(0, wait)))

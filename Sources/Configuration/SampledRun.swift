@@ -10,11 +10,13 @@ import Workloads
 
 /// A sampled multi-year run (`iccsim run --sampled quarter`): instead of simulating every day of
 /// years, one representative stretch per period (a quarter or a month) is simulated at job
-/// level: it starts empty `warmupNs` before its measured window (which sits in the middle of
-/// the period), with the center as it is on each of its days (its phases' servers and storage
+/// level: it starts `warmupNs` before its measured window (which sits in the middle of
+/// the period) with the queue the center carried in (``CarriedBacklog``; empty when it carried
+/// none), with the center as it is on each of its days (its phases' servers and storage
 /// arrive and retire on their dates, as in a job-level run), the calendar (weekdays, climate) of those days, and each application's demand at its mean
 /// over the period through the window (growth and season held at their period mean, the daily
-/// and weekly cycles going on) and at its own days' through the warm-up. With `windows` N > 1, the period is cut into N equal strata, each with a window
+/// and weekly cycles going on) and at its own days' through the warm-up. It runs on after its
+/// window until the window's jobs have started, so their waits are whole. With `windows` N > 1, the period is cut into N equal strata, each with a window
 /// in its middle at the stratum's mean demand and its own random streams (an independent
 /// replication). The samples are independent runs, so they run in parallel and their results
 /// do not depend on how many run at once. Each period's figures come with 95% confidence
@@ -39,6 +41,13 @@ public enum SampledRun {
         /// own run with its warm-up and its own random streams); their days are pooled and their
         /// means set the half-widths. More windows see more of a heavy-tailed demand.
         public var windows = 1
+        /// Whether a sample starts with the queue the center carried in from the periods before
+        /// it (``CarriedBacklog``), or empty.
+        public var carriesBacklog = true
+        /// How long a sample may run on after its window, at the window's demand, until every
+        /// job submitted in it has started (it stops as soon as they have): the window's waits
+        /// are measured whole. A job still waiting then counts its wait so far.
+        public var maxDrainNs: SimTimeNs = 56 * SimTime.nsPerDay
 
         /// `period` is `quarter` or `month`; nil if neither.
         public init?(period: String, lengthNs: SimTimeNs = 7 * SimTime.nsPerDay, warmupNs: SimTimeNs = SampledRun.defaultWarmupNs) {
@@ -62,6 +71,8 @@ public enum SampledRun {
         /// Start of the measured window, in the scenario's time.
         public var windowStartNs: SimTimeNs
         public var scenario: Scenario?
+        /// The queue it started with, pool by pool, as stretches of their demand (empty: none).
+        public var carriedBacklogNs: [SimTimeNs] = []
     }
 
     /// The samples of `scenario` (its horizon cut into periods; a last partial period shorter
@@ -133,10 +144,11 @@ public enum SampledRun {
             guard s.cluster.hasServers(inServiceOn: start.adding(days: Int(windowStartNs / day))) else { return nil }
             x.start = DateSpec(start.adding(days: offsetDays))
         }
-        x.horizon = TimeQuantity(baseUnits: o.warmupNs + o.lengthNs)
+        x.horizon = TimeQuantity(baseUnits: o.warmupNs + o.lengthNs + o.maxDrainNs)
         x.warmup = o.warmupNs > 0 ? TimeQuantity(baseUnits: o.warmupNs) : nil
         x.sample = SampleWindow(offsetDays: offsetDays, periodFromDay: Int(period.0 / day), periodToDay: Int((period.1 + day - 1) / day),
                                 warmupDays: Int((windowStartNs - offsetNs) / day))
+        x.sample?.windowEndNs = o.warmupNs + o.lengthNs
         // The center's state at that date: its services are live (their models trained before).
         x.release.firstVersion = .preloaded
         if var p = x.power {
@@ -148,14 +160,61 @@ public enum SampledRun {
 
     /// Runs every sample (in parallel, `workers` at a time) and returns each period's figures,
     /// in period order. `progress` hears each period as it finishes (from any thread).
+    ///
+    /// With ``Options/carriesBacklog``, the samples run twice where needed: first each from an
+    /// empty center; then the queue each pool carries is estimated from their demand
+    /// (``CarriedBacklog``), and the samples whose warm-up starts while some pool holds one run
+    /// again with it (their own jobs unchanged). `progress` counts the second runs after the first.
     public static func run(_ scenario: Scenario, _ o: Options, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [PeriodFigures] {
-        let samples = try samples(scenario, o)
-        let all = samples.count
+        var samples = try samples(scenario, o)
+        let first = samples.count
         var done: (@Sendable (Int) -> Void)? = nil
-        if let progress { done = { progress($0, all) } }
-        let windows = try parallelMap(samples, workers: workers, done: done) { try runWindow($0, o) }
+        if let progress { done = { progress($0, first) } }
+        var windows = try parallelMap(samples, workers: workers, done: done) { try runWindow($0, o) }
+        if o.carriesBacklog {
+            let carried = carriedBacklog(scenario, samples, windows, o)
+            var again: [Int] = []
+            for i in samples.indices {
+                let stretch = carried.stretchNs(atNs: samples[i].windowStartNs - o.warmupNs)
+                guard stretch.contains(where: { $0 > 0 }), samples[i].scenario != nil else { continue }
+                samples[i].scenario!.sample!.backlogNs = stretch
+                samples[i].carriedBacklogNs = stretch
+                again.append(i)
+            }
+            let all = first + again.count
+            if let progress { done = { progress(first + $0, all) } }
+            let rerun = try parallelMap(again.map { samples[$0] }, workers: workers, done: done) { try runWindow($0, o) }
+            for (k, i) in again.enumerated() { windows[i] = rerun[k] }
+        }
         return combine(Array(zip(samples, windows)))
+    }
+
+    /// The queue each pool carries over the horizon, from the samples' demand.
+    static func carriedBacklog(_ scenario: Scenario, _ samples: [Sample], _ windows: [WindowResult], _ o: Options) -> CarriedBacklog {
+        let day = SimTime.nsPerDay, spanDays = Int((o.warmupNs + o.lengthNs) / day)
+        let horizon = scenario.horizon?.baseUnits ?? 0, days = Int(horizon / day) + 1
+        let apps = scenario.workload.applications
+        // Each application's demand factor day by day, over the run and in each sample (row 0:
+        // jobs of no application, factor 1).
+        let trends = apps.map { DemandPlan.trend(of: $0, in: scenario, horizonNs: horizon) }
+        var points: [CarriedBacklog.Point] = []
+        for (sample, window) in zip(samples, windows) {
+            guard let s = sample.scenario else { continue }
+            let own = apps.map { DemandPlan.trend(of: $0, in: s, horizonNs: s.horizon?.baseUnits ?? 0) }
+            let work = window.offeredByApplicationNs.enumerated().map { a, byPool in
+                let factorDays = a == 0 ? Double(spanDays) : (0..<spanDays).reduce(0.0) { $0 + (own[a - 1]?.factor(day: $1) ?? 1) }
+                return byPool.map { $0 / (factorDays * Double(day)) }
+            }
+            points.append(.init(centreNs: sample.windowStartNs - o.warmupNs + SimTimeNs(spanDays) * day / 2, work: work))
+        }
+        let pools = scenario.cluster.poolNames
+        let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
+        return CarriedBacklog(points: points, pools: pools.count, days: days,
+                              factor: { a, d in a == 0 ? 1 : trends[a - 1]?.factor(day: d) ?? 1 },
+                              capacity: { p, t in
+                                  Double(schedule?.accelerators(of: scenario.cluster, pool: pools[p], atNs: t) ?? scenario.cluster.capacity(ofPool: pools[p]))
+                              })
     }
 
     /// The periods' figures from their windows' results (in sample order).
@@ -192,6 +251,9 @@ public enum SampledRun {
         var accelerators: Int
         var sloAttainment: Double
         var waits: Histogram<UInt64>
+        /// Batch work each application submitted to each pool over the warm-up and window
+        /// (accelerator-ns, ``PeriodTap/offeredByApplicationNs``).
+        var offeredByApplicationNs: [[Double]] = []
     }
 
     /// The calendar quarter or month a period's middle falls in (`2026-Q1`, `2026-01`) when the
@@ -211,7 +273,8 @@ public enum SampledRun {
     /// One window's run.
     static func runWindow(_ sample: Sample, _ o: Options) throws -> WindowResult {
         let costing = sample.scenario.flatMap(PeriodCosting.init)
-        let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay), costing: costing)
+        let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay), costing: costing,
+                            censorNs: o.warmupNs + o.lengthNs + o.maxDrainNs)
         guard let s = sample.scenario else { return WindowResult(days: [], accelerators: 0, sloAttainment: .nan, waits: tap.waits[0]) }
         let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: o.warmupNs + o.lengthNs)
@@ -220,7 +283,7 @@ public enum SampledRun {
         let dayStartNs = { (d: Int) in o.warmupNs + SimTimeNs(d) * SimTime.nsPerDay }
         return WindowResult(days: tap.dayFigures(accelerators: { center.accelerators(atNs: dayStartNs($0)) }, fixedCost: { center.fixedCost(atNs: dayStartNs($0)) }),
                             accelerators: center.accelerators(atNs: o.warmupNs),
-                            sloAttainment: Self.sloAttainment(result.summary.fields), waits: tap.waits[0])
+                            sloAttainment: Self.sloAttainment(result.summary.fields), waits: tap.waits[0], offeredByApplicationNs: tap.offeredByApplicationNs)
     }
 
     /// The run's SLO attainment over all services (NaN without services).

@@ -10,6 +10,14 @@ public struct SampleWindow: Sendable, Equatable {
     public var periodFromDay: Int
     public var periodToDay: Int
     public var warmupDays: Int
+    /// The queue the center carried in at the sample's start, pool by pool (in the cluster's
+    /// pool order): how long a stretch of each pool's demand is submitted at time 0 (empty or
+    /// 0: none).
+    public var backlogNs: [SimTimeNs] = []
+    /// The end of the measured window (sample time; nil: the horizon). The run goes on after
+    /// it, at the window's demand, until every job submitted before it has started (at most to
+    /// the horizon), so the window's waits are whole, not cut at its end.
+    public var windowEndNs: SimTimeNs?
 
     public init(offsetDays: Int, periodFromDay: Int, periodToDay: Int, warmupDays: Int = 0) {
         self.offsetDays = offsetDays

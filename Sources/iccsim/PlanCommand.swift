@@ -80,13 +80,17 @@ struct PlanCommand: ParsableCommand {
             guard goals.isPhased else {
                 throw ValidationError("\(targets) lists no candidates: a phased plan needs the server types it may add (candidates: [{server: {...}, price, leadTime, commissioning, max}])")
             }
+            guard sampling.sampleQueue == nil else {
+                throw ValidationError("--sample-queue applies to iccsim run --sampled: a phased plan's periods each start from an empty center (a plan that meets its targets carries no queue from one period to the next)")
+            }
             let options = try sampling.options(period, flag: "--phased")
             let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
             try PhasedPlanOutput.execute(loaded, targets: goals, targetsPath: targets, options: options,
                                          outPath: out ?? "Results/plan-\(loaded.scenario.name)-phased.yaml", quiet: quiet, forceProgress: progress)
             return
         }
-        guard !sampling.given else { throw ValidationError("--sample-length, --sample-warmup and --sample-windows need --phased") }
+        guard !sampling.given else { throw ValidationError(sampling.sampleQueue != nil ? "--sample-queue applies to iccsim run --sampled"
+                                                            : "--sample-length, --sample-warmup and --sample-windows need --phased") }
         if goals.isPhased { throw ValidationError("\(targets) lists candidates (a phased plan's): give --phased quarter or --phased month") }
         guard !vary.isEmpty else { throw ValidationError("give at least one --vary KEY=RANGE") }
         let axes = try vary.map(Self.parseVary)

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Warm-up (a time, e.g. 2h): the summary's wait, completion-time, slowdown and queueing figures cover jobs submitted after it, utilisation and queue length the time after it (the scenario's 'warmup').", valueName: "time"))
     var warmup: String?
 
-    @Option(help: ArgumentHelp("Sampled multi-year mode: simulate one representative week per period (quarter or month) at job level, each warmed up from an empty center with the servers in service then and the period's mean demand, and report each period's offered load, utilisation, waits, SLO attainment and energy with 95% confidence intervals.", valueName: "period"))
+    @Option(help: ArgumentHelp("Sampled multi-year mode: simulate one representative week per period (quarter or month) at job level, each warmed up with the servers in service then, the queue the center carried in (--sample-queue) and the period's mean demand, and measured until its jobs have started, and report each period's offered load, utilisation, waits, SLO attainment and energy with 95% confidence intervals.", valueName: "period"))
     var sampled: String?
 
     @OptionGroup var sampling: SamplingOptions
@@ -81,7 +81,7 @@ struct RunCommand: ParsableCommand {
             if !quiet { print(rows, terminator: "") }
             return
         }
-        guard !sampling.given else { throw ValidationError("--sample-length, --sample-warmup and --sample-windows need --sampled") }
+        guard !sampling.given else { throw ValidationError("--sample-length, --sample-warmup, --sample-windows and --sample-queue need --sampled") }
         let periodOptions = try periods.map { try sampling.options($0, flag: "--periods") }
         let rate = try jobsSample.map(Self.share) ?? 1
         var budget = MemoryBudget.standard()

@@ -24,7 +24,7 @@ enum SampledRunOutput {
             var progress: (@Sendable (Int, Int) -> Void)? = nil
             if showProgress {
                 progress = { (done: Int, all: Int) in
-                    let line = "sampled " + name + ": \(done) of \(all) " + periodName + "s simulated\n"
+                    let line = "sampled " + name + ": \(done) of \(all) windows simulated (" + periodName + "s)\n"
                     FileHandle.standardError.write(Data(line.utf8))
                 }
             }

@@ -15,8 +15,11 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --sampled or --phased: windows per period, one in each of as many equal parts of it, each with its own random streams; with two or more the half-widths come from the windows' means (default 1; more see more of a heavy-tailed demand, at that many times the time).", valueName: "count"))
     var sampleWindows: Int?
 
+    @Option(help: ArgumentHelp("With --sampled: the queue each window's warm-up starts with: 'carried' (default), the backlog the center carries in from the periods before, estimated from the samples' demand beyond each pool's capacity (windows that start with one run again with it); or 'empty'.", valueName: "carried|empty"))
+    var sampleQueue: String?
+
     /// Whether any flag was given.
-    var given: Bool { sampleLength != nil || sampleWarmup != nil || sampleWindows != nil }
+    var given: Bool { sampleLength != nil || sampleWarmup != nil || sampleWindows != nil || sampleQueue != nil }
 
     /// The options for `period` (`quarter` or `month`, given with `flag`).
     func options(_ period: String, flag: String) throws -> SampledRun.Options {
@@ -36,6 +39,11 @@ struct SamplingOptions: ParsableArguments {
         if let n = sampleWindows {
             guard (1...12).contains(n) else { throw ValidationError("--sample-windows expects 1 to 12 windows a period, got \(n)") }
             o.windows = n
+        }
+        switch sampleQueue {
+        case nil, "carried": o.carriesBacklog = true
+        case "empty": o.carriesBacklog = false
+        case let q?: throw ValidationError("--sample-queue expects carried or empty, got '\(q)'")
         }
         return o
     }

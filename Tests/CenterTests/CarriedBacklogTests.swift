@@ -1,0 +1,93 @@
+import Configuration
+import Foundation
+import Records
+import Scenario
+import SimKernel
+import Testing
+
+/// A sampled run starts each window's warm-up with the queue the center carried in
+/// (``CarriedBacklog``), and measures its window's waits whole (the sample runs on until the
+/// window's jobs have started).
+@Suite struct CarriedBacklogTests {
+    static let dayNs = Double(SimTime.nsPerDay)
+
+    /// The fluid by hand: one application, one pool of 2 accelerators' capacity, 2 accelerators'
+    /// worth of work per unit of factor, a factor of 1.5 for 20 days then 0.5. The pool is
+    /// offered 3 a day for 20 days (its queue grows by 1 accelerator-day a day, to 20), then 1
+    /// (it drains by 1 a day, empty on day 40).
+    @Test func fluidQueueGrowsBeyondCapacityAndDrainsBelowIt() {
+        let points = [CarriedBacklog.Point(centreNs: 30 * SimTime.nsPerDay, work: [[0], [2]]),
+                      CarriedBacklog.Point(centreNs: 10 * SimTime.nsPerDay, work: [[0], [2]])]
+        let fluid = CarriedBacklog(points: points, pools: 1, days: 60, factor: { a, d in a == 1 ? (d < 20 ? 1.5 : 0.5) : 1 },
+                                   capacity: { _, _ in 2 })
+        for (day, queue) in [(0, 0.0), (10, 10), (20, 20), (30, 10), (40, 0), (50, 0)] {
+            #expect(abs(fluid.backlogNs[0][day] / Self.dayNs - queue) < 1e-9, "day \(day): \(fluid.backlogNs[0][day] / Self.dayNs)")
+        }
+        // As stretches of the pool's demand that day: 10 accelerator-days at 3 a day, 20 at 1.
+        #expect(fluid.stretchNs(atNs: 10 * SimTime.nsPerDay) == [SimTimeNs(10.0 / 3 * Self.dayNs)])
+        #expect(fluid.stretchNs(atNs: 20 * SimTime.nsPerDay) == [20 * SimTime.nsPerDay])
+        #expect(fluid.stretchNs(atNs: 45 * SimTime.nsPerDay) == [0])
+        // Work between two samples is linear in time: 2 at day 10, 4 at day 30, 2.95 in the
+        // middle of day 19 (19.5 days).
+        let rising = CarriedBacklog(points: [.init(centreNs: 10 * SimTime.nsPerDay, work: [[], [2]]), .init(centreNs: 30 * SimTime.nsPerDay, work: [[], [4]])],
+                                    pools: 1, days: 40, factor: { _, _ in 1 }, capacity: { _, _ in 100 })
+        #expect(abs(rising.offered[0][19] - 2.95) < 1e-12 && rising.offered[0][0] == 2 && rising.offered[0][35] == 4)
+        #expect(rising.backlogNs[0].allSatisfy { $0 == 0 } && rising.stretchNs(atNs: 0) == [0])
+        // Less than an hour of demand is left to the warm-up.
+        let brief = CarriedBacklog(points: [.init(centreNs: 0, work: [[2.01]])], pools: 1, days: 2, factor: { _, _ in 1 }, capacity: { _, _ in 2 })
+        #expect(brief.backlogNs[0][1] > 0 && brief.stretchNs(atNs: SimTime.nsPerDay) == [0])
+    }
+
+    /// A pool offered 1.3 times its capacity through the first quarter and 0.7 times through
+    /// the second: in a job-level run its queue grows by 0.3 of a day's capacity a day, to 27
+    /// days at the quarter's end, and drains at the same pace after it, so a job waits about
+    /// 0.3 t days in the first quarter and as long in the second (mean waits of about 13.6 days,
+    /// 330 hours, in both). Sampled (one window in the middle of each quarter, 28 days of
+    /// warm-up): with the carried queue and whole waits, each quarter's mean wait is within 10%
+    /// of the job-level run's; a second-quarter sample from an empty center reads a tenth of
+    /// it, and a window whose waits are cut at its end reads its first quarter's at most half
+    /// the window.
+    @Test func samplesCarryTheQueueOfASaturatedQuarter() throws {
+        let text = """
+            name: backlog
+            seed: 11
+            horizon: 182d
+            start: 2027-01-01
+            cluster:
+              servers:
+                - {name: hgx, preset: hgx-a100-8, count: 4}
+            workload:
+              applications:
+                - name: vision
+                  tenants: [{name: city, type: government}]
+                  models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
+                  jobs:
+                    - {kind: training, model: cnn, perDay: 600, accelerators: 1, samples: 20500000}
+                  growth: {quarterly: [1.3, 0.7]}
+            """
+        let s = try ScenarioLoader.load(text: text, file: "backlog.yaml", defaultName: "backlog").scenario
+        var o = try #require(SampledRun.Options(period: "quarter"))
+        let full = try RunPeriods.run(s, sink: NullSink(), o).periods
+        #expect(abs(full[0].offeredLoad.mean - 1.3) < 0.05 && abs(full[1].offeredLoad.mean - 0.7) < 0.05, "\(full.map(\.offeredLoad))")
+        let carried = try SampledRun.run(s, o, workers: 2)
+        for (f, c) in zip(full, carried) {
+            #expect(f.waitMeanS.mean > 250 * 3600 && f.waitMeanS.mean < 400 * 3600, "job-level quarter \(f.index): \(f.waitMeanS.mean / 3600) h")
+            #expect(abs(c.waitMeanS.mean - f.waitMeanS.mean) <= 0.1 * f.waitMeanS.mean,
+                    "quarter \(c.index): sampled \(c.waitMeanS.mean / 3600) h, job level \(f.waitMeanS.mean / 3600) h")
+        }
+        // The same on one worker: the figures do not depend on how many samples run at once.
+        let one = try SampledRun.run(s, o, workers: 1)
+        #expect(one.map { $0.days.map(\.waitSumS) } == carried.map { $0.days.map(\.waitSumS) })
+
+        o.carriesBacklog = false
+        let empty = try SampledRun.run(s, o, workers: 2)
+        #expect(empty[1].waitMeanS.mean < 0.1 * full[1].waitMeanS.mean, "from empty: \(empty[1].waitMeanS.mean / 3600) h")
+        // The carried jobs come on top of the sample's own: the window's jobs are the same.
+        #expect(empty.map { $0.days.map(\.jobsSubmitted) } == carried.map { $0.days.map(\.jobsSubmitted) })
+
+        o.carriesBacklog = true
+        o.maxDrainNs = 0
+        let cut = try SampledRun.run(s, o, workers: 2)
+        #expect(cut[0].waitMeanS.mean <= 3.5 * 86_400 + 3600, "cut at the window's end: \(cut[0].waitMeanS.mean / 3600) h")
+    }
+}
