@@ -172,7 +172,7 @@ enum TraceColumns {
     static let periodOfferedCI = ColumnSpec<Double>("offered_load_ci95", "1", "95% confidence half-width of offered_load: from the windows' means (two or more windows), else the daily batch means")
     static let periodUtil = ColumnSpec<Double>("utilization", "1", "busy accelerator-time (batch jobs and service replicas) over installed accelerator-time")
     static let periodUtilCI = ColumnSpec<Double>("utilization_ci95", "1", "95% confidence half-width of utilization")
-    static let periodWait = ColumnSpec<Double>("wait_mean_s", "s", "mean wait of the batch jobs submitted in the window (one still waiting at its end counts its wait so far)")
+    static let periodWait = ColumnSpec<Double>("wait_mean_s", "s", "mean wait of the batch jobs submitted in the window, whole (a sample runs on until they have started; one still waiting at the run's end counts its wait so far)")
     static let periodWaitCI = ColumnSpec<Double>("wait_mean_s_ci95", "s", "95% confidence half-width of wait_mean_s: from the windows' mean waits (two or more windows), else the days'")
     static let periodWaitP99 = ColumnSpec<Double>("wait_p99_s", "s", "99th percentile of the waits of the batch jobs submitted in the window (nearest rank)", note: "NaN without jobs")
     static let periodSLO = ColumnSpec<Double>("slo_attainment", "1", "share of the services' requests served within their latency target over the sample's run", note: "a full run's (`--periods`): of the requests arriving in the period; NaN without services")
