@@ -44,7 +44,7 @@ import Testing
     /// 0.3 t days in the first quarter and as long in the second (mean waits of about 13.6 days,
     /// 330 hours, in both). Sampled (one window in the middle of each quarter, 28 days of
     /// warm-up): with the carried queue and whole waits, each quarter's mean wait is within 10%
-    /// of the job-level run's; a second-quarter sample from an empty center reads a tenth of
+    /// of the job-level run's; a second-quarter sample from an empty center reads under a tenth of
     /// it, and a window whose waits are cut at its end reads its first quarter's at most half
     /// the window.
     @Test func samplesCarryTheQueueOfASaturatedQuarter() throws {
@@ -56,14 +56,8 @@ import Testing
             cluster:
               servers:
                 - {name: hgx, preset: hgx-a100-8, count: 4}
-            workload:
-              applications:
-                - name: vision
-                  tenants: [{name: city, type: government}]
-                  models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
-                  jobs:
-                    - {kind: training, model: cnn, perDay: 600, accelerators: 1, samples: 20500000}
-                  growth: {quarterly: [1.3, 0.7]}
+            \(VisionWorkload.yaml(jobs: ["{kind: training, model: cnn, perDay: 600, accelerators: 1, samples: 20500000}"],
+                                 application: ["growth: {quarterly: [1.3, 0.7]}"]))
             """
         let s = try ScenarioLoader.load(text: text, file: "backlog.yaml", defaultName: "backlog").scenario
         var o = try #require(SampledRun.Options(period: "quarter"))
