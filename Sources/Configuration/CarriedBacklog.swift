@@ -20,9 +20,6 @@ import SimKernel
 public struct CarriedBacklog: Sendable {
     /// A backlog shorter than this stretch of its pool's demand is left to the warm-up (one hour).
     public static let minimumStretchNs: SimTimeNs = 3_600_000_000_000
-    /// The longest carried stretch (a year of demand; a longer queue is a center far short of
-    /// its demand, whose waits only a job-level run measures).
-    public static let maximumStretchNs: SimTimeNs = 365 * SimTime.nsPerDay
 
     /// What one sample measured: the middle of its warm-up and window (the scenario's time),
     /// and the work each application sends each pool per unit of its demand factor
@@ -37,10 +34,11 @@ public struct CarriedBacklog: Sendable {
         }
     }
 
-    /// Each pool's backlog (accelerator-ns) at the start of each day, and its offered work that
-    /// day (accelerators' worth).
+    /// Each pool's backlog (accelerator-ns) at the start of each day, its offered work that day
+    /// (accelerators' worth) and its accelerators in service at the day's start.
     public let backlogNs: [[Double]]
     public let offered: [[Double]]
+    public let capacity: [[Double]]
 
     /// The fluid over `days` days from the samples' `points` (in any order), each application's
     /// demand factor on each day (`factor(application, day)`) and each pool's accelerators in
@@ -59,14 +57,17 @@ public struct CarriedBacklog: Sendable {
                 for p in 0..<pools { offered[p][d] += Self.interpolate(points, k, a, p, atNs: t) * f }
             }
         }
-        var backlog: [[Double]] = []
+        var backlog: [[Double]] = [], accelerators: [[Double]] = []
         for p in 0..<pools {
+            let c = (0..<days).map { capacity(p, SimTimeNs($0) * dayNs) }
             var b = Array(repeating: 0.0, count: days + 1)
-            for d in 0..<days { b[d + 1] = max(0, b[d] + (offered[p][d] - capacity(p, SimTimeNs(d) * dayNs)) * Double(dayNs)) }
+            for d in 0..<days { b[d + 1] = max(0, b[d] + (offered[p][d] - c[d]) * Double(dayNs)) }
             backlog.append(b)
+            accelerators.append(c)
         }
         backlogNs = backlog
         self.offered = offered
+        self.capacity = accelerators
     }
 
     /// Application `a`'s work for pool `p` at `t` from the points, `k` the last at or before
@@ -81,15 +82,16 @@ public struct CarriedBacklog: Sendable {
     }
 
     /// Each pool's queue at the start of day `t / day`, as the stretch of its demand it holds
-    /// (its backlog over its offered work that day): 0 below ``minimumStretchNs``, at most
-    /// ``maximumStretchNs``. All 0: the warm-up starts empty.
-    public func stretchNs(atNs t: SimTimeNs) -> [SimTimeNs] {
+    /// (its backlog over its offered work that day): 0 below ``minimumStretchNs``. A sample
+    /// that runs `runNs` holds at most the backlog its pool's accelerators could do in that
+    /// time: a job behind more would not start before the sample ends either way, and the
+    /// sample's memory stays bounded. All 0: the warm-up starts empty.
+    public func stretchNs(atNs t: SimTimeNs, runNs: SimTimeNs) -> [SimTimeNs] {
         let d = Int(t / SimTime.nsPerDay)
         return backlogNs.indices.map { p in
             guard d < offered[p].count, offered[p][d] > 0 else { return 0 }
-            let s = backlogNs[p][d] / offered[p][d]
-            guard s >= Double(Self.minimumStretchNs) else { return 0 }
-            return SimTimeNs(min(s, Double(Self.maximumStretchNs)))
+            let s = min(backlogNs[p][d], capacity[p][d] * Double(runNs)) / offered[p][d]
+            return s >= Double(Self.minimumStretchNs) ? SimTimeNs(s) : 0
         }
     }
 }

@@ -176,7 +176,7 @@ public enum SampledRun {
             let carried = carriedBacklog(scenario, samples, windows, o)
             var again: [Int] = []
             for i in samples.indices {
-                let stretch = carried.stretchNs(atNs: samples[i].windowStartNs - o.warmupNs)
+                let stretch = carried.stretchNs(atNs: samples[i].windowStartNs - o.warmupNs, runNs: o.warmupNs + o.lengthNs + o.maxDrainNs)
                 guard stretch.contains(where: { $0 > 0 }), samples[i].scenario != nil else { continue }
                 samples[i].scenario!.sample!.backlogNs = stretch
                 samples[i].carriedBacklogNs = stretch

@@ -10,6 +10,8 @@ import Testing
 /// window's jobs have started).
 @Suite struct CarriedBacklogTests {
     static let dayNs = Double(SimTime.nsPerDay)
+    /// A sample's run: 28 days of warm-up, a 7-day window, 56 days to drain.
+    static let runNs = 91 * SimTime.nsPerDay
 
     /// The fluid by hand: one application, one pool of 2 accelerators' capacity, 2 accelerators'
     /// worth of work per unit of factor, a factor of 1.5 for 20 days then 0.5. The pool is
@@ -24,18 +26,21 @@ import Testing
             #expect(abs(fluid.backlogNs[0][day] / Self.dayNs - queue) < 1e-9, "day \(day): \(fluid.backlogNs[0][day] / Self.dayNs)")
         }
         // As stretches of the pool's demand that day: 10 accelerator-days at 3 a day, 20 at 1.
-        #expect(fluid.stretchNs(atNs: 10 * SimTime.nsPerDay) == [SimTimeNs(10.0 / 3 * Self.dayNs)])
-        #expect(fluid.stretchNs(atNs: 20 * SimTime.nsPerDay) == [20 * SimTime.nsPerDay])
-        #expect(fluid.stretchNs(atNs: 45 * SimTime.nsPerDay) == [0])
+        #expect(fluid.stretchNs(atNs: 10 * SimTime.nsPerDay, runNs: Self.runNs) == [SimTimeNs(10.0 / 3 * Self.dayNs)])
+        #expect(fluid.stretchNs(atNs: 20 * SimTime.nsPerDay, runNs: Self.runNs) == [20 * SimTime.nsPerDay])
+        #expect(fluid.stretchNs(atNs: 45 * SimTime.nsPerDay, runNs: Self.runNs) == [0])
+        // A sample of 5 days holds at most what the pool does in them: 10 accelerator-days, 10
+        // days of demand at 1 a day on day 20.
+        #expect(fluid.stretchNs(atNs: 20 * SimTime.nsPerDay, runNs: 5 * SimTime.nsPerDay) == [10 * SimTime.nsPerDay])
         // Work between two samples is linear in time: 2 at day 10, 4 at day 30, 2.95 in the
         // middle of day 19 (19.5 days).
         let rising = CarriedBacklog(points: [.init(centreNs: 10 * SimTime.nsPerDay, work: [[], [2]]), .init(centreNs: 30 * SimTime.nsPerDay, work: [[], [4]])],
                                     pools: 1, days: 40, factor: { _, _ in 1 }, capacity: { _, _ in 100 })
         #expect(abs(rising.offered[0][19] - 2.95) < 1e-12 && rising.offered[0][0] == 2 && rising.offered[0][35] == 4)
-        #expect(rising.backlogNs[0].allSatisfy { $0 == 0 } && rising.stretchNs(atNs: 0) == [0])
+        #expect(rising.backlogNs[0].allSatisfy { $0 == 0 } && rising.stretchNs(atNs: 0, runNs: Self.runNs) == [0])
         // Less than an hour of demand is left to the warm-up.
         let brief = CarriedBacklog(points: [.init(centreNs: 0, work: [[2.01]])], pools: 1, days: 2, factor: { _, _ in 1 }, capacity: { _, _ in 2 })
-        #expect(brief.backlogNs[0][1] > 0 && brief.stretchNs(atNs: SimTime.nsPerDay) == [0])
+        #expect(brief.backlogNs[0][1] > 0 && brief.stretchNs(atNs: SimTime.nsPerDay, runNs: Self.runNs) == [0])
     }
 
     /// A pool offered 1.3 times its capacity through the first quarter and 0.7 times through
