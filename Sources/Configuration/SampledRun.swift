@@ -242,6 +242,12 @@ public enum SampledRun {
                                     sloAttainment: slo.isEmpty ? .nan : slo.reduce(0, +) / Double(slo.count),
                                     waitP99S: waits.totalCount > 0 ? Double(waits.valueAtPercentile(99)) / 1e9 : .nan)
         figures.windows = list.count
+        let pools = list.map(\.0.carriedBacklogNs.count).max() ?? 0
+        if pools > 0 {
+            figures.carriedQueueDays = (0..<pools).map { p in
+                list.map { p < $0.0.carriedBacklogNs.count ? Double($0.0.carriedBacklogNs[p]) / Double(SimTime.nsPerDay) : 0 }.max()!
+            }
+        }
         return figures
     }
 

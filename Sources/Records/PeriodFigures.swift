@@ -44,6 +44,10 @@ public struct PeriodFigures: Sendable {
     public var waitP99S: Double
     /// Windows whose days `days` pools, in order, as many days each (1: one window).
     public var windows = 1
+    /// A sampled period's queue carried in, pool by pool (in the cluster's pool order): the
+    /// longest stretch of the pool's demand any of its windows started with, in days (empty:
+    /// none, or a job-level run).
+    public var carriedQueueDays: [Double] = []
 
     public init(index: Int, periodStartNs: SimTimeNs, periodEndNs: SimTimeNs, windowStartNs: SimTimeNs, days: [Day], accelerators: Int,
                 sloAttainment: Double, waitP99S: Double) {

@@ -65,8 +65,19 @@ enum SampledRunOutput {
     }
 
     /// The `periods` field of `summary.json`: each period's figures under its label.
+    /// A sampled period that started with a queue carried in has `carried_queue_days`: each
+    /// such pool's longest stretch of its demand a window started with.
     static func periodsField(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options) -> (String, SummaryValue) {
-        ("periods", .object(periods.map { p -> (String, SummaryValue) in (label(of: p, s, o), SummaryValue.object(p.fields)) }))
+        let pools = s.cluster.poolNames
+        return ("periods", .object(periods.map { p -> (String, SummaryValue) in
+            let carried = carriedQueue(p, pools: pools)
+            return (label(of: p, s, o), SummaryValue.object(p.fields + (carried.isEmpty ? [] : [("carried_queue_days", .object(carried.map { ($0.0, .real($0.1)) }))])))
+        }))
+    }
+
+    /// The pools of a period that started with a queue carried in, and its days of their demand.
+    static func carriedQueue(_ p: PeriodFigures, pools: [String]) -> [(String, Double)] {
+        p.carriedQueueDays.enumerated().filter { $0.1 > 0 && $0.0 < pools.count }.map { (pools[$0.0], $0.1) }
     }
 
     static func label(of p: PeriodFigures, _ s: Scenario, _ o: SampledRun.Options) -> String {
@@ -91,6 +102,15 @@ enum SampledRunOutput {
         for p in periods {
             let row = PeriodTable.row(label(of: p, s, o), withCost: withCost) { name in let v = p.figure(name); return v.isNaN ? nil : v }
             lines.append("| " + row.joined(separator: " | ") + " |")
+        }
+        let carried = periods.compactMap { p -> String? in
+            let pools = carriedQueue(p, pools: s.cluster.poolNames)
+            guard !pools.isEmpty else { return nil }
+            return label(of: p, s, o) + " (" + pools.map { "\($0.0) \(NumberText.duration($0.1 * 86_400))" }.joined(separator: ", ") + ")"
+        }
+        if !carried.isEmpty {
+            lines += ["", "Periods whose samples started with the queue the center carried in (each pool's backlog as a stretch of its "
+                      + "demand; their waits rest on that estimate): " + carried.joined(separator: "; ") + "."]
         }
         return lines.joined(separator: "\n") + "\n"
     }

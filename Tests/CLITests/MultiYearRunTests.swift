@@ -163,3 +163,51 @@ extension MultiYearRunTests {
         #expect(try serving(summaries[0]) == serving(summaries[1]), "the run's serving figures with and without periods")
     }
 }
+
+extension MultiYearRunTests {
+    /// A sampled run of a pool offered 1.3 times its capacity for a quarter, then 0.7 times:
+    /// `summary.json` says which periods started with a queue carried in (the second quarter's,
+    /// about 34 days of its demand: the first quarter's 27 days of capacity left over, less the
+    /// warm-up's first two weeks of draining, over 0.7 of a day's capacity a day; the first's
+    /// about 3 days: 14 days of 0.3 over 1.3) and `summary.md` lists them; with `--sample-queue
+    /// empty` none does; a bad value is refused before anything is written.
+    @Test func sampledRunsSayWhichPeriodsCarriedAQueue() throws {
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let file = tmp.appendingPathComponent("backlog.yaml")
+        try """
+            name: backlog
+            seed: 11
+            horizon: 182d
+            start: 2027-01-01
+            cluster:
+              servers:
+                - {name: hgx, preset: hgx-a100-8, count: 4}
+            workload:
+              applications:
+                - name: vision
+                  tenants: [{name: city, type: government}]
+                  models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
+                  jobs:
+                    - {kind: training, model: cnn, perDay: 600, accelerators: 1, samples: 20500000}
+                  growth: {quarterly: [1.3, 0.7]}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        func periods(_ dir: URL) throws -> [String: [String: Any]] {
+            let s = try JSONSerialization.jsonObject(with: try #require(fileData(dir.appendingPathComponent("summary.json")))) as! [String: Any]
+            return try #require(s["periods"] as? [String: [String: Any]])
+        }
+        let carried = tmp.appendingPathComponent("carried"), empty = tmp.appendingPathComponent("empty")
+        #expect(try iccsim(["run", file.path, "--sampled", "quarter", "--out", carried.path, "--quiet"]).status == 0)
+        let q = try periods(carried)
+        let first = try #require((q["2027-Q1"]?["carried_queue_days"] as? [String: Double])?["training"])
+        let second = try #require((q["2027-Q2"]?["carried_queue_days"] as? [String: Double])?["training"])
+        #expect(abs(first - 0.3 * 14 / 1.3) < 0.5 && abs(second - (0.3 * 91 - 0.3 * 14) / 0.7) < 4, "\(first) \(second)")
+        let md = String(decoding: try #require(fileData(carried.appendingPathComponent("summary.md"))), as: UTF8.self)
+        #expect(md.contains("started with the queue the center carried in") && md.contains("2027-Q2 (training "), "\(md)")
+        #expect(try iccsim(["run", file.path, "--sampled", "quarter", "--sample-queue", "empty", "--out", empty.path, "--quiet"]).status == 0)
+        #expect(try periods(empty).values.allSatisfy { $0["carried_queue_days"] == nil })
+        let bad = tmp.appendingPathComponent("bad")
+        let r = try iccsim(["run", file.path, "--sampled", "quarter", "--sample-queue", "full", "--out", bad.path, "--quiet"])
+        #expect(r.status == 2 && r.stderr.contains("--sample-queue expects carried or empty, got 'full'") && !FileManager.default.fileExists(atPath: bad.path), "\(r.stderr)")
+    }
+}
