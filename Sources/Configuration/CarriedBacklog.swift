@@ -84,13 +84,14 @@ public struct CarriedBacklog: Sendable {
     /// Each pool's queue at the start of day `t / day`, as the stretch of its demand it holds
     /// (its backlog over its offered work that day): 0 below ``minimumStretchNs``. A sample
     /// that runs `runNs` holds at most the backlog its pool's accelerators could do in that
-    /// time: a job behind more would not start before the sample ends either way, and the
-    /// sample's memory stays bounded. All 0: the warm-up starts empty.
+    /// time (a job behind more would not start before the sample ends either way), and a
+    /// stretch of at most four such runs (a pool whose demand all but stopped while its queue
+    /// drains): the sample's memory stays bounded. All 0: the warm-up starts empty.
     public func stretchNs(atNs t: SimTimeNs, runNs: SimTimeNs) -> [SimTimeNs] {
         let d = Int(t / SimTime.nsPerDay)
         return backlogNs.indices.map { p in
             guard d < offered[p].count, offered[p][d] > 0 else { return 0 }
-            let s = min(backlogNs[p][d], capacity[p][d] * Double(runNs)) / offered[p][d]
+            let s = min(min(backlogNs[p][d], capacity[p][d] * Double(runNs)) / offered[p][d], 4 * Double(runNs))
             return s >= Double(Self.minimumStretchNs) ? SimTimeNs(s) : 0
         }
     }

@@ -204,7 +204,8 @@ public enum SampledRun {
             let own = apps.map { DemandPlan.trend(of: $0, in: s, horizonNs: s.horizon?.baseUnits ?? 0) }
             let work = window.offeredByApplicationNs.enumerated().map { a, byPool in
                 let factorDays = a == 0 ? Double(spanDays) : (0..<spanDays).reduce(0.0) { $0 + (own[a - 1]?.factor(day: $1) ?? 1) }
-                return byPool.map { $0 / (factorDays * Double(day)) }
+                // An application without demand in the sample (a factor of 0 throughout) says nothing.
+                return byPool.map { factorDays > 0 ? $0 / (factorDays * Double(day)) : 0 }
             }
             points.append(.init(centreNs: sample.windowStartNs - o.warmupNs + SimTimeNs(spanDays) * day / 2, work: work))
         }

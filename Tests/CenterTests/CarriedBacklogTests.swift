@@ -32,6 +32,12 @@ import Testing
         // A sample of 5 days holds at most what the pool does in them: 10 accelerator-days, 10
         // days of demand at 1 a day on day 20.
         #expect(fluid.stretchNs(atNs: 20 * SimTime.nsPerDay, runNs: 5 * SimTime.nsPerDay) == [10 * SimTime.nsPerDay])
+        // A pool whose demand all but stopped holds a stretch of at most four runs (not one that
+        // overflows the clock), and a backlog of nothing offered none.
+        let stopped = CarriedBacklog(points: [.init(centreNs: 0, work: [[4], [1e-300]])], pools: 1, days: 12, factor: { a, d in a == 0 ? (d < 10 ? 1 : 0) : 1 },
+                                     capacity: { _, _ in 2 })
+        #expect(stopped.stretchNs(atNs: 11 * SimTime.nsPerDay, runNs: Self.runNs) == [4 * Self.runNs])
+        #expect(CarriedBacklog(points: [], pools: 2, days: 3, factor: { _, _ in 1 }, capacity: { _, _ in 0 }).stretchNs(atNs: 0, runNs: Self.runNs) == [0, 0])
         // Work between two samples is linear in time: 2 at day 10, 4 at day 30, 2.95 in the
         // middle of day 19 (19.5 days).
         let rising = CarriedBacklog(points: [.init(centreNs: 10 * SimTime.nsPerDay, work: [[], [2]]), .init(centreNs: 30 * SimTime.nsPerDay, work: [[], [4]])],
