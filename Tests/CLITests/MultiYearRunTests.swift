@@ -165,7 +165,8 @@ extension MultiYearRunTests {
 }
 
 extension MultiYearRunTests {
-    /// A sampled run of a pool offered 1.3 times its capacity for a quarter, then 0.7 times:
+    /// A sampled run of `Scenarios/examples/saturated-quarter.yaml` (a pool offered 1.3 times its
+    /// capacity for a quarter, then 0.7 times):
     /// `summary.json` says which periods started with a queue carried in (the second quarter's,
     /// about 34 days of its demand: the first quarter's 27 days of capacity left over, less the
     /// warm-up's first two weeks of draining, over 0.7 of a day's capacity a day; the first's
@@ -174,24 +175,7 @@ extension MultiYearRunTests {
     @Test func sampledRunsSayWhichPeriodsCarriedAQueue() throws {
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let file = tmp.appendingPathComponent("backlog.yaml")
-        try """
-            name: backlog
-            seed: 11
-            horizon: 182d
-            start: 2027-01-01
-            cluster:
-              servers:
-                - {name: hgx, preset: hgx-a100-8, count: 4}
-            workload:
-              applications:
-                - name: vision
-                  tenants: [{name: city, type: government}]
-                  models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
-                  jobs:
-                    - {kind: training, model: cnn, perDay: 600, accelerators: 1, samples: 20500000}
-                  growth: {quarterly: [1.3, 0.7]}
-            """.write(to: file, atomically: true, encoding: .utf8)
+        let file = repositoryRoot.appendingPathComponent("Scenarios/examples/saturated-quarter.yaml")
         func periods(_ dir: URL) throws -> [String: [String: Any]] {
             let s = try JSONSerialization.jsonObject(with: try #require(fileData(dir.appendingPathComponent("summary.json")))) as! [String: Any]
             return try #require(s["periods"] as? [String: [String: Any]])

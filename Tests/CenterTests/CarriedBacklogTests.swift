@@ -49,8 +49,8 @@ import Testing
         #expect(brief.backlogNs[0][1] > 0 && brief.stretchNs(atNs: SimTime.nsPerDay, runNs: Self.runNs) == [0])
     }
 
-    /// A pool offered 1.3 times its capacity through the first quarter and 0.7 times through
-    /// the second: in a job-level run its queue grows by 0.3 of a day's capacity a day, to 27
+    /// `Scenarios/examples/saturated-quarter.yaml`: a pool offered 1.3 times its capacity through
+    /// the first quarter and 0.7 times through the second: in a job-level run its queue grows by 0.3 of a day's capacity a day, to 27
     /// days at the quarter's end, and drains at the same pace after it, so a job waits about
     /// 0.3 t days in the first quarter and as long in the second (mean waits of about 13.6 days,
     /// 330 hours, in both). Sampled (one window in the middle of each quarter, 28 days of
@@ -59,18 +59,8 @@ import Testing
     /// it, and a window whose waits are cut at its end reads its first quarter's at most half
     /// the window.
     @Test func samplesCarryTheQueueOfASaturatedQuarter() throws {
-        let text = """
-            name: backlog
-            seed: 11
-            horizon: 182d
-            start: 2027-01-01
-            cluster:
-              servers:
-                - {name: hgx, preset: hgx-a100-8, count: 4}
-            \(VisionWorkload.yaml(jobs: ["{kind: training, model: cnn, perDay: 600, accelerators: 1, samples: 20500000}"],
-                                 application: ["growth: {quarterly: [1.3, 0.7]}"]))
-            """
-        let s = try ScenarioLoader.load(text: text, file: "backlog.yaml", defaultName: "backlog").scenario
+        let path = repositoryRoot.appendingPathComponent("Scenarios/examples/saturated-quarter.yaml").path
+        let s = try ScenarioLoader.load(path: path).scenario
         var o = try #require(SampledRun.Options(period: "quarter"))
         let full = try RunPeriods.run(s, sink: NullSink(), o).periods
         #expect(abs(full[0].offeredLoad.mean - 1.3) < 0.05 && abs(full[1].offeredLoad.mean - 0.7) < 0.05, "\(full.map(\.offeredLoad))")

@@ -1,8 +1,7 @@
 /// The `workload` of the small test centers: one application (a city's vision models, one
-/// government tenant, a CNN) with the job-mix lines given and further keys of the application
-/// (`growth: {cagr: 40%}`), as YAML from the top level.
+/// government tenant, a CNN) with the job-mix lines given, as YAML from the top level.
 enum VisionWorkload {
-    static func yaml(jobs: [String], application keys: [String] = []) -> String {
+    static func yaml(jobs: [String]) -> String {
         """
         workload:
           applications:
@@ -10,6 +9,6 @@ enum VisionWorkload {
               tenants: [{name: city, type: government}]
               models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
               jobs:
-        """ + jobs.map { "\n        - \($0)" }.joined() + keys.map { "\n      \($0)" }.joined()
+        """ + jobs.map { "\n        - \($0)" }.joined()
     }
 }
