@@ -88,8 +88,7 @@ public struct StorageComponent: RunComponent {
         let declared = of ?? declaredServers[t]
         guard declared > 0 else { return }
         let present = serversInCenter.isEmpty ? declared : serversInCenter[t]
-        let down = serversDown[t].reduce(0) { $0 + ($1 < present ? 1 : 0) }
-        let share = Double(max(0, present - down)) / Double(declared)
+        let share = Double(max(0, present - serversDown[t].count)) / Double(declared)
         shared.setCapacity(system.bandwidthLink(t), to: system.tiers[t].bandwidthBytesPerS * share)
         shared.setCapacity(system.iopsLink(t), to: system.tiers[t].iops * share)
     }

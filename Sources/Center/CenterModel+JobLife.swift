@@ -94,10 +94,12 @@ extension CenterModel {
             sink.record(job: r)
             return
         }
-        if spec.submitNs < stopOnceStartedBeforeNs {
-            waitingBeforeStop += 1
-        } else if waitingBeforeStop == 0 && stopOnceStartedBeforeNs != SimTime.never {
-            kernel.requestStop()
+        if stopOnceStartedBeforeNs != SimTime.never {
+            if spec.submitNs < stopOnceStartedBeforeNs {
+                waitingBeforeStop += 1
+            } else if waitingBeforeStop == 0 {
+                kernel.requestStop()
+            }
         }
         let slot = openSlot(spec, id: id, nowNs: spec.submitNs)
         count(spec, waiting: 1, running: 0, busyMilli: 0)
@@ -116,7 +118,7 @@ extension CenterModel {
             jobs[slot].firstStartNs = now
             let wait = now - job.submitNs
             stats.jobStarted(waitNs: wait, submitNs: job.submitNs)
-            if job.submitNs < stopOnceStartedBeforeNs { waitingBeforeStop -= 1 }
+            if stopOnceStartedBeforeNs != SimTime.never && job.submitNs < stopOnceStartedBeforeNs { waitingBeforeStop -= 1 }
             breakdown.update(jobs[slot].spec) { g in
                 g.started += 1
                 g.waitSumNs += Double(wait)

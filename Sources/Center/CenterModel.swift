@@ -58,7 +58,7 @@ struct CenterModel: EventHandler {
     var pendingEnds: [(Int32, SimTimeNs, Int64)] = []
     var nextJobID: Int64 = 0
     /// ``CenterSetup/stopOnceStartedBeforeNs`` (never: no such stop), and the jobs submitted
-    /// before it that have not started yet.
+    /// before it that have not started yet (counted only with such a stop).
     var stopOnceStartedBeforeNs = SimTime.never
     var waitingBeforeStop = 0
     /// The wake-up already scheduled per pool (SimTime.never: none).

@@ -27,7 +27,12 @@ final class PeriodTap: RecordSink {
     /// the run goes on after it).
     let censorNs: SimTimeNs
 
-    init(windowStartNs: SimTimeNs, days: Int, periodOfDay: [Int]? = nil, costing: PeriodCosting? = nil, censorNs: SimTimeNs? = nil) {
+    /// Whether it keeps ``offeredByApplicationNs`` (a sample's run; a job-level run does not need it).
+    let measuresDemandByApplication: Bool
+
+    init(windowStartNs: SimTimeNs, days: Int, periodOfDay: [Int]? = nil, costing: PeriodCosting? = nil, censorNs: SimTimeNs? = nil,
+         measuresDemandByApplication: Bool = false) {
+        self.measuresDemandByApplication = measuresDemandByApplication
         self.costing = costing
         self.censorNs = censorNs ?? windowStartNs + SimTimeNs(days) * SimTime.nsPerDay
         energyCost = Array(repeating: 0, count: days)
@@ -82,7 +87,7 @@ final class PeriodTap: RecordSink {
     /// A job the demand generated (before it is submitted).
     func submitted(_ j: JobSpec) {
         let work = Double(j.accelerators) * Double(j.milli) / 1000 * Double(j.durationNs)
-        if j.pool >= 0 && j.submitNs < windowStartNs + SimTimeNs(days) * SimTime.nsPerDay {
+        if measuresDemandByApplication && j.pool >= 0 && j.submitNs < windowStartNs + SimTimeNs(days) * SimTime.nsPerDay {
             let a = max(0, Int(j.application) + 1), p = Int(j.pool)
             while offeredByApplicationNs.count <= a { offeredByApplicationNs.append([]) }
             if p >= offeredByApplicationNs[a].count { offeredByApplicationNs[a] += Array(repeating: 0, count: p + 1 - offeredByApplicationNs[a].count) }

@@ -49,6 +49,10 @@ public enum SampledRun {
         /// are measured whole. A job still waiting then counts its wait so far.
         public var maxDrainNs: SimTimeNs = 56 * SimTime.nsPerDay
 
+        /// The end of a sample's measured window, and of its run at the latest (sample time).
+        public var windowEndNs: SimTimeNs { warmupNs + lengthNs }
+        public var sampleRunNs: SimTimeNs { warmupNs + lengthNs + maxDrainNs }
+
         /// `period` is `quarter` or `month`; nil if neither.
         public init?(period: String, lengthNs: SimTimeNs = 7 * SimTime.nsPerDay, warmupNs: SimTimeNs = SampledRun.defaultWarmupNs) {
             switch period {
@@ -72,7 +76,7 @@ public enum SampledRun {
         public var windowStartNs: SimTimeNs
         public var scenario: Scenario?
         /// The queue it started with, pool by pool, as stretches of their demand (empty: none).
-        public var carriedBacklogNs: [SimTimeNs] = []
+        public var carriedBacklogNs: [SimTimeNs] { scenario?.sample?.backlogNs ?? [] }
     }
 
     /// The samples of `scenario` (its horizon cut into periods; a last partial period shorter
@@ -144,11 +148,11 @@ public enum SampledRun {
             guard s.cluster.hasServers(inServiceOn: start.adding(days: Int(windowStartNs / day))) else { return nil }
             x.start = DateSpec(start.adding(days: offsetDays))
         }
-        x.horizon = TimeQuantity(baseUnits: o.warmupNs + o.lengthNs + o.maxDrainNs)
+        x.horizon = TimeQuantity(baseUnits: o.sampleRunNs)
         x.warmup = o.warmupNs > 0 ? TimeQuantity(baseUnits: o.warmupNs) : nil
         x.sample = SampleWindow(offsetDays: offsetDays, periodFromDay: Int(period.0 / day), periodToDay: Int((period.1 + day - 1) / day),
                                 warmupDays: Int((windowStartNs - offsetNs) / day))
-        x.sample?.windowEndNs = o.warmupNs + o.lengthNs
+        x.sample?.windowEndNs = o.windowEndNs
         // The center's state at that date: its services are live (their models trained before).
         x.release.firstVersion = .preloaded
         if var p = x.power {
@@ -176,10 +180,9 @@ public enum SampledRun {
             let carried = carriedBacklog(scenario, samples, windows, o)
             var again: [Int] = []
             for i in samples.indices {
-                let stretch = carried.stretchNs(atNs: samples[i].windowStartNs - o.warmupNs, runNs: o.warmupNs + o.lengthNs + o.maxDrainNs)
+                let stretch = carried.stretchNs(atNs: samples[i].windowStartNs - o.warmupNs, runNs: o.sampleRunNs)
                 guard stretch.contains(where: { $0 > 0 }), samples[i].scenario != nil else { continue }
                 samples[i].scenario!.sample!.backlogNs = stretch
-                samples[i].carriedBacklogNs = stretch
                 again.append(i)
             }
             let all = first + again.count
@@ -192,7 +195,7 @@ public enum SampledRun {
 
     /// The queue each pool carries over the horizon, from the samples' demand.
     static func carriedBacklog(_ scenario: Scenario, _ samples: [Sample], _ windows: [WindowResult], _ o: Options) -> CarriedBacklog {
-        let day = SimTime.nsPerDay, spanDays = Int((o.warmupNs + o.lengthNs) / day)
+        let day = SimTime.nsPerDay, spanDays = Int(o.windowEndNs / day)
         let horizon = scenario.horizon?.baseUnits ?? 0, days = Int(horizon / day) + 1
         let apps = scenario.workload.applications
         // Each application's demand factor day by day, over the run and in each sample (row 0:
@@ -281,10 +284,10 @@ public enum SampledRun {
     static func runWindow(_ sample: Sample, _ o: Options) throws -> WindowResult {
         let costing = sample.scenario.flatMap(PeriodCosting.init)
         let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay), costing: costing,
-                            censorNs: o.warmupNs + o.lengthNs + o.maxDrainNs)
+                            censorNs: o.sampleRunNs, measuresDemandByApplication: true)
         guard let s = sample.scenario else { return WindowResult(days: [], accelerators: 0, sloAttainment: .nan, waits: tap.waits[0]) }
         let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
-        tap.finish(atNs: o.warmupNs + o.lengthNs)
+        tap.finish(atNs: o.windowEndNs)
         // Each day's center: the accelerators (and fixed costs) in it at the day's start.
         let center = CenterOverTime(s, costing: costing)
         let dayStartNs = { (d: Int) in o.warmupNs + SimTimeNs(d) * SimTime.nsPerDay }
