@@ -98,9 +98,14 @@ struct PlanCommand: ParsableCommand {
         if cheapest && goals.cost == nil { throw ValidationError("--cheapest needs a cost model in \(targets)") }
         let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
         let basePath: String
+        // The default scenario is planned from a copy in a scratch directory of this run's own,
+        // removed when the plan ends.
+        var scratch: URL?
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         if let s = scenario { basePath = s } else {
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("iccsim-plan-\(getpid())")
             try? FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+            scratch = tmp
             basePath = tmp.appendingPathComponent("default.yaml").path
             try writeAtomically(loaded.resolvedYAML, to: basePath)
         }

@@ -48,15 +48,20 @@ import Testing
 
     /// The city center (two days): the smallest H100 pool that keeps the p99 wait under
     /// 10,000 s in both seeds. Checked independently: `iccsim run` with the recommended count
-    /// meets the target in seeds 1 and 2, and one server fewer misses it in one of them.
+    /// meets the target in seeds 1 and 2, and one server fewer misses it in one of them. The
+    /// plan leaves nothing in the temporary directory.
     @Test func cityCenterSmallestH100Pool() throws {
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
         let targets = tmp.appendingPathComponent("targets.yaml")
         try "seeds: 2\ntargets:\n  - {metric: wait_p99_s, max: 10000}\n".write(to: targets, atomically: true, encoding: .utf8)
+        // The default scenario is planned from a scratch copy, which the plan removes.
+        let scratch = tmp.appendingPathComponent("tmpdir")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let r = try iccsim(["plan", "--set", "horizon=2d", "--targets", targets.path, "--vary", "cluster.servers.0.count=200..360",
-                            "--out", tmp.appendingPathComponent("best.yaml").path])
+                            "--out", tmp.appendingPathComponent("best.yaml").path], environment: ["TMPDIR": scratch.path])
         #expect(r.status == 0, "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
         let line = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("recommended: ") })
         let best = try #require(Int(line.split(separator: "=")[1].split(separator: " ")[0]))
         #expect(best > 200 && best < 360)
