@@ -15,29 +15,39 @@ import SimKernel
 /// stretch, linear between samples and held before the first and after the last (it moves
 /// slowly: models grow, phases shift the routing). The capacity is the pool's accelerators in
 /// service: a pool that the city's three-year job-level run saturates keeps 99.5% of them busy.
-/// Below its capacity the fluid holds no queue; the queueing of a pool near it is the warm-up's
-/// to build.
+///
+/// A day's demand is not its mean: a few large jobs make most of a pool's work, so the queue a
+/// center carries is one history of its days. Each sample draws its own (``history(_:)``): each
+/// day's work a gamma variable with the day's mean and the spread of a Poisson stream of the
+/// samples' jobs (the sum of their works' squares, per unit of factor like the work), so a pool
+/// near its capacity carries the queue its unlucky months build, and the windows of a period,
+/// each with its own history, spread as much as the queues they start with.
 public struct CarriedBacklog: Sendable {
     /// A backlog shorter than this stretch of its pool's demand is left to the warm-up (one hour).
     public static let minimumStretchNs: SimTimeNs = 3_600_000_000_000
 
     /// What one sample measured: the middle of its warm-up and window (the scenario's time),
-    /// and the work each application sends each pool per unit of its demand factor
-    /// (`[application][pool]`, accelerators' worth at factor 1).
+    /// the work each application sends each pool per unit of its demand factor
+    /// (`[application][pool]`, accelerators' worth at factor 1), and the sum of the squares of
+    /// its jobs' works per factor-day (accelerator-ns², 0 if not measured).
     public struct Point: Sendable {
         public var centreNs: SimTimeNs
         public var work: [[Double]]
+        public var workSquared: [[Double]]
 
-        public init(centreNs: SimTimeNs, work: [[Double]]) {
+        public init(centreNs: SimTimeNs, work: [[Double]], workSquared: [[Double]] = []) {
             self.centreNs = centreNs
             self.work = work
+            self.workSquared = workSquared
         }
     }
 
-    /// Each pool's backlog (accelerator-ns) at the start of each day, its offered work that day
-    /// (accelerators' worth) and its accelerators in service at the day's start.
+    /// Each pool's backlog (accelerator-ns) at the start of each day with every day at its mean
+    /// demand (no history drawn), its offered work that day (accelerators' worth), the variance
+    /// of that day's work (accelerator-ns²) and its accelerators in service at the day's start.
     public let backlogNs: [[Double]]
     public let offered: [[Double]]
+    public let varianceNs2: [[Double]]
     public let capacity: [[Double]]
 
     /// The fluid over `days` days from the samples' `points` (in any order), each application's
@@ -48,37 +58,58 @@ public struct CarriedBacklog: Sendable {
         let points = unsorted.sorted { $0.centreNs < $1.centreNs }
         let applications = points.map(\.work.count).max() ?? 0
         var offered = Array(repeating: Array(repeating: 0.0, count: days), count: pools)
+        var variance = offered
         var k = 0
         for d in 0..<days {
             let t = SimTimeNs(d) * dayNs + dayNs / 2
             while k + 1 < points.count && points[k + 1].centreNs <= t { k += 1 }
             for a in 0..<applications {
                 let f = factor(a, d)
-                for p in 0..<pools { offered[p][d] += Self.interpolate(points, k, a, p, atNs: t) * f }
+                for p in 0..<pools {
+                    offered[p][d] += Self.interpolate(points, k, atNs: t) { $0.work.at(a, p) } * f
+                    variance[p][d] += Self.interpolate(points, k, atNs: t) { $0.workSquared.at(a, p) } * f
+                }
             }
         }
-        var backlog: [[Double]] = [], accelerators: [[Double]] = []
-        for p in 0..<pools {
-            let c = (0..<days).map { capacity(p, SimTimeNs($0) * dayNs) }
-            var b = Array(repeating: 0.0, count: days + 1)
-            for d in 0..<days { b[d + 1] = max(0, b[d] + (offered[p][d] - c[d]) * Double(dayNs)) }
-            backlog.append(b)
-            accelerators.append(c)
-        }
-        backlogNs = backlog
         self.offered = offered
+        varianceNs2 = variance
+        let accelerators = (0..<pools).map { p in (0..<days).map { capacity(p, SimTimeNs($0) * dayNs) } }
         self.capacity = accelerators
+        backlogNs = Self.queue(accelerators) { p, d in offered[p][d] * Double(dayNs) }
     }
 
-    /// Application `a`'s work for pool `p` at `t` from the points, `k` the last at or before
-    /// `t` (or the first).
-    static func interpolate(_ points: [Point], _ k: Int, _ a: Int, _ p: Int, atNs t: SimTimeNs) -> Double {
+    /// Each pool's backlog at the start of each day (accelerator-ns) when day `d` brings pool `p`
+    /// `work(p, d)` accelerator-ns: it grows by the work beyond the accelerators in service
+    /// (`capacity[p][d]`) and never falls below empty.
+    static func queue(_ capacity: [[Double]], _ work: (Int, Int) -> Double) -> [[Double]] {
+        let dayNs = Double(SimTime.nsPerDay)
+        return capacity.indices.map { p in
+            var b = Array(repeating: 0.0, count: capacity[p].count + 1)
+            for d in capacity[p].indices { b[d + 1] = max(0, b[d] + work(p, d) - capacity[p][d] * dayNs) }
+            return b
+        }
+    }
+
+    /// One history of the pools' backlogs (accelerator-ns at the start of each day): each
+    /// day's work drawn from `stream`, a gamma variable with the day's mean and variance (its
+    /// mean when it has no variance).
+    public func history(_ stream: RandomStream) -> [[Double]] {
+        let dayNs = Double(SimTime.nsPerDay)
+        return Self.queue(capacity) { p, d in
+            let mean = offered[p][d] * dayNs, v = varianceNs2[p][d]
+            guard mean > 0, v > 0 else { return mean }
+            return stream.gamma(shape: mean * mean / v, scale: v / mean)
+        }
+    }
+
+    /// A figure of the points at `t` (`value` of each, in accelerators' worth or its square),
+    /// `k` the last point at or before `t` (or the first): linear between points, held outside.
+    static func interpolate(_ points: [Point], _ k: Int, atNs t: SimTimeNs, _ value: (Point) -> Double) -> Double {
         guard !points.isEmpty else { return 0 }
-        func work(_ i: Int) -> Double { a < points[i].work.count && p < points[i].work[a].count ? points[i].work[a][p] : 0 }
         let lo = points[k]
-        guard t > lo.centreNs, k + 1 < points.count else { return work(k) }
+        guard t > lo.centreNs, k + 1 < points.count else { return value(lo) }
         let f = Double(t - lo.centreNs) / Double(points[k + 1].centreNs - lo.centreNs)
-        return work(k) + (work(k + 1) - work(k)) * f
+        return value(lo) + (value(points[k + 1]) - value(lo)) * f
     }
 
     /// Each pool's queue at the start of day `t / day`, as the stretch of its demand it holds
@@ -86,13 +117,24 @@ public struct CarriedBacklog: Sendable {
     /// that runs `runNs` holds at most the backlog its pool's accelerators could do in that
     /// time (a job behind more would not start before the sample ends either way), and a
     /// stretch of at most four such runs (a pool whose demand all but stopped while its queue
-    /// drains): the sample's memory stays bounded. All 0: the warm-up starts empty.
-    public func stretchNs(atNs t: SimTimeNs, runNs: SimTimeNs) -> [SimTimeNs] {
-        let d = Int(t / SimTime.nsPerDay)
-        return backlogNs.indices.map { p in
+    /// drains): the sample's memory stays bounded. A backlog the pool's spare accelerators
+    /// clear within `warmupNs` at its mean demand is left out too: the window would not see
+    /// it. All 0: the warm-up starts empty. `history`: one drawn with ``history(_:)`` (default:
+    /// every day at its mean).
+    public func stretchNs(atNs t: SimTimeNs, runNs: SimTimeNs, warmupNs: SimTimeNs = 0, in history: [[Double]]? = nil) -> [SimTimeNs] {
+        let d = Int(t / SimTime.nsPerDay), backlog = history ?? backlogNs
+        let warmupDays = Int(warmupNs / SimTime.nsPerDay)
+        return backlog.indices.map { p in
             guard d < offered[p].count, offered[p][d] > 0 else { return 0 }
-            let s = min(min(backlogNs[p][d], capacity[p][d] * Double(runNs)) / offered[p][d], 4 * Double(runNs))
+            let spareNs = (d..<min(d + warmupDays, offered[p].count)).reduce(0.0) { $0 + max(0, capacity[p][$1] - offered[p][$1]) } * Double(SimTime.nsPerDay)
+            guard backlog[p][d] > spareNs else { return 0 }
+            let s = min(min(backlog[p][d], capacity[p][d] * Double(runNs)) / offered[p][d], 4 * Double(runNs))
             return s >= Double(Self.minimumStretchNs) ? SimTimeNs(s) : 0
         }
     }
+}
+
+extension [[Double]] {
+    /// `self[a][p]`, 0 outside the table.
+    func at(_ a: Int, _ p: Int) -> Double { a < count && p < self[a].count ? self[a][p] : 0 }
 }

@@ -83,19 +83,28 @@ final class PeriodTap: RecordSink {
     /// window (accelerator-ns; `[application + 1][pool]`, row 0 the jobs of no application): a
     /// sampled run's measure of each pool's demand near its sample (``CarriedBacklog``).
     private(set) var offeredByApplicationNs: [[Double]] = []
+    /// The sum of the squares of the same jobs' work (accelerator-ns²): with the sum, the
+    /// spread of a day's demand (``CarriedBacklog``).
+    private(set) var offeredSquaredByApplication: [[Double]] = []
 
     /// A job the demand generated (before it is submitted).
     func submitted(_ j: JobSpec) {
         let work = Double(j.accelerators) * Double(j.milli) / 1000 * Double(j.durationNs)
         if measuresDemandByApplication && j.pool >= 0 && j.submitNs < windowStartNs + SimTimeNs(days) * SimTime.nsPerDay {
             let a = max(0, Int(j.application) + 1), p = Int(j.pool)
-            while offeredByApplicationNs.count <= a { offeredByApplicationNs.append([]) }
-            if p >= offeredByApplicationNs[a].count { offeredByApplicationNs[a] += Array(repeating: 0, count: p + 1 - offeredByApplicationNs[a].count) }
-            offeredByApplicationNs[a][p] += work
+            Self.add(work, to: &offeredByApplicationNs, a, p)
+            Self.add(work * work, to: &offeredSquaredByApplication, a, p)
         }
         guard let d = day(of: j.submitNs) else { return }
         submitted[d] += 1
         offeredNs[d] += work
+    }
+
+    /// Adds `value` to `sums[a][p]`, growing the table as needed.
+    private static func add(_ value: Double, to sums: inout [[Double]], _ a: Int, _ p: Int) {
+        while sums.count <= a { sums.append([]) }
+        if p >= sums[a].count { sums[a] += Array(repeating: 0, count: p + 1 - sums[a].count) }
+        sums[a][p] += value
     }
 
     /// The 99th percentile of period `p`'s waits, in seconds (NaN without jobs).

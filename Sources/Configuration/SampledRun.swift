@@ -178,9 +178,14 @@ public enum SampledRun {
         var windows = try parallelMap(samples, workers: workers, done: done) { try runWindow($0, o) }
         if o.carriesBacklog {
             let carried = carriedBacklog(scenario, samples, windows, o)
+            // One history per seed: the first windows of every period share one, as the
+            // periods of one job-level run do; each further window has its own.
+            var histories: [UInt64: [[Double]]] = [:]
             var again: [Int] = []
             for i in samples.indices {
-                let stretch = carried.stretchNs(atNs: samples[i].windowStartNs - o.warmupNs, runNs: o.sampleRunNs)
+                let seed = samples[i].scenario?.seed ?? scenario.seed
+                if histories[seed] == nil { histories[seed] = carried.history(Self.historyStream(seed: seed)) }
+                let stretch = carried.stretchNs(atNs: samples[i].windowStartNs - o.warmupNs, runNs: o.sampleRunNs, warmupNs: o.warmupNs, in: histories[seed])
                 guard stretch.contains(where: { $0 > 0 }), samples[i].scenario != nil else { continue }
                 samples[i].scenario!.sample!.backlogNs = stretch
                 again.append(i)
@@ -191,6 +196,12 @@ public enum SampledRun {
             for (k, i) in again.enumerated() { windows[i] = rerun[k] }
         }
         return combine(Array(zip(samples, windows)))
+    }
+
+    /// The random stream a sample with `seed` draws its history of the carried queue from (apart
+    /// from every stream of its run).
+    static func historyStream(seed: UInt64) -> RandomStream {
+        RandomStreams(masterSeed: seed, runIndex: SplitMix64.mix(0x6869_7374_6F72_7921)).stream("carried-queue")
     }
 
     /// The queue each pool carries over the horizon, from the samples' demand.
@@ -205,12 +216,16 @@ public enum SampledRun {
         for (sample, window) in zip(samples, windows) {
             guard let s = sample.scenario else { continue }
             let own = apps.map { DemandPlan.trend(of: $0, in: s, horizonNs: s.horizon?.baseUnits ?? 0) }
-            let work = window.offeredByApplicationNs.enumerated().map { a, byPool in
-                let factorDays = a == 0 ? Double(spanDays) : (0..<spanDays).reduce(0.0) { $0 + (own[a - 1]?.factor(day: $1) ?? 1) }
-                // An application without demand in the sample (a factor of 0 throughout) says nothing.
-                return byPool.map { factorDays > 0 ? $0 / (factorDays * Double(day)) : 0 }
+            let factorDays = window.offeredByApplicationNs.indices.map { a in
+                a == 0 ? Double(spanDays) : (0..<spanDays).reduce(0.0) { $0 + (own[a - 1]?.factor(day: $1) ?? 1) }
             }
-            points.append(.init(centreNs: sample.windowStartNs - o.warmupNs + SimTimeNs(spanDays) * day / 2, work: work))
+            // An application without demand in the sample (a factor of 0 throughout) says nothing.
+            func perFactorDay(_ sums: [[Double]], _ unit: Double) -> [[Double]] {
+                sums.enumerated().map { a, byPool in byPool.map { factorDays[a] > 0 ? $0 / (factorDays[a] * unit) : 0 } }
+            }
+            points.append(.init(centreNs: sample.windowStartNs - o.warmupNs + SimTimeNs(spanDays) * day / 2,
+                                work: perFactorDay(window.offeredByApplicationNs, Double(day)),
+                                workSquared: perFactorDay(window.offeredSquaredByApplication, 1)))
         }
         let pools = scenario.cluster.poolNames
         let schedule = scenario.cluster.capacitySchedule(start: scenario.start?.date)
@@ -264,6 +279,8 @@ public enum SampledRun {
         /// Batch work each application submitted to each pool over the warm-up and window
         /// (accelerator-ns, ``PeriodTap/offeredByApplicationNs``).
         var offeredByApplicationNs: [[Double]] = []
+        /// The sum of the squares of those jobs' works (accelerator-ns²).
+        var offeredSquaredByApplication: [[Double]] = []
     }
 
     /// The calendar quarter or month a period's middle falls in (`2026-Q1`, `2026-01`) when the
@@ -293,7 +310,8 @@ public enum SampledRun {
         let dayStartNs = { (d: Int) in o.warmupNs + SimTimeNs(d) * SimTime.nsPerDay }
         return WindowResult(days: tap.dayFigures(accelerators: { center.accelerators(atNs: dayStartNs($0)) }, fixedCost: { center.fixedCost(atNs: dayStartNs($0)) }),
                             accelerators: center.accelerators(atNs: o.warmupNs),
-                            sloAttainment: Self.sloAttainment(result.summary.fields), waits: tap.waits[0], offeredByApplicationNs: tap.offeredByApplicationNs)
+                            sloAttainment: Self.sloAttainment(result.summary.fields), waits: tap.waits[0], offeredByApplicationNs: tap.offeredByApplicationNs,
+                            offeredSquaredByApplication: tap.offeredSquaredByApplication)
     }
 
     /// The run's SLO attainment over all services (NaN without services).
