@@ -12,8 +12,9 @@ import SimKernel
 /// from the scenario) times the work it sends the pool per unit of factor. That work is the
 /// samples' own: each sample's batch work submitted by the application to the pool over its
 /// warm-up and window, over the factor-days of its demand there, placed at the middle of that
-/// stretch, linear between samples and held before the first and after the last (it moves
-/// slowly: models grow, phases shift the routing). The capacity is the pool's accelerators in
+/// stretch, linear between the samples of the same stretch of unchanged capacity and held
+/// before the first and after the last (models grow slowly; a phase shifts the routing on its
+/// date). The capacity is the pool's accelerators in
 /// service: a pool that the city's three-year job-level run saturates keeps 99.5% of them busy.
 ///
 /// A day's demand is not its mean: a few large jobs make most of a pool's work, so the queue a
@@ -53,27 +54,42 @@ public struct CarriedBacklog: Sendable {
     /// The fluid over `days` days from the samples' `points` (in any order), each application's
     /// demand factor on each day (`factor(application, day)`) and each pool's accelerators in
     /// service at a time (`capacity(pool, t)`).
+    ///
+    /// A job-mix line routes its jobs among its pools by their accelerators in service, so the
+    /// split of an application's work between pools changes on the day a phase enters or leaves
+    /// service, not gradually: a day's work is read from the points of its own stretch of
+    /// unchanged capacity (linear between them, held before the first and after the last), and
+    /// from all the points only when none falls in that stretch.
     public init(points unsorted: [Point], pools: Int, days: Int, factor: (Int, Int) -> Double, capacity: (Int, SimTimeNs) -> Double) {
         let dayNs = SimTime.nsPerDay
         let points = unsorted.sorted { $0.centreNs < $1.centreNs }
         let applications = points.map(\.work.count).max() ?? 0
+        let accelerators = (0..<pools).map { p in (0..<days).map { capacity(p, SimTimeNs($0) * dayNs) } }
+        // Each day's stretch of unchanged capacity, and the points in each stretch.
+        var stretchOfDay = Array(repeating: 0, count: days)
+        for d in stride(from: 1, to: days, by: 1) {
+            stretchOfDay[d] = stretchOfDay[d - 1] + ((0..<pools).contains { accelerators[$0][d] != accelerators[$0][d - 1] } ? 1 : 0)
+        }
+        var pointsOfStretch = Array(repeating: [Point](), count: (stretchOfDay.last ?? 0) + 1)
+        for point in points where days > 0 {
+            pointsOfStretch[stretchOfDay[min(days - 1, max(0, Int(point.centreNs / dayNs)))]].append(point)
+        }
         var offered = Array(repeating: Array(repeating: 0.0, count: days), count: pools)
         var variance = offered
-        var k = 0
         for d in 0..<days {
             let t = SimTimeNs(d) * dayNs + dayNs / 2
-            while k + 1 < points.count && points[k + 1].centreNs <= t { k += 1 }
+            let near = pointsOfStretch[stretchOfDay[d]].isEmpty ? points : pointsOfStretch[stretchOfDay[d]]
+            let k = max(0, (near.lastIndex { $0.centreNs <= t }) ?? 0)
             for a in 0..<applications {
                 let f = factor(a, d)
                 for p in 0..<pools {
-                    offered[p][d] += Self.interpolate(points, k, atNs: t) { $0.work.at(a, p) } * f
-                    variance[p][d] += Self.interpolate(points, k, atNs: t) { $0.workSquared.at(a, p) } * f
+                    offered[p][d] += Self.interpolate(near, k, atNs: t) { $0.work.at(a, p) } * f
+                    variance[p][d] += Self.interpolate(near, k, atNs: t) { $0.workSquared.at(a, p) } * f
                 }
             }
         }
         self.offered = offered
         varianceNs2 = variance
-        let accelerators = (0..<pools).map { p in (0..<days).map { capacity(p, SimTimeNs($0) * dayNs) } }
         self.capacity = accelerators
         backlogNs = Self.queue(accelerators) { p, d in offered[p][d] * Double(dayNs) }
     }

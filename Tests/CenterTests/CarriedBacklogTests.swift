@@ -49,6 +49,23 @@ import Testing
         #expect(brief.backlogNs[0][1] > 0 && brief.stretchNs(atNs: SimTime.nsPerDay, runNs: Self.runNs) == [0])
     }
 
+    /// Routing follows the accelerators in service, so a pool's share of the work changes on the
+    /// day a phase enters service, not gradually between samples: a sample on day 10 saw all the
+    /// work go to pool 0, one on day 30 all to pool 1, which enters service on day 20. Days
+    /// 0-19 read the first sample (2 a day to pool 0, none to pool 1; linear between the
+    /// samples, day 19 would read 1.05 and 0.95), days 20-39 the second.
+    @Test func workSplitsBetweenPoolsOnThePhasesDates() {
+        let points = [CarriedBacklog.Point(centreNs: 10 * SimTime.nsPerDay, work: [[], [2, 0]]),
+                      CarriedBacklog.Point(centreNs: 30 * SimTime.nsPerDay, work: [[], [0, 2]])]
+        let fluid = CarriedBacklog(points: points, pools: 2, days: 40, factor: { _, _ in 1 },
+                                   capacity: { p, t in p == 0 ? 4 : (t >= 20 * SimTime.nsPerDay ? 4 : 0) })
+        #expect((0..<20).allSatisfy { fluid.offered[0][$0] == 2 && fluid.offered[1][$0] == 0 }, "\(fluid.offered)")
+        #expect((20..<40).allSatisfy { fluid.offered[0][$0] == 0 && fluid.offered[1][$0] == 2 }, "\(fluid.offered)")
+        // Without a change of capacity the same points are linear in time.
+        let steady = CarriedBacklog(points: points, pools: 2, days: 40, factor: { _, _ in 1 }, capacity: { _, _ in 4 })
+        #expect(abs(steady.offered[0][19] - 1.05) < 1e-12 && abs(steady.offered[1][19] - 0.95) < 1e-12)
+    }
+
     /// A backlog that the pool's spare accelerators clear within the warm-up at its mean demand
     /// is left out: 10 accelerator-days queued on day 10 (offered 2 a day on a capacity of 1),
     /// then 0.5 a day (0.5 spare): a 28-day warm-up clears 14, so the sample starts empty; a
