@@ -14,8 +14,8 @@ import SimKernel
 /// warm-up and window, over the factor-days of its demand there, placed at the middle of that
 /// stretch, linear between the samples of the same stretch of unchanged capacity and held
 /// before the first and after the last (models grow slowly; a phase shifts the routing on its
-/// date). The capacity is the pool's accelerators in
-/// service: a pool that the city's three-year job-level run saturates keeps 99.5% of them busy.
+/// date). The capacity is the pool's accelerators in service: a pool that the city's
+/// three-year job-level run saturates keeps 99.5% of them busy.
 ///
 /// A day's demand is not its mean: a few large jobs make most of a pool's work, so the queue a
 /// center carries is one history of its days. Each sample draws its own (``history(_:)``): each
@@ -108,12 +108,12 @@ public struct CarriedBacklog: Sendable {
 
     /// One history of the pools' backlogs (accelerator-ns at the start of each day): each
     /// day's work drawn from `stream`, a gamma variable with the day's mean and variance (its
-    /// mean when it has no variance).
+    /// mean when it has no variance, or one a millionth of a millionth of its square).
     public func history(_ stream: RandomStream) -> [[Double]] {
         let dayNs = Double(SimTime.nsPerDay)
         return Self.queue(capacity) { p, d in
             let mean = offered[p][d] * dayNs, v = varianceNs2[p][d]
-            guard mean > 0, v > 0 else { return mean }
+            guard mean > 0, v > 0, mean * mean / v < 1e12 else { return mean }
             return stream.gamma(shape: mean * mean / v, scale: v / mean)
         }
     }

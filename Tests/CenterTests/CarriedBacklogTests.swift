@@ -86,7 +86,8 @@ import Testing
     /// day, exponential service of mean m), whose mean is σ m / (1 − σ) with σ the root of
     /// σ = exp(−(1 − σ) / ρ), ρ = 0.8 (the G/M/1 queue, Kleinrock, Queueing Systems vol. 1,
     /// chapter 6): σ = 0.629, 1.354 accelerator-days. Over 100,000 days of one history, after 1,000, within 5%. Without a
-    /// spread the history is the fluid at its mean (no queue below capacity).
+    /// spread (or one too small to draw) the history is the fluid at its mean (no queue below
+    /// capacity).
     @Test func aDrawnHistoryQueuesLikeADM1Queue() {
         let m = 0.8, rho = 0.8
         var sigma = 0.5
@@ -101,6 +102,10 @@ import Testing
         #expect(abs(mean - reference) <= 0.05 * reference, "mean backlog \(mean) accelerator-days, D/M/1 \(reference)")
         let still = CarriedBacklog(points: [.init(centreNs: 0, work: [[m]])], pools: 1, days: 100, factor: { _, _ in 1 }, capacity: { _, _ in 1 })
         #expect(still.history(RandomStreams(masterSeed: 7).stream("test")) == still.backlogNs && still.backlogNs[0].allSatisfy { $0 == 0 })
+        // Nor with a spread too small to draw (a gamma of shape 1e30).
+        let tiny = CarriedBacklog(points: [.init(centreNs: 0, work: [[m]], workSquared: [[1e-30 * m * m * Self.dayNs * Self.dayNs]])], pools: 1, days: 100,
+                                  factor: { _, _ in 1 }, capacity: { _, _ in 1 })
+        #expect(tiny.history(RandomStreams(masterSeed: 7).stream("test")) == tiny.backlogNs)
     }
 
     /// `Scenarios/examples/saturated-quarter.yaml`: a pool offered 1.3 times its capacity through
