@@ -43,10 +43,8 @@ public struct CarriedBacklog: Sendable {
         }
     }
 
-    /// Each pool's backlog (accelerator-ns) at the start of each day with every day at its mean
-    /// demand (no history drawn), its offered work that day (accelerators' worth), the variance
-    /// of that day's work (accelerator-ns²) and its accelerators in service at the day's start.
-    public let backlogNs: [[Double]]
+    /// Each pool's offered work each day (accelerators' worth), the variance of that day's work
+    /// (accelerator-ns²) and its accelerators in service at the day's start.
     public let offered: [[Double]]
     public let varianceNs2: [[Double]]
     public let capacity: [[Double]]
@@ -77,27 +75,37 @@ public struct CarriedBacklog: Sendable {
         var offered = Array(repeating: Array(repeating: 0.0, count: days), count: pools)
         var variance = offered
         for d in 0..<days {
-            let t = SimTimeNs(d) * dayNs + dayNs / 2
             let near = pointsOfStretch[stretchOfDay[d]].isEmpty ? points : pointsOfStretch[stretchOfDay[d]]
-            let k = max(0, (near.lastIndex { $0.centreNs <= t }) ?? 0)
+            guard let (lo, hi, w) = Self.blend(near, atNs: SimTimeNs(d) * dayNs + dayNs / 2) else { continue }
+            func mix(_ x: Double, _ y: Double) -> Double { w == 0 ? x : x + (y - x) * w }
             for a in 0..<applications {
                 let f = factor(a, d)
                 for p in 0..<pools {
-                    offered[p][d] += Self.interpolate(near, k, atNs: t) { $0.work.at(a, p) } * f
-                    variance[p][d] += Self.interpolate(near, k, atNs: t) { $0.workSquared.at(a, p) } * f
+                    offered[p][d] += mix(lo.work.at(a, p), hi.work.at(a, p)) * f
+                    variance[p][d] += mix(lo.workSquared.at(a, p), hi.workSquared.at(a, p)) * f
                 }
             }
         }
         self.offered = offered
         varianceNs2 = variance
         self.capacity = accelerators
-        backlogNs = Self.queue(accelerators) { p, d in offered[p][d] * Double(dayNs) }
+    }
+
+    /// The points a day at `t` reads (sorted by time): the last at or before it (or the first)
+    /// and the next, and the weight of the next (linear between them; 0, with the same point
+    /// twice, before the first and after the last). Nil without points.
+    static func blend(_ points: [Point], atNs t: SimTimeNs) -> (Point, Point, Double)? {
+        guard !points.isEmpty else { return nil }
+        let k = points.lastIndex { $0.centreNs <= t } ?? 0
+        let lo = points[k]
+        guard t > lo.centreNs, k + 1 < points.count else { return (lo, lo, 0) }
+        return (lo, points[k + 1], Double(t - lo.centreNs) / Double(points[k + 1].centreNs - lo.centreNs))
     }
 
     /// Each pool's backlog at the start of each day (accelerator-ns) when day `d` brings pool `p`
     /// `work(p, d)` accelerator-ns: it grows by the work beyond the accelerators in service
-    /// (`capacity[p][d]`) and never falls below empty.
-    static func queue(_ capacity: [[Double]], _ work: (Int, Int) -> Double) -> [[Double]] {
+    /// and never falls below empty.
+    func queue(_ work: (Int, Int) -> Double) -> [[Double]] {
         let dayNs = Double(SimTime.nsPerDay)
         return capacity.indices.map { p in
             var b = Array(repeating: 0.0, count: capacity[p].count + 1)
@@ -106,26 +114,20 @@ public struct CarriedBacklog: Sendable {
         }
     }
 
+    /// Each pool's backlog (accelerator-ns) at the start of each day with every day at its mean
+    /// demand: the fluid without a history drawn.
+    public var backlogNs: [[Double]] { queue { p, d in offered[p][d] * Double(SimTime.nsPerDay) } }
+
     /// One history of the pools' backlogs (accelerator-ns at the start of each day): each
     /// day's work drawn from `stream`, a gamma variable with the day's mean and variance (its
     /// mean when it has no variance, or one a millionth of a millionth of its square).
     public func history(_ stream: RandomStream) -> [[Double]] {
         let dayNs = Double(SimTime.nsPerDay)
-        return Self.queue(capacity) { p, d in
+        return queue { p, d in
             let mean = offered[p][d] * dayNs, v = varianceNs2[p][d]
             guard mean > 0, v > 0, mean * mean / v < 1e12 else { return mean }
             return stream.gamma(shape: mean * mean / v, scale: v / mean)
         }
-    }
-
-    /// A figure of the points at `t` (`value` of each, in accelerators' worth or its square),
-    /// `k` the last point at or before `t` (or the first): linear between points, held outside.
-    static func interpolate(_ points: [Point], _ k: Int, atNs t: SimTimeNs, _ value: (Point) -> Double) -> Double {
-        guard !points.isEmpty else { return 0 }
-        let lo = points[k]
-        guard t > lo.centreNs, k + 1 < points.count else { return value(lo) }
-        let f = Double(t - lo.centreNs) / Double(points[k + 1].centreNs - lo.centreNs)
-        return value(lo) + (value(points[k + 1]) - value(lo)) * f
     }
 
     /// Each pool's queue at the start of day `t / day`, as the stretch of its demand it holds

@@ -102,8 +102,8 @@ final class PeriodTap: RecordSink {
 
     /// Adds `value` to `sums[a][p]`, growing the table as needed.
     private static func add(_ value: Double, to sums: inout [[Double]], _ a: Int, _ p: Int) {
-        while sums.count <= a { sums.append([]) }
-        if p >= sums[a].count { sums[a] += Array(repeating: 0, count: p + 1 - sums[a].count) }
+        sums.growToInclude(a, with: [])
+        sums[a].growToInclude(p, with: 0)
         sums[a][p] += value
     }
 
