@@ -248,8 +248,13 @@ public struct FabricLinks: Sendable {
         } else {
             let first = server(ofAccelerator: ranks[0])
             let spans = ranks.contains { server(ofAccelerator: $0) != first }
-            streams = spans ? ranks.map { servers[server(ofAccelerator: $0)].nics }.min()! : 1
-            for c in 0..<streams { add(ring(ranks, rail: spans ? c : nil)) }
+            if spans {
+                let rails = railsUnder(ranks)
+                streams = rails.count
+                for c in 0..<streams { add(ring(ranks, rails: rails[c])) }
+            } else {
+                add(ring(ranks))
+            }
         }
         return (MaxMinFairShare.Flow(counting: hops), streams, latency, intraHop)
     }
@@ -263,6 +268,35 @@ public struct FabricLinks: Sendable {
     /// the network at the slowest inter-server latency and the others stay inside a server at
     /// the slowest intra-server one (not every step at the slowest hop).
     public func ring(_ ranks: [Int], rail: Int? = nil) -> (hops: [Int], latencyS: Double, intraHop: CollectiveHop) {
+        ring(ranks, rails: rail.map { c in { s in c % servers[s].nics } })
+    }
+
+    /// The NIC rails a data-parallel ring's channels leave each server of `ranks` by: a job's
+    /// traffic goes through the NICs under its own accelerators (rail-optimised servers give
+    /// each accelerator its NIC, `a mod nics`; a tenant's job is given the NICs of the
+    /// accelerators it holds), so the channels are as many as the fewest such NICs on any of its
+    /// servers, channel c through the c-th (ascending) on every server. A job on whole servers
+    /// takes every rail: channel c through NIC c.
+    func railsUnder(_ ranks: [Int]) -> [(Int) -> Int] {
+        var perServer: [(server: Int, nics: [Int])] = []
+        for r in ranks {
+            let s = server(ofAccelerator: r), nic = (r - Int(firstAccelerator[s])) % servers[s].nics
+            if let i = perServer.firstIndex(where: { $0.server == s }) {
+                if !perServer[i].nics.contains(nic) { perServer[i].nics.append(nic) }
+            } else {
+                perServer.append((s, [nic]))
+            }
+        }
+        for i in perServer.indices { perServer[i].nics.sort() }
+        let channels = perServer.map(\.nics.count).min() ?? 0
+        return (0..<channels).map { c in
+            { s in perServer.first { $0.server == s }!.nics[c] }
+        }
+    }
+
+    /// A ring through `ranks` whose cross-server hops leave server s on NIC `rails(s)` (nil: the
+    /// sending accelerator's own) and arrive on the receiver's NIC of that channel.
+    func ring(_ ranks: [Int], rails: ((Int) -> Int)?) -> (hops: [Int], latencyS: Double, intraHop: CollectiveHop) {
         var hops: [Int] = []
         hops.reserveCapacity(ranks.count * 4)
         var intraLatency = 0.0, interLatency = 0.0, crossings = 0
@@ -282,8 +316,8 @@ public struct FabricLinks: Sendable {
             } else {
                 crossings += 1
                 let a = r - Int(firstAccelerator[s]), b = next - Int(firstAccelerator[t])
-                let out = rail.map { $0 % servers[s].nics } ?? a % servers[s].nics
-                let into = rail.map { $0 % servers[t].nics } ?? b % servers[t].nics
+                let out = rails?(s) ?? a % servers[s].nics
+                let into = rails?(t) ?? b % servers[t].nics
                 hops.append(nicUp(server: s, nic: out))
                 hops.append(nicDown(server: t, nic: into))
                 if leaf(of: s) != leaf(of: t) {
@@ -319,8 +353,9 @@ public struct FabricLinks: Sendable {
     }
 
     /// The network part of an all-reduce reduced in the switches (InfiniBand SHARP) over the
-    /// servers of `ranks`: one stream per NIC rail out of every server and one back (each NIC
-    /// carries its share of the data once each way), and, when the servers sit under more than
+    /// servers of `ranks`: one stream per NIC rail out of every server and one back, on the NICs
+    /// under the job's accelerators (``railsUnder(_:)``; each NIC carries its share of the data
+    /// once each way), and, when the servers sit under more than
     /// one leaf, each leaf's aggregate once up to the spine and once down (one spine per rail,
     /// by the ECMP hash), the aggregation tree's root at the spine; across pods, each pod's
     /// aggregate once up to the core and once down, the root at the core. Returns the flow and the
@@ -330,12 +365,13 @@ public struct FabricLinks: Sendable {
         var seen = Set<Int>()
         for r in ranks where seen.insert(server(ofAccelerator: r)).inserted { spanned.append(server(ofAccelerator: r)) }
         spanned.sort()
-        let rails = spanned.map { servers[$0].nics }.min()!
+        // Each server's NICs under the job's accelerators, as its rings' channels (``railsUnder(_:)``).
+        let channels = railsUnder(ranks)
         var hops: [Int] = []
         let leavesSpanned = Array(Set(spanned.map { leaf(of: $0) })).sorted()
         let podsSpanned = Array(Set(leavesSpanned.map { pod(ofLeaf: $0) })).sorted()
-        for rail in 0..<rails {
-            for s in spanned { hops += [nicUp(server: s, nic: rail), nicDown(server: s, nic: rail)] }
+        for (rail, nic) in channels.enumerated() {
+            for s in spanned { hops += [nicUp(server: s, nic: nic(s)), nicDown(server: s, nic: nic(s))] }
             guard leavesSpanned.count > 1 else { continue }
             for l in leavesSpanned {
                 let k = spine(from: l, to: l, rail: rail)
@@ -348,7 +384,7 @@ public struct FabricLinks: Sendable {
                 hops += [coreUp(pod: p, spine: k), coreDown(pod: p, spine: k)]
             }
         }
-        return (MaxMinFairShare.Flow(counting: hops), rails)
+        return (MaxMinFairShare.Flow(counting: hops), channels.count)
     }
 
     /// A point-to-point stream between two accelerators (background traffic), both directions.

@@ -87,6 +87,43 @@ import Testing
         #expect(compared > 1000)
     }
 
+    /// A data-parallel job's channels leave each server by the NICs under its own accelerators
+    /// (NCCL's search enters and leaves a server through a NIC close to one of the
+    /// communicator's GPUs; a tenant's job is given its accelerators' NICs), so a job holding
+    /// part of two servers neither borrows nor shares another job's NICs. Reference: on the
+    /// 400G rail preset, a NIC gives 0.97 × 50 = 48.5 GB/s and the NVLink ring 370.8 GB/s, so a
+    /// ring over k NICs a server is NIC-bound at k × 48.5 GB/s per rank (nccl-tests' bus
+    /// bandwidth across servers is the NICs' line rate times their count).
+    @Test func aJobsChannelsLeaveByTheNICsUnderItsAccelerators() {
+        let links = FabricLinks(preset: FabricPreset.named("hgx-h100-400g-rail")!, servers: 2)
+        let nic = 48.5e9
+        // Whole servers: every rail, NVLink-bound as before.
+        let whole = links.collectiveFlow(Array(0..<16))
+        #expect(whole.streams == 8)
+        #expect(abs(whole.flow.aloneRate(capacities: links.capacities) * 8 / 370.8e9 - 1) < 1e-9)
+        // Two accelerators a server: two channels, through NICs 0 and 1 (or 0 and 4).
+        let a = links.collectiveFlow([0, 1, 8, 9]), c = links.collectiveFlow([0, 4, 8, 12])
+        #expect(a.streams == 2 && c.streams == 2)
+        #expect(abs(a.flow.aloneRate(capacities: links.capacities) * 2 / (2 * nic) - 1) < 1e-9)
+        // The fewest NICs on any server set the channels: three on one server, one on the other.
+        #expect(links.collectiveFlow([0, 1, 2, 8]).streams == 1)
+        // Jobs on the same servers with disjoint accelerators: each at its own rate, uncoupled.
+        let b = links.collectiveFlow([2, 3, 10, 11])
+        var fabric = SharedFabric(links: links)
+        fabric.declareBundles(links.railBundles())
+        fabric.attach(0, flow: a.flow, streams: a.streams)
+        fabric.attach(1, flow: b.flow, streams: b.streams)
+        #expect(fabric.settle() == [0, 1])
+        for (o, job) in [(0, a), (1, b)] {
+            #expect(fabric.bandwidth(o) == job.flow.aloneRate(capacities: links.capacities) * Double(job.streams))
+        }
+        // A job on the same accelerators' NICs (0, 1 and 8, 9 again) shares them: both slow down.
+        let d = links.collectiveFlow([0, 1, 8, 9])
+        fabric.attach(2, flow: d.flow, streams: d.streams)
+        _ = fabric.settle()
+        #expect(abs(fabric.bandwidth(0) / (a.flow.aloneRate(capacities: links.capacities) * 2) - 0.5) < 1e-9)
+    }
+
     /// A ring that takes only some of a server's rails (one ring per tensor rank, each on its
     /// rank's own rail) splits the rails into classes of twins: rails 0–3 carry job A alone,
     /// rails 4–7 jobs A and B. The solve carries one rail of the shared class per server and
@@ -97,7 +134,7 @@ import Testing
         var plain = SharedFabric(links: links)
         var quick = SharedFabric(links: links)
         quick.declareBundles(links.railBundles())
-        let a = links.collectiveFlow([0, 1, 2, 3, 8, 9, 10, 11])                     // every rail
+        let a = links.collectiveFlow(Array(0..<16))                                   // every rail
         let b = links.collectiveFlow([4, 5, 6, 7, 12, 13, 14, 15], ringsPerReplica: 4)   // rails 4–7
         plain.attach(0, flow: a.flow, streams: a.streams); quick.attach(0, flow: a.flow, streams: a.streams)
         plain.attach(1, flow: b.flow, streams: b.streams); quick.attach(1, flow: b.flow, streams: b.streams)
