@@ -73,8 +73,7 @@ public struct SharedFabric: Sendable {
     /// The load of the flows a search keeps at their rates, on each link it stacked.
     var keptLoad: [Double]
     /// ``fillLevel(_:)``'s workspace.
-    var levelScratch: [(rate: Double, owner: Int32, use: Double)] = []
-    var weightScratch: [Double] = []
+    var levelScratch: [(stop: Double, use: Double)] = []
     /// Links on which a search found one flow to solve (stamped with the search's stamp), and
     /// each such flow's least level over them: a link where one flow rises among kept ones
     /// fills at that level exactly, so the solve takes it as the flow's bound instead.
@@ -425,31 +424,58 @@ public struct SharedFabric: Sendable {
 
     /// The level at which link `l` fills (``attachedFloor()``); infinity when it cannot, or was
     /// measured already by this search.
+    ///
+    /// With the flows on it rising together, each stopping at its stop (its last rate; a new
+    /// one's bound), the link holds g(L) = Σ uses × min(stop, L) at level L: continuous and
+    /// rising, so the level is where g reaches the capacity. It is found by partitioning the
+    /// flows around pivot stops (expected time linear in the flows, where sorting them was
+    /// n log n: a storage tier carries hundreds of transfers and is re-measured at every new
+    /// one). Only positive terms are added (no cancellation when the uses differ by orders of
+    /// magnitude, as a tier's IOPS link's do).
     mutating func fillLevel(_ l: Int) -> Double {
         guard isCoupling(l), link[l].stamp != stamp else { return .infinity }
         link[l].stamp = stamp
         levelScratch.removeAll(keepingCapacity: true)
         for e in linkFlows[l] {
             let o = Int(e.owner)
-            levelScratch.append((isNew[o] ? flowBound[o] : rates[o], e.owner, e.use))
+            levelScratch.append((isNew[o] ? flowBound[o] : rates[o], e.use))
         }
-        levelScratch.sort { ($0.rate, $0.owner) < ($1.rate, $1.owner) }
-        // The uses of the flows from each one on, summed from the last (no cancellation when
-        // the uses differ by orders of magnitude, as a storage tier's IOPS link's do).
-        weightScratch.removeAll(keepingCapacity: true)
-        var weight = 0.0
-        for k in levelScratch.reversed() {
-            weight += k.use
-            weightScratch.append(weight)
+        let capacity = capacities[l]
+        // Flows known to stop below the level (their load) and to rise through it (their uses).
+        var stoppedLoad = 0.0, risingUses = 0.0
+        var lo = 0, hi = levelScratch.count
+        while lo < hi {
+            // Three ways around the middle flow's stop: [lo, less) below, [less, more) at, [more, hi) above.
+            let pivot = levelScratch[lo + (hi - lo) / 2].stop
+            var less = lo, i = lo, more = hi
+            while i < more {
+                let stop = levelScratch[i].stop
+                if stop < pivot {
+                    levelScratch.swapAt(less, i)
+                    less += 1
+                    i += 1
+                } else if stop > pivot {
+                    more -= 1
+                    levelScratch.swapAt(i, more)
+                } else {
+                    i += 1
+                }
+            }
+            var loadLess = 0.0, usesAt = 0.0, usesAbove = 0.0
+            for k in lo..<less { loadLess += levelScratch[k].use * levelScratch[k].stop }
+            for k in less..<more { usesAt += levelScratch[k].use }
+            for k in more..<hi { usesAbove += levelScratch[k].use }
+            if stoppedLoad + loadLess + pivot * (risingUses + usesAt + usesAbove) >= capacity {
+                // It fills at or below the pivot: the flows stopping there or above rise through.
+                risingUses += usesAt + usesAbove
+                hi = less
+            } else {
+                // It fills above the pivot: the flows stopping there or below stop under it.
+                stoppedLoad += loadLess + pivot * usesAt
+                lo = more
+            }
         }
-        var load = 0.0
-        for (i, k) in levelScratch.enumerated() {
-            // Below this flow's stop, the link holds `load` plus the rising flows' uses times the level.
-            let level = max(0, capacities[l] - load) / weightScratch[levelScratch.count - 1 - i]
-            if level <= k.rate { return level }
-            load += k.use * k.rate
-        }
-        return .infinity
+        guard risingUses > 0 else { return .infinity }
+        return max(0, capacity - stoppedLoad) / risingUses
     }
 }
-

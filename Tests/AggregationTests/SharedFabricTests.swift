@@ -87,6 +87,27 @@ import Testing
         #expect(compared > 1000)
     }
 
+    /// Hand reference for the level a new flow fills its link at: one link of 12 carries flows
+    /// limited to 2 and 4 and one unlimited (max-min: 2, 4 and 6). A fourth, unlimited, fills
+    /// the link where 2 + 3L = 12, L = 10/3 (the flow at 2 stops below it, the others rise
+    /// through it): the flow at 2 keeps its rate and only the three others are solved again,
+    /// to 10/3 each. Fails if the level is read too high (the flow at 4 kept) or too low (the
+    /// flow at 2 solved again).
+    @Test func aNewFlowSolvesOnlyTheFlowsAboveTheLevelItFillsItsLinkAt() {
+        var fabric = SharedFabric(capacities: [12])
+        for (o, limit) in [(0, 2.0), (1, 4.0), (2, Double.infinity)] {
+            fabric.attach(o, flow: MaxMinFairShare.Flow(links: [0], limit: limit))
+        }
+        #expect(fabric.settle() == [0, 1, 2])
+        #expect([0, 1, 2].map { fabric.bandwidth($0) } == [2, 4, 6])
+        let priced = fabric.flowsPriced
+        fabric.attach(3, flow: MaxMinFairShare.Flow(links: [0]))
+        #expect(fabric.settle() == [1, 2, 3])
+        #expect(fabric.flowsPriced - priced == 3)
+        #expect(fabric.bandwidth(0) == 2)
+        for o in 1...3 { #expect(abs(fabric.bandwidth(o) - 10.0 / 3) < 1e-12) }
+    }
+
     /// A data-parallel job's channels leave each server by the NICs under its own accelerators
     /// (NCCL's search enters and leaves a server through a NIC close to one of the
     /// communicator's GPUs; a tenant's job is given its accelerators' NICs), so a job holding
