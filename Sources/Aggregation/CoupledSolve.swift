@@ -20,7 +20,7 @@ struct CoupledSolve {
     var twin: [Bool] = [], table: [Int32] = []
     var frozenLoad: [Double] = [], weight: [Double] = []
     var version: [Int32] = []
-    var heap = LevelHeap()
+    var heap = LevelHeap(), bounds = LevelHeap()
     var rate: [Double] = [], frozen: [Bool] = []
     var fill: [Int32] = []
     var unfrozen = 0
@@ -63,8 +63,12 @@ struct CoupledSolve {
         heap.items.removeAll(keepingCapacity: true)
         for l in 0..<links where weight[l] > 0 && !twin[l] { heap.items.append((level(l), Int32(l), 0)) }
         heap.heapify()
-        let byBound = (0..<flows).sorted { (bound[$0], $0) < (bound[$1], $1) }
-        var nextBound = 0
+        // The flows by bound (ties: the lower index), as a heap: a solve freezes most flows at a
+        // link's level and pops only the bounds it reaches (a storage tier's hundreds of
+        // transfers were sorted at every solve).
+        bounds.items.removeAll(keepingCapacity: true)
+        for k in 0..<flows where bound[k].isFinite { bounds.items.append((bound[k], Int32(k), 0)) }
+        bounds.heapify()
         refill(&rate, flows, 0.0)
         refill(&frozen, flows, false)
         unfrozen = flows
@@ -73,17 +77,17 @@ struct CoupledSolve {
             // reaches the top (lazy), and the first fresh top is the true lowest level.
             var linkLevel = Double.infinity, filling = -1
             while let top = heap.top {
-                let l = Int(top.link)
+                let l = Int(top.index)
                 if weight[l] == 0 { heap.pop(); continue }
                 guard top.version != version[l] else { break }
-                heap.replaceTop(level(l), link: top.link, version: version[l])
+                heap.replaceTop(level(l), index: top.index, version: version[l])
             }
-            if let top = heap.top { linkLevel = top.level; filling = Int(top.link) }
-            while nextBound < byBound.count, frozen[byBound[nextBound]] { nextBound += 1 }
-            let next = nextBound < byBound.count ? bound[byBound[nextBound]] : .infinity
+            if let top = heap.top { linkLevel = top.level; filling = Int(top.index) }
+            while let top = bounds.top, frozen[Int(top.index)] { bounds.pop() }
+            let next = bounds.top?.level ?? .infinity
             if next <= linkLevel {
                 guard next.isFinite else { break }
-                freeze(byBound[nextBound], at: next)
+                freeze(Int(bounds.top!.index), at: next)
             } else {
                 heap.pop()
                 for i in Int(memberFirst[filling])..<Int(memberFirst[filling + 1]) where !frozen[Int(member[i])] {
@@ -168,18 +172,19 @@ struct CoupledSolve {
     }
 }
 
-/// A binary min-heap of link levels (ties: lower link index), with versions for lazy deletion.
+/// A binary min-heap of levels, each keyed by an index (a link's fill level, or a flow's bound;
+/// ties: the lower index), with versions for lazy deletion.
 struct LevelHeap {
-    var items: [(level: Double, link: Int32, version: Int32)] = []
+    var items: [(level: Double, index: Int32, version: Int32)] = []
 
-    var top: (level: Double, link: Int32, version: Int32)? { items.first }
+    var top: (level: Double, index: Int32, version: Int32)? { items.first }
 
-    static func less(_ a: (level: Double, link: Int32, version: Int32), _ b: (level: Double, link: Int32, version: Int32)) -> Bool {
-        a.level < b.level || (a.level == b.level && a.link < b.link)
+    static func less(_ a: (level: Double, index: Int32, version: Int32), _ b: (level: Double, index: Int32, version: Int32)) -> Bool {
+        a.level < b.level || (a.level == b.level && a.index < b.index)
     }
 
-    mutating func push(_ level: Double, link: Int32, version: Int32) {
-        items.append((level, link, version))
+    mutating func push(_ level: Double, index: Int32, version: Int32) {
+        items.append((level, index, version))
         var i = items.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
@@ -196,8 +201,8 @@ struct LevelHeap {
     }
 
     /// Replaces the top with a key no lower than it (a re-keyed level) and restores the order.
-    mutating func replaceTop(_ level: Double, link: Int32, version: Int32) {
-        items[0] = (level, link, version)
+    mutating func replaceTop(_ level: Double, index: Int32, version: Int32) {
+        items[0] = (level, index, version)
         siftDown(0)
     }
 
