@@ -29,12 +29,17 @@ public struct SharedFabric: Sendable {
     var attached: [Bool] = []
     var flowBound: [Double] = []
     var rates: [Double] = []
-    /// The flows on each link (unordered; solves sort what they gather): owner and uses.
+    /// The flows on each link (unordered; solves sort what they gather): owner, the link's
+    /// position in the owner's flow, and uses.
     var linkFlows: [[LinkFlow]]
     struct LinkFlow {
         var owner: Int32
+        var position: Int32 = 0
         var use: Double
     }
+    /// Where each owner's entry sits in each of its links' `linkFlows` (by position in its
+    /// flow): a detach takes it out at once, not by searching a storage tier's hundreds.
+    var entryIndex: [[Int32]] = []
     /// Each owner's shared links: the positions (ascending) in its flow of the links another
     /// flow also crosses. Only those can couple (a link one flow crosses never fills beyond that
     /// flow's own bound), so the searches and solves walk these, not every link of a ring.
@@ -145,6 +150,7 @@ public struct SharedFabric: Sendable {
         flowStamp.growToInclude(owner, with: 0)
         sharedPositions.growToInclude(owner, with: [])
         keptPositions.growToInclude(owner, with: [])
+        entryIndex.growToInclude(owner, with: [])
         isNew.growToInclude(owner, with: false)
         var bound = f.limit
         for (l, u) in zip(f.links, f.uses) { bound = min(bound, capacities[l] / u) }
@@ -153,10 +159,12 @@ public struct SharedFabric: Sendable {
         flowBound[owner] = bound
         rates[owner] = 0
         bundles.attach(owner, flow: f)
-        var shared: [Int32] = [], kept: [Int32] = []
+        var shared: [Int32] = [], kept: [Int32] = [], entries: [Int32] = []
+        entries.reserveCapacity(f.links.count)
         for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
             if loadKept[l] { kept.append(Int32(k)) }
-            linkFlows[l].append(LinkFlow(owner: Int32(owner), use: u))
+            entries.append(Int32(linkFlows[l].count))
+            linkFlows[l].append(LinkFlow(owner: Int32(owner), position: Int32(k), use: u))
             link[l].boundSum += u * bound
             guard !bundles.contains(l) else { continue }
             let crossing = linkFlows[l].count
@@ -165,6 +173,7 @@ public struct SharedFabric: Sendable {
         }
         sharedPositions[owner] = shared
         keptPositions[owner] = kept
+        entryIndex[owner] = entries
         for b in bundles.partialOf[owner] { reclassify(bundle: Int(b)) }
         pendingOwners.append(owner)
         pendingNew.append(owner)
@@ -174,8 +183,8 @@ public struct SharedFabric: Sendable {
     /// Takes `owner`'s flow off the fabric (the others re-priced at the next ``settle()``).
     public mutating func detach(_ owner: Int) {
         guard isAttached(owner) else { return }
-        let f = flows[owner]
-        for (l, u) in zip(f.links, f.uses) {
+        let f = flows[owner], entries = entryIndex[owner]
+        for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
             // Flows that shared a link that could fill may now go faster, those above its rate.
             if isCoupling(l) && !bundles.standsInForFirst(l) {
                 pendingLinks.append(l)
@@ -183,12 +192,20 @@ public struct SharedFabric: Sendable {
             }
             if loadKept[l] { load[l] -= rates[owner] * u }
             link[l].boundSum -= u * flowBound[owner]
-            if let k = linkFlows[l].firstIndex(where: { $0.owner == owner }) { linkFlows[l].swapAt(k, linkFlows[l].count - 1); linkFlows[l].removeLast() }
+            // The last entry takes this one's place.
+            let i = Int(entries[k]), last = linkFlows[l].count - 1
+            if i != last {
+                let moved = linkFlows[l][last]
+                linkFlows[l][i] = moved
+                entryIndex[Int(moved.owner)][Int(moved.position)] = Int32(i)
+            }
+            linkFlows[l].removeLast()
             if linkFlows[l].isEmpty { load[l] = 0; link[l].boundSum = 0 }
             if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0].owner), link: l, shared: false) }
         }
         sharedPositions[owner].removeAll()
         keptPositions[owner].removeAll()
+        entryIndex[owner].removeAll()
         let partlyUsed = bundles.partialOf[owner]
         bundles.detach(owner)
         for b in partlyUsed where bundles.partial[Int(b)] > 0 { reclassify(bundle: Int(b)) }
