@@ -29,12 +29,18 @@ public enum NumberText {
         return String(format: "%.4g", x)
     }
 
-    /// A share (0–1) as a percentage: 0.9949 → "99.5%", 0.0035 → "0.35%", 0 → "0%".
+    /// A share (0–1) as a percentage: 0.9949 → "99.5%", 0.0035 → "0.35%", 0 → "0%". A share that
+    /// rounds to a whole percent reads as one (0.999999 → "100%", as 1 does: not "100.0%"
+    /// beside it in a column).
     public static func percent(_ share: Double) -> String {
         guard share.isFinite else { return "-" }
         let p = share * 100
         if p == p.rounded() { return "\(Int64(p))%" }
-        return String(format: abs(p) >= 10 ? "%.1f%%" : abs(p) >= 0.01 ? "%.2f%%" : "%.2g%%", p)
+        let text = String(format: abs(p) >= 10 ? "%.1f" : abs(p) >= 0.01 ? "%.2f" : "%.2g", p)
+        if let dot = text.firstIndex(of: "."), text[text.index(after: dot)...].allSatisfy({ $0 == "0" }) {
+            return text[..<dot] + "%"
+        }
+        return text + "%"
     }
 
     /// A duration in seconds in the unit people read it in: "350 ms", "2.5 s", "33.8 min",
