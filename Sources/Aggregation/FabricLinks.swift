@@ -278,19 +278,21 @@ public struct FabricLinks: Sendable {
     /// servers, channel c through the c-th (ascending) on every server. A job on whole servers
     /// takes every rail: channel c through NIC c.
     func railsUnder(_ ranks: [Int]) -> [(Int) -> Int] {
-        var perServer: [(server: Int, nics: [Int])] = []
-        for r in ranks {
-            let s = server(ofAccelerator: r), nic = (r - Int(firstAccelerator[s])) % servers[s].nics
-            if let i = perServer.firstIndex(where: { $0.server == s }) {
-                if !perServer[i].nics.contains(nic) { perServer[i].nics.append(nic) }
-            } else {
-                perServer.append((s, [nic]))
-            }
+        // Every rank's (server, NIC), sorted: each server's NICs under the job, ascending, once each.
+        var pairs = ranks.map { r -> (server: Int, nic: Int) in
+            let s = server(ofAccelerator: r)
+            return (s, (r - Int(firstAccelerator[s])) % servers[s].nics)
         }
-        for i in perServer.indices { perServer[i].nics.sort() }
-        let channels = perServer.map(\.nics.count).min() ?? 0
+        pairs.sort { ($0.server, $0.nic) < ($1.server, $1.nic) }
+        var spanned: [Int] = [], first: [Int] = [], nics: [Int] = []
+        for p in pairs where spanned.last != p.server || nics.last != p.nic {
+            if spanned.last != p.server { spanned.append(p.server); first.append(nics.count) }
+            nics.append(p.nic)
+        }
+        first.append(nics.count)
+        let channels = spanned.indices.map { first[$0 + 1] - first[$0] }.min() ?? 0
         return (0..<channels).map { c in
-            { s in perServer.first { $0.server == s }!.nics[c] }
+            { s in nics[first[spanned.lowerBound(of: s)] + c] }
         }
     }
 
