@@ -250,8 +250,8 @@ public struct FabricLinks: Sendable {
             let spans = ranks.contains { server(ofAccelerator: $0) != first }
             if spans {
                 let rails = railsUnder(ranks)
-                streams = rails.count
-                for c in 0..<streams { add(ring(ranks, rails: rails[c])) }
+                streams = rails.channels
+                for c in 0..<streams { add(ring(ranks, rails: { rails.nic(c, server: $0) })) }
             } else {
                 add(ring(ranks))
             }
@@ -271,14 +271,29 @@ public struct FabricLinks: Sendable {
         ring(ranks, rails: rail.map { c in { s in c % servers[s].nics } })
     }
 
-    /// The NIC rails a data-parallel ring's channels leave each server of `ranks` by: a job's
-    /// traffic goes through the NICs under its own accelerators (rail-optimised servers give
-    /// each accelerator its NIC, `a mod nics`; a tenant's job is given the NICs of the
-    /// accelerators it holds), so the channels are as many as the fewest such NICs on any of its
-    /// servers, channel c through the c-th (ascending) on every server. A job on whole servers
-    /// takes every rail: channel c through NIC c.
-    func railsUnder(_ ranks: [Int]) -> [(Int) -> Int] {
-        // Every rank's (server, NIC), sorted: each server's NICs under the job, ascending, once each.
+    /// The NICs a data-parallel ring's channels leave each server of a job by: its traffic goes
+    /// through the NICs under its own accelerators (rail-optimised servers give each
+    /// accelerator its NIC, `a mod nics`; a tenant's job is given the NICs of the accelerators
+    /// it holds), so the channels are as many as the fewest such NICs on any of its servers,
+    /// channel c through the c-th (ascending) on every server. A job on whole servers takes
+    /// every rail: channel c through NIC c.
+    struct JobRails {
+        /// The job's servers (ascending) and each one's NICs under the job (server i's are
+        /// `nics[first[i]..<first[i + 1]]`, ascending).
+        let servers: [Int]
+        let first: [Int]
+        let nics: [Int]
+
+        /// Channels: the fewest NICs under the job on any of its servers.
+        var channels: Int { servers.indices.map { first[$0 + 1] - first[$0] }.min() ?? 0 }
+
+        /// The NIC channel `c` leaves (and enters) server `s` by.
+        func nic(_ c: Int, server s: Int) -> Int { nics[first[servers.lowerBound(of: s)] + c] }
+    }
+
+    /// The job's NICs on each of its servers (``JobRails``), from one sort of its ranks'
+    /// (server, NIC) pairs.
+    func railsUnder(_ ranks: [Int]) -> JobRails {
         var pairs = ranks.map { r -> (server: Int, nic: Int) in
             let s = server(ofAccelerator: r)
             return (s, (r - Int(firstAccelerator[s])) % servers[s].nics)
@@ -290,10 +305,7 @@ public struct FabricLinks: Sendable {
             nics.append(p.nic)
         }
         first.append(nics.count)
-        let channels = spanned.indices.map { first[$0 + 1] - first[$0] }.min() ?? 0
-        return (0..<channels).map { c in
-            { s in nics[first[spanned.lowerBound(of: s)] + c] }
-        }
+        return JobRails(servers: spanned, first: first, nics: nics)
     }
 
     /// A ring through `ranks` whose cross-server hops leave server s on NIC `rails(s)` (nil: the
@@ -356,24 +368,20 @@ public struct FabricLinks: Sendable {
 
     /// The network part of an all-reduce reduced in the switches (InfiniBand SHARP) over the
     /// servers of `ranks`: one stream per NIC rail out of every server and one back, on the NICs
-    /// under the job's accelerators (``railsUnder(_:)``; each NIC carries its share of the data
+    /// under the job's accelerators (``JobRails``; each NIC carries its share of the data
     /// once each way), and, when the servers sit under more than
     /// one leaf, each leaf's aggregate once up to the spine and once down (one spine per rail,
     /// by the ECMP hash), the aggregation tree's root at the spine; across pods, each pod's
     /// aggregate once up to the core and once down, the root at the core. Returns the flow and the
     /// rails (streams) a server sends on.
     public func sharpFlow(_ ranks: [Int]) -> (flow: MaxMinFairShare.Flow, rails: Int) {
-        var spanned: [Int] = []
-        var seen = Set<Int>()
-        for r in ranks where seen.insert(server(ofAccelerator: r)).inserted { spanned.append(server(ofAccelerator: r)) }
-        spanned.sort()
-        // Each server's NICs under the job's accelerators, as its rings' channels (``railsUnder(_:)``).
-        let channels = railsUnder(ranks)
+        // The job's servers and each one's NICs under its accelerators, as its rings' channels.
+        let rails = railsUnder(ranks), spanned = rails.servers
         var hops: [Int] = []
         let leavesSpanned = Array(Set(spanned.map { leaf(of: $0) })).sorted()
         let podsSpanned = Array(Set(leavesSpanned.map { pod(ofLeaf: $0) })).sorted()
-        for (rail, nic) in channels.enumerated() {
-            for s in spanned { hops += [nicUp(server: s, nic: nic(s)), nicDown(server: s, nic: nic(s))] }
+        for rail in 0..<rails.channels {
+            for s in spanned { hops += [nicUp(server: s, nic: rails.nic(rail, server: s)), nicDown(server: s, nic: rails.nic(rail, server: s))] }
             guard leavesSpanned.count > 1 else { continue }
             for l in leavesSpanned {
                 let k = spine(from: l, to: l, rail: rail)
@@ -386,7 +394,7 @@ public struct FabricLinks: Sendable {
                 hops += [coreUp(pod: p, spine: k), coreDown(pod: p, spine: k)]
             }
         }
-        return (MaxMinFairShare.Flow(counting: hops), channels.count)
+        return (MaxMinFairShare.Flow(counting: hops), rails.channels)
     }
 
     /// A point-to-point stream between two accelerators (background traffic), both directions.

@@ -35,7 +35,7 @@ public enum NumberText {
     public static func percent(_ share: Double) -> String {
         guard share.isFinite else { return "-" }
         let p = share * 100
-        if p == p.rounded() { return "\(Int64(p))%" }
+        if p == 0 { return "0%" }
         let text = String(format: abs(p) >= 10 ? "%.1f" : abs(p) >= 0.01 ? "%.2f" : "%.2g", p)
         if let dot = text.firstIndex(of: "."), text[text.index(after: dot)...].allSatisfy({ $0 == "0" }) {
             return text[..<dot] + "%"

@@ -98,15 +98,16 @@ struct PlanCommand: ParsableCommand {
         if cheapest && goals.cost == nil { throw ValidationError("--cheapest needs a cost model in \(targets)") }
         let loaded = try DefaultScenario.load(scenario, overrides: overrides, seed: nil)
         let basePath: String
-        // The default scenario is planned from a copy in a scratch directory of this run's own,
-        // removed when the plan ends.
-        var scratch: URL?
-        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        // The default scenario is planned from a copy in a scratch directory this run creates
+        // (mkdtemp: a new name, never one that was there), removed when the plan ends.
+        var scratch: String?
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         if let s = scenario { basePath = s } else {
-            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("iccsim-plan-\(getpid())")
-            try? FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+            var template = Array((FileManager.default.temporaryDirectory.path + "/iccsim-plan-XXXXXX").utf8CString)
+            guard let made = mkdtemp(&template) else { throw ValidationError("cannot create a scratch directory in \(FileManager.default.temporaryDirectory.path)") }
+            let tmp = String(cString: made)
             scratch = tmp
-            basePath = tmp.appendingPathComponent("default.yaml").path
+            basePath = tmp + "/default.yaml"
             try writeAtomically(loaded.resolvedYAML, to: basePath)
         }
         var planner = CapacityPlanner(basePath: basePath, overrides: overrides, vary: axes.map { (key: $0.0, values: $0.1) }, targets: goals,
