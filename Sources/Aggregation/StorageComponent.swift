@@ -31,6 +31,8 @@ public struct StorageComponent: RunComponent {
         var durationS = 0.0
         /// The mean rate of its planned checkpoint writes (bytes/s; 0: none planned).
         var checkpointBytesPerS = 0.0
+        /// Its servers' NIC bandwidth to storage (bytes/s): no transfer of it goes faster.
+        var networkBytesPerS = Double.infinity
     }
 
     let system: StorageSystem
@@ -122,6 +124,7 @@ public struct StorageComponent: RunComponent {
         guard d != nil || restore > 0 || job.checkpointWriteBytesPerS > 0 else { return .unaffected }
         traffic[s]!.durationS = Double(max(1, job.computeNs)) / 1e9
         traffic[s]!.checkpointBytesPerS = job.checkpointWriteBytesPerS
+        traffic[s]!.networkBytesPerS = job.networkBytesPerS
         advanceLoad(to: nowNs)
         if ingest + restore > 0 {
             var tier = system.checkpointTier
@@ -176,7 +179,9 @@ public struct StorageComponent: RunComponent {
         }
         let need = total / traffic[s]!.durationS + planned
         let readShare = planned == 0 ? read / total : read / traffic[s]!.durationS / need
-        shared.attach(s, flow: system.flow(readTier: tier, readShare: readShare, fileBytes: d?.fileBytes ?? 1e9, limit: need))
+        // A stream needing more than the job's NICs carry gets at most what they carry.
+        let limit = min(need, traffic[s]!.networkBytesPerS)
+        shared.attach(s, flow: system.flow(readTier: tier, readShare: readShare, fileBytes: d?.fileBytes ?? 1e9, limit: limit))
         traffic[s]!.streamNeed = need
         traffic[s]!.phase = .stream
         traffic[s]!.speed = 1

@@ -58,6 +58,32 @@ import Testing
         #expect(abs(Double(jobs[1].endNs - jobs[1].startNs) - 2_010e9) <= 1, "\(jobs[1].endNs - jobs[1].startNs) ns")
     }
 
+    /// Reference: a job reaches storage at no more than its servers' NICs carry. One HGX H100
+    /// server (8 × 400 Gb/s: 400 GB/s) streaming 1,000 TB over 1,000 s of compute needs 1 TB/s;
+    /// a tier of 16 Tb/s (2 TB/s) has room, so its NICs bind: it computes at 0.4 × speed
+    /// (2,500 s, after its 1 s ingest of 400 GB). Two servers carry 800 GB/s: 1,250 s after 0.5 s.
+    @Test func aStreamGoesNoFasterThanItsJobsNICs() throws {
+        func run(accelerators: Int) throws -> JobRecord {
+            let s = try scenario("""
+                cluster: {servers: [{name: h100, preset: hgx-h100-8, count: 2}]}
+                io:
+                  storage:
+                    initialTier: hot
+                    tiers: [{name: hot, bandwidth: 16Tbps, iops: 100000000}]
+                workload:
+                  jobs:
+                    - {submit: 0s, accelerators: \(accelerators), duration: 1000s, storage: {dataset: d, ingest: 400GB, read: 1000TB}}
+                """)
+            let sink = CollectingSink()
+            _ = try CenterRun.run(s, sink: sink)
+            return sink.jobs[0]
+        }
+        let one = try run(accelerators: 8), two = try run(accelerators: 16)
+        #expect(one.ingestNs == 1_000_000_000)
+        #expect(abs(Double(one.endNs - one.startNs) - 2_501e9) <= 1, "\(one.endNs - one.startNs) ns")
+        #expect(abs(Double(two.endNs - two.startNs) - 1_250.5e9) <= 1, "\(two.endNs - two.startNs) ns")
+    }
+
     /// Reference: IOPS. 10 kB files on the hot tier's 1 M IOPS read at 10 GB/s (1 TB: 100 s);
     /// aggregated 100 to a read (1 MB I/Os), bandwidth binds again (10 s).
     @Test func smallFilesAreIOPSBoundUntilAggregated() throws {
