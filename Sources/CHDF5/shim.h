@@ -22,6 +22,7 @@ static inline hid_t iccsim_h5p_file_create(void)    { return H5P_FILE_CREATE; }
 static inline hid_t iccsim_h5p_file_access(void)    { return H5P_FILE_ACCESS; }
 static inline hid_t iccsim_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
 static inline hid_t iccsim_h5p_group_create(void)   { return H5P_GROUP_CREATE; }
+static inline hid_t iccsim_h5p_dataset_access(void) { return H5P_DATASET_ACCESS; }
 static inline hid_t iccsim_h5s_all(void)            { return H5S_ALL; }
 static inline hsize_t iccsim_h5s_unlimited(void)    { return H5S_UNLIMITED; }
 static inline unsigned iccsim_h5f_acc_trunc(void)   { return H5F_ACC_TRUNC; }

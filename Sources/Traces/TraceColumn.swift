@@ -73,7 +73,13 @@ final class TraceColumn<T: ColumnElement>: AnyTraceColumn {
         try H5.check(H5Pset_chunk(dcpl, 1, &chunkDims), "set chunking")
         try H5.check(H5Pset_shuffle(dcpl), "set the shuffle filter")
         try H5.check(H5Pset_deflate(dcpl, deflateLevel), "set the deflate filter")
-        dataset = try H5.check(id: H5Dcreate2(group, info.name, T.fileType, space, iccsim_h5p_default(), dcpl, iccsim_h5p_default()),
+        // No chunk cache: each chunk is written whole, once, so caching it only delays its
+        // compression (to an eviction, or to the close at the end of the run, where every
+        // column's cached megabyte was compressed while the run waited).
+        let dapl = try H5.check(id: H5Pcreate(iccsim_h5p_dataset_access()), "create a property list")
+        defer { H5Pclose(dapl) }
+        try H5.check(H5Pset_chunk_cache(dapl, 0, 0, 1), "disable the chunk cache")
+        dataset = try H5.check(id: H5Dcreate2(group, info.name, T.fileType, space, iccsim_h5p_default(), dcpl, dapl),
                                "create column '\(info.name)'")
         try H5.setAttribute(dataset, "units", info.units)
         try H5.setAttribute(dataset, "long_name", info.longName)
