@@ -159,21 +159,19 @@ public struct SharedFabric: Sendable {
         flowBound[owner] = bound
         rates[owner] = 0
         bundles.attach(owner, flow: f)
-        var shared: [Int32] = [], kept: [Int32] = [], entries: [Int32] = []
-        entries.reserveCapacity(f.links.count)
+        // The owner's lists were emptied at its detach, keeping their storage: an owner slot
+        // reused by the next job allocates nothing.
+        entryIndex[owner].reserveCapacity(f.links.count)
         for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
-            if loadKept[l] { kept.append(Int32(k)) }
-            entries.append(Int32(linkFlows[l].count))
+            if loadKept[l] { keptPositions[owner].append(Int32(k)) }
+            entryIndex[owner].append(Int32(linkFlows[l].count))
             linkFlows[l].append(LinkFlow(owner: Int32(owner), position: Int32(k), use: u))
             link[l].boundSum += u * bound
             guard !bundles.contains(l) else { continue }
             let crossing = linkFlows[l].count
             if crossing == 2 { markShared(Int(linkFlows[l][0].owner), link: l, shared: true) }
-            if crossing >= 2 { shared.append(Int32(k)) }
+            if crossing >= 2 { sharedPositions[owner].append(Int32(k)) }
         }
-        sharedPositions[owner] = shared
-        keptPositions[owner] = kept
-        entryIndex[owner] = entries
         for b in bundles.partialOf[owner] { reclassify(bundle: Int(b)) }
         pendingOwners.append(owner)
         pendingNew.append(owner)
@@ -203,9 +201,9 @@ public struct SharedFabric: Sendable {
             if linkFlows[l].isEmpty { load[l] = 0; link[l].boundSum = 0 }
             if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0].owner), link: l, shared: false) }
         }
-        sharedPositions[owner].removeAll()
-        keptPositions[owner].removeAll()
-        entryIndex[owner].removeAll()
+        sharedPositions[owner].removeAll(keepingCapacity: true)
+        keptPositions[owner].removeAll(keepingCapacity: true)
+        entryIndex[owner].removeAll(keepingCapacity: true)
         let partlyUsed = bundles.partialOf[owner]
         bundles.detach(owner)
         for b in partlyUsed where bundles.partial[Int(b)] > 0 { reclassify(bundle: Int(b)) }

@@ -69,16 +69,30 @@ public struct StorageSystem: Sendable, Equatable {
     /// of large files to the checkpoint tier, as one flow whose rate is its total bytes/s (each
     /// part in proportion), limited to `limit`.
     public func flow(readTier: Int, readShare: Double, fileBytes: Double, limit: Double) -> MaxMinFairShare.Flow {
-        var hops: [Int] = [], weights: [Double] = []
-        if readShare > 0 {
-            hops += [bandwidthLink(readTier), iopsLink(readTier)]
-            weights += [readShare, readShare / ioSize(fileBytes: fileBytes)]
+        // Built in link order (a tier's bandwidth link, then its IOPS link), as
+        // `Flow(counting:weights:)` would sort them, without its temporary arrays: a flow is made
+        // at every ingest and stream.
+        let reads = readShare > 0, writes = readShare < 1
+        let write = 1 - readShare
+        var links: [Int] = [], uses: [Double] = []
+        links.reserveCapacity(3)
+        uses.reserveCapacity(3)
+        if writes && (!reads || checkpointTier < readTier) {
+            links.append(bandwidthLink(checkpointTier))
+            uses.append(write)
         }
-        if readShare < 1 {
-            hops.append(bandwidthLink(checkpointTier))
-            weights.append(1 - readShare)
+        if reads {
+            links.append(bandwidthLink(readTier))
+            links.append(iopsLink(readTier))
+            // Reads and writes on one tier's bandwidth add up, the read share first.
+            uses.append(writes && checkpointTier == readTier ? readShare + write : readShare)
+            uses.append(readShare / ioSize(fileBytes: fileBytes))
+            if writes && checkpointTier > readTier {
+                links.append(bandwidthLink(checkpointTier))
+                uses.append(write)
+            }
         }
-        return MaxMinFairShare.Flow(counting: hops, weights: weights, limit: limit)
+        return MaxMinFairShare.Flow(links: links, uses: uses, limit: limit)
     }
 }
 
