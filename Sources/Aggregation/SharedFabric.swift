@@ -299,8 +299,13 @@ public struct SharedFabric: Sendable {
             pendingFloor = .infinity
         }
         nextStamp()
-        var component: [Int32] = []
-        var stack: [Int] = []
+        // The search's lists, kept between settles (taken out while it runs).
+        var component = searchComponent, stack = searchStack
+        searchComponent = []
+        searchStack = []
+        component.removeAll(keepingCapacity: true)
+        stack.removeAll(keepingCapacity: true)
+        defer { searchComponent = component; searchStack = stack }
         coupledPositions.removeAll(keepingCapacity: true)
         // A link is stacked once: its flows are visited once.
         @inline(__always) func push(_ l: Int) {
@@ -372,8 +377,17 @@ public struct SharedFabric: Sendable {
             let f = flows[Int(o)]
             for k in keptPositions[Int(o)] { load[f.links[Int(k)]] += delta * f.uses[Int(k)] }
         }
-        return component.map(Int.init)
+        settled.removeAll(keepingCapacity: true)
+        for o in component { settled.append(Int(o)) }
+        return settled
     }
+
+    /// ``settle()``'s lists, kept so a settle allocates nothing once they have grown: the flows
+    /// its search reached, the links it stacked, and the owners it returns (the caller's copy
+    /// shares the storage until the next settle).
+    var searchComponent: [Int32] = []
+    var searchStack: [Int] = []
+    var settled: [Int] = []
 
     /// Progressive filling over the coupling links of `component`, each flow limited by its
     /// standalone bound (the other links cannot fill): ``CoupledSolve``.
