@@ -79,6 +79,12 @@ public struct SharedFabric: Sendable {
     var keptLoad: [Double]
     /// ``fillLevel(_:)``'s workspace.
     var levelScratch: [(stop: Double, use: Double)] = []
+    /// Σ uses × bound of the flows attached since the last settle, on each link they cross (and
+    /// the links with some): with a link's kept load, an upper bound of what it would carry with
+    /// the new flows at their bounds and the others at their rates, so a link far from filling
+    /// is known not to fill without walking its flows (``fillLevel(_:)``).
+    var newBoundLoad: [Double]
+    var newBoundLinks: [Int] = []
     /// Links on which a search found one flow to solve (stamped with the search's stamp), and
     /// each such flow's least level over them: a link where one flow rises among kept ones
     /// fills at that level exactly, so the solve takes it as the flow's bound instead.
@@ -108,6 +114,7 @@ public struct SharedFabric: Sendable {
         linkLocal = Array(repeating: 0, count: n)
         keptLoad = Array(repeating: 0, count: n)
         soleStamp = Array(repeating: 0, count: n)
+        newBoundLoad = Array(repeating: 0, count: n)
     }
 
     /// Keeps the load of these links only (the ones a caller reads), so re-pricing a ring does
@@ -167,6 +174,8 @@ public struct SharedFabric: Sendable {
             entryIndex[owner].append(Int32(linkFlows[l].count))
             linkFlows[l].append(LinkFlow(owner: Int32(owner), position: Int32(k), use: u))
             link[l].boundSum += u * bound
+            if newBoundLoad[l] == 0 { newBoundLinks.append(l) }
+            newBoundLoad[l] += u * bound
             guard !bundles.contains(l) else { continue }
             let crossing = linkFlows[l].count
             if crossing == 2 { markShared(Int(linkFlows[l][0].owner), link: l, shared: true) }
@@ -297,6 +306,14 @@ public struct SharedFabric: Sendable {
             for o in pendingNew { isNew[o] = false }
             pendingNew.removeAll(keepingCapacity: true)
             pendingFloor = .infinity
+            for l in newBoundLinks { newBoundLoad[l] = 0 }
+            newBoundLinks.removeAll(keepingCapacity: true)
+        }
+        // Only attaches, none of which can fill a link it shares (with every flow on it at its
+        // rate and the new ones at their bounds): the others keep their rates and each new flow
+        // runs at its bound, as a solve would give it, without searching the links' flows.
+        if floor == .infinity && pendingLinks.isEmpty && keepsFlowsBelowChanges {
+            return settleAtBounds()
         }
         nextStamp()
         // The search's lists, kept between settles (taken out while it runs).
@@ -389,6 +406,31 @@ public struct SharedFabric: Sendable {
     var searchStack: [Int] = []
     var settled: [Int] = []
 
+    /// Prices the flows attached since the last settle at their standalone bounds (``settle()``
+    /// when none of them can fill a link); returns them, ascending.
+    mutating func settleAtBounds() -> [Int] {
+        settled.removeAll(keepingCapacity: true)
+        for o in pendingOwners where attached[o] && isNew[o] { settled.append(o) }
+        pendingOwners.removeAll(keepingCapacity: true)
+        guard !settled.isEmpty else { return [] }
+        settled.sort()
+        var last = -1
+        settled.removeAll { o in
+            defer { last = o }
+            return o == last
+        }
+        solves += 1
+        flowsPriced += settled.count
+        for o in settled {
+            let delta = flowBound[o] - rates[o]
+            rates[o] = flowBound[o]
+            guard delta != 0 else { continue }
+            let f = flows[o]
+            for k in keptPositions[o] { load[f.links[Int(k)]] += delta * f.uses[Int(k)] }
+        }
+        return settled
+    }
+
     /// Progressive filling over the coupling links of `component`, each flow limited by its
     /// standalone bound (the other links cannot fill): ``CoupledSolve``.
     mutating func solveCoupled(_ component: [Int32], searchStamp: Int32) -> [Double] {
@@ -464,6 +506,10 @@ public struct SharedFabric: Sendable {
     mutating func fillLevel(_ l: Int) -> Double {
         guard isCoupling(l), link[l].stamp != stamp else { return .infinity }
         link[l].stamp = stamp
+        // Far from full with the new flows at their bounds: it cannot fill (the margin covers
+        // the kept load's rounding, which is summed as rates change). A link with no capacity
+        // fills at 0 whatever it carries.
+        if loadKept[l] && capacities[l] > 0 && load[l] + newBoundLoad[l] < capacities[l] * (1 - 1e-6) { return .infinity }
         levelScratch.removeAll(keepingCapacity: true)
         for e in linkFlows[l] {
             let o = Int(e.owner)

@@ -108,6 +108,32 @@ import Testing
         for o in 1...3 { #expect(abs(fabric.bandwidth(o) - 10.0 / 3) < 1e-12) }
     }
 
+    /// Hand reference for attaches that fill nothing: on the link of 12 above (2 and 4 by their
+    /// limits), a flow limited to 3 reaches 9 at most (2 + 4 + 3 < 12), so it runs at 3 and is
+    /// the only flow priced; the others keep their rates and the link carries 9. An unlimited
+    /// fourth then fills the link at (12 − 2 − 3) / 2 = 3.5 and re-prices the flows above 3
+    /// (the one at 4 and itself). A link with no capacity fills at 0 whatever it carries: a flow
+    /// limited to 1 on a failed link of 0 runs at 0.
+    @Test func anAttachThatFillsNothingIsPricedAtItsBound() {
+        var fabric = SharedFabric(capacities: [12, 0])
+        fabric.attach(0, flow: MaxMinFairShare.Flow(links: [0], limit: 2))
+        fabric.attach(1, flow: MaxMinFairShare.Flow(links: [0], limit: 4))
+        #expect(fabric.settle() == [0, 1])
+        let priced = fabric.flowsPriced
+        fabric.attach(2, flow: MaxMinFairShare.Flow(links: [0], limit: 3))
+        #expect(fabric.settle() == [2])
+        #expect(fabric.flowsPriced - priced == 1)
+        #expect([0, 1, 2].map { fabric.bandwidth($0) } == [2, 4, 3])
+        #expect(fabric.load[0] == 9)
+        fabric.attach(3, flow: MaxMinFairShare.Flow(links: [0]))
+        #expect(fabric.settle() == [1, 3])
+        #expect([0, 1, 2, 3].map { fabric.bandwidth($0) } == [2, 3.5, 3, 3.5])
+        fabric.attach(4, flow: MaxMinFairShare.Flow(links: [1], limit: 1))
+        fabric.attach(5, flow: MaxMinFairShare.Flow(links: [1], limit: 1))
+        _ = fabric.settle()
+        #expect(fabric.bandwidth(4) == 0 && fabric.bandwidth(5) == 0)
+    }
+
     /// A data-parallel job's channels leave each server by the NICs under its own accelerators
     /// (NCCL's search enters and leaves a server through a NIC close to one of the
     /// communicator's GPUs; a tenant's job is given its accelerators' NICs), so a job holding
