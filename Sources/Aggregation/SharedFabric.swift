@@ -144,6 +144,9 @@ public struct SharedFabric: Sendable {
 
     func isCoupling(_ l: Int) -> Bool { link[l].boundSum > link[l].couplesAbove }
 
+    /// Whether link `l`'s kept load is clearly below its capacity (false when its load is not kept).
+    func hasRoom(_ l: Int) -> Bool { loadKept[l] && capacities[l] > 0 && load[l] < capacities[l] * (1 - 1e-6) }
+
     /// Puts `owner`'s flow of `streams` parallel streams on the fabric (priced at the next
     /// ``settle()``).
     public mutating func attach(_ owner: Int, flow f: MaxMinFairShare.Flow, streams count: Int = 1) {
@@ -192,8 +195,10 @@ public struct SharedFabric: Sendable {
         guard isAttached(owner) else { return }
         let f = flows[owner], entries = entryIndex[owner]
         for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
-            // Flows that shared a link that could fill may now go faster, those above its rate.
-            if isCoupling(l) && !bundles.standsInForFirst(l) {
+            // Flows that shared a link that could fill may now go faster, those above its rate;
+            // not if the link had room (by a margin for the load's rounding): it limited none of
+            // them, and max-min shares are set by the links that are full.
+            if isCoupling(l) && !bundles.standsInForFirst(l) && !hasRoom(l) {
                 pendingLinks.append(l)
                 pendingFloor = min(pendingFloor, isNew[owner] ? 0 : rates[owner])
             }
@@ -509,7 +514,7 @@ public struct SharedFabric: Sendable {
         // Far from full with the new flows at their bounds: it cannot fill (the margin covers
         // the kept load's rounding, which is summed as rates change). A link with no capacity
         // fills at 0 whatever it carries.
-        if loadKept[l] && capacities[l] > 0 && load[l] + newBoundLoad[l] < capacities[l] * (1 - 1e-6) { return .infinity }
+        if hasRoom(l) && load[l] + newBoundLoad[l] < capacities[l] * (1 - 1e-6) { return .infinity }
         levelScratch.removeAll(keepingCapacity: true)
         for e in linkFlows[l] {
             let o = Int(e.owner)
