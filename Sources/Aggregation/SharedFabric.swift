@@ -317,7 +317,7 @@ public struct SharedFabric: Sendable {
         // Only attaches, none of which can fill a link it shares (with every flow on it at its
         // rate and the new ones at their bounds): the others keep their rates and each new flow
         // runs at its bound, as a solve would give it, without searching the links' flows.
-        if floor == .infinity && pendingLinks.isEmpty && keepsFlowsBelowChanges {
+        if floor == .infinity && pendingLinks.isEmpty && keepsFlowsBelowChanges && pendingOwners.allSatisfy({ !attached[$0] || isNew[$0] }) {
             return settleAtBounds()
         }
         nextStamp()
@@ -415,15 +415,10 @@ public struct SharedFabric: Sendable {
     /// when none of them can fill a link); returns them, ascending.
     mutating func settleAtBounds() -> [Int] {
         settled.removeAll(keepingCapacity: true)
-        for o in pendingOwners where attached[o] && isNew[o] { settled.append(o) }
+        // Each once (an owner attached, detached and attached again in one instant is listed twice).
+        for o in pendingOwners.sorted() where attached[o] && settled.last != o { settled.append(o) }
         pendingOwners.removeAll(keepingCapacity: true)
         guard !settled.isEmpty else { return [] }
-        settled.sort()
-        var last = -1
-        settled.removeAll { o in
-            defer { last = o }
-            return o == last
-        }
         solves += 1
         flowsPriced += settled.count
         for o in settled {
