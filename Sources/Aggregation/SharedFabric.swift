@@ -11,7 +11,9 @@ import SimKernel
 /// first fills a link (below its own rate): every flow frozen lower keeps its rate exactly. So a
 /// settle finds that level for the instant's changes, keeps the flows clearly below it at their
 /// rates (their load taken off their links' capacity) and solves only the flows above it that
-/// the changes reach.
+/// the changes reach. A link with room (its kept load clearly below its capacity) limits
+/// nobody: a flow leaving it re-prices no one, and new flows that cannot fill any link they
+/// share run at their standalone bounds without a search.
 ///
 /// Coupling: each flow has a standalone bound, the least of its limit and capacity / uses over
 /// its links. A link whose flows' bounds (× uses) sum to no more than its capacity can never
