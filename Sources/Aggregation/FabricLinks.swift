@@ -288,7 +288,10 @@ public struct FabricLinks: Sendable {
         var channels: Int { servers.indices.map { first[$0 + 1] - first[$0] }.min() ?? 0 }
 
         /// The NIC channel `c` leaves (and enters) server `s` by.
-        func nic(_ c: Int, server s: Int) -> Int { nics[first[servers.lowerBound(of: s)] + c] }
+        func nic(_ c: Int, server s: Int) -> Int { nic(c, serverAt: servers.lowerBound(of: s)) }
+
+        /// The NIC channel `c` leaves (and enters) the job's `i`-th server by.
+        func nic(_ c: Int, serverAt i: Int) -> Int { nics[first[i] + c] }
     }
 
     /// The job's NICs on each of its servers (``JobRails``), from one sort of its ranks'
@@ -381,7 +384,10 @@ public struct FabricLinks: Sendable {
         let leavesSpanned = Array(Set(spanned.map { leaf(of: $0) })).sorted()
         let podsSpanned = Array(Set(leavesSpanned.map { pod(ofLeaf: $0) })).sorted()
         for rail in 0..<rails.channels {
-            for s in spanned { hops += [nicUp(server: s, nic: rails.nic(rail, server: s)), nicDown(server: s, nic: rails.nic(rail, server: s))] }
+            for (i, s) in spanned.enumerated() {
+                let nic = rails.nic(rail, serverAt: i)
+                hops += [nicUp(server: s, nic: nic), nicDown(server: s, nic: nic)]
+            }
             guard leavesSpanned.count > 1 else { continue }
             for l in leavesSpanned {
                 let k = spine(from: l, to: l, rail: rail)

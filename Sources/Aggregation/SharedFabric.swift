@@ -146,8 +146,12 @@ public struct SharedFabric: Sendable {
 
     func isCoupling(_ l: Int) -> Bool { link[l].boundSum > link[l].couplesAbove }
 
-    /// Whether link `l`'s kept load is clearly below its capacity (false when its load is not kept).
-    func hasRoom(_ l: Int) -> Bool { loadKept[l] && capacities[l] > 0 && load[l] < capacities[l] * (1 - 1e-6) }
+    /// Whether link `l`'s kept load, with `extra` on it, is clearly below its capacity (the
+    /// margin covers the load's rounding, which is summed as rates change); false when its load
+    /// is not kept, and for a link of no capacity, which fills at 0 whatever it carries.
+    func hasRoom(_ l: Int, adding extra: Double = 0) -> Bool {
+        loadKept[l] && capacities[l] > 0 && load[l] + extra < capacities[l] * (1 - 1e-6)
+    }
 
     /// Puts `owner`'s flow of `streams` parallel streams on the fabric (priced at the next
     /// ``settle()``).
@@ -198,8 +202,8 @@ public struct SharedFabric: Sendable {
         let f = flows[owner], entries = entryIndex[owner]
         for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
             // Flows that shared a link that could fill may now go faster, those above its rate;
-            // not if the link had room (by a margin for the load's rounding): it limited none of
-            // them, and max-min shares are set by the links that are full.
+            // not if the link had room: it limited none of them, and max-min shares are set by
+            // the links that are full.
             if isCoupling(l) && !bundles.standsInForFirst(l) && !hasRoom(l) {
                 pendingLinks.append(l)
                 pendingFloor = min(pendingFloor, isNew[owner] ? 0 : rates[owner])
@@ -394,13 +398,7 @@ public struct SharedFabric: Sendable {
             : solveCoupled(component, searchStamp: stamp)
         solves += 1
         flowsPriced += component.count
-        for (k, o) in component.enumerated() {
-            let delta = solved[k] - rates[Int(o)]
-            rates[Int(o)] = solved[k]
-            guard delta != 0 else { continue }
-            let f = flows[Int(o)]
-            for k in keptPositions[Int(o)] { load[f.links[Int(k)]] += delta * f.uses[Int(k)] }
-        }
+        for (k, o) in component.enumerated() { setRate(Int(o), to: solved[k]) }
         settled.removeAll(keepingCapacity: true)
         for o in component { settled.append(Int(o)) }
         return settled
@@ -423,14 +421,17 @@ public struct SharedFabric: Sendable {
         guard !settled.isEmpty else { return [] }
         solves += 1
         flowsPriced += settled.count
-        for o in settled {
-            let delta = flowBound[o] - rates[o]
-            rates[o] = flowBound[o]
-            guard delta != 0 else { continue }
-            let f = flows[o]
-            for k in keptPositions[o] { load[f.links[Int(k)]] += delta * f.uses[Int(k)] }
-        }
+        for o in settled { setRate(o, to: flowBound[o]) }
         return settled
+    }
+
+    /// Sets `owner`'s rate, moving the kept loads of its links by the change.
+    mutating func setRate(_ owner: Int, to rate: Double) {
+        let delta = rate - rates[owner]
+        rates[owner] = rate
+        guard delta != 0 else { return }
+        let f = flows[owner]
+        for k in keptPositions[owner] { load[f.links[Int(k)]] += delta * f.uses[Int(k)] }
     }
 
     /// Progressive filling over the coupling links of `component`, each flow limited by its
@@ -508,10 +509,8 @@ public struct SharedFabric: Sendable {
     mutating func fillLevel(_ l: Int) -> Double {
         guard isCoupling(l), link[l].stamp != stamp else { return .infinity }
         link[l].stamp = stamp
-        // Far from full with the new flows at their bounds: it cannot fill (the margin covers
-        // the kept load's rounding, which is summed as rates change). A link with no capacity
-        // fills at 0 whatever it carries.
-        if hasRoom(l) && load[l] + newBoundLoad[l] < capacities[l] * (1 - 1e-6) { return .infinity }
+        // Room left with the new flows at their bounds: it cannot fill.
+        if hasRoom(l, adding: newBoundLoad[l]) { return .infinity }
         levelScratch.removeAll(keepingCapacity: true)
         for e in linkFlows[l] {
             let o = Int(e.owner)
