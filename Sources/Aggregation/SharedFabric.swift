@@ -416,7 +416,8 @@ public struct SharedFabric: Sendable {
     mutating func settleAtBounds() -> [Int] {
         settled.removeAll(keepingCapacity: true)
         // Each once (an owner attached, detached and attached again in one instant is listed twice).
-        for o in pendingOwners.sorted() where attached[o] && settled.last != o { settled.append(o) }
+        pendingOwners.sort()
+        for o in pendingOwners where attached[o] && settled.last != o { settled.append(o) }
         pendingOwners.removeAll(keepingCapacity: true)
         guard !settled.isEmpty else { return [] }
         solves += 1

@@ -33,14 +33,23 @@ public struct StorageComponent: RunComponent {
         var checkpointBytesPerS = 0.0
         /// Its servers' NIC bandwidth to storage (bytes/s): no transfer of it goes faster.
         var networkBytesPerS = Double.infinity
+        /// Its data set's index in `datasets` (-1: none).
+        var dataset: Int32 = -1
+    }
+
+    /// A data set's or model file's last completed access (nil: none in this run) and the
+    /// streams reading it now.
+    struct DatasetState {
+        var lastAccessNs: SimTimeNs?
+        var openStreams = 0
     }
 
     let system: StorageSystem
     var shared: SharedFabric
-    /// Last access of each data set or model file, and its streams open now (looked up,
-    /// never iterated).
-    var lastAccessNs: [Int32: SimTimeNs] = [:]
-    var openStreams: [Int32: Int] = [:]
+    /// Each data set or model file met so far, by an index given at its first job: the id's
+    /// index (looked up once per job start, never iterated) and its state.
+    var datasetIndex: [Int32: Int32] = [:]
+    var datasets: [DatasetState] = []
     /// Ingest transfers as fluid activities (bytes at bytes/ns).
     var transfers = FluidActivities()
     var traffic: [JobTraffic?] = []
@@ -109,7 +118,6 @@ public struct StorageComponent: RunComponent {
         return t.speed
     }
 
-    func isIngesting(_ s: Int) -> Bool { traffic[s]?.phase == .ingest }
 
     /// A job starts with its storage demand, computing for its compute time at full speed and
     /// reaching storage at no more than its servers' network bandwidth: it is held (gated)
@@ -118,35 +126,37 @@ public struct StorageComponent: RunComponent {
     public mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect {
         let s = Int(job.handle.slot)
         traffic.growToInclude(s, with: nil)
-        traffic[s] = JobTraffic(handle: job.handle, demand: job.spec.storage)
         let d = job.spec.storage
+        // Set up here and stored once (each write through the array checks its storage).
+        var t = JobTraffic(handle: job.handle, demand: d, dataset: d.map { datasetSlot($0.dataset) } ?? -1)
         let ingest = d?.ingestBytes ?? 0, restore = job.restoreBytes
-        guard d != nil || restore > 0 || job.checkpointWriteBytesPerS > 0 else { return .unaffected }
-        traffic[s]!.durationS = Double(max(1, job.computeNs)) / 1e9
-        traffic[s]!.checkpointBytesPerS = job.checkpointWriteBytesPerS
-        traffic[s]!.networkBytesPerS = job.networkBytesPerS
+        guard d != nil || restore > 0 || job.checkpointWriteBytesPerS > 0 else { traffic[s] = t; return .unaffected }
+        t.durationS = Double(max(1, job.computeNs)) / 1e9
+        t.checkpointBytesPerS = job.checkpointWriteBytesPerS
+        t.networkBytesPerS = job.networkBytesPerS
         advanceLoad(to: nowNs)
-        if ingest + restore > 0 {
-            var tier = system.checkpointTier
-            if let d, ingest > 0 {
-                tier = readTier(d.dataset, nowNs: nowNs)
-                readsByTier[tier] += 1
-                ingests += 1
-            }
-            if restore > 0 { restores += 1 }
-            gatedReads += 1
-            shared.attach(s, flow: system.flow(readTier: tier, readShare: ingest / (ingest + restore), fileBytes: d?.fileBytes ?? restore,
-                                               limit: job.networkBytesPerS))
-            let (t, _) = transfers.start(work: ingest + restore, ratePerNs: 0, nowNs: nowNs)
-            traffic[s]!.transfer = t.raw
-            traffic[s]!.phase = .ingest
-            traffic[s]!.speed = 0
-            traffic[s]!.phaseStartNs = nowNs
-            dirty = true
-            return .gated
+        guard ingest + restore > 0 else {
+            beginStream(slot: s, traffic: &t, nowNs: nowNs)
+            traffic[s] = t
+            return .unaffected
         }
-        beginStream(slot: s, nowNs: nowNs)
-        return .unaffected
+        var tier = system.checkpointTier
+        if ingest > 0 {
+            tier = readTier(dataset: t.dataset, nowNs: nowNs)
+            readsByTier[tier] += 1
+            ingests += 1
+        }
+        if restore > 0 { restores += 1 }
+        gatedReads += 1
+        shared.attach(s, flow: system.flow(readTier: tier, readShare: ingest / (ingest + restore), fileBytes: d?.fileBytes ?? restore,
+                                           limit: job.networkBytesPerS))
+        t.transfer = transfers.start(work: ingest + restore, ratePerNs: 0, nowNs: nowNs).0.raw
+        t.phase = .ingest
+        t.speed = 0
+        t.phaseStartNs = nowNs
+        traffic[s] = t
+        dirty = true
+        return .gated
     }
 
     /// Time the job spent ingesting (at its latest start).
@@ -155,37 +165,49 @@ public struct StorageComponent: RunComponent {
     /// A job's row carries its ingest time.
     public func annotate(_ record: inout JobRecord, of job: JobHandle) { record.ingestNs = ingestNs(of: job) }
 
-    /// The tier data set `dataset` is read from now: the first tier while a job streams it,
-    /// else where its age since its last completed access has moved it. Data reaches the first
-    /// tier when a read of it completes, so readers that start together all read the old tier.
-    func readTier(_ dataset: Int32, nowNs: SimTimeNs) -> Int {
-        if openStreams[dataset, default: 0] > 0 { return 0 }
-        return system.tier(lastAccessNs: lastAccessNs[dataset], nowNs: nowNs)
+    /// The index in `datasets` of data set `id`, given at its first job.
+    mutating func datasetSlot(_ id: Int32) -> Int32 {
+        if let i = datasetIndex[id] { return i }
+        let i = Int32(datasets.count)
+        datasetIndex[id] = i
+        datasets.append(DatasetState())
+        return i
+    }
+
+    /// The tier data set `i` (its index in `datasets`) is read from now: the first tier while a
+    /// job streams it, else where its age since its last completed access has moved it. Data
+    /// reaches the first tier when a read of it completes, so readers that start together all
+    /// read the old tier.
+    func readTier(dataset i: Int32, nowNs: SimTimeNs) -> Int {
+        let d = datasets[Int(i)]
+        if d.openStreams > 0 { return 0 }
+        return system.tier(lastAccessNs: d.lastAccessNs, nowNs: nowNs)
     }
 
     /// After ingest (or at start without one): the job streams its later epochs and checkpoints
     /// (its data set's `read` and `write` spread over its compute time, and, with failures, the
     /// mean rate of its planned checkpoint writes to the checkpoint tier).
-    mutating func beginStream(slot s: Int, nowNs: SimTimeNs) {
-        let d = traffic[s]!.demand
+    /// (`t` is the traffic of the job in slot `s`, stored there by the caller.)
+    mutating func beginStream(slot s: Int, traffic t: inout JobTraffic, nowNs: SimTimeNs) {
+        let d = t.demand
         let read = d?.streamReadBytes ?? 0, total = read + (d?.writeBytes ?? 0)
-        let planned = traffic[s]!.checkpointBytesPerS
-        guard total > 0 || planned > 0 else { traffic[s]!.phase = .none; return }
-        let tier = read > 0 ? readTier(d!.dataset, nowNs: nowNs) : system.checkpointTier
-        if let d, read > 0 {
+        let planned = t.checkpointBytesPerS
+        guard total > 0 || planned > 0 else { t.phase = .none; return }
+        let tier = read > 0 ? readTier(dataset: t.dataset, nowNs: nowNs) : system.checkpointTier
+        if read > 0 {
             readsByTier[tier] += 1
-            openStreams[d.dataset, default: 0] += 1
-            lastAccessNs[d.dataset] = nowNs
+            datasets[Int(t.dataset)].openStreams += 1
+            datasets[Int(t.dataset)].lastAccessNs = nowNs
         }
-        let need = total / traffic[s]!.durationS + planned
-        let readShare = planned == 0 ? read / total : read / traffic[s]!.durationS / need
+        let need = total / t.durationS + planned
+        let readShare = planned == 0 ? read / total : read / t.durationS / need
         // A stream needing more than the job's NICs carry gets at most what they carry.
-        let limit = min(need, traffic[s]!.networkBytesPerS)
+        let limit = min(need, t.networkBytesPerS)
         shared.attach(s, flow: system.flow(readTier: tier, readShare: readShare, fileBytes: d?.fileBytes ?? 1e9, limit: limit))
-        traffic[s]!.streamNeed = need
-        traffic[s]!.phase = .stream
-        traffic[s]!.speed = 1
-        traffic[s]!.phaseStartNs = nowNs
+        t.streamNeed = need
+        t.phase = .stream
+        t.speed = 1
+        t.phaseStartNs = nowNs
         dirty = true
     }
 
@@ -236,45 +258,47 @@ public struct StorageComponent: RunComponent {
 
     /// The job's ingest completed: it starts computing and streaming.
     public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {
-        guard let s = slot(job), isIngesting(s) else { return }
+        guard let s = slot(job), var t = traffic[s], t.phase == .ingest else { return }
         advanceLoad(to: nowNs)
-        transfers.finish(FluidActivityID(raw: traffic[s]!.transfer))
+        transfers.finish(FluidActivityID(raw: t.transfer))
         shared.detach(s)
-        let ns = nowNs - traffic[s]!.phaseStartNs
-        traffic[s]!.ingestNs += ns
+        let ns = nowNs - t.phaseStartNs
+        t.ingestNs += ns
         ingestNsTotal += Double(ns)
-        if let d = traffic[s]!.demand { lastAccessNs[d.dataset] = nowNs }
-        beginStream(slot: s, nowNs: nowNs)
+        if t.dataset >= 0 { datasets[Int(t.dataset)].lastAccessNs = nowNs }
+        beginStream(slot: s, traffic: &t, nowNs: nowNs)
+        traffic[s] = t
         dirty = true
     }
 
     /// A job stops (completes, is preempted or retires): its transfer leaves the storage system.
     public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {
-        guard let s = slot(job), let t = traffic[s], t.phase != .none else { return }
+        guard let s = slot(job), var t = traffic[s], t.phase != .none else { return }
         advanceLoad(to: nowNs)
-        closeStream(slot: s, nowNs: nowNs)
+        closeStream(&t, nowNs: nowNs)
         if t.phase == .stream, let d = t.demand, d.streamReadBytes > 0 {
-            openStreams[d.dataset, default: 1] -= 1
-            lastAccessNs[d.dataset] = nowNs
+            datasets[Int(t.dataset)].openStreams -= 1
+            datasets[Int(t.dataset)].lastAccessNs = nowNs
         }
         if t.phase == .ingest {
             transfers.finish(FluidActivityID(raw: t.transfer))
             let ns = nowNs - t.phaseStartNs
-            traffic[s]!.ingestNs += ns
+            t.ingestNs += ns
             ingestNsTotal += Double(ns)
         }
         shared.detach(s)
-        traffic[s]!.phase = .none
+        t.phase = .none
+        traffic[s] = t
         dirty = true
     }
 
     /// Accounts the stream's time short of its need since its last change.
-    mutating func closeStream(slot s: Int, nowNs: SimTimeNs) {
-        guard traffic[s]!.phase == .stream else { return }
-        let ns = Double(nowNs - traffic[s]!.phaseStartNs)
+    mutating func closeStream(_ t: inout JobTraffic, nowNs: SimTimeNs) {
+        guard t.phase == .stream else { return }
+        let ns = Double(nowNs - t.phaseStartNs)
         streamRunNs += ns
-        streamShortNs += ns * (1 - traffic[s]!.speed)
-        traffic[s]!.phaseStartNs = nowNs
+        streamShortNs += ns * (1 - t.speed)
+        t.phaseStartNs = nowNs
     }
 
     /// Re-prices what changed this instant: adds the jobs whose stream speed changed, and a
@@ -296,11 +320,13 @@ public struct StorageComponent: RunComponent {
                 let end = transfers.setRate(t, ratePerNs: granted / 1e9, nowNs: nowNs)
                 if end != SimTime.never { timers.append(ComponentTimer(atNs: end, subject: Int32(s), tag: Int64(transfers.generation(t)))) }
             case .stream:
-                let speed = min(1, granted / traffic[s]!.streamNeed)
-                guard speed != traffic[s]!.speed else { continue }
-                closeStream(slot: s, nowNs: nowNs)
-                traffic[s]!.speed = speed
-                changed.append(traffic[s]!.handle)
+                var t = traffic[s]!
+                let speed = min(1, granted / t.streamNeed)
+                guard speed != t.speed else { continue }
+                closeStream(&t, nowNs: nowNs)
+                t.speed = speed
+                traffic[s] = t
+                changed.append(t.handle)
             case .none:
                 continue
             }
@@ -319,7 +345,11 @@ public struct StorageComponent: RunComponent {
     /// Closes every stream at the end of the run.
     public mutating func finish(atNs endNs: SimTimeNs) {
         advanceLoad(to: endNs)
-        for s in traffic.indices where traffic[s]?.phase == .stream { closeStream(slot: s, nowNs: endNs) }
+        for s in traffic.indices {
+            guard var t = traffic[s], t.phase == .stream else { continue }
+            closeStream(&t, nowNs: endNs)
+            traffic[s] = t
+        }
     }
 
     /// Tier `t`'s bandwidth with its servers in the center (failures aside), bytes/s.
