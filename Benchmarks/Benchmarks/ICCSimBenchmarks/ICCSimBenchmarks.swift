@@ -62,8 +62,9 @@ let benchmarks: @Sendable () -> Void = {
     let endToEnd: [(name: String, file: String, overrides: [String])] = [
         ("center, 1M jobs on 10,000 accelerators", "Scenarios/bench/million-jobs.yaml", []),
         // Generating the eleven applications' jobs from their work models, and simulating them
-        // (10,848 accelerators, one in five in inference pools).
-        ("city center, 30 days", "Scenarios/city-center.yaml", []),
+        // (10,848 accelerators, one in five in inference pools), without contention as before the
+        // scenario set its fabric on (with it: "scale: city center, 30 days, fabric").
+        ("city center, 30 days", "Scenarios/city-center.yaml", ["io.model=no_contention"]),
         // The national hub (97,632 accelerators) over three days.
         ("national hub, 3 days on 97,632 accelerators", "Scenarios/national-hub.yaml", ["horizon=3d"]),
     ]
@@ -84,7 +85,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     let scale: [(name: String, file: String, overrides: [String])] = [
         ("scale: 1k accelerators, 7 days", "Scenarios/bench/small-center.yaml", ["horizon=7d"]),
-        ("scale: 10k accelerators, 7 days", "Scenarios/city-center.yaml", ["horizon=7d"]),
+        ("scale: 10k accelerators, 7 days", "Scenarios/city-center.yaml", ["horizon=7d", "io.model=no_contention"]),
         ("scale: 100k accelerators, 7 days", "Scenarios/national-hub.yaml", ["horizon=7d"]),
         ("scale: national hub, 30 days", "Scenarios/national-hub.yaml", []),
         // Its month with the shared fabric on (target: under 5 minutes).
