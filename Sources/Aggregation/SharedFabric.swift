@@ -7,8 +7,9 @@ import SimKernel
 /// may have changed. Link loads (Σ rate × uses) are kept for link utilisation.
 ///
 /// Only what a change moves is solved again. Progressive filling raises every rate together
-/// from zero, and a flow attached (or detached) changes nothing below the level at which it
-/// first fills a link (below its own rate): every flow frozen lower keeps its rate exactly. So a
+/// from zero, and a flow attached changes nothing below the level at which it first fills a
+/// link, one detached nothing below the least level at which its full links filled (at or
+/// above its own rate): every flow frozen lower keeps its rate exactly. So a
 /// settle finds that level for the instant's changes, keeps the flows clearly below it at their
 /// rates (their load taken off their links' capacity) and solves only the flows above it that
 /// the changes reach. A link with room (its kept load clearly below its capacity) limits
@@ -206,7 +207,7 @@ public struct SharedFabric: Sendable {
             // the links that are full.
             if isCoupling(l) && !bundles.standsInForFirst(l) && !hasRoom(l) {
                 pendingLinks.append(l)
-                pendingFloor = min(pendingFloor, isNew[owner] ? 0 : rates[owner])
+                pendingFloor = min(pendingFloor, isNew[owner] ? 0 : fillLevelNow(l))
             }
             if loadKept[l] { load[l] -= rates[owner] * u }
             link[l].boundSum -= u * flowBound[owner]
@@ -230,6 +231,17 @@ public struct SharedFabric: Sendable {
         flows[owner] = MaxMinFairShare.Flow(links: [])
         attached[owner] = false
         rates[owner] = 0
+    }
+
+    /// The level at which full link `l` filled: the highest rate of its flows (a flow on a full
+    /// link is frozen at its fill level or, by its bound or another link, below it). A flow
+    /// leaving changes nothing below the least fill level of its full links: up to that level
+    /// progressive filling with and without it freezes the same flows at the same levels (its
+    /// links have less load without it, and none of them filled lower).
+    func fillLevelNow(_ l: Int) -> Double {
+        var level = 0.0
+        for e in linkFlows[l] { level = max(level, rates[Int(e.owner)]) }
+        return level
     }
 
     /// Adds link `l` to (or removes it from) `owner`'s shared links, keeping them ascending.

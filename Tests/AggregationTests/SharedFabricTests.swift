@@ -114,6 +114,43 @@ import Testing
         for o in 1...3 { #expect(abs(fabric.bandwidth(o) - 10.0 / 3) < 1e-12) }
     }
 
+    /// Hand reference for a flow leaving a full link: one link of 12 carries flows limited to 1
+    /// and 2 and two unlimited (max-min: 1, 2, 4.5 and 4.5; the link fills at 4.5). The flow at 1
+    /// leaves: the link fills higher, so the flow at 2 keeps its rate (its bound is below the old
+    /// fill level) and only the two unlimited ones are solved again, to 5 each. Fails if the
+    /// change's level is taken as the leaving flow's rate (the flow at 2 solved again) or too
+    /// high (the unlimited flows kept at 4.5). Then, with two links, a flow that the leaver's
+    /// link held at its fill level and that shares another link rises until that one fills: on
+    /// links of 10 and 10, A crosses both, D the first, C (limited to 4) the second; A and D
+    /// share the first at 5 and C runs at 4. D leaves: A rises to 6, where the second link
+    /// fills, and C keeps 4.
+    @Test func aFlowLeavingAFullLinkSolvesOnlyTheFlowsAtItsFillLevel() {
+        var fabric = SharedFabric(capacities: [12])
+        for (o, limit) in [(0, 1.0), (1, 2.0), (2, Double.infinity), (3, Double.infinity)] {
+            fabric.attach(o, flow: MaxMinFairShare.Flow(links: [0], limit: limit))
+        }
+        _ = fabric.settle()
+        #expect([0, 1, 2, 3].map { fabric.bandwidth($0) } == [1, 2, 4.5, 4.5])
+        var priced = fabric.flowsPriced
+        fabric.detach(0)
+        #expect(fabric.settle() == [2, 3])
+        #expect(fabric.flowsPriced - priced == 2)
+        #expect([1, 2, 3].map { fabric.bandwidth($0) } == [2, 5, 5])
+
+        var two = SharedFabric(capacities: [10, 10])
+        two.attach(0, flow: MaxMinFairShare.Flow(links: [0, 1]))          // A
+        two.attach(1, flow: MaxMinFairShare.Flow(links: [0]))             // D
+        two.attach(2, flow: MaxMinFairShare.Flow(links: [1], limit: 4))   // C
+        _ = two.settle()
+        #expect([0, 1, 2].map { two.bandwidth($0) } == [5, 5, 4])
+        priced = two.flowsPriced
+        two.detach(1)
+        #expect(two.settle() == [0])
+        #expect(two.flowsPriced - priced == 1)
+        #expect(abs(two.bandwidth(0) - 6) < 1e-12)
+        #expect(two.bandwidth(2) == 4)
+    }
+
     /// Hand reference for attaches that fill nothing: on the link of 12 above (2 and 4 by their
     /// limits), a flow limited to 3 reaches 9 at most (2 + 4 + 3 < 12), so it runs at 3 and is
     /// the only flow priced; the others keep their rates and the link carries 9. An unlimited
