@@ -119,18 +119,20 @@ public struct FabricComponent: RunComponent {
         return total
     }
 
-    /// The ring of `job` (nil: it has none, or the slot's ring is another job's).
-    func ring(_ job: JobHandle) -> Ring? {
+    /// The slot of `job` when the ring there is its own (nil: it has none, or the slot's ring
+    /// is another job's). Callers read the ring's fields in place: a ring is a large value with
+    /// arrays, and copying it at every speed query cost more than the query.
+    func ringSlot(_ job: JobHandle) -> Int? {
         let slot = Int(job.slot)
-        guard slot < slots.count, let r = slots[slot], r.handle == job else { return nil }
-        return r
+        guard slot < slots.count, slots[slot]?.handle == job else { return nil }
+        return slot
     }
 
     /// The job's speed relative to compute alone (1 when it does not communicate; 0 while its
     /// all-reduce waits for the instant's settle).
     public func speed(of job: JobHandle) -> Double {
-        guard let r = ring(job), r.onFabric else { return 1 }
-        return r.speed
+        guard let s = ringSlot(job), slots[s]!.onFabric else { return 1 }
+        return slots[s]!.speed
     }
 
     /// A job starts on its devices: its all-reduce joins the fabric, priced at the next
@@ -140,8 +142,8 @@ public struct FabricComponent: RunComponent {
         let slot = Int(job.handle.slot)
         slots.growToInclude(slot, with: nil)
         // A preempted job that restarts keeps its totals; a recycled slot forgets its previous job.
-        let earlier = ring(job.handle)
-        slots[slot] = nil
+        let earlier = ringSlot(job.handle).map { (exposedNs: slots[$0]!.exposedNs, runNs: slots[$0]!.runNs) }
+        if slots[slot]?.handle != nil { slots[slot] = nil }
         let pool = job.pool
         guard let demand = job.spec.communication, demand.dataParallel > 1 || !demand.modelParallel.isEmpty else { return .unaffected }
         let devices = job.devices()
@@ -179,9 +181,8 @@ public struct FabricComponent: RunComponent {
     /// A job stops (completes or is preempted): its all-reduce leaves the fabric; the others
     /// are re-priced at the next ``settle(nowNs:)``.
     public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {
-        guard let ring = ring(job), ring.onFabric else { return }
-        let slot = Int(job.slot)
-        let pool = Int(ring.pool)
+        guard let slot = ringSlot(job), slots[slot]!.onFabric else { return }
+        let pool = Int(slots[slot]!.pool)
         advanceLinks(pool: pool, to: nowNs)
         closeStretch(slot: slot, nowNs: nowNs)
         slots[slot]!.onFabric = false
@@ -262,8 +263,8 @@ public struct FabricComponent: RunComponent {
 
     /// Share of the job's run so far spent in exposed communication.
     public func communicationShare(of job: JobHandle) -> Double {
-        guard let r = ring(job), r.runNs > 0 else { return 0 }
-        return r.exposedNs / r.runNs
+        guard let s = ringSlot(job), slots[s]!.runNs > 0 else { return 0 }
+        return slots[s]!.exposedNs / slots[s]!.runNs
     }
 
     /// A job's row carries its communication share.
