@@ -12,9 +12,10 @@ extension CenterModel: CapacityBroker {
     /// Runs `body` on the service controller with the engine as its broker (the controller is
     /// taken out of the engine for the call, so both can change).
     mutating func withServices<R>(_ body: (inout ServiceController, inout CenterModel) -> R) -> R {
-        var controller = services
-        services = ServiceController(sink: sink)
-        defer { services = controller }
+        // Moved out and back (swap moves without retaining): it is stepped at most every pass.
+        var controller = ServiceController(sink: sink)
+        swap(&controller, &services)
+        defer { swap(&controller, &services) }
         return body(&controller, &self)
     }
 

@@ -248,17 +248,21 @@ struct CenterModel: EventHandler {
     mutating func dispatch(pool p: Int) {
         dispatchPolicy(pool: p)
         guard !elasticRunning[p].isEmpty else { return }
-        if policies[p].waiting > 0 {
+        if waiting(pool: p) > 0 {
             if shrinkElastic(pool: p, now: kernel.nowNs) { dispatchPolicy(pool: p) }
         }
-        if policies[p].waiting == 0 { growElastic(pool: p, now: kernel.nowNs) }
+        if waiting(pool: p) == 0 { growElastic(pool: p, now: kernel.nowNs) }
     }
+
+    /// The jobs pool `p`'s policy holds waiting, read in place: `policies[p].waiting` copies the
+    /// policy (retaining its box) at every pass.
+    mutating func waiting(pool p: Int) -> Int { policies.withUnsafeMutableBufferPointer { $0[p].waiting } }
 
     /// Lets pool `p`'s policy start and preempt jobs; runs it again after preemptions whose
     /// accelerators come back at once.
     mutating func dispatchPolicy(pool p: Int) {
         // Nothing waits and the policy would do nothing: skip moving the pool in and out.
-        if policies[p].waiting == 0 && policies[p].idleWhenEmpty { return }
+        if policies.withUnsafeMutableBufferPointer({ $0[p].waiting == 0 && $0[p].idleWhenEmpty }) { return }
         let now = kernel.nowNs
         for _ in 0..<8 {
             let context = SchedulingContext.dispatch(&policies[p], pool: &pools[p], nowNs: now)
