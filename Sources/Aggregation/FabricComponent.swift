@@ -69,6 +69,9 @@ public struct FabricComponent: RunComponent {
         }
     }
     var slots: [Ring?] = []
+    /// Whether each slot holds a ring: every job's start and stop asks, and most jobs do not
+    /// communicate, so they read a byte here instead of their slot's ring.
+    var ringHeld: [Bool] = []
 
     // Run totals.
     /// The all-reduce bus bandwidth, weighted by time (bounded memory, however many stretches).
@@ -124,7 +127,7 @@ public struct FabricComponent: RunComponent {
     /// arrays, and copying it at every speed query cost more than the query.
     func ringSlot(_ job: JobHandle) -> Int? {
         let slot = Int(job.slot)
-        guard slot < slots.count, slots[slot]?.handle == job else { return nil }
+        guard slot < ringHeld.count, ringHeld[slot], slots[slot]?.handle == job else { return nil }
         return slot
     }
 
@@ -141,9 +144,13 @@ public struct FabricComponent: RunComponent {
         guard !job.isReplica, !job.spec.isElastic else { return .unaffected }
         let slot = Int(job.handle.slot)
         slots.growToInclude(slot, with: nil)
+        ringHeld.growToInclude(slot, with: false)
         // A preempted job that restarts keeps its totals; a recycled slot forgets its previous job.
         let earlier = ringSlot(job.handle).map { (exposedNs: slots[$0]!.exposedNs, runNs: slots[$0]!.runNs) }
-        if slots[slot]?.handle != nil { slots[slot] = nil }
+        if ringHeld[slot] {
+            slots[slot] = nil
+            ringHeld[slot] = false
+        }
         let pool = job.pool
         guard let demand = job.spec.communication, demand.dataParallel > 1 || !demand.modelParallel.isEmpty else { return .unaffected }
         let devices = job.devices()
@@ -170,6 +177,7 @@ public struct FabricComponent: RunComponent {
         }
         ring.computeS = demand.fabricComputeSeconds(aloneExposedS: aloneExposedS)
         slots[slot] = ring
+        ringHeld[slot] = true
         communicatingJobs += 1
         if ring.dataParallelOnFabric { fabrics[pool].attach(Self.owner(slot: slot, kind: 0), flow: flow, streams: streams) }
         if let inside { fabrics[pool].attach(Self.owner(slot: slot, kind: Self.insideKind), flow: inside) }
