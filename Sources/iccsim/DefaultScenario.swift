@@ -81,7 +81,7 @@ scheduling:
 # fabric with the others (a 1:1 leaf-spine built from each server group's NICs), priced as
 # max-min fair shares of its links, so the month shows where jobs contend. `--set
 # io.model=no_contention` prices each all-reduce alone at its links' nominal speed instead, for
-# quicker studies (about four fifths of the time).
+# quicker studies (about 0.7 of the time).
 io:
   model: fabric
 
