@@ -255,7 +255,8 @@ struct CenterModel: EventHandler {
     }
 
     /// The jobs pool `p`'s policy holds waiting, read in place: `policies[p].waiting` copies the
-    /// policy (retaining its box) at every pass.
+    /// policy (retaining its box) at every pass, and so does a read through an immutable buffer
+    /// pointer; only a mutable one reaches it without a copy, hence `mutating` for a read.
     mutating func waiting(pool p: Int) -> Int { policies.withUnsafeMutableBufferPointer { $0[p].waiting } }
 
     /// Lets pool `p`'s policy start and preempt jobs; runs it again after preemptions whose
