@@ -259,30 +259,50 @@ public struct SharedFabric: Sendable {
     /// the same number of times), each led by its first link. Only flows that use the bundle
     /// partly tell its links apart, so this runs when one comes or goes (or a capacity changes).
     mutating func reclassify(bundle b: Int) {
-        var leaders: [Int] = []
+        twinLeaders.removeAll(keepingCapacity: true)
         for l32 in bundles.links(ofBundle: b) {
             let l = Int(l32)
+            markUses(on: l)
             var leader = l
-            for c in leaders where twins(c, l) { leader = c; break }
-            if leader == l { leaders.append(l) }
+            for c in twinLeaders where isTwinOfMarked(c, l) { leader = c; break }
+            if leader == l { twinLeaders.append(l) }
             bundles.classFirst[l] = Int32(leader)
         }
     }
 
-    /// Whether links `a` and `b` have the same capacity and carry the same flows the same number
-    /// of times.
-    func twins(_ a: Int, _ b: Int) -> Bool {
-        guard capacities[a] == capacities[b], linkFlows[a].count == linkFlows[b].count else { return false }
-        for e in linkFlows[a] {
-            guard let ub = uses(Int(e.owner), on: b), e.use == ub else { return false }
+    /// ``reclassify(bundle:)``'s workspace: how many times each owner's flow crosses the link
+    /// last marked (valid where stamped with `twinSerial`), and the classes' first links so far.
+    /// A flow crosses a link once in its list, so two links carry the same flows the same number
+    /// of times when they carry as many and each of one's is marked with its uses on the other
+    /// (a lookup by owner, where a search of each flow's links was a binary search per flow).
+    var twinUse: [Double] = [], twinStamp: [Int32] = [], twinSerial: Int32 = 0
+    var twinLeaders: [Int] = []
+
+    /// Marks the uses of every flow on link `l`.
+    mutating func markUses(on l: Int) {
+        twinSerial &+= 1
+        if twinSerial == Int32.max {
+            twinSerial = 1
+            for i in twinStamp.indices { twinStamp[i] = 0 }
         }
-        return true
+        for e in linkFlows[l] {
+            let o = Int(e.owner)
+            twinStamp.growToInclude(o, with: 0)
+            twinUse.growToInclude(o, with: 0)
+            twinStamp[o] = twinSerial
+            twinUse[o] = e.use
+        }
     }
 
-    /// How many times `owner`'s flow crosses link `l` (nil: it does not).
-    func uses(_ owner: Int, on l: Int) -> Double? {
-        let f = flows[owner], k = f.links.lowerBound(of: l)
-        return k < f.links.count && f.links[k] == l ? f.uses[k] : nil
+    /// Whether link `a` is a twin of link `b`, whose flows' uses are marked: the same capacity,
+    /// and the same flows crossing each the same number of times.
+    func isTwinOfMarked(_ a: Int, _ b: Int) -> Bool {
+        guard capacities[a] == capacities[b], linkFlows[a].count == linkFlows[b].count else { return false }
+        for e in linkFlows[a] {
+            let o = Int(e.owner)
+            guard o < twinStamp.count, twinStamp[o] == twinSerial, twinUse[o] == e.use else { return false }
+        }
+        return true
     }
 
     /// Sets link `l`'s capacity (a failed switch's links to 0, a storage tier that lost a
