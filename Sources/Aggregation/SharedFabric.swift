@@ -271,25 +271,22 @@ public struct SharedFabric: Sendable {
     }
 
     /// ``reclassify(bundle:)``'s workspace: how many times each owner's flow crosses the link
-    /// last marked (valid where stamped with `twinSerial`), and the classes' first links so far.
-    /// A flow crosses a link once in its list, so two links carry the same flows the same number
-    /// of times when they carry as many and each of one's is marked with its uses on the other
-    /// (a lookup by owner, where a search of each flow's links was a binary search per flow).
-    var twinUse: [Double] = [], twinStamp: [Int32] = [], twinSerial: Int32 = 0
+    /// last marked (valid where `flowStamp` holds the mark's stamp), and the classes' first
+    /// links so far. A flow crosses a link once in its list, so two links carry the same flows
+    /// the same number of times when they carry as many and each of one's is marked with its
+    /// uses on the other (a lookup by owner, where a search of each flow's links was a binary
+    /// search per flow).
+    var twinUse: [Double] = []
     var twinLeaders: [Int] = []
 
-    /// Marks the uses of every flow on link `l`.
+    /// Marks the uses of every flow on link `l` (stamped as a search stamps the flows it
+    /// visits; a reclassification never runs inside a settle).
     mutating func markUses(on l: Int) {
-        twinSerial &+= 1
-        if twinSerial == Int32.max {
-            twinSerial = 1
-            for i in twinStamp.indices { twinStamp[i] = 0 }
-        }
+        nextStamp()
         for e in linkFlows[l] {
             let o = Int(e.owner)
-            twinStamp.growToInclude(o, with: 0)
             twinUse.growToInclude(o, with: 0)
-            twinStamp[o] = twinSerial
+            flowStamp[o] = stamp
             twinUse[o] = e.use
         }
     }
@@ -300,7 +297,7 @@ public struct SharedFabric: Sendable {
         guard capacities[a] == capacities[b], linkFlows[a].count == linkFlows[b].count else { return false }
         for e in linkFlows[a] {
             let o = Int(e.owner)
-            guard o < twinStamp.count, twinStamp[o] == twinSerial, twinUse[o] == e.use else { return false }
+            guard flowStamp[o] == stamp, twinUse[o] == e.use else { return false }
         }
         return true
     }

@@ -118,7 +118,6 @@ public struct StorageComponent: RunComponent {
         return t.speed
     }
 
-
     /// A job starts with its storage demand, computing for its compute time at full speed and
     /// reaching storage at no more than its servers' network bandwidth: it is held (gated)
     /// while it ingests its data set and, restarting after a failure, reads its checkpoint

@@ -248,22 +248,25 @@ struct CenterModel: EventHandler {
     mutating func dispatch(pool p: Int) {
         dispatchPolicy(pool: p)
         guard !elasticRunning[p].isEmpty else { return }
-        if waiting(pool: p) > 0 {
+        if readPolicy(p, { $0.waiting }) > 0 {
             if shrinkElastic(pool: p, now: kernel.nowNs) { dispatchPolicy(pool: p) }
         }
-        if waiting(pool: p) == 0 { growElastic(pool: p, now: kernel.nowNs) }
+        if readPolicy(p, { $0.waiting }) == 0 { growElastic(pool: p, now: kernel.nowNs) }
     }
 
-    /// The jobs pool `p`'s policy holds waiting, read in place: `policies[p].waiting` copies the
-    /// policy (retaining its box) at every pass, and so does a read through an immutable buffer
-    /// pointer; only a mutable one reaches it without a copy, hence `mutating` for a read.
-    mutating func waiting(pool p: Int) -> Int { policies.withUnsafeMutableBufferPointer { $0[p].waiting } }
+    /// Reads pool `p`'s policy in place: `policies[p].waiting` copies the policy (retaining its
+    /// box) at every pass, and so do a read through an immutable buffer pointer and a borrowed
+    /// argument; only a mutable access reaches it without a copy, hence `mutating` and `inout`
+    /// for a read.
+    mutating func readPolicy<R>(_ p: Int, _ read: (inout any SchedulingPolicy) -> R) -> R {
+        policies.withUnsafeMutableBufferPointer { read(&$0[p]) }
+    }
 
     /// Lets pool `p`'s policy start and preempt jobs; runs it again after preemptions whose
     /// accelerators come back at once.
     mutating func dispatchPolicy(pool p: Int) {
         // Nothing waits and the policy would do nothing: skip moving the pool in and out.
-        if policies.withUnsafeMutableBufferPointer({ $0[p].waiting == 0 && $0[p].idleWhenEmpty }) { return }
+        if readPolicy(p, { $0.waiting == 0 && $0.idleWhenEmpty }) { return }
         let now = kernel.nowNs
         for _ in 0..<8 {
             let context = SchedulingContext.dispatch(&policies[p], pool: &pools[p], nowNs: now)
