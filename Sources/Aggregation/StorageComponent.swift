@@ -53,6 +53,9 @@ public struct StorageComponent: RunComponent {
     /// Ingest transfers as fluid activities (bytes at bytes/ns).
     var transfers = FluidActivities()
     var traffic: [JobTraffic?] = []
+    /// Each slot's transfer, rebuilt in place at every ingest and stream: the fabric holds it
+    /// while attached and lets go at the detach, so its arrays are reused, not allocated anew.
+    var slotFlows: [MaxMinFairShare.Flow] = []
     var dirty = false
 
     // Run totals.
@@ -147,8 +150,8 @@ public struct StorageComponent: RunComponent {
         }
         if restore > 0 { restores += 1 }
         gatedReads += 1
-        shared.attach(s, flow: system.flow(readTier: tier, readShare: ingest / (ingest + restore), fileBytes: d?.fileBytes ?? restore,
-                                           limit: job.networkBytesPerS))
+        attach(slot: s, readTier: tier, readShare: ingest / (ingest + restore), fileBytes: d?.fileBytes ?? restore,
+               limit: job.networkBytesPerS)
         t.transfer = transfers.start(work: ingest + restore, ratePerNs: 0, nowNs: nowNs).0.raw
         t.phase = .ingest
         t.speed = 0
@@ -202,12 +205,20 @@ public struct StorageComponent: RunComponent {
         let readShare = planned == 0 ? read / total : read / t.durationS / need
         // A stream needing more than the job's NICs carry gets at most what they carry.
         let limit = min(need, t.networkBytesPerS)
-        shared.attach(s, flow: system.flow(readTier: tier, readShare: readShare, fileBytes: d?.fileBytes ?? 1e9, limit: limit))
+        attach(slot: s, readTier: tier, readShare: readShare, fileBytes: d?.fileBytes ?? 1e9, limit: limit)
         t.streamNeed = need
         t.phase = .stream
         t.speed = 1
         t.phaseStartNs = nowNs
         dirty = true
+    }
+
+    /// Puts slot `s`'s transfer (``StorageSystem/flow(readTier:readShare:fileBytes:limit:)``) on
+    /// the tiers, built in the slot's own flow.
+    mutating func attach(slot s: Int, readTier: Int, readShare: Double, fileBytes: Double, limit: Double) {
+        slotFlows.growToInclude(s, with: MaxMinFairShare.Flow(links: []))
+        system.build(&slotFlows[s], readTier: readTier, readShare: readShare, fileBytes: fileBytes, limit: limit)
+        shared.attach(s, flow: slotFlows[s])
     }
 
     /// Storage servers down in each tier (`failures.classes.storage`), by their index in it.

@@ -69,30 +69,37 @@ public struct StorageSystem: Sendable, Equatable {
     /// of large files to the checkpoint tier, as one flow whose rate is its total bytes/s (each
     /// part in proportion), limited to `limit`.
     public func flow(readTier: Int, readShare: Double, fileBytes: Double, limit: Double) -> MaxMinFairShare.Flow {
+        var f = MaxMinFairShare.Flow(links: [])
+        build(&f, readTier: readTier, readShare: readShare, fileBytes: fileBytes, limit: limit)
+        return f
+    }
+
+    /// Makes `f` the transfer of ``flow(readTier:readShare:fileBytes:limit:)`` in its own storage
+    /// (a storage run builds one at every ingest and stream, each in its job slot's flow: no
+    /// allocation once the slot's arrays have grown).
+    public func build(_ f: inout MaxMinFairShare.Flow, readTier: Int, readShare: Double, fileBytes: Double, limit: Double) {
         // Built in link order (a tier's bandwidth link, then its IOPS link), as
-        // `Flow(counting:weights:)` would sort them, without its temporary arrays: a flow is made
-        // at every ingest and stream.
+        // `Flow(counting:weights:)` would sort them, without its temporary arrays.
         let reads = readShare > 0, writes = readShare < 1
         let write = 1 - readShare
-        var links: [Int] = [], uses: [Double] = []
-        links.reserveCapacity(3)
-        uses.reserveCapacity(3)
+        f.links.removeAll(keepingCapacity: true)
+        f.uses.removeAll(keepingCapacity: true)
+        f.limit = limit
         if writes && (!reads || checkpointTier < readTier) {
-            links.append(bandwidthLink(checkpointTier))
-            uses.append(write)
+            f.links.append(bandwidthLink(checkpointTier))
+            f.uses.append(write)
         }
         if reads {
-            links.append(bandwidthLink(readTier))
-            links.append(iopsLink(readTier))
+            f.links.append(bandwidthLink(readTier))
+            f.links.append(iopsLink(readTier))
             // Reads and writes on one tier's bandwidth add up, the read share first.
-            uses.append(writes && checkpointTier == readTier ? readShare + write : readShare)
-            uses.append(readShare / ioSize(fileBytes: fileBytes))
+            f.uses.append(writes && checkpointTier == readTier ? readShare + write : readShare)
+            f.uses.append(readShare / ioSize(fileBytes: fileBytes))
             if writes && checkpointTier > readTier {
-                links.append(bandwidthLink(checkpointTier))
-                uses.append(write)
+                f.links.append(bandwidthLink(checkpointTier))
+                f.uses.append(write)
             }
         }
-        return MaxMinFairShare.Flow(links: links, uses: uses, limit: limit)
     }
 }
 
