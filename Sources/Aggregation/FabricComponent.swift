@@ -324,8 +324,8 @@ public struct FabricComponent: RunComponent {
             let needed = (bucket + 1) * spine.count
             if linkArea[p].count < needed { linkArea[p].append(contentsOf: repeatElement(0, count: needed - linkArea[p].count)) }
             let dt = Double(until - t)
-            for (k, l) in spine.enumerated() where fabrics[p].load[l] > 0 {
-                linkArea[p][bucket * spine.count + k] += fabrics[p].load[l] * dt
+            for (k, l) in spine.enumerated() where fabrics[p].load(l) > 0 {
+                linkArea[p][bucket * spine.count + k] += fabrics[p].load(l) * dt
             }
             t = until
         }

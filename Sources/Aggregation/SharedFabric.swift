@@ -47,21 +47,30 @@ public struct SharedFabric: Sendable {
     /// flow also crosses. Only those can couple (a link one flow crosses never fills beyond that
     /// flow's own bound), so the searches and solves walk these, not every link of a ring.
     var sharedPositions: [[Int32]] = []
-    /// What a search reads of each link, together (one cache line, not three arrays): Σ uses ×
-    /// standalone bound of its flows, the sum above which it couples them (its capacity ×
-    /// (1 + 1e-12)), and the search's stamp.
+    /// What an attach, a detach and a search read of each link, together (where five arrays
+    /// were five cache lines per link): its capacity, Σ uses × standalone bound of its flows,
+    /// the sum above which it couples them (its capacity × (1 + 1e-12)), its load (bytes/s, when
+    /// kept: ``keepLoad(only:)``, all by default), the load below which it has room (capacity ×
+    /// (1 − 1e-6); −∞ when its load is not kept or it has no capacity), the search's stamp, and
+    /// whether its load is kept.
     struct LinkState {
+        var capacity: Double
         var boundSum = 0.0
         var couplesAbove: Double
+        var load = 0.0
+        var roomBelow: Double
         var stamp: Int32 = 0
-        /// The sum of bounds above which a link of `capacity` couples its flows.
-        static func couplesAbove(_ capacity: Double) -> Double { capacity * (1 + 1e-12) }
+        var loadKept = true
+
+        init(capacity: Double, loadKept: Bool = true) {
+            self.capacity = capacity
+            couplesAbove = capacity * (1 + 1e-12)
+            roomBelow = loadKept && capacity > 0 ? capacity * (1 - 1e-6) : -.infinity
+            self.loadKept = loadKept
+        }
     }
     var link: [LinkState]
-    /// Current load (bytes/s) of every link whose load is kept (``keepLoad(only:)``; all by default).
-    public private(set) var load: [Double]
-    /// Whether each link's load is kept, and each owner's positions of such links in its flow.
-    var loadKept: [Bool]
+    /// Each owner's positions in its flow of the links whose load is kept.
     var keptPositions: [[Int32]] = []
     /// Bundles of twin links (``declareBundles(_:)``); each owner's shared links above are its
     /// links outside them.
@@ -110,9 +119,7 @@ public struct SharedFabric: Sendable {
         self.capacities = capacities
         let n = capacities.count
         linkFlows = Array(repeating: [], count: n)
-        link = capacities.map { LinkState(couplesAbove: LinkState.couplesAbove($0)) }
-        load = Array(repeating: 0, count: n)
-        loadKept = Array(repeating: true, count: n)
+        link = capacities.map { LinkState(capacity: $0) }
         bundles = LinkBundles(links: n)
         linkLocal = Array(repeating: 0, count: n)
         keptLoad = Array(repeating: 0, count: n)
@@ -124,8 +131,8 @@ public struct SharedFabric: Sendable {
     /// not walk all its links; set before any flow is attached.
     public mutating func keepLoad(only links: [Int]) {
         precondition(attached.allSatisfy { !$0 }, "keepLoad(only:) after flows were attached")
-        loadKept = Array(repeating: false, count: capacities.count)
-        for l in links { loadKept[l] = true }
+        let kept = Set(links)
+        link = capacities.indices.map { LinkState(capacity: capacities[$0], loadKept: kept.contains($0)) }
     }
 
     /// Declares bundles of links of equal capacity that flows often use all together (a
@@ -145,13 +152,16 @@ public struct SharedFabric: Sendable {
     /// ``settle()``; 0 when not attached.
     public func bandwidth(_ owner: Int) -> Double { isAttached(owner) ? rates[owner] * streams[owner] : 0 }
 
+    /// Link `l`'s current load (bytes/s; 0 when its load is not kept).
+    public func load(_ l: Int) -> Double { link[l].load }
+
     func isCoupling(_ l: Int) -> Bool { link[l].boundSum > link[l].couplesAbove }
 
     /// Whether link `l`'s kept load, with `extra` on it, is clearly below its capacity (the
     /// margin covers the load's rounding, which is summed as rates change); false when its load
     /// is not kept, and for a link of no capacity, which fills at 0 whatever it carries.
     func hasRoom(_ l: Int, adding extra: Double = 0) -> Bool {
-        loadKept[l] && capacities[l] > 0 && load[l] + extra < capacities[l] * (1 - 1e-6)
+        link[l].load + extra < link[l].roomBelow
     }
 
     /// Puts `owner`'s flow of `streams` parallel streams on the fabric (priced at the next
@@ -170,7 +180,7 @@ public struct SharedFabric: Sendable {
         entryIndex.growToInclude(owner, with: [])
         isNew.growToInclude(owner, with: false)
         var bound = f.limit
-        for (l, u) in zip(f.links, f.uses) { bound = min(bound, capacities[l] / u) }
+        for (l, u) in zip(f.links, f.uses) { bound = min(bound, link[l].capacity / u) }
         flows[owner] = f
         attached[owner] = true
         flowBound[owner] = bound
@@ -180,7 +190,7 @@ public struct SharedFabric: Sendable {
         // reused by the next job allocates nothing.
         entryIndex[owner].reserveCapacity(f.links.count)
         for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
-            if loadKept[l] { keptPositions[owner].append(Int32(k)) }
+            if link[l].loadKept { keptPositions[owner].append(Int32(k)) }
             entryIndex[owner].append(Int32(linkFlows[l].count))
             linkFlows[l].append(LinkFlow(owner: Int32(owner), position: Int32(k), use: u))
             link[l].boundSum += u * bound
@@ -209,7 +219,7 @@ public struct SharedFabric: Sendable {
                 pendingLinks.append(l)
                 pendingFloor = min(pendingFloor, isNew[owner] ? 0 : fillLevelNow(l))
             }
-            if loadKept[l] { load[l] -= rates[owner] * u }
+            if link[l].loadKept { link[l].load -= rates[owner] * u }
             link[l].boundSum -= u * flowBound[owner]
             // The last entry takes this one's place.
             let i = Int(entries[k]), last = linkFlows[l].count - 1
@@ -219,7 +229,7 @@ public struct SharedFabric: Sendable {
                 entryIndex[Int(moved.owner)][Int(moved.position)] = Int32(i)
             }
             linkFlows[l].removeLast()
-            if linkFlows[l].isEmpty { load[l] = 0; link[l].boundSum = 0 }
+            if linkFlows[l].isEmpty { link[l].load = 0; link[l].boundSum = 0 }
             if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0].owner), link: l, shared: false) }
         }
         sharedPositions[owner].removeAll(keepingCapacity: true)
@@ -311,12 +321,16 @@ public struct SharedFabric: Sendable {
         bundles.breakBundle(of: l)
         if isCoupling(l) { pendingLinks.append(l) }
         capacities[l] = capacity
-        link[l].couplesAbove = LinkState.couplesAbove(capacity)
+        var state = LinkState(capacity: capacity, loadKept: link[l].loadKept)
+        state.boundSum = link[l].boundSum
+        state.load = link[l].load
+        state.stamp = link[l].stamp
+        link[l] = state
         if bundles.contains(l) { reclassify(bundle: Int(bundles.bundleOf[l])) }
         for e in linkFlows[l] {
             let owner = Int(e.owner), f = flows[owner]
             var bound = f.limit
-            for (k, u) in zip(f.links, f.uses) { bound = min(bound, capacities[k] / u) }
+            for (k, u) in zip(f.links, f.uses) { bound = min(bound, link[k].capacity / u) }
             for (k, u) in zip(f.links, f.uses) {
                 // A link that could fill may stop coupling with the new bound: its flows are
                 // solved again too (otherwise one left alone on it would keep its old share).
@@ -417,7 +431,7 @@ public struct SharedFabric: Sendable {
             if solvedHere == 1 {
                 soleStamp[l] = stamp
                 let o = Int(sole.owner)
-                soleBound[o] = min(soleBound[o], max(0, capacities[l] - load) / sole.use)
+                soleBound[o] = min(soleBound[o], max(0, link[l].capacity - load) / sole.use)
             }
         }
         guard !component.isEmpty else { return [] }
@@ -461,7 +475,7 @@ public struct SharedFabric: Sendable {
         rates[owner] = rate
         guard delta != 0 else { return }
         let f = flows[owner]
-        for k in keptPositions[owner] { load[f.links[Int(k)]] += delta * f.uses[Int(k)] }
+        for k in keptPositions[owner] { link[f.links[Int(k)]].load += delta * f.uses[Int(k)] }
     }
 
     /// Progressive filling over the coupling links of `component`, each flow limited by its
@@ -484,7 +498,7 @@ public struct SharedFabric: Sendable {
                 if link[l].stamp != stamp {
                     link[l].stamp = stamp
                     linkLocal[l] = Int32(w.capacity.count)
-                    w.capacity.append(capacities[l])
+                    w.capacity.append(link[l].capacity)
                     w.kept.append(keptLoad[l])
                 }
                 w.flowLink.append(linkLocal[l]); w.flowUse.append(f.uses[Int(k)])
@@ -546,7 +560,7 @@ public struct SharedFabric: Sendable {
             let o = Int(e.owner)
             levelScratch.append((isNew[o] ? flowBound[o] : rates[o], e.use))
         }
-        let capacity = capacities[l]
+        let capacity = link[l].capacity
         // Flows known to stop below the level (their load) and to rise through it (their uses).
         var stoppedLoad = 0.0, risingUses = 0.0
         var lo = 0, hi = levelScratch.count

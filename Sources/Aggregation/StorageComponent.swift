@@ -347,7 +347,7 @@ public struct StorageComponent: RunComponent {
     mutating func advanceLoad(to nowNs: SimTimeNs) {
         guard nowNs > lastLoadNs else { return }
         let dt = Double(nowNs - lastLoadNs)
-        for t in system.tiers.indices { loadAreaPerTier[t] += shared.load[system.bandwidthLink(t)] * dt }
+        for t in system.tiers.indices { loadAreaPerTier[t] += shared.load(system.bandwidthLink(t)) * dt }
         for t in capacityAreaPerTier.indices { capacityAreaPerTier[t] += bandwidthInCenter(t) * dt }
         lastLoadNs = nowNs
     }

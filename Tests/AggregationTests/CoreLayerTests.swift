@@ -46,8 +46,8 @@ import Testing
         _ = fabric.settle()
         var carried = 0.0
         for l in core where links.linkName(l).hasSuffix("/up") {
-            #expect(fabric.load[l] <= links.capacities[l] * (1 + 1e-9))
-            carried += fabric.load[l]
+            #expect(fabric.load(l) <= links.capacities[l] * (1 + 1e-9))
+            carried += fabric.load(l)
         }
         #expect(carried > 0.9 * coreUp, "\(carried) of \(coreUp)")
     }

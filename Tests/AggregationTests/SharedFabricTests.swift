@@ -87,7 +87,7 @@ import Testing
             for o in 0..<24 where plain.bandwidth(o) != before[o] {
                 #expect(a.contains(o) && b.contains(o), "step \(step) owner \(o) moved but was not reported: \(a) and \(b)")
             }
-            for l in spine where plain.load[l] != quick.load[l] { Issue.record("step \(step) spine link \(l): load \(plain.load[l]) vs \(quick.load[l])") }
+            for l in spine where plain.load(l) != quick.load(l) { Issue.record("step \(step) spine link \(l): load \(plain.load(l)) vs \(quick.load(l))") }
             compared += b.count
         }
         #expect(compared > 1000)
@@ -167,7 +167,7 @@ import Testing
         #expect(fabric.settle() == [2])
         #expect(fabric.flowsPriced - priced == 1)
         #expect([0, 1, 2].map { fabric.bandwidth($0) } == [2, 4, 3])
-        #expect(fabric.load[0] == 9)
+        #expect(fabric.load(0) == 9)
         fabric.attach(3, flow: MaxMinFairShare.Flow(links: [0]))
         #expect(fabric.settle() == [1, 3])
         #expect([0, 1, 2, 3].map { fabric.bandwidth($0) } == [2, 3.5, 3, 3.5])
