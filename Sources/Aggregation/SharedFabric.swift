@@ -28,6 +28,11 @@ public struct SharedFabric: Sendable {
 
     /// Each owner's flow (no links: not attached), its streams, standalone bound and rate.
     var flows: [MaxMinFairShare.Flow] = []
+    /// Whether the fabric copies each flow attached into its owner's own arrays, kept from one
+    /// attach to the next (for a caller that builds every flow in one workspace, as the
+    /// storage system does at each ingest and stream: no allocation once they have grown),
+    /// instead of holding the caller's arrays. Set before any flow is attached.
+    public var copiesFlows = false
     var streams: [Double] = []
     var attached: [Bool] = []
     var flowBound: [Double] = []
@@ -181,7 +186,13 @@ public struct SharedFabric: Sendable {
         isNew.growToInclude(owner, with: false)
         var bound = f.limit
         for (l, u) in zip(f.links, f.uses) { bound = min(bound, link[l].capacity / u) }
-        flows[owner] = f
+        if copiesFlows {
+            flows[owner].links.append(contentsOf: f.links)
+            flows[owner].uses.append(contentsOf: f.uses)
+            flows[owner].limit = f.limit
+        } else {
+            flows[owner] = f
+        }
         attached[owner] = true
         flowBound[owner] = bound
         rates[owner] = 0
@@ -238,9 +249,70 @@ public struct SharedFabric: Sendable {
         let partlyUsed = bundles.partialOf[owner]
         bundles.detach(owner)
         for b in partlyUsed where bundles.partial[Int(b)] > 0 { reclassify(bundle: Int(b)) }
-        flows[owner] = MaxMinFairShare.Flow(links: [])
+        if copiesFlows {
+            flows[owner].links.removeAll(keepingCapacity: true)
+            flows[owner].uses.removeAll(keepingCapacity: true)
+        } else {
+            flows[owner] = MaxMinFairShare.Flow(links: [])
+        }
         attached[owner] = false
         rates[owner] = 0
+    }
+
+    /// Puts `f` in place of `owner`'s flow, which crosses the same links (a storage transfer's
+    /// ingest followed by its stream): the state a ``detach(_:)`` and an ``attach(_:flow:streams:)``
+    /// leave, to the bit, without taking the owner out of its links' lists and putting it back
+    /// (its entry trades places with each list's last, where the attach would append it). On a
+    /// fabric with bundles, or when the links differ, it is that detach and attach.
+    public mutating func replace(_ owner: Int, flow f: MaxMinFairShare.Flow, streams count: Int = 1) {
+        guard isAttached(owner), bundles.partial.isEmpty, flows[owner].links == f.links else {
+            detach(owner)
+            attach(owner, flow: f, streams: count)
+            return
+        }
+        // The detach's part: the links it frees are priced again; the old flow's load and bound
+        // leave them (all of it where the owner is alone, as an empty list's are zeroed).
+        let entries = entryIndex[owner]
+        for (k, l) in flows[owner].links.enumerated() {
+            let u = flows[owner].uses[k]
+            if isCoupling(l) && !hasRoom(l) {
+                pendingLinks.append(l)
+                pendingFloor = min(pendingFloor, isNew[owner] ? 0 : fillLevelNow(l))
+            }
+            let alone = linkFlows[l].count == 1
+            if link[l].loadKept { link[l].load = alone ? 0 : link[l].load - rates[owner] * u }
+            link[l].boundSum = alone ? 0 : link[l].boundSum - u * flowBound[owner]
+            // The owner's entry goes last, the last takes its place.
+            let i = Int(entries[k]), last = linkFlows[l].count - 1
+            if i != last {
+                let moved = linkFlows[l][last]
+                linkFlows[l][i] = moved
+                entryIndex[Int(moved.owner)][Int(moved.position)] = Int32(i)
+                entryIndex[owner][k] = Int32(last)
+            }
+        }
+        // The attach's part: the same lists of shared and kept links (the same links carry as
+        // many flows), the new uses, bound and rate 0.
+        var bound = f.limit
+        for (l, u) in zip(f.links, f.uses) { bound = min(bound, link[l].capacity / u) }
+        streams[owner] = Double(count)
+        if copiesFlows {
+            for k in f.uses.indices { flows[owner].uses[k] = f.uses[k] }
+            flows[owner].limit = f.limit
+        } else {
+            flows[owner] = f
+        }
+        flowBound[owner] = bound
+        rates[owner] = 0
+        for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
+            linkFlows[l][linkFlows[l].count - 1] = LinkFlow(owner: Int32(owner), position: Int32(k), use: u)
+            link[l].boundSum += u * bound
+            if newBoundLoad[l] == 0 { newBoundLinks.append(l) }
+            newBoundLoad[l] += u * bound
+        }
+        pendingOwners.append(owner)
+        pendingNew.append(owner)
+        isNew[owner] = true
     }
 
     /// The level at which full link `l` filled: the highest rate of its flows (a flow on a full

@@ -53,9 +53,9 @@ public struct StorageComponent: RunComponent {
     /// Ingest transfers as fluid activities (bytes at bytes/ns).
     var transfers = FluidActivities()
     var traffic: [JobTraffic?] = []
-    /// Each slot's transfer, rebuilt in place at every ingest and stream: the fabric holds it
-    /// while attached and lets go at the detach, so its arrays are reused, not allocated anew.
-    var slotFlows: [MaxMinFairShare.Flow] = []
+    /// The workspace every transfer is built in before the tiers' fabric copies it into its
+    /// owner's arrays (``SharedFabric/copiesFlows``): no allocation at an ingest or a stream.
+    var transferFlow = MaxMinFairShare.Flow(links: [])
     var dirty = false
 
     // Run totals.
@@ -84,6 +84,7 @@ public struct StorageComponent: RunComponent {
     public init(system: StorageSystem, growth: StorageGrowth? = nil) {
         self.system = system
         shared = SharedFabric(capacities: system.capacities)
+        shared.copiesFlows = true
         loadAreaPerTier = Array(repeating: 0, count: system.tiers.count)
         readsByTier = Array(repeating: 0, count: system.tiers.count)
         serversDown = Array(repeating: [], count: system.tiers.count)
@@ -188,13 +189,18 @@ public struct StorageComponent: RunComponent {
 
     /// After ingest (or at start without one): the job streams its later epochs and checkpoints
     /// (its data set's `read` and `write` spread over its compute time, and, with failures, the
-    /// mean rate of its planned checkpoint writes to the checkpoint tier).
+    /// mean rate of its planned checkpoint writes to the checkpoint tier). After an ingest
+    /// (`afterIngest`), the stream takes the ingest's place on the tiers.
     /// (`t` is the traffic of the job in slot `s`, stored there by the caller.)
-    mutating func beginStream(slot s: Int, traffic t: inout JobTraffic, nowNs: SimTimeNs) {
+    mutating func beginStream(slot s: Int, traffic t: inout JobTraffic, afterIngest: Bool = false, nowNs: SimTimeNs) {
         let d = t.demand
         let read = d?.streamReadBytes ?? 0, total = read + (d?.writeBytes ?? 0)
         let planned = t.checkpointBytesPerS
-        guard total > 0 || planned > 0 else { t.phase = .none; return }
+        guard total > 0 || planned > 0 else {
+            if afterIngest { shared.detach(s) }
+            t.phase = .none
+            return
+        }
         let tier = read > 0 ? readTier(dataset: t.dataset, nowNs: nowNs) : system.checkpointTier
         if read > 0 {
             readsByTier[tier] += 1
@@ -205,7 +211,7 @@ public struct StorageComponent: RunComponent {
         let readShare = planned == 0 ? read / total : read / t.durationS / need
         // A stream needing more than the job's NICs carry gets at most what they carry.
         let limit = min(need, t.networkBytesPerS)
-        attach(slot: s, readTier: tier, readShare: readShare, fileBytes: d?.fileBytes ?? 1e9, limit: limit)
+        attach(slot: s, replacing: afterIngest, readTier: tier, readShare: readShare, fileBytes: d?.fileBytes ?? 1e9, limit: limit)
         t.streamNeed = need
         t.phase = .stream
         t.speed = 1
@@ -214,11 +220,11 @@ public struct StorageComponent: RunComponent {
     }
 
     /// Puts slot `s`'s transfer (``StorageSystem/flow(readTier:readShare:fileBytes:limit:)``) on
-    /// the tiers, built in the slot's own flow.
-    mutating func attach(slot s: Int, readTier: Int, readShare: Double, fileBytes: Double, limit: Double) {
-        slotFlows.growToInclude(s, with: MaxMinFairShare.Flow(links: []))
-        system.build(&slotFlows[s], readTier: readTier, readShare: readShare, fileBytes: fileBytes, limit: limit)
-        shared.attach(s, flow: slotFlows[s])
+    /// the tiers; a stream `replacing` the slot's ingest takes its place
+    /// (``SharedFabric/replace(_:flow:streams:)``: a detach and an attach).
+    mutating func attach(slot s: Int, replacing: Bool = false, readTier: Int, readShare: Double, fileBytes: Double, limit: Double) {
+        system.build(&transferFlow, readTier: readTier, readShare: readShare, fileBytes: fileBytes, limit: limit)
+        if replacing { shared.replace(s, flow: transferFlow) } else { shared.attach(s, flow: transferFlow) }
     }
 
     /// Storage servers down in each tier (`failures.classes.storage`), by their index in it.
@@ -271,12 +277,12 @@ public struct StorageComponent: RunComponent {
         guard let s = slot(job), var t = traffic[s], t.phase == .ingest else { return }
         advanceLoad(to: nowNs)
         transfers.finish(FluidActivityID(raw: t.transfer))
-        shared.detach(s)
         let ns = nowNs - t.phaseStartNs
         t.ingestNs += ns
         ingestNsTotal += Double(ns)
         if t.dataset >= 0 { datasets[Int(t.dataset)].lastAccessNs = nowNs }
-        beginStream(slot: s, traffic: &t, nowNs: nowNs)
+        // The stream takes the ingest's place on the tiers (or it leaves them).
+        beginStream(slot: s, traffic: &t, afterIngest: true, nowNs: nowNs)
         traffic[s] = t
         dirty = true
     }

@@ -151,6 +151,79 @@ import Testing
         #expect(two.bandwidth(2) == 4)
     }
 
+    /// Reference: a detach followed by an attach. A storage transfer's stream takes its
+    /// ingest's place with ``SharedFabric/replace(_:flow:streams:)``; through 400 random
+    /// attaches, detaches and replacements on a storage system's six links (three tiers'
+    /// bandwidth and IOPS, small enough to fill; a replacement on other links falls back to the
+    /// detach and attach), the fabric that replaces settles the same owners at the same rates
+    /// and carries the same loads, to the bit, as the one that detaches and attaches, whether
+    /// it copies the flows into its own arrays or holds the caller's.
+    @Test(arguments: [false, true]) func aReplacementLeavesTheStateOfADetachAndAnAttach(copies: Bool) {
+        var draws = SplitMix64(seed: 31)
+        let capacities = [40.0, 4e3, 20, 2e3, 10, 1e3]
+        var apart = SharedFabric(capacities: capacities), together = apart
+        apart.copiesFlows = copies
+        together.copiesFlows = copies
+        func randomFlow() -> MaxMinFairShare.Flow {
+            let tier = draws.below(3), write = draws.below(3) == 0
+            var links = [2 * tier, 2 * tier + 1], uses = [1.0, 0.5 + Double(draws.below(100))]
+            if write && tier > 0 { links.insert(0, at: 0); uses.insert(0.25, at: 0) }
+            return MaxMinFairShare.Flow(links: links, uses: uses, limit: draws.below(4) == 0 ? .infinity : 0.5 + Double(draws.below(20)))
+        }
+        var attached = Set<Int>()
+        var linksOf: [Int: [Int]] = [:]   // each attached owner's links
+        var replaced = 0, inPlace = 0
+        for step in 0..<400 {
+            let owner = draws.below(24)
+            if !attached.contains(owner) {
+                let f = randomFlow()
+                apart.attach(owner, flow: f)
+                together.attach(owner, flow: f)
+                attached.insert(owner)
+                linksOf[owner] = f.links
+            } else if draws.below(3) == 0 {
+                apart.detach(owner)
+                together.detach(owner)
+                attached.remove(owner)
+            } else {
+                // Half the time the same links (an ingest and its stream on one tier).
+                var f = randomFlow()
+                if draws.below(2) == 0 { f.links = linksOf[owner]! }
+                f.uses = f.links.map { _ in 0.5 + Double(draws.below(50)) }
+                if f.links == linksOf[owner] { inPlace += 1 }
+                linksOf[owner] = f.links
+                apart.detach(owner)
+                apart.attach(owner, flow: f)
+                together.replace(owner, flow: f)
+                replaced += 1
+            }
+            if draws.below(2) == 0 || step == 399 {
+                #expect(apart.settle() == together.settle(), "step \(step)")
+                for o in 0..<24 where apart.bandwidth(o) != together.bandwidth(o) {
+                    Issue.record("step \(step) owner \(o): \(apart.bandwidth(o)) vs \(together.bandwidth(o))")
+                }
+                for l in capacities.indices where apart.load(l) != together.load(l) {
+                    Issue.record("step \(step) link \(l): load \(apart.load(l)) vs \(together.load(l))")
+                }
+            }
+        }
+        #expect(replaced > 100 && inPlace > 50)
+        #expect(apart.flowsPriced == together.flowsPriced)
+
+        // By hand: on a link of 10, an unlimited flow and one limited to 6 share it at 5 each;
+        // replaced by a flow limited to 1, the first leaves a link that no longer fills, and the
+        // other rises to its limit of 6.
+        var hand = SharedFabric(capacities: [10])
+        hand.copiesFlows = copies
+        hand.attach(0, flow: MaxMinFairShare.Flow(links: [0]))
+        hand.attach(1, flow: MaxMinFairShare.Flow(links: [0], limit: 6))
+        _ = hand.settle()
+        #expect(hand.bandwidth(0) == 5 && hand.bandwidth(1) == 5)
+        hand.replace(0, flow: MaxMinFairShare.Flow(links: [0], limit: 1))
+        #expect(hand.settle() == [0, 1])
+        #expect(hand.bandwidth(0) == 1 && hand.bandwidth(1) == 6 && hand.load(0) == 7)
+    }
+
     /// Hand reference for attaches that fill nothing: on the link of 12 above (2 and 4 by their
     /// limits), a flow limited to 3 reaches 9 at most (2 + 4 + 3 < 12), so it runs at 3 and is
     /// the only flow priced; the others keep their rates and the link carries 9. An unlimited
