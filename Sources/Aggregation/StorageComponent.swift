@@ -52,7 +52,10 @@ public struct StorageComponent: RunComponent {
     var datasets: [DatasetState] = []
     /// Ingest transfers as fluid activities (bytes at bytes/ns).
     var transfers = FluidActivities()
-    var traffic: [JobTraffic?] = []
+    /// Each slot's traffic, read and written in place (a slot never used holds ``vacant``).
+    var traffic: [JobTraffic] = []
+    /// The traffic of a slot no job has used: a handle no job has.
+    static let vacant = JobTraffic(handle: JobHandle(slot: -1, generation: .max), demand: nil)
     /// The workspace every transfer is built in before the tiers' fabric copies it into its
     /// owner's arrays (``SharedFabric/copiesFlows``): no allocation at an ingest or a stream.
     var transferFlow = MaxMinFairShare.Flow(links: [])
@@ -111,15 +114,15 @@ public struct StorageComponent: RunComponent {
     /// The slot of `job` when the traffic there is its own.
     func slot(_ job: JobHandle) -> Int? {
         let s = Int(job.slot)
-        guard s < traffic.count, traffic[s]?.handle == job else { return nil }
+        guard s < traffic.count, traffic[s].handle == job else { return nil }
         return s
     }
 
     /// The job's speed from storage: 0 while it ingests, its stream's granted / needed share
     /// while it computes, 1 without storage traffic.
     public func speed(of job: JobHandle) -> Double {
-        guard let s = slot(job), let t = traffic[s], t.phase != .none else { return 1 }
-        return t.speed
+        guard let s = slot(job), traffic[s].phase != .none else { return 1 }
+        return traffic[s].speed
     }
 
     /// A job starts with its storage demand, computing for its compute time at full speed and
@@ -128,7 +131,7 @@ public struct StorageComponent: RunComponent {
     /// back from the checkpoint tier (one read of both, under the tiers' contention).
     public mutating func jobStarted(_ job: StartingJob, nowNs: SimTimeNs) -> StartEffect {
         let s = Int(job.handle.slot)
-        traffic.growToInclude(s, with: nil)
+        traffic.growToInclude(s, with: Self.vacant)
         let d = job.spec.storage
         // Set up here and stored once (each write through the array checks its storage).
         var t = JobTraffic(handle: job.handle, demand: d, dataset: d.map { datasetSlot($0.dataset) } ?? -1)
@@ -163,7 +166,7 @@ public struct StorageComponent: RunComponent {
     }
 
     /// Time the job spent ingesting (at its latest start).
-    public func ingestNs(of job: JobHandle) -> SimTimeNs { slot(job).map { traffic[$0]!.ingestNs } ?? 0 }
+    public func ingestNs(of job: JobHandle) -> SimTimeNs { slot(job).map { traffic[$0].ingestNs } ?? 0 }
 
     /// A job's row carries its ingest time.
     public func annotate(_ record: inout JobRecord, of job: JobHandle) { record.ingestNs = ingestNs(of: job) }
@@ -267,14 +270,15 @@ public struct StorageComponent: RunComponent {
             return .partChanged(PartChange(part: .storageServersInCenter(tier: change.tier, servers: change.servers), up: true))
         }
         let s = Int(timer.subject)
-        guard s < traffic.count, let t = traffic[s], t.phase == .ingest,
-              transfers.isCurrent(FluidActivityID(raw: t.transfer), generation: UInt32(truncatingIfNeeded: timer.tag)) else { return nil }
-        return .openGate(t.handle)
+        guard s < traffic.count, traffic[s].phase == .ingest,
+              transfers.isCurrent(FluidActivityID(raw: traffic[s].transfer), generation: UInt32(truncatingIfNeeded: timer.tag)) else { return nil }
+        return .openGate(traffic[s].handle)
     }
 
     /// The job's ingest completed: it starts computing and streaming.
     public mutating func openGate(_ job: JobHandle, nowNs: SimTimeNs) {
-        guard let s = slot(job), var t = traffic[s], t.phase == .ingest else { return }
+        guard let s = slot(job), traffic[s].phase == .ingest else { return }
+        var t = traffic[s]
         advanceLoad(to: nowNs)
         transfers.finish(FluidActivityID(raw: t.transfer))
         let ns = nowNs - t.phaseStartNs
@@ -289,7 +293,8 @@ public struct StorageComponent: RunComponent {
 
     /// A job stops (completes, is preempted or retires): its transfer leaves the storage system.
     public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {
-        guard let s = slot(job), var t = traffic[s], t.phase != .none else { return }
+        guard let s = slot(job), traffic[s].phase != .none else { return }
+        var t = traffic[s]
         advanceLoad(to: nowNs)
         closeStream(&t, nowNs: nowNs)
         if t.phase == .stream, let d = t.demand, d.streamReadBytes > 0 {
@@ -329,16 +334,16 @@ public struct StorageComponent: RunComponent {
         advanceLoad(to: nowNs)
         for s in shared.settle() {
             let granted = shared.bandwidth(s)
-            switch traffic[s]!.phase {
+            switch traffic[s].phase {
             case .ingest:
-                let t = FluidActivityID(raw: traffic[s]!.transfer)
+                let t = FluidActivityID(raw: traffic[s].transfer)
                 guard granted / 1e9 != transfers.rate(t) else { continue }
                 let end = transfers.setRate(t, ratePerNs: granted / 1e9, nowNs: nowNs)
                 if end != SimTime.never { timers.append(ComponentTimer(atNs: end, subject: Int32(s), tag: Int64(transfers.generation(t)))) }
             case .stream:
-                var t = traffic[s]!
-                let speed = min(1, granted / t.streamNeed)
-                guard speed != t.speed else { continue }
+                let speed = min(1, granted / traffic[s].streamNeed)
+                guard speed != traffic[s].speed else { continue }
+                var t = traffic[s]
                 closeStream(&t, nowNs: nowNs)
                 t.speed = speed
                 traffic[s] = t
@@ -362,7 +367,8 @@ public struct StorageComponent: RunComponent {
     public mutating func finish(atNs endNs: SimTimeNs) {
         advanceLoad(to: endNs)
         for s in traffic.indices {
-            guard var t = traffic[s], t.phase == .stream else { continue }
+            guard traffic[s].phase == .stream else { continue }
+            var t = traffic[s]
             closeStream(&t, nowNs: endNs)
             traffic[s] = t
         }
