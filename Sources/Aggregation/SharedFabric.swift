@@ -32,7 +32,9 @@ public struct SharedFabric: Sendable {
     /// attach to the next (for a caller that builds every flow in one workspace, as the
     /// storage system does at each ingest and stream: no allocation once they have grown),
     /// instead of holding the caller's arrays. Set before any flow is attached.
-    public var copiesFlows = false
+    public var copiesFlows = false {
+        didSet { precondition(attached.allSatisfy { !$0 }, "copiesFlows set after flows were attached") }
+    }
     var streams: [Double] = []
     var attached: [Bool] = []
     var flowBound: [Double] = []
@@ -272,7 +274,6 @@ public struct SharedFabric: Sendable {
         }
         // The detach's part: the links it frees are priced again; the old flow's load and bound
         // leave them (all of it where the owner is alone, as an empty list's are zeroed).
-        let entries = entryIndex[owner]
         for (k, l) in flows[owner].links.enumerated() {
             let u = flows[owner].uses[k]
             if isCoupling(l) && !hasRoom(l) {
@@ -283,7 +284,9 @@ public struct SharedFabric: Sendable {
             if link[l].loadKept { link[l].load = alone ? 0 : link[l].load - rates[owner] * u }
             link[l].boundSum = alone ? 0 : link[l].boundSum - u * flowBound[owner]
             // The owner's entry goes last, the last takes its place.
-            let i = Int(entries[k]), last = linkFlows[l].count - 1
+            // (The owner's entries read in place: a copy held here would make the write below
+            // copy its list.)
+            let i = Int(entryIndex[owner][k]), last = linkFlows[l].count - 1
             if i != last {
                 let moved = linkFlows[l][last]
                 linkFlows[l][i] = moved
