@@ -294,9 +294,9 @@ public struct StorageComponent: RunComponent {
     /// A job stops (completes, is preempted or retires): its transfer leaves the storage system.
     public mutating func jobStopped(_ job: JobHandle, reason: JobStop, nowNs: SimTimeNs) {
         guard let s = slot(job), traffic[s].phase != .none else { return }
-        var t = traffic[s]
         advanceLoad(to: nowNs)
-        closeStream(&t, nowNs: nowNs)
+        closeStream(slot: s, nowNs: nowNs)
+        var t = traffic[s]
         if t.phase == .stream, let d = t.demand, d.streamReadBytes > 0 {
             datasets[Int(t.dataset)].openStreams -= 1
             datasets[Int(t.dataset)].lastAccessNs = nowNs
@@ -313,13 +313,13 @@ public struct StorageComponent: RunComponent {
         dirty = true
     }
 
-    /// Accounts the stream's time short of its need since its last change.
-    mutating func closeStream(_ t: inout JobTraffic, nowNs: SimTimeNs) {
-        guard t.phase == .stream else { return }
-        let ns = Double(nowNs - t.phaseStartNs)
+    /// Accounts the stream in slot `s`'s time short of its need since its last change.
+    mutating func closeStream(slot s: Int, nowNs: SimTimeNs) {
+        guard traffic[s].phase == .stream else { return }
+        let ns = Double(nowNs - traffic[s].phaseStartNs)
         streamRunNs += ns
-        streamShortNs += ns * (1 - t.speed)
-        t.phaseStartNs = nowNs
+        streamShortNs += ns * (1 - traffic[s].speed)
+        traffic[s].phaseStartNs = nowNs
     }
 
     /// Re-prices what changed this instant: adds the jobs whose stream speed changed, and a
@@ -343,11 +343,9 @@ public struct StorageComponent: RunComponent {
             case .stream:
                 let speed = min(1, granted / traffic[s].streamNeed)
                 guard speed != traffic[s].speed else { continue }
-                var t = traffic[s]
-                closeStream(&t, nowNs: nowNs)
-                t.speed = speed
-                traffic[s] = t
-                changed.append(t.handle)
+                closeStream(slot: s, nowNs: nowNs)
+                traffic[s].speed = speed
+                changed.append(traffic[s].handle)
             case .none:
                 continue
             }
@@ -366,12 +364,7 @@ public struct StorageComponent: RunComponent {
     /// Closes every stream at the end of the run.
     public mutating func finish(atNs endNs: SimTimeNs) {
         advanceLoad(to: endNs)
-        for s in traffic.indices {
-            guard traffic[s].phase == .stream else { continue }
-            var t = traffic[s]
-            closeStream(&t, nowNs: endNs)
-            traffic[s] = t
-        }
+        for s in traffic.indices { closeStream(slot: s, nowNs: endNs) }
     }
 
     /// Tier `t`'s bandwidth with its servers in the center (failures aside), bytes/s.

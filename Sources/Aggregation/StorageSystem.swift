@@ -75,8 +75,8 @@ public struct StorageSystem: Sendable, Equatable {
     }
 
     /// Makes `f` the transfer of ``flow(readTier:readShare:fileBytes:limit:)`` in its own storage
-    /// (a storage run builds one at every ingest and stream, each in its job slot's flow: no
-    /// allocation once the slot's arrays have grown).
+    /// (a storage run builds one at every ingest and stream in one workspace: no allocation once
+    /// its arrays have grown).
     public func build(_ f: inout MaxMinFairShare.Flow, readTier: Int, readShare: Double, fileBytes: Double, limit: Double) {
         // Built in link order (a tier's bandwidth link, then its IOPS link), as
         // `Flow(counting:weights:)` would sort them, without its temporary arrays.

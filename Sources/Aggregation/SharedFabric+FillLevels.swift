@@ -1,0 +1,92 @@
+import SimKernel
+
+/// The levels at which links fill: below the least of them, the changes of an instant leave
+/// every rate as it was (``SharedFabric/settle()`` keeps those flows).
+extension SharedFabric {
+    /// The level at which full link `l` filled: the highest rate of its flows (a flow on a full
+    /// link is frozen at its fill level or, by its bound or another link, below it). A flow
+    /// leaving changes nothing below the least fill level of its full links: up to that level
+    /// progressive filling with and without it freezes the same flows at the same levels (its
+    /// links have less load without it, and none of them filled lower).
+    func fillLevelNow(_ l: Int) -> Double {
+        var level = 0.0
+        for e in linkFlows[l] { level = max(level, rates[Int(e.owner)]) }
+        return level
+    }
+
+    /// The lowest level at which a coupling link of a flow attached since the last settle fills
+    /// when the flows on it rise together from zero, each stopping at its last rate (a new one
+    /// at its bound). Below it the new flows change nothing: the solves agree with the last one.
+    mutating func attachedFloor() -> Double {
+        guard !pendingNew.isEmpty else { return .infinity }
+        nextStamp()
+        var floor = Double.infinity
+        for o in pendingNew where attached[o] {
+            let links = flows[o].links
+            for k in sharedPositions[o] { floor = min(floor, fillLevel(links[Int(k)])) }
+            if !bundles.linksOf[o].isEmpty {
+                bundles.forEachPositionToSearch(of: o, links: links) { k in floor = min(floor, fillLevel(links[Int(k)])) }
+            }
+        }
+        return floor
+    }
+
+    /// The level at which link `l` fills (``attachedFloor()``); infinity when it cannot, or was
+    /// measured already by this search.
+    ///
+    /// With the flows on it rising together, each stopping at its stop (its last rate; a new
+    /// one's bound), the link holds g(L) = Σ uses × min(stop, L) at level L: continuous and
+    /// rising, so the level is where g reaches the capacity. It is found by partitioning the
+    /// flows around pivot stops (expected time linear in the flows, where sorting them was
+    /// n log n: a storage tier carries hundreds of transfers and is re-measured at every new
+    /// one). Only positive terms are added (no cancellation when the uses differ by orders of
+    /// magnitude, as a tier's IOPS link's do).
+    mutating func fillLevel(_ l: Int) -> Double {
+        guard isCoupling(l), link[l].stamp != stamp else { return .infinity }
+        link[l].stamp = stamp
+        // Room left with the new flows at their bounds: it cannot fill.
+        if hasRoom(l, adding: newBoundLoad[l]) { return .infinity }
+        levelScratch.removeAll(keepingCapacity: true)
+        for e in linkFlows[l] {
+            let o = Int(e.owner)
+            levelScratch.append((isNew[o] ? flowBound[o] : rates[o], e.use))
+        }
+        let capacity = link[l].capacity
+        // Flows known to stop below the level (their load) and to rise through it (their uses).
+        var stoppedLoad = 0.0, risingUses = 0.0
+        var lo = 0, hi = levelScratch.count
+        while lo < hi {
+            // Three ways around the middle flow's stop: [lo, less) below, [less, more) at, [more, hi) above.
+            let pivot = levelScratch[lo + (hi - lo) / 2].stop
+            var less = lo, i = lo, more = hi
+            while i < more {
+                let stop = levelScratch[i].stop
+                if stop < pivot {
+                    levelScratch.swapAt(less, i)
+                    less += 1
+                    i += 1
+                } else if stop > pivot {
+                    more -= 1
+                    levelScratch.swapAt(i, more)
+                } else {
+                    i += 1
+                }
+            }
+            var loadLess = 0.0, usesAt = 0.0, usesAbove = 0.0
+            for k in lo..<less { loadLess += levelScratch[k].use * levelScratch[k].stop }
+            for k in less..<more { usesAt += levelScratch[k].use }
+            for k in more..<hi { usesAbove += levelScratch[k].use }
+            if stoppedLoad + loadLess + pivot * (risingUses + usesAt + usesAbove) >= capacity {
+                // It fills at or below the pivot: the flows stopping there or above rise through.
+                risingUses += usesAt + usesAbove
+                hi = less
+            } else {
+                // It fills above the pivot: the flows stopping there or below stop under it.
+                stoppedLoad += loadLess + pivot * usesAt
+                lo = more
+            }
+        }
+        guard risingUses > 0 else { return .infinity }
+        return max(0, capacity - stoppedLoad) / risingUses
+    }
+}

@@ -1,0 +1,171 @@
+import SimKernel
+
+/// Settling the instant's changes: the search for the flows they reach from the level below
+/// which nothing moves, the flows priced at their bounds without a search, and the coupled
+/// solve (``CoupledSolve``) of the others.
+extension SharedFabric {
+    /// Re-solves the flows coupled to the changes since the last call; returns their owners
+    /// (ascending).
+    public mutating func settle() -> [Int] {
+        guard !pendingOwners.isEmpty || !pendingLinks.isEmpty else { return [] }
+        // Flows frozen clearly below the changes' level keep their rates (the margin covers the
+        // rates' rounding); the others the changes reach are solved.
+        let floor = keepsFlowsBelowChanges ? min(pendingFloor, attachedFloor()) : 0
+        let keepBelow = floor.isFinite ? floor * (1 - 1e-9) : .infinity
+        defer {
+            for o in pendingNew { isNew[o] = false }
+            pendingNew.removeAll(keepingCapacity: true)
+            pendingFloor = .infinity
+            for l in newBoundLinks { newBoundLoad[l] = 0 }
+            newBoundLinks.removeAll(keepingCapacity: true)
+        }
+        // Only attaches, none of which can fill a link it shares (with every flow on it at its
+        // rate and the new ones at their bounds): the others keep their rates and each new flow
+        // runs at its bound, as a solve would give it, without searching the links' flows.
+        if floor == .infinity && pendingLinks.isEmpty && keepsFlowsBelowChanges && pendingOwners.allSatisfy({ !attached[$0] || isNew[$0] }) {
+            return settleAtBounds()
+        }
+        nextStamp()
+        // The search's lists, kept between settles (taken out while it runs).
+        var component = searchComponent, stack = searchStack
+        searchComponent = []
+        searchStack = []
+        component.removeAll(keepingCapacity: true)
+        stack.removeAll(keepingCapacity: true)
+        defer { searchComponent = component; searchStack = stack }
+        coupledPositions.removeAll(keepingCapacity: true)
+        // A link is stacked once: its flows are visited once.
+        @inline(__always) func push(_ l: Int) {
+            guard link[l].stamp != stamp else { return }
+            link[l].stamp = stamp
+            stack.append(l)
+        }
+        @inline(__always) func visit(_ owner: Int) {
+            guard flowStamp[owner] != stamp else { return }
+            flowStamp[owner] = stamp
+            component.append(Int32(owner))
+            soleBound.growToInclude(owner, with: .infinity)
+            soleBound[owner] = .infinity
+            let links = flows[owner].links
+            coupledFirst.growToInclude(owner, with: 0)
+            coupledFirst[owner] = Int32(coupledPositions.count)
+            let start = coupledPositions.count
+            for k in sharedPositions[owner] where isCoupling(links[Int(k)]) {
+                push(links[Int(k)])
+                coupledPositions.append(k)
+            }
+            if !bundles.linksOf[owner].isEmpty {
+                bundles.forEachPositionToSearch(of: owner, links: links) { k in
+                    guard isCoupling(links[Int(k)]) else { return }
+                    push(links[Int(k)])
+                    coupledPositions.append(k)
+                }
+                // Ascending, as the solve numbers links in the order it meets them.
+                coupledPositions[start...].sort()
+            }
+            coupledPositions.append(-1)
+        }
+        for o in pendingOwners where attached[o] { visit(o) }
+        for l in pendingLinks { push(l) }
+        pendingOwners.removeAll(keepingCapacity: true)
+        pendingLinks.removeAll(keepingCapacity: true)
+        while let l = stack.popLast() {
+            // The kept flows' load, added in the link's order, which the calls' order sets
+            // (attaches and detaches come in the center's canonical order of an instant's events).
+            var solvedHere = 0, sole = LinkFlow(owner: 0, use: 0), load = 0.0
+            for e in linkFlows[l] {
+                let o = Int(e.owner)
+                if isNew[o] || rates[o] >= keepBelow {
+                    visit(o)
+                    solvedHere += 1
+                    sole = e
+                } else {
+                    load += e.use * rates[o]
+                }
+            }
+            keptLoad[l] = load
+            if solvedHere == 1 {
+                soleStamp[l] = stamp
+                let o = Int(sole.owner)
+                soleBound[o] = min(soleBound[o], max(0, link[l].capacity - load) / sole.use)
+            }
+        }
+        guard !component.isEmpty else { return [] }
+        component.sort()   // a fixed order: the solve's floating point never depends on arrival order
+        // One flow: every link it was searched through is its alone, so its rate is its bound.
+        let solved = component.count == 1 ? [min(flowBound[Int(component[0])], soleBound[Int(component[0])])]
+            : solveCoupled(component, searchStamp: stamp)
+        solves += 1
+        flowsPriced += component.count
+        for (k, o) in component.enumerated() { setRate(Int(o), to: solved[k]) }
+        settled.removeAll(keepingCapacity: true)
+        for o in component { settled.append(Int(o)) }
+        return settled
+    }
+
+    /// Prices the flows attached since the last settle at their standalone bounds (``settle()``
+    /// when none of them can fill a link); returns them, ascending.
+    mutating func settleAtBounds() -> [Int] {
+        settled.removeAll(keepingCapacity: true)
+        // Each once (an owner attached, detached and attached again in one instant is listed twice).
+        pendingOwners.sort()
+        for o in pendingOwners where attached[o] && settled.last != o { settled.append(o) }
+        pendingOwners.removeAll(keepingCapacity: true)
+        guard !settled.isEmpty else { return [] }
+        solves += 1
+        flowsPriced += settled.count
+        for o in settled { setRate(o, to: flowBound[o]) }
+        return settled
+    }
+
+    /// Sets `owner`'s rate, moving the kept loads of its links by the change.
+    mutating func setRate(_ owner: Int, to rate: Double) {
+        let delta = rate - rates[owner]
+        rates[owner] = rate
+        guard delta != 0 else { return }
+        let f = flows[owner]
+        for k in keptPositions[owner] { link[f.links[Int(k)]].load += delta * f.uses[Int(k)] }
+    }
+
+    /// Progressive filling over the coupling links of `component`, each flow limited by its
+    /// standalone bound (the other links cannot fill): ``CoupledSolve``.
+    mutating func solveCoupled(_ component: [Int32], searchStamp: Int32) -> [Double] {
+        nextStamp()
+        var w = workspace
+        workspace = CoupledSolve()
+        defer { workspace = w }
+        w.reset()
+        // Each flow's coupling links as local indices (flat: flow k's are flowFirst[k]..<flowFirst[k+1]).
+        for id in component {
+            let f = flows[Int(id)]
+            var at = Int(coupledFirst[Int(id)])
+            while coupledPositions[at] >= 0 {
+                let k = coupledPositions[at]
+                at += 1
+                let l = f.links[Int(k)]
+                guard soleStamp[l] != searchStamp else { continue }
+                if link[l].stamp != stamp {
+                    link[l].stamp = stamp
+                    linkLocal[l] = Int32(w.capacity.count)
+                    w.capacity.append(link[l].capacity)
+                    w.kept.append(keptLoad[l])
+                }
+                w.flowLink.append(linkLocal[l]); w.flowUse.append(f.uses[Int(k)])
+            }
+            w.flowFirst.append(Int32(w.flowLink.count))
+            w.bound.append(min(flowBound[Int(id)], soleBound[Int(id)]))
+        }
+        linksSolved += w.capacity.count
+        return w.solve()
+    }
+
+    /// The next search stamp (every stamp cleared before it could wrap).
+    mutating func nextStamp() {
+        stamp &+= 1
+        guard stamp >= Int32.max - 1 else { return }
+        stamp = 1
+        for i in link.indices { link[i].stamp = 0 }
+        for i in flowStamp.indices { flowStamp[i] = 0 }
+        for i in soleStamp.indices { soleStamp[i] = 0 }
+    }
+}
