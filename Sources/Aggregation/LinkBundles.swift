@@ -42,6 +42,16 @@ struct LinkBundles: Sendable {
         }
     }
 
+    /// Whether no bundle is declared (a storage system's tiers): flows are then not recorded,
+    /// and no owner has bundle links.
+    var isEmpty: Bool { partial.isEmpty }
+
+    /// Whether `owner`'s flow crosses bundle links.
+    func hasLinks(of owner: Int) -> Bool { !partial.isEmpty && !linksOf[owner].isEmpty }
+
+    /// The bundles `owner` uses other than fully (none when no bundle is declared).
+    func partlyUsed(by owner: Int) -> [Int32] { partial.isEmpty ? [] : partialOf[owner] }
+
     /// Whether link `l` belongs to a bundle.
     func contains(_ l: Int) -> Bool { bundleOf[l] >= 0 }
 
@@ -60,9 +70,9 @@ struct LinkBundles: Sendable {
 
     /// Records `owner`'s flow: its bundle links, and the bundles it uses other than fully.
     mutating func attach(_ owner: Int, flow f: MaxMinFairShare.Flow) {
+        guard !partial.isEmpty else { return }
         partialOf.growToInclude(owner, with: [])
         linksOf.growToInclude(owner, with: [])
-        guard !partial.isEmpty else { return }
         serial &+= 1
         var touched: [Int32] = []
         var inBundles: [(bundle: Int32, position: Int32)] = []
@@ -96,6 +106,7 @@ struct LinkBundles: Sendable {
 
     /// Forgets `owner`'s flow.
     mutating func detach(_ owner: Int) {
+        guard !partial.isEmpty else { return }
         for b in partialOf[owner] { partial[Int(b)] -= 1 }
         partialOf[owner].removeAll()
         linksOf[owner].removeAll()

@@ -33,18 +33,19 @@ extension SharedFabric {
             if crossing == 2 { markShared(Int(linkFlows[l][0].owner), link: l, shared: true) }
             if crossing >= 2 { sharedPositions[owner].append(Int32(k)) }
         }
-        for b in bundles.partialOf[owner] { reclassify(bundle: Int(b)) }
+        for b in bundles.partlyUsed(by: owner) { reclassify(bundle: Int(b)) }
         markNew(owner)
     }
 
     /// Takes `owner`'s flow off the fabric (the others re-priced at the next ``settle()``).
     public mutating func detach(_ owner: Int) {
         guard isAttached(owner) else { return }
-        let f = flows[owner], entries = entryIndex[owner]
-        for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
-            takeOff(owner, link: l, use: u)
+        // The owner's lists are read in place (copies held here would be retained and released).
+        for k in flows[owner].links.indices {
+            let l = flows[owner].links[k]
+            takeOff(owner, link: l, use: flows[owner].uses[k])
             // The last entry takes this one's place.
-            let i = Int(entries[k]), last = linkFlows[l].count - 1
+            let i = Int(entryIndex[owner][k]), last = linkFlows[l].count - 1
             if i != last {
                 let moved = linkFlows[l][last]
                 linkFlows[l][i] = moved
@@ -53,15 +54,15 @@ extension SharedFabric {
             linkFlows[l].removeLast()
             if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0].owner), link: l, shared: false) }
         }
-        sharedPositions[owner].removeAll(keepingCapacity: true)
-        keptPositions[owner].removeAll(keepingCapacity: true)
-        entryIndex[owner].removeAll(keepingCapacity: true)
-        let partlyUsed = bundles.partialOf[owner]
+        sharedPositions[owner].empty()
+        keptPositions[owner].empty()
+        entryIndex[owner].empty()
+        let partlyUsed = bundles.partlyUsed(by: owner)
         bundles.detach(owner)
         for b in partlyUsed where bundles.partial[Int(b)] > 0 { reclassify(bundle: Int(b)) }
         if copiesFlows {
-            flows[owner].links.removeAll(keepingCapacity: true)
-            flows[owner].uses.removeAll(keepingCapacity: true)
+            flows[owner].links.empty()
+            flows[owner].uses.empty()
         } else {
             flows[owner] = MaxMinFairShare.Flow(links: [])
         }
@@ -105,9 +106,9 @@ extension SharedFabric {
     /// the fabric copies flows); returns its standalone bound, now the owner's.
     mutating func hold(_ owner: Int, flow f: MaxMinFairShare.Flow, streams count: Int) -> Double {
         if copiesFlows {
-            flows[owner].links.removeAll(keepingCapacity: true)
+            flows[owner].links.empty()
             flows[owner].links.append(contentsOf: f.links)
-            flows[owner].uses.removeAll(keepingCapacity: true)
+            flows[owner].uses.empty()
             flows[owner].uses.append(contentsOf: f.uses)
             flows[owner].limit = f.limit
         } else {

@@ -24,7 +24,7 @@ extension SharedFabric {
         for o in pendingNew where attached[o] {
             let links = flows[o].links
             for k in sharedPositions[o] { floor = min(floor, fillLevel(links[Int(k)])) }
-            if !bundles.linksOf[o].isEmpty {
+            if bundles.hasLinks(of: o) {
                 bundles.forEachPositionToSearch(of: o, links: links) { k in floor = min(floor, fillLevel(links[Int(k)])) }
             }
         }

@@ -54,7 +54,7 @@ extension SharedFabric {
                 push(links[Int(k)])
                 coupledPositions.append(k)
             }
-            if !bundles.linksOf[owner].isEmpty {
+            if bundles.hasLinks(of: owner) {
                 bundles.forEachPositionToSearch(of: owner, links: links) { k in
                     guard isCoupling(links[Int(k)]) else { return }
                     push(links[Int(k)])

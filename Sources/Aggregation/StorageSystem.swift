@@ -82,8 +82,8 @@ public struct StorageSystem: Sendable, Equatable {
         // `Flow(counting:weights:)` would sort them, without its temporary arrays.
         let reads = readShare > 0, writes = readShare < 1
         let write = 1 - readShare
-        f.links.removeAll(keepingCapacity: true)
-        f.uses.removeAll(keepingCapacity: true)
+        f.links.empty()
+        f.uses.empty()
         f.limit = limit
         if writes && (!reads || checkpointTier < readTier) {
             f.links.append(bandwidthLink(checkpointTier))

@@ -9,11 +9,12 @@ extension CenterModel {
     /// elastic size, and the slower of its all-reduce on the shared fabric and its storage stream.
     mutating func refreshRate(slot: Int, now: SimTimeNs) {
         guard jobs[slot].runStartNs >= 0, jobs[slot].service < 0 else { return }
-        let spec = jobs[slot].spec
-        let pool = pools[Int(spec.pool)]
+        // Read in place: a copy of the job's spec or of its pool would be copied and released.
+        let p = Int(jobs[slot].spec.pool)
         var slowdown = 0.0
-        for other in pool.coRunners(of: jobs.handle(slot: slot)) {
-            slowdown += pool.sharing.slowdown(Self.interferenceClass(spec.kind), Self.interferenceClass(jobs[jobs.slot(of: other)].spec.kind))
+        for other in pools[p].coRunners(of: jobs.handle(slot: slot)) {
+            slowdown += pools[p].sharing.slowdown(Self.interferenceClass(jobs[slot].spec.kind),
+                                                  Self.interferenceClass(jobs[jobs.slot(of: other)].spec.kind))
         }
         let activity = FluidActivityID(raw: Int32(slot))
         let shared = componentSpeed(slot: slot)
