@@ -52,30 +52,41 @@ extension SharedFabric {
             levelScratch.append((isNew[o] ? flowBound[o] : rates[o], e.use))
         }
         let capacity = link[l].capacity
+        let (stoppedLoad, risingUses) = levelScratch.withUnsafeMutableBufferPointer { Self.split($0, filling: capacity) }
+        guard risingUses > 0 else { return .infinity }
+        return max(0, capacity - stoppedLoad) / risingUses
+    }
+
+    /// The flows' split at the level where a link of `capacity` fills (``fillLevel(_:)``): the
+    /// load of those stopping below it and the uses of those rising through it. It reorders
+    /// `flows` (a buffer, so the partitions' swaps and reads check nothing).
+    static func split(_ flows: UnsafeMutableBufferPointer<(stop: Double, use: Double)>, filling capacity: Double) -> (stoppedLoad: Double, risingUses: Double) {
         // Flows known to stop below the level (their load) and to rise through it (their uses).
         var stoppedLoad = 0.0, risingUses = 0.0
-        var lo = 0, hi = levelScratch.count
+        var lo = 0, hi = flows.count
         while lo < hi {
             // Three ways around the middle flow's stop: [lo, less) below, [less, more) at, [more, hi) above.
-            let pivot = levelScratch[lo + (hi - lo) / 2].stop
+            let pivot = flows[lo + (hi - lo) / 2].stop
+            // Each side's sum is taken as the flows are met (one pass, where a pass per side
+            // followed the partition).
             var less = lo, i = lo, more = hi
+            var loadLess = 0.0, usesAt = 0.0, usesAbove = 0.0
             while i < more {
-                let stop = levelScratch[i].stop
+                let (stop, use) = flows[i]
                 if stop < pivot {
-                    levelScratch.swapAt(less, i)
+                    loadLess += use * stop
+                    flows.swapAt(less, i)
                     less += 1
                     i += 1
                 } else if stop > pivot {
+                    usesAbove += use
                     more -= 1
-                    levelScratch.swapAt(i, more)
+                    flows.swapAt(i, more)
                 } else {
+                    usesAt += use
                     i += 1
                 }
             }
-            var loadLess = 0.0, usesAt = 0.0, usesAbove = 0.0
-            for k in lo..<less { loadLess += levelScratch[k].use * levelScratch[k].stop }
-            for k in less..<more { usesAt += levelScratch[k].use }
-            for k in more..<hi { usesAbove += levelScratch[k].use }
             if stoppedLoad + loadLess + pivot * (risingUses + usesAt + usesAbove) >= capacity {
                 // It fills at or below the pivot: the flows stopping there or above rise through.
                 risingUses += usesAt + usesAbove
@@ -86,7 +97,6 @@ extension SharedFabric {
                 lo = more
             }
         }
-        guard risingUses > 0 else { return .infinity }
-        return max(0, capacity - stoppedLoad) / risingUses
+        return (stoppedLoad, risingUses)
     }
 }
