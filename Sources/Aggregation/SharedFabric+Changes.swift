@@ -20,8 +20,12 @@ extension SharedFabric {
         let bound = hold(owner, flow: f, streams: count)
         attached[owner] = true
         bundles.attach(owner, flow: f)
-        // The owner's lists were emptied at its detach, keeping their storage: an owner slot
-        // reused by the next job allocates nothing.
+        // The owner's lists, left as they were at its detach (emptied here, where they are
+        // written anyway: a slot's lists are cold by the time its job leaves), keep their
+        // storage: an owner slot reused by the next job allocates nothing.
+        sharedPositions[owner].empty()
+        keptPositions[owner].empty()
+        entryIndex[owner].empty()
         entryIndex[owner].reserveCapacity(f.links.count)
         for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
             if link[l].loadKept { keptPositions[owner].append(Int32(k)) }
@@ -54,18 +58,11 @@ extension SharedFabric {
             linkFlows[l].removeLast()
             if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0].owner), link: l, shared: false) }
         }
-        sharedPositions[owner].empty()
-        keptPositions[owner].empty()
-        entryIndex[owner].empty()
         let partlyUsed = bundles.partlyUsed(by: owner)
         bundles.detach(owner)
         for b in partlyUsed where bundles.partial[Int(b)] > 0 { reclassify(bundle: Int(b)) }
-        if copiesFlows {
-            flows[owner].links.empty()
-            flows[owner].uses.empty()
-        } else {
-            flows[owner] = MaxMinFairShare.Flow(links: [])
-        }
+        // A copied flow's lists stay until the owner's next flow is held in them.
+        if !copiesFlows { flows[owner] = MaxMinFairShare.Flow(links: []) }
         attached[owner] = false
         rates[owner] = 0
     }
