@@ -47,10 +47,10 @@ struct LinkBundles: Sendable {
     var isEmpty: Bool { partial.isEmpty }
 
     /// Whether `owner`'s flow crosses bundle links.
-    func hasLinks(of owner: Int) -> Bool { !partial.isEmpty && !linksOf[owner].isEmpty }
+    func hasLinks(of owner: Int) -> Bool { !isEmpty && !linksOf[owner].isEmpty }
 
     /// The bundles `owner` uses other than fully (none when no bundle is declared).
-    func partlyUsed(by owner: Int) -> [Int32] { partial.isEmpty ? [] : partialOf[owner] }
+    func partlyUsed(by owner: Int) -> [Int32] { isEmpty ? [] : partialOf[owner] }
 
     /// Whether link `l` belongs to a bundle.
     func contains(_ l: Int) -> Bool { bundleOf[l] >= 0 }
@@ -70,7 +70,7 @@ struct LinkBundles: Sendable {
 
     /// Records `owner`'s flow: its bundle links, and the bundles it uses other than fully.
     mutating func attach(_ owner: Int, flow f: MaxMinFairShare.Flow) {
-        guard !partial.isEmpty else { return }
+        guard !isEmpty else { return }
         partialOf.growToInclude(owner, with: [])
         linksOf.growToInclude(owner, with: [])
         serial &+= 1
@@ -106,7 +106,7 @@ struct LinkBundles: Sendable {
 
     /// Forgets `owner`'s flow.
     mutating func detach(_ owner: Int) {
-        guard !partial.isEmpty else { return }
+        guard !isEmpty else { return }
         for b in partialOf[owner] { partial[Int(b)] -= 1 }
         partialOf[owner].removeAll()
         linksOf[owner].removeAll()

@@ -26,7 +26,8 @@ public struct SharedFabric: Sendable {
     /// Capacity of every link (a fabric's, or a storage system's bandwidth and IOPS).
     public var capacities: [Double] { link.map(\.capacity) }
 
-    /// Each owner's flow (no links: not attached), its streams, standalone bound and rate.
+    /// Each owner's flow, its streams, standalone bound and rate. A detached owner's flow has no
+    /// links, or, when the fabric copies flows, is its last one's until its next is held.
     var flows: [MaxMinFairShare.Flow] = []
 
     /// Whether the fabric copies each flow attached into its owner's own arrays, kept from one
