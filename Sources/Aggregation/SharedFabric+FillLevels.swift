@@ -9,9 +9,13 @@ extension SharedFabric {
     /// progressive filling with and without it freezes the same flows at the same levels (its
     /// links have less load without it, and none of them filled lower).
     func fillLevelNow(_ l: Int) -> Double {
-        var level = 0.0
-        for e in linkFlows[l] { level = max(level, rates[Int(e.owner)]) }
-        return level
+        linkFlows[l].withUnsafeBufferPointer { entries in
+            rates.withUnsafeBufferPointer { rates in
+                var level = 0.0
+                for e in entries { level = max(level, rates[Int(e.owner)]) }
+                return level
+            }
+        }
     }
 
     /// The lowest level at which a coupling link of a flow attached since the last settle fills
@@ -46,13 +50,25 @@ extension SharedFabric {
         link[l].stamp = stamp
         // Room left with the new flows at their bounds: it cannot fill.
         if hasRoom(l, adding: newBoundLoad[l]) { return .infinity }
-        levelScratch.removeAll(keepingCapacity: true)
-        for e in linkFlows[l] {
-            let o = Int(e.owner)
-            levelScratch.append((isNew[o] ? flowBound[o] : rates[o], e.use))
+        // The flows' stops, written into the first n places of the scratch list (grown, never
+        // shrunk) through buffers: no check per flow.
+        let n = linkFlows[l].count, capacity = link[l].capacity
+        if levelScratch.count < n { levelScratch.append(contentsOf: repeatElement((stop: 0.0, use: 0.0), count: n - levelScratch.count)) }
+        let (stoppedLoad, risingUses) = levelScratch.withUnsafeMutableBufferPointer { scratch in
+            linkFlows[l].withUnsafeBufferPointer { entries in
+                isNew.withUnsafeBufferPointer { isNew in
+                    rates.withUnsafeBufferPointer { rates in
+                        flowBound.withUnsafeBufferPointer { bounds in
+                            for k in 0..<n {
+                                let o = Int(entries[k].owner)
+                                scratch[k] = (isNew[o] ? bounds[o] : rates[o], entries[k].use)
+                            }
+                        }
+                    }
+                }
+            }
+            return Self.split(UnsafeMutableBufferPointer(rebasing: scratch[0..<n]), filling: capacity)
         }
-        let capacity = link[l].capacity
-        let (stoppedLoad, risingUses) = levelScratch.withUnsafeMutableBufferPointer { Self.split($0, filling: capacity) }
         guard risingUses > 0 else { return .infinity }
         return max(0, capacity - stoppedLoad) / risingUses
     }

@@ -27,12 +27,13 @@ extension SharedFabric {
         }
         nextStamp()
         // The search's lists, kept between settles (taken out while it runs).
-        var component = searchComponent, stack = searchStack
+        var component = searchComponent, stack = searchStack, reached = searchReached
         searchComponent = []
         searchStack = []
+        searchReached = []
         component.removeAll(keepingCapacity: true)
         stack.removeAll(keepingCapacity: true)
-        defer { searchComponent = component; searchStack = stack }
+        defer { searchComponent = component; searchStack = stack; searchReached = reached }
         coupledPositions.removeAll(keepingCapacity: true)
         // A link is stacked once: its flows are visited once.
         @inline(__always) func push(_ l: Int) {
@@ -72,17 +73,27 @@ extension SharedFabric {
         while let l = stack.popLast() {
             // The kept flows' load, added in the link's order, which the calls' order sets
             // (attaches and detaches come in the center's canonical order of an instant's events).
+            // The link's flows are read through buffers (no check per flow) and the ones it
+            // reaches visited after it, in the same order (a visit changes no rate).
             var solvedHere = 0, sole = LinkFlow(owner: 0, use: 0), load = 0.0
-            for e in linkFlows[l] {
-                let o = Int(e.owner)
-                if isNew[o] || rates[o] >= keepBelow {
-                    visit(o)
-                    solvedHere += 1
-                    sole = e
-                } else {
-                    load += e.use * rates[o]
+            reached.removeAll(keepingCapacity: true)
+            linkFlows[l].withUnsafeBufferPointer { entries in
+                isNew.withUnsafeBufferPointer { isNew in
+                    rates.withUnsafeBufferPointer { rates in
+                        for e in entries {
+                            let o = Int(e.owner)
+                            if isNew[o] || rates[o] >= keepBelow {
+                                reached.append(e.owner)
+                                solvedHere += 1
+                                sole = e
+                            } else {
+                                load += e.use * rates[o]
+                            }
+                        }
+                    }
                 }
             }
+            for o in reached { visit(Int(o)) }
             keptLoad[l] = load
             if solvedHere == 1 {
                 soleStamp[l] = stamp

@@ -156,10 +156,12 @@ public struct SharedFabric: Sendable {
     var coupledPositions: [Int32] = []
 
     /// ``settle()``'s lists, kept so a settle allocates nothing once they have grown: the flows
-    /// its search reached, the links it stacked, and the owners it returns (the caller's copy
+    /// its search reached, the links it stacked, the flows reached through the link it walks,
+    /// and the owners it returns (the caller's copy
     /// shares the storage until the next settle).
     var searchComponent: [Int32] = []
     var searchStack: [Int] = []
+    var searchReached: [Int32] = []
     var settled: [Int] = []
 
     /// The solve's buffers, kept between solves so a solve allocates little.
