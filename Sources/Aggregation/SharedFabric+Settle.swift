@@ -14,10 +14,10 @@ extension SharedFabric {
         let keepBelow = floor.isFinite ? floor * (1 - 1e-9) : .infinity
         defer {
             for o in pendingNew { isNew[o] = false }
-            pendingNew.removeAll(keepingCapacity: true)
+            pendingNew.empty()
             pendingFloor = .infinity
             for l in newBoundLinks { newBoundLoad[l] = 0 }
-            newBoundLinks.removeAll(keepingCapacity: true)
+            newBoundLinks.empty()
         }
         // Only attaches, none of which can fill a link it shares (with every flow on it at its
         // rate and the new ones at their bounds): the others keep their rates and each new flow
@@ -31,10 +31,10 @@ extension SharedFabric {
         searchComponent = []
         searchStack = []
         searchReached = []
-        component.removeAll(keepingCapacity: true)
-        stack.removeAll(keepingCapacity: true)
+        component.empty()
+        stack.empty()
         defer { searchComponent = component; searchStack = stack; searchReached = reached }
-        coupledPositions.removeAll(keepingCapacity: true)
+        coupledPositions.empty()
         // A link is stacked once: its flows are visited once.
         @inline(__always) func push(_ l: Int) {
             guard link[l].stamp != stamp else { return }
@@ -68,15 +68,15 @@ extension SharedFabric {
         }
         for o in pendingOwners where attached[o] { visit(o) }
         for l in pendingLinks { push(l) }
-        pendingOwners.removeAll(keepingCapacity: true)
-        pendingLinks.removeAll(keepingCapacity: true)
+        pendingOwners.empty()
+        pendingLinks.empty()
         while let l = stack.popLast() {
             // The kept flows' load, added in the link's order, which the calls' order sets
             // (attaches and detaches come in the center's canonical order of an instant's events).
             // The link's flows are read through buffers (no check per flow) and the ones it
             // reaches visited after it, in the same order (a visit changes no rate).
             var solvedHere = 0, sole = LinkFlow(owner: 0, use: 0), load = 0.0
-            reached.removeAll(keepingCapacity: true)
+            reached.empty()
             linkFlows[l].withUnsafeBufferPointer { entries in
                 isNew.withUnsafeBufferPointer { isNew in
                     rates.withUnsafeBufferPointer { rates in
@@ -109,7 +109,7 @@ extension SharedFabric {
         solves += 1
         flowsPriced += component.count
         for (k, o) in component.enumerated() { setRate(Int(o), to: solved[k]) }
-        settled.removeAll(keepingCapacity: true)
+        settled.empty()
         for o in component { settled.append(Int(o)) }
         return settled
     }
@@ -117,11 +117,11 @@ extension SharedFabric {
     /// Prices the flows attached since the last settle at their standalone bounds (``settle()``
     /// when none of them can fill a link); returns them, ascending.
     mutating func settleAtBounds() -> [Int] {
-        settled.removeAll(keepingCapacity: true)
+        settled.empty()
         // Each once (an owner attached, detached and attached again in one instant is listed twice).
         pendingOwners.sort()
         for o in pendingOwners where attached[o] && settled.last != o { settled.append(o) }
-        pendingOwners.removeAll(keepingCapacity: true)
+        pendingOwners.empty()
         guard !settled.isEmpty else { return [] }
         solves += 1
         flowsPriced += settled.count
