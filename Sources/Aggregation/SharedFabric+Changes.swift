@@ -27,7 +27,8 @@ extension SharedFabric {
         keptPositions[owner].empty()
         entryIndex[owner].empty()
         entryIndex[owner].reserveCapacity(f.links.count)
-        for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
+        for k in f.links.indices {
+            let l = f.links[k], u = f.uses[k]
             if link[l].loadKept { keptPositions[owner].append(Int32(k)) }
             entryIndex[owner].append(Int32(linkFlows[l].count))
             linkFlows[l].append(LinkFlow(owner: Int32(owner), position: Int32(k), use: u))
@@ -103,10 +104,11 @@ extension SharedFabric {
     /// the fabric copies flows); returns its standalone bound, now the owner's.
     mutating func hold(_ owner: Int, flow f: MaxMinFairShare.Flow, streams count: Int) -> Double {
         if copiesFlows {
+            // Appended from the caller's buffers (no reference to its arrays taken).
             flows[owner].links.empty()
-            flows[owner].links.append(contentsOf: f.links)
+            f.links.withUnsafeBufferPointer { flows[owner].links.append(contentsOf: $0) }
             flows[owner].uses.empty()
-            flows[owner].uses.append(contentsOf: f.uses)
+            f.uses.withUnsafeBufferPointer { flows[owner].uses.append(contentsOf: $0) }
             flows[owner].limit = f.limit
         } else {
             flows[owner] = f

@@ -25,10 +25,13 @@ extension SharedFabric {
         guard !pendingNew.isEmpty else { return .infinity }
         nextStamp()
         var floor = Double.infinity
-        for o in pendingNew where attached[o] {
-            let links = flows[o].links
-            for k in sharedPositions[o] { floor = min(floor, fillLevel(links[Int(k)])) }
+        // The lists are read in place (copies would be retained and released at every settle).
+        for n in pendingNew.indices {
+            let o = pendingNew[n]
+            guard attached[o] else { continue }
+            for i in sharedPositions[o].indices { floor = min(floor, fillLevel(flows[o].links[Int(sharedPositions[o][i])])) }
             if bundles.hasLinks(of: o) {
+                let links = flows[o].links
                 bundles.forEachPositionToSearch(of: o, links: links) { k in floor = min(floor, fillLevel(links[Int(k)])) }
             }
         }

@@ -13,10 +13,10 @@ extension SharedFabric {
         let floor = keepsFlowsBelowChanges ? min(pendingFloor, attachedFloor()) : 0
         let keepBelow = floor.isFinite ? floor * (1 - 1e-9) : .infinity
         defer {
-            for o in pendingNew { isNew[o] = false }
+            for i in pendingNew.indices { isNew[pendingNew[i]] = false }
             pendingNew.empty()
             pendingFloor = .infinity
-            for l in newBoundLinks { newBoundLoad[l] = 0 }
+            for i in newBoundLinks.indices { newBoundLoad[newBoundLinks[i]] = 0 }
             newBoundLinks.empty()
         }
         // Only attaches, none of which can fill a link it shares (with every flow on it at its
@@ -47,15 +47,17 @@ extension SharedFabric {
             component.append(Int32(owner))
             soleBound.growToInclude(owner, with: .infinity)
             soleBound[owner] = .infinity
-            let links = flows[owner].links
             coupledFirst.growToInclude(owner, with: 0)
             coupledFirst[owner] = Int32(coupledPositions.count)
             let start = coupledPositions.count
-            for k in sharedPositions[owner] where isCoupling(links[Int(k)]) {
-                push(links[Int(k)])
+            for i in sharedPositions[owner].indices {
+                let k = sharedPositions[owner][i], l = flows[owner].links[Int(k)]
+                guard isCoupling(l) else { continue }
+                push(l)
                 coupledPositions.append(k)
             }
             if bundles.hasLinks(of: owner) {
+                let links = flows[owner].links
                 bundles.forEachPositionToSearch(of: owner, links: links) { k in
                     guard isCoupling(links[Int(k)]) else { return }
                     push(links[Int(k)])
@@ -120,12 +122,15 @@ extension SharedFabric {
         settled.empty()
         // Each once (an owner attached, detached and attached again in one instant is listed twice).
         pendingOwners.sort()
-        for o in pendingOwners where attached[o] && settled.last != o { settled.append(o) }
+        for i in pendingOwners.indices {
+            let o = pendingOwners[i]
+            if attached[o] && settled.last != o { settled.append(o) }
+        }
         pendingOwners.empty()
         guard !settled.isEmpty else { return [] }
         solves += 1
         flowsPriced += settled.count
-        for o in settled { setRate(o, to: flowBound[o]) }
+        for i in settled.indices { setRate(settled[i], to: flowBound[settled[i]]) }
         return settled
     }
 
@@ -134,8 +139,11 @@ extension SharedFabric {
         let delta = rate - rates[owner]
         rates[owner] = rate
         guard delta != 0 else { return }
-        let f = flows[owner]
-        for k in keptPositions[owner] { link[f.links[Int(k)]].load += delta * f.uses[Int(k)] }
+        // The owner's lists read in place: copies would be retained and released at every rate.
+        for i in keptPositions[owner].indices {
+            let k = Int(keptPositions[owner][i])
+            link[flows[owner].links[k]].load += delta * flows[owner].uses[k]
+        }
     }
 
     /// Progressive filling over the coupling links of `component`, each flow limited by its

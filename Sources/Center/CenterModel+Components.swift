@@ -109,13 +109,14 @@ extension CenterModel {
     func componentSpeed(slot: Int) -> Double {
         let job = jobs.handle(slot: slot)
         var speed = 1.0
-        for c in components { speed = min(speed, c.speed(of: job)) }
+        // Each read in place: a copy of a component is a copy of its existential container.
+        for i in components.indices { speed = min(speed, components[i].speed(of: job)) }
         return speed
     }
 
     /// The components' fields of the job's `/jobs` row.
     func annotate(_ record: inout JobRecord, slot: Int) {
         let job = jobs.handle(slot: slot)
-        for c in components { c.annotate(&record, of: job) }
+        for i in components.indices { components[i].annotate(&record, of: job) }
     }
 }
