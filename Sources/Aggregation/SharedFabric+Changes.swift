@@ -130,8 +130,8 @@ extension SharedFabric {
     /// at the next settle).
     mutating func putOn(link l: Int, use u: Double, bound: Double) {
         link[l].boundSum += u * bound
-        if newBoundLoad[l] == 0 { newBoundLinks.append(l) }
-        newBoundLoad[l] += u * bound
+        if link[l].newBoundLoad == 0 { newBoundLinks.append(l) }
+        link[l].newBoundLoad += u * bound
     }
 
     /// `owner`'s flow, crossing link `l` `u` times, leaves it. Flows that shared a link that

@@ -52,7 +52,7 @@ extension SharedFabric {
         guard isCoupling(l), link[l].stamp != stamp else { return .infinity }
         link[l].stamp = stamp
         // Room left with the new flows at their bounds: it cannot fill.
-        if hasRoom(l, adding: newBoundLoad[l]) { return .infinity }
+        if hasRoom(l, adding: link[l].newBoundLoad) { return .infinity }
         // The flows' stops, written into the first n places of the scratch list (grown, never
         // shrunk) through buffers: no check per flow.
         let n = linkFlows[l].count, capacity = link[l].capacity

@@ -16,7 +16,7 @@ extension SharedFabric {
             for i in pendingNew.indices { isNew[pendingNew[i]] = false }
             pendingNew.empty()
             pendingFloor = .infinity
-            for i in newBoundLinks.indices { newBoundLoad[newBoundLinks[i]] = 0 }
+            for i in newBoundLinks.indices { link[newBoundLinks[i]].newBoundLoad = 0 }
             newBoundLinks.empty()
         }
         // Only attaches, none of which can fill a link it shares (with every flow on it at its

@@ -65,8 +65,8 @@ public struct SharedFabric: Sendable {
     /// were five cache lines per link): its capacity, Σ uses × standalone bound of its flows,
     /// the sum above which it couples them (its capacity × (1 + 1e-12)), its load (bytes/s, when
     /// kept: ``keepLoad(only:)``, all by default), the load below which it has room (capacity ×
-    /// (1 − 1e-6); −∞ when its load is not kept or it has no capacity), the search's stamp, and
-    /// whether its load is kept.
+    /// (1 − 1e-6); −∞ when its load is not kept or it has no capacity), the search's stamp,
+    /// whether its load is kept, and the bound load of the flows attached since the last settle.
     struct LinkState {
         var capacity = 0.0
         var boundSum = 0.0
@@ -75,6 +75,11 @@ public struct SharedFabric: Sendable {
         var roomBelow = -Double.infinity
         var stamp: Int32 = 0
         var loadKept = true
+        /// Σ uses × bound of the flows attached since the last settle: with the link's kept load,
+        /// an upper bound of what it would carry with the new flows at their bounds and the
+        /// others at their rates, so a link far from filling is known not to fill without
+        /// walking its flows (``fillLevel(_:)``).
+        var newBoundLoad = 0.0
 
         init(capacity: Double, loadKept: Bool = true) {
             self.loadKept = loadKept
@@ -116,11 +121,7 @@ public struct SharedFabric: Sendable {
     /// ``fillLevel(_:)``'s workspace.
     var levelScratch: [(stop: Double, use: Double)] = []
 
-    /// Σ uses × bound of the flows attached since the last settle, on each link they cross (and
-    /// the links with some): with a link's kept load, an upper bound of what it would carry with
-    /// the new flows at their bounds and the others at their rates, so a link far from filling
-    /// is known not to fill without walking its flows (``fillLevel(_:)``).
-    var newBoundLoad: [Double]
+    /// The links with flows attached since the last settle (their `LinkState.newBoundLoad`).
     var newBoundLinks: [Int] = []
 
     /// Links on which a search found one flow to solve (stamped with the search's stamp), and
@@ -177,7 +178,6 @@ public struct SharedFabric: Sendable {
         linkLocal = Array(repeating: 0, count: n)
         keptLoad = Array(repeating: 0, count: n)
         soleStamp = Array(repeating: 0, count: n)
-        newBoundLoad = Array(repeating: 0, count: n)
     }
 
     /// Keeps the load of these links only (the ones a caller reads), so re-pricing a ring does

@@ -17,9 +17,9 @@ extension CenterModel {
 
     /// Speed of the job in `slot` relative to its requested size.
     func elasticScale(_ slot: Int) -> Double {
-        let spec = jobs[slot].spec
-        guard spec.isElastic, spec.accelerators > 0 else { return 1 }
-        return Double(jobs[slot].held) / Double(spec.accelerators)
+        // Read in place: a copy of the spec is a copy of every field of it.
+        guard jobs[slot].spec.isElastic, jobs[slot].spec.accelerators > 0 else { return 1 }
+        return Double(jobs[slot].held) / Double(jobs[slot].spec.accelerators)
     }
 
     /// Shrinks elastic jobs of pool `p` towards their minimum; returns whether any shrank.
