@@ -88,8 +88,15 @@ extension CenterModel {
     mutating func settleComponents() {
         guard !components.isEmpty else { return }
         let now = kernel.nowNs
-        var changed: [JobHandle] = []
-        var timers: [ComponentTimer] = []
+        // The lists are taken out while the components fill them, and put back emptied.
+        var changed = settledJobs, timers = settledTimers
+        settledJobs = []
+        settledTimers = []
+        defer {
+            changed.removeAll(keepingCapacity: true)
+            settledJobs = changed
+            settledTimers = timers
+        }
         for i in components.indices {
             components[i].settle(nowNs: now, changed: &changed, timers: &timers)
             for timer in timers {

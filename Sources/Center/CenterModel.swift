@@ -81,6 +81,10 @@ struct CenterModel: EventHandler {
     var components: [any RunComponent] = []
     /// Jobs whose gate (component index) opened at this instant.
     var gatesOpened: [(component: Int, job: JobHandle)] = []
+    /// ``settleComponents()``'s lists (the jobs whose speed moved, the timers asked for), kept
+    /// between instants so an instant's settle allocates nothing once they have grown.
+    var settledJobs: [JobHandle] = []
+    var settledTimers: [ComponentTimer] = []
     /// Servers going out of service or coming back at this instant (failures).
     var serverChangesNow: [ServerChange] = []
     /// A center built in phases: when servers enter and leave (nil: all in service throughout),
