@@ -158,8 +158,7 @@ public struct SharedFabric: Sendable {
 
     /// ``settle()``'s lists, kept so a settle allocates nothing once they have grown: the flows
     /// its search reached, the links it stacked, the flows reached through the link it walks,
-    /// and the owners it returns (the caller's copy
-    /// shares the storage until the next settle).
+    /// and the owners it returns (the caller's copy shares the storage until the next settle).
     var searchComponent: [Int32] = []
     var searchStack: [Int] = []
     var searchReached: [Int32] = []
