@@ -50,12 +50,8 @@ extension SharedFabric {
             let l = flows[owner].links[k]
             takeOff(owner, link: l, use: flows[owner].uses[k])
             // The last entry takes this one's place.
-            let i = Int(entryIndex[owner][k]), last = linkFlows[l].count - 1
-            if i != last {
-                let moved = linkFlows[l][last]
-                linkFlows[l][i] = moved
-                entryIndex[Int(moved.owner)][Int(moved.position)] = Int32(i)
-            }
+            let i = Int(entryIndex[owner][k])
+            if i != linkFlows[l].count - 1 { moveLastEntry(of: l, to: i) }
             linkFlows[l].removeLast()
             if linkFlows[l].count == 1 && !bundles.contains(l) { markShared(Int(linkFlows[l][0].owner), link: l, shared: false) }
         }
@@ -75,29 +71,37 @@ extension SharedFabric {
     /// same links carry as many flows, so its shared and kept links stay). On a fabric with
     /// bundles, or when the links differ, it is that detach and attach.
     public mutating func replace(_ owner: Int, flow f: MaxMinFairShare.Flow, streams count: Int = 1) {
-        guard isAttached(owner), bundles.partial.isEmpty, flows[owner].links == f.links else {
+        guard isAttached(owner), bundles.isEmpty, flows[owner].links == f.links else {
             detach(owner)
             attach(owner, flow: f, streams: count)
             return
         }
-        for (k, l) in flows[owner].links.enumerated() {
+        // The owner's lists are read in place (a copy held here would make the write below copy
+        // its entries).
+        for k in flows[owner].links.indices {
+            let l = flows[owner].links[k]
             takeOff(owner, link: l, use: flows[owner].uses[k])
-            // The owner's entry goes last, the last takes its place. (The owner's entries are
-            // read in place: a copy held here would make the write below copy its list.)
+            // The owner's entry goes last, the last takes its place.
             let i = Int(entryIndex[owner][k]), last = linkFlows[l].count - 1
             if i != last {
-                let moved = linkFlows[l][last]
-                linkFlows[l][i] = moved
-                entryIndex[Int(moved.owner)][Int(moved.position)] = Int32(i)
+                moveLastEntry(of: l, to: i)
                 entryIndex[owner][k] = Int32(last)
             }
         }
         let bound = hold(owner, flow: f, streams: count)
-        for (k, (l, u)) in zip(f.links, f.uses).enumerated() {
-            linkFlows[l][linkFlows[l].count - 1] = LinkFlow(owner: Int32(owner), position: Int32(k), use: u)
-            putOn(link: l, use: u, bound: bound)
+        for k in f.links.indices {
+            let l = f.links[k]
+            linkFlows[l][linkFlows[l].count - 1] = LinkFlow(owner: Int32(owner), position: Int32(k), use: f.uses[k])
+            putOn(link: l, use: f.uses[k], bound: bound)
         }
         markNew(owner)
+    }
+
+    /// Link `l`'s last entry takes place `i` of its list (its owner's index in the list follows).
+    mutating func moveLastEntry(of l: Int, to i: Int) {
+        let moved = linkFlows[l][linkFlows[l].count - 1]
+        linkFlows[l][i] = moved
+        entryIndex[Int(moved.owner)][Int(moved.position)] = Int32(i)
     }
 
     /// Holds `f` as `owner`'s flow of `count` streams at rate 0 (in the owner's own arrays when
@@ -122,7 +126,7 @@ extension SharedFabric {
     /// The least of `f`'s limit and each link's capacity over its uses.
     func standaloneBound(_ f: MaxMinFairShare.Flow) -> Double {
         var bound = f.limit
-        for (l, u) in zip(f.links, f.uses) { bound = min(bound, link[l].capacity / u) }
+        for k in f.links.indices { bound = min(bound, link[f.links[k]].capacity / f.uses[k]) }
         return bound
     }
 

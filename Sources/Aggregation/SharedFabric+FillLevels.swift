@@ -9,11 +9,32 @@ extension SharedFabric {
     /// progressive filling with and without it freezes the same flows at the same levels (its
     /// links have less load without it, and none of them filled lower).
     func fillLevelNow(_ l: Int) -> Double {
+        readingFlows(on: l) { entries, owners in
+            var level = 0.0
+            for e in entries { level = max(level, owners.rates[Int(e.owner)]) }
+            return level
+        }
+    }
+
+    /// What a walk of a link's flows reads of their owners, as buffers.
+    struct OwnerReads {
+        let isNew: UnsafeBufferPointer<Bool>
+        let rates: UnsafeBufferPointer<Double>
+        let bounds: UnsafeBufferPointer<Double>
+    }
+
+    /// Calls `body` with link `l`'s flows and what it reads of their owners as buffers: the walks
+    /// of a storage tier's hundreds of transfers read them with no uniqueness or bounds check
+    /// per flow.
+    @inline(__always)
+    func readingFlows<R>(on l: Int, _ body: (UnsafeBufferPointer<LinkFlow>, OwnerReads) -> R) -> R {
         linkFlows[l].withUnsafeBufferPointer { entries in
-            rates.withUnsafeBufferPointer { rates in
-                var level = 0.0
-                for e in entries { level = max(level, rates[Int(e.owner)]) }
-                return level
+            isNew.withUnsafeBufferPointer { isNew in
+                rates.withUnsafeBufferPointer { rates in
+                    flowBound.withUnsafeBufferPointer { bounds in
+                        body(entries, OwnerReads(isNew: isNew, rates: rates, bounds: bounds))
+                    }
+                }
             }
         }
     }
@@ -54,20 +75,17 @@ extension SharedFabric {
         // Room left with the new flows at their bounds: it cannot fill.
         if hasRoom(l, adding: link[l].newBoundLoad) { return .infinity }
         // The flows' stops, written into the first n places of the scratch list (grown, never
-        // shrunk) through buffers: no check per flow.
+        // shrunk; taken out while it is written) through buffers: no check per flow.
         let n = linkFlows[l].count, capacity = link[l].capacity
-        if levelScratch.count < n { levelScratch.append(contentsOf: repeatElement((stop: 0.0, use: 0.0), count: n - levelScratch.count)) }
-        let (stoppedLoad, risingUses) = levelScratch.withUnsafeMutableBufferPointer { scratch in
-            linkFlows[l].withUnsafeBufferPointer { entries in
-                isNew.withUnsafeBufferPointer { isNew in
-                    rates.withUnsafeBufferPointer { rates in
-                        flowBound.withUnsafeBufferPointer { bounds in
-                            for k in 0..<n {
-                                let o = Int(entries[k].owner)
-                                scratch[k] = (isNew[o] ? bounds[o] : rates[o], entries[k].use)
-                            }
-                        }
-                    }
+        var stops = levelScratch
+        levelScratch = []
+        defer { levelScratch = stops }
+        if stops.count < n { stops.append(contentsOf: repeatElement((stop: 0.0, use: 0.0), count: n - stops.count)) }
+        let (stoppedLoad, risingUses) = stops.withUnsafeMutableBufferPointer { scratch in
+            readingFlows(on: l) { entries, owners in
+                for k in 0..<n {
+                    let o = Int(entries[k].owner)
+                    scratch[k] = (owners.isNew[o] ? owners.bounds[o] : owners.rates[o], entries[k].use)
                 }
             }
             return Self.split(UnsafeMutableBufferPointer(rebasing: scratch[0..<n]), filling: capacity)

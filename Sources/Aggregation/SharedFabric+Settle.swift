@@ -77,27 +77,22 @@ extension SharedFabric {
             // (attaches and detaches come in the center's canonical order of an instant's events).
             // The link's flows are read through buffers (no check per flow) and the ones it
             // reaches visited after it, in the same order (a visit changes no rate).
-            var solvedHere = 0, sole = LinkFlow(owner: 0, use: 0), load = 0.0
+            var sole = LinkFlow(owner: 0, use: 0), load = 0.0
             reached.empty()
-            linkFlows[l].withUnsafeBufferPointer { entries in
-                isNew.withUnsafeBufferPointer { isNew in
-                    rates.withUnsafeBufferPointer { rates in
-                        for e in entries {
-                            let o = Int(e.owner)
-                            if isNew[o] || rates[o] >= keepBelow {
-                                reached.append(e.owner)
-                                solvedHere += 1
-                                sole = e
-                            } else {
-                                load += e.use * rates[o]
-                            }
-                        }
+            readingFlows(on: l) { entries, owners in
+                for e in entries {
+                    let o = Int(e.owner)
+                    if owners.isNew[o] || owners.rates[o] >= keepBelow {
+                        reached.append(e.owner)
+                        sole = e
+                    } else {
+                        load += e.use * owners.rates[o]
                     }
                 }
             }
             for o in reached { visit(Int(o)) }
             keptLoad[l] = load
-            if solvedHere == 1 {
+            if reached.count == 1 {
                 soleStamp[l] = stamp
                 let o = Int(sole.owner)
                 soleBound[o] = min(soleBound[o], max(0, link[l].capacity - load) / sole.use)
