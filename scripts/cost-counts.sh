@@ -18,17 +18,18 @@ case $DAYS in ''|*[!0-9]*) echo "cost-counts: DAYS must be a whole number of day
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cost-counts.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 objcopy --strip-debug "$BIN" "$WORK/iccsim"
-STORAGE='io.storage={tiers: [{name: hot, bandwidth: 88Tbps, iops: 200000000, keepFor: 7d}, {name: warm, bandwidth: 8Tbps, iops: 20000000, keepFor: 30d}, {name: cold, bandwidth: 2Tbps, iops: 2000000}], smallFileAggregation: 16}'
 count() {  # name, then iccsim run arguments
   name=$1; shift
   valgrind --tool=cachegrind --cache-sim=yes --LL=2097152,16,64 --cachegrind-out-file="$WORK/$name.out" \
     "$WORK/iccsim" run Scenarios/city-center.yaml --set horizon="${DAYS}d" "$@" --out "$WORK/$name" --quiet >"$WORK/$name.log" 2>&1 \
     || { echo "cost-counts: the $name run failed; its log:" >&2; cat "$WORK/$name.log" >&2; exit 1; }
 }
-count no_contention --set io.model=no_contention &
-count fabric --set io.model=fabric &
+# The default city runs the fabric and its sized storage (88 Tb/s hot tier); the other two leave
+# storage out, and the first prices each all-reduce alone.
+count no_contention --set io.model=no_contention --set io.storage=null &
+count fabric --set io.model=fabric --set io.storage=null &
 wait
-count fabric_storage --set io.model=fabric --set "$STORAGE"
+count fabric_storage
 echo "city center, first $DAYS days, $(git rev-parse --short HEAD 2>/dev/null || echo '?') ($BIN)"
 python3 - "$WORK" <<'PY'
 import re, sys

@@ -79,11 +79,21 @@ scheduling:
 
 # Aggregation (docs/aggregation.md): every training job's gradient all-reduce shares the RoCE
 # fabric with the others (a 1:1 leaf-spine built from each server group's NICs), priced as
-# max-min fair shares of its links, so the month shows where jobs contend. `--set
-# io.model=no_contention` prices each all-reduce alone at its links' nominal speed instead, for
-# quicker studies (about 0.7 of the time).
+# max-min fair shares of its links, and every job's data reads, writes and checkpoints share a
+# three-tier storage system (hot, warm, cold; data moves down the tiers as it ages), so the month
+# shows where jobs contend. The hot tier is sized at 1 GB/s per accelerator, the ratio of Meta's
+# Research SuperCluster (16 TB/s for 16,000 A100s): 88 Tb/s, about 11 TB/s for 10,848
+# accelerators. For quicker studies, `--set io.model=no_contention` prices each all-reduce alone
+# at its links' nominal speed and `--set io.storage=null` leaves storage out (together a little
+# over half the time).
 io:
   model: fabric
+  storage:
+    tiers:
+      - {name: hot, bandwidth: 88Tbps, iops: 200000000, keepFor: 7d}
+      - {name: warm, bandwidth: 8Tbps, iops: 20000000, keepFor: 30d}
+      - {name: cold, bandwidth: 2Tbps, iops: 2000000}
+    smallFileAggregation: 16
 
 # Power, energy, cost and carbon (docs/power.md): a northern site (Beijing's climate normals),
 # air cooling whose PUE follows the outdoor temperature, the month starting on 1 July (summer,

@@ -166,9 +166,11 @@ import Workloads
     /// duration without failures; with failures they are the run's: the same jobs arrive (same
     /// submission times, sizes and models), each duration shorter by exactly its hourly writes,
     /// and the job carries its checkpoint size for the plan, whose write takes size / bandwidth.
+    /// Without a storage system (the city's is left out): with one, the writes stream to its
+    /// checkpoint tier instead (`StorageTests`).
     @Test func withFailuresTheRunPlansTheCheckpointsOfApplicationJobs() throws {
-        let off = try shippedScenario("Scenarios/city-center.yaml", ["horizon=6h"])
-        let on = try shippedScenario("Scenarios/city-center.yaml", ["horizon=6h", "failures={}"])
+        let off = try shippedScenario("Scenarios/city-center.yaml", ["horizon=6h", "io.storage=null"])
+        let on = try shippedScenario("Scenarios/city-center.yaml", ["horizon=6h", "io.storage=null", "failures={}"])
         func jobs(_ s: Scenario) throws -> [JobSpec] {
             let plan = try DemandPlan(s, streams: RandomStreams(masterSeed: s.seed), horizonNs: s.horizon!.baseUnits)
             return plan.sources.flatMap { source -> [JobSpec] in

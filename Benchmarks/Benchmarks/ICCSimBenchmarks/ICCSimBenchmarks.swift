@@ -62,9 +62,10 @@ let benchmarks: @Sendable () -> Void = {
     let endToEnd: [(name: String, file: String, overrides: [String])] = [
         ("center, 1M jobs on 10,000 accelerators", "Scenarios/bench/million-jobs.yaml", []),
         // Generating the eleven applications' jobs from their work models, and simulating them
-        // (10,848 accelerators, one in five in inference pools), without contention as before the
-        // scenario set its fabric on (with it: "scale: city center, 30 days, fabric").
-        ("city center, 30 days", "Scenarios/city-center.yaml", ["io.model=no_contention"]),
+        // (10,848 accelerators, one in five in inference pools), without contention or storage as
+        // before the scenario set its fabric and storage on (with them: "scale: city center, 30
+        // days, fabric and sized storage").
+        ("city center, 30 days", "Scenarios/city-center.yaml", ["io.model=no_contention", "io.storage=null"]),
         // The national hub (97,632 accelerators) over three days.
         ("national hub, 3 days on 97,632 accelerators", "Scenarios/national-hub.yaml", ["horizon=3d"]),
     ]
@@ -78,22 +79,24 @@ let benchmarks: @Sendable () -> Void = {
     // event at 1k, 10k and 100k accelerators with the same demand per accelerator (7 days each:
     // divide by the run's events), the national hub's month without the shared fabric and with
     // it, the city month with the fabric, and with the fabric and three storage tiers (a hot
-    // tier of 32 Tb/s, and one sized at 1 GB/s per accelerator: 88 Tb/s, docs/aggregation.md).
+    // tier of 32 Tb/s, and the default city's, sized at 1 GB/s per accelerator: 88 Tb/s,
+    // docs/aggregation.md). The runs without storage leave the default city's out.
     func storageTiers(hotTbps: Int) -> String {
         "{tiers: [{name: hot, bandwidth: \(hotTbps)Tbps, iops: 200000000, keepFor: 7d}, {name: warm, bandwidth: 8Tbps, iops: 20000000, keepFor: 30d}, "
             + "{name: cold, bandwidth: 2Tbps, iops: 2000000}], smallFileAggregation: 16}"
     }
     let scale: [(name: String, file: String, overrides: [String])] = [
         ("scale: 1k accelerators, 7 days", "Scenarios/bench/small-center.yaml", ["horizon=7d"]),
-        ("scale: 10k accelerators, 7 days", "Scenarios/city-center.yaml", ["horizon=7d", "io.model=no_contention"]),
+        ("scale: 10k accelerators, 7 days", "Scenarios/city-center.yaml", ["horizon=7d", "io.model=no_contention", "io.storage=null"]),
         ("scale: 100k accelerators, 7 days", "Scenarios/national-hub.yaml", ["horizon=7d"]),
         ("scale: national hub, 30 days", "Scenarios/national-hub.yaml", []),
         // Its month with the shared fabric on (target: under 5 minutes).
         ("scale: national hub, 30 days, fabric", "Scenarios/national-hub.yaml", ["io.model=fabric"]),
         // Every training all-reduce on the shared fabric (the month `make bench` ran before the thresholds).
-        ("scale: city center, 30 days, fabric", "Scenarios/city-center.yaml", ["io.model=fabric"]),
+        ("scale: city center, 30 days, fabric", "Scenarios/city-center.yaml", ["io.model=fabric", "io.storage=null"]),
         ("scale: city center, 30 days, fabric and storage", "Scenarios/city-center.yaml", ["io.model=fabric", "io.storage=\(storageTiers(hotTbps: 32))"]),
-        ("scale: city center, 30 days, fabric and sized storage", "Scenarios/city-center.yaml", ["io.model=fabric", "io.storage=\(storageTiers(hotTbps: 88))"]),
+        // The default city month.
+        ("scale: city center, 30 days, fabric and sized storage", "Scenarios/city-center.yaml", []),
     ]
     let tolerance = BenchmarkThresholds(relative: [.p90: 25])
     for run in scale {
