@@ -93,7 +93,7 @@ extension CenterModel {
         settledJobs = []
         settledTimers = []
         defer {
-            changed.removeAll(keepingCapacity: true)
+            changed.empty()
             settledJobs = changed
             settledTimers = timers
         }
@@ -102,7 +102,7 @@ extension CenterModel {
             for timer in timers {
                 kernel.schedule(Event(kind: Self.componentKindBase + UInt16(i), subject: timer.subject, tag: timer.tag), atNs: timer.atNs)
             }
-            timers.removeAll(keepingCapacity: true)
+            timers.empty()
         }
         if changed.count > 1 { changed.sort { $0.slot < $1.slot } }
         var last: Int32 = -1

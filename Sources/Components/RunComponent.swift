@@ -186,7 +186,7 @@ public enum StartEffect: Sendable, Equatable {
 
 /// A component's timed event: when it comes due the engine hands it back to the component
 /// that asked for it (`subject` and `tag` are the component's to use).
-public struct ComponentTimer: Sendable, Equatable {
+public struct ComponentTimer: Sendable, Equatable, BitwiseCopyable {
     public var atNs: SimTimeNs
     public var subject: Int32
     public var tag: Int64

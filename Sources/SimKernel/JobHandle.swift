@@ -2,7 +2,7 @@
 /// table): the slot, and the generation the slot had when the handle was made. A handle kept
 /// after its record was replaced no longer matches the slot's generation, so the table can
 /// refuse it instead of handing out the new occupant's data.
-public struct JobHandle: Sendable, Hashable, CustomStringConvertible {
+public struct JobHandle: Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
     public let slot: Int32
     public let generation: UInt32
 
