@@ -373,10 +373,10 @@ def dur(seconds):
     return f"{sig(seconds / 3600)} h"
 
 
-def sampled_vs_full(sc, windows=4):
-    """A scenario of years sampled by quarter (`windows` stratified windows a quarter) and run day by day, quarter by
-    quarter, as a table."""
-    sampled = summary(sc, extra=["--sampled", "quarter", "--sample-windows", str(windows)])["periods"]
+def sampled_vs_full(sc, windows=4, length="21d"):
+    """A scenario of years sampled by quarter (`windows` stratified windows a quarter, each `length` long) and run day by
+    day, quarter by quarter, as a table."""
+    sampled = summary(sc, extra=["--sampled", "quarter", "--sample-windows", str(windows), "--sample-length", length])["periods"]
     full = summary(sc, extra=["--periods", "quarter", "--jobs-sample", "1%"])
     rows, agree_o, agree_u, agree_w = [], 0, 0, 0
     for q in sorted(sampled):
