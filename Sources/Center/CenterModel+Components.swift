@@ -80,7 +80,7 @@ extension CenterModel {
             }
             if startComponents(slot: slot, from: i + 1, now: now) == .unaffected { refreshRate(slot: slot, now: now) }
         }
-        gatesOpened.removeAll(keepingCapacity: true)
+        gatesOpened.empty()
     }
 
     /// Prices this instant's changes in every component (each solves only what the changes
