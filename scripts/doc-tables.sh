@@ -20,7 +20,7 @@ PY
   mv "$file.tmp" "$file"
 }
 replace docs/trace-schema.md metrics "$ICCSIM" compare --list-metrics
-for t in jobs failures power collectives models deployments requests links utilization utilization_pools utilization_tenants periods; do
+for t in jobs failures power collectives models deployments requests links utilization utilization_pools utilization_tenants periods period_pools; do
   replace docs/trace-schema.md "columns-$t" "$ICCSIM" export trace-schema --table "$t"
 done
 echo "doc-tables: docs/trace-schema.md (metrics, trace columns) regenerated"

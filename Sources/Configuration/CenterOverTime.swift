@@ -23,13 +23,15 @@ struct CenterOverTime {
         schedule?.accelerators(of: cluster, atNs: t, draining: true) ?? cluster.totalAccelerators
     }
 
+    /// Accelerators of pool `pool` in the center (in service or draining) at `t`.
+    func accelerators(ofPool pool: String, atNs t: SimTimeNs) -> Int {
+        schedule?.accelerators(of: cluster, pool: pool, atNs: t, draining: true) ?? cluster.capacity(ofPool: pool)
+    }
+
     /// The fixed costs of a day starting at `t`: each pool's accelerators in the center then,
     /// and each storage tier's servers.
     func fixedCost(atNs t: SimTimeNs) -> Double {
         guard let costing else { return 0 }
-        return costing.fixedPerDay(accelerators: { i in
-            let pool = costing.poolNames[i]
-            return schedule?.accelerators(of: cluster, pool: pool, atNs: t, draining: true) ?? cluster.capacity(ofPool: pool)
-        }, storageServers: storageGrowth?.servers(atNs: t) ?? [])
+        return costing.fixedPerDay(accelerators: { accelerators(ofPool: costing.poolNames[$0], atNs: t) }, storageServers: storageGrowth?.servers(atNs: t) ?? [])
     }
 }

@@ -23,20 +23,24 @@ public enum RunPeriods {
         let days = Int(horizon / day)
         let periodOfDay = (0..<days).map { d in bounds.lastIndex { $0.startNs <= SimTimeNs(d) * day }! }
         let costing = PeriodCosting(scenario)
-        let tap = PeriodTap(windowStartNs: 0, days: days, periodOfDay: periodOfDay, costing: costing)
+        let pools = scenario.cluster.poolNames
+        let tap = PeriodTap(windowStartNs: 0, days: days, pools: pools.count, periodOfDay: periodOfDay, costing: costing)
         let result = try CenterRun.run(scenario, sink: RecordTee(sink, tap), kernelOptions: kernelOptions, periodStartsNs: bounds.map(\.startNs),
                                        drawDemandAhead: true, observeDemand: { tap.submitted($0) })
         tap.finish(atNs: SimTimeNs(days) * day)
         let center = CenterOverTime(scenario, costing: costing)
         let inCenter = (0..<days).map { center.accelerators(atNs: SimTimeNs($0) * day) }
-        let all = tap.dayFigures(accelerators: { inCenter[$0] }, fixedCost: { center.fixedCost(atNs: SimTimeNs($0) * day) })
+        let inPool = pools.map { name in (0..<days).map { center.accelerators(ofPool: name, atNs: SimTimeNs($0) * day) } }
+        let all = tap.dayFigures(accelerators: { inCenter[$0] }, fixedCost: { center.fixedCost(atNs: SimTimeNs($0) * day) }, poolAccelerators: { inPool[$0][$1] })
         let periods = bounds.enumerated().compactMap { i, b -> PeriodFigures? in
             let mine = periodOfDay.indices.filter { periodOfDay[$0] == i }
             guard let first = mine.first else { return nil }
             let middle = mine[mine.count / 2]
-            return PeriodFigures(index: i, periodStartNs: b.startNs, periodEndNs: b.endNs, windowStartNs: SimTimeNs(first) * day,
-                                 days: mine.map { all[$0] }, accelerators: inCenter[middle], sloAttainment: i < result.sloAttainmentByPeriod.count ? result.sloAttainmentByPeriod[i] : .nan,
-                                 waitP99S: tap.waitP99S(period: i))
+            var figures = PeriodFigures(index: i, periodStartNs: b.startNs, periodEndNs: b.endNs, windowStartNs: SimTimeNs(first) * day,
+                                        days: mine.map { all[$0] }, accelerators: inCenter[middle], sloAttainment: i < result.sloAttainmentByPeriod.count ? result.sloAttainmentByPeriod[i] : .nan,
+                                        waitP99S: tap.waitP99S(period: i))
+            figures.poolAccelerators = inPool.map { $0[middle] }
+            return figures
         }
         return (result, periods)
     }

@@ -261,6 +261,7 @@ public enum SampledRun {
                                     sloAttainment: slo.isEmpty ? .nan : slo.reduce(0, +) / Double(slo.count),
                                     waitP99S: waits.totalCount > 0 ? Double(waits.valueAtPercentile(99)) / 1e9 : .nan)
         figures.windows = list.count
+        figures.poolAccelerators = list[list.count / 2].1.poolAccelerators
         let pools = list.map(\.0.carriedBacklogNs.count).max() ?? 0
         if pools > 0 {
             figures.carriedQueueDays = (0..<pools).map { p in
@@ -274,6 +275,8 @@ public enum SampledRun {
     struct WindowResult: Sendable {
         var days: [PeriodFigures.Day]
         var accelerators: Int
+        /// Each pool's accelerators in service at the window's start.
+        var poolAccelerators: [Int] = []
         var sloAttainment: Double
         var waits: Histogram<UInt64>
         /// Batch work each application submitted to each pool over the warm-up and window
@@ -300,7 +303,8 @@ public enum SampledRun {
     /// One window's run.
     static func runWindow(_ sample: Sample, _ o: Options) throws -> WindowResult {
         let costing = sample.scenario.flatMap(PeriodCosting.init)
-        let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay), costing: costing,
+        let pools = sample.scenario?.cluster.poolNames ?? []
+        let tap = PeriodTap(windowStartNs: o.warmupNs, days: Int(o.lengthNs / SimTime.nsPerDay), pools: pools.count, costing: costing,
                             censorNs: o.sampleRunNs, measuresDemandByApplication: true)
         guard let s = sample.scenario else { return WindowResult(days: [], accelerators: 0, sloAttainment: .nan, waits: tap.waits[0]) }
         let result = try CenterRun.run(s, sink: tap, observeDemand: { tap.submitted($0) })
@@ -308,8 +312,9 @@ public enum SampledRun {
         // Each day's center: the accelerators (and fixed costs) in it at the day's start.
         let center = CenterOverTime(s, costing: costing)
         let dayStartNs = { (d: Int) in o.warmupNs + SimTimeNs(d) * SimTime.nsPerDay }
-        return WindowResult(days: tap.dayFigures(accelerators: { center.accelerators(atNs: dayStartNs($0)) }, fixedCost: { center.fixedCost(atNs: dayStartNs($0)) }),
-                            accelerators: center.accelerators(atNs: o.warmupNs),
+        return WindowResult(days: tap.dayFigures(accelerators: { center.accelerators(atNs: dayStartNs($0)) }, fixedCost: { center.fixedCost(atNs: dayStartNs($0)) },
+                                                 poolAccelerators: { center.accelerators(ofPool: pools[$0], atNs: dayStartNs($1)) }),
+                            accelerators: center.accelerators(atNs: o.warmupNs), poolAccelerators: pools.map { center.accelerators(ofPool: $0, atNs: o.warmupNs) },
                             sloAttainment: Self.sloAttainment(result.summary.fields), waits: tap.waits[0], offeredByApplicationNs: tap.offeredByApplicationNs,
                             offeredSquaredByApplication: tap.offeredSquaredByApplication)
     }
@@ -331,15 +336,25 @@ extension PeriodFigures {
 
     /// The figures as `summary.json` writes them (NaN as null).
     public var fields: [(String, SummaryValue)] {
-        let day = Double(SimTime.nsPerDay)
-        func pair(_ key: String, _ v: (mean: Double, ci95: Double)) -> [(String, SummaryValue)] {
-            [(key, .real(v.mean)), (key + "_ci95", .real(v.ci95))]
-        }
+        let day = Double(SimTime.nsPerDay), pair = Self.pair
         return [("period", .integer(Int64(index))), ("start_day", .real(Double(periodStartNs) / day)), ("end_day", .real(Double(periodEndNs) / day)),
                 ("window_start_day", .real(Double(windowStartNs) / day)), ("window_days", .integer(Int64(days.count))),
                 ("accelerators", .integer(Int64(accelerators)))]
             + pair("jobs_submitted_per_day", jobsPerDay) + pair("offered_load", offeredLoad) + pair("utilization", utilization)
-            + pair("wait_mean_s", waitMeanS) + [("wait_p99_s", .real(waitP99S)), ("slo_attainment", .real(sloAttainment))] + pair("energy_kwh_per_day", energyKWhPerDay)
+            + pair("wait_mean_s", waitMeanS) + [("wait_p99_s", .real(waitP99S))] + pair("queued_jobs", queuedJobs)
+            + [("slo_attainment", .real(sloAttainment))] + pair("energy_kwh_per_day", energyKWhPerDay)
             + (costPerDay.map { pair("cost_per_day", $0) } ?? [])
+    }
+
+    /// A pool's figures as `summary.json` writes them under its period's `pools` (a figure of
+    /// ``pool(_:)``, NaN as null).
+    public var poolFields: [(String, SummaryValue)] {
+        [("accelerators", .integer(Int64(accelerators)))] + Self.pair("jobs_submitted_per_day", jobsPerDay) + Self.pair("offered_load", offeredLoad)
+            + Self.pair("utilization", utilization) + Self.pair("wait_mean_s", waitMeanS) + Self.pair("queued_jobs", queuedJobs)
+    }
+
+    /// A figure and its 95% half-width (`NAME`, `NAME_ci95`).
+    static func pair(_ key: String, _ v: (mean: Double, ci95: Double)) -> [(String, SummaryValue)] {
+        [(key, .real(v.mean)), (key + "_ci95", .real(v.ci95))]
     }
 }

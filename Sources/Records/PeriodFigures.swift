@@ -28,6 +28,12 @@ public struct PeriodFigures: Sendable {
         public var waitSumS: Double
         public var waits: Int
         public var energyKWh: Double
+        /// Batch jobs waiting, on average over the day.
+        public var queuedJobs: Double = 0
+        /// The same day in each pool (in the cluster's pool order; empty when not kept): its
+        /// jobs, offered load, utilisation, waits and queue over the pool's own accelerators, no
+        /// energy.
+        public var pools: [Day] = []
         /// What the day cost (energy at its tariff and the fixed costs of what was in the
         /// center), in the price list's currency; nil without `power`.
         public var cost: Double?
@@ -38,6 +44,9 @@ public struct PeriodFigures: Sendable {
     public var days: [Day]
     /// Accelerators in service in the window.
     public var accelerators: Int
+    /// Each pool's accelerators in service in the window (in the cluster's pool order; empty
+    /// when the days keep no pools).
+    public var poolAccelerators: [Int] = []
     /// Over the sample's run (its services' expected attainment); NaN without services.
     public var sloAttainment: Double
     /// The 99th percentile of the waits of the batch jobs submitted in the window (NaN without jobs).
@@ -99,6 +108,27 @@ public struct PeriodFigures: Sendable {
     public var utilization: (mean: Double, ci95: Double) { meanCI(\.utilization) }
     public var jobsPerDay: (mean: Double, ci95: Double) { meanCI { Double($0.jobsSubmitted) } }
     public var energyKWhPerDay: (mean: Double, ci95: Double) { meanCI(\.energyKWh) }
+    /// Batch jobs waiting, on average.
+    public var queuedJobs: (mean: Double, ci95: Double) { meanCI(\.queuedJobs) }
+
+    /// The pools the days keep (0 when they keep none).
+    public var poolCount: Int { max(poolAccelerators.count, days.map(\.pools.count).max() ?? 0) }
+
+    /// Pool `p`'s figures over the same days and windows (its jobs, offered load, utilisation,
+    /// waits and queue over its own accelerators; no energy, cost, SLO attainment or p99 wait).
+    public func pool(_ p: Int) -> PeriodFigures {
+        let none = Day(jobsSubmitted: 0, offeredLoad: 0, utilization: 0, waitSumS: 0, waits: 0, energyKWh: 0)
+        var f = PeriodFigures(index: index, periodStartNs: periodStartNs, periodEndNs: periodEndNs, windowStartNs: windowStartNs,
+                              days: days.map { p < $0.pools.count ? $0.pools[p] : none },
+                              accelerators: p < poolAccelerators.count ? poolAccelerators[p] : 0, sloAttainment: .nan, waitP99S: .nan)
+        f.windows = windows
+        return f
+    }
+
+    /// The pools that had accelerators or batch jobs in the period, by index, with their figures.
+    public var activePools: [(index: Int, figures: PeriodFigures)] {
+        (0..<poolCount).map { ($0, pool($0)) }.filter { $0.1.accelerators > 0 || $0.1.days.contains { $0.jobsSubmitted > 0 } }
+    }
     /// The cost per day (nil without `power`).
     public var costPerDay: (mean: Double, ci95: Double)? {
         days.allSatisfy { $0.cost != nil } && !days.isEmpty ? meanCI { $0.cost! } : nil

@@ -19,6 +19,15 @@ public enum PeriodTable {
                    "energy_kwh_per_day"].map { cell($0, figure) }
     }
 
+    /// The header of the table of each pool's figures, period by period.
+    public static let poolHeader = ["period", "pool", "accelerators", "jobs a day", "offered load", "utilisation", "mean wait", "jobs waiting"]
+
+    /// The row of pool `pool` in period `label`; `figure` as for ``row(_:_:)`` (the pool's
+    /// figures under the period's `pools`).
+    public static func poolRow(_ label: String, pool: String, _ figure: (String) -> Double?) -> [String] {
+        [label, pool] + ["accelerators", "jobs_submitted_per_day", "offered_load", "utilization", "wait_mean_s", "queued_jobs"].map { cell($0, figure) }
+    }
+
     /// A figure with its 95% half-width, as people read them.
     static func cell(_ name: String, _ figure: (String) -> Double?) -> String {
         guard let v = figure(name) else { return "–" }
@@ -27,7 +36,7 @@ public enum PeriodTable {
     }
 
     /// A period figure as people read it: shares as percentages, seconds as durations, energy
-    /// in watt-hours, counts grouped and whole.
+    /// in watt-hours, counts grouped and whole (jobs waiting, a mean, to a tenth below 100).
     public static func reading(_ name: String, _ x: Double) -> String {
         guard x.isFinite else { return "–" }
         switch name {
@@ -35,6 +44,7 @@ public enum PeriodTable {
         case "energy_kwh_per_day": return NumberText.si(x * 1000, "Wh")
         case "cost_per_day": return NumberText.grouped(Int64(x.rounded()))
         case "accelerators", "jobs_submitted_per_day": return NumberText.grouped(Int64(x.rounded()))
+        case "queued_jobs": return x < 100 ? String(format: "%.1f", x) : NumberText.grouped(Int64(x.rounded()))
         case _ where name.hasSuffix("_s"): return NumberText.duration(x)
         default: return NumberText.figure(x)
         }

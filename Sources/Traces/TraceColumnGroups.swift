@@ -137,8 +137,8 @@ struct PeriodColumns {
         window = try col(g, T.periodWindow)
         accelerators = try col(g, T.periodAccelerators)
         jobs = try col(g, T.periodJobs)
-        figures = try [T.periodOffered, T.periodOfferedCI, T.periodUtil, T.periodUtilCI, T.periodWait, T.periodWaitCI, T.periodWaitP99, T.periodSLO,
-                       T.periodEnergy, T.periodEnergyCI, T.periodCost, T.periodCostCI].map { try col(g, $0) }
+        figures = try [T.periodOffered, T.periodOfferedCI, T.periodUtil, T.periodUtilCI, T.periodWait, T.periodWaitCI, T.periodWaitP99,
+                       T.periodQueued, T.periodQueuedCI, T.periodSLO, T.periodEnergy, T.periodEnergyCI, T.periodCost, T.periodCostCI].map { try col(g, $0) }
     }
 
     var all: [any AnyTraceColumn] { [index, start, end, window, accelerators, jobs] + figures }
@@ -151,8 +151,41 @@ struct PeriodColumns {
         try accelerators.append(Int32(clamping: p.accelerators))
         try jobs.append(p.jobsPerDay.mean)
         let values = [p.offeredLoad.mean, p.offeredLoad.ci95, p.utilization.mean, p.utilization.ci95, p.waitMeanS.mean, p.waitMeanS.ci95,
-                      p.waitP99S, p.sloAttainment, p.energyKWhPerDay.mean, p.energyKWhPerDay.ci95,
+                      p.waitP99S, p.queuedJobs.mean, p.queuedJobs.ci95, p.sloAttainment, p.energyKWhPerDay.mean, p.energyKWhPerDay.ci95,
                       p.costPerDay?.mean ?? .nan, p.costPerDay?.ci95 ?? .nan]
         for (c, v) in zip(figures, values) { try c.append(v) }
+    }
+}
+
+/// The columns of `/period_pools`: each pool's figures in each period (a row per period and pool
+/// that had accelerators or batch jobs in it).
+struct PeriodPoolColumns {
+    let index: TraceColumn<Int32>
+    let pool: TraceColumn<Int16>
+    let accelerators: TraceColumn<Int32>
+    /// Jobs a day; offered load, utilisation, mean wait and jobs waiting, each with its half-width.
+    let figures: [TraceColumn<Double>]
+
+    init(_ g: hid_t, columns col: ColumnMaker) throws {
+        let T = TraceColumns.self
+        index = try col(g, T.periodIndex)
+        pool = try col(g, T.periodPoolKey)
+        accelerators = try col(g, T.periodPoolAccelerators)
+        figures = try [T.periodPoolJobs, T.periodPoolOffered, T.periodOfferedCI, T.periodPoolUtil, T.periodUtilCI, T.periodPoolWait, T.periodWaitCI,
+                       T.periodPoolQueued, T.periodQueuedCI].map { try col(g, $0) }
+    }
+
+    var all: [any AnyTraceColumn] { [index, pool, accelerators] + figures }
+
+    /// Appends the rows of period `p`'s pools.
+    func append(_ p: PeriodFigures) throws {
+        for (k, f) in p.activePools {
+            try index.append(Int32(p.index))
+            try pool.append(Int16(clamping: k))
+            try accelerators.append(Int32(clamping: f.accelerators))
+            let values = [f.jobsPerDay.mean, f.offeredLoad.mean, f.offeredLoad.ci95, f.utilization.mean, f.utilization.ci95, f.waitMeanS.mean,
+                          f.waitMeanS.ci95, f.queuedJobs.mean, f.queuedJobs.ci95]
+            for (c, v) in zip(figures, values) { try c.append(v) }
+        }
     }
 }

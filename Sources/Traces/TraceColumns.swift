@@ -175,11 +175,22 @@ enum TraceColumns {
     static let periodWait = ColumnSpec<Double>("wait_mean_s", "s", "mean wait of the batch jobs submitted in the window, whole (a sample runs on until they have started; one still waiting at the run's end counts its wait so far)")
     static let periodWaitCI = ColumnSpec<Double>("wait_mean_s_ci95", "s", "95% confidence half-width of wait_mean_s: from the windows' mean waits (two or more windows), else the days'")
     static let periodWaitP99 = ColumnSpec<Double>("wait_p99_s", "s", "99th percentile of the waits of the batch jobs submitted in the window (nearest rank)", note: "NaN without jobs")
+    static let periodQueued = ColumnSpec<Double>("queued_jobs", "1", "batch jobs waiting, on average over the window's days")
+    static let periodQueuedCI = ColumnSpec<Double>("queued_jobs_ci95", "1", "95% confidence half-width of queued_jobs")
     static let periodSLO = ColumnSpec<Double>("slo_attainment", "1", "share of the services' requests served within their latency target over the sample's run", note: "a full run's (`--periods`): of the requests arriving in the period; NaN without services")
     static let periodEnergy = ColumnSpec<Double>("energy_kwh_per_day", "kWh/d", "facility energy per day in the window", note: "0 without `power`")
     static let periodEnergyCI = ColumnSpec<Double>("energy_kwh_per_day_ci95", "kWh/d", "95% confidence half-width of energy_kwh_per_day")
     static let periodCost = ColumnSpec<Double>("cost_per_day", "currency/d", "what a day cost: the energy at each hour's tariff and the fixed costs (capital written off, maintenance, staff) of what was in the center, in the price list's currency", note: "NaN without `power`")
     static let periodCostCI = ColumnSpec<Double>("cost_per_day_ci95", "currency/d", "95% confidence half-width of cost_per_day")
+
+    // /period_pools (each pool's figures in each period)
+    static let periodPoolKey = ColumnSpec<Int16>("pool", "1", poolKeyMeaning)
+    static let periodPoolAccelerators = ColumnSpec<Int32>("accelerators", "1", "the pool's accelerators in service in the window")
+    static let periodPoolJobs = ColumnSpec<Double>("jobs_submitted_per_day", "1/d", "batch jobs submitted to the pool per day in the window")
+    static let periodPoolOffered = ColumnSpec<Double>("offered_load", "1", "batch work submitted to the pool (accelerator-time at full speed) over its installed accelerator-time")
+    static let periodPoolUtil = ColumnSpec<Double>("utilization", "1", "the pool's busy accelerator-time (batch jobs and service replicas) over its installed accelerator-time")
+    static let periodPoolWait = ColumnSpec<Double>("wait_mean_s", "s", "mean wait of the batch jobs submitted to the pool in the window, whole as in /periods")
+    static let periodPoolQueued = ColumnSpec<Double>("queued_jobs", "1", "batch jobs waiting for the pool, on average over the window's days")
 
     // /dictionaries/NAME
     static let dictionaryCode = ColumnSpec<Int16>("code", "1", "code stored in the data")
@@ -208,8 +219,10 @@ enum TraceColumns {
         ("utilization_pools", [seriesTime, seriesKey("pool", meaning: poolKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
         ("utilization_tenants", [seriesTime, seriesKey("tenant", meaning: tenantKeyMeaning), seriesBusy, seriesQueued, seriesRunning]),
         ("periods", [periodIndex, periodStart, periodEnd, periodWindow, periodAccelerators, periodJobs, periodOffered, periodOfferedCI,
-                     periodUtil, periodUtilCI, periodWait, periodWaitCI, periodWaitP99, periodSLO, periodEnergy, periodEnergyCI,
+                     periodUtil, periodUtilCI, periodWait, periodWaitCI, periodWaitP99, periodQueued, periodQueuedCI, periodSLO, periodEnergy, periodEnergyCI,
                      periodCost, periodCostCI]),
+        ("period_pools", [periodIndex, periodPoolKey, periodPoolAccelerators, periodPoolJobs, periodPoolOffered, periodOfferedCI, periodPoolUtil,
+                          periodUtilCI, periodPoolWait, periodWaitCI, periodPoolQueued, periodQueuedCI]),
     ]
 }
 

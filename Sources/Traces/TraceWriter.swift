@@ -22,6 +22,9 @@ public struct TraceMetadata: Sendable {
     /// Whether the run models the facility's power (the trace then has `/power` and the `/jobs`
     /// column of energy).
     public var power = false
+    /// Whether the run reports periods (`--sampled` or `--periods`: the trace then has
+    /// `/periods` and `/period_pools`, ``TraceWriter/record(periods:pools:)``).
+    public var periods = false
     /// The overrides the run was given (`--set`, `--policy`, `--warmup`), recorded as the root
     /// attribute `overrides` when there are any.
     public var overrides: [String] = []
@@ -48,7 +51,10 @@ public struct TraceMetadata: Sendable {
 public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// The schema this writer produces.
     public static let schemaName = "iccsim-trace"
-    public static let schemaVersion = "1.6.0"
+    public static let schemaVersion = "1.7.0"
+    /// The version a trace without periods declares (1.7.0 added `/period_pools` and
+    /// `/periods/queued_jobs`).
+    public static let schemaVersionWithoutPeriods = "1.6.0"
     /// The version a trace without `/power` declares (1.6.0 added `/power` and `/jobs/energy_kwh`).
     public static let schemaVersionWithoutPower = "1.5.0"
     /// The version a trace without what 1.5.0 added declares (the earliest schema that describes
@@ -131,7 +137,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         file = try H5.check(id: H5Fcreate(path, iccsim_h5f_acc_trunc(), fcpl, iccsim_h5p_default()), "create '\(path)'")
         do {
             try H5.setAttribute(file, "schema_name", Self.schemaName)
-            try H5.setAttribute(file, "schema_version", metadata.power ? Self.schemaVersion
+            try H5.setAttribute(file, "schema_version", metadata.periods ? Self.schemaVersion : metadata.power ? Self.schemaVersionWithoutPeriods
                                 : metadata.failures || !metadata.overrides.isEmpty ? Self.schemaVersionWithoutPower : Self.schemaVersionWithoutFailures)
             try H5.setAttribute(file, "software_version", metadata.softwareVersion)
             try H5.setAttribute(file, "scenario_name", metadata.scenarioName)
@@ -289,6 +295,7 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     /// Writes the run's name dictionaries (application, tenant, model, pool, accelerator_type).
     public func receive(_ names: DemandNames) {
         guard firstError == nil else { return }
+        wroteNames = true
         var types: [String] = []
         poolAcceleratorType = names.poolAccelerators.map { DemandNames.intern($0, in: &types) }
         do {
@@ -304,6 +311,9 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
             try list("service", names.services)
         } catch { firstError = error }
     }
+
+    /// Whether the run's name dictionaries are written (``receive(_:)``).
+    private var wroteNames = false
 
     /// `/jobs` rows written so far (jobs that ended or were rejected), for progress displays.
     public private(set) var jobRows = 0
@@ -456,15 +466,25 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
         do { try tenantSeries.append(s) } catch { firstError = error }
     }
 
-    /// Writes `/periods`: a sampled run's figures per period (call once, before `close`).
-    public func record(periods: [PeriodFigures]) throws {
+    /// Writes `/periods`, a run's figures per period, and `/period_pools`, each pool's (call
+    /// once, before `close`). `pools` names the pools for `/dictionaries/pool` when the run
+    /// wrote no dictionaries (a sampled run).
+    public func record(periods: [PeriodFigures], pools: [String]) throws {
         try writes.drain()
+        let maker = ColumnMaker(chunk: 1024, deflate: deflateLevel, writes: writes)
         let g = try H5.createGroup(file, "periods")
         groups.append(g)
-        try H5.setAttribute(g, "long_name", "a sampled run's figures, one row per period (iccsim run --sampled)")
-        let table = try PeriodColumns(g, columns: ColumnMaker(chunk: 1024, deflate: deflateLevel, writes: writes))
+        try H5.setAttribute(g, "long_name", "a run's figures, one row per period (iccsim run --sampled or --periods)")
+        let table = try PeriodColumns(g, columns: maker)
         columns += table.all
         for p in periods { try table.append(p) }
+        let gp = try H5.createGroup(file, "period_pools")
+        groups.append(gp)
+        try H5.setAttribute(gp, "long_name", "each pool's figures, one row per period and pool with accelerators or batch jobs in it")
+        let byPool = try PeriodPoolColumns(gp, columns: maker)
+        columns += byPool.all
+        for p in periods { try byPool.append(p) }
+        if !wroteNames { try writeDictionary(dictionaries, "pool", pools.enumerated().map { (Int64($0.offset), $0.element) }) }
     }
 
     /// Flushes every column, waits for the queued writes, and closes the file; throws the first

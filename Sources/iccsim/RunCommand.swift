@@ -130,6 +130,7 @@ struct RunCommand: ParsableCommand {
                                          policy: s.scheduling.policy, scenarioYAML: loaded.resolvedYAML)
             metadata.failures = s.failures != nil
             metadata.power = s.power != nil
+            metadata.periods = periods != nil
             metadata.overrides = overrides
             metadata.jobsSampleRate = jobsSampleRate
             let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: metadata)
@@ -139,7 +140,7 @@ struct RunCommand: ParsableCommand {
             var result: RunResult, figures: [PeriodFigures] = []
             if let periods {
                 (result, figures) = try RunPeriods.run(s, sink: writer, kernelOptions: options, periods)
-                try writer.record(periods: figures)
+                try writer.record(periods: figures, pools: s.cluster.poolNames)
             } else {
                 result = try CenterRun.run(s, sink: writer, kernelOptions: options, drawDemandAhead: true)
             }
@@ -167,9 +168,10 @@ struct RunCommand: ParsableCommand {
             if case .noProgress(let why) = result.stopReason { note("warning: the run stopped without progress: \(why)") }
             for c in result.seedCollisions { note("note: random stream '\(c)' had a 32-bit seed collision; re-mixed") }
             let summary = result.summary
-            let table = periods.map { SampledRunOutput.markdown(figures, s, $0, sampled: false) } ?? ""
+            let table = periods.map { SampledRunOutput.markdown(figures, s, $0, sampled: false, byPool: false) } ?? ""
+            let full = periods.map { SampledRunOutput.markdown(figures, s, $0, sampled: false) } ?? ""
             try dir.write("summary.json", SummaryWriter.json(summary.fields + (periods.map { [SampledRunOutput.periodsField(figures, s, $0)] } ?? [])))
-            try dir.write("summary.md", SummaryWriter.markdown(summary, overrides: overrides) + (table.isEmpty ? "" : "\n" + table))
+            try dir.write("summary.md", SummaryWriter.markdown(summary, overrides: overrides) + (full.isEmpty ? "" : "\n" + full))
             let eps = wall > 0 ? Double(summary.eventsProcessed) / wall : 0
             try dir.write("run-info.json", SummaryWriter.json([
                 ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),

@@ -32,8 +32,9 @@ enum SampledRunOutput {
             var metadata = TraceMetadata(softwareVersion: ICCSimVersion.current, scenarioName: s.name, seed: s.seed, runIndex: 0,
                                          policy: s.scheduling.policy, scenarioYAML: loaded.resolvedYAML)
             metadata.overrides = overrides
+            metadata.periods = true
             let writer = try TraceWriter(path: dir.path("trace.h5"), metadata: metadata)
-            try writer.record(periods: periods)
+            try writer.record(periods: periods, pools: s.cluster.poolNames)
             try writer.close()
             let day = Double(SimTime.nsPerDay)
             let fields: [(String, SummaryValue)] = [
@@ -44,9 +45,8 @@ enum SampledRunOutput {
                                     + (o.windows > 1 ? [("windows", .integer(Int64(o.windows)))] : []))),
                 periodsField(periods, s, o),
             ]
-            let table = markdown(periods, s, o)
             try dir.write("summary.json", SummaryWriter.json(fields))
-            try dir.write("summary.md", table)
+            try dir.write("summary.md", markdown(periods, s, o))
             let wall = wallSeconds() - t0
             try dir.write("run-info.json", SummaryWriter.json([
                 ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),
@@ -54,7 +54,7 @@ enum SampledRunOutput {
             ]))
             try dir.commit()
             note(String(format: "iccsim: %@ seed %llu sampled by %@: %d periods in %.1f s wall -> %@", s.name, s.seed, o.periodName, periods.count, wall, dir.finalURL.path))
-            return table
+            return markdown(periods, s, o, byPool: false)
         } catch let e as TraceError {
             dir.discard()
             throw RunFailure(message: e.message)
@@ -64,14 +64,17 @@ enum SampledRunOutput {
         }
     }
 
-    /// The `periods` field of `summary.json`: each period's figures under its label.
+    /// The `periods` field of `summary.json`: each period's figures under its label, with
+    /// `pools`: the figures of each pool that had accelerators or batch jobs in it, by name.
     /// A sampled period that started with a queue carried in has `carried_queue_days`: each
     /// such pool's longest stretch of its demand a window started with.
     static func periodsField(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options) -> (String, SummaryValue) {
         let pools = s.cluster.poolNames
         return ("periods", .object(periods.map { p -> (String, SummaryValue) in
             let carried = carriedQueue(p, pools: pools)
-            return (label(of: p, s, o), SummaryValue.object(p.fields + (carried.isEmpty ? [] : [("carried_queue_days", .object(carried.map { ($0.0, .real($0.1)) }))])))
+            let byPool = p.activePools.filter { $0.index < pools.count }.map { (pools[$0.index], SummaryValue.object($0.figures.poolFields)) }
+            return (label(of: p, s, o), SummaryValue.object(p.fields + (byPool.isEmpty ? [] : [("pools", .object(byPool))])
+                                                             + (carried.isEmpty ? [] : [("carried_queue_days", .object(carried.map { ($0.0, .real($0.1)) }))])))
         }))
     }
 
@@ -84,8 +87,8 @@ enum SampledRunOutput {
         SampledRun.label(index: p.index, periodStartNs: p.periodStartNs, periodEndNs: p.periodEndNs, start: s.start?.date, o)
     }
 
-    /// The periods as a Markdown table for people.
-    static func markdown(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options, sampled: Bool = true) -> String {
+    /// The periods as a Markdown table for people; with `byPool`, each pool's figures after it.
+    static func markdown(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options, sampled: Bool = true, byPool: Bool = true) -> String {
         let intro = sampled
             ? (o.windows > 1 ? "\(o.windows) \(o.lengthNs / SimTime.nsPerDay)-day windows" : "One \(o.lengthNs / SimTime.nsPerDay)-day window")
                 + " per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from "
@@ -112,6 +115,23 @@ enum SampledRunOutput {
             lines += ["", "Periods whose samples started with the queue the center carried in (each pool's backlog as a stretch of its "
                       + "demand; their waits rest on that estimate): " + carried.joined(separator: "; ") + "."]
         }
+        if byPool { lines += poolLines(periods, s, o) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The table of each pool's figures, period by period (none when the periods keep no pools).
+    static func poolLines(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options) -> [String] {
+        let pools = s.cluster.poolNames
+        let rows = periods.flatMap { p in
+            p.activePools.filter { $0.index < pools.count }.map { q in
+                PeriodTable.poolRow(label(of: p, s, o), pool: pools[q.index]) { name in let v = q.figures.figure(name); return v.isNaN ? nil : v }
+            }
+        }
+        guard !rows.isEmpty else { return [] }
+        return ["", "## By pool", "",
+                "Each pool over its own accelerators: its batch jobs, their offered load and waits, its busy accelerators (batch jobs and "
+                + "service replicas) and the jobs waiting for it on average; ± as above.", "",
+                "| " + PeriodTable.poolHeader.joined(separator: " | ") + " |", "|---|---|" + String(repeating: "---:|", count: PeriodTable.poolHeader.count - 2)]
+            + rows.map { "| " + $0.joined(separator: " | ") + " |" }
     }
 }

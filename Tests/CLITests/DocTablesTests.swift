@@ -20,7 +20,7 @@ import Testing
 extension DocTablesTests {
     /// Every trace table's column list in docs/trace-schema.md is the writer's declaration.
     @Test func traceColumnTablesMatchTheWriter() throws {
-        let names = ["jobs", "failures", "power", "collectives", "models", "deployments", "requests", "links", "utilization", "utilization_pools", "utilization_tenants"]
+        let names = ["jobs", "failures", "power", "collectives", "models", "deployments", "requests", "links", "utilization", "utilization_pools", "utilization_tenants", "periods", "period_pools"]
         for t in names {
             let r = try iccsim(["export", "trace-schema", "--table", t])
             #expect(r.status == 0, "\(t): \(r.stderr)")

@@ -171,7 +171,8 @@ extension MultiYearRunTests {
     /// about 34 days of its demand: the first quarter's 27 days of capacity left over, less the
     /// warm-up's first two weeks of draining, over 0.7 of a day's capacity a day; the first's
     /// about 3 days: 14 days of 0.3 over 1.3) and `summary.md` lists them; with `--sample-queue
-    /// empty` none does; a bad value is refused before anything is written.
+    /// empty` none does; its one pool's figures under `pools` are the period's; a bad value is
+    /// refused before anything is written.
     @Test func sampledRunsSayWhichPeriodsCarriedAQueue() throws {
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
@@ -186,12 +187,106 @@ extension MultiYearRunTests {
         let first = try #require((q["2027-Q1"]?["carried_queue_days"] as? [String: Double])?["training"])
         let second = try #require((q["2027-Q2"]?["carried_queue_days"] as? [String: Double])?["training"])
         #expect(abs(first - 0.3 * 14 / 1.3) < 0.5 && abs(second - (0.3 * 91 - 0.3 * 14) / 0.7) < 4, "\(first) \(second)")
+        // Its one pool's figures are the center's.
+        for (label, p) in q {
+            let pool = try #require((p["pools"] as? [String: [String: Any]])?["training"], "\(label)")
+            for key in ["accelerators", "jobs_submitted_per_day", "offered_load", "utilization", "wait_mean_s", "wait_mean_s_ci95", "queued_jobs"] {
+                let a = try #require(pool[key] as? Double, "\(label) \(key)"), b = try #require(p[key] as? Double, "\(label) \(key)")
+                #expect(abs(a - b) <= 1e-12 * max(1, abs(b)), "\(label) \(key): \(a) vs \(b)")
+            }
+        }
         let md = String(decoding: try #require(fileData(carried.appendingPathComponent("summary.md"))), as: UTF8.self)
         #expect(md.contains("started with the queue the center carried in") && md.contains("2027-Q2 (training "), "\(md)")
+        #expect(md.contains("| 2027-Q2 | training | 32 |"), "\(md)")
         #expect(try iccsim(["run", file.path, "--sampled", "quarter", "--sample-queue", "empty", "--out", empty.path, "--quiet"]).status == 0)
         #expect(try periods(empty).values.allSatisfy { $0["carried_queue_days"] == nil })
         let bad = tmp.appendingPathComponent("bad")
         let r = try iccsim(["run", file.path, "--sampled", "quarter", "--sample-queue", "full", "--out", bad.path, "--quiet"])
         #expect(r.status == 2 && r.stderr.contains("--sample-queue expects carried or empty, got 'full'") && !FileManager.default.fileExists(atPath: bad.path), "\(r.stderr)")
+    }
+}
+
+extension MultiYearRunTests {
+    /// Reference: the run's own `/jobs` and `/utilization_pools`, read from its CSV export. A
+    /// 60-day run of two pools (a job-mix line pinned to each, the smaller one loaded to about
+    /// 87% so its jobs wait), reported month by month: each pool's jobs a day, mean wait and
+    /// utilisation in each month are those of its rows (waits and job counts to 1e-9, the
+    /// time-weighted busy accelerators over the pool's and jobs waiting to 1e-9), the pools' offered work adds
+    /// up to the center's, and `/period_pools` holds what `summary.json` says.
+    @Test func periodsReportEachPool() throws {
+        let text = """
+            name: pools
+            seed: 5
+            horizon: 60d
+            cluster:
+              servers:
+                - {name: big, preset: hgx-a100-8, count: 4, pool: big}
+                - {name: small, preset: hgx-a100-8, count: 1, pool: small}
+            workload:
+              applications:
+                - name: vision
+                  tenants: [{name: city, type: government}]
+                  models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
+                  jobs:
+                    - {kind: training, model: cnn, perDay: 100, accelerators: 1, samples: 20M, pool: big}
+                    - {kind: training, model: cnn, perDay: 65, accelerators: 2, samples: 40M, pool: small}
+            """
+        let tmp = scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let file = tmp.appendingPathComponent("pools.yaml"), out = tmp.appendingPathComponent("run"), csv = tmp.appendingPathComponent("csv")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = try iccsim(["run", file.path, "--periods", "month", "--out", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try iccsim(["export", "csv", out.path, "--out", csv.path]).status == 0)
+        let s = try JSONSerialization.jsonObject(with: fileData(out.appendingPathComponent("summary.json"))!) as! [String: Any]
+        let periods = try #require(s["periods"] as? [String: [String: Any]])
+        #expect(periods.count == 2)
+        let jobs = try csvRows(csv.appendingPathComponent("jobs.csv"))
+        let busy = try csvRows(csv.appendingPathComponent("utilization_pools.csv"))
+        let table = try csvRows(csv.appendingPathComponent("period_pools.csv"))
+        let day = 86_400e9
+        for (label, p) in periods {
+            let pools = try #require(p["pools"] as? [String: [String: Any]], "\(label)")
+            #expect(pools.keys.sorted() == ["big", "small"])
+            // A full run's period counts the whole days that start in it.
+            let days = Double(p["window_days"] as! Int), from = (p["window_start_day"] as! Double) * day, to = from + days * day
+            var offered = 0.0
+            for (name, capacity) in [("big", 32.0), ("small", 8.0)] {
+                let f = pools[name]!
+                #expect(f["accelerators"] as? Int == Int(capacity))
+                let mine = jobs.filter { $0["pool"] == name && Double($0["submit_ns"]!)! >= from && Double($0["submit_ns"]!)! < to }
+                #expect(abs((f["jobs_submitted_per_day"] as! Double) * days - Double(mine.count)) < 1e-9, "\(label) \(name) jobs")
+                // A job still waiting at the end (`start_ns` -1) has waited until then.
+                let wait = mine.reduce(0.0) { $0 + (Double($1["start_ns"]!)! >= 0 ? Double($1["wait_ns"]!)! : 60 * day - Double($1["submit_ns"]!)!) } / Double(mine.count) / 1e9
+                #expect(abs((f["wait_mean_s"] as! Double) - wait) <= 1e-9 * wait, "\(label) \(name): wait \(f["wait_mean_s"]!) vs \(wait)")
+                // The time-weighted busy accelerators and jobs waiting of the pool's samples over the month.
+                let samples = busy.filter { $0["pool"] == name }.map { (Double($0["time_ns"]!)!, Double($0["busy_accelerators"]!)!, Double($0["queued_jobs"]!)!) }
+                var held = 0.0, queued = 0.0
+                for (k, x) in samples.enumerated() {
+                    let span = max(0, min(k + 1 < samples.count ? samples[k + 1].0 : to, to) - max(x.0, from))
+                    held += span * x.1
+                    queued += span * x.2
+                }
+                let util = f["utilization"] as! Double
+                #expect(abs(util - held / (capacity * (to - from))) < 1e-9, "\(label) \(name): utilisation \(util) vs \(held / (capacity * (to - from)))")
+                #expect(abs((f["queued_jobs"] as! Double) - queued / (to - from)) < 1e-9, "\(label) \(name): jobs waiting")
+                offered += (f["offered_load"] as! Double) * capacity
+                let row = try #require(table.first { $0["pool"] == name && $0["period"] == String(Int(p["period"] as! Int)) })
+                #expect(abs(Double(row["utilization"]!)! / util - 1) < 1e-12 && abs(Double(row["queued_jobs"]!)! - (f["queued_jobs"] as! Double)) < 1e-12)
+            }
+            #expect(abs(offered / (p["offered_load"] as! Double) / 40 - 1) < 1e-9, "\(label): the pools' offered work is the center's")
+            #expect((pools["small"]!["utilization"] as! Double) > 0.5 && (pools["small"]!["wait_mean_s"] as! Double) > 0, "\(label): the small pool is loaded")
+        }
+        let md = String(decoding: fileData(out.appendingPathComponent("summary.md"))!, as: UTF8.self)
+        #expect(md.contains("## By pool") && md.contains("| small | 8 |"), "\(md.suffix(600))")
+    }
+
+    /// The rows of a CSV file with a header (no quoted commas), as column → text.
+    func csvRows(_ url: URL) throws -> [[String: String]] {
+        let lines = String(decoding: try #require(fileData(url), "\(url.path)"), as: UTF8.self).split(separator: "\n").map(String.init)
+        let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? []
+        return lines.dropFirst().map { line in
+            Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+        }
     }
 }

@@ -151,9 +151,10 @@ func writeSample(_ path: String, jobs: Int) throws {
         var withFailures = TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")
         withFailures.failures = true
         withFailures.power = true
-        // A sampled run's trace also has /periods.
+        withFailures.periods = true
+        // A sampled run's trace also has /periods and /period_pools.
         let writer = try TraceWriter(path: path, metadata: withFailures)
-        try writer.record(periods: [])
+        try writer.record(periods: [], pools: [])
         try writer.close()
         let reader = try TraceReader(path: path)
         #expect(try reader.attribute("/", "schema_version") == TraceWriter.schemaVersion)
@@ -166,7 +167,7 @@ func writeSample(_ path: String, jobs: Int) throws {
         try TraceWriter(path: plain, metadata: TraceMetadata(softwareVersion: "t", scenarioName: "t", seed: 1, runIndex: 0, policy: "fifo", scenarioYAML: "")).close()
         let without = try TraceReader(path: plain)
         #expect(try without.attribute("/", "schema_version") == TraceWriter.schemaVersionWithoutFailures)
-        for (table, columns) in TraceColumns.tables where table != "failures" && table != "power" && table != "periods" {
+        for (table, columns) in TraceColumns.tables where table != "failures" && table != "power" && table != "periods" && table != "period_pools" {
             let kept = columns.filter { $0.note != TraceColumns.onlyWithFailures && $0.note != TraceColumns.onlyWithPower }.map(\.name)
             #expect(try without.members(table).sorted() == kept.sorted(), "/\(table) without failures or power")
         }
@@ -177,5 +178,10 @@ func writeSample(_ path: String, jobs: Int) throws {
         let failuresPath = dir.appendingPathComponent("f.h5").path
         try TraceWriter(path: failuresPath, metadata: failuresOnly).close()
         #expect(try TraceReader(path: failuresPath).attribute("/", "schema_version") == TraceWriter.schemaVersionWithoutPower)
+        // With power but without periods: the version before /period_pools.
+        failuresOnly.power = true
+        let powerPath = dir.appendingPathComponent("w.h5").path
+        try TraceWriter(path: powerPath, metadata: failuresOnly).close()
+        #expect(try TraceReader(path: powerPath).attribute("/", "schema_version") == TraceWriter.schemaVersionWithoutPeriods)
     }
 }
