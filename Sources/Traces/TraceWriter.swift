@@ -472,18 +472,21 @@ public final class TraceWriter: RecordSink, DemandNamesReceiver {
     public func record(periods: [PeriodFigures], pools: [String]) throws {
         try writes.drain()
         let maker = ColumnMaker(chunk: 1024, deflate: deflateLevel, writes: writes)
-        let g = try H5.createGroup(file, "periods")
-        groups.append(g)
-        try H5.setAttribute(g, "long_name", "a run's figures, one row per period (iccsim run --sampled or --periods)")
-        let table = try PeriodColumns(g, columns: maker)
-        columns += table.all
-        for p in periods { try table.append(p) }
-        let gp = try H5.createGroup(file, "period_pools")
-        groups.append(gp)
-        try H5.setAttribute(gp, "long_name", "each pool's figures, one row per period and pool with accelerators or batch jobs in it")
-        let byPool = try PeriodPoolColumns(gp, columns: maker)
-        columns += byPool.all
-        for p in periods { try byPool.append(p) }
+        /// A new group `name` described as `longName`, closed with the file.
+        func group(_ name: String, _ longName: String) throws -> hid_t {
+            let g = try H5.createGroup(file, name)
+            groups.append(g)
+            try H5.setAttribute(g, "long_name", longName)
+            return g
+        }
+        let table = try PeriodColumns(try group("periods", "a run's figures, one row per period (iccsim run --sampled or --periods)"), columns: maker)
+        let byPool = try PeriodPoolColumns(try group("period_pools", "each pool's figures, one row per period and pool with accelerators or batch jobs in it"),
+                                           columns: maker)
+        columns += table.all + byPool.all
+        for p in periods {
+            try table.append(p)
+            try byPool.append(p)
+        }
         if !wroteNames { try writeDictionary(dictionaries, "pool", pools.enumerated().map { (Int64($0.offset), $0.element) }) }
     }
 
