@@ -209,10 +209,11 @@ extension MultiYearRunTests {
 extension MultiYearRunTests {
     /// Reference: the run's own `/jobs` and `/utilization_pools`, read from its CSV export. A
     /// 60-day run of two pools (a job-mix line pinned to each, the smaller one loaded to about
-    /// 87% so its jobs wait), reported month by month: each pool's jobs a day, mean wait and
-    /// utilisation in each month are those of its rows (waits and job counts to 1e-9, the
-    /// time-weighted busy accelerators over the pool's and jobs waiting to 1e-9), the pools' offered work adds
-    /// up to the center's, and `/period_pools` holds what `summary.json` says.
+    /// 87% so its jobs wait), reported month by month: each pool's jobs a day, mean wait,
+    /// utilisation and jobs waiting in each month are those of its rows (job counts and waits,
+    /// and the time-weighted busy accelerators and jobs waiting, to 1e-9), the pools' offered
+    /// work adds up to the center's, `/period_pools` holds what `summary.json` says, and the
+    /// report plots the pools.
     @Test func periodsReportEachPool() throws {
         let text = """
             name: pools
@@ -279,6 +280,11 @@ extension MultiYearRunTests {
         }
         let md = String(decoding: fileData(out.appendingPathComponent("summary.md"))!, as: UTF8.self)
         #expect(md.contains("## By pool") && md.contains("| small | 8 |"), "\(md.suffix(600))")
+        // The report plots each pool's utilisation and, the small pool's jobs waiting, their mean waits.
+        let page = tmp.appendingPathComponent("pools.html")
+        #expect(try iccsim(["report", out.path, "--out", page.path]).status == 0)
+        let html = String(decoding: try #require(fileData(page)), as: UTF8.self)
+        #expect(html.contains("Utilisation by pool") && html.contains("Mean wait by pool"))
     }
 
     /// The rows of a CSV file with a header (no quoted commas), as column → text.
