@@ -22,14 +22,19 @@ import Testing
         """
 
     /// One application: 100 small CNN trainings a day.
-    static let vision = """
+    static let vision = vision(jobs: ["{kind: training, model: cnn, perDay: 100, accelerators: 1, samples: 20M}"])
+
+    /// One application, a city's CNN, with these job-mix lines (`applications:` and below, indented
+    /// to sit under `workload:`).
+    static func vision(jobs: [String]) -> String {
+        """
           applications:
             - name: vision
               tenants: [{name: city, type: government}]
               models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
               jobs:
-                - {kind: training, model: cnn, perDay: 100, accelerators: 1, samples: 20M}
-        """
+        """ + jobs.map { "\n        - \($0)" }.joined()
+    }
 
     @Test func periodsOfAFullRunFollowThePhasesAndRepeat() throws {
         let tmp = scratchDirectory()
@@ -224,13 +229,8 @@ extension MultiYearRunTests {
                 - {name: big, preset: hgx-a100-8, count: 4, pool: big}
                 - {name: small, preset: hgx-a100-8, count: 1, pool: small}
             workload:
-              applications:
-                - name: vision
-                  tenants: [{name: city, type: government}]
-                  models: [{name: cnn, family: cnn, parameters: 25M, trainFlopsPerSample: 24.6GFLOP}]
-                  jobs:
-                    - {kind: training, model: cnn, perDay: 100, accelerators: 1, samples: 20M, pool: big}
-                    - {kind: training, model: cnn, perDay: 65, accelerators: 2, samples: 40M, pool: small}
+            \(Self.vision(jobs: ["{kind: training, model: cnn, perDay: 100, accelerators: 1, samples: 20M, pool: big}",
+                                 "{kind: training, model: cnn, perDay: 65, accelerators: 2, samples: 40M, pool: small}"]))
             """
         let tmp = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }
