@@ -15,18 +15,18 @@ final class PeriodTap: RecordSink {
     let days: Int
     /// The period of each day of the window.
     let periodOfDay: [Int]
-    private(set) var offeredNs: [Double], submitted: [Int], waitSumNs: [Double], waitCount: [Int], busyNs: [Double], energyKWh: [Double]
-    /// Jobs waiting times ns, each day.
-    private(set) var queuedNs: [Double]
-    /// The same sums (energy aside) pool by pool: `pool[p]` is pool p's, each day.
+    /// The center's sums, each day, and its facility energy.
+    private(set) var center: DaySums
+    private(set) var energyKWh: [Double]
+    /// The same sums pool by pool: `pool[p]` is pool p's, each day.
     private(set) var pool: [DaySums]
-    private var lastPool: [(timeNs: SimTimeNs, busy: Double, queued: Int32)?]
+    private var lastPool: [Occupied?]
     /// With a costing: the energy bill of each day (each stretch of power at its hour's tariff).
     let costing: PeriodCosting?
     private(set) var energyCost: [Double]
     /// The waits of each period's jobs (ns, three significant digits).
     private(set) var waits: [Histogram<UInt64>]
-    private var lastUtil: (timeNs: SimTimeNs, busy: Int32, queued: Int32)?
+    private var lastUtil: Occupied?
     private var lastPower: (timeNs: SimTimeNs, facilityW: Double)?
 
     /// The run's end: a job that never started has waited until then (the window's end unless
@@ -36,7 +36,8 @@ final class PeriodTap: RecordSink {
     /// Whether it keeps ``offeredByApplicationNs`` (a sample's run; a job-level run does not need it).
     let measuresDemandByApplication: Bool
 
-    /// One pool's day-by-day sums.
+    /// The center's or one pool's day-by-day sums: batch work and jobs submitted, their waits,
+    /// busy accelerator-time and jobs waiting times ns.
     struct DaySums {
         var offeredNs, waitSumNs, busyNs, queuedNs: [Double]
         var submitted, waitCount: [Int]
@@ -49,6 +50,23 @@ final class PeriodTap: RecordSink {
             submitted = Array(repeating: 0, count: days)
             waitCount = submitted
         }
+
+        /// Day `d`'s figures over `accelerators` accelerators (energy `energyKWh`).
+        func day(_ d: Int, accelerators: Int, energyKWh: Double = 0) -> PeriodFigures.Day {
+            let dayNs = Double(SimTime.nsPerDay), capacityNs = Double(accelerators) * dayNs
+            var x = PeriodFigures.Day(jobsSubmitted: submitted[d], offeredLoad: capacityNs > 0 ? offeredNs[d] / capacityNs : 0,
+                                      utilization: capacityNs > 0 ? busyNs[d] / capacityNs : 0, waitSumS: waitSumNs[d] / 1e9, waits: waitCount[d],
+                                      energyKWh: energyKWh)
+            x.queuedJobs = queuedNs[d] / dayNs
+            return x
+        }
+    }
+
+    /// The last busy accelerators and jobs waiting sampled (of the center or a pool), held until the next.
+    struct Occupied {
+        var timeNs: SimTimeNs
+        var busy: Double
+        var queued: Int32
     }
 
     /// A tap over `days` days from `windowStartNs`, keeping `pools` pools' sums too.
@@ -62,14 +80,9 @@ final class PeriodTap: RecordSink {
         self.days = days
         self.periodOfDay = periodOfDay ?? Array(repeating: 0, count: days)
         waits = (0..<((periodOfDay?.max() ?? 0) + 1)).map { _ in Histogram<UInt64>(highestTrackableValue: 1 << 62, numberOfSignificantValueDigits: .three) }
-        offeredNs = Array(repeating: 0, count: days)
-        submitted = Array(repeating: 0, count: days)
-        waitSumNs = Array(repeating: 0, count: days)
-        waitCount = Array(repeating: 0, count: days)
-        busyNs = Array(repeating: 0, count: days)
+        center = DaySums(days: days)
         energyKWh = Array(repeating: 0, count: days)
-        queuedNs = Array(repeating: 0, count: days)
-        pool = Array(repeating: DaySums(days: days), count: pools)
+        pool = Array(repeating: center, count: pools)
         lastPool = Array(repeating: nil, count: pools)
     }
 
@@ -121,12 +134,12 @@ final class PeriodTap: RecordSink {
             Self.add(work * work, to: &offeredSquaredByApplication, a, p)
         }
         guard let d = day(of: j.submitNs) else { return }
-        submitted[d] += 1
-        offeredNs[d] += work
-        if j.pool >= 0 && Int(j.pool) < pool.count {
-            pool[Int(j.pool)].submitted[d] += 1
-            pool[Int(j.pool)].offeredNs[d] += work
+        func add(_ sums: inout DaySums) {
+            sums.submitted[d] += 1
+            sums.offeredNs[d] += work
         }
+        add(&center)
+        if pool.indices.contains(Int(j.pool)) { add(&pool[Int(j.pool)]) }
     }
 
     /// Adds `value` to `sums[a][p]`, growing the table as needed.
@@ -143,8 +156,8 @@ final class PeriodTap: RecordSink {
 
     /// Closes the series at the end of the run.
     func finish(atNs end: SimTimeNs) {
-        if let u = lastUtil { spreadUtilization(u, to: end) }
-        for p in pool.indices { if let g = lastPool[p] { spreadPool(p, g, to: end) } }
+        if let u = lastUtil { spread(u, into: &center, to: end) }
+        for p in pool.indices { if let g = lastPool[p] { spread(g, into: &pool[p], to: end) } }
         lastPool = lastPool.map { _ in nil }
         if let p = lastPower {
             spread(&energyKWh, from: p.timeNs, to: end, perNs: p.facilityW / 3.6e15)
@@ -157,21 +170,10 @@ final class PeriodTap: RecordSink {
     /// Each day's figures, day `d` on `accelerators(d)` accelerators, with fixed costs `fixedCost(d)`
     /// (used only with a costing), and each pool's on `poolAccelerators(p, d)`.
     func dayFigures(accelerators: (Int) -> Int, fixedCost: (Int) -> Double = { _ in 0 }, poolAccelerators: (Int, Int) -> Int = { _, _ in 0 }) -> [PeriodFigures.Day] {
-        let dayNs = Double(SimTime.nsPerDay)
-        return (0..<days).map { d in
-            let capacityNs = Double(accelerators(d)) * dayNs
-            var day = PeriodFigures.Day(jobsSubmitted: submitted[d], offeredLoad: capacityNs > 0 ? offeredNs[d] / capacityNs : 0,
-                                        utilization: capacityNs > 0 ? busyNs[d] / capacityNs : 0,
-                                        waitSumS: waitSumNs[d] / 1e9, waits: waitCount[d], energyKWh: energyKWh[d])
-            day.queuedJobs = queuedNs[d] / dayNs
+        (0..<days).map { d in
+            var day = center.day(d, accelerators: accelerators(d), energyKWh: energyKWh[d])
             if costing != nil { day.cost = energyCost[d] + fixedCost(d) }
-            day.pools = pool.indices.map { p in
-                let s = pool[p], poolNs = Double(poolAccelerators(p, d)) * dayNs
-                var x = PeriodFigures.Day(jobsSubmitted: s.submitted[d], offeredLoad: poolNs > 0 ? s.offeredNs[d] / poolNs : 0,
-                                          utilization: poolNs > 0 ? s.busyNs[d] / poolNs : 0, waitSumS: s.waitSumNs[d] / 1e9, waits: s.waitCount[d], energyKWh: 0)
-                x.queuedJobs = s.queuedNs[d] / dayNs
-                return x
-            }
+            day.pools = pool.indices.map { pool[$0].day(d, accelerators: poolAccelerators($0, d)) }
             return day
         }
     }
@@ -181,30 +183,24 @@ final class PeriodTap: RecordSink {
     func record(job r: JobRecord) {
         guard let d = day(of: r.submitNs) else { return }
         let wait = (r.startNs >= 0 ? r.startNs : censorNs) - r.submitNs
-        waitSumNs[d] += Double(wait)
-        waitCount[d] += 1
-        if r.pool >= 0 && Int(r.pool) < pool.count {
-            pool[Int(r.pool)].waitSumNs[d] += Double(wait)
-            pool[Int(r.pool)].waitCount[d] += 1
+        func add(_ sums: inout DaySums) {
+            sums.waitSumNs[d] += Double(wait)
+            sums.waitCount[d] += 1
         }
+        add(&center)
+        if pool.indices.contains(Int(r.pool)) { add(&pool[Int(r.pool)]) }
         _ = waits[periodOfDay[d]].record(UInt64(max(0, wait)))
     }
 
     func record(utilization s: UtilizationSample) {
-        if let u = lastUtil { spreadUtilization(u, to: s.timeNs) }
-        lastUtil = (s.timeNs, s.busyAccelerators, s.queuedJobs)
+        if let u = lastUtil { spread(u, into: &center, to: s.timeNs) }
+        lastUtil = Occupied(timeNs: s.timeNs, busy: Double(s.busyAccelerators), queued: s.queuedJobs)
     }
 
-    /// Spreads the center's busy accelerators and jobs waiting from sample `u` to `end`.
-    private func spreadUtilization(_ u: (timeNs: SimTimeNs, busy: Int32, queued: Int32), to end: SimTimeNs) {
-        spread(&busyNs, from: u.timeNs, to: end, perNs: Double(u.busy))
-        spread(&queuedNs, from: u.timeNs, to: end, perNs: Double(u.queued))
-    }
-
-    /// Spreads pool `p`'s busy accelerators and jobs waiting from sample `g` to `end`.
-    private func spreadPool(_ p: Int, _ g: (timeNs: SimTimeNs, busy: Double, queued: Int32), to end: SimTimeNs) {
-        spread(&pool[p].busyNs, from: g.timeNs, to: end, perNs: g.busy)
-        spread(&pool[p].queuedNs, from: g.timeNs, to: end, perNs: Double(g.queued))
+    /// Spreads the busy accelerators and jobs waiting of sample `o` into `sums` until `end`.
+    private func spread(_ o: Occupied, into sums: inout DaySums, to end: SimTimeNs) {
+        spread(&sums.busyNs, from: o.timeNs, to: end, perNs: o.busy)
+        spread(&sums.queuedNs, from: o.timeNs, to: end, perNs: Double(o.queued))
     }
 
     func record(power s: PowerSample) {
@@ -217,9 +213,9 @@ final class PeriodTap: RecordSink {
 
     func record(pool s: GroupSample) {
         let p = Int(s.group)
-        guard p >= 0 && p < pool.count else { return }
-        if let g = lastPool[p] { spreadPool(p, g, to: s.timeNs) }
-        lastPool[p] = (s.timeNs, s.busyAccelerators, s.queuedJobs)
+        guard pool.indices.contains(p) else { return }
+        if let g = lastPool[p] { spread(g, into: &pool[p], to: s.timeNs) }
+        lastPool[p] = Occupied(timeNs: s.timeNs, busy: s.busyAccelerators, queued: s.queuedJobs)
     }
     func record(tenant: GroupSample) {}
     func record(collective: CollectiveRecord) {}

@@ -168,10 +168,10 @@ struct RunCommand: ParsableCommand {
             if case .noProgress(let why) = result.stopReason { note("warning: the run stopped without progress: \(why)") }
             for c in result.seedCollisions { note("note: random stream '\(c)' had a 32-bit seed collision; re-mixed") }
             let summary = result.summary
-            let table = periods.map { SampledRunOutput.markdown(figures, s, $0, sampled: false, byPool: false) } ?? ""
-            let full = periods.map { SampledRunOutput.markdown(figures, s, $0, sampled: false) } ?? ""
+            let table = periods.map { SampledRunOutput.markdown(figures, s, $0, sampled: false) } ?? ""
+            let byPool = periods.map { SampledRunOutput.poolTable(figures, s, $0) } ?? ""
             try dir.write("summary.json", SummaryWriter.json(summary.fields + (periods.map { [SampledRunOutput.periodsField(figures, s, $0)] } ?? [])))
-            try dir.write("summary.md", SummaryWriter.markdown(summary, overrides: overrides) + (full.isEmpty ? "" : "\n" + full))
+            try dir.write("summary.md", SummaryWriter.markdown(summary, overrides: overrides) + (table.isEmpty ? "" : "\n" + table + byPool))
             let eps = wall > 0 ? Double(summary.eventsProcessed) / wall : 0
             try dir.write("run-info.json", SummaryWriter.json([
                 ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),

@@ -46,7 +46,8 @@ enum SampledRunOutput {
                 periodsField(periods, s, o),
             ]
             try dir.write("summary.json", SummaryWriter.json(fields))
-            try dir.write("summary.md", markdown(periods, s, o))
+            let table = markdown(periods, s, o)
+            try dir.write("summary.md", table + poolTable(periods, s, o))
             let wall = wallSeconds() - t0
             try dir.write("run-info.json", SummaryWriter.json([
                 ("tool", .text(OutputPath.toolMark)), ("software_version", .text(ICCSimVersion.current)), ("scenario_source", .text(loaded.source)),
@@ -54,7 +55,7 @@ enum SampledRunOutput {
             ]))
             try dir.commit()
             note(String(format: "iccsim: %@ seed %llu sampled by %@: %d periods in %.1f s wall -> %@", s.name, s.seed, o.periodName, periods.count, wall, dir.finalURL.path))
-            return markdown(periods, s, o, byPool: false)
+            return table
         } catch let e as TraceError {
             dir.discard()
             throw RunFailure(message: e.message)
@@ -87,8 +88,8 @@ enum SampledRunOutput {
         SampledRun.label(index: p.index, periodStartNs: p.periodStartNs, periodEndNs: p.periodEndNs, start: s.start?.date, o)
     }
 
-    /// The periods as a Markdown table for people; with `byPool`, each pool's figures after it.
-    static func markdown(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options, sampled: Bool = true, byPool: Bool = true) -> String {
+    /// The periods as a Markdown table for people.
+    static func markdown(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options, sampled: Bool = true) -> String {
         let intro = sampled
             ? (o.windows > 1 ? "\(o.windows) \(o.lengthNs / SimTime.nsPerDay)-day windows" : "One \(o.lengthNs / SimTime.nsPerDay)-day window")
                 + " per \(o.periodName) after a \(o.warmupNs / SimTime.nsPerDay)-day warm-up (seed \(s.seed)); ± is the 95% confidence half-width from "
@@ -115,23 +116,23 @@ enum SampledRunOutput {
             lines += ["", "Periods whose samples started with the queue the center carried in (each pool's backlog as a stretch of its "
                       + "demand; their waits rest on that estimate): " + carried.joined(separator: "; ") + "."]
         }
-        if byPool { lines += poolLines(periods, s, o) }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The table of each pool's figures, period by period (none when the periods keep no pools).
-    static func poolLines(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options) -> [String] {
+    /// The table of each pool's figures, period by period, to follow ``markdown(_:_:_:sampled:)``
+    /// in `summary.md` (empty when the periods keep no pools).
+    static func poolTable(_ periods: [PeriodFigures], _ s: Scenario, _ o: SampledRun.Options) -> String {
         let pools = s.cluster.poolNames
         let rows = periods.flatMap { p in
             p.activePools.filter { $0.index < pools.count }.map { q in
                 PeriodTable.poolRow(label(of: p, s, o), pool: pools[q.index]) { name in let v = q.figures.figure(name); return v.isNaN ? nil : v }
             }
         }
-        guard !rows.isEmpty else { return [] }
-        return ["", "## By pool", "",
+        guard !rows.isEmpty else { return "" }
+        return (["", "## By pool", "",
                 "Each pool over its own accelerators: its batch jobs, their offered load and waits, its busy accelerators (batch jobs and "
                 + "service replicas) and the jobs waiting for it on average; ± as above.", "",
                 "| " + PeriodTable.poolHeader.joined(separator: " | ") + " |", "|---|---|" + String(repeating: "---:|", count: PeriodTable.poolHeader.count - 2)]
-            + rows.map { "| " + $0.joined(separator: " | ") + " |" }
+            + rows.map { "| " + $0.joined(separator: " | ") + " |" }).joined(separator: "\n") + "\n"
     }
 }

@@ -34,9 +34,11 @@ extension ReportBuilder {
     /// utilisation and mean wait.
     static func yearsSection(_ periods: [(label: String, figures: Figures)], sampled: Bool) -> HTMLReport.Section {
         let labels = periods.map(\.label), xs = labels.indices.map(Double.init)
-        func series(_ name: String, _ key: String, scale: Double = 1) -> PlotSeries {
-            let mean = periods.map { ($0.figures.number(key) ?? .nan) * scale }
-            let ci = periods.map { ($0.figures.number(key + "_ci95") ?? 0) * scale }
+        /// Figure `key` of each period (of `figures`, the periods' own by default) with its 95% error bars.
+        func series(_ name: String, _ key: String, scale: Double = 1, of figures: [Figures?]? = nil) -> PlotSeries {
+            let byPeriod = figures ?? periods.map { Optional($0.figures) }
+            let mean = byPeriod.map { ($0?.number(key) ?? .nan) * scale }
+            let ci = byPeriod.map { ($0?.number(key + "_ci95") ?? 0) * scale }
             return PlotSeries(name: name, xs: xs, ys: mean, lower: zip(mean, ci).map { max(0, $0 - ($1.isFinite ? $1 : 0)) },
                               upper: zip(mean, ci).map { $0 + ($1.isFinite ? $1 : 0) })
         }
@@ -51,16 +53,11 @@ extension ReportBuilder {
         // With two pools or more, each pool's utilisation, and the mean wait of those with batch jobs.
         let pools = poolFigures(periods)
         if pools.count >= 2 {
-            func poolSeries(_ name: String, _ byPeriod: [Figures?], _ key: String, scale: Double) -> PlotSeries {
-                let mean = byPeriod.map { ($0?.number(key) ?? .nan) * scale }
-                let ci = byPeriod.map { ($0?.number(key + "_ci95")).map { $0 * scale } ?? 0 }
-                return PlotSeries(name: name, xs: xs, ys: mean, lower: zip(mean, ci).map { max(0, $0 - ($1.isFinite ? $1 : 0)) },
-                                  upper: zip(mean, ci).map { $0 + ($1.isFinite ? $1 : 0) })
-            }
-            plots.append(plot("Utilisation by pool", "share of the pool's accelerators (%)", pools.map { poolSeries($0.name, $0.byPeriod, "utilization", scale: 100) }))
+            plots.append(plot("Utilisation by pool", "share of the pool's accelerators (%)",
+                              pools.map { series($0.name, "utilization", scale: 100, of: $0.byPeriod) }))
             let batch = pools.filter { $0.byPeriod.contains { ($0?.number("jobs_submitted_per_day") ?? 0) > 0 && ($0?.number("wait_mean_s") ?? 0) > 0 } }
             if !batch.isEmpty {
-                plots.append(plot("Mean wait by pool", "wait (h)", batch.map { poolSeries($0.name, $0.byPeriod, "wait_mean_s", scale: 1 / 3600) }))
+                plots.append(plot("Mean wait by pool", "wait (h)", batch.map { series($0.name, "wait_mean_s", scale: 1 / 3600, of: $0.byPeriod) }))
             }
         }
         let withCost = periods.contains { $0.figures.number("cost_per_day") != nil }
